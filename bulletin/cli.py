@@ -1,0 +1,63 @@
+"""Command line of the bulletin: parse arguments, run the pipeline, turn errors into exit codes.
+
+Exit status: 0 success, 1 a build failed, 2 invalid content or bad usage. Progress goes
+to stderr, the paths of the written PDFs to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .errors import BulletinError, ContentError, display_path
+from .publishing import OUTPUT, newest_issue, publish_issue
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build the PDFs of an issue of the bulletin “Since the Victory”.")
+    parser.add_argument("issue", nargs="?", type=Path,
+                        help="the issue folder, such as issues/2022-H2 (default: the newest issue)")
+    parser.add_argument("--lang", type=lambda value: tuple(filter(None, value.split(","))),
+                        help="comma-separated languages to build, such as az,ru (default: all of the issue)")
+    parser.add_argument("--output", type=Path, default=OUTPUT,
+                        help="folder that receives <issue>/ with the PDFs (default: output/)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print WeasyPrint's messages too")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    try:
+        arguments = parse_arguments(argv)
+    except SystemExit as exit_:
+        return 0 if exit_.code in (0, None) else 2
+    _configure_logging(arguments)
+    try:
+        folder = arguments.issue or newest_issue()
+        if not folder.is_dir():
+            print(f"{folder}: no such issue folder", file=sys.stderr)
+            return 2
+        printed = publish_issue(folder, arguments.lang, arguments.output)
+    except ContentError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s) in {display_path(folder)}; no PDF was written.", file=sys.stderr)
+        return err.exit_status
+    except BulletinError as err:
+        print(f"{err.category}: {err}", file=sys.stderr)
+        return err.exit_status
+    for result in printed:
+        print(display_path(result.path))
+    return 0
+
+
+def _configure_logging(arguments: argparse.Namespace) -> None:
+    level = logging.WARNING if arguments.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    # WeasyPrint reports every CSS property it ignores; only --verbose shows them.
+    logging.getLogger("weasyprint").setLevel(logging.INFO if arguments.verbose else logging.ERROR)

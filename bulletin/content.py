@@ -1,0 +1,159 @@
+"""Load stage: read an issue's YAML files into trees that remember where each value was.
+
+YAML is parsed with PyYAML's safe loader, so no tag can build a Python object. The node
+tree is then turned into plain Python values by this module rather than by PyYAML's
+constructor, which lets it keep the line and column of every key and value, report
+duplicate keys (PyYAML silently keeps the last one) and bound alias expansion. This stage
+does not judge the content: syntax errors and duplicate keys are its only problems; the
+schema belongs to `validation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Mark, Problem
+
+ISSUE_FILE = "issue.yaml"  # the language-independent facts of an issue
+MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
+MAX_NODES = 200_000  # bound on values built from one file, aliases included
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a value was written, and how (for messages about YAML's surprises)."""
+
+    mark: Mark  # where the value starts
+    raw: str | None = None  # the scalar exactly as written, None for mappings and lists
+    quoted: bool = False  # whether the scalar was in quotes
+
+
+class YamlMap(dict):
+    """A mapping read from YAML, with the place of the mapping and of each key and value."""
+
+    def __init__(self, spot: Spot):
+        super().__init__()
+        self.spot = spot  # where the mapping starts
+        self.key_spots: dict[object, Spot] = {}  # where each key is written
+        self.value_spots: dict[object, Spot] = {}  # where each value is written
+
+
+class YamlList(list):
+    """A sequence read from YAML, with the place of the sequence and of each item."""
+
+    def __init__(self, spot: Spot):
+        super().__init__()
+        self.spot = spot  # where the sequence starts
+        self.item_spots: list[Spot] = []  # where each item is written
+
+
+@dataclass
+class Source:
+    """One YAML file of an issue: its tree, or the problems that kept it from being read."""
+
+    path: Path  # the file
+    tree: object = None  # the top-level value, None when the file could not be read
+    problems: list[Problem] = field(default_factory=list)  # syntax problems, duplicates
+
+
+def load_source(path: Path) -> Source:
+    """Read one YAML file into a tree with marks, collecting its syntax problems."""
+    source = Source(path)
+    start = Mark(path, 1, 1)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            source.problems.append(Problem(start, f"file is larger than {MAX_FILE_BYTES} bytes"))
+            return source
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        source.problems.append(Problem(start, f"file is not UTF-8 text ({err.reason} at byte {err.start})"))
+        return source
+    except OSError as err:
+        source.problems.append(Problem(start, f"cannot read file: {err.strerror}"))
+        return source
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        where = err.problem_mark or err.context_mark
+        mark = _mark(path, where) if where else start
+        source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}"))
+        return source
+    except yaml.YAMLError as err:
+        source.problems.append(Problem(start, f"YAML syntax: {err}"))
+        return source
+    if node is None:
+        source.tree = YamlMap(Spot(start))
+        return source
+    builder = _TreeBuilder(path, source.problems)
+    try:
+        source.tree = builder.build(node)
+    except _TooLarge:
+        source.problems.append(
+            Problem(start, f"file expands to more than {MAX_NODES} values (aliases nested too deep?)"))
+    return source
+
+
+class _TooLarge(Exception):
+    """Raised when a file expands to more values than MAX_NODES."""
+
+
+class _TreeBuilder:
+    """Turns a composed YAML node tree into YamlMap, YamlList and scalar values."""
+
+    def __init__(self, path: Path, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+        self.constructor = yaml.SafeLoader("")  # only for its scalar resolution
+        self.count = 0
+
+    def build(self, node: yaml.Node) -> object:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge
+        spot = self.spot(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.build_mapping(node, spot)
+        if isinstance(node, yaml.SequenceNode):
+            result = YamlList(spot)
+            for item in node.value:
+                result.append(self.build(item))
+                result.item_spots.append(self.spot(item))
+            return result
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as err:
+            self.problems.append(Problem(spot.mark, f"cannot read value {node.value!r}: {err}"))
+            return node.value
+
+    def build_mapping(self, node: yaml.MappingNode, spot: Spot) -> YamlMap:
+        result = YamlMap(spot)
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(Problem(self.spot(key_node).mark, "merge keys (<<) are not supported"))
+                continue
+            key = self.build(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                self.problems.append(Problem(self.spot(key_node).mark, "a key must be a plain word"))
+                continue
+            if key in result:
+                first = result.key_spots[key].mark
+                self.problems.append(Problem(
+                    self.spot(key_node).mark, f"duplicate key '{key}' (first written at line {first.line})"))
+                continue
+            result[key] = self.build(value_node)
+            result.key_spots[key] = self.spot(key_node)
+            result.value_spots[key] = self.spot(value_node)
+        return result
+
+    def spot(self, node: yaml.Node) -> Spot:
+        mark = _mark(self.path, node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            return Spot(mark, node.value, node.style in ("'", '"'))
+        return Spot(mark)
+
+
+def _mark(path: Path, yaml_mark: yaml.Mark) -> Mark:
+    return Mark(path, yaml_mark.line + 1, yaml_mark.column + 1)

@@ -1,0 +1,80 @@
+"""Errors of the pipeline, and the rule for what is an error and what is a warning.
+
+The rule: anything an editor or a translator can fix in the content (a missing text, a
+wrong type, a date outside the period, a missing image) is a *problem*. Problems are
+collected over the whole issue and reported together as one `ContentError`, each with
+the file, line and column it concerns; the command line prints them without a traceback
+and exits with status 2. Anything the person running the build must fix (missing fonts,
+a missing or incomplete catalog, a failed render) is a `BuildError`: printed as a message,
+exit status 1. Any other exception is a bug in the project and keeps its traceback.
+Warnings are things that do not stop a build; they go to the log and never change the
+exit status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A place in a source file, as editors' tools print it."""
+
+    path: Path  # the file, relative to the working directory where possible
+    line: int  # 1-based line number
+    column: int  # 1-based column number
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, where it is and what was expected."""
+
+    mark: Mark  # where the problem is
+    message: str  # what is wrong, naming the field and what was expected
+
+    def __str__(self) -> str:
+        return f"{self.mark}: {self.message}"
+
+
+class BulletinError(Exception):
+    """Base of every error the pipeline reports to its user without a traceback."""
+
+    category = "error"
+    exit_status = 1
+
+
+class ContentError(BulletinError):
+    """The issue's content has problems; nothing is rendered."""
+
+    category = "invalid content"
+    exit_status = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class UsageError(BulletinError):
+    """The command line asked for something that cannot be done."""
+
+    category = "usage"
+    exit_status = 2
+
+
+class BuildError(BulletinError):
+    """A build could not be finished: environment, catalogs, fonts or rendering."""
+
+    category = "build failed"
+    exit_status = 1
+
+
+def display_path(path: Path) -> str:
+    """Return `path` relative to the working directory when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

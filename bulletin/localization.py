@@ -1,0 +1,155 @@
+"""Localize stage: interface strings from gettext catalogs, dates and numbers from CLDR.
+
+Interface strings (section labels, "Contents", cover and imprint texts) are msgids in the
+templates, extracted with Babel's Jinja2 extractor and translated in
+translations/<lang>/LC_MESSAGES/messages.po. A catalog is compiled in memory for each
+build; a missing catalog, or one where any template string is absent, untranslated or
+fuzzy, stops the build with the list of those strings: no string ever falls back to the
+msgid or to another language. Dates, periods, numbers, percentages and units are
+formatted by Babel from CLDR data for the edition's locale. This module does not render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.lists import format_list
+from babel.dates import format_date, format_interval, format_skeleton
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+from babel.units import UnknownUnitError, format_unit
+
+from .errors import BuildError, display_path
+from .model import Figure, Period
+
+# Edition languages and the CLDR locale each is formatted with. English is British: the
+# bulletin's English follows British usage (16 January 2023, kilometres).
+LANGUAGES = {"az": "az", "ru": "ru", "en": "en_GB", "es": "es"}
+
+# How pybabel extracts template strings; babel.cfg says the same for the command line.
+EXTRACTION_METHODS = [("**.html", "jinja2")]
+EXTRACTION_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+CATALOG_DOMAIN = "messages"
+DOTTED_I_LANGUAGES = ("az", "tr")  # i capitalizes to İ; Python's str.upper does not know it
+
+
+def catalog_path(translations_dir: Path, language: str) -> Path:
+    """Return where the catalog of `language` lives."""
+    return translations_dir / language / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+
+
+def load_translations(language: str, translations_dir: Path, templates_dir: Path) -> Translations:
+    """Compile the catalog of `language` after checking that it translates every template string."""
+    path = catalog_path(translations_dir, language)
+    if not path.is_file():
+        raise BuildError(f"{display_path(path)}: the {language} catalog is missing; create it with"
+                         f" 'pybabel init -i translations/messages.pot -d translations -l {language}'")
+    try:
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=LANGUAGES[language], abort_invalid=True)
+    except (PoFileError, ValueError, OSError) as err:
+        raise BuildError(f"{display_path(path)}: cannot read the catalog: {err}") from err
+    missing = untranslated_strings(catalog, template_strings(templates_dir))
+    if missing:
+        listing = "\n".join(f"  {msgid}" for msgid in missing)
+        raise BuildError(f"{display_path(path)}: {len(missing)} interface string(s) not translated"
+                         f" (missing, empty or fuzzy):\n{listing}")
+    catalog.fuzzy = False  # the header's flag; every entry was checked above
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=CATALOG_DOMAIN)
+
+
+def untranslated_strings(catalog: Catalog, wanted: tuple[str, ...]) -> list[str]:
+    """Return the msgids among `wanted` that `catalog` lacks, leaves empty or marks fuzzy."""
+    missing = []
+    for msgid in wanted:
+        message = catalog.get(msgid)
+        strings = message.string if message is not None else ""
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        if message is None or message.fuzzy or not all(strings) or len(strings) < _forms(catalog, message):
+            missing.append(msgid)
+    return missing
+
+
+def _forms(catalog: Catalog, message) -> int:
+    return catalog.num_plurals if message.pluralizable else 1
+
+
+@lru_cache(maxsize=None)
+def template_strings(templates_dir: Path) -> tuple[str, ...]:
+    """Extract the singular msgid of every translatable string in the templates."""
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(templates_dir), EXTRACTION_METHODS, EXTRACTION_OPTIONS):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class Formats:
+    """CLDR formatting of dates and numbers for one edition's locale."""
+
+    locale: Locale  # the edition's CLDR locale
+
+    @classmethod
+    def for_language(cls, language: str) -> Formats:
+        """Return the formats of an edition language."""
+        return cls(Locale.parse(LANGUAGES[language]))
+
+    def long_date(self, day: date) -> str:
+        """Format a full date, such as 16 January 2023."""
+        return format_date(day, "long", locale=self.locale)
+
+    def day_and_month(self, day: date) -> str:
+        """Format a date within the period's year, such as 29 August."""
+        return format_skeleton("MMMMd", day, locale=self.locale)
+
+    def period(self, period: Period) -> str:
+        """Format an issue's half-year, such as July – December 2022."""
+        return format_interval(period.start, period.end, "yMMMM", locale=self.locale)
+
+    def language_name(self, code: str) -> str:
+        """Name an edition language in the locale's own words."""
+        return self.locale.languages.get(code, code)
+
+    def language_list(self, codes: tuple[str, ...]) -> str:
+        """Name several languages as a list, such as Azerbaijani, Russian, English and Spanish."""
+        return format_list([self.language_name(code) for code in codes], locale=self.locale)
+
+    def capitalize_first(self, value: str) -> str:
+        """Capitalize the first letter only, with the dotted capital İ of Azerbaijani."""
+        first = value[:1]
+        if first == "i" and self.locale.language in DOTTED_I_LANGUAGES:
+            first = "İ"
+        return first.upper() + value[1:]
+
+    def number(self, value: float) -> str:
+        """Format a number with the locale's separators."""
+        return format_decimal(value, locale=self.locale)
+
+    def figure(self, figure: Figure) -> str:
+        """Format a key figure as a number, a percentage or a quantity with its unit."""
+        if figure.format == "percent":
+            return format_percent(figure.value, locale=self.locale)
+        if figure.format == "unit":
+            return self.quantity(figure.value, figure.unit)
+        return self.number(figure.value)
+
+    def quantity(self, value: float, unit: str) -> str:
+        """Format a quantity with the longest unit name CLDR has for the locale."""
+        for length in ("long", "short"):
+            formatted = format_unit(value, unit, length=length, locale=self.locale)
+            if unit not in formatted:  # Babel prints the unit id when CLDR has no pattern
+                return formatted
+        raise UnknownUnitError(unit=unit, locale=str(self.locale))

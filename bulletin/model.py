@@ -1,0 +1,135 @@
+"""The bulletin's data model, in the words an editor uses.
+
+An `Issue` holds what does not depend on language once (dates, figures, image files,
+section order, article ids) and every text as a `Localized` mapping from language code to
+text. An `Edition` is one language of one issue: what a PDF is made from. Nothing here
+reads files or formats anything; `validation` builds these objects and `rendering` reads
+them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+Localized = Mapping[str, str]  # a text in each language of the issue, by language code
+
+ISSUE_NAME = re.compile(r"^(?P<year>\d{4})-H(?P<half>[12])$")  # e.g. 2022-H2
+
+
+@dataclass(frozen=True)
+class Period:
+    """The half-year an issue covers."""
+
+    name: str  # the issue's name, e.g. "2022-H2"
+    start: date  # first day covered
+    end: date  # last day covered
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Illustration:
+    """A picture placed in an article, with its texts."""
+
+    id: str  # unique within the issue
+    file: Path  # absolute path of the image, inside the issue folder
+    caption: Localized  # one sentence under the picture
+    credit: Localized  # who made the picture
+    alt: Localized  # the picture described for a reader who cannot see it
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a section."""
+
+    id: str  # unique within the issue; also the HTML anchor
+    date: date  # the date the article reports on, inside the period
+    title: Localized  # headline
+    lead: Localized  # one or two sentences under the headline, plain text
+    body: Localized  # Markdown body text
+    illustrations: tuple[Illustration, ...]  # pictures, in order
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the bulletin: a run of articles under one running head."""
+
+    id: str  # unique within the issue
+    title: Localized  # section name, also the running header
+    articles: tuple[Article, ...]  # in order of appearance
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated entry of the chronology of the period."""
+
+    id: str  # unique within the chronology
+    date: date  # inside the period
+    text: Localized  # one sentence
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure: a number printed large with a label under it."""
+
+    id: str  # unique among the figures
+    value: float  # the number; a fraction for percentages
+    format: str  # "number", "percent" or "unit"
+    unit: str | None  # a CLDR unit id such as "length-kilometer", for format "unit"
+    qualifier: str | None  # "about", "more-than" or "nearly", printed before the number
+    chart: str | None  # name of the chart the figure also appears in, if any
+    label: Localized  # what the number counts
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One issue of the bulletin in all its languages."""
+
+    folder: Path  # issues/<YYYY>-H<1|2>/
+    period: Period  # the half-year covered
+    number: int  # issue number, counted from the first issue
+    published: date  # publication date, printed in the imprint and in the PDF metadata
+    source_language: str  # the language the others are translated from
+    languages: tuple[str, ...]  # edition languages, in the order they are built
+    issn: Mapping[str, str]  # ISSN of each language edition
+    cover_image: Path | None  # picture on the front cover
+    publisher: Localized  # publisher's name
+    about: Localized  # Markdown text of the about-the-bulletin page
+    sections: tuple[Section, ...]  # in order
+    chronology: tuple[Event, ...]  # sorted by date
+    figures: tuple[Figure, ...]  # in order
+    charts: Mapping[str, Localized]  # title of each chart that figures appear in, by chart name
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every article of the issue, in order."""
+        return tuple(article for section in self.sections for article in section.articles)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language of one issue: what one PDF is made from."""
+
+    issue: Issue  # the issue
+    language: str  # the edition's language code
+
+    @property
+    def name(self) -> str:
+        """The edition's file stem, e.g. since-the-victory-2022-H2-ru."""
+        return f"since-the-victory-{self.issue.period.name}-{self.language}"
+
+
+def period_of(name: str) -> Period | None:
+    """Return the half-year an issue folder name stands for, or None if it is not one."""
+    match = ISSUE_NAME.match(name)
+    if not match:
+        return None
+    year = int(match["year"])
+    if match["half"] == "1":
+        return Period(name, date(year, 1, 1), date(year, 6, 30))
+    return Period(name, date(year, 7, 1), date(year, 12, 31))

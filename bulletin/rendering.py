@@ -1,0 +1,91 @@
+"""Render stage: turn one edition into an HTML document with the Jinja2 templates.
+
+One Jinja2 environment is made per edition, with that edition's compiled catalog
+installed (new-style gettext, so `_()` and `ngettext()` format their own arguments and
+plural forms follow the catalog), its CLDR formats as filters, autoescaping on for every
+template and undefined variables as errors. Body text is a safe Markdown subset:
+paragraphs, emphasis, lists, links and block quotes; raw HTML is shown as text and links
+other than http(s) and mailto are not made. This stage writes no file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .errors import BuildError
+from .localization import LANGUAGES, Formats
+from .model import Edition
+
+MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
+LINK_SCHEMES = ("http:", "https:", "mailto:")  # links that body text may make
+
+def _make_markdown() -> MarkdownIt:
+    markdown = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    markdown.disable(["code", "fence", "heading", "lheading", "hr", "html_block", "reference", "table"],
+                     ignoreInvalid=True)
+    markdown.disable(["backticks", "image", "autolink", "html_inline", "strikethrough"], ignoreInvalid=True)
+    markdown.validateLink = lambda url: url.strip().lower().startswith(LINK_SCHEMES)
+    return markdown
+
+
+_MARKDOWN = _make_markdown()
+
+
+def markdown_to_html(source: str) -> Markup:
+    """Render body text from the safe Markdown subset to HTML."""
+    return Markup(_MARKDOWN.render(source))
+
+
+def css_string(value: str) -> Markup:
+    """Quote text as a CSS string for a stylesheet inside the HTML document."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,·-–—:;()№" else f"\\{ord(ch):x} " for ch in str(value))
+    return Markup(f'"{escaped}"')
+
+
+def make_environment(templates_dir: Path, translations: Translations, formats: Formats) -> Environment:
+    """Create the Jinja2 environment of one edition."""
+    environment = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=True,  # for every template, whatever its file name
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_translations(translations, newstyle=True)
+    environment.filters.update(
+        markdown=markdown_to_html,
+        long_date=formats.long_date,
+        day_and_month=formats.day_and_month,
+        period=formats.period,
+        number=formats.number,
+        figure=formats.figure,
+        language_name=formats.language_name,
+        language_list=formats.language_list,
+        capitalize_first=formats.capitalize_first,
+        css_string=css_string,
+    )
+    return environment
+
+
+def render_edition(edition: Edition, templates_dir: Path, translations: Translations) -> str:
+    """Render the HTML document of one edition."""
+    formats = Formats.for_language(edition.language)
+    environment = make_environment(templates_dir, translations, formats)
+    try:
+        template = environment.get_template(MAIN_TEMPLATE)
+        return template.render(
+            edition=edition,
+            issue=edition.issue,
+            lang=edition.language,
+            locale=LANGUAGES[edition.language],
+            stylesheet=(templates_dir / "bulletin.css").as_uri(),
+        )
+    except TemplateError as err:
+        where = f"{getattr(err, 'filename', None) or MAIN_TEMPLATE}:{getattr(err, 'lineno', None) or 1}"
+        raise BuildError(f"templates/{Path(where).name}: template error: {err}") from err

@@ -1,0 +1,158 @@
+"""Typed reading of YAML trees: each getter checks one field and records what is wrong.
+
+Used by `validation`, which knows what an issue must contain; this module only knows how
+to say, with the file, line and column, that a field is missing, has the wrong type or
+holds a value YAML read differently from what the editor meant (`no` as false, `1.10`
+as a number, an unquoted date where text is expected).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .content import Spot, YamlList, YamlMap
+from .errors import Problem
+
+IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # ids: lowercase words joined by hyphens
+
+_KIND_NAMES = {
+    bool: "a yes/no value",
+    int: "a whole number",
+    float: "a number",
+    str: "text",
+    datetime.date: "a date",
+    datetime.datetime: "a date and time",
+    YamlMap: "a mapping of fields",
+    YamlList: "a list",
+    type(None): "nothing (an empty value)",
+}
+
+
+def describe(value: object) -> str:
+    """Name the kind of a YAML value the way an editor would."""
+    return _KIND_NAMES.get(type(value), type(value).__name__)
+
+
+@dataclass
+class Checker:
+    """Collects problems while fields are read."""
+
+    problems: list[Problem] = field(default_factory=list)  # everything found so far
+
+    def report(self, spot: Spot, message: str) -> None:
+        """Record a problem at `spot`."""
+        self.problems.append(Problem(spot.mark, message))
+
+    def mapping(self, value: object, spot: Spot, what: str) -> YamlMap | None:
+        """Return `value` if it is a mapping, else report and return None."""
+        if isinstance(value, YamlMap):
+            return value
+        self.report(spot, f"{what}: expected a mapping of fields, found {describe(value)}")
+        return None
+
+    def sequence(self, value: object, spot: Spot, what: str) -> YamlList | None:
+        """Return `value` if it is a list, else report and return None."""
+        if isinstance(value, YamlList):
+            return value
+        self.report(spot, f"{what}: expected a list, found {describe(value)}")
+        return None
+
+    def known_fields(self, node: YamlMap, allowed: tuple[str, ...], what: str) -> None:
+        """Report fields of `node` that are not among `allowed` (typos, mostly)."""
+        for key in node:
+            if key not in allowed:
+                self.report(node.key_spots[key],
+                            f"{what}: unknown field '{key}'; expected one of: {', '.join(allowed)}")
+
+    def mapping_field(self, node: YamlMap, key: str, what: str, required: bool = True) -> YamlMap | None:
+        """Return the mapping `node[key]`; report when it is absent (if required) or not a mapping."""
+        if key not in node:
+            if required:
+                self.report(node.spot, f"{what}: '{key}' is missing")
+            return None
+        return self.mapping(node[key], node.value_spots[key], f"{what}: '{key}'")
+
+    def list_field(self, node: YamlMap, key: str, what: str) -> YamlList | None:
+        """Return the list `node[key]`; report when it is absent or not a list."""
+        if key not in node:
+            self.report(node.spot, f"{what}: '{key}' is missing")
+            return None
+        return self.sequence(node[key], node.value_spots[key], f"{what}: '{key}'")
+
+    def get(self, node: YamlMap, key: str, what: str, kind: Callable[..., object],
+            required: bool = True) -> object:
+        """Read `node[key]` checked by `kind` (one of the readers below); None if wrong or absent."""
+        if key not in node:
+            if required:
+                self.report(node.spot, f"{what}: '{key}' is missing")
+            return None
+        return kind(self, node[key], node.value_spots[key], f"{what}: '{key}'")
+
+
+def text(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
+    """Read non-empty text; explain values that YAML 1.1 turned into something else."""
+    if isinstance(value, str):
+        if value.strip():
+            return value
+        checker.report(spot, f"{what} is empty; expected text")
+        return None
+    if value is None:
+        checker.report(spot, f"{what} is empty; expected text")
+        return None
+    hint = ""
+    if spot.raw is not None and not spot.quoted:
+        hint = (f" (YAML reads the unquoted {spot.raw!r} as {describe(value)};"
+                f" write \"{spot.raw}\" in quotes if it is meant as text)")
+    checker.report(spot, f"{what}: expected text, found {describe(value)}{hint}")
+    return None
+
+
+def identifier(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
+    """Read an id: lowercase letters, digits and single hyphens."""
+    found = text(checker, value, spot, what)
+    if found is not None and not IDENTIFIER.match(found):
+        checker.report(spot, f"{what}: {found!r} is not a valid id; expected lowercase letters,"
+                             " digits and hyphens, such as 'vagif-poetry-days'")
+        return None
+    return found
+
+
+def day(checker: Checker, value: object, spot: Spot, what: str) -> datetime.date | None:
+    """Read a calendar date written as YYYY-MM-DD."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    checker.report(spot, f"{what}: expected a date written as YYYY-MM-DD, found {describe(value)}"
+                         + (f" {spot.raw!r}" if spot.raw else ""))
+    return None
+
+
+def whole_number(checker: Checker, value: object, spot: Spot, what: str) -> int | None:
+    """Read a positive whole number."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    checker.report(spot, f"{what}: expected a positive whole number, found {describe(value)}"
+                         + (f" {spot.raw!r}" if spot.raw else ""))
+    return None
+
+
+def number(checker: Checker, value: object, spot: Spot, what: str) -> float | None:
+    """Read a number, whole or decimal."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    checker.report(spot, f"{what}: expected a number, found {describe(value)}"
+                         + (f" {spot.raw!r}" if spot.raw else ""))
+    return None
+
+
+def unique(checker: Checker, seen: dict[str, Spot], key: str | None, spot: Spot, what: str) -> bool:
+    """Record `key` in `seen`; report and return False when it was there already."""
+    if key is None:
+        return False
+    if key in seen:
+        checker.report(spot, f"duplicate {what} '{key}' (first used at line {seen[key].mark.line})")
+        return False
+    seen[key] = spot
+    return True

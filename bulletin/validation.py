@@ -1,0 +1,259 @@
+"""Validate stage: check a whole issue against its schema and build the `Issue` model.
+
+Every file of the issue is read and every problem collected before anything is judged,
+so that an editor sees all of them in one run; only then does `validate_issue` either
+return the model or raise one `ContentError`. This stage checks content only: fonts,
+catalogs and rendering are checked where they are used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .content import ISSUE_FILE, Source, Spot, YamlList, YamlMap, load_source
+from .errors import ContentError, Mark, Problem
+from .localization import LANGUAGES, Formats
+from .model import Article, Event, Figure, Illustration, Issue, Section, period_of
+from .schema import Checker, day, identifier, number, text, unique, whole_number
+from .texts import read_texts
+
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
+FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
+FIGURE_QUALIFIERS = ("about", "more-than", "nearly")  # words printed before a figure's number
+ISSUE_FIELDS = ("number", "published", "source_language", "languages", "issn", "cover_image",
+                "sections", "chronology", "figures")
+
+
+def validate_issue(folder: Path) -> Issue:
+    """Read and check every file of the issue in `folder`; return it or raise ContentError."""
+    checker = Checker()
+    facts = _read_facts(folder, checker)
+    if facts is None:
+        raise ContentError(checker.problems)
+    texts = read_texts(folder, facts, checker)
+    if checker.problems:
+        raise ContentError(checker.problems)
+    return _assemble(folder, facts, texts)
+
+
+def _read_facts(folder: Path, checker: Checker) -> dict | None:
+    """Check issue.yaml and return its facts as plain values; None when it cannot be read."""
+    path = folder / ISSUE_FILE
+    period = period_of(folder.name)
+    if period is None:
+        checker.problems.append(Problem(Mark(folder, 1, 1),
+                                        "an issue folder is named <YYYY>-H1 or <YYYY>-H2, such as 2022-H2"))
+        return None
+    if not path.is_file():
+        checker.problems.append(Problem(Mark(path, 1, 1), f"{ISSUE_FILE} is missing from the issue folder"))
+        return None
+    source = load_source(path)
+    checker.problems.extend(source.problems)
+    root = checker.mapping(source.tree, Spot(Mark(path, 1, 1)), ISSUE_FILE) if source.tree is not None else None
+    if root is None:
+        return None
+    checker.known_fields(root, ISSUE_FIELDS, "issue")
+    facts = {
+        "period": period,
+        "number": checker.get(root, "number", "issue", whole_number),
+        "published": checker.get(root, "published", "issue", day),
+        "languages": _read_languages(root, checker),
+        "cover_image": _read_image(folder, root, "cover_image", "issue", checker, required=False),
+    }
+    if facts["published"] is not None and facts["published"] <= period.end:
+        checker.report(root.value_spots["published"],
+                       f"issue: 'published' is {facts['published']}; an issue covering {period.name}"
+                       f" is published after {period.end}")
+    facts["source_language"] = checker.get(root, "source_language", "issue", _language_code)
+    if facts["source_language"] and facts["source_language"] not in facts["languages"]:
+        checker.report(root.value_spots["source_language"],
+                       f"issue: 'source_language' {facts['source_language']!r} is not among 'languages'")
+    facts["issn"] = _read_issn(root, facts["languages"], checker)
+    facts["sections"] = _read_sections(folder, root, period, checker)
+    facts["chronology"] = _read_dated_list(root, "chronology", "event", period, checker)
+    facts["figures"] = _read_figures(root, facts["languages"], checker)
+    return facts
+
+
+def _language_code(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
+    code = text(checker, value, spot, what)
+    if code is not None and code not in LANGUAGES:
+        checker.report(spot, f"{what}: unknown language code {code!r}; expected one of: {', '.join(LANGUAGES)}")
+        return None
+    return code
+
+
+def _read_languages(root: YamlMap, checker: Checker) -> tuple[str, ...]:
+    items = checker.list_field(root, "languages", "issue")
+    if items is None:
+        return ()
+    seen: dict[str, Spot] = {}
+    for value, spot in zip(items, items.item_spots):
+        code = _language_code(checker, value, spot, "issue: 'languages'")
+        unique(checker, seen, code, spot, "language")
+    return tuple(seen)
+
+
+def _read_issn(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> dict[str, str]:
+    node = checker.mapping_field(root, "issn", "issue")
+    if node is None:
+        return {}
+    checker.known_fields(node, languages, "issue: 'issn'")
+    issn = {}
+    for language in languages:
+        value = checker.get(node, language, f"issue: 'issn' of language {language!r}", text)
+        if value is not None and not _valid_issn(value):
+            checker.report(node.value_spots[language],
+                           f"issue: 'issn' of language {language!r}: {value!r} is not a valid ISSN"
+                           " (NNNN-NNNC with a correct check digit C)")
+        elif value is not None:
+            issn[language] = value
+    return issn
+
+
+def _valid_issn(value: str) -> bool:
+    digits = value.replace("-", "")
+    if len(value) != 9 or value[4] != "-" or len(digits) != 8 or not digits[:7].isdigit():
+        return False
+    remainder = (11 - sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1))) % 11) % 11
+    return digits[7] == ("X" if remainder == 10 else str(remainder))
+
+
+def _read_image(folder: Path, node: YamlMap, key: str, what: str, checker: Checker,
+                required: bool = True) -> Path | None:
+    name = checker.get(node, key, what, text, required=required)
+    if name is None:
+        return None
+    spot = node.value_spots[key]
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        checker.report(spot, f"{what}: '{key}' {name!r} is outside the issue folder")
+    elif path.suffix.lower() not in IMAGE_TYPES:
+        checker.report(spot, f"{what}: '{key}' {name!r} is not a picture; expected one of {', '.join(IMAGE_TYPES)}")
+    elif not path.is_file():
+        checker.report(spot, f"{what}: '{key}' {name!r} does not exist in {folder.name}/")
+    else:
+        return path
+    return None
+
+
+def _entries(root: YamlMap, key: str, what: str, checker: Checker):
+    """Yield (mapping, spot) for each mapping in the list `root[key]`."""
+    items = checker.list_field(root, key, what)
+    for value, spot in zip(items or (), items.item_spots if items else ()):
+        entry = checker.mapping(value, spot, f"{what}: an entry of '{key}'")
+        if entry is not None:
+            yield entry, spot
+
+
+def _read_dated(entry: YamlMap, what: str, period, checker: Checker):
+    when = checker.get(entry, "date", what, day)
+    if when is not None and when not in period:
+        checker.report(entry.value_spots["date"],
+                       f"{what}: 'date' {when} is outside the issue's period {period.start} to {period.end}")
+        return None
+    return when
+
+
+def _read_sections(folder: Path, root: YamlMap, period, checker: Checker) -> list[dict]:
+    sections, section_ids, article_ids, picture_ids = [], {}, {}, {}
+    for entry, _spot in _entries(root, "sections", "issue", checker):
+        checker.known_fields(entry, ("id", "articles"), "section")
+        section_id = checker.get(entry, "id", "section", identifier)
+        unique(checker, section_ids, section_id, entry.value_spots.get("id", entry.spot), "section id")
+        what = f"section '{section_id}'"
+        articles = []
+        for item, _ in _entries(entry, "articles", what, checker):
+            checker.known_fields(item, ("id", "date", "illustrations"), "article")
+            article_id = checker.get(item, "id", "article", identifier)
+            unique(checker, article_ids, article_id, item.value_spots.get("id", item.spot), "article id")
+            label = f"article '{article_id}'"
+            pictures = []
+            for picture, _ in _entries(item, "illustrations", label, checker):
+                checker.known_fields(picture, ("id", "file"), "illustration")
+                picture_id = checker.get(picture, "id", label, identifier)
+                unique(checker, picture_ids, picture_id, picture.value_spots.get("id", picture.spot),
+                       "illustration id")
+                pictures.append({"id": picture_id,
+                                 "file": _read_image(folder, picture, "file", f"illustration '{picture_id}'",
+                                                     checker)})
+            articles.append({"id": article_id, "date": _read_dated(item, label, period, checker),
+                             "illustrations": pictures})
+        sections.append({"id": section_id, "articles": articles})
+    if not sections and "sections" in root:
+        checker.report(root.value_spots["sections"], "issue: 'sections' is empty; an issue has at least one section")
+    return sections
+
+
+def _read_dated_list(root: YamlMap, key: str, what: str, period, checker: Checker) -> list[dict]:
+    entries, seen = [], {}
+    for entry, _spot in _entries(root, key, "issue", checker):
+        checker.known_fields(entry, ("id", "date"), what)
+        entry_id = checker.get(entry, "id", what, identifier)
+        unique(checker, seen, entry_id, entry.value_spots.get("id", entry.spot), f"{what} id")
+        entries.append({"id": entry_id, "date": _read_dated(entry, f"{what} '{entry_id}'", period, checker)})
+    return entries
+
+
+def _read_figures(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> list[dict]:
+    figures, seen = [], {}
+    for entry, _spot in _entries(root, "figures", "issue", checker):
+        checker.known_fields(entry, ("id", "value", "format", "unit", "qualifier", "chart"), "figure")
+        figure_id = checker.get(entry, "id", "figure", identifier)
+        unique(checker, seen, figure_id, entry.value_spots.get("id", entry.spot), "figure id")
+        what = f"figure '{figure_id}'"
+        figure = {"id": figure_id, "value": checker.get(entry, "value", what, number),
+                  "format": checker.get(entry, "format", what, text),
+                  "unit": checker.get(entry, "unit", what, text, required=entry.get("format") == "unit"),
+                  "qualifier": checker.get(entry, "qualifier", what, text, required=False),
+                  "chart": checker.get(entry, "chart", what, identifier, required=False)}
+        if figure["qualifier"] is not None and figure["qualifier"] not in FIGURE_QUALIFIERS:
+            checker.report(entry.value_spots["qualifier"], f"{what}: 'qualifier' {figure['qualifier']!r};"
+                                                           f" expected one of: {', '.join(FIGURE_QUALIFIERS)}")
+        if figure["format"] is not None and figure["format"] not in FIGURE_FORMATS:
+            checker.report(entry.value_spots["format"],
+                           f"{what}: 'format' {figure['format']!r}; expected one of: {', '.join(FIGURE_FORMATS)}")
+        elif figure["format"] == "unit" and figure["unit"] and figure["value"] is not None:
+            _check_unit(entry, figure, languages, checker)
+        figures.append(figure)
+    return figures
+
+
+def _check_unit(entry: YamlMap, figure: dict, languages: tuple[str, ...], checker: Checker) -> None:
+    for language in languages:
+        try:
+            Formats.for_language(language).quantity(figure["value"], figure["unit"])
+        except Exception:  # Babel raises several kinds for unknown units
+            checker.report(entry.value_spots["unit"],
+                           f"figure '{figure['id']}': 'unit' {figure['unit']!r} is not a CLDR unit that can be"
+                           f" written in {language!r}, such as 'length-kilometer' or 'duration-year'")
+            return
+
+
+def _assemble(folder: Path, facts: dict, texts: dict) -> Issue:
+    """Build the model from checked facts and texts (no problem is left at this point)."""
+    def illustration(picture: dict) -> Illustration:
+        own = texts["illustrations"][picture["id"]]
+        return Illustration(picture["id"], picture["file"], own["caption"], own["credit"], own["alt"])
+
+    def article(item: dict) -> Article:
+        own = texts["articles"][item["id"]]
+        return Article(item["id"], item["date"], own["title"], own["lead"], own["body"],
+                       tuple(illustration(picture) for picture in item["illustrations"]))
+
+    sections = tuple(
+        Section(entry["id"], texts["sections"][entry["id"]]["title"],
+                tuple(article(item) for item in entry["articles"]))
+        for entry in facts["sections"])
+    chronology = tuple(sorted(
+        (Event(entry["id"], entry["date"], texts["chronology"][entry["id"]]) for entry in facts["chronology"]),
+        key=lambda event: event.date))
+    figures = tuple(
+        Figure(entry["id"], entry["value"], entry["format"], entry["unit"], entry["qualifier"], entry["chart"],
+               texts["figures"][entry["id"]])
+        for entry in facts["figures"])
+    return Issue(folder=folder, period=facts["period"], number=facts["number"], published=facts["published"],
+                 source_language=facts["source_language"], languages=facts["languages"], issn=facts["issn"],
+                 cover_image=facts["cover_image"], publisher=texts["publisher"], about=texts["about"],
+                 sections=sections, chronology=chronology, figures=figures,
+                 charts=texts["charts"])
