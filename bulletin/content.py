@@ -79,7 +79,10 @@ def load_source(path: Path) -> Source:
     except yaml.MarkedYAMLError as err:
         where = err.problem_mark or err.context_mark
         mark = _mark(path, where) if where else start
-        source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}"))
+        context = ""
+        if err.context and err.context_mark and err.problem:
+            context = f" ({err.context} that starts at line {err.context_mark.line + 1})"
+        source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}{context}"))
         return source
     except yaml.YAMLError as err:
         source.problems.append(Problem(start, f"YAML syntax: {err}"))
@@ -94,6 +97,9 @@ def load_source(path: Path) -> Source:
         source.problems.append(
             Problem(start, f"file expands to more than {MAX_NODES} values (aliases nested too deep?)"))
     return source
+
+
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the only collection types content uses
 
 
 class _TooLarge(Exception):
@@ -114,6 +120,9 @@ class _TreeBuilder:
         if self.count > MAX_NODES:
             raise _TooLarge
         spot = self.spot(node)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.build_mapping(node, spot)
         if isinstance(node, yaml.SequenceNode):

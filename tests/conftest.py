@@ -1,0 +1,71 @@
+"""Shared fixtures: the sample issue built once, small issues copied and edited per test."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bulletin.cli import main
+
+PROJECT = Path(__file__).resolve().parent.parent
+SAMPLE = PROJECT / "issues" / "2022-H2"
+CASES = Path(__file__).resolve().parent / "cases"
+MINIMAL = CASES / "minimal" / "2023-H1"
+LANGUAGES = ("az", "ru", "en", "es")
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> dict[str, Path]:
+    """Build the full sample issue once, all four languages in one process."""
+    output = tmp_path_factory.mktemp("sample-output")
+    assert main([str(SAMPLE), "--output", str(output), "-q"]) == 0
+    return {language: output / "2022-H2" / f"since-the-victory-2022-H2-{language}.pdf" for language in LANGUAGES}
+
+
+@pytest.fixture
+def minimal_issue(tmp_path) -> Path:
+    """A fresh copy of the minimal test issue, to be edited by the test."""
+    target = tmp_path / "issues" / "2023-H1"
+    shutil.copytree(MINIMAL, target)
+    return target
+
+
+def apply_edits(folder: Path, edits: list[dict]) -> None:
+    """Apply a case's edits (replace text, write or delete a file) to an issue folder."""
+    for edit in edits:
+        path = folder / edit["file"]
+        if edit.get("delete"):
+            path.unlink()
+        elif "write" in edit:
+            path.write_text(edit["write"], encoding="utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+            assert edit["replace"] in text, f"case edit does not apply to {edit['file']}: {edit['replace']!r}"
+            path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding="utf-8")
+
+
+def load_case(name: str) -> dict:
+    """Read tests/cases/<name>/case.yaml."""
+    return yaml.safe_load((CASES / name / "case.yaml").read_text(encoding="utf-8"))
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Return the text of each page of a PDF, as pdftotext extracts it."""
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]
+
+
+def pdf_fonts(pdf: Path) -> list[dict[str, str]]:
+    """Return pdffonts' table: name, type, embedded and subset flags of every font."""
+    lines = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout.splitlines()
+    fonts = []
+    for line in lines[2:]:
+        parts = line.split()
+        # name, type words..., encoding, emb, sub, uni, object, id
+        fonts.append({"name": parts[0], "embedded": parts[-5], "subset": parts[-4]})
+    return fonts

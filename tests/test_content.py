@@ -1,0 +1,47 @@
+"""Loading YAML with places: duplicates, syntax, size, encoding and alias bombs."""
+
+from __future__ import annotations
+
+from bulletin.content import MAX_FILE_BYTES, YamlList, YamlMap, load_source
+
+
+def test_values_keep_their_line_and_column(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text("title: Şuşa\nitems:\n  - one\n  - two\n", encoding="utf-8")
+    tree = load_source(path).tree
+    assert isinstance(tree, YamlMap) and isinstance(tree["items"], YamlList)
+    assert (tree.value_spots["title"].mark.line, tree.value_spots["title"].mark.column) == (1, 8)
+    assert tree["items"].item_spots[1].mark.line == 4
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text("x: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    source = load_source(path)
+    assert source.tree["x"] is None
+    assert "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed" in source.problems[0].message
+
+
+def test_an_alias_bomb_fails_fast(tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 9):
+        previous = chr(ord("a") + level - 1)
+        name = chr(ord("a") + level)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source = load_source(path)
+    assert source.tree is None and "expands to more than" in source.problems[0].message
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "ru.yaml"
+    path.write_bytes("title: Шуша\n".encode("cp1251"))
+    problem = load_source(path).problems[0]
+    assert problem.mark.path == path and "not UTF-8" in problem.message
+
+
+def test_an_oversized_file_is_not_parsed(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    assert "larger than" in load_source(path).problems[0].message

@@ -1,0 +1,85 @@
+"""Catalogs and CLDR formats: complete catalogs, plural forms, no silent fallback."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from bulletin.errors import BuildError
+from bulletin.localization import Formats, catalog_path, load_translations, template_strings
+from bulletin.model import period_of
+from bulletin.publishing import TEMPLATES, TRANSLATIONS
+from bulletin.rendering import make_environment
+
+from conftest import LANGUAGES
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalog_translates_every_template_string(language):
+    translations = load_translations(language, TRANSLATIONS, TEMPLATES)
+    assert translations.gettext("Contents")
+
+
+def test_the_template_pot_holds_every_template_string():
+    with (TRANSLATIONS / "messages.pot").open("rb") as file:
+        pot = {message.id if isinstance(message.id, str) else message.id[0] for message in read_po(file) if message.id}
+    assert set(template_strings(TEMPLATES)) <= pot
+
+
+@pytest.fixture
+def translations_copy(tmp_path):
+    target = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, target)
+    return target
+
+
+def test_an_incomplete_catalog_fails_and_lists_the_untranslated_strings(translations_copy):
+    path = catalog_path(translations_copy, "ru")
+    with path.open("rb") as file:
+        catalog = read_po(file, locale="ru")
+    catalog["Contents"].string = ""
+    catalog["Key figures"].flags.add("fuzzy")
+    del catalog["Imprint"]
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    with pytest.raises(BuildError) as error:
+        load_translations("ru", translations_copy, TEMPLATES)
+    message = str(error.value)
+    assert "3 interface string(s) not translated" in message
+    for msgid in ("Contents", "Key figures", "Imprint"):
+        assert f"\n  {msgid}" in message
+
+
+def test_a_missing_catalog_fails_with_its_path(translations_copy):
+    catalog_path(translations_copy, "es").unlink()
+    with pytest.raises(BuildError, match=r"es/LC_MESSAGES/messages.po: the es catalog is missing"):
+        load_translations("es", translations_copy, TEMPLATES)
+
+
+def test_russian_has_three_plural_forms():
+    translations = load_translations("ru", TRANSLATIONS, TEMPLATES)
+    environment = make_environment(TEMPLATES, translations, Formats.for_language("ru"))
+    template = environment.from_string('{{ ngettext("%(num)s article", "%(num)s articles", n, num=n) }}')
+    assert [template.render(n=n) for n in (1, 3, 5, 21, 22, 11)] == [
+        "1 статья", "3 статьи", "5 статей", "21 статья", "22 статьи", "11 статей"]
+
+
+def test_period_and_dates_follow_each_locale():
+    period = period_of("2022-H2")
+    assert Formats.for_language("en").period(period) == "July\u2009–\u2009December 2022"
+    assert Formats.for_language("es").period(period) == "julio–diciembre de 2022"
+    assert Formats.for_language("ru").long_date(date(2023, 1, 16)) == "16 января 2023\u202fг."
+    assert Formats.for_language("az").long_date(date(2023, 1, 16)) == "16 yanvar 2023"
+
+
+def test_a_unit_cldr_lacks_in_long_form_falls_back_to_the_short_form_not_to_its_id():
+    assert Formats.for_language("az").quantity(44, "duration-day") == "44 gün"
+    assert Formats.for_language("ru").quantity(44, "duration-day") == "44 дня"
+
+
+def test_capitals_of_azerbaijani_keep_the_dot_on_i():
+    assert Formats.for_language("az").capitalize_first("ingilis") == "İngilis"
+    assert Formats.for_language("en").capitalize_first("italian") == "Italian"

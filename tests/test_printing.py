@@ -1,0 +1,77 @@
+"""Printing: the bulletin's fonts for every character, confined fetching, atomic files."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from weasyprint.document import Document
+
+from bulletin import printing
+from bulletin.cli import main
+from bulletin.errors import BuildError
+from bulletin.printing import ConfinedFetcher, find_typefaces, write_atomically
+
+from conftest import LANGUAGES, apply_edits, page_texts, pdf_fonts
+
+SPECIAL = "Əə Ğğ İı Şş Çç Öö Üü Шуша Ёё № « » „ “ — ñ ¿ ¡ ’"
+
+
+def test_every_character_of_the_four_languages_comes_from_the_bulletins_fonts(minimal_issue, tmp_path):
+    for language in LANGUAGES:
+        apply_edits(minimal_issue, [{"file": f"{language}.yaml", "replace": "about: |\n",
+                                     "with": f"about: |\n  {SPECIAL} *{SPECIAL}* **{SPECIAL}**\n\n"}])
+    assert main([str(minimal_issue), "--output", str(tmp_path), "-q"]) == 0
+    for pdf in (tmp_path / "2023-H1").glob("*.pdf"):
+        assert all(font["name"].split("+")[1].startswith("Bulletin-") for font in pdf_fonts(pdf))
+        text = " ".join(" ".join(page.split()) for page in page_texts(pdf))
+        assert text.count(SPECIAL) >= 3
+
+
+def test_raw_html_in_content_is_printed_as_text(minimal_issue, tmp_path):
+    apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Text.", "with": "      Text <b>bold</b>."}])
+    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en", "-q"]) == 0
+    pages = page_texts(tmp_path / "2023-H1" / "since-the-victory-2023-H1-en.pdf")
+    assert any("Text <b>bold</b>." in page for page in pages)
+
+
+def test_missing_fonts_stop_the_build_naming_them(monkeypatch, tmp_path):
+    monkeypatch.setattr(printing, "FONT_DIRS", (tmp_path,))
+    with pytest.raises(BuildError, match=r"fonts missing: .*NotoSerif-Regular\.ttf.*fonts-noto-core"):
+        find_typefaces()
+
+
+def test_a_failed_build_keeps_the_previous_pdf_and_leaves_no_partial_file(minimal_issue, tmp_path, monkeypatch,
+                                                                          capsys):
+    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en", "-q"]) == 0
+    pdf = tmp_path / "2023-H1" / "since-the-victory-2023-H1-en.pdf"
+    before = pdf.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+    monkeypatch.setattr(Document, "write_pdf", broken)
+    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en"]) == 1
+    assert "disk on fire" in capsys.readouterr().err
+    assert pdf.read_bytes() == before
+    assert os.listdir(pdf.parent) == [pdf.name]
+
+
+def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    def failing_fsync(fd):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError):
+        write_atomically(tmp_path / "a.pdf", b"%PDF-1.7")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1/x.png", "file://host/etc/passwd"])
+def test_the_fetcher_reads_nothing_outside_the_allowed_folders(tmp_path, url):
+    with pytest.raises(ValueError, match="outside"):
+        ConfinedFetcher((tmp_path,)).fetch(url)
+
+
+def test_the_fetcher_resolves_dot_dot_before_deciding(tmp_path):
+    (tmp_path / "issue").mkdir()
+    with pytest.raises(ValueError):
+        ConfinedFetcher((tmp_path / "issue",)).fetch((tmp_path / "issue").as_uri() + "/../../etc/passwd")

@@ -1,0 +1,135 @@
+"""End-to-end tests on the real PDFs of the sample issue 2022-H2."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from bulletin.cli import main
+from bulletin.localization import Formats
+from bulletin.publishing import TEMPLATES, TRANSLATIONS
+from bulletin.localization import load_translations
+from bulletin.validation import validate_issue
+
+from conftest import LANGUAGES, PROJECT, SAMPLE, page_texts, pdf_fonts
+
+
+def flat(text: str) -> str:
+    """Collapse every run of whitespace (line breaks, no-break and thin spaces) into one space."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def issue():
+    return validate_issue(SAMPLE)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_edition_shows_its_own_title_period_and_dates(sample_build, issue, language):
+    pages = [flat(page) for page in page_texts(sample_build[language])]
+    formats = Formats.for_language(language)
+    title = load_translations(language, TRANSLATIONS, TEMPLATES).gettext("Since the Victory")
+    assert title != "Since the Victory" or language == "en"
+    assert title in pages[0] and formats.period(issue.period) in pages[0]
+    assert formats.long_date(issue.published) in pages[1]  # the imprint
+    assert issue.issn[language] in pages[1]
+    whole = " ".join(pages)
+    for article in issue.articles:
+        assert formats.long_date(article.date) in whole
+    for event in issue.chronology:
+        assert formats.day_and_month(event.date) in whole
+    for figure in issue.figures:
+        assert formats.figure(figure) in whole
+
+
+def test_dates_and_numbers_differ_by_locale_as_cldr_says(sample_build, issue):
+    """The same date and figure print differently in each edition (no format written by hand)."""
+    renderings = {language: Formats.for_language(language).long_date(issue.published) for language in LANGUAGES}
+    assert len(set(renderings.values())) == len(LANGUAGES)
+    displaced = next(figure for figure in issue.figures if figure.id == "displaced-people")
+    numbers = {language: Formats.for_language(language).figure(displaced) for language in LANGUAGES}
+    assert numbers["en"] == "700,000" and numbers["es"] == "700.000"
+    assert flat(numbers["ru"]) == "700 000"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_contents_point_to_the_pages_where_articles_start(sample_build, issue, language):
+    pages = [flat(page) for page in page_texts(sample_build[language])]
+    contents_title = load_translations(language, TRANSLATIONS, TEMPLATES).gettext("Contents")
+    contents_page = next(i for i, page in enumerate(pages) if page.startswith(contents_title))
+    contents = pages[contents_page]
+    for article in issue.articles:
+        title = article.title[language]
+        match = re.search(re.escape(title) + r"[ .]*?(\d+)", contents)
+        assert match, f"{title!r} is not in the contents"
+        page_number = int(match[1])
+        starts = [i + 1 for i, page in enumerate(pages) if i > contents_page and title in page]
+        assert starts and starts[0] == page_number, f"{title!r}: contents say {page_number}, found on {starts}"
+
+
+def test_contents_entries_are_links_to_their_pages(sample_build):
+    reader = PdfReader(sample_build["en"])
+    links = [annotation.get_object() for page in reader.pages[:5] for annotation in page.get("/Annots", [])
+             if annotation.get_object().get("/Subtype") == "/Link"]
+    assert len(links) >= 8
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_fonts_are_the_bulletins_own_embedded_and_subset(sample_build, language):
+    fonts = pdf_fonts(sample_build[language])
+    assert fonts
+    for font in fonts:
+        assert font["embedded"] == "yes" and font["subset"] == "yes", font
+        assert font["name"].split("+", 1)[1].startswith(("Bulletin-Serif", "Bulletin-Sans")), font
+
+
+def test_editions_have_the_same_number_of_pages(sample_build):
+    counts = {language: len(PdfReader(path).pages) for language, path in sample_build.items()}
+    assert len(set(counts.values())) == 1, counts
+    assert counts["az"] >= 16
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_metadata_names_the_language_title_and_publication_date(sample_build, issue, language):
+    reader = PdfReader(sample_build[language])
+    assert reader.trailer["/Root"]["/Lang"] == language
+    title = load_translations(language, TRANSLATIONS, TEMPLATES).gettext("Since the Victory")
+    assert reader.metadata.title.startswith(title)
+    assert reader.metadata["/CreationDate"].startswith("D:" + issue.published.strftime("%Y%m%d"))
+
+
+def test_sections_and_articles_are_bookmarked(sample_build, issue):
+    outline = PdfReader(sample_build["es"]).outline
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+    walk(outline)
+    for article in issue.articles:
+        assert article.title["es"] in titles
+
+
+def test_an_edition_is_identical_built_alone_in_another_process(sample_build, tmp_path):
+    subprocess.run([sys.executable, "build.py", str(SAMPLE), "--lang", "ru", "--output", str(tmp_path), "-q"],
+                   cwd=PROJECT, check=True)
+    alone = tmp_path / "2022-H2" / sample_build["ru"].name
+    assert alone.read_bytes() == sample_build["ru"].read_bytes()
+
+
+def test_editions_are_identical_built_again_in_reverse_order(sample_build, tmp_path):
+    assert main([str(SAMPLE), "--lang", "es,en,ru,az", "--output", str(tmp_path), "-q"]) == 0
+    for language, first in sample_build.items():
+        assert (tmp_path / "2022-H2" / first.name).read_bytes() == first.read_bytes(), language
+
+
+def test_output_holds_only_the_finished_pdfs(sample_build):
+    folder = sample_build["az"].parent
+    assert sorted(path.name for path in folder.iterdir()) == sorted(path.name for path in sample_build.values())

@@ -1,0 +1,54 @@
+"""HTML of an edition: safe Markdown, the document's language, strict templates."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+
+from bulletin.errors import BuildError
+from bulletin.localization import load_translations
+from bulletin.model import Edition
+from bulletin.publishing import TEMPLATES, TRANSLATIONS
+from bulletin.rendering import css_string, markdown_to_html, render_edition
+from bulletin.validation import validate_issue
+
+from conftest import MINIMAL
+
+
+def test_markdown_subset_renders_paragraphs_emphasis_lists_quotes_and_links():
+    html = markdown_to_html("A *b* **c**\n\n- one\n- two\n\n> quoted\n\n[site](https://example.org)")
+    for tag in ("<p>", "<em>b</em>", "<strong>c</strong>", "<ul>", "<li>one</li>", "<blockquote>",
+                '<a href="https://example.org">site</a>'):
+        assert tag in html
+
+
+def test_raw_html_in_content_is_shown_as_text():
+    html = markdown_to_html('Before <script>alert(1)</script> <img src="x"> after')
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("source", ["[x](javascript:alert(1))", "[x](file:///etc/passwd)", "![x](pic.png)",
+                                    "# Heading", "    code"])
+def test_markdown_outside_the_subset_makes_no_link_image_heading_or_code(source):
+    html = markdown_to_html(source)
+    for tag in ("<a ", "<img", "<h1", "<code", "<pre"):
+        assert tag not in html
+
+
+def test_css_strings_are_escaped():
+    assert css_string('a"b\\c') == Markup('"a\\22 b\\5c c"')
+
+
+def test_the_document_carries_the_edition_language():
+    issue = validate_issue(MINIMAL)
+    html = render_edition(Edition(issue, "es"), TEMPLATES, load_translations("es", TRANSLATIONS, TEMPLATES))
+    assert '<html lang="es">' in html
+    assert "Índice" in html and "Primer artículo" in html
+
+
+def test_an_undefined_template_variable_is_an_error(tmp_path):
+    (tmp_path / "bulletin.html").write_text("{{ nothing.here }}", encoding="utf-8")
+    issue = validate_issue(MINIMAL)
+    with pytest.raises(BuildError, match="bulletin.html"):
+        render_edition(Edition(issue, "en"), tmp_path, load_translations("en", TRANSLATIONS, TEMPLATES))

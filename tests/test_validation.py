@@ -1,0 +1,38 @@
+"""Validation of bad input: each case under tests/cases/ edits the minimal issue and names
+the exact messages `build.py` must print, with file, line and column."""
+
+from __future__ import annotations
+
+import pytest
+
+from bulletin.cli import main
+
+from conftest import CASES, apply_edits, load_case
+
+CASE_NAMES = sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
+
+
+def test_the_minimal_issue_is_valid(minimal_issue, tmp_path, capsys):
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "en", "-q"]) == 0
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_issue, tmp_path, monkeypatch, capsys):
+    case = load_case(name)
+    apply_edits(minimal_issue, case["edits"])
+    monkeypatch.chdir(minimal_issue.parent)
+    output = tmp_path / "out"
+    status = main([minimal_issue.name, "--output", str(output)])
+    errors = capsys.readouterr().err.splitlines()
+    assert status == 2
+    assert errors[:-1] == case["expected"]
+    assert errors[-1].endswith("no PDF was written.")
+    assert not output.exists() or not any(output.rglob("*.pdf"))
+
+
+def test_every_problem_of_an_issue_is_reported_in_one_run(minimal_issue, monkeypatch, capsys):
+    for name in ("missing-russian-title", "date-outside-period", "missing-image", "no-as-text"):
+        apply_edits(minimal_issue, load_case(name)["edits"])
+    monkeypatch.chdir(minimal_issue.parent)
+    assert main([minimal_issue.name]) == 2
+    assert len(capsys.readouterr().err.splitlines()) == 4 + 1
