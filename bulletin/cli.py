@@ -26,7 +26,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=OUTPUT,
                         help="folder that receives <issue>/ with the PDFs (default: output/)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    parser.add_argument("-v", "--verbose", action="store_true", help="print WeasyPrint's messages too")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also print WeasyPrint's progress")
     return parser.parse_args(argv)
 
 
@@ -59,5 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 def _configure_logging(arguments: argparse.Namespace) -> None:
     level = logging.WARNING if arguments.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
-    # WeasyPrint reports every CSS property it ignores; only --verbose shows them.
-    logging.getLogger("weasyprint").setLevel(logging.INFO if arguments.verbose else logging.ERROR)
+    # WeasyPrint's warnings (an ignored CSS rule, an unreadable picture) are always worth seeing;
+    # its step-by-step progress only with --verbose.
+    weasyprint_level = logging.INFO if arguments.verbose else logging.WARNING
+    logging.getLogger("weasyprint").setLevel(logging.ERROR if arguments.quiet else weasyprint_level)

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError, UsageError
+from .errors import BuildError, UsageError, display_path
 from .localization import load_translations
 from .model import Edition, period_of
 from .printing import find_typefaces, print_pdf
@@ -54,7 +54,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         html = render_edition(edition, TEMPLATES, translations[language])
         target = output_root / issue.period.name / f"{edition.name}.pdf"
         pages = print_pdf(html, TEMPLATES, (issue.folder, TEMPLATES), typefaces, target)
-        LOG.info("%s: %d pages, %s (%.1f s)", language, pages, target, time.monotonic() - started)
+        LOG.info("%s: %d pages, %s (%.1f s)", language, pages, display_path(target), time.monotonic() - started)
         printed.append(Printed(edition, target, pages))
     return printed
 
