@@ -107,7 +107,10 @@ def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typef
         if isinstance(err, (KeyboardInterrupt, SystemExit)):
             raise
         raise BuildError(f"{target.name}: WeasyPrint could not lay out the edition: {err}") from err
-    write_atomically(target, pdf)
+    try:
+        write_atomically(target, pdf)
+    except OSError as err:
+        raise BuildError(f"cannot write {target}: {err.strerror or err}") from err
     return len(document.pages)
 
 

@@ -87,5 +87,18 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
             stylesheet=(templates_dir / "bulletin.css").as_uri(),
         )
     except TemplateError as err:
-        where = f"{getattr(err, 'filename', None) or MAIN_TEMPLATE}:{getattr(err, 'lineno', None) or 1}"
-        raise BuildError(f"templates/{Path(where).name}: template error: {err}") from err
+        raise BuildError(f"{_template_place(err, templates_dir)}: template error: {err}") from err
+
+
+def _template_place(err: TemplateError, templates_dir: Path) -> str:
+    """Name the template file and line where `err` happened, as `templates/name.html:line`."""
+    name, line = getattr(err, "filename", None), getattr(err, "lineno", None)
+    if name is None:  # runtime errors carry their place in the traceback Jinja2 rewrote
+        traceback = err.__traceback__
+        while traceback is not None:
+            frame_file = traceback.tb_frame.f_code.co_filename
+            if frame_file.endswith(".html"):
+                name, line = frame_file, traceback.tb_lineno
+            traceback = traceback.tb_next
+    path = Path(name) if name else templates_dir / MAIN_TEMPLATE
+    return f"{templates_dir.name}/{path.name}:{line or 1}"

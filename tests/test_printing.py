@@ -56,6 +56,15 @@ def test_a_failed_build_keeps_the_previous_pdf_and_leaves_no_partial_file(minima
     assert os.listdir(pdf.parent) == [pdf.name]
 
 
+def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, capsys):
+    def full_disk(target, data):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(printing, "write_atomically", full_disk)
+    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en"]) == 1
+    error = capsys.readouterr().err
+    assert "cannot write" in error and "since-the-victory-2023-H1-en.pdf: No space left on device" in error
+
+
 def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
     def failing_fsync(fd):
         raise OSError(28, "No space left on device")

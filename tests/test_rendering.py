@@ -47,8 +47,15 @@ def test_the_document_carries_the_edition_language():
     assert "Índice" in html and "Primer artículo" in html
 
 
-def test_an_undefined_template_variable_is_an_error(tmp_path):
-    (tmp_path / "bulletin.html").write_text("{{ nothing.here }}", encoding="utf-8")
+@pytest.mark.parametrize("source, place", [
+    ("<p>\n{% include 'part.html' %}", "part.html:2"),  # a runtime error: an undefined variable
+    ("<p>\n\n{% if %}", "bulletin.html:3"),  # a syntax error
+])
+def test_a_broken_template_is_reported_with_its_name_and_line(tmp_path, source, place):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "bulletin.html").write_text(source, encoding="utf-8")
+    (templates / "part.html").write_text("fine\n{{ nothing.here }}", encoding="utf-8")
     issue = validate_issue(MINIMAL)
-    with pytest.raises(BuildError, match="bulletin.html"):
-        render_edition(Edition(issue, "en"), tmp_path, load_translations("en", TRANSLATIONS, TEMPLATES))
+    with pytest.raises(BuildError, match=f"^templates/{place}: template error"):
+        render_edition(Edition(issue, "en"), templates, load_translations("en", TRANSLATIONS, TEMPLATES))
