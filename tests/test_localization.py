@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from babel.messages.pofile import read_po, write_po
 
+from bulletin.cli import main
 from bulletin.errors import BuildError
 from bulletin.localization import Formats, catalog_path, load_translations, template_strings
 from bulletin.model import period_of
@@ -83,3 +84,19 @@ def test_a_unit_cldr_lacks_in_long_form_falls_back_to_the_short_form_not_to_its_
 def test_capitals_of_azerbaijani_keep_the_dot_on_i():
     assert Formats.for_language("az").capitalize_first("ingilis") == "İngilis"
     assert Formats.for_language("en").capitalize_first("italian") == "Italian"
+
+
+def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(translations_copy, minimal_issue, tmp_path,
+                                                                     monkeypatch, capsys):
+    path = catalog_path(translations_copy, "es")
+    with path.open("rb") as file:
+        catalog = read_po(file, locale="es")
+    catalog["Contents"].string = ""
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    monkeypatch.setattr("bulletin.publishing.TRANSLATIONS", translations_copy)
+    output = tmp_path / "out"
+    assert main([str(minimal_issue), "--output", str(output)]) == 1
+    error = capsys.readouterr().err
+    assert "es/LC_MESSAGES/messages.po: 1 interface string(s) not translated" in error and "\n  Contents" in error
+    assert not output.exists()
