@@ -41,7 +41,7 @@ def read_texts(folder: Path, facts: dict, checker: Checker) -> dict:
         texts[group] = {key: ({} if fields is None else {field: {} for field in fields}) for key in ids[group]}
     for language in facts["languages"]:
         _read_language(folder, language, ids, texts, checker)
-    for stray in sorted(folder.glob("*.yaml")):
+    for stray in sorted(folder.glob("*.yaml")) if facts["languages"] else ():
         if stray.name != ISSUE_FILE and stray.stem not in facts["languages"]:
             checker.problems.append(Problem(
                 Mark(stray, 1, 1), f"'{stray.stem}' is not a language of this issue"

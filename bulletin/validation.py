@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import ISSUE_FILE, Source, Spot, YamlList, YamlMap, load_source
+from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import ContentError, Mark, Problem
 from .localization import LANGUAGES, Formats
 from .model import Article, Event, Figure, Illustration, Issue, Section, period_of
@@ -91,6 +91,8 @@ def _read_languages(root: YamlMap, checker: Checker) -> tuple[str, ...]:
     for value, spot in zip(items, items.item_spots):
         code = _language_code(checker, value, spot, "issue: 'languages'")
         unique(checker, seen, code, spot, "language")
+    if not items:
+        checker.report(root.value_spots["languages"], "issue: 'languages' is empty; list the edition languages")
     return tuple(seen)
 
 
@@ -98,7 +100,8 @@ def _read_issn(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> d
     node = checker.mapping_field(root, "issn", "issue")
     if node is None:
         return {}
-    checker.known_fields(node, languages, "issue: 'issn'")
+    if languages:  # with no valid language listed, that is the problem to report
+        checker.known_fields(node, languages, "issue: 'issn'")
     issn = {}
     for language in languages:
         value = checker.get(node, language, f"issue: 'issn' of language {language!r}", text)
@@ -215,6 +218,9 @@ def _read_figures(root: YamlMap, languages: tuple[str, ...], checker: Checker) -
                            f"{what}: 'format' {figure['format']!r}; expected one of: {', '.join(FIGURE_FORMATS)}")
         elif figure["format"] == "unit" and figure["unit"] and figure["value"] is not None:
             _check_unit(entry, figure, languages, checker)
+        elif figure["format"] == "percent" and figure["value"] is not None and not 0 <= figure["value"] <= 1:
+            checker.report(entry.value_spots["value"],
+                           f"{what}: a percentage is written as a fraction: 0.2 for 20 %, not {figure['value']}")
         figures.append(figure)
     return figures
 
@@ -223,7 +229,7 @@ def _check_unit(entry: YamlMap, figure: dict, languages: tuple[str, ...], checke
     for language in languages:
         try:
             Formats.for_language(language).quantity(figure["value"], figure["unit"])
-        except Exception:  # Babel raises several kinds for unknown units
+        except (ValueError, KeyError):  # Babel's UnknownUnitError is a ValueError
             checker.report(entry.value_spots["unit"],
                            f"figure '{figure['id']}': 'unit' {figure['unit']!r} is not a CLDR unit that can be"
                            f" written in {language!r}, such as 'length-kilometer' or 'duration-year'")
