@@ -96,6 +96,14 @@ def test_editions_have_the_same_number_of_pages(sample_build):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_back_cover_is_the_last_and_an_even_page(sample_build, issue, language):
+    pages = [flat(page) for page in page_texts(sample_build[language])]
+    title = load_translations(language, TRANSLATIONS, TEMPLATES).gettext("Since the Victory")
+    assert len(pages) % 2 == 0
+    assert pages[-1].startswith(title) and issue.issn[language] in pages[-1]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_metadata_names_the_language_title_and_publication_date(sample_build, issue, language):
     reader = PdfReader(sample_build[language])
     assert reader.trailer["/Root"]["/Lang"] == language
