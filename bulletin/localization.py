@@ -22,6 +22,7 @@ from babel.lists import format_list
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
@@ -35,9 +36,6 @@ from .model import Figure, Period
 # bulletin's English follows British usage (16 January 2023, kilometres).
 LANGUAGES = {"az": "az", "ru": "ru", "en": "en_GB", "es": "es"}
 
-# How pybabel extracts template strings; babel.cfg says the same for the command line.
-EXTRACTION_METHODS = [("**.html", "jinja2")]
-EXTRACTION_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 CATALOG_DOMAIN = "messages"
 DOTTED_I_LANGUAGES = ("az", "tr")  # i capitalizes to İ; Python's str.upper does not know it
 
@@ -47,7 +45,7 @@ def catalog_path(translations_dir: Path, language: str) -> Path:
     return translations_dir / language / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
 
 
-def load_translations(language: str, translations_dir: Path, templates_dir: Path) -> Translations:
+def load_translations(language: str, translations_dir: Path, extraction_config: Path) -> Translations:
     """Compile the catalog of `language` after checking that it translates every template string."""
     path = catalog_path(translations_dir, language)
     if not path.is_file():
@@ -58,7 +56,7 @@ def load_translations(language: str, translations_dir: Path, templates_dir: Path
             catalog = read_po(file, locale=LANGUAGES[language], abort_invalid=True)
     except (PoFileError, ValueError, OSError) as err:
         raise BuildError(f"{display_path(path)}: cannot read the catalog: {err}") from err
-    missing = untranslated_strings(catalog, template_strings(templates_dir))
+    missing = untranslated_strings(catalog, template_strings(extraction_config))
     if missing:
         listing = "\n".join(f"  {msgid}" for msgid in missing)
         raise BuildError(f"{display_path(path)}: {len(missing)} interface string(s) not translated"
@@ -87,11 +85,13 @@ def _forms(catalog: Catalog, message) -> int:
 
 
 @lru_cache(maxsize=None)
-def template_strings(templates_dir: Path) -> tuple[str, ...]:
-    """Extract the singular msgid of every translatable string in the templates."""
+def template_strings(extraction_config: Path) -> tuple[str, ...]:
+    """Extract the singular msgid of every template string, as `pybabel extract -F babel.cfg` does."""
+    with extraction_config.open(encoding="utf-8") as file:
+        methods, options = parse_mapping_cfg(file, filename=str(extraction_config))
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(templates_dir), EXTRACTION_METHODS, EXTRACTION_OPTIONS):
+            str(extraction_config.parent), methods, options):
         found.add(message[0] if isinstance(message, tuple) else message)
     return tuple(sorted(found))
 

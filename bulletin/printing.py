@@ -40,7 +40,6 @@ TYPEFACES = {
         ("italic", 700): "NotoSans-BoldItalic.ttf",
     },
 }
-FONT_NAME_PREFIXES = ("NotoSerif", "NotoSans")  # how the embedded fonts are named in a PDF
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typef
             stylesheets=[CSS(string=typefaces.stylesheet(), font_config=font_config, url_fetcher=fetcher)],
             cache={},
         )
-        pdf = document.write_pdf(pdf_identifier=target.stem.encode(), uncompressed_pdf=False)
+        pdf = document.write_pdf(pdf_identifier=target.stem.encode())
     except BaseException as err:  # WeasyPrint's fatal fetch error is a BaseException
         if isinstance(err, (KeyboardInterrupt, SystemExit)):
             raise

@@ -25,6 +25,7 @@ from .validation import validate_issue
 PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
 TEMPLATES = PROJECT / "templates"
 TRANSLATIONS = PROJECT / "translations"
+EXTRACTION_CONFIG = PROJECT / "babel.cfg"  # where pybabel and the build find the template strings
 ISSUES = PROJECT / "issues"
 OUTPUT = PROJECT / "output"
 
@@ -75,7 +76,7 @@ def load_catalogs(languages: tuple[str, ...]) -> dict:
     translations, failures = {}, []
     for language in languages:
         try:
-            translations[language] = load_translations(language, TRANSLATIONS, TEMPLATES)
+            translations[language] = load_translations(language, TRANSLATIONS, EXTRACTION_CONFIG)
         except BuildError as err:
             failures.append(str(err))
     if failures:

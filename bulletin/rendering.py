@@ -18,11 +18,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .errors import BuildError
-from .localization import LANGUAGES, Formats
+from .localization import Formats
 from .model import Edition
 
 MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
 LINK_SCHEMES = ("http:", "https:", "mailto:")  # links that body text may make
+
 
 def _make_markdown() -> MarkdownIt:
     markdown = MarkdownIt("commonmark", {"html": False, "typographer": False})
@@ -80,10 +81,8 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
     try:
         template = environment.get_template(MAIN_TEMPLATE)
         return template.render(
-            edition=edition,
             issue=edition.issue,
             lang=edition.language,
-            locale=LANGUAGES[edition.language],
             stylesheet=(templates_dir / "bulletin.css").as_uri(),
         )
     except TemplateError as err:

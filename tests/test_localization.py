@@ -12,7 +12,7 @@ from bulletin.cli import main
 from bulletin.errors import BuildError
 from bulletin.localization import Formats, catalog_path, load_translations, template_strings
 from bulletin.model import period_of
-from bulletin.publishing import TEMPLATES, TRANSLATIONS
+from bulletin.publishing import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.rendering import make_environment
 
 from conftest import LANGUAGES
@@ -20,14 +20,14 @@ from conftest import LANGUAGES
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_catalog_translates_every_template_string(language):
-    translations = load_translations(language, TRANSLATIONS, TEMPLATES)
+    translations = load_translations(language, TRANSLATIONS, EXTRACTION_CONFIG)
     assert translations.gettext("Contents")
 
 
 def test_the_template_pot_holds_exactly_the_template_strings():
     with (TRANSLATIONS / "messages.pot").open("rb") as file:
         pot = {message.id if isinstance(message.id, str) else message.id[0] for message in read_po(file) if message.id}
-    assert set(template_strings(TEMPLATES)) == pot
+    assert set(template_strings(EXTRACTION_CONFIG)) == pot
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_an_incomplete_catalog_fails_and_lists_the_untranslated_strings(translat
     with path.open("wb") as file:
         write_po(file, catalog)
     with pytest.raises(BuildError) as error:
-        load_translations("ru", translations_copy, TEMPLATES)
+        load_translations("ru", translations_copy, EXTRACTION_CONFIG)
     message = str(error.value)
     assert "3 interface string(s) not translated" in message
     for msgid in ("Contents", "Key figures", "Imprint"):
@@ -57,11 +57,11 @@ def test_an_incomplete_catalog_fails_and_lists_the_untranslated_strings(translat
 def test_a_missing_catalog_fails_with_its_path(translations_copy):
     catalog_path(translations_copy, "es").unlink()
     with pytest.raises(BuildError, match=r"es/LC_MESSAGES/messages.po: the es catalog is missing"):
-        load_translations("es", translations_copy, TEMPLATES)
+        load_translations("es", translations_copy, EXTRACTION_CONFIG)
 
 
 def test_russian_has_three_plural_forms():
-    translations = load_translations("ru", TRANSLATIONS, TEMPLATES)
+    translations = load_translations("ru", TRANSLATIONS, EXTRACTION_CONFIG)
     environment = make_environment(TEMPLATES, translations, Formats.for_language("ru"))
     template = environment.from_string('{{ ngettext("%(num)s article", "%(num)s articles", n, num=n) }}')
     assert [template.render(n=n) for n in (1, 3, 5, 21, 22, 11)] == [

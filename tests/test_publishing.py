@@ -10,12 +10,16 @@ import pytest
 from pypdf import PdfReader
 
 from bulletin.cli import main
-from bulletin.localization import Formats
-from bulletin.publishing import TEMPLATES, TRANSLATIONS
-from bulletin.localization import load_translations
+from bulletin.localization import Formats, load_translations
+from bulletin.publishing import EXTRACTION_CONFIG, TRANSLATIONS
 from bulletin.validation import validate_issue
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, page_texts, pdf_fonts
+
+
+def interface(language: str, msgid: str) -> str:
+    """Return an interface string as the edition's catalog translates it."""
+    return load_translations(language, TRANSLATIONS, EXTRACTION_CONFIG).gettext(msgid)
 
 
 def flat(text: str) -> str:
@@ -32,7 +36,7 @@ def issue():
 def test_each_edition_shows_its_own_title_period_and_dates(sample_build, issue, language):
     pages = [flat(page) for page in page_texts(sample_build[language])]
     formats = Formats.for_language(language)
-    title = load_translations(language, TRANSLATIONS, TEMPLATES).gettext("Since the Victory")
+    title = interface(language, "Since the Victory")
     assert title != "Since the Victory" or language == "en"
     assert title in pages[0] and flat(formats.period(issue.period)) in pages[0]
     assert flat(formats.long_date(issue.published)) in pages[1]  # the imprint
@@ -59,11 +63,10 @@ def test_dates_and_numbers_differ_by_locale_as_cldr_says(sample_build, issue):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_contents_point_to_the_pages_where_articles_start(sample_build, issue, language):
     pages = [flat(page) for page in page_texts(sample_build[language])]
-    contents_title = load_translations(language, TRANSLATIONS, TEMPLATES).gettext("Contents")
+    contents_title = interface(language, "Contents")
     contents_page = next(i for i, page in enumerate(pages) if page.startswith(contents_title))
     contents = pages[contents_page]
-    catalog = load_translations(language, TRANSLATIONS, TEMPLATES)
-    back_matter = [catalog.gettext("Chronology of the period"), catalog.gettext("Key figures")]
+    back_matter = [interface(language, "Chronology of the period"), interface(language, "Key figures")]
     for title in [article.title[language] for article in issue.articles] + back_matter:
         match = re.search(re.escape(title) + r"[ .]*?(\d+)", contents)
         assert match, f"{title!r} is not in the contents"
@@ -98,7 +101,7 @@ def test_editions_have_the_same_number_of_pages(sample_build):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_back_cover_is_the_last_and_an_even_page(sample_build, issue, language):
     pages = [flat(page) for page in page_texts(sample_build[language])]
-    title = load_translations(language, TRANSLATIONS, TEMPLATES).gettext("Since the Victory")
+    title = interface(language, "Since the Victory")
     assert len(pages) % 2 == 0
     assert pages[-1].startswith(title) and issue.issn[language] in pages[-1]
 
@@ -107,7 +110,7 @@ def test_the_back_cover_is_the_last_and_an_even_page(sample_build, issue, langua
 def test_metadata_names_the_language_title_and_publication_date(sample_build, issue, language):
     reader = PdfReader(sample_build[language])
     assert reader.trailer["/Root"]["/Lang"] == language
-    title = load_translations(language, TRANSLATIONS, TEMPLATES).gettext("Since the Victory")
+    title = interface(language, "Since the Victory")
     assert reader.metadata.title.startswith(title)
     assert reader.metadata["/CreationDate"].startswith("D:" + issue.published.strftime("%Y%m%d"))
 

@@ -8,7 +8,7 @@ from markupsafe import Markup
 from bulletin.errors import BuildError
 from bulletin.localization import load_translations
 from bulletin.model import Edition
-from bulletin.publishing import TEMPLATES, TRANSLATIONS
+from bulletin.publishing import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.rendering import css_string, markdown_to_html, render_edition
 from bulletin.validation import validate_issue
 
@@ -42,7 +42,7 @@ def test_css_strings_are_escaped():
 
 def test_the_document_carries_the_edition_language():
     issue = validate_issue(MINIMAL)
-    html = render_edition(Edition(issue, "es"), TEMPLATES, load_translations("es", TRANSLATIONS, TEMPLATES))
+    html = render_edition(Edition(issue, "es"), TEMPLATES, load_translations("es", TRANSLATIONS, EXTRACTION_CONFIG))
     assert '<html lang="es">' in html
     assert "Índice" in html and "Primer artículo" in html
 
@@ -58,4 +58,4 @@ def test_a_broken_template_is_reported_with_its_name_and_line(tmp_path, source, 
     (templates / "part.html").write_text("fine\n{{ nothing.here }}", encoding="utf-8")
     issue = validate_issue(MINIMAL)
     with pytest.raises(BuildError, match=f"^templates/{place}: template error"):
-        render_edition(Edition(issue, "en"), templates, load_translations("en", TRANSLATIONS, TEMPLATES))
+        render_edition(Edition(issue, "en"), templates, load_translations("en", TRANSLATIONS, EXTRACTION_CONFIG))
