@@ -33,3 +33,8 @@ def test_a_build_prints_the_pdfs_on_stdout_and_progress_on_stderr(minimal_issue,
     assert [line.rsplit("/", 1)[1] for line in written] == [
         "since-the-victory-2023-H1-az.pdf", "since-the-victory-2023-H1-es.pdf"]
     assert "az: " in captured.err and "es: " in captured.err and "pages" in captured.err
+
+
+def test_without_an_issue_folder_the_newest_issue_is_built(tmp_path, capsys):
+    assert main(["--lang", "en", "--output", str(tmp_path), "-q"]) == 0
+    assert (tmp_path / "2022-H2" / "since-the-victory-2022-H2-en.pdf").is_file()

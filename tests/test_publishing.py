@@ -146,3 +146,42 @@ def test_editions_are_identical_built_again_in_reverse_order(sample_build, tmp_p
 def test_output_holds_only_the_finished_pdfs(sample_build):
     folder = sample_build["az"].parent
     assert sorted(path.name for path in folder.iterdir()) == sorted(path.name for path in sample_build.values())
+
+
+def caseless(text: str) -> str:
+    """Compare text set in capitals with its source: fold case, dotted İ included."""
+    return flat(text).replace("İ", "i").casefold()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_article_pages_carry_the_section_as_running_head_and_a_page_label(sample_build, issue, language):
+    raw_pages = page_texts(sample_build[language])
+    page_label = interface(language, "Page")
+    contents = interface(language, "Contents")
+    for section in issue.sections:
+        for article in section.articles:
+            number = next(i for i, page in enumerate(raw_pages, 1)
+                          if article.title[language] in flat(page) and not flat(page).startswith(contents))
+            lines = [line for line in raw_pages[number - 1].splitlines() if line.strip()]
+            assert caseless(lines[0]).startswith(caseless(section.title[language]))
+            assert flat(lines[-1]).endswith(f"{page_label} {number}")
+
+
+def squeezed(text: str) -> str:
+    """Drop every space and automatic hyphen, so that text compares however lines were broken."""
+    return "".join(text.split()).replace("\u2010", "")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_text_of_the_edition_is_printed(sample_build, issue, language):
+    whole = squeezed(" ".join(page_texts(sample_build[language])))
+    formats = Formats.for_language(language)
+    texts = [issue.publisher[language], formats.capitalize_first(formats.language_list(issue.languages)),
+             issue.about[language].replace("*", "").split("\n")[0]]
+    texts += [event.text[language] for event in issue.chronology]
+    for article in issue.articles:
+        texts += [article.lead[language]]
+        for picture in article.illustrations:
+            texts += [picture.caption[language], picture.credit[language]]
+    for text in texts:
+        assert squeezed(text) in whole, text
