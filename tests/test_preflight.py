@@ -1,0 +1,236 @@
+"""Preflight: each check on small PDFs made here with WeasyPrint, the report and the table."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from bulletin import preflight
+from bulletin.preflight import CHECKS, Expectation, Finding, count, format_table, preflight_pdf, write_report
+from bulletin.printing import find_typefaces
+
+# Where Debian's libgs-common installs Ghostscript's CMYK profile; the tests skip without it.
+PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+A4 = (595.2756, 841.8898)  # 210 × 297 mm in points
+BLEED = 3 / 25.4 * 72  # 3 mm in points
+# The title and period as the edition gives them, with a soft hyphen and no-break spaces.
+TITLE, PERIOD = "Zəfər\u00addən\u00a0bəri", "İyul–Dekabr\u202f2022"
+# The cover breaks the title at its soft hyphen: pdftotext then reads "Zəfər-" and "dən bəri".
+COVER = '<h1 style="width: 35mm">Zəfər&shy;dən bəri</h1><p>İyul–Dekabr 2022</p>'
+NEXT = '<p style="break-before: page">Səhifə</p>'
+PRINT = Expectation(variant="print", language="az", title=TITLE, period=PERIOD,
+                    families=("Bulletin-Serif", "Bulletin-Sans"), trim=A4, bleed=BLEED, page_multiple=2,
+                    warn_ppi=300, min_ppi=150, max_ppi=None)
+SCREEN = dataclasses.replace(PRINT, variant="screen", language="en", title="Since the Victory",
+                             period="July–December 2022", bleed=0, page_multiple=1, max_ppi=150)
+SCREEN_COVER = "<h1>Since the Victory</h1><p>July–December 2022</p>"
+
+
+@pytest.fixture(scope="module")
+def make(tmp_path_factory):
+    """Return a function that writes a small print or screen PDF of `body` and returns its path."""
+    if not PROFILE.is_file():
+        pytest.skip(f"{PROFILE.name} missing (Debian package libgs-common)")
+    folder = tmp_path_factory.mktemp("preflight")
+    fonts = find_typefaces().stylesheet()
+
+    def write(name: str, body: str, variant: str = "print", lang: str | None = "az", bleed: bool = True) -> Path:
+        rules = [fonts, "html { font-family: 'Bulletin Serif' } h1 { font-family: 'Bulletin Sans' }",
+                 f"@page {{ size: 210mm 297mm; margin: 20mm; {'bleed: 3mm' if bleed and variant == 'print' else ''} }}"]
+        if variant == "print":
+            rules += ["html { color: device-cmyk(0 0 0 1) }",
+                      f"@color-profile device-cmyk {{ src: url('{PROFILE.as_uri()}'); components: c, m, y, k }}"]
+        language = f' lang="{lang}"' if lang else ""
+        html = f"<html{language}><head><title>Bülleten</title></head><body>{body}</body></html>"
+        font_config, profiles = FontConfiguration(), {}
+        target = folder / name
+        HTML(string=html, base_url=folder.as_uri() + "/").write_pdf(
+            target, pdf_variant="pdf/x-4" if variant == "print" else "pdf/ua-1", font_config=font_config,
+            color_profiles=profiles,
+            stylesheets=[CSS(string="\n".join(rules), font_config=font_config, color_profiles=profiles)])
+        return target
+
+    Image.new("CMYK", (300, 200), (0, 60, 100, 10)).save(folder / "cmyk.jpg")
+    Image.new("RGB", (300, 200), (200, 40, 20)).save(folder / "rgb.png")
+    return write
+
+
+@pytest.fixture(scope="module")
+def clean_print(make) -> Path:
+    """Two pages in CMYK with bleed, and a 300 × 200 px picture 20 mm wide (381 ppi)."""
+    return make("clean-print.pdf", COVER + '<img src="cmyk.jpg" style="width: 20mm">' + NEXT)
+
+
+def only(findings: list[Finding], check: str, severity: str = "error") -> list[Finding]:
+    return [finding for finding in findings if finding.check == check and finding.severity == severity]
+
+
+def test_a_clean_print_pdf_passes_every_check(clean_print):
+    findings = preflight_pdf(clean_print, PRINT)
+    assert [finding.severity for finding in findings if finding.severity != "pass"] == []
+    assert [finding.check for finding in findings] == [name for name in CHECKS if name != "tagging"]
+    assert only(findings, "images", "pass")[0].message == "1 image, 381 to 381 ppi"
+
+
+def test_a_clean_screen_pdf_passes_every_check(make):
+    pdf = make("clean-screen.pdf", SCREEN_COVER + '<img src="rgb.png" alt="A red field" style="width: 50mm">',
+               "screen", lang="en")
+    findings = preflight_pdf(pdf, SCREEN)
+    assert [finding.message for finding in findings if finding.severity != "pass"] == []
+    assert [finding.check for finding in findings] == [name for name in CHECKS if name != "pdfx"]
+
+
+def test_rgb_text_in_print_is_a_colour_error_naming_its_page(make):
+    pdf = make("rgb-text.pdf", COVER + '<p style="color: rgb(255 0 0)">Qırmızı</p>' + NEXT)
+    [error] = only(preflight_pdf(pdf, PRINT), "colour")
+    assert error.page == 1 and error.message == "RGB colour (operator rg) on page 1"
+
+
+def test_a_device_rgb_picture_in_print_is_a_colour_error(make):
+    pdf = make("rgb-picture.pdf", COVER + NEXT + '<img src="rgb.png" style="width: 20mm">')
+    [error] = only(preflight_pdf(pdf, PRINT), "colour")
+    assert error.page == 2 and "/DeviceRGB image on page 2" in error.message
+
+
+def test_an_rgb_shading_in_a_form_is_found_on_every_page_and_the_form_read_once(clean_print, tmp_path,
+                                                                               monkeypatch):
+    target = tmp_path / "shading.pdf"
+    with pikepdf.open(clean_print) as pdf:
+        shading = pdf.make_indirect(pikepdf.Dictionary(
+            ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB, Coords=[0, 0, 100, 0],
+            Function=pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 0, 0], C1=[0, 0, 1], N=1)))
+        form = pikepdf.Stream(pdf, b"/S0 sh", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                              BBox=[0, 0, 100, 100], Resources=pikepdf.Dictionary(Shading={"/S0": shading}))
+        for page in pdf.pages:
+            page.Resources.XObject[pikepdf.Name.Fx0] = form
+            page.contents_add(pikepdf.Stream(pdf, b"q /Fx0 Do Q"))
+        pdf.save(target)
+    parsed, parse = [], pikepdf.parse_content_stream
+
+    def counting_parse(owner, *args):
+        parsed.append(owner)
+        return parse(owner, *args)
+    monkeypatch.setattr(pikepdf, "parse_content_stream", counting_parse)
+    [error] = only(preflight_pdf(target, PRINT), "colour")
+    assert error.message == "/DeviceRGB shading on pages 1, 2" and error.page == 1
+    assert len(parsed) == 3  # two pages, one form
+
+
+def test_a_page_count_that_is_not_a_multiple_is_an_error(make):
+    pdf = make("three-pages.pdf", COVER + NEXT + NEXT)
+    [error] = only(preflight_pdf(pdf, dataclasses.replace(PRINT, page_multiple=4)), "pages")
+    assert error.message == "3 pages, not a multiple of 4"
+
+
+def test_pictures_below_the_thresholds_give_an_error_and_a_warning_with_their_page(make):
+    # 300 px over 100 mm is 76 ppi (below the minimum), over 50 mm 152 ppi (below the warning).
+    pdf = make("low-ppi.pdf", COVER + '<img src="cmyk.jpg" style="width: 100mm">'
+               + NEXT + '<img src="cmyk.jpg" style="width: 50mm">')
+    findings = preflight_pdf(pdf, PRINT)
+    [error], [warning] = only(findings, "images"), only(findings, "images", "warning")
+    assert error.page == 1 and "300 × 200 px at 76 ppi on page 1, below the minimum of 150" in error.message
+    assert warning.page == 2 and "300 × 200 px at 152 ppi on page 2, below 300" in warning.message
+
+
+def test_screen_pictures_above_the_limit_are_errors_and_cmyk_a_warning(make):
+    pdf = make("screen-cmyk.pdf", SCREEN_COVER + '<img src="cmyk.jpg" alt="An orange field" style="width: 20mm">',
+               "screen", lang="en")
+    findings = preflight_pdf(pdf, SCREEN)
+    [error] = only(findings, "images")
+    assert error.page == 1 and "at 381 ppi" in error.message and "downsampled" in error.message
+    assert "/DeviceCMYK image on page 1" in " ".join(finding.message for finding in only(findings, "colour", "warning"))
+
+
+def test_a_screen_pdf_without_language_or_alternative_text_fails_tagging(make):
+    pdf = make("no-lang.pdf", SCREEN_COVER + '<img src="rgb.png" alt="" style="width: 50mm">', "screen", lang=None)
+    messages = [finding.message for finding in only(preflight_pdf(pdf, SCREEN), "tagging")]
+    assert "the catalog has no /Lang (expected 'en')" in messages
+    assert "1 figure of 1 without alternative text (/Alt)" in messages
+
+
+def test_missing_bleed_is_a_boxes_error(make):
+    pdf = make("no-bleed.pdf", COVER + NEXT, bleed=False)
+    [error] = only(preflight_pdf(pdf, PRINT), "boxes")
+    assert error.message == "BleedBox extends 0.00 pt beyond the TrimBox instead of 8.50 pt on pages 1, 2"
+
+
+def test_a_pdf_that_is_not_pdf_x_fails_the_pdfx_check(tmp_path):
+    plain = tmp_path / "plain.pdf"
+    HTML(string="<p>x</p>").write_pdf(plain)
+    messages = [finding.message for finding in only(preflight_pdf(plain, PRINT), "pdfx")]
+    assert "no /OutputIntents entry with /S /GTS_PDFX" in messages
+    assert "XMP has no xmpMM:DocumentID" in messages
+
+
+def test_fonts_outside_the_allowed_families_are_errors(clean_print):
+    [error] = only(preflight_pdf(clean_print, dataclasses.replace(PRINT, families=("Bulletin-Sans",))), "fonts")
+    assert error.message.startswith("font Bulletin-Serif") and "not one of Bulletin-Sans" in error.message
+
+
+def test_a_cover_without_the_period_is_a_text_error(make):
+    pdf = make("no-period.pdf", f"<h1>{TITLE}</h1>" + NEXT)
+    [error] = only(preflight_pdf(pdf, PRINT), "text")
+    assert "lacks the period 'İyul–Dekabr 2022'" in error.message and "title" not in error.message.split(";")[0]
+    assert "its text begins 'Zəfərdən bəri" in error.message
+
+
+def test_a_truncated_damaged_or_foreign_file_gives_errors_not_a_traceback(clean_print, tmp_path):
+    truncated, damaged, foreign = tmp_path / "truncated.pdf", tmp_path / "damaged.pdf", tmp_path / "foreign.pdf"
+    truncated.write_bytes(clean_print.read_bytes()[:-2000])
+    foreign.write_bytes(b"this is not a PDF\n")
+    with pikepdf.open(clean_print) as pdf:
+        pdf.pages[0].Contents.write(b"x\x9c not deflated", filter=pikepdf.Name.FlateDecode)
+        pdf.save(damaged)
+    for path in (truncated, foreign):
+        findings = preflight_pdf(path, PRINT)
+        assert [(finding.check, finding.severity) for finding in findings] == [("qpdf", "error"), ("open", "error")]
+        assert all(str(tmp_path) not in finding.message for finding in findings)
+    findings = preflight_pdf(damaged, PRINT)
+    assert "errors while decoding content stream" in only(findings, "qpdf")[0].message
+    assert only(findings, "colour")[0].message.startswith("the check could not run: ")
+
+
+def test_a_missing_tool_is_an_error_of_its_check(clean_print, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    findings = preflight_pdf(clean_print, PRINT)
+    assert only(findings, "fonts")[0].message == "the check could not run: pdffonts is not installed" \
+                                                 " (Debian package poppler-utils)"
+    assert {finding.check for finding in findings if finding.severity == "error"} == {"qpdf", "fonts", "images",
+                                                                                      "text"}
+
+
+def test_the_report_round_trips_with_its_counts(tmp_path):
+    findings = [Finding("a.pdf", "qpdf", "pass", "fine"), Finding("a.pdf", "images", "warning", "soft", 2),
+                Finding("b.pdf", "text", "error", "no «period»", 1), Finding("b.pdf", "pages", "error", "3 pages")]
+    target = tmp_path / "report" / "preflight.json"
+    write_report(findings, target)
+    text = target.read_text(encoding="utf-8")
+    report = json.loads(text)
+    assert text.endswith("}\n") and "«period»" in text and list(tmp_path.rglob("*")) == [target.parent, target]
+    assert (report["errors"], report["warnings"]) == (2, 1)
+    assert (report["files"]["a.pdf"]["errors"], report["files"]["a.pdf"]["warnings"]) == (0, 1)
+    assert report["files"]["b.pdf"]["findings"][0] == {"check": "text", "severity": "error",
+                                                       "message": "no «period»", "page": 1}
+
+
+def test_the_table_shows_the_worst_result_and_every_problem():
+    findings = [Finding("a.pdf", "images", "pass", "fine"), Finding("a.pdf", "images", "warning", "soft photo", 2),
+                Finding("b.pdf", "text", "error", "no period", 1), Finding("b.pdf", "colour", "error", "RGB")]
+    table = format_table(findings)
+    assert "soft photo" in table and "no period" in table and "RGB" in table and "fine" not in table
+    header, row_a, row_b = table.splitlines()[:3]
+    assert header.split() == ["file", "images", "colour", "text"]
+    assert row_a.split() == ["a.pdf", "warn", "-", "-"] and row_b.split() == ["b.pdf", "-", "ERROR", "ERROR"]
+    assert table.splitlines()[-1] == "2 errors, 1 warning in 2 files"
+
+
+def test_every_check_has_a_name_in_report_order():
+    assert list(CHECKS) == ["qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "colour", "text"]
+    assert set(preflight.ONLY_FOR) <= set(CHECKS)
