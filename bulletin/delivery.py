@@ -1,0 +1,394 @@
+"""Delivery stage: make a build's files the issue's delivery in output/<issue>/ in one step.
+
+A build writes everything (PDFs, preflight report, manifest, package) into its own staging
+folder, output/.staging/<issue>.<pid>.<random>/. Only when every step has succeeded does
+`Staging.commit` swap that folder with output/<issue>/ by renameat2(RENAME_EXCHANGE), one
+atomic step, and then delete the previous delivery. Where the kernel or the file system
+cannot exchange, the previous delivery is first renamed to output/.staging/<issue>.previous
+and the next build puts it back if the process died between the two renames. So a build
+that fails, or is killed at any moment, leaves the previous complete delivery as it was and
+never a partial file in output/<issue>/; what it leaves in .staging is removed by the next
+build once the process named in the folder's name is no longer running.
+
+Files of the current delivery that a build keeps (the other languages when an editor
+rebuilds one) are hard-linked into the staging folder, so the delivered files are shared,
+never copied. That is safe only because no file in a staging folder is ever opened for
+writing in place: every file is written fresh, to a temporary name then renamed over its
+target (`printing.write_atomically`), which gives it a new inode and leaves the linked one,
+still part of the current delivery, untouched.
+
+This module does not decide what goes into a delivery (the pipeline does), does not check
+the files (the preflight does), and does not serialize two builds of the same issue run at
+the same moment: one build of an issue at a time, as the command line runs it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import functools
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .errors import BuildError, display_path
+from .printing import write_atomically
+
+STAGING = ".staging"  # folder under the output root that holds builds in progress
+PREVIOUS = "previous"  # suffix of the folder that holds the previous delivery during a fallback commit
+
+RENAME_EXCHANGE = 2  # renameat2 flag: swap the two paths (linux/fs.h)
+AT_FDCWD = -100  # renameat2 directory argument: paths are relative to the working directory
+
+# Errors that mean "this system cannot exchange two paths", not "this exchange failed".
+NO_EXCHANGE = (errno.ENOSYS, errno.EINVAL)
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build's clock leaks in
+ZIP_MODE = 0o100644  # a regular file, rw-r--r--, whoever's umask built it
+
+# Distribution name in importlib.metadata for each library that shapes the files' bytes.
+LIBRARIES = ("weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2", "pikepdf")
+# External programs: name in the manifest -> command that prints the version on its first line.
+PROGRAMS = {"qpdf": ("qpdf", "--version"), "poppler": ("pdftotext", "-v")}
+
+
+@dataclass
+class Staging:
+    """A delivery being made: files are written into `path`, then `commit` makes it output/<issue>/.
+
+    As a context manager it removes the staging folder on leaving the block: after a commit
+    that leaves the delivery alone; on an exception, or without a commit, it discards the build.
+    """
+
+    root: Path  # the output root, e.g. output/
+    issue: str  # the issue's name, e.g. "2022-H2"
+    path: Path  # the staging folder, root/.staging/<issue>.<pid>.<random>/
+    # Set once commit() has made the delivery: a handle with a lifecycle, hence not frozen.
+    committed: bool = field(default=False, init=False)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        # On an error, or a success that never committed, the folder is garbage; after a
+        # commit it holds at most the old delivery that could not be deleted.
+        self.discard()
+
+    def carry_over(self, keep: Callable[[str], bool]) -> list[str]:
+        """Hard-link (copy when linking fails) into the staging folder every file of the current delivery whose name `keep` accepts; return the names."""
+        current = delivered(self.root, self.issue)
+        if not current.is_dir():
+            return []
+        carried = []
+        for source in sorted(current.iterdir()):
+            target = self.path / source.name
+            # A file the build already wrote is newer than the delivered one.
+            if not source.is_file() or not keep(source.name) or os.path.lexists(target):
+                continue
+            try:
+                try:
+                    os.link(source, target)
+                except OSError:  # a file system without hard links, or another device
+                    shutil.copy2(source, target)
+            except OSError as err:
+                raise BuildError(f"cannot keep {display_path(source)}: {_describe(err)}") from err
+            carried.append(source.name)
+        return carried
+
+    def commit(self) -> Path:
+        """Make the staging folder the delivery root/<issue>/ atomically; remove the previous one; return the delivery's path."""
+        if self.committed or not self.path.is_dir():
+            raise BuildError(f"nothing to deliver: {display_path(self.path)} was already committed or discarded")
+        target = delivered(self.root, self.issue)
+        _check_target(target)
+        _sync_tree(self.path)
+        try:
+            if not os.path.lexists(target):
+                os.rename(self.path, target)
+                self.committed = True
+            else:
+                try:
+                    _exchange(self.path, target)
+                except OSError as err:
+                    if err.errno not in NO_EXCHANGE:
+                        raise
+                    self._commit_by_renames(target)
+                else:
+                    self.committed = True
+        except OSError as err:
+            raise BuildError(f"cannot deliver {self.issue} to {display_path(target)}: {_describe(err)};"
+                             " the previous delivery is unchanged") from err
+        _sync_dir(self.root)
+        _sync_dir(self.path.parent)
+        # The old delivery now sits at self.path; what cannot be deleted now, the next build will.
+        shutil.rmtree(self.path, ignore_errors=True)
+        return target
+
+    def discard(self) -> None:
+        """Remove the staging folder and everything in it."""
+        # Best effort: this runs while another error is on its way up, which must not be masked.
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _commit_by_renames(self, target: Path) -> None:
+        """Deliver without renameat2: move the old delivery aside, move the new one in."""
+        previous = _previous(self.root, self.issue)
+        if previous.exists():  # left by a crash after the delivery was already in place
+            shutil.rmtree(previous)
+        os.rename(target, previous)
+        _sync_dir(self.path.parent)
+        try:
+            os.rename(self.path, target)
+        except OSError:
+            try:
+                os.rename(previous, target)
+            except OSError as err:
+                raise BuildError(f"cannot deliver {self.issue}: the previous delivery is left in"
+                                 f" {display_path(previous)}; the next build puts it back ({_describe(err)})") from err
+            raise
+        self.committed = True
+        _sync_dir(self.root)
+        # What cannot be deleted now, the next build will (see _recover).
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def start_delivery(root: Path, issue: str) -> Staging:
+    """Recover from an interrupted earlier commit, clear stale staging folders, and open a new one."""
+    if issue in ("", ".", "..") or issue.startswith(".") or "/" in issue or os.sep in issue or "\0" in issue:
+        raise BuildError(f"cannot deliver an issue named {issue!r}: not a plain folder name")
+    staging_root = root / STAGING
+    try:
+        staging_root.mkdir(parents=True, exist_ok=True)
+        _recover(root, issue)
+        _check_target(delivered(root, issue))
+        _clear_stale(staging_root)
+        path = Path(tempfile.mkdtemp(prefix=f"{issue}.{os.getpid()}.", dir=staging_root))
+        os.chmod(path, 0o755)  # mkdtemp's 0o700 would become the delivery's permissions
+    except OSError as err:
+        raise BuildError(f"cannot start delivering {issue} in {display_path(root)}: {_describe(err)}") from err
+    return Staging(root, issue, path)
+
+
+def delivered(root: Path, issue: str) -> Path:
+    """Return the folder that holds the issue's delivery."""
+    return root / issue
+
+
+def file_entry(path: Path) -> dict:
+    """Describe a delivered file for the manifest: name, size and SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return {"file": path.name, "size": size, "sha256": digest.hexdigest()}
+
+
+def hash_inputs(files: Iterable[Path], base: Path) -> str:
+    """SHA-256 over the sorted relative paths (POSIX form, relative to base) and contents of the input files: the same inputs give the same hash on any machine, whatever the checkout path."""
+    base = Path(os.path.abspath(base))
+    named = sorted((Path(os.path.abspath(path)).relative_to(base).as_posix(), Path(path)) for path in files)
+    digest = hashlib.sha256()
+    for name, path in named:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise BuildError(f"cannot read the input {display_path(path)}: {err.strerror or err}") from err
+        # Lengths delimit each name and content, so no two different sets of inputs run together.
+        encoded = name.encode("utf-8")
+        digest.update(b"%d:%s%d:" % (len(encoded), encoded, len(data)))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def tool_versions() -> dict[str, str]:
+    """Versions of what made the files: python, weasyprint, pydyf, pillow, fonttools, babel, jinja2, pikepdf (from importlib.metadata), and qpdf and poppler (from `qpdf --version` and `pdftotext -v`, first line's version number; 'missing' when a tool is absent)."""
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    for name, command in PROGRAMS.items():
+        versions[name] = _program_version(command)
+    return versions
+
+
+def write_manifest(staging: Staging, manifest: dict) -> Path:
+    """Write manifest.json (UTF-8, indent 2, sorted keys, ensure_ascii False, trailing newline) into the staging folder atomically; return its path."""
+    target = staging.path / "manifest.json"
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        write_atomically(target, text.encode("utf-8"))
+    except OSError as err:
+        raise BuildError(f"cannot write {display_path(target)}: {_describe(err)}") from err
+    return target
+
+
+def write_package(staging: Staging, name: str, members: list[Path]) -> Path:
+    """Write a zip `name` into the staging folder holding `members` (files in the staging folder) under their names; reproducible: sorted members, fixed timestamp 1980-01-01 00:00:00, fixed permissions 0o644, ZIP_DEFLATED, no extra fields, so the same members give identical bytes."""
+    folder = Path(os.path.abspath(staging.path))
+    outside = [str(path) for path in members if Path(os.path.abspath(path)).parent != folder]
+    names = [Path(path).name for path in members]
+    if outside or len(set(names)) != len(names) or name in names or "/" in name:
+        raise BuildError(f"package {name}: members must be distinct files of the staging folder other than"
+                         f" the package itself: {', '.join(outside) or ', '.join(sorted(names))}")
+    target = staging.path / name
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=staging.path)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            with zipfile.ZipFile(file, "w") as package:
+                for path in sorted(members, key=lambda path: Path(path).name):
+                    package.writestr(_zip_info(Path(path).name), Path(path).read_bytes())
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except OSError as err:
+        Path(temporary).unlink(missing_ok=True)
+        raise BuildError(f"cannot write {display_path(target)}: {_describe(err)}") from err
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    """Return a zip entry whose header depends on nothing but the name."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # Unix, on any machine, so the permissions below mean the same
+    info.external_attr = ZIP_MODE << 16
+    info.extra = b""
+    return info
+
+
+def _program_version(command: tuple[str, ...]) -> str:
+    """Return the version number on the first line a program prints, or 'missing'."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "missing"
+    # pdftotext prints its version on stderr, qpdf on stdout.
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    found = re.search(r"\d+(?:\.\d+)+", lines[0]) if lines else None
+    return found.group(0) if found else "unknown"
+
+
+def _previous(root: Path, issue: str) -> Path:
+    """Return where a fallback commit keeps the previous delivery between its two renames."""
+    return root / STAGING / f"{issue}.{PREVIOUS}"
+
+
+def _recover(root: Path, issue: str) -> None:
+    """Put back a previous delivery that a fallback commit moved aside and then died."""
+    previous = _previous(root, issue)
+    if not previous.is_dir():
+        return
+    if not os.path.lexists(delivered(root, issue)):
+        os.rename(previous, delivered(root, issue))
+        _sync_dir(root)
+    else:  # the new delivery was already in place: this is the old one
+        shutil.rmtree(previous)
+
+
+def _clear_stale(staging_root: Path) -> None:
+    """Remove the staging folders of builds whose process is no longer running."""
+    for folder in staging_root.iterdir():
+        parts = folder.name.rsplit(".", 2)
+        if len(parts) == 3 and parts[1].isdigit() and not _running(int(parts[1])):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Tell whether a process with this id exists."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    except OSError:  # an id the system cannot even look up is no running build
+        return False
+    return True
+
+
+def _check_target(target: Path) -> None:
+    """Stop when the delivery's place is taken by something that is not a folder."""
+    if os.path.lexists(target) and (target.is_symlink() or not target.is_dir()):
+        raise BuildError(f"{display_path(target)} exists and is not a folder: move it away,"
+                         " the issue's delivery goes there")
+
+
+def _exchange(source: Path, target: Path) -> None:
+    """Swap two paths in one step with renameat2(RENAME_EXCHANGE); OSError ENOSYS where impossible."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available")
+    if renameat2(AT_FDCWD, os.fsencode(source), AT_FDCWD, os.fsencode(target), RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(source), None, str(target))
+
+
+@functools.cache
+def _renameat2():
+    """Return libc's renameat2 (glibc >= 2.28), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+def _sync_tree(folder: Path) -> None:
+    """Flush a folder's files and subfolders to disk, so the swap never exposes unwritten data."""
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            _sync_path(os.path.join(directory, name))
+        _sync_dir(Path(directory))
+
+
+def _sync_dir(folder: Path) -> None:
+    """Flush a folder's entries (renames, new names) to disk."""
+    _sync_path(os.fspath(folder))
+
+
+def _sync_path(path: str) -> None:
+    """fsync one file or folder, best effort: some file systems refuse, and nothing depends on it."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _describe(err: OSError) -> str:
+    """Say in an editor's words why a file operation failed."""
+    if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"output folder is read-only ({err.strerror})"
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"disk full ({err.strerror})"
+    return err.strerror or str(err)

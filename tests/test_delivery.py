@@ -1,0 +1,389 @@
+"""Delivery: atomic commit, carry-over by hard links, crash recovery, reproducible manifest and package."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bulletin import delivery
+from bulletin.delivery import (STAGING, delivered, file_entry, hash_inputs, start_delivery, tool_versions,
+                               write_manifest, write_package)
+from bulletin.errors import BuildError
+from bulletin.printing import write_atomically
+
+PROJECT = Path(__file__).resolve().parent.parent
+ISSUE = "2022-H2"
+LANGUAGES = ("az", "ru", "en", "es")
+
+
+def pdf_name(language: str) -> str:
+    """Return the name of a language's PDF in the sample issue."""
+    return f"since-the-victory-{ISSUE}-{language}.pdf"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under `folder` by relative path, with its bytes."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def deliver(root: Path, files: dict[str, bytes]) -> Path:
+    """Make a complete delivery of `files` through a staging folder."""
+    with start_delivery(root, ISSUE) as staging:
+        for name, data in files.items():
+            write_atomically(staging.path / name, data)
+        return staging.commit()
+
+
+def staging_leftovers(root: Path) -> list[str]:
+    """Return what is left in the staging root."""
+    return sorted(path.name for path in (root / STAGING).iterdir())
+
+
+@pytest.fixture
+def previous(tmp_path) -> dict[str, bytes]:
+    """A first, complete delivery of four PDFs and a manifest under tmp_path/output."""
+    files = {pdf_name(language): f"%PDF old {language}".encode() * 100 for language in LANGUAGES}
+    files["manifest.json"] = b'{"edition": 1}\n'
+    deliver(tmp_path / "output", files)
+    return files
+
+
+def dead_pid() -> int:
+    """Return the id of a process that has finished and been reaped."""
+    child = subprocess.Popen(["sleep", "0"])
+    child.wait()
+    return child.pid
+
+
+def test_first_commit_creates_the_delivery(tmp_path):
+    root = tmp_path / "output"
+    with start_delivery(root, ISSUE) as staging:
+        assert staging.path.parent == root / STAGING and staging.path.name.startswith(f"{ISSUE}.{os.getpid()}.")
+        write_atomically(staging.path / "a.pdf", b"A")
+        assert not delivered(root, ISSUE).exists()
+        assert staging.commit() == root / ISSUE
+    assert snapshot(root / ISSUE) == {"a.pdf": b"A"}
+    assert (root / ISSUE).stat().st_mode & 0o777 == 0o755
+    assert staging_leftovers(root) == []
+
+
+def test_second_commit_replaces_the_delivery(tmp_path, previous):
+    root = tmp_path / "output"
+    deliver(root, {"new.pdf": b"new", "manifest.json": b"{}\n"})
+    assert snapshot(root / ISSUE) == {"new.pdf": b"new", "manifest.json": b"{}\n"}
+    assert staging_leftovers(root) == []
+
+
+def test_commit_swaps_in_one_step_without_renaming(tmp_path, previous, monkeypatch):
+    root = tmp_path / "output"
+    with start_delivery(root, ISSUE) as staging:
+        write_atomically(staging.path / "new.pdf", b"new")
+        monkeypatch.setattr(os, "rename", lambda *args: pytest.fail("the old delivery was moved aside"))
+        staging.commit()
+    assert snapshot(root / ISSUE) == {"new.pdf": b"new"}
+
+
+@pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
+def test_a_failed_build_leaves_the_previous_delivery_and_no_staging(tmp_path, previous, error):
+    root = tmp_path / "output"
+    with pytest.raises(error):
+        with start_delivery(root, ISSUE) as staging:
+            write_atomically(staging.path / pdf_name("en"), b"half a new PDF")
+            raise error("preflight failed")
+    assert snapshot(root / ISSUE) == previous
+    assert not staging.path.exists() and staging_leftovers(root) == []
+
+
+def test_leaving_without_commit_delivers_nothing(tmp_path, previous):
+    root = tmp_path / "output"
+    with start_delivery(root, ISSUE) as staging:
+        write_atomically(staging.path / "new.pdf", b"new")
+    assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+    with pytest.raises(BuildError, match="already committed or discarded"):
+        staging.commit()
+
+
+def test_carry_over_links_the_kept_files_and_not_the_others(tmp_path, previous):
+    root = tmp_path / "output"
+    current = root / ISSUE
+    with start_delivery(root, ISSUE) as staging:
+        kept = staging.carry_over(lambda name: name.endswith(".pdf") and not name.endswith("-en.pdf"))
+        assert kept == sorted(pdf_name(language) for language in ("az", "ru", "es"))
+        for name in kept:
+            assert (staging.path / name).stat().st_ino == (current / name).stat().st_ino
+        assert not (staging.path / pdf_name("en")).exists() and not (staging.path / "manifest.json").exists()
+        # The rebuilt language is written fresh over its carried name: the delivery keeps its bytes.
+        write_atomically(staging.path / pdf_name("en"), b"new en")
+        assert staging.carry_over(lambda name: True) == ["manifest.json"]
+        assert (staging.path / pdf_name("en")).read_bytes() == b"new en"
+        assert snapshot(current) == previous
+        staging.commit()
+    assert snapshot(current) == {**previous, pdf_name("en"): b"new en"}
+
+
+def test_carry_over_copies_when_links_fail(tmp_path, previous, monkeypatch):
+    root = tmp_path / "output"
+    monkeypatch.setattr(os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(OSError(errno.EXDEV, "cross")))
+    with start_delivery(root, ISSUE) as staging:
+        assert staging.carry_over(lambda name: name == pdf_name("az")) == [pdf_name("az")]
+        copy, original = staging.path / pdf_name("az"), root / ISSUE / pdf_name("az")
+        assert copy.read_bytes() == original.read_bytes() and copy.stat().st_ino != original.stat().st_ino
+
+
+def test_start_removes_stale_staging_folders_and_keeps_live_ones(tmp_path):
+    root = tmp_path / "output"
+    stale = root / STAGING / f"{ISSUE}.{dead_pid()}.abcd"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "sub" / "half.pdf").write_bytes(b"half")
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        live = root / STAGING / f"{ISSUE}.{child.pid}.efgh"
+        live.mkdir()
+        staging = start_delivery(root, ISSUE)
+        assert not stale.exists() and live.is_dir() and staging.path.is_dir()
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_without_renameat2_the_fallback_commits(tmp_path, previous, monkeypatch):
+    root = tmp_path / "output"
+    calls = []
+
+    def no_exchange(source, target):
+        calls.append(target)
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(delivery, "_exchange", no_exchange)
+    deliver(root, {"new.pdf": b"new"})
+    assert calls == [root / ISSUE]
+    assert snapshot(root / ISSUE) == {"new.pdf": b"new"} and staging_leftovers(root) == []
+
+
+def test_fallback_puts_the_previous_delivery_back_when_the_second_rename_fails(tmp_path, previous, monkeypatch):
+    root = tmp_path / "output"
+    monkeypatch.setattr(delivery, "_exchange", lambda *args: (_ for _ in ()).throw(OSError(errno.EINVAL, "")))
+    rename = os.rename
+    with start_delivery(root, ISSUE) as staging:
+        write_atomically(staging.path / "new.pdf", b"new")
+
+        def failing_rename(source, target):
+            if Path(source) == staging.path:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            rename(source, target)
+
+        monkeypatch.setattr(os, "rename", failing_rename)
+        with pytest.raises(BuildError, match="disk full.*previous delivery is unchanged"):
+            staging.commit()
+    assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+
+
+def test_start_puts_back_a_previous_delivery_moved_aside_by_a_crash(tmp_path, previous):
+    root = tmp_path / "output"
+    # The state a fallback commit leaves when killed between its two renames.
+    os.rename(root / ISSUE, root / STAGING / f"{ISSUE}.previous")
+    start_delivery(root, ISSUE).discard()
+    assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+
+
+def test_start_removes_a_previous_delivery_already_replaced(tmp_path, previous):
+    root = tmp_path / "output"
+    shutil.copytree(root / ISSUE, root / STAGING / f"{ISSUE}.previous")
+    (root / ISSUE / "manifest.json").unlink()
+    start_delivery(root, ISSUE).discard()
+    assert snapshot(root / ISSUE) == {name: data for name, data in previous.items() if name != "manifest.json"}
+    assert staging_leftovers(root) == []
+
+
+CHILD = """
+import sys, time
+from pathlib import Path
+from bulletin.delivery import start_delivery
+
+root, mode = Path(sys.argv[1]), sys.argv[2]
+if mode == "write":  # one build that writes a big file slowly
+    with start_delivery(root, "2022-H2") as staging:
+        with open(staging.path / "big.pdf", "wb") as file:
+            print(staging.path, flush=True)
+            while True:
+                file.write(b"x" * 65536)
+                file.flush()
+                time.sleep(0.005)
+else:  # build after build, each a complete set of files of one number
+    number = 0
+    print("ready", flush=True)
+    while True:
+        number += 1
+        with start_delivery(root, "2022-H2") as staging:
+            for name in ("az.pdf", "ru.pdf", "en.pdf", "es.pdf", "manifest.json"):
+                (staging.path / name).write_bytes(b"%d " % number * 5000)
+            staging.commit()
+"""
+
+
+def start_child(root: Path, mode: str) -> tuple[subprocess.Popen, str]:
+    """Start a Python process running CHILD; return it and the first line it prints."""
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(root), mode], cwd=PROJECT,
+                             stdout=subprocess.PIPE, text=True)
+    return child, child.stdout.readline().strip()
+
+
+def kill(child: subprocess.Popen) -> None:
+    """SIGKILL a child process and reap it."""
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+
+
+def test_a_build_killed_while_writing_leaves_the_previous_delivery(tmp_path, previous):
+    root = tmp_path / "output"
+    child, line = start_child(root, "write")
+    staging = Path(line)
+    deadline = time.monotonic() + 30
+    while (not (staging / "big.pdf").exists() or (staging / "big.pdf").stat().st_size < 1 << 20) \
+            and time.monotonic() < deadline:
+        time.sleep(0.01)
+    kill(child)
+    assert (staging / "big.pdf").stat().st_size >= 1 << 20, "the child never wrote its file"
+    assert snapshot(root / ISSUE) == previous
+    assert staging_leftovers(root) == [staging.name]
+    start_delivery(root, ISSUE).discard()
+    assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.13, 0.21, 0.34])
+def test_a_build_killed_at_any_moment_leaves_one_complete_delivery(tmp_path, delay):
+    root = tmp_path / "output"
+    child, _ = start_child(root, "loop")
+    deadline = time.monotonic() + 30
+    while not (root / ISSUE).exists() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    time.sleep(delay)
+    kill(child)
+    files = snapshot(root / ISSUE)
+    assert sorted(files) == ["az.pdf", "en.pdf", "es.pdf", "manifest.json", "ru.pdf"]
+    assert len(set(files.values())) == 1 and len(files["az.pdf"].split()) == 5000
+    start_delivery(root, ISSUE).discard()
+    assert snapshot(root / ISSUE) == files and staging_leftovers(root) == []
+
+
+@pytest.mark.parametrize("code, words", [(errno.EROFS, "read-only"), (errno.EACCES, "read-only"),
+                                         (errno.ENOSPC, "disk full")])
+def test_a_commit_that_cannot_write_says_why_and_keeps_the_previous_delivery(tmp_path, previous, monkeypatch,
+                                                                            code, words):
+    root = tmp_path / "output"
+
+    def refuse(*args):
+        raise OSError(code, os.strerror(code))
+
+    with start_delivery(root, ISSUE) as staging:
+        write_atomically(staging.path / "new.pdf", b"new")
+        monkeypatch.setattr(delivery, "_exchange", refuse)
+        monkeypatch.setattr(os, "rename", refuse)
+        with pytest.raises(BuildError, match=f"{words}.*previous delivery is unchanged"):
+            staging.commit()
+    assert snapshot(root / ISSUE) == previous
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permissions")
+def test_a_read_only_output_root_is_reported(tmp_path, previous):
+    root = tmp_path / "output"
+    with start_delivery(root, ISSUE) as staging:
+        write_atomically(staging.path / "new.pdf", b"new")
+        root.chmod(0o555)
+        try:
+            with pytest.raises(BuildError, match="read-only"):
+                staging.commit()
+        finally:
+            root.chmod(0o755)
+    assert snapshot(root / ISSUE) == previous
+
+
+def test_a_file_in_place_of_the_delivery_stops_the_build(tmp_path):
+    root = tmp_path / "output"
+    root.mkdir()
+    (root / ISSUE).write_text("not a folder")
+    with pytest.raises(BuildError, match=rf"{ISSUE} exists and is not a folder"):
+        start_delivery(root, ISSUE)
+
+
+def test_an_issue_name_that_is_not_a_folder_name_is_refused(tmp_path):
+    for issue in ("", ".", "..", "a/b", ".staging"):
+        with pytest.raises(BuildError, match="not a plain folder name"):
+            start_delivery(tmp_path, issue)
+
+
+def test_hash_inputs_depends_on_names_and_contents_not_on_the_checkout(tmp_path):
+    files = {"issue.yaml": b"period: 2022-H2\n", "images/map.png": b"\x89PNG...", "ru.yaml": "Шуша".encode()}
+    bases = [tmp_path / "one", tmp_path / "elsewhere" / "two"]
+    for base in bases:
+        for name, data in files.items():
+            (base / name).parent.mkdir(parents=True, exist_ok=True)
+            (base / name).write_bytes(data)
+    first = hash_inputs(sorted(bases[0].rglob("*.*")), bases[0])
+    assert first == hash_inputs(sorted(bases[1].rglob("*.*"), reverse=True), bases[1])
+    assert len(first) == 64
+    (bases[1] / "images/map.png").write_bytes(b"\x89PNG..,")
+    assert hash_inputs(bases[1].rglob("*.*"), bases[1]) != first
+    (bases[0] / "ru.yaml").rename(bases[0] / "es.yaml")
+    assert hash_inputs(bases[0].rglob("*.*"), bases[0]) != first
+
+
+def test_write_package_is_reproducible_and_lists_its_members(tmp_path):
+    staging = start_delivery(tmp_path / "output", ISSUE)
+    members = [staging.path / name for name in ("ru.pdf", "az.pdf", "manifest.json")]
+    for member in members:
+        member.write_bytes(member.name.encode() * 1000)
+    first = write_package(staging, "first.zip", members).read_bytes()
+    for member in members:  # another build's clock and umask
+        os.utime(member, (2e9, 2e9))
+        member.chmod(0o600)
+    second = write_package(staging, "second.zip", list(reversed(members))).read_bytes()
+    assert first == second
+    with zipfile.ZipFile(staging.path / "first.zip") as package:
+        assert package.namelist() == ["az.pdf", "manifest.json", "ru.pdf"]
+        for info in package.infolist():
+            assert info.date_time == (1980, 1, 1, 0, 0, 0) and info.external_attr >> 16 == 0o100644
+            assert info.compress_type == zipfile.ZIP_DEFLATED and info.extra == b""
+            assert package.read(info) == (staging.path / info.filename).read_bytes()
+    with pytest.raises(BuildError, match="members must be"):
+        write_package(staging, "bad.zip", [tmp_path / "elsewhere.pdf"])
+    staging.discard()
+
+
+def test_write_manifest_and_file_entry(tmp_path):
+    staging = start_delivery(tmp_path / "output", ISSUE)
+    pdf = staging.path / "ru.pdf"
+    pdf.write_bytes(b"%PDF")
+    entry = file_entry(pdf)
+    assert entry == {"file": "ru.pdf", "size": 4, "sha256": hashlib.sha256(b"%PDF").hexdigest()}
+    path = write_manifest(staging, {"title": "С тех пор", "files": [entry], "issue": ISSUE})
+    text = path.read_bytes().decode("utf-8")
+    assert text.endswith("}\n") and "С тех пор" in text
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert list(json.loads(text)) == ["files", "issue", "title"]
+    staging.discard()
+
+
+def test_tool_versions_names_every_tool(monkeypatch, tmp_path):
+    versions = tool_versions()
+    assert set(versions) == {"python", "weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2",
+                             "pikepdf", "qpdf", "poppler"}
+    assert all(versions.values()) and "missing" not in versions.values()
+    assert versions["python"] == ".".join(map(str, sys.version_info[:3]))
+    assert versions["qpdf"][0].isdigit() and versions["poppler"][0].isdigit()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert tool_versions()["qpdf"] == tool_versions()["poppler"] == "missing"
