@@ -98,6 +98,7 @@ class Issue:
     languages: tuple[str, ...]  # edition languages, in the order they are built
     issn: Mapping[str, str]  # ISSN of each language edition
     cover_image: Path | None  # picture on the front cover
+    cover_alt: Localized  # what the cover picture shows, for readers who cannot see it
     publisher: Localized  # publisher's name
     about: Localized  # Markdown text of the about-the-bulletin page
     sections: tuple[Section, ...]  # in order
@@ -109,6 +110,13 @@ class Issue:
     def articles(self) -> tuple[Article, ...]:
         """Every article of the issue, in order."""
         return tuple(article for section in self.sections for article in section.articles)
+
+    @property
+    def pictures(self) -> tuple[Path, ...]:
+        """Every picture file the issue places: the cover's and the articles', each once."""
+        files = ([self.cover_image] if self.cover_image else []) + [
+            picture.file for article in self.articles for picture in article.illustrations]
+        return tuple(dict.fromkeys(files))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,11 @@ fontconfig would pick; a missing file stops the build with the names of the font
 the package. WeasyPrint may only read files from the issue folder, the templates and
 the font files; it fetches nothing from the network. The PDF is written to a temporary
 file beside its target and renamed over it, so no partial PDF is ever left in output/.
+
+Each edition is printed in two variants (settings.VARIANTS): `print`, PDF/X-4 with the
+bureau's CMYK output intent, bleed and the page-count rule, and `screen`, tagged
+PDF/UA-1 in sRGB with pictures downsampled. Both come from the same HTML; only the
+stylesheet added here, the pictures' colours and WeasyPrint's options differ.
 """
 
 from __future__ import annotations
@@ -20,7 +25,11 @@ from urllib.request import url2pathname
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
+from .colours import palette_stylesheet
 from .errors import BuildError
+from .finishing import add_crop_marks, fix_metadata
+from .makeup import Placement, keep_pages, measure_pictures
+from .settings import VARIANTS, PrintSettings
 
 FONT_PACKAGE = "fonts-noto-core"  # the Debian package that installs the typefaces
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
@@ -75,11 +84,16 @@ def find_typefaces() -> Typefaces:
 
 
 class ConfinedFetcher(URLFetcher):
-    """A URL fetcher that reads local files under the allowed folders and nothing else."""
+    """A URL fetcher that reads local files under the allowed folders and nothing else.
 
-    def __init__(self, allowed: tuple[Path, ...]):
+    `substitutes` maps a picture to the file that stands for it in this variant (its CMYK
+    version in print), so the HTML is the same for both variants.
+    """
+
+    def __init__(self, allowed: tuple[Path, ...], substitutes: dict[Path, Path] | None = None):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
         self.allowed = tuple(path.resolve() for path in allowed)
+        self.substitutes = substitutes or {}
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
@@ -87,30 +101,67 @@ class ConfinedFetcher(URLFetcher):
         if path is None or parts.netloc not in ("", "localhost") or not any(
                 path.is_relative_to(root) for root in self.allowed):
             raise ValueError(f"resource outside the issue, templates and fonts refused: {url}")
-        return super().fetch(path.as_uri(), headers)
+        return super().fetch(self.substitutes.get(path, path).as_uri(), headers)
 
 
-def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typefaces,
-              target: Path) -> int:
-    """Lay out `html` and write it to `target` atomically; return the number of pages."""
-    fetcher = ConfinedFetcher(allowed + tuple({path.parent for path in typefaces.files.values()}))
+@dataclass(frozen=True)
+class Printed:
+    """One PDF written by the print stage."""
+
+    path: Path  # where it was written
+    variant: str  # "print" or "screen"
+    pages: int  # its page count
+    pictures: list[Placement]  # the photographs on its pages, with their resolution
+
+
+def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typefaces, target: Path,
+              variant: str, settings: PrintSettings, pictures: dict[Path, Path] | None = None) -> Printed:
+    """Lay out `html` as the `variant` PDF and write it to `target` atomically."""
+    extra_folders = {path.parent for path in typefaces.files.values()} | {settings.icc_profile.parent}
+    fetcher = ConfinedFetcher(allowed + tuple(sorted(extra_folders)), pictures)
     font_config = FontConfiguration()
+    color_profiles: dict = {}  # filled by the stylesheet's @color-profile, read by the PDF writer
+    stylesheet = "\n".join((typefaces.stylesheet(), palette_stylesheet(variant), page_stylesheet(variant, settings)))
     try:
         document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config,
-            stylesheets=[CSS(string=typefaces.stylesheet(), font_config=font_config, url_fetcher=fetcher)],
+            color_profiles=color_profiles,
+            stylesheets=[CSS(string=stylesheet, font_config=font_config, color_profiles=color_profiles,
+                             url_fetcher=fetcher)],
             cache={},
+            # Pictures read their resolution limit when they are loaded, during layout.
+            dpi=settings.screen_ppi if variant == "screen" else None,
         )
-        pdf = document.write_pdf(pdf_identifier=target.stem.encode())
+        document = keep_pages(document, settings.multiple(variant))
+        placements = measure_pictures(document)
+        fix_metadata(document, target.stem)
+        pdf = document.write_pdf(
+            pdf_variant=VARIANTS[variant].pdf_variant,
+            pdf_identifier=target.stem.encode(),
+        )
+    except BuildError:
+        raise
     except BaseException as err:  # WeasyPrint's fatal fetch error is a BaseException
         if isinstance(err, (KeyboardInterrupt, SystemExit)):
             raise
         raise BuildError(f"{target.name}: WeasyPrint could not lay out the edition: {err}") from err
+    if variant == "print" and settings.crop_marks:
+        pdf = add_crop_marks(pdf)
     try:
         write_atomically(target, pdf)
     except OSError as err:
         raise BuildError(f"cannot write {target}: {err.strerror or err}") from err
-    return len(document.pages)
+    return Printed(target, variant, len(document.pages), placements)
+
+
+def page_stylesheet(variant: str, settings: PrintSettings) -> str:
+    """Return the page size, the bleed and (in print) the output profile of `variant`."""
+    width, height = settings.trim_mm
+    rules = [f"@page {{ size: {width:g}mm {height:g}mm; bleed: {settings.bleed_pt(variant):g}pt; marks: none; }}"]
+    if variant == "print":
+        rules.append(f'@color-profile device-cmyk {{ src: url("{settings.icc_profile.resolve().as_uri()}");'
+                     " components: cyan, magenta, yellow, black; }")
+    return "\n".join(rules)
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -1,11 +1,13 @@
-"""The whole path of an issue, from its YAML files to one PDF per language.
+"""The whole path of an issue, from its YAML files to a checked delivery in output/<issue>/.
 
-    validate -> localize -> render HTML -> print PDF
+    validate -> localize -> prepare pictures -> render HTML -> print PDF -> preflight -> deliver
 
 `publish_issue` makes one call per stage and is the place to read first. Content is
-validated for every language before anything is rendered, and every catalog is checked
-before the first PDF is laid out, so that a build either fails early with every problem
-listed or renders everything; each PDF is written atomically once it is complete.
+validated for every language and every catalog is checked before the first PDF is laid out,
+so that a build either fails early with every problem listed or renders everything. Every
+file is written into a staging folder that becomes the delivery only once every PDF has
+passed the preflight and the manifest (and the package) are written: a failed build leaves
+the previous delivery exactly as it was.
 """
 
 from __future__ import annotations
@@ -15,11 +17,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .colours import OutputProfile, load_profile, prepare_for_print
+from .delivery import Staging, start_delivery, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
-from .localization import load_translations
-from .model import Edition, period_of
-from .printing import find_typefaces, print_pdf
+from .localization import Formats, load_translations
+from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous,
+                       write_failed_report)
+from .model import Edition, Issue, period_of
+from .preflight import Expectation, Finding, count, format_table, preflight_pdf, write_report
+from .printing import Printed, Typefaces, find_typefaces, print_pdf
 from .rendering import render_edition
+from .settings import VARIANTS, PrintSettings, load_settings
 from .validation import validate_issue
 
 PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
@@ -28,36 +36,71 @@ TRANSLATIONS = PROJECT / "translations"
 EXTRACTION_CONFIG = PROJECT / "babel.cfg"  # where pybabel and the build find the template strings
 ISSUES = PROJECT / "issues"
 OUTPUT = PROJECT / "output"
+PYPROJECT = PROJECT / "pyproject.toml"  # holds [tool.bulletin.print]
+PICTURE_CACHE = ".cache/pictures"  # under the output root: pictures converted for print
+FAMILIES = ("Bulletin-Serif", "Bulletin-Sans")  # the only fonts a PDF may embed
 
 LOG = logging.getLogger("bulletin")
 
 
 @dataclass(frozen=True)
-class Printed:
-    """One PDF written by a build."""
+class Delivered:
+    """What a build delivered."""
 
-    edition: Edition  # what was printed
-    path: Path  # where the PDF is
-    pages: int  # how many pages it has
+    folder: Path  # output/<issue>/
+    printed: list[Printed]  # the PDFs this build wrote
+    files: list[Path]  # every file of the delivery, including those kept from the previous one
+    warnings: int  # preflight warnings of this build
 
 
 def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
-                  output_root: Path = OUTPUT) -> list[Printed]:
-    """Validate the issue in `folder` and print the PDF of each requested language."""
+                  variants: tuple[str, ...] | None = None, settings: PrintSettings | None = None,
+                  output_root: Path = OUTPUT, package: bool = False) -> Delivered:
+    """Validate the issue in `folder`, print each requested edition and variant, check and deliver them."""
+    settings = settings or load_settings(PYPROJECT)
     issue = validate_issue(folder)
     languages = select_languages(issue.languages, languages)
+    variants = select_variants(variants)
     typefaces = find_typefaces()
     translations = load_catalogs(languages)
-    printed = []
-    for language in languages:
-        started = time.monotonic()
-        edition = Edition(issue, language)
-        html = render_edition(edition, TEMPLATES, translations[language])
-        target = output_root / issue.period.name / f"{edition.name}.pdf"
-        pages = print_pdf(html, TEMPLATES, (issue.folder, TEMPLATES), typefaces, target)
-        LOG.info("%s: %d pages, %s (%.1f s)", language, pages, display_path(target), time.monotonic() - started)
-        printed.append(Printed(edition, target, pages))
-    return printed
+    profile = load_profile(settings.icc_profile) if "print" in variants else None
+    pictures = prepare_for_print(issue.pictures, profile, output_root / PICTURE_CACHE) if profile else {}
+    with start_delivery(output_root, issue.period.name) as staging:
+        previous = read_previous(output_root, issue.period.name)
+        rebuilt = {f"{Edition(issue, language).name}-{variant}.pdf" for language in languages for variant in variants}
+        kept = staging.carry_over(lambda name: name in previous.entries and name not in rebuilt)
+        printed = [(edition, print_edition(edition, variant, translations[edition.language], typefaces, settings,
+                                           pictures, staging))
+                   for edition in (Edition(issue, language) for language in languages) for variant in variants]
+        findings = carried_findings(previous, kept) + inspect(printed, translations, settings)
+        deliver(staging, issue, printed, kept, previous, findings, settings, profile, package)
+        files = sorted(path.name for path in staging.path.iterdir())
+        delivery = staging.commit()
+    (output_root / f"{issue.period.name}.preflight-failed.json").unlink(missing_ok=True)
+    return Delivered(delivery, [result for _edition, result in printed], [delivery / name for name in files],
+                     count(findings, "warning"))
+
+
+def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
+            previous: Previous, findings: list[Finding], settings: PrintSettings,
+            profile: OutputProfile | None, package: bool) -> None:
+    """Write the preflight report, the manifest and (with `package`) the bureau's zip into the staging folder."""
+    table = format_table(findings)
+    errors = count(findings, "error")
+    if errors:
+        report = write_failed_report(findings, staging.root, issue.period.name)
+        raise BuildError(f"preflight found {errors} error(s); nothing was delivered.\n{table}"
+                         f"The full report is {display_path(report)}.")
+    LOG.info("%s", table.rstrip())
+    write_report(findings, staging.path / PREFLIGHT)
+    manifest = write_manifest(staging, describe_delivery(issue, printed, kept, previous, settings, profile,
+                                                         PROJECT, staging.path))
+    if package:
+        prints = sorted(staging.path.glob("*-print.pdf"))
+        if not prints:
+            raise UsageError("--package needs the print variant: the package holds the print PDFs")
+        write_package(staging, f"since-the-victory-{issue.period.name}-print.zip",
+                      prints + [manifest, staging.path / PREFLIGHT])
 
 
 def select_languages(available: tuple[str, ...], wanted: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -71,6 +114,16 @@ def select_languages(available: tuple[str, ...], wanted: tuple[str, ...] | None)
     return tuple(dict.fromkeys(wanted))
 
 
+def select_variants(wanted: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Return the requested variants in a fixed order, or all of them."""
+    if not wanted:
+        return tuple(VARIANTS)
+    unknown = [variant for variant in wanted if variant not in VARIANTS]
+    if unknown:
+        raise UsageError(f"--variant {','.join(unknown)}: unknown; choose from {', '.join(VARIANTS)}")
+    return tuple(variant for variant in VARIANTS if variant in wanted)
+
+
 def load_catalogs(languages: tuple[str, ...]) -> dict:
     """Compile the catalog of every language, reporting all incomplete ones at once."""
     translations, failures = {}, []
@@ -82,6 +135,53 @@ def load_catalogs(languages: tuple[str, ...]) -> dict:
     if failures:
         raise BuildError("\n".join(failures))
     return translations
+
+
+def print_edition(edition: Edition, variant: str, translations, typefaces: Typefaces, settings: PrintSettings,
+                  pictures: dict[Path, Path], staging: Staging) -> Printed:
+    """Render one edition and print it as `variant` into the staging folder."""
+    started = time.monotonic()
+    spare_pages = settings.multiple(variant) - 1
+    html = render_edition(edition, TEMPLATES, translations, spare_pages)
+    target = staging.path / f"{edition.name}-{variant}.pdf"
+    printed = print_pdf(html, TEMPLATES, (edition.issue.folder, TEMPLATES), typefaces, target, variant, settings,
+                        pictures if variant == "print" else None)
+    if variant == "print":
+        check_resolution(printed, settings)
+    LOG.info("%s %s: %d pages (%.1f s)", edition.language, variant, printed.pages, time.monotonic() - started)
+    return printed
+
+
+def check_resolution(printed: Printed, settings: PrintSettings) -> None:
+    """Warn about print pictures under the warning resolution; stop on those under the minimum."""
+    too_low = []
+    for picture in printed.pictures:
+        place = (f"{display_path(picture.source)} on page {picture.page}: {picture.ppi:.0f} ppi"
+                 f" ({picture.pixels[0]}×{picture.pixels[1]} px over {picture.size_mm[0]:.0f}×"
+                 f"{picture.size_mm[1]:.0f} mm)")
+        if picture.ppi < settings.min_ppi:
+            too_low.append(f"{place}, under the minimum of {settings.min_ppi:g} ppi")
+        elif picture.ppi < settings.warn_ppi:
+            LOG.warning("%s: %s, under %g ppi for print", printed.path.name, place, settings.warn_ppi)
+    if too_low:
+        raise BuildError(f"{printed.path.name}: pictures too coarse for print:\n  " + "\n  ".join(too_low)
+                         + "\nReplace them with larger originals, or place them smaller.")
+
+
+def inspect(printed: list[tuple[Edition, Printed]], translations: dict,
+            settings: PrintSettings) -> list[Finding]:
+    """Preflight every PDF this build wrote against what its edition and variant must be."""
+    findings = []
+    for edition, result in printed:
+        expected = Expectation(
+            variant=result.variant, language=edition.language,
+            title=translations[edition.language].gettext("Since the Victory"),
+            period=Formats.for_language(edition.language).period(edition.issue.period),
+            families=FAMILIES, trim=settings.trim_pt, bleed=settings.bleed_pt(result.variant),
+            page_multiple=settings.multiple(result.variant), warn_ppi=settings.warn_ppi,
+            min_ppi=settings.min_ppi, max_ppi=settings.screen_ppi if result.variant == "screen" else None)
+        findings += preflight_pdf(result.path, expected)
+    return findings
 
 
 def newest_issue(root: Path = ISSUES) -> Path:

@@ -74,8 +74,9 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
     return environment
 
 
-def render_edition(edition: Edition, templates_dir: Path, translations: Translations) -> str:
-    """Render the HTML document of one edition."""
+def render_edition(edition: Edition, templates_dir: Path, translations: Translations,
+                   spare_pages: int = 0) -> str:
+    """Render the HTML document of one edition, with `spare_pages` blank pages before the back cover."""
     formats = Formats.for_language(edition.language)
     environment = make_environment(templates_dir, translations, formats)
     try:
@@ -83,6 +84,7 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
         return template.render(
             issue=edition.issue,
             lang=edition.language,
+            spare_pages=spare_pages,
             stylesheet=(templates_dir / "bulletin.css").as_uri(),
         )
     except TemplateError as err:

@@ -25,7 +25,8 @@ GROUPS = {
     "charts": ("chart", None),
 }
 SINGLE_TEXTS = ("publisher", "about")  # texts that occur once per language
-LANGUAGE_FIELDS = ("language",) + SINGLE_TEXTS + tuple(GROUPS)
+COVER_TEXTS = ("cover_alt",)  # texts needed only when issue.yaml gives a cover_image
+LANGUAGE_FIELDS = ("language",) + SINGLE_TEXTS + COVER_TEXTS + tuple(GROUPS)
 
 
 def language_file(folder: Path, language: str) -> Path:
@@ -36,11 +37,12 @@ def language_file(folder: Path, language: str) -> Path:
 def read_texts(folder: Path, facts: dict, checker: Checker) -> dict:
     """Check every language file of the issue; return its texts keyed by group, id, field, language."""
     ids = _ids_by_group(facts)
-    texts: dict = {name: {} for name in SINGLE_TEXTS}
+    texts: dict = {name: {} for name in SINGLE_TEXTS + COVER_TEXTS}
+    singles = SINGLE_TEXTS + (COVER_TEXTS if facts.get("cover_image") else ())
     for group, (_, fields) in GROUPS.items():
         texts[group] = {key: ({} if fields is None else {field: {} for field in fields}) for key in ids[group]}
     for language in facts["languages"]:
-        _read_language(folder, language, ids, texts, checker)
+        _read_language(folder, language, ids, singles, texts, checker)
     for stray in sorted(folder.glob("*.yaml")) if facts["languages"] else ():
         if stray.name != ISSUE_FILE and stray.stem not in facts["languages"]:
             checker.problems.append(Problem(
@@ -61,7 +63,8 @@ def _ids_by_group(facts: dict) -> dict[str, list[str]]:
     }
 
 
-def _read_language(folder: Path, language: str, ids: dict, texts: dict, checker: Checker) -> None:
+def _read_language(folder: Path, language: str, ids: dict, singles: tuple[str, ...], texts: dict,
+                   checker: Checker) -> None:
     path = language_file(folder, language)
     if not path.is_file():
         checker.problems.append(Problem(Mark(path, 1, 1), f"the {language!r} text file is missing"))
@@ -79,7 +82,7 @@ def _read_language(folder: Path, language: str, ids: dict, texts: dict, checker:
     if declared is not None and declared != language:
         checker.report(root.value_spots["language"],
                        f"'language' is {declared!r} but this is the file of {language!r}")
-    for name in SINGLE_TEXTS:
+    for name in singles:
         value = checker.get(root, name, what, text)
         if value is not None:
             texts[name][language] = value

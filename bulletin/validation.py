@@ -261,5 +261,6 @@ def _assemble(folder: Path, facts: dict, texts: dict) -> Issue:
     return Issue(folder=folder, period=facts["period"], number=facts["number"], published=facts["published"],
                  source_language=facts["source_language"], languages=facts["languages"], issn=facts["issn"],
                  cover_image=facts["cover_image"], publisher=texts["publisher"], about=texts["about"],
+                 cover_alt=texts["cover_alt"],
                  sections=sections, chronology=chronology, figures=figures,
                  charts=texts["charts"])

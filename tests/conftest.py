@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,14 +17,31 @@ SAMPLE = PROJECT / "issues" / "2022-H2"
 CASES = Path(__file__).resolve().parent / "cases"
 MINIMAL = CASES / "minimal" / "2023-H1"
 LANGUAGES = ("az", "ru", "en", "es")
+VARIANTS = ("print", "screen")
+
+
+@dataclass(frozen=True)
+class Build:
+    """A delivery made by a test build."""
+
+    folder: Path  # output/<issue>/
+
+    def pdf(self, language: str, variant: str = "print") -> Path:
+        """Return the PDF of one edition and variant."""
+        return self.folder / f"since-the-victory-{self.folder.name}-{language}-{variant}.pdf"
+
+    def pdfs(self) -> dict[tuple[str, str], Path]:
+        """Return every PDF of the delivery by (language, variant)."""
+        return {(language, variant): self.pdf(language, variant)
+                for language in LANGUAGES for variant in VARIANTS if self.pdf(language, variant).exists()}
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory) -> dict[str, Path]:
-    """Build the full sample issue once, all four languages in one process."""
+def sample_build(tmp_path_factory) -> Build:
+    """Build the full sample issue once: four languages, both variants, and the bureau's package."""
     output = tmp_path_factory.mktemp("sample-output")
-    assert main([str(SAMPLE), "--output", str(output), "-q"]) == 0
-    return {language: output / "2022-H2" / f"since-the-victory-2022-H2-{language}.pdf" for language in LANGUAGES}
+    assert main([str(SAMPLE), "--output", str(output), "--package", "-q"]) == 0
+    return Build(output / "2022-H2")
 
 
 @pytest.fixture

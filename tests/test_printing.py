@@ -30,8 +30,8 @@ def test_every_character_of_the_four_languages_comes_from_the_bulletins_fonts(mi
 
 def test_raw_html_in_content_is_printed_as_text(minimal_issue, tmp_path):
     apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Text.", "with": "      Text <b>bold</b>."}])
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en", "-q"]) == 0
-    pages = page_texts(tmp_path / "2023-H1" / "since-the-victory-2023-H1-en.pdf")
+    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en", "--variant", "screen", "-q"]) == 0
+    pages = page_texts(tmp_path / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf")
     assert any("Text <b>bold</b>." in page for page in pages)
 
 
@@ -41,19 +41,21 @@ def test_missing_fonts_stop_the_build_naming_them(monkeypatch, tmp_path):
         find_typefaces()
 
 
-def test_a_failed_build_keeps_the_previous_pdf_and_leaves_no_partial_file(minimal_issue, tmp_path, monkeypatch,
-                                                                          capsys):
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en", "-q"]) == 0
-    pdf = tmp_path / "2023-H1" / "since-the-victory-2023-H1-en.pdf"
-    before = pdf.read_bytes()
+def test_a_failed_build_keeps_the_previous_delivery_and_leaves_no_partial_file(minimal_issue, tmp_path, monkeypatch,
+                                                                               capsys):
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 0
+    delivery = output / "2023-H1"
+    before = {path.name: path.read_bytes() for path in delivery.iterdir()}
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
     monkeypatch.setattr(Document, "write_pdf", broken)
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en"]) == 1
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en"]) == 1
     assert "disk on fire" in capsys.readouterr().err
-    assert pdf.read_bytes() == before
-    assert os.listdir(pdf.parent) == [pdf.name]
+    assert {path.name: path.read_bytes() for path in delivery.iterdir()} == before
+    assert sorted(os.listdir(output)) == [".cache", ".staging", "2023-H1"]
+    assert os.listdir(output / ".staging") == []
 
 
 def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, capsys):
@@ -62,7 +64,7 @@ def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, cap
     monkeypatch.setattr(printing, "write_atomically", full_disk)
     assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en"]) == 1
     error = capsys.readouterr().err
-    assert "cannot write" in error and "since-the-victory-2023-H1-en.pdf: No space left on device" in error
+    assert "cannot write" in error and "since-the-victory-2023-H1-en-print.pdf: No space left on device" in error
 
 
 def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from bulletin.localization import Formats, load_translations
 from bulletin.publishing import EXTRACTION_CONFIG, TRANSLATIONS
 from bulletin.validation import validate_issue
 
-from conftest import LANGUAGES, PROJECT, SAMPLE, page_texts, pdf_fonts
+from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, page_texts, pdf_fonts
 
 
 def interface(language: str, msgid: str) -> str:
@@ -32,9 +32,10 @@ def issue():
     return validate_issue(SAMPLE)
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_each_edition_shows_its_own_title_period_and_dates(sample_build, issue, language):
-    pages = [flat(page) for page in page_texts(sample_build[language])]
+def test_each_edition_shows_its_own_title_period_and_dates(sample_build, variant, issue, language):
+    pages = [flat(page) for page in page_texts(sample_build.pdf(language, variant))]
     formats = Formats.for_language(language)
     title = interface(language, "Since the Victory")
     assert title != "Since the Victory" or language == "en"
@@ -60,9 +61,10 @@ def test_dates_and_numbers_differ_by_locale_as_cldr_says(sample_build, issue):
     assert flat(numbers["ru"]) == "700 000"
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_contents_point_to_the_pages_where_articles_start(sample_build, issue, language):
-    pages = [flat(page) for page in page_texts(sample_build[language])]
+def test_contents_point_to_the_pages_where_articles_start(sample_build, variant, issue, language):
+    pages = [flat(page) for page in page_texts(sample_build.pdf(language, variant))]
     contents_title = interface(language, "Contents")
     contents_page = next(i for i, page in enumerate(pages) if page.startswith(contents_title))
     contents = pages[contents_page]
@@ -76,47 +78,53 @@ def test_contents_point_to_the_pages_where_articles_start(sample_build, issue, l
         assert starts and starts[0] == page_number, f"{title!r}: contents say {page_number}, found on {starts}"
 
 
-def test_contents_entries_are_links_to_their_pages(sample_build):
-    reader = PdfReader(sample_build["en"])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_contents_entries_are_links_to_their_pages(sample_build, variant):
+    reader = PdfReader(sample_build.pdf("en", variant))
     links = [annotation.get_object() for page in reader.pages[:5] for annotation in page.get("/Annots", [])
              if annotation.get_object().get("/Subtype") == "/Link"]
     assert len(links) >= 8
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_fonts_are_the_bulletins_own_embedded_and_subset(sample_build, language):
-    fonts = pdf_fonts(sample_build[language])
+def test_fonts_are_the_bulletins_own_embedded_and_subset(sample_build, variant, language):
+    fonts = pdf_fonts(sample_build.pdf(language, variant))
     assert fonts
     for font in fonts:
         assert font["embedded"] == "yes" and font["subset"] == "yes", font
         assert font["name"].split("+", 1)[1].startswith(("Bulletin-Serif", "Bulletin-Sans")), font
 
 
-def test_editions_have_the_same_number_of_pages(sample_build):
-    counts = {language: len(PdfReader(path).pages) for language, path in sample_build.items()}
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_editions_have_the_same_number_of_pages(sample_build, variant):
+    counts = {language: len(PdfReader(sample_build.pdf(language, variant)).pages) for language in LANGUAGES}
     assert len(set(counts.values())) == 1, counts
     assert counts["az"] >= 16
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_back_cover_is_the_last_and_an_even_page(sample_build, issue, language):
-    pages = [flat(page) for page in page_texts(sample_build[language])]
+def test_the_back_cover_is_the_last_page(sample_build, variant, issue, language):
+    pages = [flat(page) for page in page_texts(sample_build.pdf(language, variant))]
     title = interface(language, "Since the Victory")
-    assert len(pages) % 2 == 0
+    assert len(pages) % 4 == 0 if variant == "print" else True
     assert pages[-1].startswith(title) and issue.issn[language] in pages[-1]
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_metadata_names_the_language_title_and_publication_date(sample_build, issue, language):
-    reader = PdfReader(sample_build[language])
+def test_metadata_names_the_language_title_and_publication_date(sample_build, variant, issue, language):
+    reader = PdfReader(sample_build.pdf(language, variant))
     assert reader.trailer["/Root"]["/Lang"] == language
     title = interface(language, "Since the Victory")
     assert reader.metadata.title.startswith(title)
     assert reader.metadata["/CreationDate"].startswith("D:" + issue.published.strftime("%Y%m%d"))
 
 
-def test_sections_and_articles_are_bookmarked(sample_build, issue):
-    outline = PdfReader(sample_build["es"]).outline
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_sections_and_articles_are_bookmarked(sample_build, issue, variant):
+    outline = PdfReader(sample_build.pdf("es", variant)).outline
     titles = []
 
     def walk(items):
@@ -133,19 +141,27 @@ def test_sections_and_articles_are_bookmarked(sample_build, issue):
 def test_an_edition_is_identical_built_alone_in_another_process(sample_build, tmp_path):
     subprocess.run([sys.executable, "build.py", str(SAMPLE), "--lang", "ru", "--output", str(tmp_path), "-q"],
                    cwd=PROJECT, check=True)
-    alone = tmp_path / "2022-H2" / sample_build["ru"].name
-    assert alone.read_bytes() == sample_build["ru"].read_bytes()
+    for variant in VARIANTS:
+        alone = tmp_path / "2022-H2" / sample_build.pdf("ru", variant).name
+        assert alone.read_bytes() == sample_build.pdf("ru", variant).read_bytes(), variant
 
 
-def test_editions_are_identical_built_again_in_reverse_order(sample_build, tmp_path):
-    assert main([str(SAMPLE), "--lang", "es,en,ru,az", "--output", str(tmp_path), "-q"]) == 0
-    for language, first in sample_build.items():
-        assert (tmp_path / "2022-H2" / first.name).read_bytes() == first.read_bytes(), language
+def test_the_whole_delivery_is_identical_built_again_in_reverse_order(sample_build, tmp_path):
+    assert main([str(SAMPLE), "--lang", "es,en,ru,az", "--variant", "screen,print", "--package",
+                 "--output", str(tmp_path), "-q"]) == 0
+    again = tmp_path / "2022-H2"
+    names = sorted(path.name for path in sample_build.folder.iterdir())
+    assert names == sorted(path.name for path in again.iterdir())
+    for name in names:
+        assert (again / name).read_bytes() == (sample_build.folder / name).read_bytes(), name
 
 
-def test_output_holds_only_the_finished_pdfs(sample_build):
-    folder = sample_build["az"].parent
-    assert sorted(path.name for path in folder.iterdir()) == sorted(path.name for path in sample_build.values())
+def test_the_delivery_holds_the_pdfs_preflight_manifest_and_package_only(sample_build):
+    expected = {path.name for path in sample_build.pdfs().values()} | {
+        "preflight.json", "manifest.json", "since-the-victory-2022-H2-print.zip"}
+    assert len(sample_build.pdfs()) == 8
+    assert {path.name for path in sample_build.folder.iterdir()} == expected
+    assert not list(sample_build.folder.parent.glob("*.preflight-failed.json"))
 
 
 def caseless(text: str) -> str:
@@ -153,9 +169,10 @@ def caseless(text: str) -> str:
     return flat(text).replace("İ", "i").casefold()
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_article_pages_carry_the_section_as_running_head_and_a_page_label(sample_build, issue, language):
-    raw_pages = page_texts(sample_build[language])
+def test_article_pages_carry_the_section_as_running_head_and_a_page_label(sample_build, variant, issue, language):
+    raw_pages = page_texts(sample_build.pdf(language, variant))
     page_label = interface(language, "Page")
     contents = interface(language, "Contents")
     for section in issue.sections:
@@ -172,9 +189,10 @@ def squeezed(text: str) -> str:
     return "".join(text.split()).replace("\u2010", "")
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_text_of_the_edition_is_printed(sample_build, issue, language):
-    whole = squeezed(" ".join(page_texts(sample_build[language])))
+def test_every_text_of_the_edition_is_printed(sample_build, variant, issue, language):
+    whole = squeezed(" ".join(page_texts(sample_build.pdf(language, variant))))
     formats = Formats.for_language(language)
     texts = [issue.publisher[language], formats.capitalize_first(formats.language_list(issue.languages)),
              issue.about[language].replace("*", "").split("\n")[0]]

@@ -1,0 +1,179 @@
+"""Colour stage: the bulletin's palette in both variants, and pictures made ready for print.
+
+The screen edition is sRGB throughout. The print edition is CMYK throughout: the palette
+has hand-set CMYK values (text and small grey type in black ink alone, so that it cannot
+fall out of register), drawings (SVG) have their colours rewritten as `device-cmyk()`, and
+photographs are converted to CMYK JPEG with the output profile through LittleCMS
+(Pillow's ImageCms). Converted pictures are kept in a cache folder named by the hash of
+the source and the profile, so each is converted once and shared by every language.
+
+This stage does not decide where pictures go or how large; it only changes their colours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from PIL import Image, ImageCms
+
+from .errors import BuildError
+
+# The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
+# design's print colours, close to what the default profile gives for the sRGB ones.
+PALETTE: dict[str, tuple[str, tuple[float, float, float, float]]] = {
+    "navy": ("#17324d", (1.0, 0.78, 0.4, 0.58)),
+    "teal": ("#1f6f78", (0.92, 0.44, 0.48, 0.17)),
+    "red": ("#b3263a", (0.2, 1.0, 0.93, 0.13)),
+    "gold": ("#c8a24a", (0.23, 0.36, 0.91, 0.02)),
+    "sand": ("#efe6d2", (0.05, 0.08, 0.18, 0.0)),
+    "light-sand": ("#f7f2e7", (0.02, 0.04, 0.09, 0.0)),
+    "ink": ("#1d232a", (0.0, 0.0, 0.0, 1.0)),
+    "grey": ("#5d6670", (0.0, 0.0, 0.0, 0.72)),
+    "paper": ("#ffffff", (0.0, 0.0, 0.0, 0.0)),
+}
+
+ROOT_ELEMENT = re.compile(rb"<svg(?![^>]*\sfill=)")  # the root element, when it sets no fill
+HEX_COLOUR = re.compile(rb"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
+NAMED_COLOURS = {b"white": "#ffffff", b"black": "#000000"}
+NAMED_ATTRIBUTE = re.compile(rb'((?:fill|stroke|stop-color|flood-color|color)\s*[=:]\s*"?)(white|black)\b')
+JPEG_QUALITY = 92  # print pictures are converted once; keep the loss invisible
+
+
+def palette_stylesheet(variant: str) -> str:
+    """Return the CSS custom properties of the palette for the `print` or `screen` variant."""
+    values = {name: (cmyk_css(cmyk) if variant == "print" else rgb) for name, (rgb, cmyk) in PALETTE.items()}
+    return ":root { " + " ".join(f"--{name}: {value};" for name, value in values.items()) + " }"
+
+
+def cmyk_css(cmyk: tuple[float, float, float, float]) -> str:
+    """Write a CMYK colour as CSS."""
+    return "device-cmyk(" + " ".join(f"{value:g}" for value in cmyk) + ")"
+
+
+@dataclass(frozen=True)
+class OutputProfile:
+    """The CMYK ICC profile of the printing condition, read once."""
+
+    path: Path  # the profile file
+    data: bytes  # its bytes, embedded in the PDF's output intent
+
+    @property
+    def description(self) -> str:
+        """Return the profile's own name, such as 'Artifex CMYK SWOP Profile'."""
+        return ImageCms.getProfileDescription(self._profile).strip()
+
+    @property
+    def digest(self) -> str:
+        """Return the SHA-256 of the profile."""
+        return hashlib.sha256(self.data).hexdigest()
+
+    @cached_property
+    def _profile(self) -> ImageCms.ImageCmsProfile:
+        return ImageCms.ImageCmsProfile(io.BytesIO(self.data))
+
+    @cached_property
+    def from_srgb(self) -> ImageCms.ImageCmsTransform:
+        """Return the sRGB to CMYK transform of this profile (relative colorimetric)."""
+        return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), self._profile, "RGB", "CMYK",
+                                       renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+
+
+def load_profile(path: Path) -> OutputProfile:
+    """Read a CMYK output profile, or stop with a message naming the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise BuildError(f"colour profile {path}: {err.strerror or err}. Install the Debian package libgs-common"
+                         " for the default profile, or give the printing bureau's profile with --icc-profile.")
+    if len(data) < 128 or data[36:40] != b"acsp":
+        raise BuildError(f"colour profile {path}: not an ICC profile")
+    if data[16:20] != b"CMYK":
+        raise BuildError(f"colour profile {path}: describes {data[16:20].decode('latin-1').strip()},"
+                         " not CMYK; print needs the bureau's CMYK profile")
+    try:
+        profile = OutputProfile(path, data)
+        profile.description
+    except (OSError, ImageCms.PyCMSError) as err:
+        raise BuildError(f"colour profile {path}: unreadable ({err})") from err
+    return profile
+
+
+def cmyk_of(rgb: str, profile: OutputProfile) -> tuple[float, float, float, float]:
+    """Return the print colour of an sRGB colour: the palette's own, black ink for greys, else the profile's."""
+    rgb = expand_hex(rgb)
+    for screen, cmyk in PALETTE.values():
+        if screen == rgb:
+            return cmyk
+    red, green, blue = (int(rgb[index:index + 2], 16) for index in (1, 3, 5))
+    if red == green == blue:
+        return (0.0, 0.0, 0.0, round(1 - red / 255, 3))
+    pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), profile.from_srgb).getpixel((0, 0))
+    return tuple(round(value / 255, 3) for value in pixel)
+
+
+def expand_hex(colour: str) -> str:
+    """Return a #rgb or #rrggbb colour as lower-case #rrggbb."""
+    colour = colour.lower()
+    return "#" + "".join(digit * 2 for digit in colour[1:]) if len(colour) == 4 else colour
+
+
+def print_svg(data: bytes, profile: OutputProfile) -> bytes:
+    """Rewrite every hexadecimal or black/white colour of an SVG drawing as device-cmyk()."""
+    def replace(match: re.Match) -> bytes:
+        return cmyk_css(cmyk_of(match.group(0).decode(), profile)).encode()
+    # An element without a fill is filled black; say so on the root, where it is inherited,
+    # so that the default black is rewritten like every other colour.
+    data = ROOT_ELEMENT.sub(lambda match: match.group(0) + b' fill="#000000"', data, count=1)
+    data = NAMED_ATTRIBUTE.sub(lambda match: match.group(1) + NAMED_COLOURS[match.group(2)].encode(), data)
+    return HEX_COLOUR.sub(replace, data)
+
+
+def print_raster(data: bytes, profile: OutputProfile) -> bytes:
+    """Convert a photograph to a CMYK JPEG through its own profile (sRGB when untagged) and the output profile."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        source = image.info.get("icc_profile")
+        resolution = image.info.get("dpi", (300, 300))
+        if image.mode == "CMYK":
+            return data
+        if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+            image = image.convert("RGBA")
+            flattened = Image.new("RGB", image.size, "white")
+            flattened.paste(image, mask=image.getchannel("A"))
+            image = flattened
+        elif image.mode != "RGB":
+            image = image.convert("RGB")
+        source_profile = (ImageCms.ImageCmsProfile(io.BytesIO(source)) if source
+                          else ImageCms.createProfile("sRGB"))
+        converted = ImageCms.profileToProfile(
+            image, source_profile, profile._profile, outputMode="CMYK",
+            renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    output = io.BytesIO()
+    converted.save(output, format="JPEG", quality=JPEG_QUALITY, dpi=resolution)
+    return output.getvalue()
+
+
+def prepare_for_print(pictures: list[Path], profile: OutputProfile, cache: Path) -> dict[Path, Path]:
+    """Return, for each picture, its print version in `cache`, converting only those not there yet."""
+    prepared = {}
+    for picture in pictures:
+        data = picture.read_bytes()
+        suffix = ".svg" if picture.suffix.lower() == ".svg" else ".jpg"
+        key = hashlib.sha256(data + profile.data).hexdigest()[:32]
+        target = cache / f"{key}{suffix}"
+        if not target.is_file():
+            try:
+                converted = print_svg(data, profile) if suffix == ".svg" else print_raster(data, profile)
+            except (OSError, ValueError, ImageCms.PyCMSError) as err:
+                raise BuildError(f"{picture}: cannot convert the picture for print: {err}") from err
+            cache.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(".part")
+            temporary.write_bytes(converted)
+            temporary.replace(target)
+        prepared[picture.resolve()] = target
+    return prepared

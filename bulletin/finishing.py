@@ -1,0 +1,84 @@
+"""Finishing of a laid-out edition: reproducible metadata, and crop marks when asked for.
+
+WeasyPrint's PDF/X-4 metadata carries a random XMP DocumentID; here it is derived from
+the file's name, so that unchanged input gives identical bytes and a new version of an
+edition keeps its document identity. The dates come from the issue (dcterms in the
+HTML head), never from the clock.
+
+Crop marks are drawn by this stage, not by WeasyPrint's `marks: crop`, because WeasyPrint
+draws them in RGB black inside the bleed; a press wants them in the registration colour
+(every ink), outside the bleed, on a media box made larger for them. TrimBox and
+BleedBox stay where they were.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+
+import pikepdf
+from weasyprint.document import Document
+from weasyprint.pdf.metadata import DocumentMetadata
+
+from .settings import MM_TO_PT
+
+DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+MARK_OFFSET_MM = 3.0  # crop marks start this far outside the trim (at the bleed's edge)
+MARK_LENGTH_MM = 5.0  # and are this long
+SLUG_MM = MARK_OFFSET_MM + MARK_LENGTH_MM + 1.0  # media box margin around the trim with marks
+MARK_WIDTH_PT = 0.25  # hairline
+
+
+class ReproducibleMetadata(DocumentMetadata):
+    """Document metadata whose XMP DocumentID is fixed by the document's name."""
+
+    def __init__(self, document_name: str, **attributes):
+        super().__init__(**attributes)
+        self.document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'since-the-victory:' + document_name)}"
+
+    def generate_rdf_metadata(self, variant, version, conformance):
+        """Return WeasyPrint's RDF metadata with the fixed DocumentID in place of a random one."""
+        rdf = super().generate_rdf_metadata(variant, version, conformance)
+        return DOCUMENT_ID.sub(self.document_id.encode(), rdf)
+
+
+def fix_metadata(document: Document, document_name: str) -> None:
+    """Make the document's XMP metadata depend on its name and content only."""
+    document.metadata = ReproducibleMetadata(document_name, **vars(document.metadata))
+
+
+def add_crop_marks(pdf: bytes) -> bytes:
+    """Enlarge every page's media box and draw crop marks at its trim box in registration colour."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        registration = document.make_indirect(pikepdf.Array([
+            pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
+            pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
+        ]))
+        for page in document.pages:
+            left, bottom, right, top = (float(value) for value in page.obj.TrimBox)
+            slug = SLUG_MM * MM_TO_PT
+            page.obj.MediaBox = pikepdf.Array([left - slug, bottom - slug, right + slug, top + slug])
+            resources = page.obj.get(pikepdf.Name.Resources)
+            if resources is not None and not resources.is_indirect:
+                resources = page.obj.Resources = document.make_indirect(resources)
+            colour_spaces = page.obj.Resources.get(pikepdf.Name.ColorSpace)
+            if colour_spaces is None:
+                page.obj.Resources.ColorSpace = colour_spaces = pikepdf.Dictionary()
+            colour_spaces.Registration = registration
+            page.contents_add(document.make_stream(_marks(left, bottom, right, top)), prepend=False)
+        output = io.BytesIO()
+        document.save(output, deterministic_id=True, compress_streams=True)
+    return output.getvalue()
+
+
+def _marks(left: float, bottom: float, right: float, top: float) -> bytes:
+    """Return the content stream of the eight crop marks around a trim box."""
+    offset, length = MARK_OFFSET_MM * MM_TO_PT, MARK_LENGTH_MM * MM_TO_PT
+    lines = []
+    for x, y, out_x, out_y in ((left, bottom, -1, -1), (right, bottom, 1, -1),
+                               (left, top, -1, 1), (right, top, 1, 1)):
+        lines.append((x + out_x * offset, y, x + out_x * (offset + length), y))  # along the trim's edge
+        lines.append((x, y + out_y * offset, x, y + out_y * (offset + length)))
+    path = " ".join(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l" for x1, y1, x2, y2 in lines)
+    return f"q /Registration CS 1 SCN {MARK_WIDTH_PT} w 0 J {path} S Q".encode()

@@ -1,0 +1,104 @@
+"""What a delivery says about itself: manifest.json, and what is kept from the previous one.
+
+The manifest lists every delivered file with its language, variant, pages, trim and bleed,
+colour profile, SHA-256 and size, plus a hash of the issue's inputs and the versions of
+the tools that made it, so that a printing bureau can check what it received and the
+team can tell which build made which file. When an editor rebuilds one language, the
+others' files, manifest entries and preflight findings are kept from the previous
+delivery; this module reads them back. It writes nothing but the failed preflight report:
+the delivery stage writes the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .colours import OutputProfile
+from .delivery import file_entry, hash_inputs, tool_versions
+from .model import Edition, Issue
+from .preflight import Finding, write_report
+from .printing import Printed
+from .settings import VARIANTS, PrintSettings
+
+MANIFEST = "manifest.json"
+PREFLIGHT = "preflight.json"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the current delivery of an issue holds, as its manifest and preflight report say."""
+
+    entries: dict[str, dict] = field(default_factory=dict)  # file name -> manifest entry
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # file name -> its preflight findings
+
+
+def read_previous(root: Path, issue: str) -> Previous:
+    """Read the manifest and preflight report of the current delivery; an unreadable one counts as none."""
+    folder = root / issue
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        report = json.loads((folder / PREFLIGHT).read_text(encoding="utf-8"))
+        entries = {entry["file"]: entry for entry in manifest["files"] if entry["file"].endswith(".pdf")}
+        findings = {name: [Finding(file=name, **finding) for finding in group["findings"]]
+                    for name, group in report["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return Previous()
+    return Previous({name: entry for name, entry in entries.items() if name in findings}, findings)
+
+
+def carried_findings(previous: Previous, kept: list[str]) -> list[Finding]:
+    """Return the preflight findings of the files kept from the previous delivery."""
+    return [finding for name in kept for finding in previous.findings.get(name, [])]
+
+
+def hash_issue_inputs(issue: Issue, project: Path) -> str:
+    """Return one hash of every file that shapes the issue's PDFs: the issue folder and the project's."""
+    issue_files = [path for path in issue.folder.rglob("*") if path.is_file() and not path.name.startswith(".")]
+    project_files = [path for folder in ("templates", "translations") for path in (project / folder).rglob("*")
+                     if path.is_file() and path.suffix != ".mo" and not path.name.startswith(".")]
+    project_files += [project / "babel.cfg", project / "pyproject.toml"]
+    # Each part is hashed relative to its own folder, so neither depends on where the checkout is.
+    parts = (hash_inputs(issue_files, issue.folder), hash_inputs(project_files, project))
+    return hashlib.sha256(":".join(parts).encode()).hexdigest()
+
+
+def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
+                      previous: Previous, settings: PrintSettings, profile: OutputProfile | None,
+                      project: Path, folder: Path) -> dict:
+    """Return the manifest of the delivery being made in `folder`."""
+    inputs = hash_issue_inputs(issue, project)
+    files = [previous.entries[name] for name in kept]
+    for edition, result in printed:
+        entry = file_entry(result.path)
+        entry.update(language=edition.language, variant=result.variant, pages=result.pages,
+                     standard=VARIANTS[result.variant].pdf_variant.upper(),
+                     trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
+                     colour=_colour(result.variant, profile), inputs=inputs)
+        files.append(entry)
+    files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
+    return {
+        "issue": issue.period.name,
+        "number": issue.number,
+        "period": {"start": issue.period.start.isoformat(), "end": issue.period.end.isoformat()},
+        "published": issue.published.isoformat(),
+        "inputs": inputs,
+        "tools": tool_versions(),
+        "files": sorted(files, key=lambda entry: entry["file"]),
+    }
+
+
+def _colour(variant: str, profile: OutputProfile | None) -> dict:
+    if variant == "print" and profile is not None:
+        return {"space": "CMYK", "output_intent": profile.description, "profile": profile.path.name,
+                "profile_sha256": profile.digest}
+    return {"space": "sRGB"}
+
+
+def write_failed_report(findings: list[Finding], root: Path, issue: str) -> Path:
+    """Write the preflight report of a build that delivered nothing beside the delivery; return its path."""
+    target = root / f"{issue}.preflight-failed.json"
+    write_report(findings, target)
+    return target
