@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageOps
+from tinycss2.color3 import RGBA, parse_color
 
 from .errors import BuildError
 
@@ -37,10 +38,10 @@ PALETTE: dict[str, tuple[str, tuple[float, float, float, float]]] = {
     "paper": ("#ffffff", (0.0, 0.0, 0.0, 0.0)),
 }
 
-ROOT_ELEMENT = re.compile(rb"<svg(?![^>]*\sfill=)")  # the root element, when it sets no fill
-HEX_COLOUR = re.compile(rb"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
-NAMED_COLOURS = {b"white": "#ffffff", b"black": "#000000"}
-NAMED_ATTRIBUTE = re.compile(rb'((?:fill|stroke|stop-color|flood-color|color)\s*[=:]\s*"?)(white|black)\b')
+ROOT_ELEMENT = re.compile(rb"<svg(?![^>]*\sfill\s*=)")  # the root element, when it sets no fill
+COLOUR_PROPERTIES = rb"fill|stroke|stop-color|flood-color|lighting-color|color"  # SVG's colour properties
+COLOUR_ATTRIBUTE = re.compile(rb"(?<![\w-])(" + COLOUR_PROPERTIES + rb")(\s*=\s*)([\"'])(.*?)\3", re.S)
+COLOUR_DECLARATION = re.compile(rb"(?<![\w-])(" + COLOUR_PROPERTIES + rb")(\s*:\s*)([^;\"'}<>]+)")
 JPEG_QUALITY = 92  # print pictures are converted once; keep the loss invisible
 
 
@@ -123,39 +124,59 @@ def expand_hex(colour: str) -> str:
 
 
 def print_svg(data: bytes, profile: OutputProfile) -> bytes:
-    """Rewrite every hexadecimal or black/white colour of an SVG drawing as device-cmyk()."""
-    def replace(match: re.Match) -> bytes:
-        return cmyk_css(cmyk_of(match.group(0).decode(), profile)).encode()
+    """Rewrite every colour of an SVG drawing (attributes and style declarations) as device-cmyk()."""
     # An element without a fill is filled black; say so on the root, where it is inherited,
     # so that the default black is rewritten like every other colour.
     data = ROOT_ELEMENT.sub(lambda match: match.group(0) + b' fill="#000000"', data, count=1)
-    data = NAMED_ATTRIBUTE.sub(lambda match: match.group(1) + NAMED_COLOURS[match.group(2)].encode(), data)
-    return HEX_COLOUR.sub(replace, data)
+    data = COLOUR_ATTRIBUTE.sub(lambda match: match.group(1) + match.group(2) + match.group(3)
+                                + print_colour(match.group(4), profile) + match.group(3), data)
+    return COLOUR_DECLARATION.sub(lambda match: match.group(1) + match.group(2)
+                                  + print_colour(match.group(3), profile), data)
+
+
+def print_colour(value: bytes, profile: OutputProfile) -> bytes:
+    """Return an SVG paint value with its sRGB colour as device-cmyk(); keep none, url(), currentColor."""
+    text = value.decode("utf-8", "replace").strip()
+    colour = parse_color(text)
+    if not isinstance(colour, RGBA):
+        return value  # none, url(#id), currentColor, inherit, or not a colour at all
+    rgb = "#" + "".join(f"{round(channel * 255):02x}" for channel in colour[:3])
+    cmyk = cmyk_css(cmyk_of(rgb, profile))
+    return (cmyk if colour.alpha == 1 else cmyk[:-1] + f" / {colour.alpha:g})").encode()
 
 
 def print_raster(data: bytes, profile: OutputProfile) -> bytes:
     """Convert a photograph to a CMYK JPEG through its own profile (sRGB when untagged) and the output profile."""
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
-        source = image.info.get("icc_profile")
-        resolution = image.info.get("dpi", (300, 300))
-        if image.mode == "CMYK":
+    with Image.open(io.BytesIO(data)) as original:
+        if original.mode == "CMYK" and original.format == "JPEG":
             return data
-        if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-            image = image.convert("RGBA")
-            flattened = Image.new("RGB", image.size, "white")
-            flattened.paste(image, mask=image.getchannel("A"))
-            image = flattened
-        elif image.mode != "RGB":
-            image = image.convert("RGB")
-        source_profile = (ImageCms.ImageCmsProfile(io.BytesIO(source)) if source
-                          else ImageCms.createProfile("sRGB"))
+        resolution = original.info.get("dpi", (300, 300))
+        embedded = original.info.get("icc_profile")
+        image = ImageOps.exif_transpose(original)  # a camera's orientation tag would be lost below
+    source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else None
+    space = source.profile.xcolor_space.strip() if source else ""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        image = _flatten(image)
+    if image.mode == "CMYK":
+        converted = image
+    elif image.mode in ("L", "1", "I", "I;16") and space == "GRAY":
+        converted = ImageCms.profileToProfile(image.convert("L"), source, profile._profile, outputMode="CMYK",
+                                              renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    else:
         converted = ImageCms.profileToProfile(
-            image, source_profile, profile._profile, outputMode="CMYK",
-            renderingIntent=ImageCms.Intent.PERCEPTUAL)
+            image.convert("RGB"), source if space == "RGB" else ImageCms.createProfile("sRGB"),
+            profile._profile, outputMode="CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL)
     output = io.BytesIO()
     converted.save(output, format="JPEG", quality=JPEG_QUALITY, dpi=resolution)
     return output.getvalue()
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Lay a picture with transparency on white paper, as it will be printed."""
+    image = image.convert("RGBA")
+    flattened = Image.new("RGB", image.size, "white")
+    flattened.paste(image, mask=image.getchannel("A"))
+    return flattened
 
 
 def prepare_for_print(pictures: list[Path], profile: OutputProfile, cache: Path) -> dict[Path, Path]:

@@ -24,9 +24,8 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from .settings import MM_TO_PT
 
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
-MARK_OFFSET_MM = 3.0  # crop marks start this far outside the trim (at the bleed's edge)
-MARK_LENGTH_MM = 5.0  # and are this long
-SLUG_MM = MARK_OFFSET_MM + MARK_LENGTH_MM + 1.0  # media box margin around the trim with marks
+MARK_LENGTH_MM = 5.0  # crop marks start at the edge of the bleed and are this long
+MARGIN_MM = 1.0  # paper left beyond the marks' ends
 MARK_WIDTH_PT = 0.25  # hairline
 
 
@@ -49,16 +48,19 @@ def fix_metadata(document: Document, document_name: str) -> None:
 
 
 def add_crop_marks(pdf: bytes) -> bytes:
-    """Enlarge every page's media box and draw crop marks at its trim box in registration colour."""
+    """Enlarge every page's media box and draw crop marks at its trim box, outside its bleed, in registration colour."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         registration = document.make_indirect(pikepdf.Array([
             pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
             pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
         ]))
         for page in document.pages:
-            left, bottom, right, top = (float(value) for value in page.obj.TrimBox)
-            slug = SLUG_MM * MM_TO_PT
-            page.obj.MediaBox = pikepdf.Array([left - slug, bottom - slug, right + slug, top + slug])
+            trim = [float(value) for value in page.obj.TrimBox]
+            # WeasyPrint's media box is the whole painted bleed (its BleedBox may be narrower).
+            bleed = [float(value) for value in page.obj.MediaBox]
+            offset = max(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
+            slug = offset + (MARK_LENGTH_MM + MARGIN_MM) * MM_TO_PT
+            page.obj.MediaBox = pikepdf.Array([trim[0] - slug, trim[1] - slug, trim[2] + slug, trim[3] + slug])
             resources = page.obj.get(pikepdf.Name.Resources)
             if resources is not None and not resources.is_indirect:
                 resources = page.obj.Resources = document.make_indirect(resources)
@@ -66,15 +68,18 @@ def add_crop_marks(pdf: bytes) -> bytes:
             if colour_spaces is None:
                 page.obj.Resources.ColorSpace = colour_spaces = pikepdf.Dictionary()
             colour_spaces.Registration = registration
-            page.contents_add(document.make_stream(_marks(left, bottom, right, top)), prepend=False)
+            # WeasyPrint leaves its page transformation in force; wrap its content so the
+            # marks are drawn in the page's own coordinates.
+            page.contents_add(document.make_stream(b"q\n"), prepend=True)
+            page.contents_add(document.make_stream(b"\nQ\n" + _marks(*trim, offset)), prepend=False)
         output = io.BytesIO()
         document.save(output, deterministic_id=True, compress_streams=True)
     return output.getvalue()
 
 
-def _marks(left: float, bottom: float, right: float, top: float) -> bytes:
-    """Return the content stream of the eight crop marks around a trim box."""
-    offset, length = MARK_OFFSET_MM * MM_TO_PT, MARK_LENGTH_MM * MM_TO_PT
+def _marks(left: float, bottom: float, right: float, top: float, offset: float) -> bytes:
+    """Return the content stream of the eight crop marks around a trim box, starting `offset` outside it."""
+    length = MARK_LENGTH_MM * MM_TO_PT
     lines = []
     for x, y, out_x, out_y in ((left, bottom, -1, -1), (right, bottom, 1, -1),
                                (left, top, -1, 1), (right, top, 1, 1)):

@@ -55,7 +55,8 @@ def measure_pictures(document: Document) -> list[Placement]:
     for number, page in enumerate(document.pages, start=1):
         # WeasyPrint keeps the box tree of a page in a private attribute; it is the only
         # place where a replaced box's final size is known.
-        for box in page._page_box.descendants():
+        # placeholders=True: absolutely and fixed positioned boxes are measured too.
+        for box in page._page_box.descendants(placeholders=True):
             if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage):
                 placements.append(_placement(box, number))
     return placements

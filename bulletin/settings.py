@@ -8,6 +8,7 @@ value is reported with the file and the key; nothing is built with it.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -81,7 +82,10 @@ def parse_trim(value: str) -> tuple[float, float]:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(?:mm)?\s*", value)
     if not match:
         raise ValueError(f"{value!r} is not a trim size; give {', '.join(TRIM_SIZES)} or WIDTHxHEIGHT in mm")
-    return float(match.group(1)), float(match.group(2))
+    width, height = float(match.group(1)), float(match.group(2))
+    if not width or not height:
+        raise ValueError(f"{value!r} has no area; give a width and a height above 0 mm")
+    return width, height
 
 
 def load_settings(pyproject: Path, **overrides) -> PrintSettings:
@@ -94,10 +98,16 @@ def load_settings(pyproject: Path, **overrides) -> PrintSettings:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise UsageError(f"{pyproject.name}: {err}") from err
         section = table.get("tool", {}).get("bulletin", {}).get("print", {})
+        if not isinstance(section, dict):
+            raise UsageError(f"{where}: expected a table of settings, found {section!r}")
         for key, value in section.items():
             if key not in KEYS:
                 raise UsageError(f"{where}: unknown setting {key!r}; known: {', '.join(KEYS)}")
-            values[KEYS[key]] = pyproject.parent / value if key == "icc-profile" else value
+            if key == "icc-profile":
+                if not isinstance(value, str) or not value:
+                    raise UsageError(f"{where}: icc-profile must be the path of a file, not {value!r}")
+                value = pyproject.parent / value
+            values[KEYS[key]] = value
     values.update({name: value for name, value in overrides.items() if value is not None})
     return check_settings(replace(PrintSettings(), **values), where)
 
@@ -107,9 +117,9 @@ def check_settings(settings: PrintSettings, where: str) -> PrintSettings:
     names = {name: key for key, name in KEYS.items()}
     for name in ("bleed_mm", "warn_ppi", "min_ppi", "screen_ppi"):
         value = getattr(settings, name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
             raise UsageError(f"{where}: {names[name]} must be a number of at least 0, not {value!r}")
-    if settings.page_multiple not in PAGE_MULTIPLES:
+    if type(settings.page_multiple) is not int or settings.page_multiple not in PAGE_MULTIPLES:
         raise UsageError(f"{where}: page-multiple must be one of {', '.join(map(str, PAGE_MULTIPLES))},"
                          f" not {settings.page_multiple!r}")
     if settings.min_ppi > settings.warn_ppi:
