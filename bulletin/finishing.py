@@ -5,6 +5,9 @@ the file's name, so that unchanged input gives identical bytes and a new version
 edition keeps its document identity. The dates come from the issue (dcterms in the
 HTML head), never from the clock.
 
+WeasyPrint paints the whole bleed but puts the BleedBox at most 10 points outside the
+trim; for a wider bleed this stage moves the BleedBox out to the bleed's edge.
+
 Crop marks are drawn by this stage, not by WeasyPrint's `marks: crop`, because WeasyPrint
 draws them in RGB black inside the bleed; a press wants them in the registration colour
 (every ink), outside the bleed, on a media box made larger for them. TrimBox and
@@ -24,6 +27,7 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from .settings import MM_TO_PT
 
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+WEASYPRINT_BLEED_BOX = 10.0  # points: WeasyPrint's BleedBox stops this far out, however wide the bleed
 MARK_LENGTH_MM = 5.0  # crop marks start at the edge of the bleed and are this long
 MARGIN_MM = 1.0  # paper left beyond the marks' ends
 MARK_WIDTH_PT = 0.25  # hairline
@@ -47,34 +51,39 @@ def fix_metadata(document: Document, document_name: str) -> None:
     document.metadata = ReproducibleMetadata(document_name, **vars(document.metadata))
 
 
-def add_crop_marks(pdf: bytes) -> bytes:
-    """Enlarge every page's media box and draw crop marks at its trim box, outside its bleed, in registration colour."""
+def finish_print(pdf: bytes, bleed: float, crop_marks: bool) -> bytes:
+    """Give every page a BleedBox as wide as the bleed, and crop marks when asked for; return the new PDF."""
+    if not crop_marks and bleed <= WEASYPRINT_BLEED_BOX:
+        return pdf  # WeasyPrint's boxes are right as they are: nothing to rewrite
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        registration = document.make_indirect(pikepdf.Array([
-            pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
-            pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
-        ]))
         for page in document.pages:
             trim = [float(value) for value in page.obj.TrimBox]
-            # WeasyPrint's media box is the whole painted bleed (its BleedBox may be narrower).
-            bleed = [float(value) for value in page.obj.MediaBox]
-            offset = max(trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
-            slug = offset + (MARK_LENGTH_MM + MARGIN_MM) * MM_TO_PT
-            page.obj.MediaBox = pikepdf.Array([trim[0] - slug, trim[1] - slug, trim[2] + slug, trim[3] + slug])
-            resources = page.obj.get(pikepdf.Name.Resources)
-            if resources is not None and not resources.is_indirect:
-                resources = page.obj.Resources = document.make_indirect(resources)
-            colour_spaces = page.obj.Resources.get(pikepdf.Name.ColorSpace)
-            if colour_spaces is None:
-                page.obj.Resources.ColorSpace = colour_spaces = pikepdf.Dictionary()
-            colour_spaces.Registration = registration
-            # WeasyPrint leaves its page transformation in force; wrap its content so the
-            # marks are drawn in the page's own coordinates.
-            page.contents_add(document.make_stream(b"q\n"), prepend=True)
-            page.contents_add(document.make_stream(b"\nQ\n" + _marks(*trim, offset)), prepend=False)
+            page.obj.BleedBox = pikepdf.Array([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed])
+            if crop_marks:
+                _add_crop_marks(document, page, trim, bleed)
         output = io.BytesIO()
         document.save(output, deterministic_id=True, compress_streams=True)
     return output.getvalue()
+
+
+def _add_crop_marks(document: pikepdf.Pdf, page: pikepdf.Page, trim: list[float], bleed: float) -> None:
+    """Enlarge the page's media box and draw crop marks at its trim box, outside the bleed, in registration colour."""
+    slug = bleed + (MARK_LENGTH_MM + MARGIN_MM) * MM_TO_PT
+    page.obj.MediaBox = pikepdf.Array([trim[0] - slug, trim[1] - slug, trim[2] + slug, trim[3] + slug])
+    resources = page.obj.get(pikepdf.Name.Resources)
+    if resources is not None and not resources.is_indirect:
+        page.obj.Resources = document.make_indirect(resources)
+    colour_spaces = page.obj.Resources.get(pikepdf.Name.ColorSpace)
+    if colour_spaces is None:
+        page.obj.Resources.ColorSpace = colour_spaces = pikepdf.Dictionary()
+    colour_spaces.Registration = document.make_indirect(pikepdf.Array([
+        pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
+        pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
+    ]))
+    # WeasyPrint leaves its page transformation in force; wrap its content so the marks are
+    # drawn in the page's own coordinates.
+    page.contents_add(document.make_stream(b"q\n"), prepend=True)
+    page.contents_add(document.make_stream(b"\nQ\n" + _marks(*trim, bleed)), prepend=False)
 
 
 def _marks(left: float, bottom: float, right: float, top: float, offset: float) -> bytes:

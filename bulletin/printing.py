@@ -27,7 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
 from .errors import BuildError
-from .finishing import add_crop_marks, fix_metadata
+from .finishing import finish_print, fix_metadata
 from .makeup import Placement, keep_pages, measure_pictures
 from .settings import VARIANTS, PrintSettings
 
@@ -145,8 +145,8 @@ def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typef
         if isinstance(err, (KeyboardInterrupt, SystemExit)):
             raise
         raise BuildError(f"{target.name}: WeasyPrint could not lay out the edition: {err}") from err
-    if variant == "print" and settings.crop_marks:
-        pdf = add_crop_marks(pdf)
+    if variant == "print":
+        pdf = finish_print(pdf, settings.bleed_pt(variant), settings.crop_marks)
     try:
         write_atomically(target, pdf)
     except OSError as err:

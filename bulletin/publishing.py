@@ -16,7 +16,7 @@ import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .colours import OutputProfile, load_profile, prepare_for_print
@@ -79,8 +79,8 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         files = sorted(path.name for path in staging.path.iterdir())
         delivery = staging.commit()
     (output_root / f"{issue.period.name}.preflight-failed.json").unlink(missing_ok=True)
-    return Delivered(delivery, [result for _edition, result in printed], [delivery / name for name in files],
-                     count(findings, "warning"))
+    return Delivered(delivery, [replace(result, path=delivery / result.path.name) for _edition, result in printed],
+                     [delivery / name for name in files], count(findings, "warning"))
 
 
 def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],

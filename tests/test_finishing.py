@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from bulletin.finishing import add_crop_marks, fix_metadata
+from bulletin.finishing import finish_print, fix_metadata
 from bulletin.settings import MM_TO_PT
 
 HEAD = ('<meta name="dcterms.created" content="2023-01-15T09:00:00Z">'
@@ -95,7 +95,7 @@ def marked(tmp_path_factory):
     """The two-page A4 PDF/X-4 with 3 mm bleed before and after crop marks, the latter also as a file."""
     original = print_pdf("marked")
     path = tmp_path_factory.mktemp("finishing") / "marked.pdf"
-    path.write_bytes(add_crop_marks(original))
+    path.write_bytes(finish_print(original, 3 * MM_TO_PT, crop_marks=True))
     return original, path
 
 
@@ -170,12 +170,29 @@ def test_qpdf_finds_the_marked_pdf_sound(marked):
     assert "No syntax or stream encoding errors found" in result.stdout
 
 
-@pytest.mark.parametrize("bleed", ["5mm", "12mm"])
+@pytest.mark.parametrize("bleed", [5, 12])
 def test_marks_stay_outside_any_bleed(bleed):
-    original = HTML(string=f"<style>@page {{ size: A4; bleed: {bleed} }}</style><p>x</p>").render().write_pdf()
+    original = HTML(string=f"<style>@page {{ size: A4; bleed: {bleed}mm }}</style><p>x</p>").render().write_pdf()
     with pikepdf.open(io.BytesIO(original)) as before:
         artwork = box(before.pages[0].MediaBox)  # WeasyPrint's media box is the whole bleed
-    with pikepdf.open(io.BytesIO(add_crop_marks(original))) as after:
+    with pikepdf.open(io.BytesIO(finish_print(original, bleed * MM_TO_PT, crop_marks=True))) as after:
         left, bottom, right, top = box(after.pages[0].MediaBox)
         assert left <= artwork[0] and bottom <= artwork[1] and right >= artwork[2] and top >= artwork[3]
         assert all(outside(segment, artwork) for segment in mark_segments(after.pages[0]))
+
+
+@pytest.mark.parametrize("bleed", [5, 12])
+def test_a_bleed_wider_than_weasyprints_bleed_box_gets_a_bleed_box_as_wide(bleed):
+    """WeasyPrint stops the BleedBox 10 points (3.5 mm) out; the bureau needs all of the bleed."""
+    original = HTML(string=f"<style>@page {{ size: A4; bleed: {bleed}mm }}</style><p>x</p>").render().write_pdf()
+    with pikepdf.open(io.BytesIO(original)) as before:
+        assert box(before.pages[0].BleedBox)[0] == pytest.approx(-10, abs=0.01)
+    with pikepdf.open(io.BytesIO(finish_print(original, bleed * MM_TO_PT, crop_marks=False))) as after:
+        page = after.pages[0]
+        assert box(page.BleedBox) == pytest.approx(box(page.MediaBox), abs=0.01)
+        assert box(page.BleedBox)[0] == pytest.approx(-bleed * MM_TO_PT, abs=0.01)
+
+
+def test_a_3_mm_bleed_without_marks_is_left_as_weasyprint_wrote_it():
+    original = print_pdf("plain")
+    assert finish_print(original, 3 * MM_TO_PT, crop_marks=False) is original

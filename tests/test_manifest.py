@@ -15,7 +15,8 @@ from bulletin import preflight
 from bulletin.cli import main
 from bulletin.colours import load_profile
 from bulletin.preflight import Finding
-from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT
+from bulletin.publishing import publish_issue
+from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT, PrintSettings
 
 from conftest import LANGUAGES, VARIANTS, apply_edits
 
@@ -171,3 +172,21 @@ def test_a_second_build_gives_identical_bytes(minimal_issue, tmp_path, variant):
     first, second = (snapshot(tmp_path / name / "2023-H1") for name in ("first", "second"))
     assert {name: data for name, (data, _inode) in first.items()} == {
         name: data for name, (data, _inode) in second.items()}
+
+
+@pytest.mark.parametrize("settings", [PrintSettings(bleed_mm=5, page_multiple=8), PrintSettings(trim="A5"),
+                                      PrintSettings(page_multiple=1, crop_marks=True)],
+                         ids=["5 mm bleed, 8 pages", "A5", "no padding, crop marks"])
+def test_other_print_settings_give_pdfs_that_pass_the_preflight(minimal_issue, tmp_path, settings):
+    delivered = publish_issue(minimal_issue, ("en",), ("print",), settings, tmp_path / "output")
+    (printed,) = delivered.printed
+    assert printed.pages % settings.page_multiple == 0
+    report = json.loads((delivered.folder / "preflight.json").read_text(encoding="utf-8"))
+    assert report["errors"] == 0
+    width, height = settings.trim_pt
+    bleed = settings.bleed_pt("print")
+    with pikepdf.open(printed.path) as pdf:
+        for page in pdf.pages:
+            assert [float(value) for value in page.TrimBox] == pytest.approx([0, 0, width, height], abs=0.01)
+            assert [float(value) for value in page.BleedBox] == pytest.approx(
+                [-bleed, -bleed, width + bleed, height + bleed], abs=0.01)
