@@ -5,6 +5,10 @@ the file's name, so that unchanged input gives identical bytes and a new version
 edition keeps its document identity. The dates come from the issue (dcterms in the
 HTML head), never from the clock.
 
+The print file keeps its bookmarks but loses its link annotations (the contents page and
+web addresses): they do nothing on paper, and a printing bureau's preflight rejects
+annotations in the printable area.
+
 WeasyPrint paints the whole bleed but puts the BleedBox at most 10 points outside the
 trim; for a wider bleed this stage moves the BleedBox out to the bleed's edge.
 
@@ -27,7 +31,6 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from .settings import MM_TO_PT
 
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
-WEASYPRINT_BLEED_BOX = 10.0  # points: WeasyPrint's BleedBox stops this far out, however wide the bleed
 MARK_LENGTH_MM = 5.0  # crop marks start at the edge of the bleed and are this long
 MARGIN_MM = 1.0  # paper left beyond the marks' ends
 MARK_WIDTH_PT = 0.25  # hairline
@@ -52,11 +55,11 @@ def fix_metadata(document: Document, document_name: str) -> None:
 
 
 def finish_print(pdf: bytes, bleed: float, crop_marks: bool) -> bytes:
-    """Give every page a BleedBox as wide as the bleed, and crop marks when asked for; return the new PDF."""
-    if not crop_marks and bleed <= WEASYPRINT_BLEED_BOX:
-        return pdf  # WeasyPrint's boxes are right as they are: nothing to rewrite
+    """Remove link annotations, give every page a BleedBox as wide as the bleed, add crop marks if asked."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         for page in document.pages:
+            if "/Annots" in page.obj:  # links mean nothing on paper, and PDF/X wants no annotations
+                del page.obj.Annots
             trim = [float(value) for value in page.obj.TrimBox]
             page.obj.BleedBox = pikepdf.Array([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed])
             if crop_marks:

@@ -171,6 +171,11 @@ def check_pdfx(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Find
         problems.append("the info dictionary's /Trapped is missing or neither /True nor /False")
     if pdf.is_encrypted:
         problems.append("the file is encrypted")
+    annotated = [number for number, page in enumerate(pdf.pages, 1)
+                 if any(annotation.get("/Subtype") not in ("/PrinterMark", "/TrapNet")
+                        for annotation in page.obj.get("/Annots", pikepdf.Array()))]
+    if annotated:  # a RIP may print them over the page; PDF/X allows none in the printable area
+        problems.append(f"annotations (links) on {_pages(annotated)}")
     if problems:
         return [_error(path, "pdfx", problem) for problem in problems]
     return [_pass(path, "pdfx", f"PDF/X-4, output intent {intents[0].OutputConditionIdentifier}")]

@@ -193,6 +193,10 @@ def test_a_bleed_wider_than_weasyprints_bleed_box_gets_a_bleed_box_as_wide(bleed
         assert box(page.BleedBox)[0] == pytest.approx(-bleed * MM_TO_PT, abs=0.01)
 
 
-def test_a_3_mm_bleed_without_marks_is_left_as_weasyprint_wrote_it():
-    original = print_pdf("plain")
-    assert finish_print(original, 3 * MM_TO_PT, crop_marks=False) is original
+def test_links_are_removed_and_the_bookmarks_kept():
+    original = HTML(string='<h1 id="top">Title</h1><p><a href="#top">back</a> <a href="https://example.org">web</a>'
+                           "</p><style>@page { size: A4; bleed: 3mm }</style>").render().write_pdf()
+    with pikepdf.open(io.BytesIO(original)) as before:
+        assert len(before.pages[0].Annots) == 2 and "/Outlines" in before.Root
+    with pikepdf.open(io.BytesIO(finish_print(original, 3 * MM_TO_PT, crop_marks=False))) as after:
+        assert "/Annots" not in after.pages[0] and "/Outlines" in after.Root

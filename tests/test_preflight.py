@@ -169,6 +169,12 @@ def test_a_pdf_that_is_not_pdf_x_fails_the_pdfx_check(tmp_path):
     assert "XMP has no xmpMM:DocumentID" in messages
 
 
+def test_a_link_in_a_print_pdf_is_a_pdfx_error(make):
+    pdf = make("linked.pdf", COVER + NEXT + '<p><a href="https://example.org">web</a></p>')
+    [error] = only(preflight_pdf(pdf, PRINT), "pdfx")
+    assert error.message == "annotations (links) on page 2"
+
+
 def test_fonts_outside_the_allowed_families_are_errors(clean_print):
     [error] = only(preflight_pdf(clean_print, dataclasses.replace(PRINT, families=("Bulletin-Sans",))), "fonts")
     assert error.message.startswith("font Bulletin-Serif") and "not one of Bulletin-Sans" in error.message
