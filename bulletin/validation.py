@@ -14,6 +14,7 @@ from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import ContentError, Mark, Problem
 from .localization import LANGUAGES, Formats
 from .model import Article, Event, Figure, Illustration, Issue, Section, period_of
+from .pictures import picture_problem
 from .schema import Checker, day, identifier, number, text, unique, whole_number
 from .texts import read_texts
 
@@ -135,6 +136,8 @@ def _read_image(folder: Path, node: YamlMap, key: str, what: str, checker: Check
         checker.report(spot, f"{what}: '{key}' {name!r} is not a picture; expected one of {', '.join(IMAGE_TYPES)}")
     elif not path.is_file():
         checker.report(spot, f"{what}: '{key}' {name!r} does not exist in {folder.name}/")
+    elif problem := picture_problem(path):
+        checker.report(spot, f"{what}: '{key}' {name!r} {problem}")
     else:
         return path
     return None
