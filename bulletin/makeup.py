@@ -12,6 +12,7 @@ change pictures: resampling is the printing stage's job.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -49,8 +50,12 @@ class Placement:
     ppi: float  # its effective resolution, the lower of the two directions
 
 
-def measure_pictures(document: Document) -> list[Placement]:
-    """Return every raster picture on the laid-out pages with its effective resolution."""
+def measure_pictures(document: Document, locate: Callable[[str], Path | None] = lambda url: None
+                     ) -> list[Placement]:
+    """Return every raster picture on the laid-out pages with its effective resolution.
+
+    `locate` turns a picture's URL into its file (the printing stage's fetcher knows how).
+    """
     placements = []
     for number, page in enumerate(document.pages, start=1):
         # WeasyPrint keeps the box tree of a page in a private attribute; it is the only
@@ -58,19 +63,19 @@ def measure_pictures(document: Document) -> list[Placement]:
         # placeholders=True: absolutely and fixed positioned boxes are measured too.
         for box in page._page_box.descendants(placeholders=True):
             if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage):
-                placements.append(_placement(box, number))
+                placements.append(_placement(box, number, locate))
     return placements
 
 
-def _placement(box: ReplacedBox, page: int) -> Placement:
+def _placement(box: ReplacedBox, page: int, locate: Callable[[str], Path | None]) -> Placement:
     image = box.replacement
     width, height = _drawn_size(box, image)
     size_mm = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
     ppi = min(image.width / (width / CSS_PX_PER_INCH), image.height / (height / CSS_PX_PER_INCH))
     source = box.element.get("src", "") if box.element is not None else ""
     parts = urlsplit(source)
-    return Placement(Path(unquote(parts.path)) if parts.scheme == "file" else Path(source), page,
-                     (image.width, image.height), size_mm, ppi)
+    path = locate(source) or (Path(unquote(parts.path)) if parts.scheme == "file" else Path(source))
+    return Placement(path, page, (image.width, image.height), size_mm, ppi)
 
 
 def _drawn_size(box: ReplacedBox, image: RasterImage) -> tuple[float, float]:

@@ -19,7 +19,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML, URLFetcher
@@ -28,6 +29,7 @@ from weasyprint.text.fonts import FontConfiguration
 from .colours import palette_stylesheet
 from .errors import BuildError
 from .finishing import finish_print, fix_metadata
+from .rendering import ISSUE_URL_PATH
 from .makeup import Placement, keep_pages, measure_pictures
 from .settings import VARIANTS, PrintSettings
 
@@ -86,20 +88,31 @@ def find_typefaces() -> Typefaces:
 class ConfinedFetcher(URLFetcher):
     """A URL fetcher that reads local files under the allowed folders and nothing else.
 
+    `issue` is the folder that file:///issues/<its name>/ stands for (see rendering.picture_url).
     `substitutes` maps a picture to the file that stands for it in this variant (its CMYK
     version in print), so the HTML is the same for both variants.
     """
 
-    def __init__(self, allowed: tuple[Path, ...], substitutes: dict[Path, Path] | None = None):
+    def __init__(self, allowed: tuple[Path, ...], substitutes: dict[Path, Path] | None = None,
+                 issue: Path | None = None):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
         self.allowed = tuple(path.resolve() for path in allowed)
         self.substitutes = substitutes or {}
+        self.issue = issue
+
+    def local_path(self, url: str) -> Path | None:
+        """Return the file a file: URL names, with the issue's URLs mapped to its folder."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        path = PurePosixPath(unquote(parts.path))
+        if self.issue is not None and path.is_relative_to(PurePosixPath(ISSUE_URL_PATH, self.issue.name)):
+            return (self.issue / path.relative_to(PurePosixPath(ISSUE_URL_PATH, self.issue.name))).resolve()
+        return Path(url2pathname(parts.path)).resolve()
 
     def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
-        if path is None or parts.netloc not in ("", "localhost") or not any(
-                path.is_relative_to(root) for root in self.allowed):
+        path = self.local_path(url)
+        if path is None or not any(path.is_relative_to(root) for root in self.allowed):
             raise ValueError(f"resource outside the issue, templates and fonts refused: {url}")
         return super().fetch(self.substitutes.get(path, path).as_uri(), headers)
 
@@ -115,10 +128,11 @@ class Printed:
 
 
 def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typefaces, target: Path,
-              variant: str, settings: PrintSettings, pictures: dict[Path, Path] | None = None) -> Printed:
+              variant: str, settings: PrintSettings, pictures: dict[Path, Path] | None = None,
+              issue: Path | None = None) -> Printed:
     """Lay out `html` as the `variant` PDF and write it to `target` atomically."""
-    extra_folders = {path.parent for path in typefaces.files.values()} | {settings.icc_profile.parent}
-    fetcher = ConfinedFetcher(allowed + tuple(sorted(extra_folders)), pictures)
+    files = tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)  # these files, not their folders
+    fetcher = ConfinedFetcher(allowed + files, pictures, issue)
     font_config = FontConfiguration()
     color_profiles: dict = {}  # filled by the stylesheet's @color-profile, read by the PDF writer
     stylesheet = "\n".join((typefaces.stylesheet(), palette_stylesheet(variant), page_stylesheet(variant, settings)))
@@ -133,7 +147,7 @@ def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typef
             dpi=settings.screen_ppi if variant == "screen" else None,
         )
         document = keep_pages(document, settings.multiple(variant))
-        placements = measure_pictures(document)
+        placements = measure_pictures(document, fetcher.local_path)
         fix_metadata(document, target.stem)
         pdf = document.write_pdf(
             pdf_variant=VARIANTS[variant].pdf_variant,

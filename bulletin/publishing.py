@@ -147,7 +147,7 @@ def print_edition(edition: Edition, variant: str, translations, typefaces: Typef
     html = render_edition(edition, TEMPLATES, translations, spare_pages)
     target = staging.path / f"{edition.name}-{variant}.pdf"
     printed = print_pdf(html, TEMPLATES, (edition.issue.folder, TEMPLATES), typefaces, target, variant, settings,
-                        pictures if variant == "print" else None)
+                        pictures if variant == "print" else None, edition.issue.folder)
     if variant == "print":
         check_resolution(printed, settings)
     LOG.info("%s %s: %d pages (%.1f s)", edition.language, variant, printed.pages, time.monotonic() - started)

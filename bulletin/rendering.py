@@ -11,6 +11,7 @@ other than http(s) and mailto are not made. This stage writes no file.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
@@ -22,6 +23,10 @@ from .localization import Formats
 from .model import Edition
 
 MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
+# Pictures are addressed as file:///issues/<issue>/<path> whatever the issue folder's real place:
+# WeasyPrint names each picture in the PDF after its URL, and the bytes must not depend on
+# where the repository is checked out. The printing stage's fetcher maps these URLs back.
+ISSUE_URL_PATH = "/issues"
 LINK_SCHEMES = ("http:", "https:", "mailto:")  # links that body text may make
 
 
@@ -46,6 +51,11 @@ def css_string(value: str) -> Markup:
     """Quote text as a CSS string for a stylesheet inside the HTML document."""
     escaped = "".join(ch if ch.isalnum() or ch in " .,·-–—:;()№" else f"\\{ord(ch):x} " for ch in str(value))
     return Markup(f'"{escaped}"')
+
+
+def picture_url(path: Path, folder: Path) -> str:
+    """Return the location-independent URL of a picture in the issue `folder`."""
+    return f"file://{ISSUE_URL_PATH}/{quote(folder.name)}/{quote(path.resolve().relative_to(folder.resolve()).as_posix())}"
 
 
 def make_environment(templates_dir: Path, translations: Translations, formats: Formats) -> Environment:
@@ -80,6 +90,7 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
     formats = Formats.for_language(edition.language)
     environment = make_environment(templates_dir, translations, formats)
     try:
+        environment.filters["picture_url"] = lambda path: picture_url(path, edition.issue.folder)
         template = environment.get_template(MAIN_TEMPLATE)
         return template.render(
             issue=edition.issue,

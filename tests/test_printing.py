@@ -82,6 +82,21 @@ def test_the_fetcher_reads_nothing_outside_the_allowed_folders(tmp_path, url):
         ConfinedFetcher((tmp_path,)).fetch(url)
 
 
+def test_the_issues_urls_are_mapped_to_its_folder_and_confined_to_it(tmp_path):
+    issue = tmp_path / "somewhere" / "2023-H1"
+    (issue / "images").mkdir(parents=True)
+    (issue / "images" / "a b.svg").write_text("<svg/>", encoding="utf-8")
+    fetcher = ConfinedFetcher((issue,), issue=issue)
+    assert fetcher.local_path("file:///issues/2023-H1/images/a%20b.svg") == (issue / "images" / "a b.svg").resolve()
+    response = fetcher.fetch("file:///issues/2023-H1/images/a%20b.svg")
+    assert response.read() == b"<svg/>"
+    response.close()
+    with pytest.raises(ValueError, match="outside"):
+        fetcher.fetch("file:///issues/2023-H1/../../../etc/passwd")
+    with pytest.raises(ValueError, match="outside"):
+        fetcher.fetch("file:///issues/2022-H2/images/a%20b.svg")  # another issue is not this folder
+
+
 def test_the_fetcher_resolves_dot_dot_before_deciding(tmp_path):
     (tmp_path / "issue").mkdir()
     with pytest.raises(ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -144,6 +145,16 @@ def test_an_edition_is_identical_built_alone_in_another_process(sample_build, tm
     for variant in VARIANTS:
         alone = tmp_path / "2022-H2" / sample_build.pdf("ru", variant).name
         assert alone.read_bytes() == sample_build.pdf("ru", variant).read_bytes(), variant
+
+
+def test_an_edition_is_identical_built_from_an_issue_folder_elsewhere(sample_build, tmp_path):
+    """Nothing of the folder's place gets into the PDF (WeasyPrint names pictures after their URLs)."""
+    elsewhere = tmp_path / "somewhere" / "else" / "2022-H2"
+    shutil.copytree(SAMPLE, elsewhere)
+    assert main([str(elsewhere), "--lang", "es", "--output", str(tmp_path / "out"), "-q"]) == 0
+    for variant in VARIANTS:
+        built = tmp_path / "out" / "2022-H2" / sample_build.pdf("es", variant).name
+        assert built.read_bytes() == sample_build.pdf("es", variant).read_bytes(), variant
 
 
 def test_the_whole_delivery_is_identical_built_again_in_reverse_order(sample_build, tmp_path):
