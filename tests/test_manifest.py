@@ -178,6 +178,11 @@ def test_a_second_build_gives_identical_bytes(minimal_issue, tmp_path, variant):
                                       PrintSettings(page_multiple=1, crop_marks=True)],
                          ids=["5 mm bleed, 8 pages", "A5", "no padding, crop marks"])
 def test_other_print_settings_give_pdfs_that_pass_the_preflight(minimal_issue, tmp_path, settings):
+    # with a cover picture, so that the cover must fit the trim for its period to be printed
+    apply_edits(minimal_issue, [{"file": "issue.yaml", "replace": "sections:",
+                                 "with": "cover_image: images/sketch.svg\nsections:"}]
+                + [{"file": f"{language}.yaml", "replace": f"language: {language}\n",
+                    "with": f"language: {language}\ncover_alt: \"Hills\"\n"} for language in LANGUAGES])
     delivered = publish_issue(minimal_issue, ("en",), ("print",), settings, tmp_path / "output")
     (printed,) = delivered.printed
     assert printed.pages % settings.page_multiple == 0
