@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import PIL
 from PIL import Image, ImageCms, ImageOps
 from tinycss2.color3 import RGBA, parse_color
 
 from .errors import BuildError
+from .pictures import picture_problem
 
 # The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
 # design's print colours, close to what the default profile gives for the sRGB ones.
@@ -43,6 +45,9 @@ COLOUR_PROPERTIES = rb"fill|stroke|stop-color|flood-color|lighting-color|color" 
 COLOUR_ATTRIBUTE = re.compile(rb"(?<![\w-])(" + COLOUR_PROPERTIES + rb")(\s*=\s*)([\"'])(.*?)\3", re.S)
 COLOUR_DECLARATION = re.compile(rb"(?<![\w-])(" + COLOUR_PROPERTIES + rb")(\s*:\s*)([^;\"'}<>]+)")
 JPEG_QUALITY = 92  # print pictures are converted once; keep the loss invisible
+CONVERSION = 2  # raise when the conversion below changes, so that cached pictures are made again
+# What a converted picture depends on besides its source and the profile: part of its cache key.
+CONVERTER = f"{CONVERSION}:{JPEG_QUALITY}:{PIL.__version__}:{ImageCms.core.littlecms_version}"
 
 
 def palette_stylesheet(variant: str) -> str:
@@ -185,9 +190,10 @@ def prepare_for_print(pictures: list[Path], profile: OutputProfile, cache: Path)
     for picture in pictures:
         data = picture.read_bytes()
         suffix = ".svg" if picture.suffix.lower() == ".svg" else ".jpg"
-        key = hashlib.sha256(data + profile.data).hexdigest()[:32]
+        key = hashlib.sha256(data + profile.data + CONVERTER.encode()).hexdigest()[:32]
         target = cache / f"{key}{suffix}"
-        if not target.is_file():
+        # A cached file is used only while it is still whole (the cache is outside the delivery).
+        if not target.is_file() or picture_problem(target):
             try:
                 converted = print_svg(data, profile) if suffix == ".svg" else print_raster(data, profile)
             except (OSError, ValueError, ImageCms.PyCMSError) as err:

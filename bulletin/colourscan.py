@@ -90,10 +90,10 @@ class ColourScan:
         return self.content(xobject, resources, (xobject.objgen, id(resources))) | self.group(xobject)
 
     def image(self, space: object, resources: pikepdf.Dictionary, what: str) -> frozenset[str]:
-        model, device, label = colour_space(space, resources)
-        # A RIP converts ICC-tagged RGB photos, which PDF/X-4 allows; device RGB it cannot convert.
-        wrong = model == self.unwanted and (device or self.unwanted == "cmyk")
-        return frozenset({f"{label} {what}"}) if wrong else frozenset()
+        model, _device, label = colour_space(space, resources)
+        # PDF/X-4 would let a RIP convert ICC-tagged RGB photographs, but this project converts
+        # every photograph itself, so any RGB picture in print is a picture that missed it.
+        return frozenset({f"{label} {what}"}) if model == self.unwanted else frozenset()
 
     def pattern(self, pattern: object) -> frozenset[str]:
         if isinstance(pattern, pikepdf.Object) and pattern.get("/PatternType") == 2:

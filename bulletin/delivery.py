@@ -62,6 +62,8 @@ ZIP_MODE = 0o100644  # a regular file, rw-r--r--, whoever's umask built it
 LIBRARIES = ("weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2", "pikepdf")
 # External programs: name in the manifest -> command that prints the version on its first line.
 PROGRAMS = {"qpdf": ("qpdf", "--version"), "poppler": ("pdftotext", "-v")}
+# Debian packages whose version shapes the files: text layout, font subsetting, typefaces, profile.
+DEBIAN_PACKAGES = ("libpango-1.0-0", "libharfbuzz-subset0", "fonts-noto-core", "libgs-common")
 
 
 @dataclass
@@ -214,7 +216,7 @@ def hash_inputs(files: Iterable[Path], base: Path) -> str:
 
 
 def tool_versions() -> dict[str, str]:
-    """Versions of what made the files: python, weasyprint, pydyf, pillow, fonttools, babel, jinja2, pikepdf (from importlib.metadata), and qpdf and poppler (from `qpdf --version` and `pdftotext -v`, first line's version number; 'missing' when a tool is absent)."""
+    """Versions of what made the files: Python, the libraries, qpdf, poppler and the Debian packages."""
     versions = {"python": platform.python_version()}
     for name in LIBRARIES:
         try:
@@ -223,7 +225,19 @@ def tool_versions() -> dict[str, str]:
             versions[name] = "missing"
     for name, command in PROGRAMS.items():
         versions[name] = _program_version(command)
+    for name in DEBIAN_PACKAGES:
+        versions[name] = _debian_version(name)
     return versions
+
+
+def _debian_version(package: str) -> str:
+    """Return the installed version of a Debian package, or 'missing' (also where there is no dpkg)."""
+    try:
+        result = subprocess.run(("dpkg-query", "-W", "-f=${Version}", package), capture_output=True, text=True,
+                                timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "missing"
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "missing"
 
 
 def write_manifest(staging: Staging, manifest: dict) -> Path:

@@ -1,9 +1,13 @@
-"""Finishing of a laid-out edition: reproducible metadata, and crop marks when asked for.
+"""Finishing of a laid-out edition: reproducible metadata, link descriptions, boxes and crop marks.
 
 WeasyPrint's PDF/X-4 metadata carries a random XMP DocumentID; here it is derived from
 the file's name, so that unchanged input gives identical bytes and a new version of an
 edition keeps its document identity. The dates come from the issue (dcterms in the
 HTML head), never from the clock.
+
+WeasyPrint describes each link of a tagged PDF by its target (an element id such as
+'vagif-mausoleum', the same in every language); the screen edition's links are described
+by their own text instead, as PDF/UA asks.
 
 The print file keeps its bookmarks but loses its link annotations (the contents page and
 web addresses): they do nothing on paper, and a printing bureau's preflight rejects
@@ -52,6 +56,37 @@ class ReproducibleMetadata(DocumentMetadata):
 def fix_metadata(document: Document, document_name: str) -> None:
     """Make the document's XMP metadata depend on its name and content only."""
     document.metadata = ReproducibleMetadata(document_name, **vars(document.metadata))
+
+
+def link_labels(document: Document) -> dict[str, str]:
+    """Return the text a reader sees on each link, by the link's target (an anchor or a URL)."""
+    labels: dict[str, str] = {}
+    for page in document.pages:
+        # The box tree (private in WeasyPrint) is where a link's element and target meet.
+        for box in page._page_box.descendants(placeholders=True):
+            link, element = getattr(box, "link", None), box.element
+            if link and element is not None and element.tag == "a":
+                _kind, (_scope, target) = link  # ('url', ('internal' or 'external', anchor or URL))
+                text = " ".join("".join(element.itertext()).split())
+                if text:
+                    labels.setdefault(target, text)
+    return labels
+
+
+def finish_screen(pdf: bytes, labels: dict[str, str]) -> bytes:
+    """Describe every link by its text, not by its target's id, for readers who hear the page."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            for annotation in page.obj.get(pikepdf.Name.Annots, pikepdf.Array()):
+                if annotation.get(pikepdf.Name.Subtype) != pikepdf.Name.Link:
+                    continue
+                action = annotation.get(pikepdf.Name.A)
+                target = annotation.get(pikepdf.Name.Dest) or (action.get(pikepdf.Name.URI) if action else None)
+                if target is not None and str(target) in labels:
+                    annotation.Contents = pikepdf.String(labels[str(target)])
+        output = io.BytesIO()
+        document.save(output, deterministic_id=True, compress_streams=True)
+    return output.getvalue()
 
 
 def finish_print(pdf: bytes, bleed: float, crop_marks: bool) -> bytes:

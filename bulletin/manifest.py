@@ -55,11 +55,14 @@ def carried_findings(previous: Previous, kept: list[str]) -> list[Finding]:
 
 
 def hash_issue_inputs(issue: Issue, project: Path) -> str:
-    """Return one hash of every file that shapes the issue's PDFs: the issue folder and the project's."""
+    """Return one hash of every file that shapes the issue's PDFs: the issue folder and the project's.
+
+    The settings of each file are recorded beside it (`made_with`), the tools' versions apart.
+    """
     issue_files = [path for path in issue.folder.rglob("*") if path.is_file() and not path.name.startswith(".")]
     project_files = [path for folder in ("templates", "translations") for path in (project / folder).rglob("*")
                      if path.is_file() and path.suffix != ".mo" and not path.name.startswith(".")]
-    project_files += [project / "babel.cfg", project / "pyproject.toml"]
+    project_files += [project / "babel.cfg", project / "pyproject.toml", *sorted((project / "bulletin").glob("*.py"))]
     # Each part is hashed relative to its own folder, so neither depends on where the checkout is.
     parts = (hash_inputs(issue_files, issue.folder), hash_inputs(project_files, project))
     return hashlib.sha256(":".join(parts).encode()).hexdigest()
@@ -76,7 +79,8 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
         entry.update(language=edition.language, variant=result.variant, pages=result.pages,
                      standard=VARIANTS[result.variant].pdf_variant.upper(),
                      trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
-                     colour=_colour(result.variant, profile), inputs=inputs)
+                     colour=_colour(result.variant, profile), inputs=inputs,
+                     made_with=made_with(result.variant, settings, profile))
         files.append(entry)
     files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
     return {
@@ -88,6 +92,20 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
         "tools": tool_versions(),
         "files": sorted(files, key=lambda entry: entry["file"]),
     }
+
+
+def made_with(variant: str, settings: PrintSettings, profile: OutputProfile | None) -> dict:
+    """Return the settings a file of `variant` depends on, to tell whether a kept file still fits."""
+    if variant == "print":
+        return {"trim_mm": list(settings.trim_mm), "bleed_mm": settings.bleed_mm, "crop_marks": settings.crop_marks,
+                "page_multiple": settings.page_multiple, "min_ppi": settings.min_ppi,
+                "profile_sha256": profile.digest if profile else None}
+    return {"trim_mm": list(settings.trim_mm), "screen_ppi": settings.screen_ppi}
+
+
+def still_fits(entry: dict, settings: PrintSettings, profile: OutputProfile | None) -> bool:
+    """Tell whether a file of the previous delivery was made with the settings of this build."""
+    return entry.get("made_with") == made_with(entry.get("variant", ""), settings, profile)
 
 
 def _colour(variant: str, profile: OutputProfile | None) -> dict:

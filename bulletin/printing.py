@@ -28,7 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
 from .errors import BuildError
-from .finishing import finish_print, fix_metadata
+from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .rendering import ISSUE_URL_PATH
 from .makeup import Placement, keep_pages, measure_pictures
 from .settings import VARIANTS, PrintSettings
@@ -148,6 +148,7 @@ def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typef
         )
         document = keep_pages(document, settings.multiple(variant))
         placements = measure_pictures(document, fetcher.local_path)
+        labels = link_labels(document)
         fix_metadata(document, target.stem)
         pdf = document.write_pdf(
             pdf_variant=VARIANTS[variant].pdf_variant,
@@ -161,6 +162,8 @@ def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typef
         raise BuildError(f"{target.name}: WeasyPrint could not lay out the edition: {err}") from err
     if variant == "print":
         pdf = finish_print(pdf, settings.bleed_pt(variant), settings.crop_marks)
+    else:
+        pdf = finish_screen(pdf, labels)
     try:
         write_atomically(target, pdf)
     except OSError as err:

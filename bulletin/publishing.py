@@ -23,7 +23,7 @@ from .colours import OutputProfile, load_profile, prepare_for_print
 from .delivery import Staging, start_delivery, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
 from .localization import Formats, load_translations
-from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous,
+from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous, still_fits,
                        write_failed_report)
 from .model import Edition, Issue, period_of
 from .preflight import Expectation, Finding, count, format_table, preflight_pdf, write_report
@@ -65,12 +65,17 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     variants = select_variants(variants)
     typefaces = find_typefaces()
     translations = load_catalogs(languages)
-    profile = load_profile(settings.icc_profile) if "print" in variants else None
-    pictures = prepare_for_print(issue.pictures, profile, output_root / PICTURE_CACHE) if profile else {}
+    # The profile is needed to print, and to tell whether kept print files were made with it.
+    profile = load_profile(settings.icc_profile) if "print" in variants else readable_profile(settings)
+    pictures = prepare_for_print(issue.pictures, profile, output_root / PICTURE_CACHE) if "print" in variants else {}
     with start_delivery(output_root, issue.period.name) as staging:
         previous = read_previous(output_root, issue.period.name)
         rebuilt = {f"{Edition(issue, language).name}-{variant}.pdf" for language in languages for variant in variants}
-        kept = staging.carry_over(lambda name: name in previous.entries and name not in rebuilt)
+        kept = staging.carry_over(lambda name: name in previous.entries and name not in rebuilt
+                                  and still_fits(previous.entries[name], settings, profile))
+        for name in sorted(set(previous.entries) - rebuilt - set(kept)):
+            LOG.warning("%s: dropped from the delivery: it was made with other settings; build its language again",
+                        name)
         printed = [(edition, print_edition(edition, variant, translations[edition.language], typefaces, settings,
                                            pictures, staging))
                    for edition in (Edition(issue, language) for language in languages) for variant in variants]
@@ -137,6 +142,14 @@ def load_catalogs(languages: tuple[str, ...]) -> dict:
     if failures:
         raise BuildError("\n".join(failures))
     return translations
+
+
+def readable_profile(settings: PrintSettings) -> OutputProfile | None:
+    """Return the output profile if it can be read, for a build that prints nothing with it."""
+    try:
+        return load_profile(settings.icc_profile)
+    except BuildError:
+        return None
 
 
 def print_edition(edition: Edition, variant: str, translations, typefaces: Typefaces, settings: PrintSettings,

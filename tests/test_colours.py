@@ -299,6 +299,22 @@ def test_a_picture_is_converted_once_and_again_when_it_changes(profile, pictures
     assert second != first and sorted(cache.iterdir()) == sorted([first, second])
 
 
+def test_a_damaged_cached_picture_is_converted_again(profile, pictures, tmp_path):
+    cache, photo = tmp_path / "cache", pictures.resolve() / "photo.jpg"
+    cached = prepare_for_print([photo], profile, cache)[photo]
+    whole = cached.read_bytes()
+    cached.write_bytes(whole[: len(whole) // 2])
+    assert prepare_for_print([photo], profile, cache) == {photo: cached}
+    assert cached.read_bytes() == whole
+
+
+def test_the_cache_key_changes_with_the_converter(profile, pictures, tmp_path, monkeypatch):
+    cache, photo = tmp_path / "cache", pictures.resolve() / "photo.jpg"
+    before = prepare_for_print([photo], profile, cache)[photo]
+    monkeypatch.setattr(colours, "CONVERTER", colours.CONVERTER + "-changed")
+    assert prepare_for_print([photo], profile, cache)[photo] != before
+
+
 def test_a_picture_that_cannot_be_read_is_a_build_error_naming_it(profile, pictures, tmp_path):
     broken = pictures / "broken.jpg"
     broken.write_bytes(b"not a JPEG")

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from bulletin.finishing import finish_print, fix_metadata
+from bulletin.finishing import finish_print, finish_screen, fix_metadata, link_labels
 from bulletin.settings import MM_TO_PT
 
 HEAD = ('<meta name="dcterms.created" content="2023-01-15T09:00:00Z">'
@@ -200,3 +200,14 @@ def test_links_are_removed_and_the_bookmarks_kept():
         assert len(before.pages[0].Annots) == 2 and "/Outlines" in before.Root
     with pikepdf.open(io.BytesIO(finish_print(original, 3 * MM_TO_PT, crop_marks=False))) as after:
         assert "/Annots" not in after.pages[0] and "/Outlines" in after.Root
+
+
+def test_links_are_described_by_their_text():
+    document = HTML(string='<html lang="en"><h1 id="top">Title</h1><p><a href="#top">Back to the <em>top</em></a>'
+                           ' <a href="https://example.org">the example site</a></p></html>').render()
+    labels = link_labels(document)
+    assert labels == {"top": "Back to the top", "https://example.org": "the example site"}
+    pdf = finish_screen(document.write_pdf(pdf_variant="pdf/ua-1"), labels)
+    with pikepdf.open(io.BytesIO(pdf)) as result:
+        described = {str(annotation.Contents) for annotation in result.pages[0].Annots}
+    assert described == {"Back to the top", "the example site"}  # a link set in two styles has two areas

@@ -95,6 +95,20 @@ def test_rebuilding_one_language_keeps_the_others_as_they_were(minimal_issue, tm
     assert len(report["files"]) == 8 and report["errors"] == 0
 
 
+def test_files_made_with_other_print_settings_are_not_kept_by_a_partial_rebuild(minimal_issue, tmp_path, caplog):
+    output = tmp_path / "output"
+    assert publish_issue(minimal_issue, ("az", "en"), None, PrintSettings(), output).files
+    publish_issue(minimal_issue, ("en",), None, PrintSettings(bleed_mm=5), output)
+    names = {path.name for path in (output / "2023-H1").iterdir()}
+    assert "since-the-victory-2023-H1-az-print.pdf" not in names  # 3 mm bleed: it would not match the new one
+    assert "since-the-victory-2023-H1-az-screen.pdf" in names  # the screen file does not depend on the bleed
+    assert ("since-the-victory-2023-H1-az-print.pdf: dropped from the delivery: it was made with other settings"
+            in caplog.text)
+    manifest = json.loads((output / "2023-H1" / "manifest.json").read_text(encoding="utf-8"))
+    bleeds = {entry["bleed_mm"] for entry in manifest["files"] if entry["file"].endswith("-print.pdf")}
+    assert bleeds == {5}
+
+
 def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(minimal_issue, tmp_path, monkeypatch,
                                                                            capsys):
     output = tmp_path / "output"

@@ -113,6 +113,21 @@ def test_screen_is_tagged_pdf_ua_with_title_language_and_alt_text(sample_build, 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_screen_links_are_described_by_their_text_in_the_editions_language(sample_build, issue, language):
+    titles = {article.id: article.title[language] for article in issue.articles}
+    titles |= {f"section-{section.id}": section.title[language] for section in issue.sections}
+    with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
+        links = [annotation for page in pdf.pages for annotation in page.get("/Annots", [])
+                 if annotation.get("/Subtype") == "/Link"]
+        assert len(links) >= len(titles)
+        for link in links:
+            target = str(link.Dest)
+            assert str(link.Contents) != target  # never the bare id
+            if target in titles:
+                assert str(link.Contents) == " ".join(titles[target].split())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_screen_is_srgb_with_photographs_at_150_ppi_and_a_third_of_the_print_size(sample_build, language):
     screen, printed = sample_build.pdf(language, "screen"), sample_build.pdf(language, "print")
     with pikepdf.open(screen) as pdf:
