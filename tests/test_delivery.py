@@ -381,9 +381,12 @@ def test_write_manifest_and_file_entry(tmp_path):
 def test_tool_versions_names_every_tool(monkeypatch, tmp_path):
     versions = tool_versions()
     assert set(versions) == {"python", "weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2",
-                             "pikepdf", "qpdf", "poppler"}
+                             "pikepdf", "qpdf", "poppler", "libpango-1.0-0", "libharfbuzz-subset0",
+                             "fonts-noto-core", "libgs-common"}
     assert all(versions.values()) and "missing" not in versions.values()
     assert versions["python"] == ".".join(map(str, sys.version_info[:3]))
     assert versions["qpdf"][0].isdigit() and versions["poppler"][0].isdigit()
+    assert versions["fonts-noto-core"][0].isdigit()  # the Debian package's version, e.g. 20201225-1
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert tool_versions()["qpdf"] == tool_versions()["poppler"] == "missing"
+    without_tools = tool_versions()
+    assert without_tools["qpdf"] == without_tools["poppler"] == without_tools["fonts-noto-core"] == "missing"
