@@ -84,9 +84,62 @@ def finish_screen(pdf: bytes, labels: dict[str, str]) -> bytes:
                 target = annotation.get(pikepdf.Name.Dest) or (action.get(pikepdf.Name.URI) if action else None)
                 if target is not None and str(target) in labels:
                     annotation.Contents = pikepdf.String(labels[str(target)])
+        _mark_pagination_as_artifacts(document)
         output = io.BytesIO()
         document.save(output, deterministic_id=True, compress_streams=True)
     return output.getvalue()
+
+
+def structure_elements(element: object) -> list[pikepdf.Dictionary]:
+    """Return every structure element below `element` in a structure tree, each once."""
+    found, seen, todo = [], set(), [element]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, pikepdf.Array):
+            todo.extend(item)
+        elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") not in ("/MCR", "/OBJR"):
+            key = item.objgen if item.is_indirect else id(item)
+            if key not in seen:
+                seen.add(key)
+                found.append(item)
+                todo.append(item.get("/K"))
+    return found
+
+
+def _mark_pagination_as_artifacts(document: pikepdf.Pdf) -> None:
+    """Turn the running heads and page numbers into artifacts, which screen readers skip.
+
+    WeasyPrint tags the text of page margin boxes with structure elements that it leaves out
+    of the structure tree, so it is neither real content nor an artifact. Such marked
+    content is found through the parent tree and marked /Artifact /Pagination instead.
+    """
+    root = document.Root.get(pikepdf.Name.StructTreeRoot)
+    if root is None or pikepdf.Name.ParentTree not in root:
+        return
+    reachable = {element.objgen for element in structure_elements(root) if element.is_indirect}
+    numbers = root.ParentTree.get(pikepdf.Name.Nums, pikepdf.Array())
+    pages = {int(page.obj.get(pikepdf.Name.StructParents, -1)): page for page in document.pages}
+    for index in range(0, len(numbers) - 1, 2):
+        key, elements = int(numbers[index]), numbers[index + 1]
+        if key not in pages or not isinstance(elements, pikepdf.Array):
+            continue
+        outside = {mcid for mcid, element in enumerate(elements)
+                   if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
+        if outside:
+            _rewrite_marked_content(document, pages[key], outside)
+            for mcid in outside:
+                elements[mcid] = None  # a PDF null: no structure element owns it
+
+
+def _rewrite_marked_content(document: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
+    """Mark the page's marked-content sequences numbered `mcids` as pagination artifacts."""
+    instructions = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        properties = operands[1] if str(operator) == "BDC" and len(operands) == 2 else None
+        if isinstance(properties, pikepdf.Dictionary) and int(properties.get(pikepdf.Name.MCID, -1)) in mcids:
+            operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+        instructions.append((operands, operator))
+    page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
 def finish_print(pdf: bytes, bleed: float, crop_marks: bool) -> bytes:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pikepdf
 
 from .colourscan import find_colour
+from .finishing import structure_elements
 from .printing import write_atomically
 
 TIMEOUT = 60  # seconds an external tool may take on one PDF
@@ -200,29 +201,21 @@ def check_tagging(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[F
         problems.append("XMP has no dc:title")
     if xmp.get(f"{PDFUA}part") != "1":
         problems.append("XMP pdfuaid:part is not 1")
-    figures = [element for element in _structure(root.get("/StructTreeRoot")) if element.get("/S") == "/Figure"]
+    elements = structure_elements(root.get("/StructTreeRoot"))
+    figures = [element for element in elements if element.get("/S") == "/Figure"]
     missing = sum(1 for figure in figures if not str(figure.get("/Alt", "")).strip())
     if missing:
         problems.append(f"{_plural(missing, 'figure')} of {len(figures)} without alternative text (/Alt)")
+    reachable = {element.objgen for element in elements if element.is_indirect}
+    numbers = root.get("/StructTreeRoot", {}).get("/ParentTree", {}).get("/Nums", pikepdf.Array())
+    untagged = sum(1 for index in range(1, len(numbers), 2) if isinstance(numbers[index], pikepdf.Array)
+                   for element in numbers[index]
+                   if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable)
+    if untagged:  # marked content whose element is not in the tree: neither read aloud nor an artifact
+        problems.append(f"{_plural(untagged, 'piece')} of marked content outside the structure tree")
     if problems:
         return [_error(path, "tagging", problem) for problem in problems]
     return [_pass(path, "tagging", f"tagged, /Lang {language!r}, {_plural(len(figures), 'figure')} with /Alt")]
-
-
-def _structure(element: object) -> list[pikepdf.Dictionary]:
-    """Return every structure element below `element`, each once."""
-    found, seen, todo = [], set(), [element]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, pikepdf.Array):
-            todo.extend(item)
-        elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") not in ("/MCR", "/OBJR"):
-            key = item.objgen if item.is_indirect else id(item)
-            if key not in seen:
-                seen.add(key)
-                found.append(item)
-                todo.append(item.get("/K"))
-    return found
 
 
 def check_fonts(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:

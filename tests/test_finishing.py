@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from bulletin.finishing import finish_print, finish_screen, fix_metadata, link_labels
+from bulletin.finishing import finish_print, finish_screen, fix_metadata, link_labels, structure_elements
 from bulletin.settings import MM_TO_PT
 
 HEAD = ('<meta name="dcterms.created" content="2023-01-15T09:00:00Z">'
@@ -211,3 +211,25 @@ def test_links_are_described_by_their_text():
     with pikepdf.open(io.BytesIO(pdf)) as result:
         described = {str(annotation.Contents) for annotation in result.pages[0].Annots}
     assert described == {"Back to the top", "the example site"}  # a link set in two styles has two areas
+
+
+def test_running_heads_and_page_numbers_become_pagination_artifacts():
+    html = ('<html lang="en"><style>@page { @top-center { content: "Since the Victory" }'
+            ' @bottom-right { content: counter(page) } }</style><h1>Title</h1><p>Text.</p></html>')
+    before = HTML(string=html).render().write_pdf(pdf_variant="pdf/ua-1")
+    after = finish_screen(before, {})
+
+    def artifacts_and_outsiders(pdf: bytes) -> tuple[int, int]:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            operators = list(pikepdf.parse_content_stream(document.pages[0]))
+            artifacts = sum(1 for operands, operator in operators if str(operator) == "BDC"
+                            and operands[0] == "/Artifact" and operands[1].get("/Type") == "/Pagination")
+            root = document.Root.StructTreeRoot
+            inside = {element.objgen for element in structure_elements(root) if element.is_indirect}
+            outside = sum(1 for element in root.ParentTree.Nums[1]
+                          if isinstance(element, pikepdf.Dictionary) and element.objgen not in inside)
+            return artifacts, outside
+    assert artifacts_and_outsiders(before) == (0, 2)
+    assert artifacts_and_outsiders(after) == (2, 0)
+    with pikepdf.open(io.BytesIO(after)) as document:  # the text itself is still there
+        assert b"Tj" in document.pages[0].Contents.read_bytes() or b"TJ" in document.pages[0].Contents.read_bytes()

@@ -155,6 +155,14 @@ def test_a_screen_pdf_without_language_or_alternative_text_fails_tagging(make):
     assert "1 figure of 1 without alternative text (/Alt)" in messages
 
 
+def test_a_running_head_left_outside_the_structure_tree_fails_tagging(make):
+    """WeasyPrint tags margin boxes with elements it leaves out of the tree (finishing fixes that)."""
+    head = "<style>@page { @top-center { content: 'Since the Victory' } }</style>"
+    pdf = make("running-head.pdf", head + SCREEN_COVER, "screen", lang="en")
+    messages = [finding.message for finding in only(preflight_pdf(pdf, SCREEN), "tagging")]
+    assert messages == ["1 piece of marked content outside the structure tree"]
+
+
 def test_missing_bleed_is_a_boxes_error(make):
     pdf = make("no-bleed.pdf", COVER + NEXT, bleed=False)
     [error] = only(preflight_pdf(pdf, PRINT), "boxes")
