@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from collections.abc import Callable
 
 import pikepdf
 from weasyprint.document import Document
@@ -38,6 +39,7 @@ DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 MARK_LENGTH_MM = 5.0  # crop marks start at the edge of the bleed and are this long
 MARGIN_MM = 1.0  # paper left beyond the marks' ends
 MARK_WIDTH_PT = 0.25  # hairline
+
 
 
 class ReproducibleMetadata(DocumentMetadata):
@@ -73,9 +75,18 @@ def link_labels(document: Document) -> dict[str, str]:
     return labels
 
 
-def finish_screen(pdf: bytes, labels: dict[str, str]) -> bytes:
-    """Describe every link by its text, not by its target's id, for readers who hear the page."""
+def _rewrite(pdf: bytes, change: Callable[[pikepdf.Pdf], None]) -> bytes:
+    """Open `pdf`, let `change` edit it, and save it again reproducibly."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
+        change(document)
+        output = io.BytesIO()
+        document.save(output, deterministic_id=True, compress_streams=True)
+    return output.getvalue()
+
+
+def finish_screen(pdf: bytes, labels: dict[str, str]) -> bytes:
+    """Describe every link by its text, not by its target's id; make pagination an artifact."""
+    def change(document: pikepdf.Pdf) -> None:
         for page in document.pages:
             for annotation in page.obj.get(pikepdf.Name.Annots, pikepdf.Array()):
                 if annotation.get(pikepdf.Name.Subtype) != pikepdf.Name.Link:
@@ -85,9 +96,7 @@ def finish_screen(pdf: bytes, labels: dict[str, str]) -> bytes:
                 if target is not None and str(target) in labels:
                     annotation.Contents = pikepdf.String(labels[str(target)])
         _mark_pagination_as_artifacts(document)
-        output = io.BytesIO()
-        document.save(output, deterministic_id=True, compress_streams=True)
-    return output.getvalue()
+    return _rewrite(pdf, change)
 
 
 def structure_elements(element: object) -> list[pikepdf.Dictionary]:
@@ -144,20 +153,24 @@ def _rewrite_marked_content(document: pikepdf.Pdf, page: pikepdf.Page, mcids: se
 
 def finish_print(pdf: bytes, bleed: float, crop_marks: bool) -> bytes:
     """Remove link annotations, give every page a BleedBox as wide as the bleed, add crop marks if asked."""
-    with pikepdf.open(io.BytesIO(pdf)) as document:
+    def change(document: pikepdf.Pdf) -> None:
+        # The registration colour (every ink at the tint given), once for all pages.
+        registration = document.make_indirect(pikepdf.Array([
+            pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
+            pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
+        ])) if crop_marks else None
         for page in document.pages:
             if "/Annots" in page.obj:  # links mean nothing on paper, and PDF/X wants no annotations
                 del page.obj.Annots
             trim = [float(value) for value in page.obj.TrimBox]
             page.obj.BleedBox = pikepdf.Array([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed])
-            if crop_marks:
-                _add_crop_marks(document, page, trim, bleed)
-        output = io.BytesIO()
-        document.save(output, deterministic_id=True, compress_streams=True)
-    return output.getvalue()
+            if registration is not None:
+                _add_crop_marks(document, page, trim, bleed, registration)
+    return _rewrite(pdf, change)
 
 
-def _add_crop_marks(document: pikepdf.Pdf, page: pikepdf.Page, trim: list[float], bleed: float) -> None:
+def _add_crop_marks(document: pikepdf.Pdf, page: pikepdf.Page, trim: list[float], bleed: float,
+                    registration: pikepdf.Object) -> None:
     """Enlarge the page's media box and draw crop marks at its trim box, outside the bleed, in registration colour."""
     slug = bleed + (MARK_LENGTH_MM + MARGIN_MM) * MM_TO_PT
     page.obj.MediaBox = pikepdf.Array([trim[0] - slug, trim[1] - slug, trim[2] + slug, trim[3] + slug])
@@ -167,10 +180,7 @@ def _add_crop_marks(document: pikepdf.Pdf, page: pikepdf.Page, trim: list[float]
     colour_spaces = page.obj.Resources.get(pikepdf.Name.ColorSpace)
     if colour_spaces is None:
         page.obj.Resources.ColorSpace = colour_spaces = pikepdf.Dictionary()
-    colour_spaces.Registration = document.make_indirect(pikepdf.Array([
-        pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
-        pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
-    ]))
+    colour_spaces.Registration = registration
     # WeasyPrint leaves its page transformation in force; wrap its content so the marks are
     # drawn in the page's own coordinates.
     page.contents_add(document.make_stream(b"q\n"), prepend=True)

@@ -19,6 +19,8 @@ Localized = Mapping[str, str]  # a text in each language of the issue, by langua
 
 ISSUE_NAME = re.compile(r"^(?P<year>\d{4})-H(?P<half>[12])$")  # e.g. 2022-H2
 
+FILE_PREFIX = "since-the-victory"  # every delivered file name starts with it
+
 
 @dataclass(frozen=True)
 class Period:
@@ -129,7 +131,11 @@ class Edition:
     @property
     def name(self) -> str:
         """The edition's file stem, e.g. since-the-victory-2022-H2-ru."""
-        return f"since-the-victory-{self.issue.period.name}-{self.language}"
+        return f"{FILE_PREFIX}-{self.issue.period.name}-{self.language}"
+
+    def pdf_name(self, variant: str) -> str:
+        """The file name of the edition's PDF in `variant`, e.g. since-the-victory-2022-H2-ru-print.pdf."""
+        return f"{self.name}-{variant}.pdf"
 
 
 def period_of(name: str) -> Period | None:

@@ -127,12 +127,14 @@ class Printed:
     pictures: list[Placement]  # the photographs on its pages, with their resolution
 
 
-def print_pdf(html: str, base: Path, allowed: tuple[Path, ...], typefaces: Typefaces, target: Path,
-              variant: str, settings: PrintSettings, pictures: dict[Path, Path] | None = None,
-              issue: Path | None = None) -> Printed:
-    """Lay out `html` as the `variant` PDF and write it to `target` atomically."""
+def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: Path, variant: str,
+              settings: PrintSettings, pictures: dict[Path, Path] | None = None) -> Printed:
+    """Lay out `html` (whose stylesheets are in `base`) as the `variant` PDF and write it to `target` atomically.
+
+    WeasyPrint may read `base`, the `issue` folder, the font files and the colour profile, nothing else.
+    """
     files = tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)  # these files, not their folders
-    fetcher = ConfinedFetcher(allowed + files, pictures, issue)
+    fetcher = ConfinedFetcher((base, issue) + files, pictures, issue)
     font_config = FontConfiguration()
     color_profiles: dict = {}  # filled by the stylesheet's @color-profile, read by the PDF writer
     stylesheet = "\n".join((typefaces.stylesheet(), palette_stylesheet(variant), page_stylesheet(variant, settings)))

@@ -25,7 +25,7 @@ from .errors import BuildError, UsageError, display_path
 from .localization import Formats, load_translations
 from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous, still_fits,
                        write_failed_report)
-from .model import Edition, Issue, period_of
+from .model import FILE_PREFIX, Edition, Issue, period_of
 from .preflight import Expectation, Finding, count, format_table, preflight_pdf, write_report
 from .printing import Printed, Typefaces, find_typefaces, print_pdf
 from .rendering import render_edition
@@ -52,7 +52,6 @@ class Delivered:
     folder: Path  # output/<issue>/
     printed: list[Printed]  # the PDFs this build wrote
     files: list[Path]  # every file of the delivery, including those kept from the previous one
-    warnings: int  # preflight warnings of this build
 
 
 def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
@@ -70,7 +69,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     pictures = prepare_for_print(issue.pictures, profile, output_root / PICTURE_CACHE) if "print" in variants else {}
     with start_delivery(output_root, issue.period.name) as staging:
         previous = read_previous(output_root, issue.period.name)
-        rebuilt = {f"{Edition(issue, language).name}-{variant}.pdf" for language in languages for variant in variants}
+        rebuilt = {Edition(issue, language).pdf_name(variant) for language in languages for variant in variants}
         kept = staging.carry_over(lambda name: name in previous.entries and name not in rebuilt
                                   and still_fits(previous.entries[name], settings, profile))
         for name in sorted(set(previous.entries) - rebuilt - set(kept)):
@@ -85,7 +84,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         delivery = staging.commit()
     (output_root / f"{issue.period.name}.preflight-failed.json").unlink(missing_ok=True)
     return Delivered(delivery, [replace(result, path=delivery / result.path.name) for _edition, result in printed],
-                     [delivery / name for name in files], count(findings, "warning"))
+                     [delivery / name for name in files])
 
 
 def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
@@ -106,7 +105,7 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
         prints = sorted(staging.path.glob("*-print.pdf"))
         if not prints:
             raise UsageError("--package needs the print variant: the package holds the print PDFs")
-        write_package(staging, f"since-the-victory-{issue.period.name}-print.zip",
+        write_package(staging, f"{FILE_PREFIX}-{issue.period.name}-print.zip",
                       prints + [manifest, staging.path / PREFLIGHT])
 
 
@@ -158,9 +157,9 @@ def print_edition(edition: Edition, variant: str, translations, typefaces: Typef
     started = time.monotonic()
     spare_pages = settings.multiple(variant) - 1
     html = render_edition(edition, TEMPLATES, translations, spare_pages)
-    target = staging.path / f"{edition.name}-{variant}.pdf"
-    printed = print_pdf(html, TEMPLATES, (edition.issue.folder, TEMPLATES), typefaces, target, variant, settings,
-                        pictures if variant == "print" else None, edition.issue.folder)
+    target = staging.path / edition.pdf_name(variant)
+    printed = print_pdf(html, TEMPLATES, edition.issue.folder, typefaces, target, variant, settings,
+                        pictures if variant == "print" else None)
     if variant == "print":
         check_resolution(printed, settings)
     LOG.info("%s %s: %d pages (%.1f s)", edition.language, variant, printed.pages, time.monotonic() - started)
