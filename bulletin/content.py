@@ -10,6 +10,7 @@ schema belongs to `validation`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from .errors import Mark, Problem
 ISSUE_FILE = "issue.yaml"  # the language-independent facts of an issue
 MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
 MAX_NODES = 200_000  # bound on values built from one file, aliases included
+# The one tag content may carry: on a translated text, the hash of the source-language text it
+# was last confirmed against, e.g. `title: !source-1a2b3c4d "..."` (see `sources`).
+SOURCE_TAG = re.compile(r"^!source-(?P<hash>[0-9a-f]{8})$")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Spot:
     mark: Mark  # where the value starts
     raw: str | None = None  # the scalar exactly as written, None for mappings and lists
     quoted: bool = False  # whether the scalar was in quotes
+    source_hash: str | None = None  # the hash of a `!source-<hash>` tag on the scalar, if any
 
 
 class YamlMap(dict):
@@ -125,6 +130,11 @@ class _TreeBuilder:
             return None
         if isinstance(node, yaml.MappingNode):
             return self.build_mapping(node, spot)
+        if isinstance(node, yaml.ScalarNode) and node.tag.startswith("!"):
+            if not SOURCE_TAG.match(node.tag):
+                self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"
+                                                        " (the only tag is !source-<hash> on a translated text)"))
+            return node.value  # a tagged scalar is text, whatever it looks like
         if isinstance(node, yaml.SequenceNode):
             result = YamlList(spot)
             for item in node.value:
@@ -160,7 +170,8 @@ class _TreeBuilder:
     def spot(self, node: yaml.Node) -> Spot:
         mark = _mark(self.path, node.start_mark)
         if isinstance(node, yaml.ScalarNode):
-            return Spot(mark, node.value, node.style in ("'", '"'))
+            tag = SOURCE_TAG.match(node.tag)
+            return Spot(mark, node.value, node.style in ("'", '"'), tag["hash"] if tag else None)
         return Spot(mark)
 
 

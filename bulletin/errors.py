@@ -53,8 +53,9 @@ class ContentError(BulletinError):
     category = "invalid content"
     exit_status = 2
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], hint: str | None = None):
         self.problems = sorted(set(problems))
+        self.hint = hint  # what the editor can do about the problems, if there is more than fixing them
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 

@@ -1,21 +1,26 @@
-"""Validate stage, language side: check each language's text file against issue.yaml.
+"""Validate stage, language side: read each language's text file against issue.yaml.
 
 Each edition language has one file, issues/<issue>/<lang>.yaml, holding every text of the
 issue in that language, keyed by the ids that issue.yaml defines, so that a translator
-edits one file and nothing else. This module reports every text that is missing, empty,
-of the wrong type or keyed by an id issue.yaml does not know; it does not look at facts.
+edits one file and nothing else. Every text the issue needs is read as a `TextField`: its
+value, where it is, the source hash it was confirmed against (see `sources`), or, when it
+is missing or empty, the message that says so (its *gap*). Gaps are not reported here:
+whether a gap is a problem (a build) or a place for the source text (a draft) or a line of
+a translator's to-do list (`status`) is for the caller to say. Texts of the wrong type and
+ids that issue.yaml does not know are problems in every case.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import Mark, Problem
 from .schema import Checker, text
 
-# The groups of texts in a language file: for each, the facts it is keyed by, what one
-# entry is called in messages, and its text fields (None: the entry is itself one text).
+# The groups of texts in a language file: for each, what one entry is called in messages,
+# and its text fields (None: the entry is itself one text).
 GROUPS = {
     "sections": ("section", ("title",)),
     "articles": ("article", ("title", "lead", "body")),
@@ -29,20 +34,55 @@ COVER_TEXTS = ("cover_alt",)  # texts needed only when issue.yaml gives a cover_
 LANGUAGE_FIELDS = ("language",) + SINGLE_TEXTS + COVER_TEXTS + tuple(GROUPS)
 
 
+@dataclass(frozen=True)
+class TextField:
+    """One text of the issue in one language, as its language file has it."""
+
+    language: str  # the language file's language
+    key: tuple[str, ...]  # its place in the file: ("articles", "vagif-mausoleum", "title"), ("about",)
+    owner: str  # what it belongs to, as messages name it: "article 'vagif-mausoleum'", "az texts"
+    label: str  # the field as messages name it: "article 'vagif-mausoleum': 'title'", "event 'x'"
+    mark: Mark  # where the value is, or the mapping that lacks it
+    value: str | None = None  # the text; None when it is missing, empty or not text
+    gap: str | None = None  # when missing or empty: the message that says so
+    confirmed: str | None = None  # the source hash it carries (`!source-<hash>`), if any
+
+    @property
+    def name(self) -> str:
+        """The field's name for translators' commands, such as articles.vagif-mausoleum.title."""
+        return ".".join(self.key)
+
+@dataclass
+class Texts:
+    """Every text of an issue: values by group, id, field and language, and every field as read."""
+
+    values: dict  # group -> id -> field -> language -> text (groups of single texts: id -> language -> text)
+    fields: list[TextField] = field(default_factory=list)  # every text in every language, present or not
+
+    def gaps(self, languages: tuple[str, ...]) -> list[TextField]:
+        """The fields of `languages` that are missing or empty."""
+        return [item for item in self.fields if item.gap and item.language in languages]
+
+    def of(self, language: str) -> list[TextField]:
+        """Every field of one language."""
+        return [item for item in self.fields if item.language == language]
+
+
 def language_file(folder: Path, language: str) -> Path:
     """Return the path of the text file of `language` in an issue folder."""
     return folder / f"{language}.yaml"
 
 
-def read_texts(folder: Path, facts: dict, checker: Checker) -> dict:
-    """Check every language file of the issue; return its texts keyed by group, id, field, language."""
-    ids = _ids_by_group(facts)
-    texts: dict = {name: {} for name in SINGLE_TEXTS + COVER_TEXTS}
+def read_texts(folder: Path, facts: dict, checker: Checker) -> Texts:
+    """Read every language file of the issue; record problems other than gaps in `checker`."""
+    ids = ids_by_group(facts)
     singles = SINGLE_TEXTS + (COVER_TEXTS if facts.get("cover_image") else ())
+    values: dict = {name: {} for name in SINGLE_TEXTS + COVER_TEXTS}
     for group, (_, fields) in GROUPS.items():
-        texts[group] = {key: ({} if fields is None else {field: {} for field in fields}) for key in ids[group]}
+        values[group] = {key: ({} if fields is None else {name: {} for name in fields}) for key in ids[group]}
+    texts = Texts(values)
     for language in facts["languages"]:
-        _read_language(folder, language, ids, singles, texts, checker)
+        _LanguageReader(folder, language, texts, checker).read(ids, singles)
     for stray in sorted(folder.glob("*.yaml")) if facts["languages"] else ():
         if stray.name != ISSUE_FILE and stray.stem not in facts["languages"]:
             checker.problems.append(Problem(
@@ -51,7 +91,8 @@ def read_texts(folder: Path, facts: dict, checker: Checker) -> dict:
     return texts
 
 
-def _ids_by_group(facts: dict) -> dict[str, list[str]]:
+def ids_by_group(facts: dict) -> dict[str, list[str]]:
+    """Return the ids issue.yaml defines for each group of texts."""
     articles = [article for section in facts["sections"] for article in section["articles"]]
     return {
         "sections": [section["id"] for section in facts["sections"]],
@@ -63,55 +104,104 @@ def _ids_by_group(facts: dict) -> dict[str, list[str]]:
     }
 
 
-def _read_language(folder: Path, language: str, ids: dict, singles: tuple[str, ...], texts: dict,
-                   checker: Checker) -> None:
-    path = language_file(folder, language)
-    if not path.is_file():
-        checker.problems.append(Problem(Mark(path, 1, 1), f"the {language!r} text file is missing"))
-        return
-    source = load_source(path)
-    checker.problems.extend(source.problems)
-    if source.tree is None:
-        return
-    root = checker.mapping(source.tree, Spot(Mark(path, 1, 1)), path.name)
-    if root is None:
-        return
-    what = f"{language} texts"
-    checker.known_fields(root, LANGUAGE_FIELDS, what)
-    declared = checker.get(root, "language", what, text)
-    if declared is not None and declared != language:
-        checker.report(root.value_spots["language"],
-                       f"'language' is {declared!r} but this is the file of {language!r}")
-    for name in singles:
-        value = checker.get(root, name, what, text)
-        if value is not None:
-            texts[name][language] = value
-    for group, (noun, fields) in GROUPS.items():
-        node = checker.mapping_field(root, group, what)
-        if node is not None:
-            _read_group(node, noun, fields, ids[group], language, texts[group], checker)
+class _LanguageReader:
+    """Reads the file of one language into `texts`."""
 
+    def __init__(self, folder: Path, language: str, texts: Texts, checker: Checker):
+        self.path = language_file(folder, language)
+        self.language = language
+        self.texts = texts
+        self.checker = checker
 
-def _read_group(node: YamlMap, noun: str, fields: tuple[str, ...] | None, wanted: list[str],
-                language: str, found: dict, checker: Checker) -> None:
-    for key in node:
-        if key not in found:
-            checker.report(node.key_spots[key], f"unknown {noun} '{key}': issue.yaml has no {noun} with this id")
-    for key in wanted:
-        what = f"{noun} '{key}'"
-        if key not in node:
-            detail = f" (its {', '.join(fields)})" if fields else ""
-            checker.report(node.spot, f"{what}: the {language} text{detail} is missing")
-        elif fields is None:
-            value = text(checker, node[key], node.value_spots[key], what)
-            if value is not None:
-                found[key][language] = value
-        else:
-            entry = checker.mapping(node[key], node.value_spots[key], what)
-            if entry is None:
+    def read(self, ids: dict[str, list[str]], singles: tuple[str, ...]) -> None:
+        root = self.load()
+        what = f"{self.language} texts"
+        if root is None:
+            return
+        if root is False:  # no file at all: every text is a gap
+            self.gap_everything(ids, singles, Mark(self.path, 1, 1), f"the {self.language!r} text file is missing")
+            return
+        self.checker.known_fields(root, LANGUAGE_FIELDS, what)
+        declared = self.checker.get(root, "language", what, text)
+        if declared is not None and declared != self.language:
+            self.checker.report(root.value_spots["language"],
+                                f"'language' is {declared!r} but this is the file of {self.language!r}")
+        for name in singles:
+            self.take(root, (name,), what, name, self.texts.values[name])
+        for group, (noun, fields) in GROUPS.items():
+            if group not in root:
+                for key in ids[group]:
+                    self.gap_entry(group, key, root.spot.mark, f"{what}: '{group}' is missing")
                 continue
-            checker.known_fields(entry, fields, what)
-            for field in fields:
-                value = checker.get(entry, field, what, text)
-                if value is not None:
-                    found[key][field][language] = value
+            node = self.checker.mapping(root[group], root.value_spots[group], f"{what}: '{group}'")
+            if node is not None:
+                self.read_group(node, group, noun, fields, ids[group])
+
+    def load(self) -> YamlMap | None | bool:
+        """The file's top mapping; False when there is no file; None when it cannot be read."""
+        if not self.path.is_file():
+            return False
+        source = load_source(self.path)
+        self.checker.problems.extend(source.problems)
+        if source.tree is None:
+            return None
+        return self.checker.mapping(source.tree, Spot(Mark(self.path, 1, 1)), self.path.name)
+
+    def read_group(self, node: YamlMap, group: str, noun: str, fields: tuple[str, ...] | None,
+                   wanted: list[str]) -> None:
+        found = self.texts.values[group]
+        for key in node:
+            if key not in found:
+                self.checker.report(node.key_spots[key],
+                                    f"unknown {noun} '{key}': issue.yaml has no {noun} with this id")
+        for key in wanted:
+            owner = f"{noun} '{key}'"
+            if key not in node:
+                detail = f" (its {', '.join(fields)})" if fields else ""
+                message = f"{owner}: the {self.language} text{detail} is missing"
+                self.gap_entry(group, key, node.spot.mark, message)
+            elif fields is None:
+                self.take(node, (group, key), owner, key, found[key], whole=True)
+            else:
+                entry = self.checker.mapping(node[key], node.value_spots[key], owner)
+                if entry is not None:
+                    self.checker.known_fields(entry, fields, owner)
+                    for name in fields:
+                        self.take(entry, (group, key, name), owner, name, found[key][name])
+
+    def take(self, node: YamlMap, key: tuple[str, ...], owner: str, name: str, found: dict,
+             whole: bool = False) -> None:
+        """Read the text `node[name]` into `found[language]`, or record its gap."""
+        label = owner if whole else f"{owner}: '{name}'"
+        if name not in node:
+            self.add_gap(key, owner, label, node.spot.mark, f"{label} is missing")
+            return
+        value, spot = node[name], node.value_spots[name]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.add_gap(key, owner, label, spot.mark, f"{label} is empty; expected text")
+            return
+        value = text(self.checker, value, spot, label)
+        if value is not None:
+            found[self.language] = value
+        self.texts.fields.append(TextField(self.language, key, owner, label, spot.mark, value,
+                                           confirmed=spot.source_hash))
+
+    def add_gap(self, key: tuple[str, ...], owner: str, label: str, mark: Mark, message: str) -> None:
+        self.texts.fields.append(TextField(self.language, key, owner, label, mark, gap=message))
+
+    def gap_entry(self, group: str, key: str, mark: Mark, message: str) -> None:
+        """Record every field of the entry `key` of `group` as a gap with one message."""
+        noun, fields = GROUPS[group]
+        owner = f"{noun} '{key}'"
+        if fields is None:
+            self.add_gap((group, key), owner, owner, mark, message)
+        for name in fields or ():
+            self.add_gap((group, key, name), owner, f"{owner}: '{name}'", mark, message)
+
+    def gap_everything(self, ids: dict[str, list[str]], singles: tuple[str, ...], mark: Mark, message: str) -> None:
+        what = f"{self.language} texts"
+        for name in singles:
+            self.add_gap((name,), what, f"{what}: '{name}'", mark, message)
+        for group in GROUPS:
+            for key in ids[group]:
+                self.gap_entry(group, key, mark, message)

@@ -8,15 +8,17 @@ catalogs and rendering are checked where they are used.
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import getitem
 from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import ContentError, Mark, Problem
 from .localization import LANGUAGES, Formats
-from .model import Article, Event, Figure, Illustration, Issue, Section, period_of
+from .model import Article, Event, Figure, Illustration, Issue, Section, Untranslated, period_of
 from .pictures import picture_problem
 from .schema import Checker, day, identifier, number, text, unique, whole_number
-from .texts import read_texts
+from .texts import TextField, Texts, read_texts
 
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
 FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
@@ -25,16 +27,44 @@ ISSUE_FIELDS = ("number", "published", "source_language", "languages", "issn", "
                 "sections", "chronology", "figures")
 
 
-def validate_issue(folder: Path) -> Issue:
-    """Read and check every file of the issue in `folder`; return it or raise ContentError."""
+def validate_issue(folder: Path, draft: bool = False) -> Issue:
+    """Read and check every file of the issue in `folder`; return it or raise ContentError.
+
+    A text missing from a language other than the source language is a problem, except in a
+    `draft`, where the source language's text stands in for it (as `Untranslated`).
+    """
     checker = Checker()
-    facts = _read_facts(folder, checker)
+    facts, texts = read_issue(folder, checker)
     if facts is None:
         raise ContentError(checker.problems)
-    texts = read_texts(folder, facts, checker)
-    if checker.problems:
-        raise ContentError(checker.problems)
-    return _assemble(folder, facts, texts)
+    required = (facts["source_language"],) if draft else facts["languages"]
+    untranslated = [gap for gap in texts.gaps(facts["languages"]) if gap.language != facts["source_language"]]
+    problems = checker.problems + [Problem(gap.mark, gap.gap) for gap in texts.gaps(required)]
+    if problems:
+        hint = None
+        if untranslated and not draft:
+            hint = (f"{len(untranslated)} translated text(s) are missing; build with --draft to use the"
+                    f" {facts['source_language']} text in their place, marked")
+        raise ContentError(problems, hint)
+    if draft:
+        _stand_in(texts, untranslated, facts["source_language"])
+    return _assemble(folder, facts, texts.values)
+
+
+def read_issue(folder: Path, checker: Checker) -> tuple[dict | None, Texts | None]:
+    """Read issue.yaml and every language file, recording their problems; (None, None) when
+    issue.yaml cannot be read. Gaps in the texts are left to the caller."""
+    facts = _read_facts(folder, checker)
+    if facts is None:
+        return None, None
+    return facts, read_texts(folder, facts, checker)
+
+
+def _stand_in(texts: Texts, gaps: list[TextField], source_language: str) -> None:
+    """Put the source language's text, marked as untranslated, in the place of each gap."""
+    for gap in gaps:
+        slot = reduce(getitem, gap.key, texts.values)
+        slot[gap.language] = Untranslated(slot[source_language], source_language)
 
 
 def _read_facts(folder: Path, checker: Checker) -> dict | None:
