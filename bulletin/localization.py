@@ -4,31 +4,31 @@ Interface strings (section labels, "Contents", cover and imprint texts) are msgi
 templates, extracted with Babel's Jinja2 extractor and translated in
 translations/<lang>/LC_MESSAGES/messages.po. A catalog is compiled in memory for each
 build; a missing catalog, or one where any template string is absent, untranslated or
-fuzzy, stops the build with the list of those strings: no string ever falls back to the
-msgid or to another language. Dates, periods, numbers, percentages and units are
-formatted by Babel from CLDR data for the edition's locale. This module does not render.
+fuzzy (as catalogs.read_catalog_state tells), stops the build with the list of those
+strings: no string ever falls back to the msgid or to another language. Dates, periods,
+numbers, percentages and units are formatted by Babel from CLDR data for the edition's
+locale. This module does not render.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
 from babel.lists import format_list
 from babel.dates import format_date, format_interval, format_skeleton
-from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 from babel.units import UnknownUnitError, format_unit
 
+from .catalogs import CATALOG_DOMAIN, read_catalog_state, template_strings
+from .catalogs import catalog_path  # noqa: F401  (kept importable from here, where callers look for it)
 from .errors import BuildError, display_path
 from .model import Figure, Period
 
@@ -36,64 +36,44 @@ from .model import Figure, Period
 # bulletin's English follows British usage (16 January 2023, kilometres).
 LANGUAGES = {"az": "az", "ru": "ru", "en": "en_GB", "es": "es"}
 
-CATALOG_DOMAIN = "messages"
+LOG = logging.getLogger("bulletin")
 DOTTED_I_LANGUAGES = ("az", "tr")  # i capitalizes to İ; Python's str.upper does not know it
 
 
-def catalog_path(translations_dir: Path, language: str) -> Path:
-    """Return where the catalog of `language` lives."""
-    return translations_dir / language / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+def load_translations(language: str, translations_dir: Path, extraction_config: Path,
+                      fallback: Translations | None = None) -> Translations:
+    """Compile the catalog of `language` after checking that it translates every template string.
 
-
-def load_translations(language: str, translations_dir: Path, extraction_config: Path) -> Translations:
-    """Compile the catalog of `language` after checking that it translates every template string."""
-    path = catalog_path(translations_dir, language)
-    if not path.is_file():
-        raise BuildError(f"{display_path(path)}: the {language} catalog is missing; create it with"
-                         f" 'pybabel init -i translations/messages.pot -d translations -l {language}'")
+    With a `fallback` (the source language's, for a draft), strings that are not translated
+    come from it instead of stopping the build.
+    """
+    state = read_catalog_state(language, translations_dir, template_strings(extraction_config))
+    path = state.path
+    if state.problem is not None:
+        raise BuildError(f"{display_path(path)}: {state.problem}")
+    missing = [entry.msgid for entry in state.entries if entry.state != "translated"]
+    if missing and fallback is None:
+        listing = "\n".join(f"  {msgid}" for msgid in missing)
+        raise BuildError(f"{display_path(path)}: {len(missing)} interface string(s) not translated"
+                         f" (missing, empty or fuzzy):\n{listing}")
     try:
         with path.open("rb") as file:
             catalog = read_po(file, locale=LANGUAGES[language], abort_invalid=True)
     except (PoFileError, ValueError, OSError) as err:
         raise BuildError(f"{display_path(path)}: cannot read the catalog: {err}") from err
-    missing = untranslated_strings(catalog, template_strings(extraction_config))
-    if missing:
-        listing = "\n".join(f"  {msgid}" for msgid in missing)
-        raise BuildError(f"{display_path(path)}: {len(missing)} interface string(s) not translated"
-                         f" (missing, empty or fuzzy):\n{listing}")
     catalog.fuzzy = False  # the header's flag; every entry was checked above
+    for msgid in missing:  # half-translated plurals and fuzzy guesses are left to the fallback
+        if msgid in catalog:
+            catalog.delete(msgid)
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
-    return Translations(compiled, domain=CATALOG_DOMAIN)
-
-
-def untranslated_strings(catalog: Catalog, wanted: tuple[str, ...]) -> list[str]:
-    """Return the msgids among `wanted` that `catalog` lacks, leaves empty or marks fuzzy."""
-    missing = []
-    for msgid in wanted:
-        message = catalog.get(msgid)
-        strings = message.string if message is not None else ""
-        strings = strings if isinstance(strings, tuple) else (strings,)
-        if message is None or message.fuzzy or not all(strings) or len(strings) < _forms(catalog, message):
-            missing.append(msgid)
-    return missing
-
-
-def _forms(catalog: Catalog, message) -> int:
-    return catalog.num_plurals if message.pluralizable else 1
-
-
-@lru_cache(maxsize=None)
-def template_strings(extraction_config: Path) -> tuple[str, ...]:
-    """Extract the singular msgid of every template string, as `pybabel extract -F babel.cfg` does."""
-    with extraction_config.open(encoding="utf-8") as file:
-        methods, options = parse_mapping_cfg(file, filename=str(extraction_config))
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            str(extraction_config.parent), methods, options):
-        found.add(message[0] if isinstance(message, tuple) else message)
-    return tuple(sorted(found))
+    translations = Translations(compiled, domain=CATALOG_DOMAIN)
+    if missing:
+        LOG.warning("%s: %d interface string(s) not translated; the draft uses the source language's: %s",
+                    display_path(path), len(missing), ", ".join(f"“{msgid}”" for msgid in missing))
+        translations.add_fallback(fallback)
+    return translations
 
 
 @dataclass(frozen=True)
