@@ -1,36 +1,92 @@
-"""Command line of the bulletin: parse arguments, run the pipeline, turn errors into exit codes.
+"""Command line of the bulletin: parse arguments, run a command, turn errors into exit codes.
 
-Exit status: 0 success, 1 a build failed (including a preflight error), 2 invalid content
-or bad usage. Progress and the preflight table go to stderr, the paths of the delivered
-files to stdout.
+    build.py [build] [ISSUE] [options]     build an issue's PDFs (the default command)
+    build.py validate [ISSUE...]           check issues without rendering
+    build.py status [ISSUE] [--json]       what is left to translate, per language
+    build.py confirm ISSUE LANG FIELD...   confirm translations against the current source texts
+    build.py catalogs [--check]            extract the template strings and update every catalog
+    build.py new YYYY-Hn                   start the next issue from the previous one
+    build.py watch [ISSUE] --lang LANG     rebuild one edition whenever its files change
+
+Exit status: 0 success; 1 a build failed (including a preflight error), or `status` found
+work left, or `catalogs --check` found catalogs out of date; 2 invalid content or bad usage.
+Progress goes to stderr, results (delivered files, problems, the status) to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
+from . import commands
 from .errors import BulletinError, ContentError, display_path
-from .publishing import OUTPUT, PYPROJECT, newest_issue, publish_issue
-from .settings import VARIANTS, load_settings
+from .project import EXTRACTION_CONFIG, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
+
+LOG = logging.getLogger("bulletin")
+DRAFTS = "drafts"  # under the output root: where draft builds go, apart from the deliveries
 
 
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    """Read the command line."""
-    parser = argparse.ArgumentParser(
-        prog="build.py", description="Build the PDFs of an issue of the bulletin “Since the Victory”.")
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    name = argv.pop(0) if argv and argv[0] in COMMANDS else "build"
+    describe, run = COMMANDS[name]
+    parser = argparse.ArgumentParser(prog=f"build.py {name}" if name != "build" else "build.py",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    describe(parser)
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return 0 if exit_.code in (0, None) else 2
+    configure_logging(getattr(arguments, "quiet", False), getattr(arguments, "verbose", False))
+    try:
+        return run(arguments)
+    except ContentError as err:
+        report_problems(err)
+        return err.exit_status
+    except BulletinError as err:
+        print(f"{err.category}: {err}", file=sys.stderr)
+        return err.exit_status
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of the output went away (| head): nothing left to say
+        sys.stdout = open(os.devnull, "w")  # so that the interpreter's final flush does not fail
+        return 1
+
+
+def report_problems(err: ContentError, what: str = "no PDF was written") -> None:
+    """Print the problems of invalid content, then what they mean."""
+    for problem in err.problems:
+        print(problem, file=sys.stderr)
+    if err.hint:
+        print(err.hint, file=sys.stderr)
+    folders = sorted({display_path(problem.mark.path).split("/")[-2] for problem in err.problems
+                      if "/" in display_path(problem.mark.path)})
+    where = f" in {', '.join(folders)}" if folders else ""
+    print(f"{len(err.problems)} problem(s){where}; {what}.", file=sys.stderr)
+
+
+def describe_build(parser: argparse.ArgumentParser) -> None:
+    """The arguments of a build."""
+    from .settings import VARIANTS  # the settings module is light; the pipeline is imported only to run
+
+    parser.description = "Build the PDFs of an issue of the bulletin “Since the Victory”."
+    parser.epilog = __doc__.split("\n\n")[1]
     parser.add_argument("issue", nargs="?", type=Path,
-                        help="the issue folder, such as issues/2022-H2 (default: the newest issue)")
-    parser.add_argument("--lang", type=_names,
+                        help="the issue folder or name, such as issues/2022-H2 or 2022-H2 (default: the newest)")
+    parser.add_argument("--lang", type=names,
                         help="comma-separated languages to build, such as az,ru (default: all of the issue)")
-    parser.add_argument("--variant", type=_names,
+    parser.add_argument("--variant", type=names,
                         help="comma-separated variants: " + "; ".join(
                             f"{name}: {variant.purpose}" for name, variant in VARIANTS.items())
                         + " (default: both)")
-    parser.add_argument("--output", type=Path, default=OUTPUT,
-                        help="folder that receives <issue>/ with the delivery (default: output/)")
+    parser.add_argument("--output", type=Path,
+                        help="folder that receives <issue>/ with the delivery (default: output/, or"
+                             f" output/{DRAFTS}/ for a draft)")
     parser.add_argument("--package", action="store_true",
                         help="also write a zip for the printing bureau: print PDFs, manifest and preflight report")
     parser.add_argument("--crop-marks", action="store_true", default=None,
@@ -38,47 +94,105 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--icc-profile", type=Path,
                         help="the printing bureau's CMYK profile for the output intent"
                              " (default: [tool.bulletin.print] icc-profile in pyproject.toml, else Ghostscript's)")
+    describe_draft(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="also print WeasyPrint's progress")
-    return parser.parse_args(argv)
 
 
-def _names(value: str) -> tuple[str, ...]:
-    return tuple(filter(None, (name.strip() for name in value.split(","))))
+def describe_draft(parser: argparse.ArgumentParser) -> None:
+    """The options a build and the watcher share: draft and preview."""
+    parser.add_argument("--draft", action="store_true",
+                        help="build even with missing translations: the source language's text stands in,"
+                             " marked, and every page carries a draft mark")
+    parser.add_argument("--preview", action="store_true",
+                        help="also write PNG pictures of every page and a contact sheet per language")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    try:
-        arguments = parse_arguments(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code in (0, None) else 2
-    _configure_logging(arguments)
-    try:
-        folder = arguments.issue or newest_issue()
-        if not folder.is_dir():
-            print(f"{folder}: no such issue folder", file=sys.stderr)
-            return 2
-        settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile)
-        delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, arguments.output,
-                                  arguments.package)
-    except ContentError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(err.problems)} problem(s) in {display_path(folder)}; no PDF was written.", file=sys.stderr)
-        return err.exit_status
-    except BulletinError as err:
-        print(f"{err.category}: {err}", file=sys.stderr)
-        return err.exit_status
-    for path in delivered.files:
+def run_build(arguments: argparse.Namespace) -> int:
+    """Build, deliver, and (with --preview) picture the pages; print the delivered files."""
+    for path in build_once(arguments):
         print(display_path(path))
     return 0
 
 
-def _configure_logging(arguments: argparse.Namespace) -> None:
-    level = logging.WARNING if arguments.quiet else logging.INFO
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+def build_once(arguments: argparse.Namespace) -> list[Path]:
+    """Build the issue as the arguments say; return every file written (delivery and previews)."""
+    from .progress import make_progress
+    from .publishing import publish_issue
+    from .settings import load_settings
+
+    folder = issue_folder(arguments.issue)
+    output = arguments.output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
+    settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile)
+    with make_progress(quiet=arguments.quiet) as progress:
+        delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
+                                  arguments.draft, progress)
+    files = list(delivered.files)
+    if arguments.preview:
+        files += write_previews(delivered.pdfs, output / "previews" / folder.name)
+    return files
+
+
+def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path) -> list[Path]:
+    """Picture each language's pages, from its screen PDF when there is one (no bleed, RGB)."""
+    from .preview import write_previews as picture_pages
+
+    chosen: dict[str, Path] = {}
+    for (language, _variant), path in sorted(pdfs.items(), key=lambda item: item[0][1] != "screen"):
+        chosen.setdefault(language, path)
+    LOG.info("previews: %s", display_path(folder))
+    return picture_pages(chosen, folder)
+
+
+def describe_watch(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the watcher: those of a build, with one language required."""
+    describe_build(parser)
+    parser.description = ("Build one edition, then build it again whenever a content, picture, template, style or"
+                          " catalog file changes (or pyproject.toml), until Ctrl-C. Errors are reported and the"
+                          " watching goes on; each build says how long it took. The variant is screen unless"
+                          " --variant says otherwise, since it is the quicker to build.")
+    parser.epilog = None
+    parser.set_defaults(variant=("screen",))
+    for action in parser._actions:  # the same option as a build's, but required: one edition is watched
+        if action.dest == "lang":
+            action.required = True
+
+
+def run_watch(arguments: argparse.Namespace) -> int:
+    """Rebuild the edition whenever its sources change."""
+    from .watching import watch
+
+    folder = issue_folder(arguments.issue)
+    arguments.issue = folder
+    sources = [folder, TEMPLATES, TRANSLATIONS, EXTRACTION_CONFIG, PYPROJECT]
+    watch(sources, lambda: build_once(arguments), describe=_built_files)
+    return 0
+
+
+def _built_files(files: list[Path]) -> str:
+    shown = [path for path in files if path.suffix == ".pdf" or path.name.endswith("contact-sheet.png")]
+    return "\n".join(display_path(path) for path in shown)
+
+
+def names(value: str) -> tuple[str, ...]:
+    """Read a comma-separated list of names."""
+    return tuple(filter(None, (name.strip() for name in value.split(","))))
+
+
+def configure_logging(quiet: bool, verbose: bool) -> None:
+    """Messages to stderr: warnings and errors only with -q; WeasyPrint's own progress with -v."""
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s",
+                        stream=sys.stderr, force=True)
     # WeasyPrint's warnings (an ignored CSS rule, an unreadable picture) are always worth seeing;
     # its step-by-step progress only with --verbose.
-    weasyprint_level = logging.INFO if arguments.verbose else logging.WARNING
-    logging.getLogger("weasyprint").setLevel(logging.ERROR if arguments.quiet else weasyprint_level)
+    weasyprint_level = logging.INFO if verbose else logging.WARNING
+    logging.getLogger("weasyprint").setLevel(logging.ERROR if quiet else weasyprint_level)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # the watcher says itself what changed
+    logging.getLogger("pikepdf").setLevel(logging.WARNING)  # it announces its own start at INFO
+
+
+COMMANDS = {
+    "build": (describe_build, run_build),
+    **commands.COMMANDS,
+    "watch": (describe_watch, run_watch),
+}

@@ -35,6 +35,7 @@ PALETTE: dict[str, tuple[str, tuple[float, float, float, float]]] = {
     "gold": ("#c8a24a", (0.23, 0.36, 0.91, 0.02)),
     "sand": ("#efe6d2", (0.05, 0.08, 0.18, 0.0)),
     "light-sand": ("#f7f2e7", (0.02, 0.04, 0.09, 0.0)),
+    "rose": ("#f5d9dc", (0.0, 0.17, 0.08, 0.0)),  # drafts only: the draft mark, untranslated texts
     "ink": ("#1d232a", (0.0, 0.0, 0.0, 1.0)),
     "grey": ("#5d6670", (0.0, 0.0, 0.0, 0.72)),
     "paper": ("#ffffff", (0.0, 0.0, 0.0, 0.0)),

@@ -25,20 +25,15 @@ from .errors import BuildError, UsageError, display_path
 from .localization import Formats, load_translations
 from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous, still_fits,
                        write_failed_report)
-from .model import FILE_PREFIX, Edition, Issue, period_of
+from .model import FILE_PREFIX, Edition, Issue
+from .project import EXTRACTION_CONFIG, OUTPUT, PROJECT, PYPROJECT, TEMPLATES, TRANSLATIONS
 from .preflight import Expectation, Finding, count, format_table, preflight_pdf, write_report
 from .printing import Printed, Typefaces, find_typefaces, print_pdf
+from .progress import Progress, Task
 from .rendering import render_edition
 from .settings import VARIANTS, PrintSettings, load_settings
 from .validation import validate_issue
 
-PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
-TEMPLATES = PROJECT / "templates"
-TRANSLATIONS = PROJECT / "translations"
-EXTRACTION_CONFIG = PROJECT / "babel.cfg"  # where pybabel and the build find the template strings
-ISSUES = PROJECT / "issues"
-OUTPUT = PROJECT / "output"
-PYPROJECT = PROJECT / "pyproject.toml"  # holds [tool.bulletin.print]
 PICTURE_CACHE = ".cache/pictures"  # under the output root: pictures converted for print
 FAMILIES = ("Bulletin-Serif", "Bulletin-Sans")  # the only fonts a PDF may embed
 
@@ -52,18 +47,26 @@ class Delivered:
     folder: Path  # output/<issue>/
     printed: list[Printed]  # the PDFs this build wrote
     files: list[Path]  # every file of the delivery, including those kept from the previous one
+    pdfs: dict[tuple[str, str], Path]  # the PDFs this build wrote, by language and variant
 
 
 def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
                   variants: tuple[str, ...] | None = None, settings: PrintSettings | None = None,
-                  output_root: Path = OUTPUT, package: bool = False) -> Delivered:
-    """Validate the issue in `folder`, print each requested edition and variant, check and deliver them."""
+                  output_root: Path = OUTPUT, package: bool = False, draft: bool = False,
+                  progress: Progress | None = None) -> Delivered:
+    """Validate the issue in `folder`, print each requested edition and variant, check and deliver them.
+
+    A `draft` is built even when translations are missing: the source language's texts and
+    interface strings stand in for them, marked, and every page carries a draft mark.
+    `progress` shows the stages (bars on a terminal); by default each step is a log line.
+    """
     settings = settings or load_settings(PYPROJECT)
-    issue = validate_issue(folder)
+    progress = progress or Progress()
+    issue = validate_issue(folder, draft)
     languages = select_languages(issue.languages, languages)
     variants = select_variants(variants)
     typefaces = find_typefaces()
-    translations = load_catalogs(languages)
+    translations = load_catalogs(languages, issue.source_language if draft else None)
     # The profile is needed to print, and to tell whether kept print files were made with it.
     profile = load_profile(settings.icc_profile) if "print" in variants else readable_profile(settings)
     pictures = prepare_for_print(issue.pictures, profile, output_root / PICTURE_CACHE) if "print" in variants else {}
@@ -75,16 +78,19 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         for name in sorted(set(previous.entries) - rebuilt - set(kept)):
             LOG.warning("%s: dropped from the delivery: it was made with other settings; build its language again",
                         name)
+        printing = progress.task("print", len(languages) * len(variants))
         printed = [(edition, print_edition(edition, variant, translations[edition.language], typefaces, settings,
-                                           pictures, staging))
+                                           pictures, staging, printing, draft))
                    for edition in (Edition(issue, language) for language in languages) for variant in variants]
-        findings = carried_findings(previous, kept) + inspect(printed, translations, settings)
+        findings = carried_findings(previous, kept) + inspect(printed, translations, settings,
+                                                              progress.task("preflight", len(printed)))
         deliver(staging, issue, printed, kept, previous, findings, settings, profile, package)
         files = sorted(path.name for path in staging.path.iterdir())
         delivery = staging.commit()
     (output_root / f"{issue.period.name}.preflight-failed.json").unlink(missing_ok=True)
     return Delivered(delivery, [replace(result, path=delivery / result.path.name) for _edition, result in printed],
-                     [delivery / name for name in files])
+                     [delivery / name for name in files],
+                     {(edition.language, result.variant): delivery / result.path.name for edition, result in printed})
 
 
 def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
@@ -130,12 +136,15 @@ def select_variants(wanted: tuple[str, ...] | None) -> tuple[str, ...]:
     return tuple(variant for variant in VARIANTS if variant in wanted)
 
 
-def load_catalogs(languages: tuple[str, ...]) -> dict:
-    """Compile the catalog of every language, reporting all incomplete ones at once."""
+def load_catalogs(languages: tuple[str, ...], fallback_language: str | None = None) -> dict:
+    """Compile the catalog of every language, reporting all incomplete ones at once; with a
+    `fallback_language` (a draft), its complete catalog stands in for untranslated strings."""
+    fallback = load_translations(fallback_language, TRANSLATIONS, EXTRACTION_CONFIG) if fallback_language else None
     translations, failures = {}, []
     for language in languages:
         try:
-            translations[language] = load_translations(language, TRANSLATIONS, EXTRACTION_CONFIG)
+            translations[language] = (fallback if language == fallback_language else
+                                      load_translations(language, TRANSLATIONS, EXTRACTION_CONFIG, fallback))
         except BuildError as err:
             failures.append(str(err))
     if failures:
@@ -152,17 +161,17 @@ def readable_profile(settings: PrintSettings) -> OutputProfile | None:
 
 
 def print_edition(edition: Edition, variant: str, translations, typefaces: Typefaces, settings: PrintSettings,
-                  pictures: dict[Path, Path], staging: Staging) -> Printed:
+                  pictures: dict[Path, Path], staging: Staging, task: Task, draft: bool = False) -> Printed:
     """Render one edition and print it as `variant` into the staging folder."""
     started = time.monotonic()
     spare_pages = settings.multiple(variant) - 1
-    html = render_edition(edition, TEMPLATES, translations, spare_pages)
+    html = render_edition(edition, TEMPLATES, translations, spare_pages, draft)
     target = staging.path / edition.pdf_name(variant)
     printed = print_pdf(html, TEMPLATES, edition.issue.folder, typefaces, target, variant, settings,
                         pictures if variant == "print" else None)
     if variant == "print":
         check_resolution(printed, settings)
-    LOG.info("%s %s: %d pages (%.1f s)", edition.language, variant, printed.pages, time.monotonic() - started)
+    task.advance(f"{edition.language} {variant}: {printed.pages} pages ({time.monotonic() - started:.1f} s)")
     return printed
 
 
@@ -182,8 +191,8 @@ def check_resolution(printed: Printed, settings: PrintSettings) -> None:
                          + "\nReplace them with larger originals, or place them smaller.")
 
 
-def inspect(printed: list[tuple[Edition, Printed]], translations: dict,
-            settings: PrintSettings) -> list[Finding]:
+def inspect(printed: list[tuple[Edition, Printed]], translations: dict, settings: PrintSettings,
+            task: Task) -> list[Finding]:
     """Preflight every PDF this build wrote against what its edition and variant must be."""
     expectations = [Expectation(
         variant=result.variant, language=edition.language,
@@ -195,13 +204,9 @@ def inspect(printed: list[tuple[Edition, Printed]], translations: dict,
         for edition, result in printed]
     # Most of the time goes to qpdf and poppler in their own processes: a thread per core keeps them busy.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        reports = pool.map(preflight_pdf, [result.path for _edition, result in printed], expectations)
-        return [finding for report in reports for finding in report]
-
-
-def newest_issue(root: Path = ISSUES) -> Path:
-    """Return the folder of the most recent issue under `root`."""
-    folders = [path for path in root.iterdir() if path.is_dir() and period_of(path.name)] if root.is_dir() else []
-    if not folders:
-        raise UsageError(f"no issue folder (<YYYY>-H<1|2>) under {root}")
-    return max(folders, key=lambda path: period_of(path.name).start)
+        findings = []
+        for (edition, result), report in zip(printed, pool.map(preflight_pdf, [result.path for _, result in printed],
+                                                                expectations)):
+            task.advance(f"{edition.language} {result.variant}: checked, {count(report, 'error')} error(s)")
+            findings += report
+        return findings

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .errors import BuildError
 from .localization import Formats
-from .model import Edition
+from .model import Edition, Untranslated
 
 MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
 # Pictures are addressed as file:///issues/<issue>/<path> whatever the issue folder's real place:
@@ -43,8 +43,18 @@ _MARKDOWN = _make_markdown()
 
 
 def markdown_to_html(source: str) -> Markup:
-    """Render body text from the safe Markdown subset to HTML."""
-    return Markup(_MARKDOWN.render(source))
+    """Render body text from the safe Markdown subset to HTML (marked when it stands in for a translation)."""
+    html = Markup(_MARKDOWN.render(source))
+    if isinstance(source, Untranslated):
+        return Markup('<div class="untranslated" lang="{0}" data-from="{0}">{1}</div>').format(source.language, html)
+    return html
+
+
+def mark_untranslated(value: str) -> str:
+    """Mark, visibly, a text that stands in for a missing translation in a draft; leave others as they are."""
+    if isinstance(value, Untranslated):
+        return Markup('<span class="untranslated" lang="{0}" data-from="{0}">{1}</span>').format(value.language, value)
+    return value
 
 
 def css_string(value: str) -> Markup:
@@ -71,6 +81,7 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
     environment.install_gettext_translations(translations, newstyle=True)
     environment.filters.update(
         markdown=markdown_to_html,
+        marked=mark_untranslated,
         long_date=formats.long_date,
         day_and_month=formats.day_and_month,
         period=formats.period,
@@ -85,8 +96,9 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
 
 
 def render_edition(edition: Edition, templates_dir: Path, translations: Translations,
-                   spare_pages: int = 0) -> str:
-    """Render the HTML document of one edition, with `spare_pages` blank pages before the back cover."""
+                   spare_pages: int = 0, draft: bool = False) -> str:
+    """Render the HTML document of one edition, with `spare_pages` blank pages before the back cover;
+    a `draft` carries a draft mark on every page."""
     formats = Formats.for_language(edition.language)
     environment = make_environment(templates_dir, translations, formats)
     try:
@@ -96,6 +108,7 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
             issue=edition.issue,
             lang=edition.language,
             spare_pages=spare_pages,
+            draft=draft,
             stylesheet=(templates_dir / "bulletin.css").as_uri(),
         )
     except TemplateError as err:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import select
 import shutil
 import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,3 +91,29 @@ def pdf_fonts(pdf: Path) -> list[dict[str, str]]:
         # name, type words..., encoding, emb, sub, uni, object, id
         fonts.append({"name": parts[0], "embedded": parts[-5], "subset": parts[-4]})
     return fonts
+
+
+def run_in_terminal(script: str, timeout: float = 20) -> str:
+    """Run a Python script with a pseudo-terminal as its stdin, stdout and stderr; return what it wrote."""
+    controller, terminal = os.openpty()
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")}
+    environment.update(TERM="xterm-256color", COLUMNS="100", PYTHONPATH=str(PROJECT))
+    process = subprocess.Popen([sys.executable, "-c", script], stdin=terminal, stdout=terminal, stderr=terminal,
+                               cwd=PROJECT, env=environment)
+    os.close(terminal)
+    output, deadline = b"", time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], deadline - time.monotonic())
+            chunk = os.read(controller, 4096) if ready else b""
+            if not chunk:  # Linux raises EIO instead once the script has closed the terminal
+                break
+            output += chunk
+    except OSError:
+        pass
+    finally:
+        os.close(controller)
+        process.kill()
+        process.wait()
+    return output.decode()

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
 from bulletin.cli import main
-from bulletin.publishing import newest_issue
+from bulletin.project import newest_issue
+
+from conftest import PROJECT, apply_edits, page_texts, run_in_terminal
 
 
 def test_an_unknown_language_is_a_usage_error(minimal_issue, capsys):
@@ -54,3 +64,69 @@ def test_an_unknown_variant_is_a_usage_error(minimal_issue, tmp_path, capsys):
 def test_without_an_issue_folder_the_newest_issue_is_built(tmp_path, capsys):
     assert main(["--lang", "en", "--variant", "screen", "--output", str(tmp_path), "-q"]) == 0
     assert (tmp_path / "2022-H2" / "since-the-victory-2022-H2-en-screen.pdf").is_file()
+
+
+def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
+    script = (f"from bulletin.cli import main; raise SystemExit(main([{str(minimal_issue)!r}, '--lang', 'en,es',"
+              f" '--variant', 'screen', '--output', {str(tmp_path / 'out')!r}]))")
+    output = run_in_terminal(script, timeout=120)
+    assert "━" in output, output  # rich's bars
+    assert "print" in output and "preflight" in output and "2/2" in output
+    assert "en screen: " in output and "es screen: checked, 0 error(s)" in output
+    assert (tmp_path / "out" / "2023-H1" / "since-the-victory-2023-H1-es-screen.pdf").is_file()
+
+
+def test_off_a_terminal_a_build_writes_plain_lines(minimal_issue, tmp_path):
+    process = subprocess.run([sys.executable, "build.py", str(minimal_issue), "--lang", "en", "--variant", "screen",
+                              "--output", str(tmp_path)], cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0
+    assert "\x1b" not in process.stderr and "━" not in process.stderr
+    assert re.search(r"^en screen: \d+ pages \(\d+\.\d s\)$", process.stderr, re.M)
+
+
+class Watcher:
+    """`build.py watch` running in its own process, with what it says read as it comes."""
+
+    def __init__(self, arguments: list[str]):
+        self.process = subprocess.Popen([sys.executable, "build.py", "watch"] + arguments, cwd=PROJECT,
+                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.said: list[str] = []
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stderr], daemon=True).start()
+
+    def wait_for(self, pattern: str, timeout: float = 90) -> str:
+        """Read what the watcher says until a line matches `pattern`; return that line."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.said.append(line)
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"the watcher never said {pattern!r}; it said:\n{''.join(self.said)}")
+
+
+def test_watch_rebuilds_the_edition_on_each_change_and_survives_errors(minimal_issue, tmp_path):
+    output = tmp_path / "out"
+    watcher = Watcher([str(minimal_issue), "--lang", "en", "--output", str(output)])
+    pdf = output / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf"
+    try:
+        watcher.wait_for(r"built in \d+\.\d s")
+        watcher.wait_for(r"watching .* for changes")
+        assert pdf.is_file() and not (output / "2023-H1" / "since-the-victory-2023-H1-ru-screen.pdf").exists()
+        apply_edits(minimal_issue, [{"file": "en.yaml", "replace": '"First article"', "with": '"A renamed article"'}])
+        watcher.wait_for(r"changed: .*en\.yaml")
+        watcher.wait_for(r"built in \d+\.\d s")
+        assert "A renamed article" in "".join(page_texts(pdf))
+        apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "language: en", "with": "language: [en"}])
+        watcher.wait_for(r"en\.yaml:\d+:\d+: YAML syntax")
+        watcher.wait_for(r"problem\(s\)")
+        assert watcher.process.poll() is None, "an error must not end the watching"
+        assert "A renamed article" in "".join(page_texts(pdf))  # the last good edition is still there
+        apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "language: [en", "with": "language: en"}])
+        watcher.wait_for(r"built in \d+\.\d s")
+    finally:
+        watcher.process.send_signal(signal.SIGINT)
+        assert watcher.process.wait(timeout=30) == 0

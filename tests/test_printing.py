@@ -19,8 +19,9 @@ SPECIAL = "Əə Ğğ İı Şş Çç Öö Üü Шуша Ёё № « » „ “ �
 
 def test_every_character_of_the_four_languages_comes_from_the_bulletins_fonts(minimal_issue, tmp_path):
     for language in LANGUAGES:
-        apply_edits(minimal_issue, [{"file": f"{language}.yaml", "replace": "about: |\n",
-                                     "with": f"about: |\n  {SPECIAL} *{SPECIAL}* **{SPECIAL}**\n\n"}])
+        # the about text is the first block of each file (after its source tag in the translations)
+        apply_edits(minimal_issue, [{"file": f"{language}.yaml", "replace": " |\n",
+                                     "with": f" |\n  {SPECIAL} *{SPECIAL}* **{SPECIAL}**\n\n"}])
     assert main([str(minimal_issue), "--output", str(tmp_path), "-q"]) == 0
     for pdf in (tmp_path / "2023-H1").glob("*.pdf"):
         assert all(font["name"].split("+")[1].startswith("Bulletin-") for font in pdf_fonts(pdf))

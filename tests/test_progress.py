@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
-import select
-import subprocess
-import sys
 import textwrap
-import time
-from pathlib import Path
 
 import pytest
 
 from bulletin.progress import make_progress
 
-PROJECT = Path(__file__).resolve().parent.parent
+from conftest import run_in_terminal
+
 BAR = "━"  # the character rich draws its bars with
 ESCAPE = "\x1b"
 CONTROL_SEQUENCE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours, cursor moves, line clearing
@@ -100,32 +95,6 @@ SCRIPT = textwrap.dedent(f"""
                 logging.getLogger("weasyprint").warning({WARNING!r})
     print("finished", file=sys.stderr)
 """)
-
-
-def run_in_terminal(script: str, timeout: float = 20) -> str:
-    """Run a Python script with a pseudo-terminal as its stdin, stdout and stderr; return what it wrote."""
-    controller, terminal = os.openpty()
-    environment = {name: value for name, value in os.environ.items()
-                   if name not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")}
-    environment.update(TERM="xterm-256color", COLUMNS="100", PYTHONPATH=str(PROJECT))
-    process = subprocess.Popen([sys.executable, "-c", script], stdin=terminal, stdout=terminal, stderr=terminal,
-                               cwd=PROJECT, env=environment)
-    os.close(terminal)
-    output, deadline = b"", time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([controller], [], [], deadline - time.monotonic())
-            chunk = os.read(controller, 4096) if ready else b""
-            if not chunk:  # Linux raises EIO instead once the script has closed the terminal
-                break
-            output += chunk
-    except OSError:
-        pass
-    finally:
-        os.close(controller)
-        process.kill()
-        process.wait()
-    return output.decode()
 
 
 def test_a_terminal_gets_bars_with_the_messages_and_warnings_above_them():

@@ -47,3 +47,9 @@ def test_pybabel_extract_with_babel_cfg_gives_the_committed_template(tmp_path):
         with path.open("rb") as file:
             return {message.id for message in read_po(file) if message.id}
     assert msgids(pot) == msgids(PROJECT / "translations" / "messages.pot")
+
+
+def test_run_passes_the_editors_commands_to_build_py():
+    result = subprocess.run(["bash", "run", "validate", "2022-H2"], cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "issues/2022-H2: valid" in result.stderr

@@ -1,0 +1,40 @@
+"""Where the project keeps things: templates, catalogs, issues, output, settings.
+
+Kept apart from the pipeline so that the quick commands (validate, status, confirm, new)
+can find the project's files without loading the rendering engine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UsageError
+from .model import period_of
+
+PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
+TEMPLATES = PROJECT / "templates"
+TRANSLATIONS = PROJECT / "translations"
+EXTRACTION_CONFIG = PROJECT / "babel.cfg"  # where pybabel and the build find the template strings
+ISSUES = PROJECT / "issues"
+OUTPUT = PROJECT / "output"
+PYPROJECT = PROJECT / "pyproject.toml"  # holds [tool.bulletin.print]
+
+
+def newest_issue(root: Path = ISSUES) -> Path:
+    """Return the folder of the most recent issue under `root`."""
+    folders = [path for path in root.iterdir() if path.is_dir() and period_of(path.name)] if root.is_dir() else []
+    if not folders:
+        raise UsageError(f"no issue folder (<YYYY>-H<1|2>) under {root}")
+    return max(folders, key=lambda path: period_of(path.name).start)
+
+
+def issue_folder(given: Path | None, root: Path = ISSUES) -> Path:
+    """The issue folder a command names: a folder, or a bare issue name such as 2022-H2 found
+    under `root`; without one, the newest issue."""
+    if given is None:
+        return newest_issue(root)
+    if not given.is_dir() and len(given.parts) == 1 and (root / given).is_dir():
+        return root / given
+    if not given.is_dir():
+        raise UsageError(f"{given}: no such issue folder")
+    return given

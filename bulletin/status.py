@@ -1,0 +1,198 @@
+"""What is left to translate in an issue, per language: `build.py status`.
+
+For each language: its interface catalog (translated, fuzzy and untranslated entries, read
+with polib), and its content texts: missing or empty, stale (the source text changed after
+the translation was confirmed) or unconfirmed (never confirmed). A language is complete when
+none of these is left and its file has no other problem. Shown as a table with a list of what
+is left, each with its place, or as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogs import CatalogState, catalog_problems, read_catalog_state, template_strings
+from .errors import ContentError, Problem, display_path
+from .project import EXTRACTION_CONFIG, TRANSLATIONS
+from .schema import Checker
+from .sources import STALE, UNCONFIRMED, freshness
+from .texts import TextField, language_file
+from .validation import read_issue
+
+
+@dataclass(frozen=True)
+class LanguageStatus:
+    """What is done and what is left in one language."""
+
+    language: str
+    source: bool  # whether this is the source language
+    catalog: CatalogState  # the interface strings
+    texts: list[TextField]  # every content text of the language
+    stale: list[TextField]  # translated, but the source text changed after it was confirmed
+    unconfirmed: list[TextField]  # translated, never confirmed against a source text
+    problems: list[Problem]  # other problems in the language's file (wrong types, unknown ids)
+
+    @property
+    def missing(self) -> list[TextField]:
+        """Texts missing or empty."""
+        return [item for item in self.texts if item.gap]
+
+    @property
+    def written(self) -> int:
+        """How many texts are written."""
+        return sum(item.value is not None for item in self.texts)
+
+    @property
+    def complete(self) -> bool:
+        """Nothing left to do in this language."""
+        return self.catalog.complete and not (self.missing or self.stale or self.unconfirmed or self.problems)
+
+
+@dataclass(frozen=True)
+class IssueStatus:
+    """The state of every language of an issue."""
+
+    folder: Path
+    source_language: str
+    languages: list[LanguageStatus]
+    other_problems: list[Problem]  # problems outside the language files (issue.yaml)
+
+    @property
+    def complete(self) -> bool:
+        return all(language.complete for language in self.languages)
+
+
+def issue_status(folder: Path) -> IssueStatus:
+    """Survey every language of the issue in `folder`; ContentError when issue.yaml cannot be read."""
+    checker = Checker()
+    facts, texts = read_issue(folder, checker)
+    if facts is None:
+        raise ContentError(checker.problems)
+    wanted = template_strings(EXTRACTION_CONFIG)
+    source_language = facts["source_language"]
+    files = {language_file(folder, language): language for language in facts["languages"]}
+    languages = []
+    for language in facts["languages"]:
+        own = texts.of(language)
+        states = {id(item): freshness(texts, item, source_language) for item in own}
+        languages.append(LanguageStatus(
+            language, language == source_language, read_catalog_state(language, TRANSLATIONS, wanted), own,
+            [item for item in own if states[id(item)] == STALE],
+            [item for item in own if states[id(item)] == UNCONFIRMED],
+            [problem for problem in checker.problems if files.get(problem.mark.path) == language]))
+    other = [problem for problem in checker.problems if problem.mark.path not in files]
+    return IssueStatus(folder, source_language, languages, other)
+
+
+def format_status(status: IssueStatus) -> str:
+    """The status as a table, then what is left in each incomplete language, each with its place."""
+    rows = [("language", "interface", "fuzzy", "untranslated", "texts", "missing", "stale", "unconfirmed", "state")]
+    for item in status.languages:
+        catalog = item.catalog
+        interface = f"{catalog.count('translated')}/{len(catalog.entries)}" if catalog.problem is None else "unreadable"
+        rows.append((item.language + (" (source)" if item.source else ""), interface,
+                     str(catalog.count("fuzzy")), str(catalog.count("untranslated") + catalog.count("missing")),
+                     f"{item.written}/{len(item.texts)}", str(len(item.missing)),
+                     "–" if item.source else str(len(item.stale)),
+                     "–" if item.source else str(len(item.unconfirmed)),
+                     "complete" if item.complete else "incomplete"))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = [f"Issue {status.folder.name}, source language {status.source_language}", ""]
+    for row in rows:
+        cells = [cell.ljust(width) if column in (0, 8) else cell.rjust(width)
+                 for column, (cell, width) in enumerate(zip(row, widths))]
+        lines.append("  ".join(cells).rstrip())
+    for item in status.languages:
+        if not item.complete:
+            lines += ["", f"{item.language}: left to do"] + [f"  {line}" for line in _left_to_do(item, status)]
+    if status.other_problems:
+        lines += ["", f"{len(status.other_problems)} other problem(s) in the issue (see build.py validate):"]
+        lines += [f"  {problem}" for problem in status.other_problems]
+    return "\n".join(lines) + "\n"
+
+
+def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
+    lines = [str(problem) for problem in catalog_problems(item.catalog)]
+    states = {"missing": item.missing, STALE: item.stale, UNCONFIRMED: item.unconfirmed}
+    owners: dict[str, dict[str, list[TextField]]] = {}
+    for state, fields in states.items():
+        for field in fields:
+            owners.setdefault(field.owner, {}).setdefault(state, []).append(field)
+    for owner, by_state in owners.items():
+        first = min(field.mark for fields in by_state.values() for field in fields)
+        parts = "; ".join(f"{state}: {', '.join(_part(field) for field in fields)}" for state, fields in by_state.items())
+        lines.append(f"{first}: {owner}: {parts}")
+    lines += [str(problem) for problem in item.problems]
+    if item.stale or item.unconfirmed:
+        example = (item.stale or item.unconfirmed)[0].name
+        lines.append(f"After checking a stale or unconfirmed text against the {status.source_language} text,"
+                     f" confirm it: build.py confirm {status.folder.name} {item.language} {example}")
+    return lines
+
+
+def _part(field: TextField) -> str:
+    """The part of its owner a field is: 'title' of an article, 'about' of a language file, or 'text'."""
+    return field.key[-1] if len(field.key) != 2 else "text"
+
+
+def status_json(status: IssueStatus) -> str:
+    """The status as JSON, for scripts and dashboards."""
+    return json.dumps({
+        "issue": status.folder.name,
+        "source_language": status.source_language,
+        "complete": status.complete,
+        "languages": [_language_json(item) for item in status.languages],
+        "other_problems": [str(problem) for problem in status.other_problems],
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def _language_json(item: LanguageStatus) -> dict:
+    catalog = item.catalog
+    left = [(field, "missing") for field in item.missing] + [(field, STALE) for field in item.stale] + [
+        (field, UNCONFIRMED) for field in item.unconfirmed]
+    return {
+        "language": item.language,
+        "source": item.source,
+        "complete": item.complete,
+        "interface": {
+            "catalog": display_path(catalog.path),
+            "problem": catalog.problem,
+            **{state: catalog.count(state) for state in ("translated", "fuzzy", "untranslated", "missing")},
+            "obsolete": catalog.obsolete,
+            "left": [{"msgid": entry.msgid, "state": entry.state, "line": entry.line}
+                     for entry in catalog.entries if entry.state != "translated"],
+        },
+        "content": {
+            "texts": len(item.texts),
+            "written": item.written,
+            "missing": len(item.missing),
+            "stale": len(item.stale),
+            "unconfirmed": len(item.unconfirmed),
+            "left": [{"field": field.name, "of": field.owner, "state": state, "place": str(field.mark)}
+                     for field, state in left],
+            "problems": [str(problem) for problem in item.problems],
+        },
+    }
+
+
+def validation_problems(status: IssueStatus, draft: bool = False) -> tuple[list[Problem], list[Problem]]:
+    """What stops a build (a draft build, with `draft`), and what is only worth a warning.
+
+    Missing texts and untranslated interface strings stop a build in every language, and a
+    draft build in the source language only (the others fall back to it). Stale and
+    unconfirmed translations are warnings: the text is there, it may only be out of date.
+    """
+    problems, warnings = list(status.other_problems), []
+    for item in status.languages:
+        problems += item.problems
+        if item.source or not draft or item.catalog.problem:
+            problems += catalog_problems(item.catalog)
+        if item.source or not draft:
+            problems += [Problem(field.mark, field.gap) for field in item.missing]
+        warnings += [Problem(field.mark, f"{field.label} is stale: the {status.source_language} text changed"
+                                         " after this translation was confirmed") for field in item.stale]
+        warnings += [Problem(field.mark, f"{field.label} has not been confirmed against the"
+                                         f" {status.source_language} text") for field in item.unconfirmed]
+    return sorted(set(problems)), sorted(set(warnings))
