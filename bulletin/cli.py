@@ -19,6 +19,7 @@ import argparse
 import logging
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from . import commands
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"build.py {name}" if name != "build" else "build.py",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     describe(parser)
+    parser.description = textwrap.fill(parser.description or "", 100)  # the epilog keeps its own lines
     try:
         arguments = parser.parse_args(argv)
     except SystemExit as exit_:

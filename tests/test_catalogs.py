@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bulletin.catalogs import (CATALOG_WIDTH, TEMPLATE_WIDTH, catalog_path, catalog_problems, format_changes,
                                read_catalog_state, template_strings, update_catalogs)
+from bulletin.cli import main
 from bulletin.errors import BuildError
 from bulletin.localization import LANGUAGES, load_translations
 
@@ -234,3 +235,15 @@ def test_the_committed_catalogs_are_written_as_the_command_writes_them(language)
     rewritten = BytesIO()
     write_po(rewritten, read_po(BytesIO(written), locale=language), width=CATALOG_WIDTH if language else TEMPLATE_WIDTH)
     assert rewritten.getvalue() == written
+
+
+def test_the_catalogs_command_updates_and_checks(project, monkeypatch, capsys):
+    monkeypatch.setattr("bulletin.commands.PROJECT", project)
+    assert main(["catalogs", "--check"]) == 0
+    assert capsys.readouterr().out.count(": unchanged") == 5
+    add_new_string(project)
+    assert main(["catalogs", "--check"]) == 1  # out of date, and nothing written
+    assert capsys.readouterr().out.count(f"1 added: “{NEW}” (not written)") == 5
+    assert main(["catalogs"]) == 0
+    assert capsys.readouterr().out.count(f"1 added: “{NEW}”") == 5
+    assert main(["catalogs", "--check"]) == 0

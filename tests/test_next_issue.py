@@ -14,7 +14,7 @@ from bulletin.schema import Checker
 from bulletin.sources import FRESH, freshness
 from bulletin.validation import read_issue
 
-from conftest import SAMPLE
+from conftest import SAMPLE, page_texts
 
 
 @pytest.fixture
@@ -67,19 +67,38 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
             " found nothing (an empty value)") in output
 
 
-def test_once_the_source_texts_are_written_a_draft_is_valid(issues, capsys):
-    assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
-    folder = issues / "2023-H1"
+def fill_in_the_source(folder) -> None:
+    """Do what an editor does after `new`: give the articles and the event dates, write the az texts."""
     facts = (folder / "issue.yaml").read_text(encoding="utf-8")
     for number, line in enumerate(line for line in facts.splitlines() if line.strip().startswith("date:")):
         facts = facts.replace(line, line.split("date:")[0] + f"date: 2023-0{number + 2}-10", 1)
     (folder / "issue.yaml").write_text(facts, encoding="utf-8")
-    source = (folder / "az.yaml").read_text(encoding="utf-8").replace('""', '"Mətn."')
+    source = (folder / "az.yaml").read_text(encoding="utf-8").replace('""', '"Yeni mətn."')
     (folder / "az.yaml").write_text(source, encoding="utf-8")
+
+
+def test_once_the_source_texts_are_written_a_draft_is_valid(issues, capsys):
+    assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
+    folder = issues / "2023-H1"
+    fill_in_the_source(folder)
     capsys.readouterr()
     assert main(["validate", str(folder), "--draft"]) == 0
     assert main(["validate", str(folder)]) == 2  # the translations are still to be written
     assert "2023-H1/ru.yaml:23:12: article 'shusha-1': 'title' is empty" in capsys.readouterr().out
+
+
+def test_from_new_to_a_previewed_draft(issues, tmp_path, capsys):
+    assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
+    fill_in_the_source(issues / "2023-H1")
+    output = tmp_path / "drafts"
+    assert main([str(issues / "2023-H1"), "--draft", "--preview", "--lang", "es", "--variant", "screen",
+                 "--output", str(output), "-q"]) == 0
+    pdf = output / "2023-H1" / "since-the-victory-2023-H1-es-screen.pdf"
+    text = "\n".join(page_texts(pdf))
+    assert "Desde la Victoria" in text and "Memoria y patrimonio" in text  # carried over in Spanish
+    assert "AZ › Yeni mətn." in " ".join(text.split())  # the new article, still in Azerbaijani, marked
+    pages = sorted((output / "previews" / "2023-H1" / "es").glob("page-*.png"))
+    assert len(pages) == len(page_texts(pdf)) and (output / "previews" / "2023-H1" / "es-contact-sheet.png").is_file()
 
 
 @pytest.mark.parametrize("name, message", [
