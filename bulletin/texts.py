@@ -52,6 +52,7 @@ class TextField:
         """The field's name for translators' commands, such as articles.vagif-mausoleum.title."""
         return ".".join(self.key)
 
+
 @dataclass
 class Texts:
     """Every text of an issue: values by group, id, field and language, and every field as read."""
@@ -114,12 +115,12 @@ class _LanguageReader:
         self.checker = checker
 
     def read(self, ids: dict[str, list[str]], singles: tuple[str, ...]) -> None:
+        if not self.path.is_file():  # no file at all: every text is a gap
+            self.gap_everything(ids, singles, Mark(self.path, 1, 1), f"the {self.language!r} text file is missing")
+            return
         root = self.load()
         what = f"{self.language} texts"
         if root is None:
-            return
-        if root is False:  # no file at all: every text is a gap
-            self.gap_everything(ids, singles, Mark(self.path, 1, 1), f"the {self.language!r} text file is missing")
             return
         self.checker.known_fields(root, LANGUAGE_FIELDS, what)
         declared = self.checker.get(root, "language", what, text)
@@ -137,10 +138,8 @@ class _LanguageReader:
             if node is not None:
                 self.read_group(node, group, noun, fields, ids[group])
 
-    def load(self) -> YamlMap | None | bool:
-        """The file's top mapping; False when there is no file; None when it cannot be read."""
-        if not self.path.is_file():
-            return False
+    def load(self) -> YamlMap | None:
+        """The file's top mapping; None when it cannot be read (its problems are recorded)."""
         source = load_source(self.path)
         self.checker.problems.extend(source.problems)
         if source.tree is None:
