@@ -20,13 +20,19 @@ import logging
 import os
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import commands
 from .errors import BulletinError, ContentError, display_path
-from .project import EXTRACTION_CONFIG, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
+from .project import OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
 
 LOG = logging.getLogger("bulletin")
+OUTCOMES = {  # what invalid content means for each command that stops on it
+    "status": "the issue's status cannot be told until they are fixed",
+    "confirm": "nothing was confirmed",
+    "new": "no issue was created",
+}
 DRAFTS = "drafts"  # under the output root: where draft builds go, apart from the deliveries
 
 
@@ -47,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(arguments)
     except ContentError as err:
-        report_problems(err)
+        report_problems(err, OUTCOMES.get(name, "no PDF was written"))
         return err.exit_status
     except BulletinError as err:
         print(f"{err.category}: {err}", file=sys.stderr)
@@ -60,28 +66,26 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def report_problems(err: ContentError, what: str = "no PDF was written") -> None:
-    """Print the problems of invalid content, then what they mean."""
+def report_problems(err: ContentError, outcome: str) -> None:
+    """Print the problems of invalid content, then what they meant for the command."""
     for problem in err.problems:
         print(problem, file=sys.stderr)
     if err.hint:
         print(err.hint, file=sys.stderr)
-    folders = sorted({display_path(problem.mark.path).split("/")[-2] for problem in err.problems
-                      if "/" in display_path(problem.mark.path)})
-    where = f" in {', '.join(folders)}" if folders else ""
-    print(f"{len(err.problems)} problem(s){where}; {what}.", file=sys.stderr)
+    print(f"{len(err.problems)} problem(s); {outcome}.", file=sys.stderr)
 
 
-def describe_build(parser: argparse.ArgumentParser) -> None:
-    """The arguments of a build."""
+def describe_build(parser: argparse.ArgumentParser, watching: bool = False) -> None:
+    """The arguments of a build (of the watcher's builds, which must name their languages)."""
     from .settings import VARIANTS  # the settings module is light; the pipeline is imported only to run
 
     parser.description = "Build the PDFs of an issue of the bulletin “Since the Victory”."
     parser.epilog = __doc__.split("\n\n")[1]
     parser.add_argument("issue", nargs="?", type=Path,
                         help="the issue folder or name, such as issues/2022-H2 or 2022-H2 (default: the newest)")
-    parser.add_argument("--lang", type=names,
-                        help="comma-separated languages to build, such as az,ru (default: all of the issue)")
+    parser.add_argument("--lang", type=names, required=watching,
+                        help="comma-separated languages to build, such as az,ru"
+                             + ("" if watching else " (default: all of the issue)"))
     parser.add_argument("--variant", type=names,
                         help="comma-separated variants: " + "; ".join(
                             f"{name}: {variant.purpose}" for name, variant in VARIANTS.items())
@@ -112,27 +116,38 @@ def describe_draft(parser: argparse.ArgumentParser) -> None:
 
 def run_build(arguments: argparse.Namespace) -> int:
     """Build, deliver, and (with --preview) picture the pages; print the delivered files."""
-    for path in build_once(arguments):
+    for path in build_once(arguments).files:
         print(display_path(path))
     return 0
 
 
-def build_once(arguments: argparse.Namespace) -> list[Path]:
-    """Build the issue as the arguments say; return every file written (delivery and previews)."""
+@dataclass(frozen=True)
+class Built:
+    """What one build wrote."""
+
+    files: list[Path]  # every file of the delivery, kept ones included, then the previews
+    made: list[Path]  # the PDFs this build made, and the contact sheets
+
+    def describe(self) -> str:
+        """Name what this build made, one file a line."""
+        return "\n".join(display_path(path) for path in self.made)
+
+
+def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Built:
+    """Build the issue as the arguments say, into `output` (default: as --output and --draft say)."""
     from .progress import make_progress
     from .publishing import publish_issue
     from .settings import load_settings
 
     folder = issue_folder(arguments.issue)
-    output = arguments.output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
+    output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
     settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile)
     with make_progress(quiet=arguments.quiet) as progress:
         delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
                                   arguments.draft, progress)
-    files = list(delivered.files)
-    if arguments.preview:
-        files += write_previews(delivered.pdfs, output / "previews" / folder.name)
-    return files
+    previews = write_previews(delivered.pdfs, output / "previews" / folder.name) if arguments.preview else []
+    sheets = [path for path in previews if path.name.endswith("contact-sheet.png")]
+    return Built(list(delivered.files) + previews, sorted(delivered.pdfs.values()) + sheets)
 
 
 def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path) -> list[Path]:
@@ -147,33 +162,25 @@ def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path) -> list[Path
 
 
 def describe_watch(parser: argparse.ArgumentParser) -> None:
-    """The arguments of the watcher: those of a build, with one language required."""
-    describe_build(parser)
+    """The arguments of the watcher: those of a build, with the language required."""
+    describe_build(parser, watching=True)
     parser.description = ("Build one edition, then build it again whenever a content, picture, template, style or"
-                          " catalog file changes (or pyproject.toml), until Ctrl-C. Errors are reported and the"
-                          " watching goes on; each build says how long it took. The variant is screen unless"
-                          " --variant says otherwise, since it is the quicker to build.")
+                          " catalog file changes, until Ctrl-C. Errors are reported and the watching goes on;"
+                          " each build says what changed and how long it took. The variant is screen unless"
+                          f" --variant says otherwise, since it is the quicker to build. It writes to"
+                          f" output/{DRAFTS}/ unless --output says otherwise: work in progress is not a delivery.")
     parser.epilog = None
     parser.set_defaults(variant=("screen",))
-    for action in parser._actions:  # the same option as a build's, but required: one edition is watched
-        if action.dest == "lang":
-            action.required = True
 
 
 def run_watch(arguments: argparse.Namespace) -> int:
-    """Rebuild the edition whenever its sources change."""
+    """Rebuild the edition whenever its sources change (the settings are read again at each build)."""
     from .watching import watch
 
-    folder = issue_folder(arguments.issue)
-    arguments.issue = folder
-    sources = [folder, TEMPLATES, TRANSLATIONS, EXTRACTION_CONFIG, PYPROJECT]
-    watch(sources, lambda: build_once(arguments), describe=_built_files)
+    arguments.issue = issue_folder(arguments.issue)
+    watch([arguments.issue, TEMPLATES, TRANSLATIONS], lambda: build_once(arguments, OUTPUT / DRAFTS),
+          describe=Built.describe)
     return 0
-
-
-def _built_files(files: list[Path]) -> str:
-    shown = [path for path in files if path.suffix == ".pdf" or path.name.endswith("contact-sheet.png")]
-    return "\n".join(display_path(path) for path in shown)
 
 
 def names(value: str) -> tuple[str, ...]:

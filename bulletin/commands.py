@@ -7,10 +7,11 @@ at once.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from .errors import ContentError, display_path
+from .errors import ContentError, UsageError, display_path
 from .project import ISSUES, PROJECT, issue_folder
 
 
@@ -29,7 +30,12 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
     status = 0
     for given in arguments.issues or [None]:
-        folder = issue_folder(given)
+        try:
+            folder = issue_folder(given)
+        except UsageError as err:  # one wrong name does not keep the other issues from being checked
+            print(f"usage: {err}", file=sys.stderr)
+            status = 2
+            continue
         try:
             problems, warnings = validation_problems(issue_status(folder), arguments.draft)
         except ContentError as err:
@@ -57,7 +63,16 @@ def describe_status(parser: argparse.ArgumentParser) -> None:
 def run_status(arguments: argparse.Namespace) -> int:
     from .status import format_status, issue_status, status_json
 
-    status = issue_status(issue_folder(arguments.issue))
+    folder = issue_folder(arguments.issue)
+    try:
+        status = issue_status(folder)
+    except ContentError as err:
+        if not arguments.json:
+            raise
+        # Scripts reading the JSON get JSON, whatever happened.
+        print(json.dumps({"issue": folder.name, "complete": False, "problems": [str(problem) for problem in err.problems]},
+                         ensure_ascii=False, indent=2))
+        return err.exit_status
     print(status_json(status) if arguments.json else format_status(status), end="")
     return 0 if status.complete else 1
 
@@ -75,8 +90,7 @@ def describe_confirm(parser: argparse.ArgumentParser) -> None:
 
 
 def run_confirm(arguments: argparse.Namespace) -> int:
-    from .errors import UsageError
-    from .sources import confirm
+    from .confirmation import confirm
 
     if bool(arguments.fields) == arguments.all:
         raise UsageError("name the texts to confirm, or give --all (but not both)")
@@ -120,14 +134,17 @@ def describe_new(parser: argparse.ArgumentParser) -> None:
 def run_new(arguments: argparse.Namespace) -> int:
     from .next_issue import start_issue
 
+    if not arguments.issues.is_dir():
+        raise UsageError(f"{arguments.issues}: no such folder of issues")
     previous = issue_folder(arguments.previous, arguments.issues) if arguments.previous else None
     folder = start_issue(arguments.name, arguments.issues, previous)
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             print(display_path(path))
-    print(f"{display_path(folder)}: started. Write the new articles and events, then check with"
-          f" build.py validate {folder.name} and build a draft with build.py {folder.name} --draft --preview",
-          file=sys.stderr)
+    where = display_path(folder)
+    print(f"{where}: started. Write the new articles and events, and review what was carried over (the about"
+          f" page, the key figures). Then check with build.py validate {where} and build a draft with"
+          f" build.py {where} --draft --preview", file=sys.stderr)
     return 0
 
 

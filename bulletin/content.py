@@ -21,10 +21,10 @@ from .errors import Mark, Problem
 ISSUE_FILE = "issue.yaml"  # the language-independent facts of an issue
 MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
 MAX_NODES = 200_000  # bound on values built from one file, aliases included
-# The one tag content may carry: on a translated text, the hash of the source-language text it
-# was last confirmed against, e.g. `title: !source-1a2b3c4d "..."` (see `sources`).
 # libyaml's parser when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The one tag content may carry: on a translated text, the hash of the source-language text it
+# was last confirmed against, e.g. `title: !source-1a2b3c4d "..."` (see `sources`).
 SOURCE_TAG = re.compile(r"^!source-(?P<hash>[0-9a-f]{8})$")
 
 
@@ -36,6 +36,7 @@ class Spot:
     raw: str | None = None  # the scalar exactly as written, None for mappings and lists
     quoted: bool = False  # whether the scalar was in quotes
     source_hash: str | None = None  # the hash of a `!source-<hash>` tag on the scalar, if any
+    alias: bool = False  # whether the value is an alias (*name) of one written elsewhere
 
 
 class YamlMap(dict):
@@ -121,12 +122,14 @@ class _TreeBuilder:
         self.problems = problems
         self.constructor = yaml.SafeLoader("")  # only for its scalar resolution
         self.count = 0
+        self.built: set[int] = set()  # the nodes built so far: meeting one again means an alias
 
     def build(self, node: yaml.Node) -> object:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLarge
         spot = self.spot(node)
+        self.built.add(id(node))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
             self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"))
             return None
@@ -140,8 +143,8 @@ class _TreeBuilder:
         if isinstance(node, yaml.SequenceNode):
             result = YamlList(spot)
             for item in node.value:
-                result.append(self.build(item))
                 result.item_spots.append(self.spot(item))
+                result.append(self.build(item))
             return result
         try:
             return self.constructor.construct_object(node, deep=True)
@@ -164,17 +167,19 @@ class _TreeBuilder:
                 self.problems.append(Problem(
                     self.spot(key_node).mark, f"duplicate key '{key}' (first written at line {first.line})"))
                 continue
-            result[key] = self.build(value_node)
             result.key_spots[key] = self.spot(key_node)
             result.value_spots[key] = self.spot(value_node)
+            result[key] = self.build(value_node)
         return result
 
     def spot(self, node: yaml.Node) -> Spot:
+        """Where `node` is; taken before the node is built, so that a node met again is known as an alias."""
         mark = _mark(self.path, node.start_mark)
+        alias = id(node) in self.built  # an alias yields the anchored node itself, with the anchor's place
         if isinstance(node, yaml.ScalarNode):
             tag = SOURCE_TAG.match(node.tag)
-            return Spot(mark, node.value, node.style in ("'", '"'), tag["hash"] if tag else None)
-        return Spot(mark)
+            return Spot(mark, node.value, node.style in ("'", '"'), tag["hash"] if tag else None, alias)
+        return Spot(mark, alias=alias)
 
 
 def _mark(path: Path, yaml_mark: yaml.Mark) -> Mark:

@@ -28,7 +28,6 @@ from babel.support import Translations
 from babel.units import UnknownUnitError, format_unit
 
 from .catalogs import CATALOG_DOMAIN, read_catalog_state, template_strings
-from .catalogs import catalog_path  # noqa: F401  (kept importable from here, where callers look for it)
 from .errors import BuildError, display_path
 from .model import Figure, Period
 

@@ -70,8 +70,8 @@ def hash_issue_inputs(issue: Issue, project: Path) -> str:
 
 def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
                       previous: Previous, settings: PrintSettings, profile: OutputProfile | None,
-                      project: Path, folder: Path) -> dict:
-    """Return the manifest of the delivery being made in `folder`."""
+                      project: Path, folder: Path, draft: bool = False) -> dict:
+    """Return the manifest of the delivery being made in `folder` (by a draft build, with `draft`)."""
     inputs = hash_issue_inputs(issue, project)
     files = [previous.entries[name] for name in kept]
     for edition, result in printed:
@@ -80,7 +80,7 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
                      standard=VARIANTS[result.variant].pdf_variant.upper(),
                      trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
                      colour=_colour(result.variant, profile), inputs=inputs,
-                     made_with=made_with(result.variant, settings, profile))
+                     made_with=made_with(result.variant, settings, profile, draft))
         files.append(entry)
     files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
     return {
@@ -94,18 +94,21 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
     }
 
 
-def made_with(variant: str, settings: PrintSettings, profile: OutputProfile | None) -> dict:
-    """Return the settings a file of `variant` depends on, to tell whether a kept file still fits."""
+def made_with(variant: str, settings: PrintSettings, profile: OutputProfile | None, draft: bool = False) -> dict:
+    """Return the settings a file of `variant` depends on, to tell whether a kept file still fits.
+    A draft says so, so that a draft file is never kept by a build that is not one."""
     if variant == "print":
-        return {"trim_mm": list(settings.trim_mm), "bleed_mm": settings.bleed_mm, "crop_marks": settings.crop_marks,
-                "page_multiple": settings.page_multiple, "min_ppi": settings.min_ppi,
-                "profile_sha256": profile.digest if profile else None}
-    return {"trim_mm": list(settings.trim_mm), "screen_ppi": settings.screen_ppi}
+        found = {"trim_mm": list(settings.trim_mm), "bleed_mm": settings.bleed_mm, "crop_marks": settings.crop_marks,
+                 "page_multiple": settings.page_multiple, "min_ppi": settings.min_ppi,
+                 "profile_sha256": profile.digest if profile else None}
+    else:
+        found = {"trim_mm": list(settings.trim_mm), "screen_ppi": settings.screen_ppi}
+    return found | ({"draft": True} if draft else {})
 
 
-def still_fits(entry: dict, settings: PrintSettings, profile: OutputProfile | None) -> bool:
+def still_fits(entry: dict, settings: PrintSettings, profile: OutputProfile | None, draft: bool = False) -> bool:
     """Tell whether a file of the previous delivery was made with the settings of this build."""
-    return entry.get("made_with") == made_with(entry.get("variant", ""), settings, profile)
+    return entry.get("made_with") == made_with(entry.get("variant", ""), settings, profile, draft)
 
 
 def _colour(variant: str, profile: OutputProfile | None) -> dict:

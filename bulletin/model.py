@@ -17,6 +17,10 @@ from typing import Mapping
 
 Localized = Mapping[str, str]  # a text in each language of the issue, by language code
 
+ISSUE_NAME = re.compile(r"^(?P<year>\d{4})-H(?P<half>[12])$")  # e.g. 2022-H2
+
+FILE_PREFIX = "since-the-victory"  # every delivered file name starts with it
+
 
 class Untranslated(str):
     """In a draft, the source-language text standing in for a translation that is not written yet."""
@@ -27,10 +31,6 @@ class Untranslated(str):
         item = super().__new__(cls, text)
         item.language = language
         return item
-
-ISSUE_NAME = re.compile(r"^(?P<year>\d{4})-H(?P<half>[12])$")  # e.g. 2022-H2
-
-FILE_PREFIX = "since-the-victory"  # every delivered file name starts with it
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,9 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     previous = previous or _latest_before(root, period)
     checker = Checker()
     facts, texts = read_issue(previous, checker)
-    if facts is None or not facts["languages"] or facts["source_language"] is None or facts["number"] is None:
-        raise ContentError(checker.problems)
+    if checker.problems:  # what cannot be read cannot be carried over
+        raise ContentError(checker.problems, f"{previous.name}, the issue to start from, must read without problems:"
+                                             " fix them, or start from another issue with --from")
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
     try:
         _write_issue(staging / name, period, previous, facts, texts)

@@ -60,6 +60,8 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     interface strings stand in for them, marked, and every page carries a draft mark.
     `progress` shows the stages (bars on a terminal); by default each step is a log line.
     """
+    if draft and package:
+        raise UsageError("--package makes the printing bureau's zip; a draft is never sent to the bureau")
     settings = settings or load_settings(PYPROJECT)
     progress = progress or Progress()
     issue = validate_issue(folder, draft)
@@ -74,7 +76,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         previous = read_previous(output_root, issue.period.name)
         rebuilt = {Edition(issue, language).pdf_name(variant) for language in languages for variant in variants}
         kept = staging.carry_over(lambda name: name in previous.entries and name not in rebuilt
-                                  and still_fits(previous.entries[name], settings, profile))
+                                  and still_fits(previous.entries[name], settings, profile, draft))
         for name in sorted(set(previous.entries) - rebuilt - set(kept)):
             LOG.warning("%s: dropped from the delivery: it was made with other settings; build its language again",
                         name)
@@ -84,7 +86,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
                    for edition in (Edition(issue, language) for language in languages) for variant in variants]
         findings = carried_findings(previous, kept) + inspect(printed, translations, settings,
                                                               progress.task("preflight", len(printed)))
-        deliver(staging, issue, printed, kept, previous, findings, settings, profile, package)
+        deliver(staging, issue, printed, kept, previous, findings, settings, profile, package, draft)
         files = sorted(path.name for path in staging.path.iterdir())
         delivery = staging.commit()
     (output_root / f"{issue.period.name}.preflight-failed.json").unlink(missing_ok=True)
@@ -95,7 +97,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
 
 def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
             previous: Previous, findings: list[Finding], settings: PrintSettings,
-            profile: OutputProfile | None, package: bool) -> None:
+            profile: OutputProfile | None, package: bool, draft: bool = False) -> None:
     """Write the preflight report, the manifest and (with `package`) the bureau's zip into the staging folder."""
     table = format_table(findings)
     errors = count(findings, "error")
@@ -106,7 +108,7 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
     LOG.info("%s", table.rstrip())
     write_report(findings, staging.path / PREFLIGHT)
     manifest = write_manifest(staging, describe_delivery(issue, printed, kept, previous, settings, profile,
-                                                         PROJECT, staging.path))
+                                                         PROJECT, staging.path, draft))
     if package:
         prints = sorted(staging.path.glob("*-print.pdf"))
         if not prints:

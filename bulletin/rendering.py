@@ -46,7 +46,9 @@ def markdown_to_html(source: str) -> Markup:
     """Render body text from the safe Markdown subset to HTML (marked when it stands in for a translation)."""
     html = Markup(_MARKDOWN.render(source))
     if isinstance(source, Untranslated):
-        return Markup('<div class="untranslated" lang="{0}" data-from="{0}">{1}</div>').format(source.language, html)
+        # The label goes on the first paragraph, so that it starts the text instead of standing apart.
+        labelled = Markup(html.replace("<p>", Markup('<p data-from="{0}">').format(source.language), 1))
+        return Markup('<div class="untranslated" lang="{0}">{1}</div>').format(source.language, labelled)
     return html
 
 

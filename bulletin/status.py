@@ -61,15 +61,16 @@ class IssueStatus:
 
     @property
     def complete(self) -> bool:
-        return all(language.complete for language in self.languages)
+        """Every language complete, and nothing wrong elsewhere in the issue."""
+        return all(language.complete for language in self.languages) and not self.other_problems
 
 
 def issue_status(folder: Path) -> IssueStatus:
     """Survey every language of the issue in `folder`; ContentError when issue.yaml cannot be read."""
     checker = Checker()
     facts, texts = read_issue(folder, checker)
-    if facts is None:
-        raise ContentError(checker.problems)
+    if facts is None or facts["source_language"] is None or not facts["languages"]:
+        raise ContentError(checker.problems)  # without its languages, nothing of the issue can be judged
     wanted = template_strings(EXTRACTION_CONFIG)
     source_language = facts["source_language"]
     files = {language_file(folder, language): language for language in facts["languages"]}
@@ -94,7 +95,8 @@ def format_status(status: IssueStatus) -> str:
         interface = f"{catalog.count('translated')}/{len(catalog.entries)}" if catalog.problem is None else "unreadable"
         rows.append((item.language + (" (source)" if item.source else ""), interface,
                      str(catalog.count("fuzzy")), str(catalog.count("untranslated") + catalog.count("missing")),
-                     f"{item.written}/{len(item.texts)}", str(len(item.missing)),
+                     f"{item.written}/{len(item.texts)}" if item.texts or not item.problems else "unreadable",
+                     str(len(item.missing)),
                      "–" if item.source else str(len(item.stale)),
                      "–" if item.source else str(len(item.unconfirmed)),
                      "complete" if item.complete else "incomplete"))
@@ -120,10 +122,12 @@ def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
     for state, fields in states.items():
         for field in fields:
             owners.setdefault(field.owner, {}).setdefault(state, []).append(field)
+    places = []
     for owner, by_state in owners.items():
         first = min(field.mark for fields in by_state.values() for field in fields)
         parts = "; ".join(f"{state}: {', '.join(_part(field) for field in fields)}" for state, fields in by_state.items())
-        lines.append(f"{first}: {owner}: {parts}")
+        places.append((first, f"{first}: {owner}: {parts}"))
+    lines += [line for _first, line in sorted(places)]
     lines += [str(problem) for problem in item.problems]
     if item.stale or item.unconfirmed:
         example = (item.stale or item.unconfirmed)[0].name
@@ -191,8 +195,8 @@ def validation_problems(status: IssueStatus, draft: bool = False) -> tuple[list[
             problems += catalog_problems(item.catalog)
         if item.source or not draft:
             problems += [Problem(field.mark, field.gap) for field in item.missing]
-        warnings += [Problem(field.mark, f"{field.label} is stale: the {status.source_language} text changed"
-                                         " after this translation was confirmed") for field in item.stale]
+        warnings += [Problem(field.mark, f"{field.label} is stale: the {status.source_language} text is not the"
+                                         " one this translation was confirmed against") for field in item.stale]
         warnings += [Problem(field.mark, f"{field.label} has not been confirmed against the"
                                          f" {status.source_language} text") for field in item.unconfirmed]
     return sorted(set(problems)), sorted(set(warnings))

@@ -83,7 +83,7 @@ def read_texts(folder: Path, facts: dict, checker: Checker) -> Texts:
         values[group] = {key: ({} if fields is None else {name: {} for name in fields}) for key in ids[group]}
     texts = Texts(values)
     for language in facts["languages"]:
-        _LanguageReader(folder, language, texts, checker).read(ids, singles)
+        _LanguageReader(folder, language, facts["source_language"], texts, checker).read(ids, singles)
     for stray in sorted(folder.glob("*.yaml")) if facts["languages"] else ():
         if stray.name != ISSUE_FILE and stray.stem not in facts["languages"]:
             checker.problems.append(Problem(
@@ -108,9 +108,10 @@ def ids_by_group(facts: dict) -> dict[str, list[str]]:
 class _LanguageReader:
     """Reads the file of one language into `texts`."""
 
-    def __init__(self, folder: Path, language: str, texts: Texts, checker: Checker):
+    def __init__(self, folder: Path, language: str, source_language: str | None, texts: Texts, checker: Checker):
         self.path = language_file(folder, language)
         self.language = language
+        self.source_language = source_language
         self.texts = texts
         self.checker = checker
 
@@ -161,6 +162,9 @@ class _LanguageReader:
                 self.gap_entry(group, key, node.spot.mark, message)
             elif fields is None:
                 self.take(node, (group, key), owner, key, found[key], whole=True)
+            elif node.value_spots[key].alias:
+                self.checker.report(node.value_spots[key], f"{owner} repeats these texts with a YAML alias (*);"
+                                                           " write them out in its own place")
             else:
                 entry = self.checker.mapping(node[key], node.value_spots[key], owner)
                 if entry is not None:
@@ -176,6 +180,14 @@ class _LanguageReader:
             self.add_gap(key, owner, label, node.spot.mark, f"{label} is missing")
             return
         value, spot = node[name], node.value_spots[name]
+        if spot.alias:
+            # YAML gives an alias the place of its anchor: the message names the field, the place the anchor.
+            self.checker.report(spot, f"{label} repeats this text with a YAML alias (*); write it out in its own"
+                                      " place, so that it can be translated and confirmed on its own")
+            return
+        if spot.source_hash and self.language == self.source_language:
+            self.checker.report(spot, f"{label}: a text of the source language is translated from nothing;"
+                                      " remove its !source tag")
         if value is None or (isinstance(value, str) and not value.strip()):
             self.add_gap(key, owner, label, spot.mark, f"{label} is empty; expected text")
             return

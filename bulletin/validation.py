@@ -8,6 +8,8 @@ catalogs and rendering are checked where they are used.
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from functools import reduce
 from operator import getitem
 from pathlib import Path
@@ -18,8 +20,10 @@ from .localization import LANGUAGES, Formats
 from .model import Article, Event, Figure, Illustration, Issue, Section, Untranslated, period_of
 from .pictures import picture_problem
 from .schema import Checker, day, identifier, number, text, unique, whole_number
+from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, Texts, read_texts
 
+LOG = logging.getLogger("bulletin")
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
 FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
 FIGURE_QUALIFIERS = ("about", "more-than", "nearly")  # words printed before a figure's number
@@ -46,9 +50,21 @@ def validate_issue(folder: Path, draft: bool = False) -> Issue:
             hint = (f"{len(untranslated)} translated text(s) are missing; build with --draft to use the"
                     f" {facts['source_language']} text in their place, marked")
         raise ContentError(problems, hint)
+    _warn_outdated(folder, texts, facts["source_language"])
     if draft:
         _stand_in(texts, untranslated, facts["source_language"])
     return _assemble(folder, facts, texts.values)
+
+
+def _warn_outdated(folder: Path, texts: Texts, source_language: str) -> None:
+    """Warn, per language, about translations that are stale or were never confirmed: printed all
+    the same, but perhaps not what the source text now says."""
+    counts: dict[str, Counter] = {}
+    for item, state in outdated(texts, texts.fields, source_language):
+        counts.setdefault(item.language, Counter())[state] += 1
+    for language, found in counts.items():
+        LOG.warning("%s: %d translated text(s) stale and %d unconfirmed; build.py status %s lists them",
+                    language, found[STALE], found[UNCONFIRMED], folder.name)
 
 
 def read_issue(folder: Path, checker: Checker) -> tuple[dict | None, Texts | None]:

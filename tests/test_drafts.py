@@ -19,6 +19,8 @@ from bulletin.validation import validate_issue
 from conftest import apply_edits, page_texts
 
 RU_TITLE = {"file": "ru.yaml", "replace": '    title: !source-26af0ced "Первая статья"\n', "with": ""}
+RU_BODY = {"file": "ru.yaml", "replace": "    body: !source-5aa83dbc |\n      Первый абзац.\n\n      Второй абзац.\n",
+           "with": ""}
 RU_CHRONOLOGY = {"file": "ru.yaml", "replace": '!source-b93ac7d9 "Первое событие."', "with": '""'}
 
 
@@ -43,7 +45,7 @@ def test_a_build_without_draft_refuses_missing_translations(minimal_issue, tmp_p
 
 def test_a_draft_stands_in_the_source_text_marked_and_marks_every_page(
         minimal_issue, tmp_path, monkeypatch, untranslated_contents, capsys):
-    apply_edits(minimal_issue, [RU_TITLE, RU_CHRONOLOGY])
+    apply_edits(minimal_issue, [RU_TITLE, RU_BODY, RU_CHRONOLOGY])
     monkeypatch.setattr("bulletin.cli.OUTPUT", tmp_path / "output")
     assert main([str(minimal_issue), "--draft", "--lang", "ru,az"]) == 0
     captured = capsys.readouterr()
@@ -57,6 +59,8 @@ def test_a_draft_stands_in_the_source_text_marked_and_marks_every_page(
     text = "\n".join(page_texts(folder / "since-the-victory-2023-H1-ru-screen.pdf"))
     # The missing title and event stand in from Azerbaijani, each labelled with its language.
     assert re.search(r"AZ ›\s*İlk məqalə", text) and re.search(r"AZ ›\s*Birinci hadisə", text)
+    assert re.search(r"AZ ›\s*Birinci abzas\.", text) and "İkinci abzas." in text  # the body, labelled once
+    assert text.count("AZ ›") == 4  # the title twice (article and contents), the body, the event
     assert "Вторая статья" in text and "Первая статья" not in text
     assert "Mündəricat" in text and "Содержание" not in text  # the untranslated interface string, from az
 
@@ -70,11 +74,13 @@ def drawn_pages(pdf) -> list[str]:
 
 
 def test_the_html_of_a_draft_tags_each_stand_in_with_its_language(minimal_issue):
-    apply_edits(minimal_issue, [RU_TITLE])
+    apply_edits(minimal_issue, [RU_TITLE, RU_BODY])
     issue = validate_issue(minimal_issue, draft=True)
     html = render_edition(Edition(issue, "ru"), TEMPLATES, load_translations("ru", TRANSLATIONS, EXTRACTION_CONFIG),
                           draft=True)
     assert html.count('<span class="untranslated" lang="az" data-from="az">İlk məqalə</span>') == 2  # title, contents
+    assert ('<div class="untranslated" lang="az"><p data-from="az">Birinci abzas.</p>\n<p>İkinci abzas.</p>\n</div>'
+            in html)
     assert 'class="draft-mark"' in html
     english = render_edition(Edition(issue, "en"), TEMPLATES, load_translations("en", TRANSLATIONS, EXTRACTION_CONFIG))
     assert "untranslated" not in english and "draft-mark" not in english  # complete, and not built as a draft
@@ -98,3 +104,28 @@ def test_previews_picture_every_page_and_the_spreads(minimal_issue, tmp_path, ca
         assert str(sheet) in written or sheet.name in "\n".join(written)
         with Image.open(sheet) as picture:
             assert picture.width > 1000 and picture.height > 300
+
+
+def test_a_draft_is_never_packaged_for_the_bureau(minimal_issue, tmp_path, capsys):
+    assert main([str(minimal_issue), "--draft", "--package", "--output", str(tmp_path)]) == 2
+    assert "a draft is never sent to the bureau" in capsys.readouterr().err
+    assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_a_final_build_does_not_keep_a_draft_file(minimal_issue, tmp_path, capsys):
+    output = tmp_path / "out"
+    assert main([str(minimal_issue), "--draft", "--lang", "az", "--variant", "screen", "--output", str(output)]) == 0
+    assert main([str(minimal_issue), "--lang", "ru", "--variant", "screen", "--output", str(output)]) == 0
+    assert ("since-the-victory-2023-H1-az-screen.pdf: dropped from the delivery: it was made with other settings"
+            in capsys.readouterr().err)
+    assert sorted(path.name for path in (output / "2023-H1").glob("*.pdf")) == [
+        "since-the-victory-2023-H1-ru-screen.pdf"]
+
+
+def test_a_final_build_warns_about_stale_translations(minimal_issue, tmp_path, capsys):
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
+                                {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: "Шуша"'}])
+    assert main([str(minimal_issue), "--lang", "ru", "--variant", "screen", "--output", str(tmp_path)]) == 0
+    errors = capsys.readouterr().err
+    assert "ru: 1 translated text(s) stale and 1 unconfirmed; build.py status 2023-H1 lists them" in errors
+    assert "en: 1 translated text(s) stale and 0 unconfirmed" in errors

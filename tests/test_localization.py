@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po, write_po
 
 from bulletin.cli import main
 from bulletin.errors import BuildError
-from bulletin.localization import Formats, catalog_path, load_translations, template_strings
+from bulletin.catalogs import catalog_path, template_strings
+from bulletin.localization import Formats, load_translations
 from bulletin.model import period_of
 from bulletin.publishing import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.rendering import make_environment

@@ -38,7 +38,7 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
     folder = issues / "2023-H1"
     assert sorted(path.name for path in folder.iterdir()) == [
         "az.yaml", "en.yaml", "es.yaml", "images", "issue.yaml", "ru.yaml"]
-    assert "build.py validate 2023-H1" in capsys.readouterr().err
+    assert f"build.py validate {folder}" in capsys.readouterr().err
     checker = Checker()
     facts, texts = read_issue(folder, checker)
     old, old_texts = read_issue(SAMPLE, Checker())
@@ -111,3 +111,19 @@ def test_new_refuses_what_it_cannot_start(issues, capsys, name, message):
     assert main(["new", name, "--issues", str(issues)]) == 2
     assert message in capsys.readouterr().err
     assert sorted(issues.rglob("*")) == before  # nothing left behind
+
+
+def test_new_refuses_to_start_from_an_issue_it_cannot_read_whole(issues, capsys):
+    path = issues / "2022-H2" / "ru.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "bad: [\n", encoding="utf-8")
+    assert main(["new", "2023-H1", "--issues", str(issues)]) == 2
+    errors = capsys.readouterr().err
+    assert "2022-H2/ru.yaml:" in errors and "YAML syntax" in errors
+    assert "2022-H2, the issue to start from, must read without problems" in errors
+    assert errors.rstrip().endswith("no issue was created.")
+    assert not (issues / "2023-H1").exists()
+
+
+def test_new_needs_a_folder_of_issues(tmp_path, capsys):
+    assert main(["new", "2023-H1", "--issues", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: no such folder of issues" in capsys.readouterr().err

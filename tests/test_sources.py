@@ -8,7 +8,8 @@ from bulletin.cli import main
 from bulletin.content import load_source
 from bulletin.errors import UsageError
 from bulletin.schema import Checker
-from bulletin.sources import STALE, FRESH, UNCONFIRMED, confirm, freshness, source_hash
+from bulletin.confirmation import confirm
+from bulletin.sources import FRESH, STALE, UNCONFIRMED, freshness, source_hash
 from bulletin.validation import read_issue
 
 from conftest import apply_edits
@@ -102,3 +103,53 @@ def test_only_the_source_tag_is_allowed(minimal_issue):
     assert [problem.message for problem in problems] == [
         "YAML tag '!translated-b6719dfb' is not allowed in content (the only tag is !source-<hash> on a"
         " translated text)"]
+
+
+def test_confirm_keeps_the_files_line_endings(minimal_issue):
+    path = minimal_issue / "ru.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": '"Şuşa"', "with": '"Şuşa şəhəri"'}])
+    before = path.read_bytes()
+    confirm(minimal_issue, "ru", ("sections.shusha.title",))
+    after = path.read_bytes()
+    assert after.count(b"\r\n") == before.count(b"\r\n") and b"\n" not in after.replace(b"\r\n", b"")
+    assert states(minimal_issue, "ru")["sections.shusha.title"] == FRESH
+
+
+def test_confirm_writes_the_tag_after_an_anchor(minimal_issue):
+    apply_edits(minimal_issue, [{"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"',
+                                 "with": 'title: &city "Шуша"'}])
+    confirm(minimal_issue, "ru", ("sections.shusha.title",))
+    assert '    title: &city !source-b6719dfb "Шуша"\n' in (minimal_issue / "ru.yaml").read_text(encoding="utf-8")
+    assert states(minimal_issue, "ru")["sections.shusha.title"] == FRESH
+
+
+def test_a_text_repeated_with_an_alias_is_a_problem(minimal_issue, capsys):
+    apply_edits(minimal_issue, [
+        {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: &city "Шуша"'},
+        {"file": "ru.yaml", "replace": 'credit: !source-9b5a2ba5 "Редакция"', "with": "credit: *city"}])
+    assert main(["validate", str(minimal_issue)]) == 2
+    assert ("ru.yaml:7:12: illustration 'sketch': 'credit' repeats this text with a YAML alias (*); write it out"
+            " in its own place, so that it can be translated and confirmed on its own") in capsys.readouterr().out
+
+
+def test_nothing_is_confirmed_against_a_source_that_cannot_be_read(minimal_issue, capsys):
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "charts:", "with": "charts: ["}])
+    assert main(["confirm", str(minimal_issue), "ru", "--all"]) == 2
+    captured = capsys.readouterr()
+    assert "az.yaml:" in captured.err and "YAML syntax" in captured.err
+    assert "nothing was confirmed" in captured.err
+
+
+def test_a_text_without_its_source_text_cannot_be_confirmed(minimal_issue, capsys):
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": '"Şuşa"', "with": '""'}])
+    assert states(minimal_issue, "ru")["sections.shusha.title"] == STALE  # it can no longer be checked
+    assert main(["confirm", str(minimal_issue), "ru", "sections"]) == 2
+    assert "no az text to confirm against for sections.shusha.title" in capsys.readouterr().err
+
+
+def test_a_source_text_carries_no_source_tag(minimal_issue, capsys):
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": 'title: "Şuşa"', "with": 'title: !source-b6719dfb "Şuşa"'}])
+    assert main(["validate", str(minimal_issue)]) == 2
+    assert ("az.yaml:7:12: section 'shusha': 'title': a text of the source language is translated from nothing;"
+            " remove its !source tag") in capsys.readouterr().out

@@ -120,3 +120,37 @@ def test_validate_reads_untranslated_interface_strings_from_the_catalogs(transla
     assert main(["validate", str(SAMPLE)]) == 2
     assert (f"translations/es/LC_MESSAGES/messages.po:{line}:1: interface string \"Imprint\" is fuzzy"
             in capsys.readouterr().out.replace(str(translations_copy.parent) + "/", ""))
+
+
+def test_translations_are_not_complete_while_their_source_cannot_be_read(minimal_issue, capsys):
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "charts:", "with": "charts: ["}])
+    code, report = status_of(minimal_issue, capsys)
+    assert code == 1 and not report["complete"]
+    for language in report["languages"]:
+        assert not language["complete"]
+        if not language["source"]:  # every translation is stale: there is nothing to check it against
+            assert language["content"]["stale"] == language["content"]["written"] > 0
+    assert main(["status", str(minimal_issue)]) == 1
+    assert "az (source)      29/29      0             0  unreadable" in capsys.readouterr().out
+
+
+def test_without_its_languages_an_issue_has_no_status(minimal_issue, capsys):
+    apply_edits(minimal_issue, [{"file": "issue.yaml", "replace": "source_language: az\n", "with": ""}])
+    assert main(["status", str(minimal_issue)]) == 2
+    assert "issue: 'source_language' is missing" in capsys.readouterr().err
+    code, report = status_of(minimal_issue, capsys)  # scripts still get JSON
+    assert code == 2 and report["complete"] is False
+    assert any("'source_language' is missing" in problem for problem in report["problems"])
+
+
+def test_a_problem_outside_the_language_files_leaves_the_issue_incomplete(minimal_issue, capsys):
+    apply_edits(minimal_issue, [{"file": "issue.yaml", "replace": "date: 2023-03-01", "with": "date: 2024-03-01"}])
+    code, report = status_of(minimal_issue, capsys)
+    assert code == 1 and not report["complete"] and all(language["complete"] for language in report["languages"])
+    assert "is outside the issue's period" in report["other_problems"][0]
+
+
+def test_validate_goes_on_to_the_next_issue_after_a_wrong_name(capsys):
+    assert main(["validate", "2031-H1", str(SAMPLE)]) == 2
+    captured = capsys.readouterr()
+    assert "2031-H1: no such issue folder" in captured.err and "issues/2022-H2: valid" in captured.err
