@@ -118,8 +118,9 @@ def read_catalog_state(language: str, translations_dir: Path, wanted: tuple[str,
     """Read the catalog of `language` and tell the state of each of the `wanted` template strings."""
     path = catalog_path(translations_dir, language)
     try:
-        # polib is given the text, not the path, so that its messages do not repeat the path
-        catalog = polib.pofile(path.read_text(encoding="utf-8"))
+        # polib is given the text, not the path, so that its messages do not repeat the path; an entry
+        # written twice is an error, since which of the two a build would use is anyone's guess.
+        catalog = polib.pofile(path.read_text(encoding="utf-8"), check_for_duplicates=True)
     except FileNotFoundError:
         return CatalogState(language, path, (), 0, _missing(language))
     except (OSError, ValueError) as err:  # polib reports a syntax error as an OSError
@@ -162,10 +163,15 @@ def update_catalogs(project: Path, languages: tuple[str, ...], check: bool = Fal
     old_template = _read(pot, None) if pot.exists() else Catalog(**TEMPLATE_HEADER)
     catalogs, errors = {}, []
     for language in languages:  # every catalog read before anything is written
+        path = catalog_path(translations, language)
         try:
-            catalogs[language] = _read(catalog_path(translations, language), language)
+            catalogs[language] = _read(path, language)
         except BuildError as err:
             errors.append(str(err))
+            continue
+        # Babel keeps one of two entries with the same msgid without a word; merging would lose the other.
+        if (problem := read_catalog_state(language, translations, ()).problem) is not None:
+            errors.append(f"{display_path(path)}: {problem}")
     if errors:
         raise BuildError("\n".join(errors))
 

@@ -228,6 +228,18 @@ def test_a_catalog_with_a_syntax_error_is_a_problem_naming_the_file(project):
         load_translations("en", project / "translations", project / "babel.cfg")
 
 
+def test_an_entry_written_twice_is_a_problem(project):
+    path = catalog_path(project / "translations", "ru")
+    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Contents"\nmsgstr "Оглавление"\n', encoding="utf-8")
+    state = read_catalog_state("ru", project / "translations", template_strings(project / "babel.cfg"))
+    [problem] = catalog_problems(state)
+    assert str(problem) == f'{path}:1:1: cannot read the catalog: Entry "Contents" already exists'
+    before = snapshot(project)
+    with pytest.raises(BuildError, match='ru/LC_MESSAGES/messages.po: cannot read the catalog: Entry "Contents"'):
+        update_catalogs(project, EDITIONS)
+    assert snapshot(project) == before  # nothing merged away
+
+
 @pytest.mark.parametrize("language", (None, *EDITIONS))
 def test_the_committed_catalogs_are_written_as_the_command_writes_them(language):
     path = catalog_path(PROJECT / "translations", language) if language else PROJECT / "translations" / "messages.pot"
