@@ -116,21 +116,28 @@ def template_strings(extraction_config: Path) -> tuple[str, ...]:
 
 def read_catalog_state(language: str, translations_dir: Path, wanted: tuple[str, ...]) -> CatalogState:
     """Read the catalog of `language` and tell the state of each of the `wanted` template strings."""
+    return read_catalog(language, translations_dir, wanted)[0]
+
+
+def read_catalog(language: str, translations_dir: Path,
+                 wanted: tuple[str, ...]) -> tuple[CatalogState, polib.POFile | None]:
+    """Read the catalog of `language`: the state of each of the `wanted` strings, and the catalog
+    itself (None when it cannot be read), for a build to compile."""
     path = catalog_path(translations_dir, language)
     try:
         # polib is given the text, not the path, so that its messages do not repeat the path; an entry
         # written twice is an error, since which of the two a build would use is anyone's guess.
         catalog = polib.pofile(path.read_text(encoding="utf-8"), check_for_duplicates=True)
     except FileNotFoundError:
-        return CatalogState(language, path, (), 0, _missing(language))
+        return CatalogState(language, path, (), 0, _missing(language)), None
     except (OSError, ValueError) as err:  # polib reports a syntax error as an OSError
-        return CatalogState(language, path, (), 0, f"cannot read the catalog: {' '.join(str(err).split())}")
+        return CatalogState(language, path, (), 0, f"cannot read the catalog: {' '.join(str(err).split())}"), None
     forms = _plural_forms(catalog, language)
     # Template strings have no context (template_strings drops it), as Babel's catalog.get(msgid).
     found = {entry.msgid: entry for entry in catalog if not entry.obsolete and entry.msgctxt is None}
     entries = tuple(Entry(msgid, _state(found.get(msgid), forms), found[msgid].linenum if msgid in found else 1)
                     for msgid in sorted(wanted))
-    return CatalogState(language, path, entries, len(catalog.obsolete_entries()), None)
+    return CatalogState(language, path, entries, len(catalog.obsolete_entries()), None), catalog
 
 
 def _plural_forms(catalog: polib.POFile, language: str) -> int:

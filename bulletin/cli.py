@@ -145,9 +145,10 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
     with make_progress(quiet=arguments.quiet) as progress:
         delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
                                   arguments.draft, progress)
-    previews = write_previews(delivered.pdfs, output / "previews" / folder.name) if arguments.preview else []
+    pdfs = {key: printed.path for key, printed in delivered.printed.items()}
+    previews = write_previews(pdfs, output / "previews" / folder.name) if arguments.preview else []
     sheets = [path for path in previews if path.name.endswith("contact-sheet.png")]
-    return Built(list(delivered.files) + previews, sorted(delivered.pdfs.values()) + sheets)
+    return Built(list(delivered.files) + previews, sorted(pdfs.values()) + sheets)
 
 
 def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path) -> list[Path]:

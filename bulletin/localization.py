@@ -4,7 +4,7 @@ Interface strings (section labels, "Contents", cover and imprint texts) are msgi
 templates, extracted with Babel's Jinja2 extractor and translated in
 translations/<lang>/LC_MESSAGES/messages.po. A catalog is compiled in memory for each
 build; a missing catalog, or one where any template string is absent, untranslated or
-fuzzy (as catalogs.read_catalog_state tells), stops the build with the list of those
+fuzzy (as catalogs.read_catalog tells), stops the build with the list of those
 strings: no string ever falls back to the msgid or to another language. Dates, periods,
 numbers, percentages and units are formatted by Babel from CLDR data for the edition's
 locale. This module does not render.
@@ -21,13 +21,11 @@ from pathlib import Path
 from babel import Locale
 from babel.lists import format_list
 from babel.dates import format_date, format_interval, format_skeleton
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 from babel.units import UnknownUnitError, format_unit
 
-from .catalogs import CATALOG_DOMAIN, read_catalog_state, template_strings
+from .catalogs import CATALOG_DOMAIN, read_catalog, template_strings
 from .errors import BuildError, display_path
 from .model import Figure, Period
 
@@ -46,7 +44,7 @@ def load_translations(language: str, translations_dir: Path, extraction_config: 
     With a `fallback` (the source language's, for a draft), strings that are not translated
     come from it instead of stopping the build.
     """
-    state = read_catalog_state(language, translations_dir, template_strings(extraction_config))
+    state, catalog = read_catalog(language, translations_dir, template_strings(extraction_config))
     path = state.path
     if state.problem is not None:
         raise BuildError(f"{display_path(path)}: {state.problem}")
@@ -55,19 +53,11 @@ def load_translations(language: str, translations_dir: Path, extraction_config: 
         listing = "\n".join(f"  {msgid}" for msgid in missing)
         raise BuildError(f"{display_path(path)}: {len(missing)} interface string(s) not translated"
                          f" (missing, empty or fuzzy):\n{listing}")
-    try:
-        with path.open("rb") as file:
-            catalog = read_po(file, locale=LANGUAGES[language], abort_invalid=True)
-    except (PoFileError, ValueError, OSError) as err:
-        raise BuildError(f"{display_path(path)}: cannot read the catalog: {err}") from err
-    catalog.fuzzy = False  # the header's flag; every entry was checked above
-    for msgid in missing:  # half-translated plurals and fuzzy guesses are left to the fallback
-        if msgid in catalog:
-            catalog.delete(msgid)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    translations = Translations(compiled, domain=CATALOG_DOMAIN)
+    # Compiled from the catalog as read for the check, leaving out what the check did not accept
+    # (half-translated plurals, fuzzy guesses): those come from the fallback in a draft.
+    for entry in [entry for entry in catalog if entry.msgid in missing]:
+        catalog.remove(entry)
+    translations = Translations(BytesIO(catalog.to_binary()), domain=CATALOG_DOMAIN)
     if missing:
         LOG.warning("%s: %d interface string(s) not translated; the draft uses the source language's: %s",
                     display_path(path), len(missing), ", ".join(f"“{msgid}”" for msgid in missing))

@@ -24,7 +24,7 @@ from .errors import BuildError, ContentError, UsageError
 from .model import Period, period_of
 from .project import ISSUES
 from .schema import Checker
-from .texts import GROUPS, SINGLE_TEXTS, TextField, Texts, language_file
+from .texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, ids_by_group, language_file
 from .validation import read_issue
 
 CARRIED_GROUPS = ("sections", "figures", "charts")  # texts that stay from issue to issue
@@ -61,6 +61,16 @@ def _latest_before(root: Path, period: Period) -> Path:
     if not earlier:
         raise UsageError(f"no issue before {period.name} under {root} to start from; name one with --from")
     return max(earlier, key=lambda path: period_of(path.name).start)
+
+
+def next_facts(facts: dict) -> dict:
+    """The facts of the next issue, as far as they follow from the previous one: its sections, each
+    with one article still to name and date, one chronology event still to date, its figures."""
+    return facts | {
+        "sections": [{"id": section["id"], "articles": [{"id": f"{section['id']}-1", "illustrations": []}]}
+                     for section in facts["sections"]],
+        "chronology": [{"id": "event-1"}],
+    }
 
 
 def _write_issue(folder: Path, period: Period, previous: Path, facts: dict, texts: Texts) -> None:
@@ -104,12 +114,16 @@ def _issue_yaml(period: Period, previous: Path, facts: dict) -> str:
     if facts["cover_image"]:
         lines.append(f"cover_image: {facts['cover_image'].relative_to(previous.resolve()).as_posix()}")
     lines += ["", "sections:"]
-    for section in facts["sections"]:
-        lines += [f"  - id: {section['id']}", "    articles:",
-                  f"      - id: {section['id']}-1  # name the article: a few lowercase words joined by hyphens",
-                  f"        date:  # the day it reports on, between {period.start} and {period.end}",
-                  "        illustrations: []"]
-    lines += ["", "chronology:", "  - id: event-1", f"    date:  # between {period.start} and {period.end}"]
+    new = next_facts(facts)
+    for section in new["sections"]:
+        lines += [f"  - id: {section['id']}", "    articles:"]
+        for article in section["articles"]:
+            lines += [f"      - id: {article['id']}  # name the article: a few lowercase words joined by hyphens",
+                      f"        date:  # the day it reports on, between {period.start} and {period.end}",
+                      "        illustrations: []"]
+    lines += ["", "chronology:"]
+    for event in new["chronology"]:
+        lines += [f"  - id: {event['id']}", f"    date:  # between {period.start} and {period.end}"]
     if facts["figures"]:
         lines += ["", f"figures:  # as in {previous.name}: bring every value up to date"]
         lines += [f"  - {{{_figure(figure)}}}" for figure in facts["figures"]]
@@ -124,14 +138,15 @@ def _figure(figure: dict) -> str:
 
 def _language_yaml(language: str, period: Period, previous: Path, facts: dict, texts: Texts) -> str:
     carried = {item.key: item for item in texts.of(language) if item.value is not None}
+    ids = ids_by_group(next_facts(facts))
     english_name = Locale.parse(language).get_display_name("en")
     lines = [f"# {english_name} texts of issue {period.name}; started from {previous.name} by build.py new.",
              f'# Texts written {TO_WRITE} are still to be written: build.py status {period.name} lists them.',
              f"language: {language}"]
-    for name in SINGLE_TEXTS + (("cover_alt",) if facts["cover_image"] else ()):
+    for name in SINGLE_TEXTS + (COVER_TEXTS if facts["cover_image"] else ()):
         lines.append(f"{name}: {_text(carried.get((name,)), 2)}")
     for group, (_noun, fields) in GROUPS.items():
-        entries = _entries(group, facts)
+        entries = ids[group]
         if not entries:
             lines.append(f"{group}: {{}}")
             continue
@@ -144,21 +159,6 @@ def _language_yaml(language: str, period: Period, previous: Path, facts: dict, t
             lines += [f"    {field}: {_text(carried.get((group, key, field)) if group in CARRIED_GROUPS else None, 6)}"
                       for field in fields]
     return "\n".join(lines) + "\n"
-
-
-def _entries(group: str, facts: dict) -> list[str]:
-    """The ids of the new issue's entries in each group of texts."""
-    if group == "sections":
-        return [section["id"] for section in facts["sections"]]
-    if group == "articles":
-        return [f"{section['id']}-1" for section in facts["sections"]]
-    if group == "chronology":
-        return ["event-1"]
-    if group == "figures":
-        return [figure["id"] for figure in facts["figures"]]
-    if group == "charts":
-        return list(dict.fromkeys(figure["chart"] for figure in facts["figures"] if figure["chart"]))
-    return []
 
 
 def _text(item: TextField | None, indent: int) -> str:

@@ -45,9 +45,8 @@ class Delivered:
     """What a build delivered."""
 
     folder: Path  # output/<issue>/
-    printed: list[Printed]  # the PDFs this build wrote
+    printed: dict[tuple[str, str], Printed]  # the PDFs this build wrote, by language and variant
     files: list[Path]  # every file of the delivery, including those kept from the previous one
-    pdfs: dict[tuple[str, str], Path]  # the PDFs this build wrote, by language and variant
 
 
 def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
@@ -90,9 +89,8 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         files = sorted(path.name for path in staging.path.iterdir())
         delivery = staging.commit()
     (output_root / f"{issue.period.name}.preflight-failed.json").unlink(missing_ok=True)
-    return Delivered(delivery, [replace(result, path=delivery / result.path.name) for _edition, result in printed],
-                     [delivery / name for name in files],
-                     {(edition.language, result.variant): delivery / result.path.name for edition, result in printed})
+    return Delivered(delivery, {(edition.language, result.variant): replace(result, path=delivery / result.path.name)
+                                for edition, result in printed}, [delivery / name for name in files])
 
 
 def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import reduce
-from operator import getitem
 
 from .texts import TextField, Texts
 
@@ -32,7 +30,7 @@ def source_hash(text: str) -> str:
 
 def source_text(texts: Texts, item: TextField, source_language: str) -> str | None:
     """The source-language text that `item` translates, if there is one."""
-    return reduce(getitem, item.key, texts.values).get(source_language)
+    return texts.slot(item.key).get(source_language)
 
 
 def freshness(texts: Texts, item: TextField, source_language: str) -> str | None:

@@ -17,7 +17,7 @@ from .catalogs import CatalogState, catalog_problems, read_catalog_state, templa
 from .errors import ContentError, Problem, display_path
 from .project import EXTRACTION_CONFIG, TRANSLATIONS
 from .schema import Checker
-from .sources import STALE, UNCONFIRMED, freshness
+from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, language_file
 from .validation import read_issue
 
@@ -77,11 +77,11 @@ def issue_status(folder: Path) -> IssueStatus:
     languages = []
     for language in facts["languages"]:
         own = texts.of(language)
-        states = {id(item): freshness(texts, item, source_language) for item in own}
+        behind = outdated(texts, own, source_language)
         languages.append(LanguageStatus(
             language, language == source_language, read_catalog_state(language, TRANSLATIONS, wanted), own,
-            [item for item in own if states[id(item)] == STALE],
-            [item for item in own if states[id(item)] == UNCONFIRMED],
+            [item for item, state in behind if state == STALE],
+            [item for item, state in behind if state == UNCONFIRMED],
             [problem for problem in checker.problems if files.get(problem.mark.path) == language]))
     other = [problem for problem in checker.problems if problem.mark.path not in files]
     return IssueStatus(folder, source_language, languages, other)
@@ -125,7 +125,7 @@ def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
     places = []
     for owner, by_state in owners.items():
         first = min(field.mark for fields in by_state.values() for field in fields)
-        parts = "; ".join(f"{state}: {', '.join(_part(field) for field in fields)}" for state, fields in by_state.items())
+        parts = "; ".join(f"{state}: {', '.join(field.part for field in fields)}" for state, fields in by_state.items())
         places.append((first, f"{first}: {owner}: {parts}"))
     lines += [line for _first, line in sorted(places)]
     lines += [str(problem) for problem in item.problems]
@@ -134,11 +134,6 @@ def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
         lines.append(f"After checking a stale or unconfirmed text against the {status.source_language} text,"
                      f" confirm it: build.py confirm {status.folder.name} {item.language} {example}")
     return lines
-
-
-def _part(field: TextField) -> str:
-    """The part of its owner a field is: 'title' of an article, 'about' of a language file, or 'text'."""
-    return field.key[-1] if len(field.key) != 2 else "text"
 
 
 def status_json(status: IssueStatus) -> str:

@@ -13,6 +13,8 @@ ids that issue.yaml does not know are problems in every case.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import getitem
 from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
@@ -41,7 +43,6 @@ class TextField:
     language: str  # the language file's language
     key: tuple[str, ...]  # its place in the file: ("articles", "vagif-mausoleum", "title"), ("about",)
     owner: str  # what it belongs to, as messages name it: "article 'vagif-mausoleum'", "az texts"
-    label: str  # the field as messages name it: "article 'vagif-mausoleum': 'title'", "event 'x'"
     mark: Mark  # where the value is, or the mapping that lacks it
     value: str | None = None  # the text; None when it is missing, empty or not text
     gap: str | None = None  # when missing or empty: the message that says so
@@ -52,6 +53,17 @@ class TextField:
         """The field's name for translators' commands, such as articles.vagif-mausoleum.title."""
         return ".".join(self.key)
 
+    @property
+    def part(self) -> str:
+        """What part of its owner the text is: 'title' of an article, 'about' of a file, or the whole 'text'
+        of an entry that is one text (an event, a figure's label)."""
+        return "text" if len(self.key) == 2 else self.key[-1]
+
+    @property
+    def label(self) -> str:
+        """The text as messages name it: "article 'vagif-mausoleum': 'title'", "event 'x'"."""
+        return self.owner if self.part == "text" else f"{self.owner}: '{self.part}'"
+
 
 @dataclass
 class Texts:
@@ -59,6 +71,10 @@ class Texts:
 
     values: dict  # group -> id -> field -> language -> text (groups of single texts: id -> language -> text)
     fields: list[TextField] = field(default_factory=list)  # every text in every language, present or not
+
+    def slot(self, key: tuple[str, ...]) -> dict[str, str]:
+        """The texts in every language at the place `key` of the language files."""
+        return reduce(getitem, key, self.values)
 
     def gaps(self, languages: tuple[str, ...]) -> list[TextField]:
         """The fields of `languages` that are missing or empty."""
@@ -177,7 +193,7 @@ class _LanguageReader:
         """Read the text `node[name]` into `found[language]`, or record its gap."""
         label = owner if whole else f"{owner}: '{name}'"
         if name not in node:
-            self.add_gap(key, owner, label, node.spot.mark, f"{label} is missing")
+            self.add_gap(key, owner, node.spot.mark, f"{label} is missing")
             return
         value, spot = node[name], node.value_spots[name]
         if spot.alias:
@@ -189,30 +205,28 @@ class _LanguageReader:
             self.checker.report(spot, f"{label}: a text of the source language is translated from nothing;"
                                       " remove its !source tag")
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.add_gap(key, owner, label, spot.mark, f"{label} is empty; expected text")
+            self.add_gap(key, owner, spot.mark, f"{label} is empty; expected text")
             return
         value = text(self.checker, value, spot, label)
         if value is not None:
             found[self.language] = value
-        self.texts.fields.append(TextField(self.language, key, owner, label, spot.mark, value,
+        self.texts.fields.append(TextField(self.language, key, owner, spot.mark, value,
                                            confirmed=spot.source_hash))
 
-    def add_gap(self, key: tuple[str, ...], owner: str, label: str, mark: Mark, message: str) -> None:
-        self.texts.fields.append(TextField(self.language, key, owner, label, mark, gap=message))
+    def add_gap(self, key: tuple[str, ...], owner: str, mark: Mark, message: str) -> None:
+        self.texts.fields.append(TextField(self.language, key, owner, mark, gap=message))
 
     def gap_entry(self, group: str, key: str, mark: Mark, message: str) -> None:
         """Record every field of the entry `key` of `group` as a gap with one message."""
         noun, fields = GROUPS[group]
         owner = f"{noun} '{key}'"
-        if fields is None:
-            self.add_gap((group, key), owner, owner, mark, message)
-        for name in fields or ():
-            self.add_gap((group, key, name), owner, f"{owner}: '{name}'", mark, message)
+        for name in fields or (None,):
+            self.add_gap((group, key) + ((name,) if name else ()), owner, mark, message)
 
     def gap_everything(self, ids: dict[str, list[str]], singles: tuple[str, ...], mark: Mark, message: str) -> None:
         what = f"{self.language} texts"
         for name in singles:
-            self.add_gap((name,), what, f"{what}: '{name}'", mark, message)
+            self.add_gap((name,), what, mark, message)
         for group in GROUPS:
             for key in ids[group]:
                 self.gap_entry(group, key, mark, message)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from functools import reduce
-from operator import getitem
 from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
@@ -79,7 +77,7 @@ def read_issue(folder: Path, checker: Checker) -> tuple[dict | None, Texts | Non
 def _stand_in(texts: Texts, gaps: list[TextField], source_language: str) -> None:
     """Put the source language's text, marked as untranslated, in the place of each gap."""
     for gap in gaps:
-        slot = reduce(getitem, gap.key, texts.values)
+        slot = texts.slot(gap.key)
         slot[gap.language] = Untranslated(slot[source_language], source_language)
 
 

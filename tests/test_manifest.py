@@ -198,7 +198,7 @@ def test_other_print_settings_give_pdfs_that_pass_the_preflight(minimal_issue, t
                 + [{"file": f"{language}.yaml", "replace": f"language: {language}\n",
                     "with": f"language: {language}\ncover_alt: \"Hills\"\n"} for language in LANGUAGES])
     delivered = publish_issue(minimal_issue, ("en",), ("print",), settings, tmp_path / "output")
-    (printed,) = delivered.printed
+    (printed,) = delivered.printed.values()
     assert printed.pages % settings.page_multiple == 0
     report = json.loads((delivered.folder / "preflight.json").read_text(encoding="utf-8"))
     assert report["errors"] == 0
