@@ -14,7 +14,7 @@ Files of the current delivery that a build keeps (the other languages when an ed
 rebuilds one) are hard-linked into the staging folder, so the delivered files are shared,
 never copied. That is safe only because no file in a staging folder is ever opened for
 writing in place: every file is written fresh, to a temporary name then renamed over its
-target (`printing.write_atomically`), which gives it a new inode and leaves the linked one,
+target (`write_atomically`), which gives it a new inode and leaves the linked one,
 still part of the current delivery, untouched.
 
 This module does not decide what goes into a delivery (the pipeline does), does not check
@@ -28,23 +28,17 @@ import ctypes
 import ctypes.util
 import errno
 import functools
-import hashlib
 import json
 import os
-import platform
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from .errors import BuildError, display_path
-from .printing import write_atomically
 
 STAGING = ".staging"  # folder under the output root that holds builds in progress
 PREVIOUS = "previous"  # suffix of the folder that holds the previous delivery during a fallback commit
@@ -58,12 +52,6 @@ NO_EXCHANGE = (errno.ENOSYS, errno.EINVAL)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build's clock leaks in
 ZIP_MODE = 0o100644  # a regular file, rw-r--r--, whoever's umask built it
 
-# Distribution name in importlib.metadata for each library that shapes the files' bytes.
-LIBRARIES = ("weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2", "pikepdf")
-# External programs: name in the manifest -> command that prints the version on its first line.
-PROGRAMS = {"qpdf": ("qpdf", "--version"), "poppler": ("pdftotext", "-v")}
-# Debian packages whose version shapes the files: text layout, font subsetting, typefaces, profile.
-DEBIAN_PACKAGES = ("libpango-1.0-0", "libharfbuzz-subset0", "fonts-noto-core", "libgs-common")
 
 
 @dataclass
@@ -187,59 +175,6 @@ def delivered(root: Path, issue: str) -> Path:
     return root / issue
 
 
-def file_entry(path: Path) -> dict:
-    """Describe a delivered file for the manifest: name, size and SHA-256."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
-    return {"file": path.name, "size": size, "sha256": digest.hexdigest()}
-
-
-def hash_inputs(files: Iterable[Path], base: Path) -> str:
-    """SHA-256 over the sorted relative paths (POSIX form, relative to base) and contents of the input files: the same inputs give the same hash on any machine, whatever the checkout path."""
-    base = Path(os.path.abspath(base))
-    named = sorted((Path(os.path.abspath(path)).relative_to(base).as_posix(), Path(path)) for path in files)
-    digest = hashlib.sha256()
-    for name, path in named:
-        try:
-            data = path.read_bytes()
-        except OSError as err:
-            raise BuildError(f"cannot read the input {display_path(path)}: {err.strerror or err}") from err
-        # Lengths delimit each name and content, so no two different sets of inputs run together.
-        encoded = name.encode("utf-8")
-        digest.update(b"%d:%s%d:" % (len(encoded), encoded, len(data)))
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def tool_versions() -> dict[str, str]:
-    """Versions of what made the files: Python, the libraries, qpdf, poppler and the Debian packages."""
-    versions = {"python": platform.python_version()}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "missing"
-    for name, command in PROGRAMS.items():
-        versions[name] = _program_version(command)
-    for name in DEBIAN_PACKAGES:
-        versions[name] = _debian_version(name)
-    return versions
-
-
-def _debian_version(package: str) -> str:
-    """Return the installed version of a Debian package, or 'missing' (also where there is no dpkg)."""
-    try:
-        result = subprocess.run(("dpkg-query", "-W", "-f=${Version}", package), capture_output=True, text=True,
-                                timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return "missing"
-    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "missing"
-
-
 def write_manifest(staging: Staging, manifest: dict) -> Path:
     """Write manifest.json (UTF-8, indent 2, sorted keys, ensure_ascii False, trailing newline) into the staging folder atomically; return its path."""
     target = staging.path / "manifest.json"
@@ -289,16 +224,20 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _program_version(command: tuple[str, ...]) -> str:
-    """Return the version number on the first line a program prints, or 'missing'."""
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file in the same folder, then rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return "missing"
-    # pdftotext prints its version on stderr, qpdf on stdout.
-    lines = (result.stdout + result.stderr).strip().splitlines()
-    found = re.search(r"\d+(?:\.\d+)+", lines[0]) if lines else None
-    return found.group(0) if found else "unknown"
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _previous(root: Path, issue: str) -> Path:

@@ -11,17 +11,19 @@ the delivery stage writes the rest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .colours import OutputProfile
-from .delivery import file_entry, hash_inputs, tool_versions
+from .fingerprints import Inputs, file_entry, tool_versions
 from .model import Edition, Issue
-from .preflight import Finding, write_report
-from .printing import Printed
+from .findings import Finding, write_report
 from .settings import VARIANTS, PrintSettings
+
+if TYPE_CHECKING:  # the printing stage loads the rendering engine, which reading a manifest must not
+    from .printing import Printed
 
 MANIFEST = "manifest.json"
 PREFLIGHT = "preflight.json"
@@ -54,32 +56,21 @@ def carried_findings(previous: Previous, kept: list[str]) -> list[Finding]:
     return [finding for name in kept for finding in previous.findings.get(name, [])]
 
 
-def hash_issue_inputs(issue: Issue, project: Path) -> str:
-    """Return one hash of every file that shapes the issue's PDFs: the issue folder and the project's.
-
-    The settings of each file are recorded beside it (`made_with`), the tools' versions apart.
-    """
-    issue_files = [path for path in issue.folder.rglob("*") if path.is_file() and not path.name.startswith(".")]
-    project_files = [path for folder in ("templates", "translations") for path in (project / folder).rglob("*")
-                     if path.is_file() and path.suffix != ".mo" and not path.name.startswith(".")]
-    project_files += [project / "babel.cfg", project / "pyproject.toml", *sorted((project / "bulletin").glob("*.py"))]
-    # Each part is hashed relative to its own folder, so neither depends on where the checkout is.
-    parts = (hash_inputs(issue_files, issue.folder), hash_inputs(project_files, project))
-    return hashlib.sha256(":".join(parts).encode()).hexdigest()
-
-
 def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
                       previous: Previous, settings: PrintSettings, profile: OutputProfile | None,
-                      project: Path, folder: Path, draft: bool = False) -> dict:
-    """Return the manifest of the delivery being made in `folder` (by a draft build, with `draft`)."""
-    inputs = hash_issue_inputs(issue, project)
+                      inputs: Inputs, folder: Path, draft: bool = False) -> dict:
+    """Return the manifest of the delivery being made in `folder` from `inputs` (by a draft build, with `draft`).
+
+    The inputs are those read before the build began: a file changed while it ran then makes
+    the delivery look out of date, never up to date.
+    """
     files = [previous.entries[name] for name in kept]
     for edition, result in printed:
         entry = file_entry(result.path)
         entry.update(language=edition.language, variant=result.variant, pages=result.pages,
                      standard=VARIANTS[result.variant].pdf_variant.upper(),
                      trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
-                     colour=_colour(result.variant, profile), inputs=inputs,
+                     colour=_colour(result.variant, profile), inputs=inputs.digest,
                      made_with=made_with(result.variant, settings, profile, draft))
         files.append(entry)
     files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
@@ -88,7 +79,8 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
         "number": issue.number,
         "period": {"start": issue.period.start.isoformat(), "end": issue.period.end.isoformat()},
         "published": issue.published.isoformat(),
-        "inputs": inputs,
+        "languages": list(issue.languages),  # every language of the issue, built or kept
+        "inputs": inputs.digest,
         "tools": tool_versions(),
         "files": sorted(files, key=lambda entry: entry["file"]),
     }

@@ -8,17 +8,17 @@ or an accessibility audit would reject, so the file must not be delivered; a *wa
 is worth a look before delivery but may be accepted (a photo between the warning and the
 minimum resolution, CMYK colour in the screen edition). A check that cannot run (a
 damaged file, a missing tool) is an error of that check, never a traceback. This module
-only reads PDFs and writes the report; it changes no PDF and decides nothing itself.
+only reads PDFs (the findings module writes the report); it changes no PDF and decides
+nothing itself.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -26,25 +26,13 @@ import pikepdf
 
 from .colourscan import find_colour
 from .finishing import structure_elements
-from .printing import write_atomically
+from .findings import SEVERITIES, Finding, count
 
 TIMEOUT = 60  # seconds an external tool may take on one PDF
 TOLERANCE = 0.05  # points by which a page box may differ from its expected place
 LISTED = 5  # pages or lines named in one message before "and N more"
-SEVERITIES = ("pass", "warning", "error")  # from best to worst
 PDFX, PDFUA = "{http://www.npes.org/pdfx/ns/id/}", "{http://www.aiim.org/pdfua/ns/id/}"  # XMP namespaces
 XMPMM, DC = "{http://ns.adobe.com/xap/1.0/mm/}", "{http://purl.org/dc/elements/1.1/}"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One result of the preflight."""
-
-    file: str  # the PDF's file name (name only, no folder)
-    check: str  # the check's name: a key of CHECKS, or "open" when the file cannot be read at all
-    severity: str  # "error", "warning" or "pass"
-    message: str  # what was found, in plain words
-    page: int | None = None  # 1-based page, when the finding is about one page
 
 
 @dataclass(frozen=True)
@@ -373,25 +361,6 @@ CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {
     "text": check_text,
 }
 ONLY_FOR = {"pdfx": "print", "tagging": "screen"}  # checks that apply to one variant; the others apply to both
-
-
-def count(findings: list[Finding], severity: str) -> int:
-    """Return how many of the findings have `severity`."""
-    return sum(1 for finding in findings if finding.severity == severity)
-
-
-def write_report(findings: list[Finding], target: Path) -> None:
-    """Write the findings to `target` as JSON grouped per file, with counts of errors and warnings."""
-    files: dict[str, list[Finding]] = {}
-    for finding in findings:
-        files.setdefault(finding.file, []).append(finding)
-    report = {"errors": count(findings, "error"), "warnings": count(findings, "warning"), "files": {
-        name: {"errors": count(group, "error"), "warnings": count(group, "warning"),
-               "findings": [{key: value for key, value in asdict(finding).items() if key != "file"}
-                            for finding in group]}
-        for name, group in files.items()}}
-    text = json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    write_atomically(target, text.encode("utf-8"))
 
 
 def format_table(findings: list[Finding]) -> str:

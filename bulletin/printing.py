@@ -15,8 +15,6 @@ stylesheet added here, the pictures' colours and WeasyPrint's options differ.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
@@ -27,6 +25,7 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
+from .delivery import write_atomically
 from .errors import BuildError
 from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .rendering import ISSUE_URL_PATH
@@ -181,19 +180,3 @@ def page_stylesheet(variant: str, settings: PrintSettings) -> str:
         rules.append(f'@color-profile device-cmyk {{ src: url("{settings.icc_profile.resolve().as_uri()}");'
                      " components: cyan, magenta, yellow, black; }")
     return "\n".join(rules)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to `target` through a temporary file in the same folder, then rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -17,10 +17,9 @@ from pathlib import Path
 import pytest
 
 from bulletin import delivery
-from bulletin.delivery import (STAGING, delivered, file_entry, hash_inputs, start_delivery, tool_versions,
-                               write_manifest, write_package)
+from bulletin.delivery import STAGING, delivered, start_delivery, write_atomically, write_manifest, write_package
 from bulletin.errors import BuildError
-from bulletin.printing import write_atomically
+from bulletin.fingerprints import file_entry
 
 PROJECT = Path(__file__).resolve().parent.parent
 ISSUE = "2022-H2"
@@ -326,22 +325,6 @@ def test_an_issue_name_that_is_not_a_folder_name_is_refused(tmp_path):
             start_delivery(tmp_path, issue)
 
 
-def test_hash_inputs_depends_on_names_and_contents_not_on_the_checkout(tmp_path):
-    files = {"issue.yaml": b"period: 2022-H2\n", "images/map.png": b"\x89PNG...", "ru.yaml": "Шуша".encode()}
-    bases = [tmp_path / "one", tmp_path / "elsewhere" / "two"]
-    for base in bases:
-        for name, data in files.items():
-            (base / name).parent.mkdir(parents=True, exist_ok=True)
-            (base / name).write_bytes(data)
-    first = hash_inputs(sorted(bases[0].rglob("*.*")), bases[0])
-    assert first == hash_inputs(sorted(bases[1].rglob("*.*"), reverse=True), bases[1])
-    assert len(first) == 64
-    (bases[1] / "images/map.png").write_bytes(b"\x89PNG..,")
-    assert hash_inputs(bases[1].rglob("*.*"), bases[1]) != first
-    (bases[0] / "ru.yaml").rename(bases[0] / "es.yaml")
-    assert hash_inputs(bases[0].rglob("*.*"), bases[0]) != first
-
-
 def test_write_package_is_reproducible_and_lists_its_members(tmp_path):
     staging = start_delivery(tmp_path / "output", ISSUE)
     members = [staging.path / name for name in ("ru.pdf", "az.pdf", "manifest.json")]
@@ -376,17 +359,3 @@ def test_write_manifest_and_file_entry(tmp_path):
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert list(json.loads(text)) == ["files", "issue", "title"]
     staging.discard()
-
-
-def test_tool_versions_names_every_tool(monkeypatch, tmp_path):
-    versions = tool_versions()
-    assert set(versions) == {"python", "weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2",
-                             "pikepdf", "qpdf", "poppler", "libpango-1.0-0", "libharfbuzz-subset0",
-                             "fonts-noto-core", "libgs-common"}
-    assert all(versions.values()) and "missing" not in versions.values()
-    assert versions["python"] == ".".join(map(str, sys.version_info[:3]))
-    assert versions["qpdf"][0].isdigit() and versions["poppler"][0].isdigit()
-    assert versions["fonts-noto-core"][0].isdigit()  # the Debian package's version, e.g. 20201225-1
-    monkeypatch.setenv("PATH", str(tmp_path))
-    without_tools = tool_versions()
-    assert without_tools["qpdf"] == without_tools["poppler"] == without_tools["fonts-noto-core"] == "missing"

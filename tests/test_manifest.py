@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from bulletin import preflight
 from bulletin.cli import main
 from bulletin.colours import load_profile
-from bulletin.preflight import Finding
+from bulletin.findings import Finding
 from bulletin.publishing import publish_issue
 from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT, PrintSettings
 
@@ -125,7 +125,7 @@ def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(min
     assert snapshot(output / "2023-H1") == before
     report = json.loads((output / "2023-H1.preflight-failed.json").read_text(encoding="utf-8"))
     assert report["errors"] == 2
-    assert sorted(path.name for path in output.iterdir()) == [".cache", ".staging", "2023-H1",
+    assert sorted(path.name for path in output.iterdir()) == [".cache", ".lock", ".staging", "2023-H1",
                                                                "2023-H1.preflight-failed.json"]
     monkeypatch.undo()
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 0

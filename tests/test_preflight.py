@@ -13,7 +13,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from bulletin import preflight
-from bulletin.preflight import CHECKS, Expectation, Finding, count, format_table, preflight_pdf, write_report
+from bulletin.findings import Finding, write_report
+from bulletin.preflight import CHECKS, Expectation, format_table, preflight_pdf
 from bulletin.printing import find_typefaces
 
 # Where Debian's libgs-common installs Ghostscript's CMYK profile; the tests skip without it.

@@ -6,7 +6,6 @@ import pytest
 
 from bulletin.cli import main
 from bulletin.content import load_source
-from bulletin.errors import UsageError
 from bulletin.schema import Checker
 from bulletin.confirmation import confirm
 from bulletin.sources import FRESH, STALE, UNCONFIRMED, freshness, source_hash

@@ -1,0 +1,46 @@
+"""The preflight's findings: one result each, counted and written as the JSON report.
+
+Kept apart from the checks, which need the PDF libraries, so that a delivery's report can be
+read back (by the manifest, by a scheduled run deciding whether there is anything to do)
+without loading them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .delivery import write_atomically
+
+SEVERITIES = ("pass", "warning", "error")  # from best to worst
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of the preflight."""
+
+    file: str  # the PDF's file name (name only, no folder)
+    check: str  # the check's name: a key of CHECKS, or "open" when the file cannot be read at all
+    severity: str  # "error", "warning" or "pass"
+    message: str  # what was found, in plain words
+    page: int | None = None  # 1-based page, when the finding is about one page
+
+
+def count(findings: list[Finding], severity: str) -> int:
+    """Return how many of the findings have `severity`."""
+    return sum(1 for finding in findings if finding.severity == severity)
+
+
+def write_report(findings: list[Finding], target: Path) -> None:
+    """Write the findings to `target` as JSON grouped per file, with counts of errors and warnings."""
+    files: dict[str, list[Finding]] = {}
+    for finding in findings:
+        files.setdefault(finding.file, []).append(finding)
+    report = {"errors": count(findings, "error"), "warnings": count(findings, "warning"), "files": {
+        name: {"errors": count(group, "error"), "warnings": count(group, "warning"),
+               "findings": [{key: value for key, value in asdict(finding).items() if key != "file"}
+                            for finding in group]}
+        for name, group in files.items()}}
+    text = json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    write_atomically(target, text.encode("utf-8"))
