@@ -9,17 +9,19 @@ write through the display, so that the messages and the warnings of "bulletin", 
 other logger appear above the bars instead of tearing them. Anywhere else (CI, a systemd timer, a
 pipe) only the log lines are written, as before there were bars.
 
-This module neither times the steps (the messages carry their times) nor configures logging
-(the command line does).
+The stages of a build are also timed (`Progress.step`), and kept as `Step`s for the build
+report of a scheduled run. This module does not configure logging (the command line does).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import partial
 from typing import TextIO
 
@@ -32,10 +34,26 @@ DRAWN_LOGGERS = ("", "bulletin", "weasyprint")  # the loggers whose handlers may
 
 
 @dataclass(frozen=True)
+class Step:
+    """One timed step of a build, such as "validate" or "print az print"."""
+
+    name: str  # what was done
+    started: datetime  # when it began, in UTC
+    seconds: float  # how long it took
+    outcome: str  # "done", or "failed" when it ended in an error
+
+    def as_json(self) -> dict:
+        """The step as the build report records it."""
+        return {"name": self.name, "started": self.started.isoformat(timespec="milliseconds"),
+                "seconds": round(self.seconds, 3), "outcome": self.outcome}
+
+
+@dataclass(frozen=True)
 class Task:
     """One stage of a build, of a known number of steps."""
 
     move_bar: Callable[[], None]  # moves the stage's bar one step on; does nothing where no bar is drawn
+    timed: Callable[[str], AbstractContextManager[None]]  # times one of its steps (its message says the time)
 
     def advance(self, message: str) -> None:
         """Report one finished step: move the bar and log `message`."""
@@ -48,12 +66,27 @@ class Progress:
 
     def __init__(self, bars: rich.progress.Progress | None = None):
         self.bars = bars  # the rich display, or None to write log lines only
+        self.steps: list[Step] = []  # every timed step so far, in the order they ended
 
     def task(self, description: str, total: int) -> Task:
         """Start a stage of `total` steps, such as ("print", 8)."""
+        timed = partial(self.step, logged=False)
         if self.bars is None:
-            return Task(move_bar=lambda: None)
-        return Task(move_bar=partial(self.bars.advance, self.bars.add_task(description, total=total)))
+            return Task(move_bar=lambda: None, timed=timed)
+        return Task(move_bar=partial(self.bars.advance, self.bars.add_task(description, total=total)), timed=timed)
+
+    @contextmanager
+    def step(self, name: str, logged: bool = True) -> Iterator[None]:
+        """Time the step `name` run in the block; keep it in `steps`, and (when `logged`) log its end."""
+        started, clock = datetime.now(timezone.utc), time.monotonic()
+        outcome = "failed"
+        try:
+            yield
+            outcome = "done"
+        finally:
+            self.steps.append(Step(name, started, time.monotonic() - clock, outcome))
+            if logged and outcome == "done":
+                LOG.info("%s: done (%.1f s)", name, self.steps[-1].seconds)
 
 
 @contextmanager

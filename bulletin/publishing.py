@@ -22,12 +22,14 @@ from pathlib import Path
 from .colours import OutputProfile, load_profile, prepare_for_print
 from .delivery import Staging, start_delivery, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
+from .fingerprints import Inputs, read_inputs
 from .localization import Formats, load_translations
 from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous, still_fits,
                        write_failed_report)
 from .model import FILE_PREFIX, Edition, Issue
 from .project import EXTRACTION_CONFIG, OUTPUT, PROJECT, PYPROJECT, TEMPLATES, TRANSLATIONS
-from .preflight import Expectation, Finding, count, format_table, preflight_pdf, write_report
+from .findings import Finding, count, write_report
+from .preflight import Expectation, format_table, preflight_pdf
 from .printing import Printed, Typefaces, find_typefaces, print_pdf
 from .progress import Progress, Task
 from .rendering import render_edition
@@ -47,6 +49,7 @@ class Delivered:
     folder: Path  # output/<issue>/
     printed: dict[tuple[str, str], Printed]  # the PDFs this build wrote, by language and variant
     files: list[Path]  # every file of the delivery, including those kept from the previous one
+    inputs: Inputs  # what the delivery was made from
 
 
 def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
@@ -63,14 +66,19 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         raise UsageError("--package makes the printing bureau's zip; a draft is never sent to the bureau")
     settings = settings or load_settings(PYPROJECT)
     progress = progress or Progress()
-    issue = validate_issue(folder, draft)
-    languages = select_languages(issue.languages, languages)
-    variants = select_variants(variants)
-    typefaces = find_typefaces()
-    translations = load_catalogs(languages, issue.source_language if draft else None)
-    # The profile is needed to print, and to tell whether kept print files were made with it.
-    profile = load_profile(settings.icc_profile) if "print" in variants else readable_profile(settings)
-    pictures = prepare_for_print(issue.pictures, profile, output_root / PICTURE_CACHE) if "print" in variants else {}
+    inputs = read_inputs(folder, PROJECT)  # before anything is read: a file changed during the build counts
+    with progress.step("validate"):
+        issue = validate_issue(folder, draft)
+        languages = select_languages(issue.languages, languages)
+        variants = select_variants(variants)
+    with progress.step("localize"):
+        typefaces = find_typefaces()
+        translations = load_catalogs(languages, issue.source_language if draft else None)
+    with progress.step("prepare pictures"):
+        # The profile is needed to print, and to tell whether kept print files were made with it.
+        profile = load_profile(settings.icc_profile) if "print" in variants else readable_profile(settings)
+        pictures = (prepare_for_print(issue.pictures, profile, output_root / PICTURE_CACHE)
+                    if "print" in variants else {})
     with start_delivery(output_root, issue.period.name) as staging:
         previous = read_previous(output_root, issue.period.name)
         rebuilt = {Edition(issue, language).pdf_name(variant) for language in languages for variant in variants}
@@ -83,19 +91,21 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         printed = [(edition, print_edition(edition, variant, translations[edition.language], typefaces, settings,
                                            pictures, staging, printing, draft))
                    for edition in (Edition(issue, language) for language in languages) for variant in variants]
-        findings = carried_findings(previous, kept) + inspect(printed, translations, settings,
-                                                              progress.task("preflight", len(printed)))
-        deliver(staging, issue, printed, kept, previous, findings, settings, profile, package, draft)
-        files = sorted(path.name for path in staging.path.iterdir())
-        delivery = staging.commit()
+        with progress.step("preflight"):
+            findings = carried_findings(previous, kept) + inspect(printed, translations, settings,
+                                                                  progress.task("preflight", len(printed)))
+        with progress.step("deliver"):
+            deliver(staging, issue, printed, kept, previous, findings, settings, profile, inputs, package, draft)
+            files = sorted(path.name for path in staging.path.iterdir())
+            delivery = staging.commit()
     (output_root / f"{issue.period.name}.preflight-failed.json").unlink(missing_ok=True)
     return Delivered(delivery, {(edition.language, result.variant): replace(result, path=delivery / result.path.name)
-                                for edition, result in printed}, [delivery / name for name in files])
+                                for edition, result in printed}, [delivery / name for name in files], inputs)
 
 
 def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
             previous: Previous, findings: list[Finding], settings: PrintSettings,
-            profile: OutputProfile | None, package: bool, draft: bool = False) -> None:
+            profile: OutputProfile | None, inputs: Inputs, package: bool, draft: bool = False) -> None:
     """Write the preflight report, the manifest and (with `package`) the bureau's zip into the staging folder."""
     table = format_table(findings)
     errors = count(findings, "error")
@@ -106,7 +116,7 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
     LOG.info("%s", table.rstrip())
     write_report(findings, staging.path / PREFLIGHT)
     manifest = write_manifest(staging, describe_delivery(issue, printed, kept, previous, settings, profile,
-                                                         PROJECT, staging.path, draft))
+                                                         inputs, staging.path, draft))
     if package:
         prints = sorted(staging.path.glob("*-print.pdf"))
         if not prints:
@@ -164,13 +174,14 @@ def print_edition(edition: Edition, variant: str, translations, typefaces: Typef
                   pictures: dict[Path, Path], staging: Staging, task: Task, draft: bool = False) -> Printed:
     """Render one edition and print it as `variant` into the staging folder."""
     started = time.monotonic()
-    spare_pages = settings.multiple(variant) - 1
-    html = render_edition(edition, TEMPLATES, translations, spare_pages, draft)
-    target = staging.path / edition.pdf_name(variant)
-    printed = print_pdf(html, TEMPLATES, edition.issue.folder, typefaces, target, variant, settings,
-                        pictures if variant == "print" else None)
-    if variant == "print":
-        check_resolution(printed, settings)
+    with task.timed(f"print {edition.language} {variant}"):
+        spare_pages = settings.multiple(variant) - 1
+        html = render_edition(edition, TEMPLATES, translations, spare_pages, draft)
+        target = staging.path / edition.pdf_name(variant)
+        printed = print_pdf(html, TEMPLATES, edition.issue.folder, typefaces, target, variant, settings,
+                            pictures if variant == "print" else None)
+        if variant == "print":
+            check_resolution(printed, settings)
     task.advance(f"{edition.language} {variant}: {printed.pages} pages ({time.monotonic() - started:.1f} s)")
     return printed
 
