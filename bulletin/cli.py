@@ -7,9 +7,12 @@
     build.py catalogs [--check]            extract the template strings and update every catalog
     build.py new YYYY-Hn                   start the next issue from the previous one
     build.py watch [ISSUE] --lang LANG     rebuild one edition whenever its files change
+    build.py scheduled [--date YYYY-MM-DD] deliver the issue due on a date, unless already delivered
 
 Exit status: 0 success; 1 a build failed (including a preflight error), or `status` found
-work left, or `catalogs --check` found catalogs out of date; 2 invalid content or bad usage.
+work left, or `catalogs --check` found catalogs out of date; 2 invalid content or bad usage;
+3 (scheduled) the due issue is not ready: missing, invalid or incomplete; 4 another build is
+writing to the same output folder.
 Progress goes to stderr, results (delivered files, problems, the status) to stdout.
 """
 
@@ -18,14 +21,17 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import textwrap
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from . import commands
 from .errors import BulletinError, ContentError, display_path
-from .project import OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
+from .locking import hold_lock
+from .project import ISSUES, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
 
 LOG = logging.getLogger("bulletin")
 OUTCOMES = {  # what invalid content means for each command that stops on it
@@ -142,7 +148,7 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
     folder = issue_folder(arguments.issue)
     output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
     settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile)
-    with make_progress(quiet=arguments.quiet) as progress:
+    with hold_lock(output, f"build of {folder.name}"), make_progress(quiet=arguments.quiet) as progress:
         delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
                                   arguments.draft, progress)
     pdfs = {key: printed.path for key, printed in delivered.printed.items()}
@@ -184,6 +190,48 @@ def run_watch(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def describe_scheduled(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the scheduled build, which the systemd timer, cron or CI run."""
+    parser.description = ("Deliver the issue that is due: from 1 January the one covering July–December of the"
+                          " year before, from 1 July the one covering January–June. Does nothing when its delivery"
+                          " is complete and made from the present files. Otherwise checks the issue, and builds"
+                          " every language in both variants with the printing bureau's package. Exit status 3 when"
+                          " the issue is not ready (missing, invalid or incomplete): nothing is delivered, and"
+                          " output/<issue>/build-report.json lists what the editors must fix. Exit status 4 when"
+                          " another build holds the output folder. Every step is logged with its time, also to"
+                          " output/scheduled.log.")
+    parser.add_argument("--date", type=iso_date, default=None,
+                        help="the day to deliver for, YYYY-MM-DD (default: today)")
+    parser.add_argument("--issues", type=Path, default=ISSUES, help="the folder of the issues (default: issues/)")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="the output folder (default: output/)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also log WeasyPrint's progress")
+
+
+def run_scheduled(arguments: argparse.Namespace) -> int:
+    """Deliver the due issue; a stop from systemd (SIGTERM) ends the build as Ctrl-C does, cleanly."""
+    from .schedule import run_scheduled as deliver_due_issue
+    from .settings import load_settings
+
+    def interrupt(_signal, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        return deliver_due_issue(arguments.date or date.today(), arguments.issues, arguments.output,
+                                 load_settings(PYPROJECT), arguments.quiet)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def iso_date(value: str) -> date:
+    """Read a date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
 def names(value: str) -> tuple[str, ...]:
     """Read a comma-separated list of names."""
     return tuple(filter(None, (name.strip() for name in value.split(","))))
@@ -205,4 +253,5 @@ COMMANDS = {
     "build": (describe_build, run_build),
     **commands.COMMANDS,
     "watch": (describe_watch, run_watch),
+    "scheduled": (describe_scheduled, run_scheduled),
 }

@@ -70,6 +70,11 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
             path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding="utf-8")
 
 
+def wrote_nothing(output: Path) -> bool:
+    """Tell whether a build left the output folder as it found it: absent, or holding only the lock's file."""
+    return not output.exists() or [path.name for path in output.iterdir()] == [".lock"]
+
+
 def load_case(name: str) -> dict:
     """Read tests/cases/<name>/case.yaml."""
     return yaml.safe_load((CASES / name / "case.yaml").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from bulletin.model import period_of
 from bulletin.publishing import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.rendering import make_environment
 
-from conftest import LANGUAGES
+from conftest import LANGUAGES, wrote_nothing
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -100,4 +100,4 @@ def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(translations
     assert main([str(minimal_issue), "--output", str(output)]) == 1
     error = capsys.readouterr().err
     assert "es/LC_MESSAGES/messages.po: 1 interface string(s) not translated" in error and "\n  Contents" in error
-    assert not output.exists()
+    assert wrote_nothing(output)

@@ -10,7 +10,7 @@ from PIL import Image, ImageFile
 from bulletin.cli import main
 from bulletin.pictures import picture_problem
 
-from conftest import apply_edits
+from conftest import apply_edits, wrote_nothing
 
 
 def jpeg(size=(400, 300)) -> bytes:
@@ -62,4 +62,4 @@ def test_a_damaged_photograph_in_an_issue_is_a_content_error_naming_its_place(mi
     error = capsys.readouterr().err
     assert "2023-H1/issue.yaml:19:19: illustration 'sketch': 'file' 'images/photo.jpg' is damaged or not a picture" \
         in error
-    assert not (tmp_path / "output").exists()
+    assert wrote_nothing(tmp_path / "output")

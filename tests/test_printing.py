@@ -55,7 +55,7 @@ def test_a_failed_build_keeps_the_previous_delivery_and_leaves_no_partial_file(m
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en"]) == 1
     assert "disk on fire" in capsys.readouterr().err
     assert {path.name: path.read_bytes() for path in delivery.iterdir()} == before
-    assert sorted(os.listdir(output)) == [".cache", ".staging", "2023-H1"]
+    assert sorted(os.listdir(output)) == [".cache", ".lock", ".staging", "2023-H1"]
     assert os.listdir(output / ".staging") == []
 
 

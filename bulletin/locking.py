@@ -1,0 +1,95 @@
+"""One build at a time in an output folder, with a lock that a dead process cannot leave behind.
+
+The lock is an advisory flock(2) on <output>/.lock. The kernel releases it when the process
+that holds it ends, however it ends (SIGKILL, an out-of-memory kill, a power cut), so a lock
+is never obeyed forever: the next run takes it at once. The file records who holds the lock
+(process id, what it is doing, since when), so that a refused run can say who is in the way,
+and a run that finds the record of a holder that ended without clearing it says that it
+recovered the lock. The scheduled run and every build into an output folder take the lock;
+nothing else does (the commands that only read content need none).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import BulletinError, BuildError, display_path
+
+LOCK = ".lock"  # the lock file's name in the output folder
+
+LOG = logging.getLogger("bulletin")
+
+
+class Busy(BulletinError):
+    """Another build holds the output folder's lock."""
+
+    category = "busy"
+    exit_status = 4
+
+
+@contextmanager
+def hold_lock(root: Path, purpose: str) -> Iterator[None]:
+    """Hold the lock of the output folder `root` while the block runs; Busy when another process holds it.
+
+    `purpose` says what this process does with the folder, such as "scheduled run for 2022-H2".
+    """
+    path = root / LOCK
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise BuildError(f"cannot lock {display_path(root)}: {err.strerror or err}") from err
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(f"{display_path(root)} is in use by {_describe(_read(handle))}; nothing was done."
+                       " Run again once it has finished.") from None
+        left = _read(handle)
+        if left:  # whoever wrote this holds the lock no more, yet never cleared it: it died
+            LOG.warning("recovered the lock of %s: %s, which ended without releasing it",
+                        display_path(root), _describe(left))
+        _write(handle, {"pid": os.getpid(), "purpose": purpose,
+                        "since": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        try:
+            yield
+        finally:
+            os.ftruncate(handle, 0)  # a cleared record tells the next holder that this one ended well
+    finally:
+        os.close(handle)  # closing releases the flock
+
+
+def _read(handle: int) -> dict:
+    """Return the record of the lock's holder, or {} when there is none (or it cannot be read)."""
+    os.lseek(handle, 0, os.SEEK_SET)
+    try:
+        record = json.loads(os.read(handle, 4096).decode("utf-8") or "{}")
+    except (ValueError, UnicodeDecodeError):
+        return {"purpose": "an unknown process"}
+    return record if isinstance(record, dict) else {"purpose": "an unknown process"}
+
+
+def _write(handle: int, record: dict) -> None:
+    """Replace the lock file's record with `record`."""
+    os.ftruncate(handle, 0)
+    os.lseek(handle, 0, os.SEEK_SET)
+    os.write(handle, json.dumps(record).encode("utf-8") + b"\n")
+
+
+def _describe(record: dict) -> str:
+    """Say who holds (or held) the lock, as far as its record tells."""
+    if not record:
+        return "another process"
+    parts = [str(record.get("purpose", "another build"))]
+    if "pid" in record:
+        parts.append(f"process {record['pid']}")
+    if "since" in record:
+        parts.append(f"since {record['since']}")
+    return ", ".join(parts)

@@ -1,0 +1,250 @@
+"""Scheduled builds: the due issue on a fixed clock, idempotency, catch-up, not-ready, the lock and the record."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import zipfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bulletin import cli
+from bulletin.cli import main
+from bulletin.fingerprints import read_inputs, tool_versions
+from bulletin.schedule import NOT_READY, delivery_gaps, due_issue, run_scheduled
+from bulletin.settings import load_settings
+
+from conftest import LANGUAGES, PROJECT, VARIANTS
+
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING|ERROR) ", re.MULTILINE)
+
+
+@pytest.mark.parametrize("day, due", [
+    ("2023-06-30", "2022-H2"),  # the last day before July: still the previous half-year's issue
+    ("2023-07-01", "2023-H1"),
+    ("2023-12-31", "2023-H1"),
+    ("2024-01-01", "2023-H2"),
+    ("2024-02-29", "2023-H2"),  # a leap day
+    ("2024-06-30", "2023-H2"),  # in a leap year
+    ("2024-07-01", "2024-H1"),
+    ("2000-01-01", "1999-H2"),
+])
+def test_the_due_issue_changes_on_1_january_and_1_july(day, due):
+    assert due_issue(date.fromisoformat(day)) == due
+
+
+@pytest.mark.parametrize("day", ["2023-02-30", "1 July", "2023-7-1x"])
+def test_a_date_that_is_not_one_is_bad_usage(day, capsys):
+    assert main(["scheduled", "--date", day]) == 2
+    assert f"{day!r} is not a date written YYYY-MM-DD" in capsys.readouterr().err
+
+
+def scheduled(issues: Path, output: Path, day: str | None, *options: str) -> list[str]:
+    """The command line of a scheduled run on a copy of the issues, into a test output folder."""
+    return ["scheduled", *(["--date", day] if day else []), "--issues", str(issues), "--output", str(output), *options]
+
+
+def test_without_a_date_the_clock_decides(monkeypatch, tmp_path, capsys):
+    class FixedClock(date):
+        @classmethod
+        def today(cls):
+            return date(2024, 7, 1)
+
+    monkeypatch.setattr(cli, "date", FixedClock)
+    assert main(scheduled(tmp_path / "issues", tmp_path / "output", None)) == NOT_READY
+    assert "issue 2024-H1 is not ready" in capsys.readouterr().out
+    report = json.loads((tmp_path / "output/2024-H1/build-report.json").read_text(encoding="utf-8"))
+    assert report["date"] == "2024-07-01" and report["issue"] == "2024-H1"
+
+
+def test_a_missing_issue_is_not_ready_and_nothing_is_delivered(tmp_path, capsys):
+    output = tmp_path / "output"
+    assert main(scheduled(tmp_path / "issues", output, "2023-07-01")) == NOT_READY
+    captured = capsys.readouterr()
+    assert "issue 2023-H1 is not ready: 1 problem(s)" in captured.out and "nothing was delivered" in captured.out
+    assert "build.py new 2023-H1" in captured.err
+    assert [path.name for path in (output / "2023-H1").iterdir()] == ["build-report.json"]
+    report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
+    assert report["result"] == "not ready" and report["exit_status"] == NOT_READY
+    assert report["problems"] == [f"{tmp_path / 'issues/2023-H1'}: no such folder: issue 2023-H1, due on 2023-07-01,"
+                                  " has not been started (start it with build.py new 2023-H1)"]
+    assert report["built"] == []
+    assert STAMP.search((output / "scheduled.log").read_text(encoding="utf-8"))
+
+
+def test_invalid_content_is_not_ready_and_names_each_place(minimal_issue, tmp_path, capsys):
+    text = (minimal_issue / "en.yaml").read_text(encoding="utf-8")
+    (minimal_issue / "en.yaml").write_text(text.replace('  second-event: !source-a05cafcc "Second event."\n', ""),
+                                           encoding="utf-8")
+    text = (minimal_issue / "issue.yaml").read_text(encoding="utf-8")
+    assert "2023-03-" in text
+    (minimal_issue / "issue.yaml").write_text(text.replace("2023-03-", "2023-13-", 1), encoding="utf-8")
+    output = tmp_path / "output"
+    assert main(scheduled(minimal_issue.parent, output, "2023-07-01")) == NOT_READY
+    report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
+    problems = "\n".join(report["problems"])
+    assert re.search(r"2023-H1/en\.yaml:\d+:\d+: .*second-event", problems)
+    assert re.search(r"2023-H1/issue\.yaml:\d+:\d+: .*2023-13-", problems)
+    assert len(report["problems"]) >= 2 and [step["name"] for step in report["steps"]] == ["check readiness"]
+    assert not list(output.rglob("*.pdf")) and not list(output.rglob("*.zip"))
+    assert "not ready" in capsys.readouterr().out
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file of a folder with its modification time and bytes."""
+    return {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in sorted(folder.iterdir())}
+
+
+def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_issue, tmp_path, capsys, monkeypatch):
+    output = tmp_path / "output"
+    issues = minimal_issue.parent
+    # Not ready on 1 July: a translation is missing.
+    en = minimal_issue / "en.yaml"
+    complete = en.read_text(encoding="utf-8")
+    en.write_text(complete.replace('  first-event: !source-b93ac7d9 "First event."\n', ""), encoding="utf-8")
+    assert main(scheduled(issues, output, "2023-07-01")) == NOT_READY
+    capsys.readouterr()
+
+    # Fixed, and the next run (whenever it comes in the half-year) makes the delivery good.
+    en.write_text(complete, encoding="utf-8")
+    assert main(scheduled(issues, output, "2023-09-14")) == 0
+    assert "2023-H1 delivered" in capsys.readouterr().out
+    folder = output / "2023-H1"
+    names = {f"since-the-victory-2023-H1-{language}-{variant}.pdf" for language in LANGUAGES for variant in VARIANTS}
+    assert names | {"manifest.json", "preflight.json", "since-the-victory-2023-H1-print.zip",
+                    "build-report.json"} == {path.name for path in folder.iterdir()}
+    with zipfile.ZipFile(folder / "since-the-victory-2023-H1-print.zip") as package:
+        assert sorted(package.namelist()) == sorted({name for name in names if name.endswith("-print.pdf")}
+                                                    | {"manifest.json", "preflight.json"})
+    report = json.loads((folder / "build-report.json").read_text(encoding="utf-8"))
+    assert report["result"] == "delivered" and report["exit_status"] == 0 and report["date"] == "2023-09-14"
+    assert report["reasons"] == ["there is no delivery yet"]
+    assert report["inputs"]["issue"]["en.yaml"] and "templates/bulletin.css" in report["inputs"]["project"]
+    assert {entry["file"] for entry in report["built"]} == names | {"manifest.json", "preflight.json",
+                                                                     "since-the-victory-2023-H1-print.zip"}
+    steps = [step["name"] for step in report["steps"]]
+    assert steps[:4] == ["check readiness", "validate", "localize", "prepare pictures"]
+    assert {f"print {language} {variant}" for language in LANGUAGES for variant in VARIANTS} <= set(steps)
+    assert steps[-2:] == ["preflight", "deliver"]
+    assert all(step["outcome"] == "done" and step["seconds"] >= 0 for step in report["steps"])
+    assert report["tools"]["weasyprint"] and report["finished"] >= report["started"]
+    log = (output / "scheduled.log").read_text(encoding="utf-8")
+    assert len(STAMP.findall(log)) == len(log.splitlines()) - 9  # every line but the preflight table's rows
+    assert "print ru print" not in log and "ru print: " in log and "preflight: done" in log
+
+    # A second run finds the delivery complete: it touches nothing, and does not load the rendering engine.
+    before = snapshot(folder)
+    run = subprocess.run([sys.executable, "-c", "import sys; from bulletin.cli import main; status = main(sys.argv[1:]);"
+                          " print('weasyprint' in sys.modules); sys.exit(status)",
+                          *scheduled(issues, output, "2023-12-31")], cwd=PROJECT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [f"{folder}: the delivery of 2023-H1 is complete and current; nothing to do",
+                                       "False"]
+    assert snapshot(folder) == before
+
+    # An edited text rebuilds, and says why.
+    en.write_text(complete.replace('"First event."', '"The first event."'), encoding="utf-8")
+    assert main(scheduled(issues, output, "2023-12-31")) == 0
+    report = json.loads((folder / "build-report.json").read_text(encoding="utf-8"))
+    assert report["reasons"] == ["its inputs changed since it was made: issue en.yaml"] + [
+        f"since-the-victory-2023-H1-{language}-{variant}.pdf was made from other inputs"
+        for language in LANGUAGES for variant in VARIANTS]
+    assert snapshot(folder)["since-the-victory-2023-H1-en-print.pdf"] != before["since-the-victory-2023-H1-en-print.pdf"]
+
+    # A delivered file damaged afterwards is made again.
+    damaged = folder / "since-the-victory-2023-H1-az-screen.pdf"
+    damaged.write_bytes(damaged.read_bytes()[:-100])
+    assert main(scheduled(issues, output, "2023-12-31")) == 0
+    report = json.loads((folder / "build-report.json").read_text(encoding="utf-8"))
+    assert report["reasons"] == [f"{damaged.name} is missing or not as delivered"]
+    assert main(scheduled(issues, output, "2023-12-31")) == 0
+    assert "nothing to do" in capsys.readouterr().out
+
+    # Other tools, or other print settings, make the delivery out of date too.
+    inputs = read_inputs(minimal_issue, PROJECT)
+    settings = load_settings(PROJECT / "pyproject.toml")
+    assert delivery_gaps(output, "2023-H1", inputs, settings) == []
+    newer = tool_versions() | {"weasyprint": "99.0"}
+    monkeypatch.setattr("bulletin.schedule.tool_versions", lambda: newer)
+    assert delivery_gaps(output, "2023-H1", inputs, settings) == [
+        f"tools changed: weasyprint {tool_versions()['weasyprint']} → 99.0"]
+    monkeypatch.undo()
+    assert delivery_gaps(output, "2023-H1", inputs, replace(settings, bleed_mm=5)) == [
+        f"since-the-victory-2023-H1-{language}-print.pdf was made with other settings, or as a draft"
+        for language in LANGUAGES]
+
+
+def test_a_delivery_missing_its_package_or_a_language_is_not_complete(minimal_issue, tmp_path, capsys):
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "az,ru", "-q"]) == 0
+    assert main(scheduled(minimal_issue.parent, output, "2023-07-01", "-q")) == 0
+    report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
+    assert report["reasons"] == [f"since-the-victory-2023-H1-{language}-{variant}.pdf is not in the delivery"
+                                 for language in ("en", "es") for variant in VARIANTS] + [
+        "since-the-victory-2023-H1-print.zip is missing or unreadable"]
+
+
+def test_a_failed_build_reports_and_keeps_nothing(minimal_issue, tmp_path, capsys):
+    settings = load_settings(PROJECT / "pyproject.toml", icc_profile=tmp_path / "missing.icc")
+    output = tmp_path / "output"
+    cli.configure_logging(quiet=False, verbose=False)  # as main() does, onto this test's stderr
+    assert run_scheduled(date(2023, 7, 1), minimal_issue.parent, output, settings) == 1
+    report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
+    assert report["result"] == "failed" and "missing.icc" in report["message"]
+    assert report["steps"][-1] | {"started": None, "seconds": None} == {
+        "name": "prepare pictures", "outcome": "failed", "started": None, "seconds": None}
+    assert "failed" in capsys.readouterr().out
+    assert os.listdir(output / "2023-H1") == ["build-report.json"] and not list(output.rglob("*.pdf"))
+
+
+def hold(output: Path) -> subprocess.Popen:
+    """Start a process that takes the output folder's lock and keeps it until killed."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from bulletin.locking import hold_lock\n"
+         "with hold_lock(Path(sys.argv[1]), 'a test holder'):\n    print('held', flush=True); time.sleep(600)",
+         str(output)], cwd=PROJECT, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_one_run_at_a_time_and_a_dead_holder_is_no_obstacle(minimal_issue, tmp_path, capsys):
+    output = tmp_path / "output"
+    holder = hold(output)
+    try:
+        assert main(scheduled(minimal_issue.parent, output, "2023-07-01")) == 4
+        err = capsys.readouterr().err
+        assert f"is in use by a test holder, process {holder.pid}, since " in err and "nothing was done" in err
+        assert not (output / "2023-H1").exists()
+        # A build into the same output folder waits its turn too.
+        assert main([str(minimal_issue), "--output", str(output), "--lang", "az", "-q"]) == 4
+        assert "busy: " in capsys.readouterr().err
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    # The holder died without releasing anything: the next run goes ahead and says so.
+    assert main(scheduled(tmp_path / "elsewhere", output, "2023-07-01")) == NOT_READY
+    assert f"recovered the lock of {output}: a test holder, process {holder.pid}" in capsys.readouterr().err
+    assert (output / ".lock").read_text() == ""  # released on the way out, so the next one finds no dead holder
+
+
+def test_a_stop_from_systemd_ends_the_build_cleanly(minimal_issue, tmp_path):
+    output = tmp_path / "output"
+    run = subprocess.Popen([sys.executable, "build.py", *scheduled(minimal_issue.parent, output, "2023-07-01")],
+                           cwd=PROJECT, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    for line in run.stderr:
+        if "az print: " in line:  # in the middle of printing
+            break
+    run.send_signal(signal.SIGTERM)
+    out, _ = run.communicate(timeout=60)
+    assert run.returncode == 130
+    report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
+    assert report["result"] == "interrupted" and "unchanged" in out
+    assert not list(output.rglob("*.pdf")) and not list((output / ".staging").iterdir())
+    assert os.listdir(output / "2023-H1") == ["build-report.json"]
