@@ -20,8 +20,9 @@ def fake_command(folder: Path, name: str, script: str) -> None:
 
 def test_run_lists_missing_debian_packages_when_not_root(tmp_path):
     """Without root, ./run names the missing packages and how to install them, and stops."""
-    fake_command(tmp_path, "dpkg-query", 'case "$3" in fonts-noto-core|qpdf) echo "unknown";; '
-                                         '*) echo "install ok installed";; esac')
+    fake_command(tmp_path, "dpkg-query", 'shift 2; for package; do case "$package" in'
+                                         ' fonts-noto-core|qpdf) echo "$package unknown ok not-installed";;'
+                                         ' *) echo "$package install ok installed";; esac; done')
     fake_command(tmp_path, "id", "echo 1000")
     environment = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
     result = subprocess.run(["bash", "run", "setup"], cwd=PROJECT, env=environment,
