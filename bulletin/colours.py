@@ -110,6 +110,15 @@ def load_profile(path: Path) -> OutputProfile:
     return profile
 
 
+def readable_profile(path: Path) -> OutputProfile | None:
+    """Return the output profile if it can be read, for a build that prints nothing with it
+    (or a check that only compares it with the one recorded)."""
+    try:
+        return load_profile(path)
+    except BuildError:
+        return None
+
+
 def cmyk_of(rgb: str, profile: OutputProfile) -> tuple[float, float, float, float]:
     """Return the print colour of an sRGB colour: the palette's own, black ink for greys, else the profile's."""
     rgb = expand_hex(rgb)

@@ -59,7 +59,10 @@ def read_inputs(folder: Path, project: Path) -> Inputs:
 
 
 def hash_inputs(files: Iterable[Path], base: Path) -> str:
-    """SHA-256 over the relative paths (POSIX form, relative to base) and contents of the files: the same inputs give the same hash on any machine, whatever the checkout path."""
+    """SHA-256 over the paths (relative to `base`, POSIX form) and contents of the files.
+
+    The same inputs give the same hash on any machine, wherever the checkout is.
+    """
     return combine(digest_files(files, base))
 
 

@@ -146,7 +146,17 @@ class Edition:
 
     def pdf_name(self, variant: str) -> str:
         """The file name of the edition's PDF in `variant`, e.g. since-the-victory-2022-H2-ru-print.pdf."""
-        return f"{self.name}-{variant}.pdf"
+        return pdf_name(self.issue.period.name, self.language, variant)
+
+
+def pdf_name(issue: str, language: str, variant: str) -> str:
+    """The file name of an edition's PDF, from the issue's name, such as since-the-victory-2022-H2-ru-print.pdf."""
+    return f"{FILE_PREFIX}-{issue}-{language}-{variant}.pdf"
+
+
+def package_name(issue: str) -> str:
+    """The file name of the printing bureau's package of an issue, such as since-the-victory-2022-H2-print.zip."""
+    return f"{FILE_PREFIX}-{issue}-print.zip"
 
 
 def period_of(name: str) -> Period | None:

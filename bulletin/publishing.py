@@ -19,14 +19,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .colours import OutputProfile, load_profile, prepare_for_print
+from .colours import OutputProfile, load_profile, prepare_for_print, readable_profile
 from .delivery import Staging, start_delivery, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
 from .fingerprints import Inputs, read_inputs
 from .localization import Formats, load_translations
 from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous, still_fits,
                        write_failed_report)
-from .model import FILE_PREFIX, Edition, Issue
+from .model import Edition, Issue, package_name
 from .project import EXTRACTION_CONFIG, OUTPUT, PROJECT, PYPROJECT, TEMPLATES, TRANSLATIONS
 from .findings import Finding, count, write_report
 from .preflight import Expectation, format_table, preflight_pdf
@@ -76,7 +76,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         translations = load_catalogs(languages, issue.source_language if draft else None)
     with progress.step("prepare pictures"):
         # The profile is needed to print, and to tell whether kept print files were made with it.
-        profile = load_profile(settings.icc_profile) if "print" in variants else readable_profile(settings)
+        profile = load_profile(settings.icc_profile) if "print" in variants else readable_profile(settings.icc_profile)
         pictures = (prepare_for_print(issue.pictures, profile, output_root / PICTURE_CACHE)
                     if "print" in variants else {})
     with start_delivery(output_root, issue.period.name) as staging:
@@ -121,7 +121,7 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
         prints = sorted(staging.path.glob("*-print.pdf"))
         if not prints:
             raise UsageError("--package needs the print variant: the package holds the print PDFs")
-        write_package(staging, f"{FILE_PREFIX}-{issue.period.name}-print.zip",
+        write_package(staging, package_name(issue.period.name),
                       prints + [manifest, staging.path / PREFLIGHT])
 
 
@@ -160,14 +160,6 @@ def load_catalogs(languages: tuple[str, ...], fallback_language: str | None = No
     if failures:
         raise BuildError("\n".join(failures))
     return translations
-
-
-def readable_profile(settings: PrintSettings) -> OutputProfile | None:
-    """Return the output profile if it can be read, for a build that prints nothing with it."""
-    try:
-        return load_profile(settings.icc_profile)
-    except BuildError:
-        return None
 
 
 def print_edition(edition: Edition, variant: str, translations, typefaces: Typefaces, settings: PrintSettings,

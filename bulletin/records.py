@@ -75,7 +75,8 @@ def delivered_files(root: Path, issue: str) -> list[dict]:
     files = [{key: entry[key] for key in kept if key in entry}
              for entry in json.loads(manifest.read_text(encoding="utf-8"))["files"]]
     files.append(file_entry(manifest) | {"purpose": "manifest"})
-    files += [file_entry(path) | {"purpose": "package for the printing bureau"} for path in sorted(folder.glob("*.zip"))]
+    files += [file_entry(path) | {"purpose": "package for the printing bureau"}
+              for path in sorted(folder.glob("*.zip"))]
     return sorted(files, key=lambda entry: entry["file"])
 
 

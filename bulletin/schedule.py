@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .colours import OutputProfile, load_profile
+from .colours import readable_profile
 from .delivery import delivered
 from .errors import BuildError, ContentError, Problem, display_path
 from .fingerprints import Inputs, file_entry, read_inputs, tool_versions
 from .locking import Busy, hold_lock
 from .manifest import MANIFEST, PREFLIGHT, still_fits
-from .model import FILE_PREFIX, period_of
+from .model import package_name, pdf_name, period_of
 from .progress import Progress, make_progress
 from .project import PROJECT
 from .records import Record, delivered_files, logging_to, read_report, write_report
@@ -47,7 +47,10 @@ LOG = logging.getLogger("bulletin")
 
 
 def run_scheduled(day: date, issues: Path, root: Path, settings: PrintSettings, quiet: bool = False) -> int:
-    """Deliver the issue due on `day` from `issues` into `root`, unless its delivery is current; return the exit status."""
+    """Deliver the issue due on `day` from `issues` into `root`, unless its delivery is current.
+
+    Return the exit status: 0, NOT_READY, a failed build's, or Busy's when another build holds the lock.
+    """
     issue = due_issue(day)
     folder = issues / issue
     with logging_to(root):
@@ -123,11 +126,6 @@ def due_issue(day: date) -> str:
     return f"{day.year}-H1" if day.month >= 7 else f"{day.year - 1}-H2"
 
 
-def package_name(issue: str) -> str:
-    """The file name of the printing bureau's package of an issue."""
-    return f"{FILE_PREFIX}-{issue}-print.zip"
-
-
 @dataclass(frozen=True)
 class Readiness:
     """Whether the due issue can be built, and what the editors must do first."""
@@ -198,10 +196,10 @@ def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict]
                       settings: PrintSettings) -> list[str]:
     """Say which edition of which language and variant is absent, from other inputs, or made otherwise."""
     gaps = []
-    profile = _profile(settings)
+    profile = readable_profile(settings.icc_profile)
     for language in languages:
         for variant in VARIANTS:
-            name = f"{FILE_PREFIX}-{issue}-{language}-{variant}.pdf"
+            name = pdf_name(issue, language, variant)
             entry = entries.get(name)
             if entry is None:
                 gaps.append(f"{name} is not in the delivery")
@@ -210,14 +208,6 @@ def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict]
             elif not still_fits(entry, settings, profile):
                 gaps.append(f"{name} was made with other settings, or as a draft")
     return gaps
-
-
-def _profile(settings: PrintSettings) -> OutputProfile | None:
-    """The output profile print files must have been made with; None when it cannot be read (the build will say)."""
-    try:
-        return load_profile(settings.icc_profile)
-    except BuildError:
-        return None
 
 
 def _intact(path: Path, entry: dict) -> bool:

@@ -141,8 +141,8 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
 
     # A second run finds the delivery complete: it touches nothing, and does not load the rendering engine.
     before = snapshot(folder)
-    run = subprocess.run([sys.executable, "-c", "import sys; from bulletin.cli import main; status = main(sys.argv[1:]);"
-                          " print('weasyprint' in sys.modules); sys.exit(status)",
+    run = subprocess.run([sys.executable, "-c", "import sys; from bulletin.cli import main;"
+                          " status = main(sys.argv[1:]); print('weasyprint' in sys.modules); sys.exit(status)",
                           *scheduled(issues, output, "2023-12-31")], cwd=PROJECT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [f"{folder}: the delivery of 2023-H1 is complete and current; nothing to do",
@@ -156,7 +156,8 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     assert report["reasons"] == ["its inputs changed since it was made: issue en.yaml"] + [
         f"since-the-victory-2023-H1-{language}-{variant}.pdf was made from other inputs"
         for language in LANGUAGES for variant in VARIANTS]
-    assert snapshot(folder)["since-the-victory-2023-H1-en-print.pdf"] != before["since-the-victory-2023-H1-en-print.pdf"]
+    edited = "since-the-victory-2023-H1-en-print.pdf"
+    assert snapshot(folder)[edited] != before[edited]
 
     # A delivered file damaged afterwards is made again.
     damaged = folder / "since-the-victory-2023-H1-az-screen.pdf"
