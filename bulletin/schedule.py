@@ -25,7 +25,7 @@ import json
 import logging
 import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from .colours import readable_profile
@@ -57,6 +57,7 @@ def run_scheduled(day: date, issues: Path, root: Path, settings: PrintSettings, 
         try:
             with hold_lock(root, f"scheduled run for {issue}"):
                 LOG.info("scheduled run for %s: issue %s (%s) is due", day.isoformat(), issue, issue_period(issue))
+                warn_undelivered(issues, root, issue)
                 record = Record(issue, day, inputs=current_inputs(folder))
                 record.reasons = (delivery_gaps(root, issue, record.inputs, settings) if record.inputs
                                   else [f"{display_path(folder)} does not exist"])
@@ -124,6 +125,22 @@ def finish(root: Path, record: Record, progress: Progress, result: str, status: 
 def due_issue(day: date) -> str:
     """Return the name of the issue due on `day`: from 1 July the year's H1, before it the previous year's H2."""
     return f"{day.year}-H1" if day.month >= 7 else f"{day.year - 1}-H2"
+
+
+def due_date(issue: str) -> date:
+    """Return the day from which `issue` is due: the day after its half-year ends."""
+    return period_of(issue).end + timedelta(days=1)
+
+
+def warn_undelivered(issues: Path, root: Path, issue: str) -> None:
+    """Warn when the issue due before `issue` was started but never delivered: its half-year went by unbuilt.
+
+    Only a warning: an old issue is built when someone asks for it, never behind their back.
+    """
+    previous = due_issue(due_date(issue) - timedelta(days=1))
+    if (issues / previous).is_dir() and not (delivered(root, previous) / MANIFEST).is_file():
+        LOG.warning("issue %s, due from %s, has never been delivered; to deliver it: build.py scheduled --date %s",
+                    previous, due_date(previous).isoformat(), due_date(previous).isoformat())
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,13 @@ def test_a_missing_issue_is_not_ready_and_nothing_is_delivered(tmp_path, capsys)
     assert STAMP.search((output / "scheduled.log").read_text(encoding="utf-8"))
 
 
+def test_an_earlier_issue_never_delivered_is_named_not_built(minimal_issue, tmp_path, capsys):
+    assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2024-01-05")) == NOT_READY
+    assert ("issue 2023-H1, due from 2023-07-01, has never been delivered; to deliver it:"
+            " build.py scheduled --date 2023-07-01") in capsys.readouterr().err
+    assert not (tmp_path / "output/2023-H1").exists()
+
+
 def test_invalid_content_is_not_ready_and_names_each_place(minimal_issue, tmp_path, capsys):
     text = (minimal_issue / "en.yaml").read_text(encoding="utf-8")
     (minimal_issue / "en.yaml").write_text(text.replace('  second-event: !source-a05cafcc "Second event."\n', ""),
