@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -204,13 +205,15 @@ def describe_scheduled(parser: argparse.ArgumentParser) -> None:
                         help="the day to deliver for, YYYY-MM-DD (default: today)")
     parser.add_argument("--issues", type=Path, default=ISSUES, help="the folder of the issues (default: issues/)")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="the output folder (default: output/)")
+    parser.add_argument("--wait", type=float, default=30, metavar="MINUTES",
+                        help="how long to wait for another build that holds the output folder (default: 30)")
     parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="also log WeasyPrint's progress")
 
 
 def run_scheduled(arguments: argparse.Namespace) -> int:
     """Deliver the due issue; a stop from systemd (SIGTERM) ends the build as Ctrl-C does, cleanly."""
-    from .schedule import run_scheduled as deliver_due_issue
+    from .schedule import scheduled_run
     from .settings import load_settings
 
     def interrupt(_signal, _frame):
@@ -218,18 +221,23 @@ def run_scheduled(arguments: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        return deliver_due_issue(arguments.date or date.today(), arguments.issues, arguments.output,
-                                 load_settings(PYPROJECT), arguments.quiet)
+        return scheduled_run(arguments.date or date.today(), arguments.issues, arguments.output,
+                             load_settings(PYPROJECT), arguments.quiet, arguments.wait * 60)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def iso_date(value: str) -> date:
-    """Read a date written YYYY-MM-DD."""
+    """Read a date written YYYY-MM-DD, in the years an issue can be named for."""
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+        day = date.fromisoformat(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: {err}") from None
+    if day.year < 1001:  # the issue due then would be named for a year of fewer than four digits
+        raise argparse.ArgumentTypeError(f"{value!r}: no issue of the bulletin is due then")
+    return day
 
 
 def names(value: str) -> tuple[str, ...]:

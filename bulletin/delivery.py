@@ -39,9 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError, display_path
+from .fingerprints import file_entry
 
 STAGING = ".staging"  # folder under the output root that holds builds in progress
 PREVIOUS = "previous"  # suffix of the folder that holds the previous delivery during a fallback commit
+CHECKSUM = ".sha256"  # suffix of the file that holds the package's SHA-256, beside it
 
 RENAME_EXCHANGE = 2  # renameat2 flag: swap the two paths (linux/fs.h)
 AT_FDCWD = -100  # renameat2 directory argument: paths are relative to the working directory
@@ -211,6 +213,17 @@ def write_package(staging: Staging, name: str, members: list[Path]) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return target
+
+
+def write_checksum(staging: Staging, path: Path) -> Path:
+    """Write `<name>.sha256` beside a file of the staging folder, as sha256sum writes it, so that the
+    printing bureau can check the package it received (`sha256sum -c`); return its path."""
+    target = path.with_name(path.name + CHECKSUM)
+    try:
+        write_atomically(target, f"{file_entry(path)['sha256']}  {path.name}\n".encode("utf-8"))
+    except OSError as err:
+        raise BuildError(f"cannot write {display_path(target)}: {_describe(err)}") from err
     return target
 
 

@@ -58,14 +58,6 @@ def read_inputs(folder: Path, project: Path) -> Inputs:
     return Inputs(digest_files(issue_files, folder), digest_files(project_files, project))
 
 
-def hash_inputs(files: Iterable[Path], base: Path) -> str:
-    """SHA-256 over the paths (relative to `base`, POSIX form) and contents of the files.
-
-    The same inputs give the same hash on any machine, wherever the checkout is.
-    """
-    return combine(digest_files(files, base))
-
-
 def digest_files(files: Iterable[Path], base: Path) -> dict[str, str]:
     """Return the SHA-256 of each file by its path relative to `base`, in POSIX form."""
     base = Path(os.path.abspath(base))
@@ -80,7 +72,10 @@ def digest_files(files: Iterable[Path], base: Path) -> dict[str, str]:
 
 
 def combine(digests: dict[str, str]) -> str:
-    """Return one SHA-256 over names and digests, sorted; lengths delimit each name, so no two sets run together."""
+    """Return one SHA-256 over names and digests, sorted; lengths delimit each name, so no two sets run together.
+
+    The same files give the same hash on any machine, wherever the checkout is.
+    """
     digest = hashlib.sha256()
     for name, value in sorted(digests.items()):
         encoded = name.encode("utf-8")

@@ -6,15 +6,19 @@ is never obeyed forever: the next run takes it at once. The file records who hol
 (process id, what it is doing, since when), so that a refused run can say who is in the way,
 and a run that finds the record of a holder that ended without clearing it says that it
 recovered the lock. The scheduled run and every build into an output folder take the lock;
-nothing else does (the commands that only read content need none).
+nothing else does (the commands that only read content need none). A build refuses at once
+when the lock is held; the scheduled run waits for it a while, since on its day an editor's
+build may well be running, and nobody is there to start it again.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -23,6 +27,7 @@ from pathlib import Path
 from .errors import BulletinError, BuildError, display_path
 
 LOCK = ".lock"  # the lock file's name in the output folder
+POLL = 1.0  # seconds between two tries while waiting for the lock
 
 LOG = logging.getLogger("bulletin")
 
@@ -35,35 +40,63 @@ class Busy(BulletinError):
 
 
 @contextmanager
-def hold_lock(root: Path, purpose: str) -> Iterator[None]:
-    """Hold the lock of the output folder `root` while the block runs; Busy when another process holds it.
+def hold_lock(root: Path, purpose: str, wait: float = 0) -> Iterator[None]:
+    """Hold the lock of the output folder `root` while the block runs; Busy when another process
+    holds it and keeps it longer than `wait` seconds.
 
     `purpose` says what this process does with the folder, such as "scheduled run for 2022-H2".
     """
     path = root / LOCK
+    handle, writable = _open(root, path)
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as err:
-        raise BuildError(f"cannot lock {display_path(root)}: {err.strerror or err}") from err
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Busy(f"{display_path(root)} is in use by {_describe(_read(handle))}; nothing was done."
-                       " Run again once it has finished.") from None
+        _take(handle, root, wait)
         left = _read(handle)
         if left:  # whoever wrote this holds the lock no more, yet never cleared it: it died
             LOG.warning("recovered the lock of %s: %s, which ended without releasing it",
                         display_path(root), _describe(left))
-        _write(handle, {"pid": os.getpid(), "purpose": purpose,
-                        "since": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        if writable:
+            _write(handle, {"pid": os.getpid(), "purpose": purpose,
+                            "since": datetime.now(timezone.utc).isoformat(timespec="seconds")})
         try:
             yield
         finally:
-            os.ftruncate(handle, 0)  # a cleared record tells the next holder that this one ended well
+            if writable:
+                os.ftruncate(handle, 0)  # a cleared record tells the next holder that this one ended well
     finally:
         os.close(handle)  # closing releases the flock
+
+
+def _open(root: Path, path: Path) -> tuple[int, bool]:
+    """Open the lock file, made if need be; read-only where another user made it (flock needs no more)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o664), True
+    except OSError as err:
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and path.is_file():
+            try:
+                return os.open(path, os.O_RDONLY), False
+            except OSError:
+                pass
+        raise BuildError(f"cannot lock {display_path(root)}: {display_path(path)}: {err.strerror or err}") from err
+
+
+def _take(handle: int, root: Path, wait: float) -> None:
+    """Take the flock, trying again for up to `wait` seconds; Busy when it stays taken."""
+    deadline = time.monotonic() + wait
+    announced = False
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            holder = _describe(_read(handle))
+            if time.monotonic() >= deadline:
+                raise Busy(f"{display_path(root)} is in use by {holder}; nothing was done."
+                           " Run again once it has finished.") from None
+            if not announced:
+                LOG.info("waiting up to %.0f s for %s, in use by %s", wait, display_path(root), holder)
+                announced = True
+            time.sleep(min(POLL, max(deadline - time.monotonic(), 0)))
 
 
 def _read(handle: int) -> dict:

@@ -66,15 +66,22 @@ class Typefaces:
             for (family, style, weight), path in sorted(self.files.items()))
 
 
+def _visible(directory: Path) -> bool:
+    """Tell whether a font folder is there to be read; a home folder hidden from a hardened service is not."""
+    try:
+        return directory.is_dir()
+    except OSError:  # PermissionError: systemd's ProtectHome= leaves HOME set but /home unreadable
+        return False
+
+
 def find_typefaces() -> Typefaces:
     """Locate every font file of the bulletin, or stop naming the ones that are missing."""
     wanted = {name for faces in TYPEFACES.values() for name in faces.values()}
     found: dict[str, Path] = {}
-    for directory in FONT_DIRS:
-        if directory.is_dir():
-            for path in sorted(directory.rglob("*.ttf")):
-                if path.name in wanted and path.name not in found:
-                    found[path.name] = path
+    for directory in filter(_visible, FONT_DIRS):
+        for path in sorted(directory.rglob("*.ttf")):
+            if path.name in wanted and path.name not in found:
+                found[path.name] = path
     missing = sorted(wanted - found.keys())
     if missing:
         raise BuildError(f"fonts missing: {', '.join(missing)}. Install the Debian package {FONT_PACKAGE}"

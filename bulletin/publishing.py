@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .colours import OutputProfile, load_profile, prepare_for_print, readable_profile
-from .delivery import Staging, start_delivery, write_manifest, write_package
+from .delivery import Staging, start_delivery, write_checksum, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
 from .fingerprints import Inputs, read_inputs
 from .localization import Formats, load_translations
@@ -113,7 +113,8 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
         report = write_failed_report(findings, staging.root, issue.period.name)
         raise BuildError(f"preflight found {errors} error(s); nothing was delivered.\n{table}"
                          f"The full report is {display_path(report)}.")
-    LOG.info("%s", table.rstrip())
+    for line in table.splitlines():  # a line each, so that each carries its time in a scheduled run's log
+        LOG.info("%s", line)
     write_report(findings, staging.path / PREFLIGHT)
     manifest = write_manifest(staging, describe_delivery(issue, printed, kept, previous, settings, profile,
                                                          inputs, staging.path, draft))
@@ -121,8 +122,8 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
         prints = sorted(staging.path.glob("*-print.pdf"))
         if not prints:
             raise UsageError("--package needs the print variant: the package holds the print PDFs")
-        write_package(staging, package_name(issue.period.name),
-                      prints + [manifest, staging.path / PREFLIGHT])
+        zipped = write_package(staging, package_name(issue.period.name), prints + [manifest, staging.path / PREFLIGHT])
+        write_checksum(staging, zipped)
 
 
 def select_languages(available: tuple[str, ...], wanted: tuple[str, ...] | None) -> tuple[str, ...]:

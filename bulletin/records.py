@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .delivery import delivered, write_atomically
+from .delivery import CHECKSUM, delivered, write_atomically
 from .errors import BuildError, display_path
 from .fingerprints import Inputs, file_entry, tool_versions
 from .manifest import MANIFEST
@@ -29,7 +29,16 @@ from .progress import Step
 
 REPORT = "build-report.json"  # in output/<issue>/
 SCHEDULE_LOG = "scheduled.log"  # in the output folder
-TIMESTAMPED = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+
+
+class Timestamped(logging.Formatter):
+    """Log lines that start with their local time in ISO 8601, as the build report writes times."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (logging's name)
+        return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="seconds")
+
+
+TIMESTAMPED = Timestamped("%(asctime)s %(levelname)s %(message)s")
 LOGGERS = ("bulletin", "weasyprint")  # whose messages go to the log file
 
 
@@ -75,12 +84,15 @@ def delivered_files(root: Path, issue: str) -> list[dict]:
     files = [{key: entry[key] for key in kept if key in entry}
              for entry in json.loads(manifest.read_text(encoding="utf-8"))["files"]]
     files.append(file_entry(manifest) | {"purpose": "manifest"})
-    files += [file_entry(path) | {"purpose": "package for the printing bureau"}
-              for path in sorted(folder.glob("*.zip"))]
+    for package in sorted(folder.glob("*.zip")):
+        files.append(file_entry(package) | {"purpose": "package for the printing bureau"})
+        checksum = package.with_name(package.name + CHECKSUM)
+        if checksum.is_file():
+            files.append(file_entry(checksum) | {"purpose": "the package's SHA-256"})
     return sorted(files, key=lambda entry: entry["file"])
 
 
-def write_report(root: Path, report: dict) -> Path:
+def write_build_report(root: Path, report: dict) -> Path:
     """Write the report into output/<issue>/ in one step (making the folder if need be); return its path."""
     target = delivered(root, report["issue"]) / REPORT
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -1,13 +1,11 @@
 """Scheduled builds: deliver the issue that is due on a date, once, safely unattended.
 
 From 1 January the issue covering July–December of the year before is due; from 1 July, the
-one covering January–June (`due_issue`). A run (`run_scheduled`) holds the output folder's
-lock and then:
+one covering January–June (`due_issue`). A run (`scheduled_run`) holds the output folder's
+lock, waiting a while for a build that holds it, and then:
 
-1. finds the delivery current when output/<issue>/ holds every language of the issue in
-   every variant and the printing bureau's package, each file as the manifest says, made
-   from the present inputs with the present tools and settings (`delivery_gaps`); then it
-   does nothing, and says so;
+1. finds the delivery complete and current (`completeness.delivery_gaps`); then it does
+   nothing, and says so;
 2. otherwise checks the issue as `build.py validate` does; when the issue has no folder, or
    its content is invalid or incomplete, it delivers nothing and reports what the editors
    must fix (NOT_READY);
@@ -15,50 +13,53 @@ lock and then:
 
 Runs 2 and 3 write output/<issue>/build-report.json (`records`). The due issue stays due
 until the next one is, so a run missed on the day is made good by the next one in the
-half-year. This module neither builds (publishing does) nor decides when it runs (the
-systemd timer, cron or the CI schedule under deploy/ and .github/ do).
+half-year; an issue whose half-year went by undelivered is named in a warning, never built
+unasked. This module neither builds (publishing does) nor decides when it runs (the systemd
+timer, cron or the CI schedule under deploy/ and .github/ do).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .colours import readable_profile
+from .completeness import delivery_gaps
 from .delivery import delivered
-from .errors import BuildError, ContentError, Problem, display_path
-from .fingerprints import Inputs, file_entry, read_inputs, tool_versions
-from .locking import Busy, hold_lock
-from .manifest import MANIFEST, PREFLIGHT, still_fits
-from .model import package_name, pdf_name, period_of
+from .errors import BuildError, BulletinError, ContentError, Problem, display_path
+from .fingerprints import read_inputs
+from .locking import hold_lock
+from .manifest import MANIFEST
+from .model import period_of
 from .progress import Progress, make_progress
-from .project import PROJECT
-from .records import Record, delivered_files, logging_to, read_report, write_report
-from .settings import VARIANTS, PrintSettings
+from .project import ISSUES, PROJECT
+from .records import Record, delivered_files, logging_to, write_build_report
+from .settings import PrintSettings
 
 NOT_READY = 3  # exit status: the due issue is missing, invalid or incomplete; nothing was delivered
-LISTED = 5  # changed inputs named in a reason before "and N more"
+INTERRUPTED = 130  # exit status: stopped by Ctrl-C or SIGTERM (systemd's stop or time-out)
 
 LOG = logging.getLogger("bulletin")
 
 
-def run_scheduled(day: date, issues: Path, root: Path, settings: PrintSettings, quiet: bool = False) -> int:
-    """Deliver the issue due on `day` from `issues` into `root`, unless its delivery is current.
+def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, quiet: bool = False,
+                  wait: float = 0) -> int:
+    """Deliver the issue due on `day` from `issues` into `root`, unless its delivery is current;
+    wait up to `wait` seconds for another build to release the output folder.
 
-    Return the exit status: 0, NOT_READY, a failed build's, or Busy's when another build holds the lock.
+    Return the exit status: 0, NOT_READY, INTERRUPTED, or the status of the error that stopped it.
     """
     issue = due_issue(day)
     folder = issues / issue
     with logging_to(root):
+        record = Record(issue, day)
         try:
-            with hold_lock(root, f"scheduled run for {issue}"):
+            with hold_lock(root, f"scheduled run for {issue}", wait):
                 LOG.info("scheduled run for %s: issue %s (%s) is due", day.isoformat(), issue, issue_period(issue))
                 warn_undelivered(issues, root, issue)
-                record = Record(issue, day, inputs=current_inputs(folder))
+                record.inputs = read_inputs(folder, PROJECT) if folder.is_dir() else None
                 record.reasons = (delivery_gaps(root, issue, record.inputs, settings) if record.inputs
                                   else [f"{display_path(folder)} does not exist"])
                 if not record.reasons:
@@ -68,17 +69,17 @@ def run_scheduled(day: date, issues: Path, root: Path, settings: PrintSettings, 
                     return 0
                 for reason in record.reasons:
                     LOG.info("%s is to be delivered: %s", issue, reason)
-                return deliver_due(folder, root, settings, record, quiet)
-        except Busy as err:
-            LOG.error("%s", err)
+                return build_due_issue(folder, root, settings, record, quiet)
+        except BulletinError as err:  # the lock, the log or an input that cannot be read: said with its time
+            LOG.error("%s: %s", err.category, err)
             return err.exit_status
 
 
-def deliver_due(folder: Path, root: Path, settings: PrintSettings, record: Record, quiet: bool) -> int:
+def build_due_issue(folder: Path, root: Path, settings: PrintSettings, record: Record, quiet: bool) -> int:
     """Check the due issue and, when it is ready, build and deliver it; report either way."""
     with make_progress(quiet=quiet) as progress:
         with progress.step("check readiness"):
-            readiness = check_readiness(folder, record.day)
+            readiness = check_readiness(folder)
         if readiness.warnings:
             LOG.warning("%d warning(s), stale or unconfirmed translations: the build report lists them",
                         len(readiness.warnings))
@@ -87,7 +88,8 @@ def deliver_due(folder: Path, root: Path, settings: PrintSettings, record: Recor
         from .publishing import publish_issue  # the rendering engine, loaded only when there is work for it
 
         try:
-            publish_issue(folder, settings=settings, output_root=root, package=True, progress=progress)
+            record.inputs = publish_issue(folder, settings=settings, output_root=root, package=True,
+                                          progress=progress).inputs
         except ContentError as err:  # what the check above did not catch, the build's own validation did
             return not_ready(root, record, progress, [str(problem) for problem in err.problems], readiness.warnings)
         except BuildError as err:
@@ -95,11 +97,24 @@ def deliver_due(folder: Path, root: Path, settings: PrintSettings, record: Recor
                           f"the build of {record.issue} failed; the previous delivery, if any, is unchanged: {err}",
                           warnings=readiness.warnings)
         except KeyboardInterrupt:
-            finish(root, record, progress, "interrupted", 130,
-                   f"the build of {record.issue} was interrupted; the previous delivery, if any, is unchanged")
+            finish(root, record, progress, "interrupted", INTERRUPTED, interrupted(root, record))
             raise
-    return finish(root, record, progress, "delivered", 0, f"{record.issue} delivered",
+    warned = f" with {len(readiness.warnings)} warning(s)" if readiness.warnings else ""
+    return finish(root, record, progress, "delivered", 0, f"{record.issue} delivered{warned}",
                   built=delivered_files(root, record.issue), warnings=readiness.warnings)
+
+
+def interrupted(root: Path, record: Record) -> str:
+    """Say what an interrupted build left: the previous delivery, or, when it came after the swap, the new one."""
+    try:
+        manifest = json.loads((delivered(root, record.issue) / MANIFEST).read_text(encoding="utf-8"))
+        swapped = record.inputs is not None and manifest.get("inputs") == record.inputs.digest
+    except (OSError, ValueError, AttributeError):
+        swapped = False
+    if swapped:
+        return (f"the build of {record.issue} was interrupted after its new delivery was in place; the next run"
+                " checks it")
+    return f"the build of {record.issue} was interrupted; the previous delivery, if any, is unchanged"
 
 
 def not_ready(root: Path, record: Record, progress: Progress, problems: list[str], warnings: list[str]) -> int:
@@ -115,9 +130,15 @@ def not_ready(root: Path, record: Record, progress: Progress, problems: list[str
 
 def finish(root: Path, record: Record, progress: Progress, result: str, status: int, message: str,
            **found: list) -> int:
-    """Write the build report, log and print the outcome; return the exit status."""
-    path = write_report(root, record.report(result, status, message, progress.steps, **found))
+    """Log and print the outcome, then write the build report; return the exit status, whatever becomes of
+    the report (a report that cannot be written is logged, and does not change what happened)."""
     LOG.log(logging.INFO if status == 0 else logging.ERROR, "%s (exit status %d)", message, status)
+    try:
+        path = write_build_report(root, record.report(result, status, message, progress.steps, **found))
+    except BuildError as err:
+        LOG.error("%s", err)
+        print(f"{message}.")
+        return status
     print(f"{message}. Report: {display_path(path)}")
     return status
 
@@ -151,13 +172,15 @@ class Readiness:
     warnings: list[str]  # what is worth a look but does not stop it (stale translations)
 
 
-def check_readiness(folder: Path, day: date) -> Readiness:
+def check_readiness(folder: Path) -> Readiness:
     """Check the issue in `folder` as `validate` does, without rendering anything."""
     from .status import issue_status, validation_problems  # reads the catalogs: only when it must
 
     if not folder.is_dir():
-        return Readiness([f"{display_path(folder)}: no such folder: issue {folder.name}, due on {day.isoformat()},"
-                          f" has not been started (start it with build.py new {folder.name})"], [])
+        elsewhere = "" if folder.parent.resolve() == ISSUES.resolve() else f" --issues {display_path(folder.parent)}"
+        return Readiness([f"{display_path(folder)}: no such folder: issue {folder.name}, due from"
+                          f" {due_date(folder.name).isoformat()}, has not been started (start it with"
+                          f" build.py new {folder.name}{elsewhere})"], [])
     try:
         problems, warnings = validation_problems(issue_status(folder))
     except ContentError as err:
@@ -167,94 +190,6 @@ def check_readiness(folder: Path, day: date) -> Readiness:
 
 def _warning(problem: Problem) -> str:
     return f"{problem.mark}: warning: {problem.message}"
-
-
-def delivery_gaps(root: Path, issue: str, inputs: Inputs, settings: PrintSettings) -> list[str]:
-    """Say what keeps the delivery of `issue` under `root` from being complete and current; [] when nothing does."""
-    folder = delivered(root, issue)
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        entries = {entry["file"]: entry for entry in manifest["files"]}
-        languages = manifest.get("languages") or []
-    except FileNotFoundError:
-        return ["there is no delivery yet"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return [f"{display_path(folder / MANIFEST)} cannot be read"]
-    gaps = []
-    if manifest.get("inputs") != inputs.digest:
-        gaps.append(_changed_inputs(folder, inputs))
-    tools = tool_versions()
-    if manifest.get("tools") != tools:
-        old = manifest.get("tools") if isinstance(manifest.get("tools"), dict) else {}
-        gaps.append("tools changed: " + ", ".join(f"{name} {old.get(name, 'none')} → {version}"
-                                                  for name, version in tools.items() if old.get(name) != version))
-    if not languages:
-        gaps.append("the manifest does not list the issue's languages (made by an older version)")
-    gaps += _missing_editions(issue, languages, entries, inputs, settings)
-    gaps += [f"{name} is missing or not as delivered" for name, entry in sorted(entries.items())
-             if not _intact(folder / name, entry)]
-    gaps += _package_gaps(folder, issue, [name for name in entries if name.endswith("-print.pdf")])
-    return gaps
-
-
-def _changed_inputs(folder: Path, inputs: Inputs) -> str:
-    """Name the inputs that changed since the last build report, when it tells."""
-    last = read_report(folder).get("inputs", {})
-    changed = [f"{part} {name}" for part, now in (("issue", inputs.issue), ("project", inputs.project))
-               for name in sorted(set(now) | set(last.get(part, {})))
-               if now.get(name) != last.get(part, {}).get(name)]
-    if not last or not changed:
-        return "its inputs changed since it was made"
-    more = f" and {len(changed) - LISTED} more" if len(changed) > LISTED else ""
-    return f"its inputs changed since it was made: {', '.join(changed[:LISTED])}{more}"
-
-
-def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], inputs: Inputs,
-                      settings: PrintSettings) -> list[str]:
-    """Say which edition of which language and variant is absent, from other inputs, or made otherwise."""
-    gaps = []
-    profile = readable_profile(settings.icc_profile)
-    for language in languages:
-        for variant in VARIANTS:
-            name = pdf_name(issue, language, variant)
-            entry = entries.get(name)
-            if entry is None:
-                gaps.append(f"{name} is not in the delivery")
-            elif entry.get("inputs") != inputs.digest:
-                gaps.append(f"{name} was made from other inputs")
-            elif not still_fits(entry, settings, profile):
-                gaps.append(f"{name} was made with other settings, or as a draft")
-    return gaps
-
-
-def _intact(path: Path, entry: dict) -> bool:
-    """Tell whether a delivered file is still the one the manifest describes."""
-    try:
-        found = file_entry(path)
-    except OSError:
-        return False
-    return found["size"] == entry.get("size") and found["sha256"] == entry.get("sha256")
-
-
-def _package_gaps(folder: Path, issue: str, prints: list[str]) -> list[str]:
-    """Say what is wrong with the printing bureau's package: it must hold this delivery's print files."""
-    name = package_name(issue)
-    try:
-        with zipfile.ZipFile(folder / name) as package:
-            members = {info.filename: info.file_size for info in package.infolist()}
-            same_manifest = package.read(MANIFEST) == (folder / MANIFEST).read_bytes()
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return [f"{name} is missing or unreadable"]
-    expected = set(prints) | {MANIFEST, PREFLIGHT}
-    if set(members) != expected or not same_manifest or any(
-            members[member] != (folder / member).stat().st_size for member in prints):
-        return [f"{name} does not hold this delivery's print files"]
-    return []
-
-
-def current_inputs(folder: Path) -> Inputs | None:
-    """Fingerprint the issue's inputs, or None when it has no folder."""
-    return read_inputs(folder, PROJECT) if folder.is_dir() else None
 
 
 def issue_period(issue: str) -> str:

@@ -5,27 +5,25 @@ from __future__ import annotations
 import shutil
 import sys
 
-from bulletin.fingerprints import hash_inputs, read_inputs, tool_versions
+from bulletin.fingerprints import combine, digest_files, read_inputs, tool_versions
 
 from conftest import PROJECT, SAMPLE
 
 
-def test_hash_inputs_depends_on_names_and_contents_not_on_the_checkout(tmp_path):
+def test_a_hash_of_files_depends_on_names_and_contents_not_on_the_checkout(tmp_path):
     files = {"issue.yaml": b"period: 2022-H2\n", "images/map.png": b"\x89PNG...", "ru.yaml": "Шуша".encode()}
     bases = [tmp_path / "one", tmp_path / "elsewhere" / "two"]
     for base in bases:
         for name, data in files.items():
             (base / name).parent.mkdir(parents=True, exist_ok=True)
             (base / name).write_bytes(data)
-    first = hash_inputs(sorted(bases[0].rglob("*.*")), bases[0])
-    assert first == hash_inputs(sorted(bases[1].rglob("*.*"), reverse=True), bases[1])
+    first = combine(digest_files(sorted(bases[0].rglob("*.*")), bases[0]))
+    assert first == combine(digest_files(sorted(bases[1].rglob("*.*"), reverse=True), bases[1]))
     assert len(first) == 64
     (bases[1] / "images/map.png").write_bytes(b"\x89PNG..,")
-    assert hash_inputs(bases[1].rglob("*.*"), bases[1]) != first
+    assert combine(digest_files(bases[1].rglob("*.*"), bases[1])) != first
     (bases[0] / "ru.yaml").rename(bases[0] / "es.yaml")
-    assert hash_inputs(bases[0].rglob("*.*"), bases[0]) != first
-
-
+    assert combine(digest_files(bases[0].rglob("*.*"), bases[0])) != first
 
 
 def test_tool_versions_names_every_tool(monkeypatch, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from weasyprint.document import Document
@@ -10,7 +11,8 @@ from weasyprint.document import Document
 from bulletin import printing
 from bulletin.cli import main
 from bulletin.errors import BuildError
-from bulletin.printing import ConfinedFetcher, find_typefaces, write_atomically
+from bulletin.delivery import write_atomically
+from bulletin.printing import FONT_DIRS, ConfinedFetcher, find_typefaces
 
 from conftest import LANGUAGES, apply_edits, page_texts, pdf_fonts
 
@@ -102,3 +104,13 @@ def test_the_fetcher_resolves_dot_dot_before_deciding(tmp_path):
     (tmp_path / "issue").mkdir()
     with pytest.raises(ValueError):
         ConfinedFetcher((tmp_path / "issue",)).fetch((tmp_path / "issue").as_uri() + "/../../etc/passwd")
+
+
+def test_a_font_folder_hidden_from_a_hardened_service_is_passed_over(monkeypatch):
+    """systemd's ProtectHome= leaves HOME set but /home unreadable: the fonts are still found elsewhere."""
+    class Hidden(type(Path())):
+        def is_dir(self):
+            raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr("bulletin.printing.FONT_DIRS", (Hidden("/home/bulletin/.local/share/fonts"), *FONT_DIRS))
+    assert len(find_typefaces().files) == 8

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import zipfile
 from dataclasses import replace
 from datetime import date
@@ -18,12 +20,13 @@ import pytest
 from bulletin import cli
 from bulletin.cli import main
 from bulletin.fingerprints import read_inputs, tool_versions
-from bulletin.schedule import NOT_READY, delivery_gaps, due_issue, run_scheduled
+from bulletin.completeness import delivery_gaps
+from bulletin.schedule import NOT_READY, due_issue, scheduled_run
 from bulletin.settings import load_settings
 
 from conftest import LANGUAGES, PROJECT, VARIANTS
 
-STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING|ERROR) ", re.MULTILINE)
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d (INFO|WARNING|ERROR) ", re.MULTILINE)
 
 
 @pytest.mark.parametrize("day, due", [
@@ -40,10 +43,17 @@ def test_the_due_issue_changes_on_1_january_and_1_july(day, due):
     assert due_issue(date.fromisoformat(day)) == due
 
 
-@pytest.mark.parametrize("day", ["2023-02-30", "1 July", "2023-7-1x"])
-def test_a_date_that_is_not_one_is_bad_usage(day, capsys):
+@pytest.mark.parametrize("day, message", [
+    ("2023-02-30", "'2023-02-30' is not a date: day is out of range for month"),
+    ("2023-13-01", "'2023-13-01' is not a date: month must be in 1..12"),
+    ("1 July", "'1 July' is not a date written YYYY-MM-DD"),
+    ("20230701", "'20230701' is not a date written YYYY-MM-DD"),
+    ("2023-W27-6", "'2023-W27-6' is not a date written YYYY-MM-DD"),
+    ("0001-01-01", "'0001-01-01': no issue of the bulletin is due then"),
+])
+def test_a_date_that_is_not_one_is_bad_usage(day, message, capsys):
     assert main(["scheduled", "--date", day]) == 2
-    assert f"{day!r} is not a date written YYYY-MM-DD" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def scheduled(issues: Path, output: Path, day: str | None, *options: str) -> list[str]:
@@ -69,12 +79,12 @@ def test_a_missing_issue_is_not_ready_and_nothing_is_delivered(tmp_path, capsys)
     assert main(scheduled(tmp_path / "issues", output, "2023-07-01")) == NOT_READY
     captured = capsys.readouterr()
     assert "issue 2023-H1 is not ready: 1 problem(s)" in captured.out and "nothing was delivered" in captured.out
-    assert "build.py new 2023-H1" in captured.err
+    assert "build.py new 2023-H1 --issues" in captured.err
     assert [path.name for path in (output / "2023-H1").iterdir()] == ["build-report.json"]
     report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
     assert report["result"] == "not ready" and report["exit_status"] == NOT_READY
-    assert report["problems"] == [f"{tmp_path / 'issues/2023-H1'}: no such folder: issue 2023-H1, due on 2023-07-01,"
-                                  " has not been started (start it with build.py new 2023-H1)"]
+    assert report["problems"] == [f"{tmp_path / 'issues/2023-H1'}: no such folder: issue 2023-H1, due from 2023-07-01,"
+                                  f" has not been started (start it with build.py new 2023-H1 --issues {tmp_path / 'issues'})"]
     assert report["built"] == []
     assert STAMP.search((output / "scheduled.log").read_text(encoding="utf-8"))
 
@@ -126,7 +136,8 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     folder = output / "2023-H1"
     names = {f"since-the-victory-2023-H1-{language}-{variant}.pdf" for language in LANGUAGES for variant in VARIANTS}
     assert names | {"manifest.json", "preflight.json", "since-the-victory-2023-H1-print.zip",
-                    "build-report.json"} == {path.name for path in folder.iterdir()}
+                    "since-the-victory-2023-H1-print.zip.sha256", "build-report.json"} == {
+        path.name for path in folder.iterdir()}
     with zipfile.ZipFile(folder / "since-the-victory-2023-H1-print.zip") as package:
         assert sorted(package.namelist()) == sorted({name for name in names if name.endswith("-print.pdf")}
                                                     | {"manifest.json", "preflight.json"})
@@ -134,8 +145,9 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     assert report["result"] == "delivered" and report["exit_status"] == 0 and report["date"] == "2023-09-14"
     assert report["reasons"] == ["there is no delivery yet"]
     assert report["inputs"]["issue"]["en.yaml"] and "templates/bulletin.css" in report["inputs"]["project"]
-    assert {entry["file"] for entry in report["built"]} == names | {"manifest.json", "preflight.json",
-                                                                     "since-the-victory-2023-H1-print.zip"}
+    assert {entry["file"] for entry in report["built"]} == names | {
+        "manifest.json", "preflight.json", "since-the-victory-2023-H1-print.zip",
+        "since-the-victory-2023-H1-print.zip.sha256"}
     steps = [step["name"] for step in report["steps"]]
     assert steps[:4] == ["check readiness", "validate", "localize", "prepare pictures"]
     assert {f"print {language} {variant}" for language in LANGUAGES for variant in VARIANTS} <= set(steps)
@@ -143,7 +155,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     assert all(step["outcome"] == "done" and step["seconds"] >= 0 for step in report["steps"])
     assert report["tools"]["weasyprint"] and report["finished"] >= report["started"]
     log = (output / "scheduled.log").read_text(encoding="utf-8")
-    assert len(STAMP.findall(log)) == len(log.splitlines()) - 9  # every line but the preflight table's rows
+    assert len(STAMP.findall(log)) == len(log.splitlines())  # every line carries its time
     assert "print ru print" not in log and "ru print: " in log and "preflight: done" in log
 
     # A second run finds the delivery complete: it touches nothing, and does not load the rendering engine.
@@ -166,12 +178,34 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     edited = "since-the-victory-2023-H1-en-print.pdf"
     assert snapshot(folder)[edited] != before[edited]
 
-    # A delivered file damaged afterwards is made again.
+    # A delivered file damaged or deleted afterwards is made again, and so is a damaged package.
     damaged = folder / "since-the-victory-2023-H1-az-screen.pdf"
     damaged.write_bytes(damaged.read_bytes()[:-100])
+    (folder / "since-the-victory-2023-H1-en-print.pdf").unlink()
     assert main(scheduled(issues, output, "2023-12-31")) == 0
     report = json.loads((folder / "build-report.json").read_text(encoding="utf-8"))
-    assert report["reasons"] == [f"{damaged.name} is missing or not as delivered"]
+    assert report["reasons"] == [f"{damaged.name} is missing or not as delivered",
+                                 "since-the-victory-2023-H1-en-print.pdf is missing or not as delivered",
+                                 "since-the-victory-2023-H1-print.zip does not hold this delivery's print files"]
+    package = folder / "since-the-victory-2023-H1-print.zip"
+    data = bytearray(package.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # a flipped bit inside a member: names, sizes and manifest all still agree
+    package.write_bytes(bytes(data))
+    assert main(scheduled(issues, output, "2023-12-31")) == 0
+    report = json.loads((folder / "build-report.json").read_text(encoding="utf-8"))
+    assert report["reasons"] == ["since-the-victory-2023-H1-print.zip is not the package its checksum"
+                                 " since-the-victory-2023-H1-print.zip.sha256 names"]
+    checksum = (folder / "since-the-victory-2023-H1-print.zip.sha256").read_text(encoding="utf-8")
+    assert checksum == f"{hashlib.sha256(package.read_bytes()).hexdigest()}  {package.name}\n"
+
+    # Content broken after the delivery: not ready, and the delivery stays as it was.
+    before = snapshot(folder)
+    en.write_text(complete.replace('  first-event: !source-b93ac7d9 "First event."\n', ""), encoding="utf-8")
+    assert main(scheduled(issues, output, "2023-12-31")) == NOT_READY
+    assert "nothing was delivered; the earlier delivery in" in capsys.readouterr().out
+    after = snapshot(folder)
+    assert after.pop("build-report.json") != before.pop("build-report.json") and after == before
+    en.write_text(complete.replace('"First event."', '"The first event."'), encoding="utf-8")
     assert main(scheduled(issues, output, "2023-12-31")) == 0
     assert "nothing to do" in capsys.readouterr().out
 
@@ -180,7 +214,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     settings = load_settings(PROJECT / "pyproject.toml")
     assert delivery_gaps(output, "2023-H1", inputs, settings) == []
     newer = tool_versions() | {"weasyprint": "99.0"}
-    monkeypatch.setattr("bulletin.schedule.tool_versions", lambda: newer)
+    monkeypatch.setattr("bulletin.completeness.tool_versions", lambda: newer)
     assert delivery_gaps(output, "2023-H1", inputs, settings) == [
         f"tools changed: weasyprint {tool_versions()['weasyprint']} → 99.0"]
     monkeypatch.undo()
@@ -196,14 +230,15 @@ def test_a_delivery_missing_its_package_or_a_language_is_not_complete(minimal_is
     report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
     assert report["reasons"] == [f"since-the-victory-2023-H1-{language}-{variant}.pdf is not in the delivery"
                                  for language in ("en", "es") for variant in VARIANTS] + [
-        "since-the-victory-2023-H1-print.zip is missing or unreadable"]
+        "since-the-victory-2023-H1-print.zip or its checksum since-the-victory-2023-H1-print.zip.sha256 is missing"
+        " or unreadable"]
 
 
 def test_a_failed_build_reports_and_keeps_nothing(minimal_issue, tmp_path, capsys):
     settings = load_settings(PROJECT / "pyproject.toml", icc_profile=tmp_path / "missing.icc")
     output = tmp_path / "output"
     cli.configure_logging(quiet=False, verbose=False)  # as main() does, onto this test's stderr
-    assert run_scheduled(date(2023, 7, 1), minimal_issue.parent, output, settings) == 1
+    assert scheduled_run(date(2023, 7, 1), minimal_issue.parent, output, settings) == 1
     report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
     assert report["result"] == "failed" and "missing.icc" in report["message"]
     assert report["steps"][-1] | {"started": None, "seconds": None} == {
@@ -226,7 +261,7 @@ def test_one_run_at_a_time_and_a_dead_holder_is_no_obstacle(minimal_issue, tmp_p
     output = tmp_path / "output"
     holder = hold(output)
     try:
-        assert main(scheduled(minimal_issue.parent, output, "2023-07-01")) == 4
+        assert main(scheduled(minimal_issue.parent, output, "2023-07-01", "--wait", "0")) == 4
         err = capsys.readouterr().err
         assert f"is in use by a test holder, process {holder.pid}, since " in err and "nothing was done" in err
         assert not (output / "2023-H1").exists()
@@ -240,6 +275,19 @@ def test_one_run_at_a_time_and_a_dead_holder_is_no_obstacle(minimal_issue, tmp_p
     assert main(scheduled(tmp_path / "elsewhere", output, "2023-07-01")) == NOT_READY
     assert f"recovered the lock of {output}: a test holder, process {holder.pid}" in capsys.readouterr().err
     assert (output / ".lock").read_text() == ""  # released on the way out, so the next one finds no dead holder
+
+
+def test_a_scheduled_run_waits_for_a_build_that_holds_the_lock(tmp_path, capsys):
+    output = tmp_path / "output"
+    holder = hold(output)
+    threading.Timer(2, holder.terminate).start()  # the build ends a little later
+    try:
+        assert main(scheduled(tmp_path / "issues", output, "2023-07-01", "--wait", "0.5")) == NOT_READY
+    finally:
+        holder.wait()
+    err = capsys.readouterr().err
+    assert f"waiting up to 30 s for {output}, in use by a test holder, process {holder.pid}" in err
+    assert "recovered" in err  # terminated, the holder had no time to clear its record
 
 
 def test_a_stop_from_systemd_ends_the_build_cleanly(minimal_issue, tmp_path):
@@ -256,3 +304,19 @@ def test_a_stop_from_systemd_ends_the_build_cleanly(minimal_issue, tmp_path):
     assert report["result"] == "interrupted" and "unchanged" in out
     assert not list(output.rglob("*.pdf")) and not list((output / ".staging").iterdir())
     assert os.listdir(output / "2023-H1") == ["build-report.json"]
+
+
+@pytest.mark.parametrize("manifest", [
+    '{"files": [{"file": 1}], "languages": ["az"], "inputs": "x"}',
+    '{"files": [{"file": "../../etc/passwd", "size": 1}], "languages": ["az", 2]}',
+    '{"files": "none"}',
+    '[]',
+    "not JSON",
+])
+def test_a_damaged_manifest_means_build_again_never_a_crash(manifest, minimal_issue, tmp_path):
+    folder = tmp_path / "output" / "2023-H1"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(manifest, encoding="utf-8")
+    gaps = delivery_gaps(tmp_path / "output", "2023-H1", read_inputs(minimal_issue, PROJECT),
+                         load_settings(PROJECT / "pyproject.toml"))
+    assert gaps and all(isinstance(gap, str) for gap in gaps)

@@ -18,13 +18,18 @@ def fake_command(folder: Path, name: str, script: str) -> None:
     path.chmod(0o755)
 
 
+def without_packages(folder: Path, missing: str) -> dict[str, str]:
+    """An environment for ./run, not root, in which dpkg says the packages `missing` (a|b) are not installed."""
+    fake_command(folder, "dpkg-query", 'shift 2; for package; do case "$package" in'
+                                       f' {missing}) echo "$package unknown ok not-installed";;'
+                                       ' *) echo "$package install ok installed";; esac; done')
+    fake_command(folder, "id", "echo 1000")
+    return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}"}
+
+
 def test_run_lists_missing_debian_packages_when_not_root(tmp_path):
     """Without root, ./run names the missing packages and how to install them, and stops."""
-    fake_command(tmp_path, "dpkg-query", 'shift 2; for package; do case "$package" in'
-                                         ' fonts-noto-core|qpdf) echo "$package unknown ok not-installed";;'
-                                         ' *) echo "$package install ok installed";; esac; done')
-    fake_command(tmp_path, "id", "echo 1000")
-    environment = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"}
+    environment = without_packages(tmp_path, "fonts-noto-core|qpdf")
     result = subprocess.run(["bash", "run", "setup"], cwd=PROJECT, env=environment,
                             capture_output=True, text=True)
     assert result.returncode == 1
@@ -32,8 +37,19 @@ def test_run_lists_missing_debian_packages_when_not_root(tmp_path):
     assert "apt-get install fonts-noto-core qpdf" in result.stderr
 
 
+def test_packages_only_the_tests_need_are_asked_for_by_the_tests_only(tmp_path):
+    """A server that only builds (one without systemd, say) is not asked for systemd-analyze."""
+    environment = without_packages(tmp_path, "systemd")
+    setup = subprocess.run(["bash", "run", "setup"], cwd=PROJECT, env=environment, capture_output=True, text=True)
+    assert setup.returncode == 0, setup.stderr
+    test = subprocess.run(["bash", "run", "test", "--collect-only", "-q"], cwd=PROJECT, env=environment,
+                          capture_output=True, text=True)
+    assert test.returncode == 1 and "These Debian packages are missing: systemd" in test.stderr
+
+
 def test_every_debian_package_of_the_setup_is_installed_here():
-    listed = [line.split("#")[0].strip() for line in (PROJECT / "scripts/debian-packages.txt").read_text().splitlines()]
+    listed = [line.split("#")[0].strip() for name in ("debian-packages.txt", "debian-packages-test.txt")
+              for line in (PROJECT / "scripts" / name).read_text().splitlines()]
     for package in filter(None, listed):
         status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
         assert status.stdout == "install ok installed", package

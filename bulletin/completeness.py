@@ -1,0 +1,130 @@
+"""Whether an issue's delivery is complete and current: the scheduled run's question before it builds.
+
+Complete: output/<issue>/ holds every language of the issue (as its manifest lists them) in
+every variant, each file as the manifest describes it (size and SHA-256), and the printing
+bureau's package, which its checksum file names and which holds this delivery's print files
+and manifest. Current: every file was made from the present inputs (`fingerprints`), with the
+present tools, and with the present print settings and colour profile, not as a draft. Each
+gap is said in words for the log and the build report. Reading a delivery loads nothing of
+the rendering engine, so that a run with nothing to do ends in well under a second. This
+module only reads; what to do about a gap is the scheduled run's business.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from .colours import readable_profile
+from .delivery import CHECKSUM, delivered
+from .errors import display_path
+from .fingerprints import Inputs, file_entry, tool_versions
+from .manifest import MANIFEST, PREFLIGHT, still_fits
+from .model import package_name, pdf_name
+from .records import read_report
+from .settings import VARIANTS, PrintSettings
+
+LISTED = 5  # changed inputs named in a reason before "and N more"
+
+
+def delivery_gaps(root: Path, issue: str, inputs: Inputs, settings: PrintSettings) -> list[str]:
+    """Say what keeps the delivery of `issue` under `root` from being complete and current; [] when nothing does."""
+    folder = delivered(root, issue)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        entries = {entry["file"]: entry for entry in manifest["files"]}
+        languages = [language for language in manifest.get("languages") or [] if isinstance(language, str)]
+        if not all(isinstance(name, str) and isinstance(entry, dict) for name, entry in entries.items()):
+            raise TypeError("a file entry without a file name")
+    except FileNotFoundError:
+        return ["there is no delivery yet"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return [f"{display_path(folder / MANIFEST)} cannot be read"]
+    gaps = []
+    if manifest.get("inputs") != inputs.digest:
+        gaps.append(_changed_inputs(folder, inputs, manifest.get("inputs")))
+    tools = tool_versions()
+    if manifest.get("tools") != tools:
+        old = manifest.get("tools") if isinstance(manifest.get("tools"), dict) else {}
+        gaps.append("tools changed: " + ", ".join(f"{name} {old.get(name, 'none')} → {version}"
+                                                  for name, version in tools.items() if old.get(name) != version))
+    if not languages:
+        gaps.append("the manifest does not list the issue's languages (made by an older version)")
+    gaps += _missing_editions(issue, languages, entries, inputs, settings)
+    gaps += [f"{name} is missing or not as delivered" for name, entry in sorted(entries.items())
+             if not _intact(folder, name, entry)]
+    gaps += _package_gaps(folder, issue, [name for name in entries if name.endswith("-print.pdf")])
+    return gaps
+
+
+def _changed_inputs(folder: Path, inputs: Inputs, delivered_from: object) -> str:
+    """Name the inputs that changed since the delivery was made, when the report of the run that made it tells."""
+    report = read_report(folder)
+    last = report.get("inputs", {}) if report.get("result") == "delivered" else {}
+    if not isinstance(last, dict) or last.get("sha256") != delivered_from:
+        last = {}
+    changed = [f"{part} {name}" for part, now in (("issue", inputs.issue), ("project", inputs.project))
+               for name in sorted(set(now) | set(last.get(part, {})))
+               if now.get(name) != last.get(part, {}).get(name)]
+    if not last or not changed:
+        return "its inputs changed since it was made"
+    more = f" and {len(changed) - LISTED} more" if len(changed) > LISTED else ""
+    return f"its inputs changed since it was made: {', '.join(changed[:LISTED])}{more}"
+
+
+def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], inputs: Inputs,
+                      settings: PrintSettings) -> list[str]:
+    """Say which edition of which language and variant is absent, from other inputs, or made otherwise."""
+    gaps = []
+    profile = readable_profile(settings.icc_profile)
+    for language in languages:
+        for variant in VARIANTS:
+            name = pdf_name(issue, language, variant)
+            entry = entries.get(name)
+            if entry is None:
+                gaps.append(f"{name} is not in the delivery")
+            elif entry.get("inputs") != inputs.digest:
+                gaps.append(f"{name} was made from other inputs")
+            elif not still_fits(entry, settings, profile):
+                gaps.append(f"{name} was made with other settings, or as a draft")
+    return gaps
+
+
+def _intact(folder: Path, name: str, entry: dict) -> bool:
+    """Tell whether a delivered file is still the one the manifest describes."""
+    if Path(name).name != name:  # a manifest names files of its own folder, nothing elsewhere
+        return False
+    try:
+        found = file_entry(folder / name)
+    except OSError:
+        return False
+    return found["size"] == entry.get("size") and found["sha256"] == entry.get("sha256")
+
+
+def _size(path: Path) -> int | None:
+    """The size of a file, or None when there is none."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _package_gaps(folder: Path, issue: str, prints: list[str]) -> list[str]:
+    """Say what is wrong with the printing bureau's package: it must be the one its checksum file
+    names, and hold this delivery's print files and manifest."""
+    name = package_name(issue)
+    path = folder / name
+    try:
+        recorded = (folder / (name + CHECKSUM)).read_text(encoding="utf-8").split()
+        if recorded != [file_entry(path)["sha256"], name]:
+            return [f"{name} is not the package its checksum {name}{CHECKSUM} names"]
+        with zipfile.ZipFile(path) as package:
+            members = {info.filename: info.file_size for info in package.infolist()}
+            same_manifest = package.read(MANIFEST) == (folder / MANIFEST).read_bytes()
+    except (OSError, UnicodeDecodeError, KeyError, zipfile.BadZipFile):
+        return [f"{name} or its checksum {name}{CHECKSUM} is missing or unreadable"]
+    if set(members) != set(prints) | {MANIFEST, PREFLIGHT} or not same_manifest or any(
+            members[member] != _size(folder / member) for member in prints):
+        return [f"{name} does not hold this delivery's print files"]
+    return []
