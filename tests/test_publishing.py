@@ -168,11 +168,16 @@ def test_the_whole_delivery_is_identical_built_again_in_reverse_order(sample_bui
 
 
 def test_the_delivery_holds_the_pdfs_preflight_manifest_and_package_only(sample_build):
+    package = sample_build.folder / "since-the-victory-2022-H2-print.zip"
     expected = {path.name for path in sample_build.pdfs().values()} | {
-        "preflight.json", "manifest.json", "since-the-victory-2022-H2-print.zip"}
+        "preflight.json", "manifest.json", package.name, f"{package.name}.sha256"}
     assert len(sample_build.pdfs()) == 8
     assert {path.name for path in sample_build.folder.iterdir()} == expected
     assert not list(sample_build.folder.parent.glob("*.preflight-failed.json"))
+    # The bureau checks the package it received with sha256sum -c.
+    check = subprocess.run(["sha256sum", "-c", f"{package.name}.sha256"], cwd=sample_build.folder,
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout == f"{package.name}: OK\n"
 
 
 def caseless(text: str) -> str:
