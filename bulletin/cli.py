@@ -12,7 +12,7 @@
 Exit status: 0 success; 1 a build failed (including a preflight error), or `status` found
 work left, or `catalogs --check` found catalogs out of date; 2 invalid content or bad usage;
 3 (scheduled) the due issue is not ready: missing, invalid or incomplete; 4 another build is
-writing to the same output folder.
+writing to the same output folder; 130 interrupted (Ctrl-C, or SIGTERM for `scheduled`).
 Progress goes to stderr, results (delivered files, problems, the status) to stdout.
 """
 
