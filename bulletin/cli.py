@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import re
 import signal
@@ -205,7 +206,7 @@ def describe_scheduled(parser: argparse.ArgumentParser) -> None:
                         help="the day to deliver for, YYYY-MM-DD (default: today)")
     parser.add_argument("--issues", type=Path, default=ISSUES, help="the folder of the issues (default: issues/)")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="the output folder (default: output/)")
-    parser.add_argument("--wait", type=float, default=30, metavar="MINUTES",
+    parser.add_argument("--wait", type=minutes, default=30, metavar="MINUTES",
                         help="how long to wait for another build that holds the output folder (default: 30)")
     parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="also log WeasyPrint's progress")
@@ -229,15 +230,26 @@ def run_scheduled(arguments: argparse.Namespace) -> int:
 
 def iso_date(value: str) -> date:
     """Read a date written YYYY-MM-DD, in the years an issue can be named for."""
-    if not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD")
     try:
         day = date.fromisoformat(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date: {err}") from None
-    if day.year < 1001:  # the issue due then would be named for a year of fewer than four digits
-        raise argparse.ArgumentTypeError(f"{value!r}: no issue of the bulletin is due then")
+    if day < date(1000, 7, 1):  # the issue due then would be named for a year of fewer than four digits
+        raise argparse.ArgumentTypeError(f"{value!r}: too early, the issue due then would have no four-digit year")
     return day
+
+
+def minutes(value: str) -> float:
+    """Read a number of minutes to wait: zero or more, and finite."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not 0 <= number < math.inf:  # also refuses nan, which compares false to everything
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of minutes (0 or more)")
+    return number
 
 
 def names(value: str) -> tuple[str, ...]:

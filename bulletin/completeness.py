@@ -12,15 +12,15 @@ module only reads; what to do about a gap is the scheduled run's business.
 
 from __future__ import annotations
 
-import json
 import zipfile
+import zlib
 from pathlib import Path
 
 from .colours import readable_profile
 from .delivery import CHECKSUM, delivered
 from .errors import display_path
 from .fingerprints import Inputs, file_entry, tool_versions
-from .manifest import MANIFEST, PREFLIGHT, still_fits
+from .manifest import MANIFEST, PREFLIGHT, plain_name, read_manifest, still_fits
 from .model import package_name, pdf_name
 from .records import read_report
 from .settings import VARIANTS, PrintSettings
@@ -31,19 +31,18 @@ LISTED = 5  # changed inputs named in a reason before "and N more"
 def delivery_gaps(root: Path, issue: str, inputs: Inputs, settings: PrintSettings) -> list[str]:
     """Say what keeps the delivery of `issue` under `root` from being complete and current; [] when nothing does."""
     folder = delivered(root, issue)
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        entries = {entry["file"]: entry for entry in manifest["files"]}
-        languages = [language for language in manifest.get("languages") or [] if isinstance(language, str)]
-        if not all(isinstance(name, str) and isinstance(entry, dict) for name, entry in entries.items()):
-            raise TypeError("a file entry without a file name")
-    except FileNotFoundError:
-        return ["there is no delivery yet"]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    manifest = read_manifest(folder)
+    if manifest is None:
+        if not (folder / MANIFEST).exists():
+            return ["there is no delivery yet"]
         return [f"{display_path(folder / MANIFEST)} cannot be read"]
+    entries = {entry["file"]: entry for entry in manifest["files"]}
+    languages = manifest.get("languages") if isinstance(manifest.get("languages"), list) else []
+    languages = [language for language in languages if plain_name(language)]
     gaps = []
     if manifest.get("inputs") != inputs.digest:
         gaps.append(_changed_inputs(folder, inputs, manifest.get("inputs")))
+        inputs = None  # every file was made from other inputs: that said once is enough
     tools = tool_versions()
     if manifest.get("tools") != tools:
         old = manifest.get("tools") if isinstance(manifest.get("tools"), dict) else {}
@@ -64,18 +63,19 @@ def _changed_inputs(folder: Path, inputs: Inputs, delivered_from: object) -> str
     last = report.get("inputs", {}) if report.get("result") == "delivered" else {}
     if not isinstance(last, dict) or last.get("sha256") != delivered_from:
         last = {}
+    then = {part: last.get(part) if isinstance(last.get(part), dict) else {} for part in ("issue", "project")}
     changed = [f"{part} {name}" for part, now in (("issue", inputs.issue), ("project", inputs.project))
-               for name in sorted(set(now) | set(last.get(part, {})))
-               if now.get(name) != last.get(part, {}).get(name)]
+               for name in sorted(set(now) | set(then[part])) if now.get(name) != then[part].get(name)]
     if not last or not changed:
         return "its inputs changed since it was made"
     more = f" and {len(changed) - LISTED} more" if len(changed) > LISTED else ""
     return f"its inputs changed since it was made: {', '.join(changed[:LISTED])}{more}"
 
 
-def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], inputs: Inputs,
+def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], inputs: Inputs | None,
                       settings: PrintSettings) -> list[str]:
-    """Say which edition of which language and variant is absent, from other inputs, or made otherwise."""
+    """Say which edition of which language and variant is absent, from other inputs (unless `inputs` is
+    None: already said), or made otherwise."""
     gaps = []
     profile = readable_profile(settings.icc_profile)
     for language in languages:
@@ -84,7 +84,7 @@ def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict]
             entry = entries.get(name)
             if entry is None:
                 gaps.append(f"{name} is not in the delivery")
-            elif entry.get("inputs") != inputs.digest:
+            elif inputs and entry.get("inputs") != inputs.digest:
                 gaps.append(f"{name} was made from other inputs")
             elif not still_fits(entry, settings, profile):
                 gaps.append(f"{name} was made with other settings, or as a draft")
@@ -92,9 +92,8 @@ def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict]
 
 
 def _intact(folder: Path, name: str, entry: dict) -> bool:
-    """Tell whether a delivered file is still the one the manifest describes."""
-    if Path(name).name != name:  # a manifest names files of its own folder, nothing elsewhere
-        return False
+    """Tell whether a delivered file is still the one the manifest describes (read_manifest made sure
+    that `name` names a file of the folder itself)."""
     try:
         found = file_entry(folder / name)
     except OSError:
@@ -122,7 +121,9 @@ def _package_gaps(folder: Path, issue: str, prints: list[str]) -> list[str]:
         with zipfile.ZipFile(path) as package:
             members = {info.filename: info.file_size for info in package.infolist()}
             same_manifest = package.read(MANIFEST) == (folder / MANIFEST).read_bytes()
-    except (OSError, UnicodeDecodeError, KeyError, zipfile.BadZipFile):
+    # A damaged member can fail to inflate (zlib.error), name a method zipfile lacks or be encrypted.
+    except (OSError, UnicodeDecodeError, KeyError, EOFError, RuntimeError, NotImplementedError, zlib.error,
+            zipfile.BadZipFile):
         return [f"{name} or its checksum {name}{CHECKSUM} is missing or unreadable"]
     if set(members) != set(prints) | {MANIFEST, PREFLIGHT} or not same_manifest or any(
             members[member] != _size(folder / member) for member in prints):

@@ -51,11 +51,21 @@ def read_inputs(folder: Path, project: Path) -> Inputs:
 
     The settings of each PDF are recorded beside it (`made_with`), the tools' versions apart.
     """
-    issue_files = [path for path in folder.rglob("*") if path.is_file() and not path.name.startswith(".")]
-    project_files = [path for name in PROJECT_FOLDERS for path in (project / name).rglob("*")
-                     if path.is_file() and path.suffix != ".mo" and not path.name.startswith(".")]
+    issue_files = files_under(folder)
+    project_files = [path for name in PROJECT_FOLDERS for path in files_under(project / name) if path.suffix != ".mo"]
     project_files += [project / name for name in PROJECT_FILES] + sorted((project / "bulletin").glob("*.py"))
     return Inputs(digest_files(issue_files, folder), digest_files(project_files, project))
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file under `folder` but those whose names start with a dot; BuildError when a folder cannot be
+    read, since a file left out would make changed inputs look unchanged."""
+    def refuse(err: OSError) -> None:
+        raise BuildError(f"cannot read the input folder {display_path(Path(err.filename or folder))}:"
+                         f" {err.strerror or err}") from err
+
+    return [Path(directory, name) for directory, _folders, names in os.walk(folder, onerror=refuse)
+            for name in sorted(names) if not name.startswith(".") and os.path.isfile(os.path.join(directory, name))]
 
 
 def digest_files(files: Iterable[Path], base: Path) -> dict[str, str]:

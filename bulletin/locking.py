@@ -52,8 +52,9 @@ def hold_lock(root: Path, purpose: str, wait: float = 0) -> Iterator[None]:
         _take(handle, root, wait)
         left = _read(handle)
         if left:  # whoever wrote this holds the lock no more, yet never cleared it: it died
-            LOG.warning("recovered the lock of %s: %s, which ended without releasing it",
-                        display_path(root), _describe(left))
+            LOG.warning("recovered the lock of %s: %s, which ended without releasing it%s",
+                        display_path(root), _describe(left),
+                        "" if writable else f" (only the owner of {display_path(path)} can clear its record)")
         if writable:
             _write(handle, {"pid": os.getpid(), "purpose": purpose,
                             "since": datetime.now(timezone.utc).isoformat(timespec="seconds")})
@@ -91,10 +92,11 @@ def _take(handle: int, root: Path, wait: float) -> None:
         except BlockingIOError:
             holder = _describe(_read(handle))
             if time.monotonic() >= deadline:
-                raise Busy(f"{display_path(root)} is in use by {holder}; nothing was done."
+                waited = f" (waited {wait / 60:g} min)" if wait else ""
+                raise Busy(f"{display_path(root)} is in use by {holder}{waited}; nothing was done."
                            " Run again once it has finished.") from None
             if not announced:
-                LOG.info("waiting up to %.0f s for %s, in use by %s", wait, display_path(root), holder)
+                LOG.info("waiting up to %g min for %s, in use by %s", wait / 60, display_path(root), holder)
                 announced = True
             time.sleep(min(POLL, max(deadline - time.monotonic(), 0)))
 

@@ -37,16 +37,41 @@ class Previous:
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # file name -> its preflight findings
 
 
+def read_manifest(folder: Path) -> dict | None:
+    """Return the manifest of a delivery folder, or None when there is none, or none this project could
+    have written: each entry of its files a mapping that names a file of the folder itself."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):  # a missing, unreadable or damaged file, or absurd nesting
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return None
+    if not all(isinstance(entry, dict) and plain_name(entry.get("file")) for entry in manifest["files"]):
+        return None
+    return manifest
+
+
+def plain_name(name: object) -> bool:
+    """Tell whether `name` is the name of a file in a folder: no path, nothing a file system refuses."""
+    if not isinstance(name, str) or name in ("", ".", "..") or "\0" in name or Path(name).name != name:
+        return False
+    try:
+        name.encode("utf-8")  # a lone surrogate, which no file name can hold
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_previous(root: Path, issue: str) -> Previous:
     """Read the manifest and preflight report of the current delivery; an unreadable one counts as none."""
     folder = root / issue
+    manifest = read_manifest(folder)
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         report = json.loads((folder / PREFLIGHT).read_text(encoding="utf-8"))
         entries = {entry["file"]: entry for entry in manifest["files"] if entry["file"].endswith(".pdf")}
         findings = {name: [Finding(file=name, **finding) for finding in group["findings"]]
                     for name, group in report["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return Previous()
     return Previous({name: entry for name, entry in entries.items() if name in findings}, findings)
 

@@ -66,6 +66,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         raise UsageError("--package makes the printing bureau's zip; a draft is never sent to the bureau")
     settings = settings or load_settings(PYPROJECT)
     progress = progress or Progress()
+    output_root = Path(os.path.abspath(output_root))  # pictures prepared under it are fetched by absolute URL
     inputs = read_inputs(folder, PROJECT)  # before anything is read: a file changed during the build counts
     with progress.step("validate"):
         issue = validate_issue(folder, draft)

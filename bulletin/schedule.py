@@ -20,8 +20,8 @@ timer, cron or the CI schedule under deploy/ and .github/ do).
 
 from __future__ import annotations
 
-import json
 import logging
+import shlex
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,7 +34,7 @@ from .locking import hold_lock
 from .manifest import MANIFEST
 from .model import period_of
 from .progress import Progress, make_progress
-from .project import ISSUES, PROJECT
+from .project import ISSUES, OUTPUT, PROJECT
 from .records import Record, delivered_files, logging_to, write_build_report
 from .settings import PrintSettings
 
@@ -61,18 +61,24 @@ def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, 
                 warn_undelivered(issues, root, issue)
                 record.inputs = read_inputs(folder, PROJECT) if folder.is_dir() else None
                 record.reasons = (delivery_gaps(root, issue, record.inputs, settings) if record.inputs
-                                  else [f"{display_path(folder)} does not exist"])
+                                  else [f"there is no issue folder {display_path(folder)}"])
                 if not record.reasons:
                     LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
                     print(f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
                           " nothing to do")
                     return 0
                 for reason in record.reasons:
-                    LOG.info("%s is to be delivered: %s", issue, reason)
+                    LOG.info("%s needs building: %s", issue, reason)
                 return build_due_issue(folder, root, settings, record, quiet)
-        except BulletinError as err:  # the lock, the log or an input that cannot be read: said with its time
-            LOG.error("%s: %s", err.category, err)
+        except BulletinError as err:  # the lock, or an input that cannot be read: said with its time
+            log_lines(logging.ERROR, f"{err.category}: {err}")
             return err.exit_status
+        except KeyboardInterrupt:
+            LOG.error("interrupted")
+            raise
+        except Exception:  # a bug: its traceback goes to the log too, where the operator will look
+            LOG.exception("the scheduled run stopped on an unexpected error")
+            raise
 
 
 def build_due_issue(folder: Path, root: Path, settings: PrintSettings, record: Record, quiet: bool) -> int:
@@ -87,6 +93,7 @@ def build_due_issue(folder: Path, root: Path, settings: PrintSettings, record: R
             return not_ready(root, record, progress, readiness.problems, readiness.warnings)
         from .publishing import publish_issue  # the rendering engine, loaded only when there is work for it
 
+        before = _identity(delivered(root, record.issue))
         try:
             record.inputs = publish_issue(folder, settings=settings, output_root=root, package=True,
                                           progress=progress).inputs
@@ -97,24 +104,24 @@ def build_due_issue(folder: Path, root: Path, settings: PrintSettings, record: R
                           f"the build of {record.issue} failed; the previous delivery, if any, is unchanged: {err}",
                           warnings=readiness.warnings)
         except KeyboardInterrupt:
-            finish(root, record, progress, "interrupted", INTERRUPTED, interrupted(root, record))
+            swapped = _identity(delivered(root, record.issue)) != before
+            finish(root, record, progress, "interrupted", INTERRUPTED,
+                   f"the build of {record.issue} was interrupted after its new delivery was in place; the next run"
+                   " checks it" if swapped else
+                   f"the build of {record.issue} was interrupted; the previous delivery, if any, is unchanged")
             raise
     warned = f" with {len(readiness.warnings)} warning(s)" if readiness.warnings else ""
     return finish(root, record, progress, "delivered", 0, f"{record.issue} delivered{warned}",
                   built=delivered_files(root, record.issue), warnings=readiness.warnings)
 
 
-def interrupted(root: Path, record: Record) -> str:
-    """Say what an interrupted build left: the previous delivery, or, when it came after the swap, the new one."""
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The device and inode of a delivery folder: a build's swap puts another folder in its place."""
     try:
-        manifest = json.loads((delivered(root, record.issue) / MANIFEST).read_text(encoding="utf-8"))
-        swapped = record.inputs is not None and manifest.get("inputs") == record.inputs.digest
-    except (OSError, ValueError, AttributeError):
-        swapped = False
-    if swapped:
-        return (f"the build of {record.issue} was interrupted after its new delivery was in place; the next run"
-                " checks it")
-    return f"the build of {record.issue} was interrupted; the previous delivery, if any, is unchanged"
+        found = folder.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def not_ready(root: Path, record: Record, progress: Progress, problems: list[str], warnings: list[str]) -> int:
@@ -132,7 +139,7 @@ def finish(root: Path, record: Record, progress: Progress, result: str, status: 
            **found: list) -> int:
     """Log and print the outcome, then write the build report; return the exit status, whatever becomes of
     the report (a report that cannot be written is logged, and does not change what happened)."""
-    LOG.log(logging.INFO if status == 0 else logging.ERROR, "%s (exit status %d)", message, status)
+    log_lines(logging.INFO if status == 0 else logging.ERROR, f"{message} (exit status {status})")
     try:
         path = write_build_report(root, record.report(result, status, message, progress.steps, **found))
     except BuildError as err:
@@ -141,6 +148,12 @@ def finish(root: Path, record: Record, progress: Progress, result: str, status: 
         return status
     print(f"{message}. Report: {display_path(path)}")
     return status
+
+
+def log_lines(level: int, message: str) -> None:
+    """Log a message of several lines (a preflight table) a line at a time, so that each carries its time."""
+    for line in message.splitlines():
+        LOG.log(level, "%s", line)
 
 
 def due_issue(day: date) -> str:
@@ -160,8 +173,20 @@ def warn_undelivered(issues: Path, root: Path, issue: str) -> None:
     """
     previous = due_issue(due_date(issue) - timedelta(days=1))
     if (issues / previous).is_dir() and not (delivered(root, previous) / MANIFEST).is_file():
-        LOG.warning("issue %s, due from %s, has never been delivered; to deliver it: build.py scheduled --date %s",
-                    previous, due_date(previous).isoformat(), due_date(previous).isoformat())
+        LOG.warning("issue %s, due from %s, has never been delivered; to deliver it: build.py scheduled --date %s%s",
+                    previous, due_date(previous).isoformat(), due_date(previous).isoformat(),
+                    folder_options(issues, root))
+
+
+def folder_options(issues: Path, root: Path) -> str:
+    """The command-line options that name the folders of this run, where they are not the default ones."""
+    options = [] if _same(issues, ISSUES) else ["--issues", display_path(issues)]
+    options += [] if _same(root, OUTPUT) else ["--output", display_path(root)]
+    return "".join(f" {shlex.quote(option)}" for option in options)
+
+
+def _same(one: Path, other: Path) -> bool:
+    return Path(one).resolve() == Path(other).resolve()
 
 
 @dataclass(frozen=True)
@@ -177,7 +202,7 @@ def check_readiness(folder: Path) -> Readiness:
     from .status import issue_status, validation_problems  # reads the catalogs: only when it must
 
     if not folder.is_dir():
-        elsewhere = "" if folder.parent.resolve() == ISSUES.resolve() else f" --issues {display_path(folder.parent)}"
+        elsewhere = "" if _same(folder.parent, ISSUES) else f" --issues {shlex.quote(display_path(folder.parent))}"
         return Readiness([f"{display_path(folder)}: no such folder: issue {folder.name}, due from"
                           f" {due_date(folder.name).isoformat()}, has not been started (start it with"
                           f" build.py new {folder.name}{elsewhere})"], [])

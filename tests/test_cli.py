@@ -130,3 +130,10 @@ def test_watch_rebuilds_the_edition_on_each_change_and_survives_errors(minimal_i
     finally:
         watcher.process.send_signal(signal.SIGINT)
         assert watcher.process.wait(timeout=30) == 0
+
+
+def test_an_output_folder_given_relative_to_the_working_directory(minimal_issue, tmp_path, monkeypatch):
+    """Pictures prepared for print under a relative output folder are still found by WeasyPrint."""
+    monkeypatch.chdir(tmp_path)
+    assert main([str(minimal_issue), "--output", "out", "--lang", "az", "--variant", "print", "-q"]) == 0
+    assert (tmp_path / "out/2023-H1/since-the-victory-2023-H1-az-print.pdf").is_file()

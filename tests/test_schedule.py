@@ -49,7 +49,9 @@ def test_the_due_issue_changes_on_1_january_and_1_july(day, due):
     ("1 July", "'1 July' is not a date written YYYY-MM-DD"),
     ("20230701", "'20230701' is not a date written YYYY-MM-DD"),
     ("2023-W27-6", "'2023-W27-6' is not a date written YYYY-MM-DD"),
-    ("0001-01-01", "'0001-01-01': no issue of the bulletin is due then"),
+    ("0001-01-01", "'0001-01-01': too early, the issue due then would have no four-digit year"),
+    ("1000-06-30", "'1000-06-30': too early"),
+    ("٢٠٢٣-٠٧-٠١", "is not a date written YYYY-MM-DD"),  # digits, but not ASCII ones
 ])
 def test_a_date_that_is_not_one_is_bad_usage(day, message, capsys):
     assert main(["scheduled", "--date", day]) == 2
@@ -83,8 +85,9 @@ def test_a_missing_issue_is_not_ready_and_nothing_is_delivered(tmp_path, capsys)
     assert [path.name for path in (output / "2023-H1").iterdir()] == ["build-report.json"]
     report = json.loads((output / "2023-H1/build-report.json").read_text(encoding="utf-8"))
     assert report["result"] == "not ready" and report["exit_status"] == NOT_READY
-    assert report["problems"] == [f"{tmp_path / 'issues/2023-H1'}: no such folder: issue 2023-H1, due from 2023-07-01,"
-                                  f" has not been started (start it with build.py new 2023-H1 --issues {tmp_path / 'issues'})"]
+    issues = tmp_path / "issues"
+    assert report["problems"] == [f"{issues / '2023-H1'}: no such folder: issue 2023-H1, due from 2023-07-01,"
+                                  f" has not been started (start it with build.py new 2023-H1 --issues {issues})"]
     assert report["built"] == []
     assert STAMP.search((output / "scheduled.log").read_text(encoding="utf-8"))
 
@@ -92,7 +95,8 @@ def test_a_missing_issue_is_not_ready_and_nothing_is_delivered(tmp_path, capsys)
 def test_an_earlier_issue_never_delivered_is_named_not_built(minimal_issue, tmp_path, capsys):
     assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2024-01-05")) == NOT_READY
     assert ("issue 2023-H1, due from 2023-07-01, has never been delivered; to deliver it:"
-            " build.py scheduled --date 2023-07-01") in capsys.readouterr().err
+            f" build.py scheduled --date 2023-07-01 --issues {minimal_issue.parent} --output {tmp_path / 'output'}") \
+        in capsys.readouterr().err
     assert not (tmp_path / "output/2023-H1").exists()
 
 
@@ -168,14 +172,17 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
                                        "False"]
     assert snapshot(folder) == before
 
-    # An edited text rebuilds, and says why.
-    en.write_text(complete.replace('"First event."', '"The first event."'), encoding="utf-8")
+    # An edited source text rebuilds, says why, and warns that its translations are now stale.
+    az = minimal_issue / "az.yaml"
+    az.write_text(az.read_text(encoding="utf-8").replace('"Birinci hadisə."', '"İlk hadisə."'), encoding="utf-8")
     assert main(scheduled(issues, output, "2023-12-31")) == 0
+    assert "2023-H1 delivered with 3 warning(s). Report: " in capsys.readouterr().out
     report = json.loads((folder / "build-report.json").read_text(encoding="utf-8"))
-    assert report["reasons"] == ["its inputs changed since it was made: issue en.yaml"] + [
-        f"since-the-victory-2023-H1-{language}-{variant}.pdf was made from other inputs"
-        for language in LANGUAGES for variant in VARIANTS]
-    edited = "since-the-victory-2023-H1-en-print.pdf"
+    assert report["reasons"] == ["its inputs changed since it was made: issue az.yaml"]
+    assert [warning.split(": ", 2)[1:] for warning in report["warnings"]] == [
+        ["warning", "event 'first-event' is stale: the az text is not the one this translation was confirmed"
+                    " against"]] * 3
+    edited = "since-the-victory-2023-H1-az-print.pdf"
     assert snapshot(folder)[edited] != before[edited]
 
     # A delivered file damaged or deleted afterwards is made again, and so is a damaged package.
@@ -205,7 +212,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     assert "nothing was delivered; the earlier delivery in" in capsys.readouterr().out
     after = snapshot(folder)
     assert after.pop("build-report.json") != before.pop("build-report.json") and after == before
-    en.write_text(complete.replace('"First event."', '"The first event."'), encoding="utf-8")
+    en.write_text(complete, encoding="utf-8")  # put back as it was delivered
     assert main(scheduled(issues, output, "2023-12-31")) == 0
     assert "nothing to do" in capsys.readouterr().out
 
@@ -265,7 +272,7 @@ def test_one_run_at_a_time_and_a_dead_holder_is_no_obstacle(minimal_issue, tmp_p
         err = capsys.readouterr().err
         assert f"is in use by a test holder, process {holder.pid}, since " in err and "nothing was done" in err
         assert not (output / "2023-H1").exists()
-        # A build into the same output folder waits its turn too.
+        # A build into the same output folder is refused at once.
         assert main([str(minimal_issue), "--output", str(output), "--lang", "az", "-q"]) == 4
         assert "busy: " in capsys.readouterr().err
     finally:
@@ -286,7 +293,7 @@ def test_a_scheduled_run_waits_for_a_build_that_holds_the_lock(tmp_path, capsys)
     finally:
         holder.wait()
     err = capsys.readouterr().err
-    assert f"waiting up to 30 s for {output}, in use by a test holder, process {holder.pid}" in err
+    assert f"waiting up to 0.5 min for {output}, in use by a test holder, process {holder.pid}" in err
     assert "recovered" in err  # terminated, the holder had no time to clear its record
 
 
@@ -320,3 +327,28 @@ def test_a_damaged_manifest_means_build_again_never_a_crash(manifest, minimal_is
     gaps = delivery_gaps(tmp_path / "output", "2023-H1", read_inputs(minimal_issue, PROJECT),
                          load_settings(PROJECT / "pyproject.toml"))
     assert gaps and all(isinstance(gap, str) for gap in gaps)
+
+
+@pytest.mark.parametrize("wait", ["nan", "inf", "-1", "soon"])
+def test_a_wait_that_is_not_a_number_of_minutes_is_bad_usage(wait, capsys):
+    assert main(["scheduled", "--wait", wait]) == 2
+    assert f"{wait!r} is not a number of minutes (0 or more)" in capsys.readouterr().err
+
+
+def test_a_damaged_manifest_is_built_over(minimal_issue, tmp_path, capsys):
+    folder = tmp_path / "output" / "2023-H1"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text('{"files": [{"file": 1}], "languages": ["az"]}', encoding="utf-8")
+    (folder / "preflight.json").write_text('{"files": {"x.pdf": {"findings": [1]}}}', encoding="utf-8")
+    assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2023-07-01", "-q")) == 0
+    assert "2023-H1 delivered" in capsys.readouterr().out
+
+
+def test_a_report_that_cannot_be_written_does_not_change_the_outcome(tmp_path, capsys):
+    output = tmp_path / "output"
+    (output / "2023-H1" / "build-report.json").mkdir(parents=True)  # in the way of the report
+    assert main(scheduled(tmp_path / "issues", output, "2023-07-01")) == NOT_READY
+    assert "issue 2023-H1 is not ready" in capsys.readouterr().out
+    log = (output / "scheduled.log").read_text(encoding="utf-8")
+    assert re.search(r"ERROR cannot write the build report .*build-report\.json", log)
+    assert len(STAMP.findall(log)) == len(log.splitlines())
