@@ -29,6 +29,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from .delivery import write_atomically
 from .errors import BuildError, Mark, Problem, display_path
 
 CATALOG_DOMAIN = "messages"
@@ -197,7 +198,7 @@ def update_catalogs(project: Path, languages: tuple[str, ...], check: bool = Fal
     changes = []
     for change, content in outputs:
         if change.changed and not check:
-            _write(change.path, content)
+            write_atomically(change.path, content)
             change = replace(change, written=True)
         changes.append(change)
     return changes
@@ -260,13 +261,6 @@ def _render(catalog: Catalog, width: int, **options) -> bytes:
     output = BytesIO()
     write_po(output, catalog, width=width, **options)
     return output.getvalue()
-
-
-def _write(path: Path, content: bytes) -> None:
-    """Replace `path` at once, so that an interrupted run leaves the old file, not half a new one."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(content)
-    partial.replace(path)
 
 
 def _singular(message: Message) -> str:

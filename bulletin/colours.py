@@ -23,6 +23,7 @@ import PIL
 from PIL import Image, ImageCms, ImageOps
 from tinycss2.color3 import RGBA, parse_color
 
+from .delivery import write_atomically
 from .errors import BuildError
 from .pictures import picture_problem
 
@@ -208,9 +209,6 @@ def prepare_for_print(pictures: list[Path], profile: OutputProfile, cache: Path)
                 converted = print_svg(data, profile) if suffix == ".svg" else print_raster(data, profile)
             except (OSError, ValueError, ImageCms.PyCMSError) as err:
                 raise BuildError(f"{picture}: cannot convert the picture for print: {err}") from err
-            cache.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(".part")
-            temporary.write_bytes(converted)
-            temporary.replace(target)
+            write_atomically(target, converted)
         prepared[picture.resolve()] = target
     return prepared

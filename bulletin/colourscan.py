@@ -57,7 +57,7 @@ class ColourScan:
             if operator in ("rg", "RG", "k", "K") and (operator in ("rg", "RG")) == (self.unwanted == "rgb"):
                 found.add(f"{self.unwanted.upper()} colour (operator {operator})")
             elif operator in ("cs", "CS") and operands:
-                model, _device, label = colour_space(operands[0], resources)
+                model, label = colour_space(operands[0], resources)
                 if model == self.unwanted:
                     found.add(f"{label} colour space (operator {operator})")
             elif operator in ("scn", "SCN") and operands and isinstance(operands[-1], pikepdf.Name):
@@ -90,7 +90,7 @@ class ColourScan:
         return self.content(xobject, resources, (xobject.objgen, id(resources))) | self.group(xobject)
 
     def image(self, space: object, resources: pikepdf.Dictionary, what: str) -> frozenset[str]:
-        model, _device, label = colour_space(space, resources)
+        model, label = colour_space(space, resources)
         # PDF/X-4 would let a RIP convert ICC-tagged RGB photographs, but this project converts
         # every photograph itself, so any RGB picture in print is a picture that missed it.
         return frozenset({f"{label} {what}"}) if model == self.unwanted else frozenset()
@@ -103,33 +103,33 @@ class ColourScan:
         return frozenset()
 
     def shading(self, shading: object) -> frozenset[str]:
-        model, _device, label = colour_space(shading.get("/ColorSpace") if isinstance(shading, pikepdf.Object) else None)
+        model, label = colour_space(shading.get("/ColorSpace") if isinstance(shading, pikepdf.Object) else None)
         return frozenset({f"{label} shading"}) if model == self.unwanted else frozenset()
 
     def group(self, owner: pikepdf.Object) -> frozenset[str]:
         group = owner.get("/Group")
-        model, _device, label = colour_space(group.get("/CS") if isinstance(group, pikepdf.Dictionary) else None)
+        model, label = colour_space(group.get("/CS") if isinstance(group, pikepdf.Dictionary) else None)
         return frozenset({f"{label} transparency group"}) if model == self.unwanted else frozenset()
 
 
-def colour_space(space: object, resources: pikepdf.Dictionary | None = None, depth: int = 0) -> tuple[str, bool, str]:
-    """Classify a colour space as (model: rgb, cmyk, gray or other; device-dependent; label)."""
+def colour_space(space: object, resources: pikepdf.Dictionary | None = None, depth: int = 0) -> tuple[str, str]:
+    """Classify a colour space as (model: rgb, cmyk, gray or other; label)."""
     if isinstance(space, pikepdf.Name):
         # Inline images may abbreviate the device spaces.
         name = {"/RGB": "/DeviceRGB", "/CMYK": "/DeviceCMYK", "/G": "/DeviceGray"}.get(str(space), str(space))
         if name in ("/DeviceRGB", "/DeviceCMYK", "/DeviceGray"):
-            return name.removeprefix("/Device").lower(), True, name
+            return name.removeprefix("/Device").lower(), name
         named = resources.get("/ColorSpace", {}).get(space) if resources is not None else None
-        return colour_space(named, resources, depth + 1) if named is not None and depth < 4 else ("other", False, name)
+        return colour_space(named, resources, depth + 1) if named is not None and depth < 4 else ("other", name)
     if isinstance(space, pikepdf.Array) and len(space) and isinstance(space[0], pikepdf.Name):
         kind = str(space[0])
         if kind == "/ICCBased" and len(space) > 1 and isinstance(space[1], pikepdf.Stream):
             model = {1: "gray", 3: "rgb", 4: "cmyk"}.get(int(space[1].get("/N", 0)), "other")
-            return model, False, f"ICCBased {model.upper()}"
+            return model, f"ICCBased {model.upper()}"
         if kind in ("/CalRGB", "/CalGray"):
-            return ("rgb" if kind == "/CalRGB" else "gray"), False, kind
+            return ("rgb" if kind == "/CalRGB" else "gray"), kind
         if kind in ("/Indexed", "/I", "/Pattern") and len(space) > 1 and depth < 4:  # they draw in their base
-            model, device, label = colour_space(space[1], resources, depth + 1)
-            return model, device, f"{kind} on {label}"
-        return "other", False, kind
-    return "other", False, "no colour space"
+            model, label = colour_space(space[1], resources, depth + 1)
+            return model, f"{kind} on {label}"
+        return "other", kind
+    return "other", "no colour space"

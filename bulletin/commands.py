@@ -26,7 +26,7 @@ def describe_validate(parser: argparse.ArgumentParser) -> None:
 
 
 def run_validate(arguments: argparse.Namespace) -> int:
-    from .status import issue_status, validation_problems
+    from .status import check_issue
 
     status = 0
     for given in arguments.issues or [None]:
@@ -36,14 +36,11 @@ def run_validate(arguments: argparse.Namespace) -> int:
             print(f"usage: {err}", file=sys.stderr)
             status = 2
             continue
-        try:
-            problems, warnings = validation_problems(issue_status(folder), arguments.draft)
-        except ContentError as err:
-            problems, warnings = err.problems, []
+        problems, warnings = check_issue(folder, arguments.draft)
         for problem in problems:
             print(problem)
         for warning in warnings:
-            print(f"{warning.mark}: warning: {warning.message}")
+            print(warning.as_warning())
         summary = f"{len(problems)} problem(s)" if problems else "valid"
         if warnings:
             summary += f", {len(warnings)} warning(s)"

@@ -40,9 +40,9 @@ def delivery_gaps(root: Path, issue: str, inputs: Inputs, settings: PrintSetting
     languages = manifest.get("languages") if isinstance(manifest.get("languages"), list) else []
     languages = [language for language in languages if plain_name(language)]
     gaps = []
-    if manifest.get("inputs") != inputs.digest:
+    same_inputs = manifest.get("inputs") == inputs.digest
+    if not same_inputs:  # then every file was made from other inputs: said once here, not per file
         gaps.append(_changed_inputs(folder, inputs, manifest.get("inputs")))
-        inputs = None  # every file was made from other inputs: that said once is enough
     tools = tool_versions()
     if manifest.get("tools") != tools:
         old = manifest.get("tools") if isinstance(manifest.get("tools"), dict) else {}
@@ -50,7 +50,7 @@ def delivery_gaps(root: Path, issue: str, inputs: Inputs, settings: PrintSetting
                                                   for name, version in tools.items() if old.get(name) != version))
     if not languages:
         gaps.append("the manifest does not list the issue's languages (made by an older version)")
-    gaps += _missing_editions(issue, languages, entries, inputs, settings)
+    gaps += _missing_editions(issue, languages, entries, inputs.digest if same_inputs else None, settings)
     gaps += [f"{name} is missing or not as delivered" for name, entry in sorted(entries.items())
              if not _intact(folder, name, entry)]
     gaps += _package_gaps(folder, issue, [name for name in entries if name.endswith("-print.pdf")])
@@ -72,10 +72,10 @@ def _changed_inputs(folder: Path, inputs: Inputs, delivered_from: object) -> str
     return f"its inputs changed since it was made: {', '.join(changed[:LISTED])}{more}"
 
 
-def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], inputs: Inputs | None,
+def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], made_from: str | None,
                       settings: PrintSettings) -> list[str]:
-    """Say which edition of which language and variant is absent, from other inputs (unless `inputs` is
-    None: already said), or made otherwise."""
+    """Say which edition of which language and variant is absent, made from inputs other than `made_from`
+    (unless it is None: already said), or made otherwise."""
     gaps = []
     profile = readable_profile(settings.icc_profile)
     for language in languages:
@@ -84,7 +84,7 @@ def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict]
             entry = entries.get(name)
             if entry is None:
                 gaps.append(f"{name} is not in the delivery")
-            elif inputs and entry.get("inputs") != inputs.digest:
+            elif made_from and entry.get("inputs") != made_from:
                 gaps.append(f"{name} was made from other inputs")
             elif not still_fits(entry, settings, profile):
                 gaps.append(f"{name} was made with other settings, or as a draft")

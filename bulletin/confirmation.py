@@ -8,12 +8,11 @@ afterwards and restored if the tags did not come out as meant.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .delivery import write_atomically
 from .errors import BuildError, ContentError, UsageError, display_path
 from .schema import Checker
 from .sources import source_hash, source_text
@@ -101,14 +100,6 @@ def _with_tags(text: str, hashes: dict[TextField, str]) -> str:
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write `text` to `path` in one step, so that a failure leaves the old file whole."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write `text` to `path` in one step, keeping its permissions, so that a failure leaves the old file whole."""
+    write_atomically(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o777)
 

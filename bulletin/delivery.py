@@ -34,9 +34,11 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import BuildError, display_path
 from .fingerprints import file_entry
@@ -197,22 +199,12 @@ def write_package(staging: Staging, name: str, members: list[Path]) -> Path:
         raise BuildError(f"package {name}: members must be distinct files of the staging folder other than"
                          f" the package itself: {', '.join(outside) or ', '.join(sorted(names))}")
     target = staging.path / name
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=staging.path)
     try:
-        with os.fdopen(handle, "wb") as file:
-            with zipfile.ZipFile(file, "w") as package:
-                for path in sorted(members, key=lambda path: Path(path).name):
-                    package.writestr(_zip_info(Path(path).name), Path(path).read_bytes())
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
+        with atomic_file(target) as file, zipfile.ZipFile(file, "w") as package:
+            for path in sorted(members, key=lambda path: Path(path).name):
+                package.writestr(_zip_info(Path(path).name), Path(path).read_bytes())
     except OSError as err:
-        Path(temporary).unlink(missing_ok=True)
         raise BuildError(f"cannot write {display_path(target)}: {_describe(err)}") from err
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return target
 
 
@@ -237,20 +229,29 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to `target` through a temporary file in the same folder, then rename."""
+@contextmanager
+def atomic_file(target: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """Open a temporary file beside `target` for writing; when the block ends, flush it to disk, give it
+    `mode` and rename it over `target` in one step. On an error the temporary file is removed and
+    `target` stays as it was, so nothing ever sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            yield file
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write `data` to `target` through a temporary file in the same folder, then rename (`atomic_file`)."""
+    with atomic_file(target, mode) as file:
+        file.write(data)
 
 
 def _previous(root: Path, issue: str) -> Path:

@@ -39,6 +39,10 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.mark}: {self.message}"
 
+    def as_warning(self) -> str:
+        """The problem as a warning line, for what does not stop a build: `path:line:column: warning: ...`."""
+        return f"{self.mark}: warning: {self.message}"
+
 
 class BulletinError(Exception):
     """Base of every error the pipeline reports to its user without a traceback."""

@@ -22,7 +22,7 @@ from babel import Locale
 
 from .errors import BuildError, ContentError, UsageError
 from .model import Period, period_of
-from .project import ISSUES
+from .project import ISSUES, newest_issue
 from .schema import Checker
 from .texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, ids_by_group, language_file
 from .validation import read_issue
@@ -39,7 +39,7 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     target = root / name
     if target.exists():
         raise UsageError(f"{target}: the issue exists already")
-    previous = previous or _latest_before(root, period)
+    previous = previous or newest_issue(root, before=period)
     checker = Checker()
     facts, texts = read_issue(previous, checker)
     if checker.problems:  # what cannot be read cannot be carried over
@@ -53,14 +53,6 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
-
-
-def _latest_before(root: Path, period: Period) -> Path:
-    earlier = [path for path in root.iterdir() if path.is_dir() and (found := period_of(path.name))
-               and found.start < period.start] if root.is_dir() else []
-    if not earlier:
-        raise UsageError(f"no issue before {period.name} under {root} to start from; name one with --from")
-    return max(earlier, key=lambda path: period_of(path.name).start)
 
 
 def next_facts(facts: dict) -> dict:

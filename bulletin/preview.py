@@ -29,7 +29,7 @@ import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
 from .errors import BuildError, display_path
-from .printing import FONT_DIRS, FONT_PACKAGE, TYPEFACES
+from .printing import FONT_PACKAGE, TYPEFACES, find_font_files
 
 PAGE_PPI = 100  # pages at about a screen's own resolution: 9-point body text is about 12 pixels high
 POINTS_PER_INCH = 72
@@ -241,11 +241,9 @@ def make_thumbnail(page: Path) -> Image.Image:
 
 def find_label_font() -> Path | None:
     """Return Noto Sans Regular's file, looked for where the print stage looks for it, or None."""
-    for directory in FONT_DIRS:
-        if directory.is_dir():
-            found = next(directory.rglob(LABEL_FACE), None)
-            if found:
-                return found
+    found = find_font_files({LABEL_FACE}).get(LABEL_FACE)
+    if found:
+        return found
     LOG.warning("%s not found (Debian package %s): the contact sheets use Pillow's own font",
                 LABEL_FACE, FONT_PACKAGE)
     return None

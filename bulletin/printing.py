@@ -74,14 +74,20 @@ def _visible(directory: Path) -> bool:
         return False
 
 
-def find_typefaces() -> Typefaces:
-    """Locate every font file of the bulletin, or stop naming the ones that are missing."""
-    wanted = {name for faces in TYPEFACES.values() for name in faces.values()}
+def find_font_files(wanted: set[str]) -> dict[str, Path]:
+    """Return where each wanted font file (by name) is installed, the first found in FONT_DIRS' order."""
     found: dict[str, Path] = {}
     for directory in filter(_visible, FONT_DIRS):
         for path in sorted(directory.rglob("*.ttf")):
             if path.name in wanted and path.name not in found:
                 found[path.name] = path
+    return found
+
+
+def find_typefaces() -> Typefaces:
+    """Locate every font file of the bulletin, or stop naming the ones that are missing."""
+    wanted = {name for faces in TYPEFACES.values() for name in faces.values()}
+    found = find_font_files(wanted)
     missing = sorted(wanted - found.keys())
     if missing:
         raise BuildError(f"fonts missing: {', '.join(missing)}. Install the Debian package {FONT_PACKAGE}"
@@ -130,7 +136,7 @@ class Printed:
     path: Path  # where it was written
     variant: str  # "print" or "screen"
     pages: int  # its page count
-    pictures: list[Placement]  # the photographs on its pages, with their resolution
+    pictures: list[Placement]  # print: the photographs on its pages, with their resolution (screen: none)
 
 
 def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: Path, variant: str,
@@ -155,8 +161,9 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
             dpi=settings.screen_ppi if variant == "screen" else None,
         )
         document = keep_pages(document, settings.multiple(variant))
-        placements = measure_pictures(document, fetcher.local_path)
-        labels = link_labels(document)
+        # Each walks every box of every page: done only for the variant that uses it.
+        placements = measure_pictures(document, fetcher.local_path) if variant == "print" else []
+        labels = link_labels(document) if variant == "screen" else {}
         fix_metadata(document, target.stem)
         pdf = document.write_pdf(
             pdf_variant=VARIANTS[variant].pdf_variant,

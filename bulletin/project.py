@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import UsageError
-from .model import period_of
+from .model import Period, period_of
 
 PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
 TEMPLATES = PROJECT / "templates"
@@ -20,11 +20,13 @@ OUTPUT = PROJECT / "output"
 PYPROJECT = PROJECT / "pyproject.toml"  # holds [tool.bulletin.print]
 
 
-def newest_issue(root: Path = ISSUES) -> Path:
-    """Return the folder of the most recent issue under `root`."""
-    folders = [path for path in root.iterdir() if path.is_dir() and period_of(path.name)] if root.is_dir() else []
+def newest_issue(root: Path = ISSUES, before: Period | None = None) -> Path:
+    """Return the folder of the most recent issue under `root` (of those before the period `before`)."""
+    folders = [path for path in root.iterdir() if path.is_dir() and (found := period_of(path.name))
+               and (before is None or found.start < before.start)] if root.is_dir() else []
     if not folders:
-        raise UsageError(f"no issue folder (<YYYY>-H<1|2>) under {root}")
+        raise UsageError(f"no issue before {before.name} under {root} to start from; name one with --from"
+                         if before else f"no issue folder (<YYYY>-H<1|2>) under {root}")
     return max(folders, key=lambda path: period_of(path.name).start)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from .delivery import CHECKSUM, delivered, write_atomically
 from .errors import BuildError, display_path
 from .fingerprints import Inputs, file_entry, tool_versions
-from .manifest import MANIFEST
+from .manifest import MANIFEST, read_manifest
 from .progress import Step
 
 REPORT = "build-report.json"  # in output/<issue>/
@@ -79,11 +79,9 @@ class Record:
 def delivered_files(root: Path, issue: str) -> list[dict]:
     """Describe the files of the delivery as its manifest does, the manifest itself and the package added."""
     folder = delivered(root, issue)
-    manifest = folder / MANIFEST
     kept = ("file", "language", "variant", "pages", "size", "sha256", "purpose")
-    files = [{key: entry[key] for key in kept if key in entry}
-             for entry in json.loads(manifest.read_text(encoding="utf-8"))["files"]]
-    files.append(file_entry(manifest) | {"purpose": "manifest"})
+    files = [{key: entry[key] for key in kept if key in entry} for entry in read_manifest(folder)["files"]]
+    files.append(file_entry(folder / MANIFEST) | {"purpose": "manifest"})
     for package in sorted(folder.glob("*.zip")):
         files.append(file_entry(package) | {"purpose": "package for the printing bureau"})
         checksum = package.with_name(package.name + CHECKSUM)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .completeness import delivery_gaps
 from .delivery import delivered
-from .errors import BuildError, BulletinError, ContentError, Problem, display_path
+from .errors import BuildError, BulletinError, ContentError, display_path
 from .fingerprints import read_inputs
 from .locking import hold_lock
 from .manifest import MANIFEST
@@ -178,7 +178,7 @@ def warn_undelivered(issues: Path, root: Path, issue: str) -> None:
                     folder_options(issues, root))
 
 
-def folder_options(issues: Path, root: Path) -> str:
+def folder_options(issues: Path, root: Path = OUTPUT) -> str:
     """The command-line options that name the folders of this run, where they are not the default ones."""
     options = [] if _same(issues, ISSUES) else ["--issues", display_path(issues)]
     options += [] if _same(root, OUTPUT) else ["--output", display_path(root)]
@@ -199,22 +199,14 @@ class Readiness:
 
 def check_readiness(folder: Path) -> Readiness:
     """Check the issue in `folder` as `validate` does, without rendering anything."""
-    from .status import issue_status, validation_problems  # reads the catalogs: only when it must
+    from .status import check_issue  # reads the catalogs: only when it must
 
     if not folder.is_dir():
-        elsewhere = "" if _same(folder.parent, ISSUES) else f" --issues {shlex.quote(display_path(folder.parent))}"
         return Readiness([f"{display_path(folder)}: no such folder: issue {folder.name}, due from"
                           f" {due_date(folder.name).isoformat()}, has not been started (start it with"
-                          f" build.py new {folder.name}{elsewhere})"], [])
-    try:
-        problems, warnings = validation_problems(issue_status(folder))
-    except ContentError as err:
-        problems, warnings = err.problems, []
-    return Readiness([str(problem) for problem in problems], [_warning(problem) for problem in warnings])
-
-
-def _warning(problem: Problem) -> str:
-    return f"{problem.mark}: warning: {problem.message}"
+                          f" build.py new {folder.name}{folder_options(folder.parent)})"], [])
+    problems, warnings = check_issue(folder)
+    return Readiness([str(problem) for problem in problems], [problem.as_warning() for problem in warnings])
 
 
 def issue_period(issue: str) -> str:

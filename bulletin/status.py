@@ -176,6 +176,15 @@ def _language_json(item: LanguageStatus) -> dict:
     }
 
 
+def check_issue(folder: Path, draft: bool = False) -> tuple[list[Problem], list[Problem]]:
+    """What stops a build of the issue in `folder` (a draft build, with `draft`), and what is worth a warning:
+    what `validate` lists, and the scheduled build reports when an issue is not ready."""
+    try:
+        return validation_problems(issue_status(folder), draft)
+    except ContentError as err:  # issue.yaml cannot be read: nothing else can be judged
+        return err.problems, []
+
+
 def validation_problems(status: IssueStatus, draft: bool = False) -> tuple[list[Problem], list[Problem]]:
     """What stops a build (a draft build, with `draft`), and what is only worth a warning.
 
