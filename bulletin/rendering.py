@@ -5,7 +5,8 @@ installed (new-style gettext, so `_()` and `ngettext()` format their own argumen
 plural forms follow the catalog), its CLDR formats as filters, autoescaping on for every
 template and undefined variables as errors. Body text is a safe Markdown subset:
 paragraphs, emphasis, lists, links and block quotes; raw HTML is shown as text and links
-other than http(s) and mailto are not made. This stage writes no file.
+other than http(s) and mailto are not made. The rendered document then goes through the
+typographic pass (`typography`) in its language. This stage writes no file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from .errors import BuildError
 from .localization import Formats
 from .model import Edition, Untranslated
+from .typography import typeset_html, typeset_text
 
 MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
 # Pictures are addressed as file:///issues/<issue>/<path> whatever the issue folder's real place:
@@ -105,8 +107,10 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
     environment = make_environment(templates_dir, translations, formats)
     try:
         environment.filters["picture_url"] = lambda path: picture_url(path, edition.issue.folder)
+        # For text the typographic pass cannot reach: the running head is a string in the stylesheet.
+        environment.filters["typeset"] = lambda text: typeset_text(text, edition.language)
         template = environment.get_template(MAIN_TEMPLATE)
-        return template.render(
+        html = template.render(
             issue=edition.issue,
             lang=edition.language,
             spare_pages=spare_pages,
@@ -115,6 +119,7 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
         )
     except TemplateError as err:
         raise BuildError(f"{_template_place(err, templates_dir)}: template error: {err}") from err
+    return typeset_html(html, edition.language)
 
 
 def _template_place(err: TemplateError, templates_dir: Path) -> str:

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from bulletin.cli import main
 from bulletin.localization import Formats, load_translations
 from bulletin.publishing import EXTRACTION_CONFIG, TRANSLATIONS
+from bulletin.typography import typeset_text
 from bulletin.validation import validate_issue
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, page_texts, pdf_fonts
@@ -28,6 +29,11 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def printed(text: str, language: str) -> str:
+    """Return a text as an edition prints it: through the typographic pass, its spaces collapsed."""
+    return flat(typeset_text(text, language))
+
+
 @pytest.fixture(scope="module")
 def issue():
     return validate_issue(SAMPLE)
@@ -40,16 +46,16 @@ def test_each_edition_shows_its_own_title_period_and_dates(sample_build, variant
     formats = Formats.for_language(language)
     title = interface(language, "Since the Victory")
     assert title != "Since the Victory" or language == "en"
-    assert title in pages[0] and flat(formats.period(issue.period)) in pages[0]
-    assert flat(formats.long_date(issue.published)) in pages[1]  # the imprint
+    assert title in pages[0] and printed(formats.period(issue.period), language) in pages[0]
+    assert printed(formats.long_date(issue.published), language) in pages[1]  # the imprint
     assert issue.issn[language] in pages[1]
     whole = " ".join(pages)
     for article in issue.articles:
-        assert flat(formats.long_date(article.date)) in whole
+        assert printed(formats.long_date(article.date), language) in whole
     for event in issue.chronology:
-        assert flat(formats.day_and_month(event.date)) in whole
+        assert printed(formats.day_and_month(event.date), language) in whole
     for figure in issue.figures:
-        assert flat(formats.figure(figure)) in whole
+        assert printed(formats.figure(figure), language) in whole
 
 
 def test_dates_and_numbers_differ_by_locale_as_cldr_says(sample_build, issue):
@@ -70,7 +76,7 @@ def test_contents_point_to_the_pages_where_articles_start(sample_build, variant,
     contents_page = next(i for i, page in enumerate(pages) if page.startswith(contents_title))
     contents = pages[contents_page]
     back_matter = [interface(language, "Chronology of the period"), interface(language, "Key figures")]
-    for title in [article.title[language] for article in issue.articles] + back_matter:
+    for title in [printed(article.title[language], language) for article in issue.articles] + back_matter:
         match = re.search(re.escape(title) + r"[ .]*?(\d+)", contents)
         assert match, f"{title!r} is not in the contents"
         page_number = int(match[1])
@@ -167,10 +173,10 @@ def test_the_whole_delivery_is_identical_built_again_in_reverse_order(sample_bui
         assert (again / name).read_bytes() == (sample_build.folder / name).read_bytes(), name
 
 
-def test_the_delivery_holds_the_pdfs_preflight_manifest_and_package_only(sample_build):
+def test_the_delivery_holds_the_pdfs_reports_manifest_and_package_only(sample_build):
     package = sample_build.folder / "since-the-victory-2022-H2-print.zip"
     expected = {path.name for path in sample_build.pdfs().values()} | {
-        "preflight.json", "manifest.json", package.name, f"{package.name}.sha256"}
+        "preflight.json", "layout.txt", "manifest.json", package.name, f"{package.name}.sha256"}
     assert len(sample_build.pdfs()) == 8
     assert {path.name for path in sample_build.folder.iterdir()} == expected
     assert not list(sample_build.folder.parent.glob("*.preflight-failed.json"))
@@ -194,7 +200,8 @@ def test_article_pages_carry_the_section_as_running_head_and_a_page_label(sample
     for section in issue.sections:
         for article in section.articles:
             number = next(i for i, page in enumerate(raw_pages, 1)
-                          if article.title[language] in flat(page) and not flat(page).startswith(contents))
+                          if printed(article.title[language], language) in flat(page)
+                          and not flat(page).startswith(contents))
             lines = [line for line in raw_pages[number - 1].splitlines() if line.strip()]
             assert caseless(lines[0]).startswith(caseless(section.title[language]))
             assert flat(lines[-1]).endswith(f"{page_label} {number}")
@@ -218,4 +225,4 @@ def test_every_text_of_the_edition_is_printed(sample_build, variant, issue, lang
         for picture in article.illustrations:
             texts += [picture.caption[language], picture.credit[language]]
     for text in texts:
-        assert squeezed(text) in whole, text
+        assert squeezed(typeset_text(text, language)) in whole, text

@@ -12,6 +12,7 @@ from bulletin.colours import load_profile
 from bulletin.colourscan import find_colour
 from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT
 from bulletin.validation import validate_issue
+from bulletin.typography import typeset_text
 
 from conftest import LANGUAGES, SAMPLE, page_texts
 
@@ -107,15 +108,15 @@ def test_screen_is_tagged_pdf_ua_with_title_language_and_alt_text(sample_build, 
                     alts.append(str(element.Alt))
                 kids = element.get("/K")
                 stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-    expected = [issue.cover_alt[language]] + [picture.alt[language] for article in issue.articles
-                                              for picture in article.illustrations]
+    expected = [typeset_text(text, language) for text in [issue.cover_alt[language]] + [
+        picture.alt[language] for article in issue.articles for picture in article.illustrations]]
     assert sorted(alts) == sorted(expected)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_screen_links_are_described_by_their_text_in_the_editions_language(sample_build, issue, language):
-    titles = {article.id: article.title[language] for article in issue.articles}
-    titles |= {f"section-{section.id}": section.title[language] for section in issue.sections}
+    titles = {article.id: typeset_text(article.title[language], language) for article in issue.articles}
+    titles |= {f"section-{section.id}": typeset_text(section.title[language], language) for section in issue.sections}
     with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
         links = [annotation for page in pdf.pages for annotation in page.get("/Annots", [])
                  if annotation.get("/Subtype") == "/Link"]

@@ -1,0 +1,276 @@
+"""Typographic pass: quotation marks, dashes and no-break spaces by each language's conventions.
+
+Editors and translators type plain text: straight quotes, a hyphen between spaces for a
+dash, ordinary spaces. This stage sets the rendered HTML of an edition the way each
+language's publishing houses do, text node by text node, in the language of the element
+the text is in (a source-language stand-in in a draft keeps its own conventions):
+
+- quotation marks by nesting level: Azerbaijani « » then “ ”, Russian « » then „ “,
+  English “ ” then ‘ ’, Spanish « » then “ ” then ‘ ’; an apostrophe becomes ’.
+  Whatever marks were typed are reset by level, so a text may be typed with any of them.
+- dashes: a hyphen (or two) between spaces becomes the language's dash, tied to the word
+  before it by a no-break space (Spanish sets its paired raya against the words it
+  encloses instead); a hyphen between two numbers becomes an en dash; the hyphen between
+  a number and its suffix (2021-ci, 1990-х) does not break.
+- no-break spaces after №, between a number and its unit, inside digit groups, between a
+  day and its month (CLDR's month names), after initials, and in Russian after one-letter
+  words and before the particles же, ли, бы.
+
+Text in <head>, <style> and elements marked translate="no" (codes such as the ISSN) is
+left alone, as are attributes other than the picture descriptions and running heads.
+This stage reads no file and does not judge the content.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from babel import Locale
+
+NBSP = "\u00a0"  # no-break space
+WORD_JOINER = "\u2060"  # forbids a line break between its neighbours, invisible
+NB_HYPHEN = "\u2011"  # non-breaking hyphen
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """How one language sets quotation marks, dashes and spaces."""
+
+    locale: str  # the CLDR locale whose month names a date's day is tied to
+    quotes: str  # opening and closing marks, two characters per nesting level
+    dash: str  # the dash of a break in a sentence
+    paired_dash: bool  # the dash encloses its words without spaces (Spanish raya) instead of standing between spaces
+    units: tuple[str, ...]  # words and signs a number before them is tied to
+    tied_before: tuple[str, ...] = ()  # short words tied to the word after them
+    tied_after: tuple[str, ...] = ()  # particles tied to the word before them
+
+
+_COMMON_UNITS = ("km", "m", "cm", "mm", "ha", "kg", "t", "%", "°C", "km²", "m²", "MW", "kW", "kV")
+CONVENTIONS = {
+    "az": Conventions("az", "«»“”", "—", False,
+                      _COMMON_UNITS + ("kq", "ton", "min", "mln", "mlrd", "manat", "nəfər", "hektar", "kilometr")),
+    "ru": Conventions("ru", "«»„“", "—", False,
+                      ("км", "м", "см", "мм", "га", "кг", "т", "г.", "гг.", "тыс.", "млн", "млрд", "ман.",
+                       "чел.", "%", "°C", "км²", "м²", "МВт", "кВт", "кВ", "километров", "километра",
+                       "километр", "гектаров", "человек"),
+                      tied_before=tuple("вксуоиаяВКСУОИАЯ"), tied_after=("же", "ли", "бы", "ль")),
+    "en": Conventions("en_GB", "“”‘’", "–", False,
+                      _COMMON_UNITS + ("per cent", "million", "billion", "kilometres", "hectares")),
+    "es": Conventions("es", "«»“”‘’", "—", True,
+                      _COMMON_UNITS + ("por ciento", "millones", "millón", "kilómetros", "hectáreas")),
+}
+
+QUOTES = "\"'“”„«»‘’"  # every mark a text may have been typed with
+_LETTER = r"[^\W\d_]"
+
+
+def typeset_text(text: str, language: str) -> str:
+    """Set one text (a whole paragraph or title) by the conventions of `language`."""
+    return _typeset_run([text], language)[0]
+
+
+def typeset_html(document: str, language: str) -> str:
+    """Set every text of an edition's HTML `document` by the conventions of the language it is in."""
+    setter = _HtmlSetter(language)
+    setter.feed(document)
+    setter.close()
+    return setter.result()
+
+
+def _typeset_run(pieces: list[str], language: str) -> list[str]:
+    """Set the text pieces of one block (split by inline tags), keeping them apart.
+
+    Marks of spaces and dashes stay within a piece; quotation marks are paired over the
+    whole block, because a quotation often starts outside an emphasis and ends in it.
+    """
+    conventions = CONVENTIONS.get(language.split("-")[0])
+    if conventions is None:
+        return pieces
+    pieces = [_set_spaces(piece, conventions) for piece in pieces]
+    joined = _set_quotes("".join(pieces), conventions.quotes)
+    result, start = [], 0
+    for piece in pieces:  # quotation marks are set one for one, so the pieces keep their lengths
+        result.append(joined[start:start + len(piece)])
+        start += len(piece)
+    return result
+
+
+def _set_spaces(text: str, conventions: Conventions) -> str:
+    """Set ellipses, dashes and no-break spaces in one piece of text."""
+    text = text.replace("...", "…")
+    text = re.sub(r"(?<=\d)-(?=\d)", "–", text)  # 1717-1797, 12-13
+    text = re.sub(rf"(?<=\d)-(?={_LETTER})", NB_HYPHEN, text)  # 2021-ci, 1990-х: never split
+    if conventions.paired_dash:
+        text = _pair_dashes(text)
+    else:
+        text = re.sub(r"(?:(?<=\S)|^)[ \u00a0]+(?:--?|—|–)(?=[ \u00a0]|$)", NBSP + conventions.dash, text)
+    text = re.sub(r"№[ \u00a0]*(?=\d)", "№" + NBSP, text)
+    text = re.sub(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,]\d)",  # 22 000, 1 250 000: one number, unbroken
+                  lambda match: match[0].replace(" ", NBSP), text)
+    units = "|".join(re.escape(unit) for unit in sorted(conventions.units, key=len, reverse=True))
+    text = re.sub(rf"(?<=\d) (?=(?:{units})(?!\w))", NBSP, text)
+    months = _month_names(conventions.locale)
+    text = re.sub(rf"(?<!\d)(\d{{1,2}}) (?=(?:de )?(?:{months})(?!\w))", r"\1" + NBSP, text)  # 8 ноября, 29 de agosto
+    text = re.sub(rf"(?<!\w)((?:{months})\w{{0,3}}) (?=\d{{1,2}}(?!\d))", r"\1" + NBSP, text)  # mayın 8-də, August 29
+    text = re.sub(rf"(?<!\w)({_LETTER})\. (?={_LETTER})",
+                  lambda match: match[0].replace(" ", NBSP) if match[1].isupper() else match[0], text)
+    if conventions.tied_before:
+        words = "|".join(conventions.tied_before)
+        text = re.sub(rf"(?<![\w\u2011-])({words}) (?=\S)", r"\1" + NBSP, text)
+    if conventions.tied_after:
+        words = "|".join(conventions.tied_after)
+        text = re.sub(rf"(?<=\w) (?=(?:{words})(?!\w))", NBSP, text)
+    return text
+
+
+@functools.cache
+def _month_names(locale: str) -> str:
+    """Return the month names of `locale` (as a date writes them, and capitalized) as a regular expression."""
+    names = Locale.parse(locale).months["format"]["wide"].values()
+    return "|".join(sorted({form for name in names for form in (name, name.capitalize())}, key=len, reverse=True))
+
+
+def _pair_dashes(text: str) -> str:
+    """Set Spanish rayas: the first of a pair against the words after it, the second against the words before."""
+    text = re.sub(r"(?<=\S)--(?=\S)", "—", text)
+    parts = re.split(r"[ \u00a0]+(?:--?|—|–)(?:[ \u00a0]+|$)", text)
+    if len(parts) > 1:
+        text = parts[0]
+        for index, part in enumerate(parts[1:]):
+            text += (" —" if index % 2 == 0 else "— ") + part
+    # Nothing may part a raya from the word it is set against: an em dash allows a break after it.
+    text = re.sub(rf"(?:(?<=\s)|^)—(?=[\w¿¡{QUOTES}])", "—" + WORD_JOINER, text)
+    return re.sub(rf"(?<=[\w.,;:!?…{QUOTES}])—(?=[\s.,;:!?…)]|$)", WORD_JOINER + "—", text)
+
+
+def _set_quotes(text: str, marks: tuple[str, ...] | str) -> str:
+    """Replace every quotation mark of `text` by the mark of its nesting level; turn apostrophes into ’."""
+    characters = list(text)
+    stack: list[int] = []  # indexes of the quotations open so far
+    pairs: dict[int, int] = {}  # opening index -> closing index
+    for index, character in enumerate(characters):
+        if character not in QUOTES:
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if character in "'’" and before.isalnum() and (after.isalnum() or not _opened_by(stack, text, "'‘’")):
+            characters[index] = "’"  # it's, Azerbaijan’s, Azerbaijanis’
+            continue
+        after_opening = bool(stack) and stack[-1] == index - 1
+        opens = character in "«„" or (character not in "»" and _opening_place(before, after, after_opening))
+        if opens:
+            stack.append(index)
+        elif stack:
+            pairs[stack.pop()] = index
+    levels = len(marks) // 2
+    depth_of: dict[int, int] = {}
+    depth = 0
+    for index in sorted(set(pairs) | set(pairs.values())):
+        if index in pairs:
+            depth_of[index] = depth_of[pairs[index]] = depth
+            depth += 1
+        else:
+            depth -= 1
+    for opening, closing in pairs.items():
+        level = depth_of[opening] % levels
+        characters[opening], characters[closing] = marks[2 * level], marks[2 * level + 1]
+    for index in stack:  # a quotation never closed: an apostrophe before a word ('90s), or a mistake left as typed
+        if characters[index] == "'":
+            characters[index] = "’"
+    return "".join(characters)
+
+
+def _opening_place(before: str, after: str, after_opening: bool) -> bool:
+    """Tell whether a quotation mark between `before` and `after` opens a quotation
+    (`after_opening`: the character before it is a mark that opened one)."""
+    return (before.isspace() or before in "([{—–-/" + WORD_JOINER or after_opening) and not after.isspace()
+
+
+def _opened_by(stack: list[int], text: str, kinds: str) -> bool:
+    """Tell whether the innermost open quotation was opened with one of `kinds`."""
+    return bool(stack) and text[stack[-1]] in kinds
+
+
+# Elements whose text runs on with the text around them; any other element starts a new block.
+_INLINE = {"a", "abbr", "b", "cite", "code", "em", "i", "q", "small", "span", "strong", "sub", "sup", "time", "u"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_SET_ATTRIBUTES = ("alt", "data-section")  # attributes that are text a reader gets: descriptions, running heads
+_LEFT_ALONE = {"head", "style", "script"}
+
+
+class _HtmlSetter(HTMLParser):
+    """Copies an HTML document, setting its text one block at a time."""
+
+    def __init__(self, language: str):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.stack: list[tuple[str, str, bool]] = [("", language, False)]  # (tag, language, left alone)
+        self.block: list[tuple[int, str]] = []  # (position in out, text) of the current block's pieces
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _INLINE:
+            self.flush()
+        _, language, left_alone = self.stack[-1]
+        values = dict(attrs)
+        language = values.get("lang") or language
+        left_alone = left_alone or tag in _LEFT_ALONE or values.get("translate") == "no"
+        if not left_alone and any(values.get(name) for name in _SET_ATTRIBUTES):
+            self.out.append(_start_tag(tag, [(name, typeset_text(value, language)
+                                                  if name in _SET_ATTRIBUTES and value else value)
+                                                 for name, value in attrs]))
+        else:
+            self.out.append(self.get_starttag_text())
+        if tag not in _VOID:
+            self.stack.append((tag, language, left_alone))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag not in _INLINE:
+            self.flush()
+        self.out.append(f"</{tag}>")
+        if tag in _VOID:
+            return
+        for depth in range(len(self.stack) - 1, 0, -1):  # close it and whatever the document left open inside it
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                break
+
+    def handle_data(self, data):
+        _, language, left_alone = self.stack[-1]
+        if left_alone:
+            self.out.append(data if self.stack[-1][0] in ("style", "script") else html.escape(data, quote=False))
+            return
+        self.block.append((len(self.out), language))
+        self.out.append(data)
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def flush(self) -> None:
+        """Set the pieces of the block that just ended, each in its own language."""
+        by_language: dict[str, list[int]] = {}
+        for position, language in self.block:
+            by_language.setdefault(language, []).append(position)
+        for language, positions in by_language.items():
+            pieces = _typeset_run([self.out[position] for position in positions], language)
+            for position, piece in zip(positions, pieces):
+                self.out[position] = html.escape(piece, quote=False)
+        self.block = []
+
+    def result(self) -> str:
+        self.flush()
+        return "".join(self.out)
+
+
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+    parts = "".join(f" {name}" if value is None else f' {name}="{html.escape(value)}"' for name, value in attrs)
+    return f"<{tag}{parts}>"

@@ -1,0 +1,143 @@
+"""The typographic pass: each language's quotation marks, dashes and no-break spaces, in text,
+in HTML and in the printed PDFs; and Azerbaijani capitals."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bulletin.cli import main
+from bulletin.typography import NB_HYPHEN, NBSP, WORD_JOINER, typeset_html, typeset_text
+from conftest import LANGUAGES, apply_edits, page_texts
+
+
+def plain(text: str) -> str:
+    """Show the invisible marks of a set text: ⍽ no-break space, ‑ non-breaking hyphen, ⁀ word joiner."""
+    return text.replace(NBSP, "⍽").replace(NB_HYPHEN, "‑").replace(WORD_JOINER, "⁀")
+
+
+@pytest.mark.parametrize("language, typed, expected", [
+    # Russian: « » outside, „ “ inside; a dash tied to the word before it; №, units, digit groups,
+    # one-letter words and particles tied.
+    ("ru", '"Дорога Победы" - один год', "«Дорога Победы»⍽— один год"),
+    ("ru", 'Указ "О "Годе Шуши"" подписан', "Указ «О⍽„Годе Шуши“» подписан"),
+    ("ru", "Выпуск № 4, выпуск №5", "Выпуск №⍽4, выпуск №⍽5"),
+    ("ru", "101 км, 20 %, 2022 г., 195 человек", "101⍽км, 20⍽%, 2022⍽г., 195⍽человек"),
+    ("ru", "около 22 000 жителей и 1 250 000 м²", "около 22⍽000 жителей и⍽1⍽250⍽000⍽м²"),
+    ("ru", "в Шуше и в Агдаме, с 1992 года", "в⍽Шуше и⍽в⍽Агдаме, с⍽1992 года"),
+    ("ru", "Так ли это? Он же сказал", "Так⍽ли это? Он⍽же сказал"),
+    ("ru", "в 1990-х годах, 1717-1797, 12-13 мая", "в⍽1990‑х годах, 1717–1797, 12–13⍽мая"),
+    ("ru", "Конец... И. Алиев", "Конец… И.⍽Алиев"),
+    # A day stays with its month (CLDR's month names), in the order each language writes them.
+    ("ru", "7 ноября 2021 года", "7⍽ноября 2021 года"),
+    ("az", "avqustun 29-da, 16 yanvar 2023", "avqustun⍽29‑da, 16⍽yanvar 2023"),
+    ("en", "on 8 November 2020", "on 8⍽November 2020"),
+    ("es", "el 29 de agosto de 2022", "el 29⍽de agosto de 2022"),
+    # Azerbaijani: « » then “ ”; a number's suffix never parted from it.
+    ("az", '"Zəfərdən sonra" bülleteni - rəsmi nəşr', "«Zəfərdən sonra» bülleteni⍽— rəsmi nəşr"),
+    ("az", '"Şuşa İli" haqqında "fərman "Qələbə" adlı"', "«Şuşa İli» haqqında «fərman “Qələbə” adlı»"),
+    ("az", "2021-ci il mayın 12-13-də, 101 km", "2021‑ci il mayın⍽12–13‑də, 101⍽km"),
+    ("az", "İ. Əliyev, № 4", "İ.⍽Əliyev, №⍽4"),
+    # English: “ ” then ‘ ’, apostrophes, a spaced en dash.
+    ("en", 'the "Year of Shusha" - declared in 2022', "the “Year of Shusha”⍽– declared in 2022"),
+    ("en", "He said: \"'Yes,' she said.\"", "He said: “‘Yes,’ she said.”"),
+    ("en", "Azerbaijan's roads, the Azerbaijanis' homes, the '90s",
+     "Azerbaijan’s roads, the Azerbaijanis’ homes, the ’90s"),
+    ("en", "about 20 per cent, 101 km, 22 000", "about 20⍽per cent, 101⍽km, 22⍽000"),
+    ("en", "“typed” and «typed»", "“typed” and “typed”"),
+    # Spanish: « » then “ ” then ‘ ’, with ¿ and ¡; the raya set against what it encloses.
+    ("es", '"¿Qué es el "Año de \'Shusha\'"?" ¡Sí!', "«¿Qué es el “Año de ‘Shusha’”?» ¡Sí!"),
+    ("es", "La guerra - en Azerbaiyán, la Guerra Patria - comenzó",
+     "La guerra —⁀en Azerbaiyán, la Guerra Patria⁀— comenzó"),
+    ("es", "La guerra —en Azerbaiyán— comenzó", "La guerra —⁀en Azerbaiyán⁀— comenzó"),
+    ("es", '"¡Por fin!", dijo. 101 km', "«¡Por fin!», dijo. 101⍽km"),
+])
+def test_each_language_is_set_by_its_conventions(language, typed, expected):
+    assert plain(typeset_text(typed, language)) == expected
+
+
+def test_a_mark_typed_in_another_language_s_style_is_set_in_this_one():
+    assert typeset_text("«Шуша» и “Агдам”", "ru") == "«Шуша» и\u00a0«Агдам»"
+    assert typeset_text("«Shusha» and „Aghdam“", "en") == "“Shusha” and “Aghdam”"
+
+
+def test_text_already_set_is_left_as_it_is():
+    for language, typed in [("ru", '"Дорога Победы" - 101 км'), ("es", '"¿Qué?" - dijo'), ("en", "it's - \"so\"")]:
+        once = typeset_text(typed, language)
+        assert typeset_text(once, language) == once
+
+
+def test_quotation_marks_pair_across_inline_elements_and_keep_the_markup():
+    html = typeset_html('<html lang="ru"><body><p>Он сказал: "<em>Шуша</em>" - это '
+                        '<a href="x?a=1&amp;b=2">"город"</a> &lt;b&gt;</p></body></html>', "ru")
+    assert '<p>Он сказал: «<em>Шуша</em>»\u00a0— это <a href="x?a=1&amp;b=2">«город»</a> &lt;b&gt;</p>' in html
+
+
+def test_each_element_is_set_in_its_own_language():
+    html = typeset_html('<html lang="ru"><body><p>"Шуша"</p><div class="untranslated" lang="az">'
+                        '<p>"Şuşa" - şəhər</p></div><p lang="en">"Shusha"</p></body></html>', "ru")
+    assert "<p>«Шуша»</p>" in html
+    assert "<p>«Şuşa»\u00a0— şəhər</p>" in html
+    assert "<p lang=\"en\">“Shusha”</p>" in html
+
+
+def test_codes_styles_and_the_head_are_left_alone():
+    html = typeset_html('<html lang="en"><head><title>"A" - b</title><style>p::before { content: "\\"" }</style>'
+                        '</head><body><p translate="no">ISSN 2789-1234 "x"</p>'
+                        '<time datetime="2022-11-08">8 November</time></body></html>', "en")
+    assert '<title>"A" - b</title>' in html
+    assert '<style>p::before { content: "\\"" }</style>' in html
+    assert '<p translate="no">ISSN 2789-1234 "x"</p>' in html
+    assert 'datetime="2022-11-08"' in html
+
+
+def test_descriptions_and_running_heads_are_set_too():
+    html = typeset_html('<html lang="ru"><body><img alt=\'"Шуша" - город\' src="a.png">'
+                        '<article data-section=\'"Шуша"\' id="x"></article></body></html>', "ru")
+    assert 'alt="«Шуша»\u00a0— город"' in html
+    assert 'data-section="«Шуша»"' in html
+    assert 'src="a.png"' in html and 'id="x"' in html
+
+
+# On the printed pages.
+
+QUOTED = {"az": "«Şuşa İli»", "ru": "«Дорога Победы»", "en": "“Memory and heritage”", "es": "«Año de Shusha»"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_printed_editions_carry_their_language_s_marks(sample_build, language):
+    text = "\n".join(page_texts(sample_build.pdf(language, "screen")))
+    flat = " ".join(text.split())
+    assert QUOTED[language] in flat
+    # The sample's content is typed with straight quotes and hyphens: none may reach the page.
+    body = text.split("ISSN")[0]
+    assert '"' not in body and "'" not in body
+    assert not re.search(r"\s-\s", body), "a hyphen typed for a dash was printed as a hyphen"
+    if language in ("az", "ru", "en"):
+        dash = "–" if language == "en" else "—"
+        assert f" {dash} " in flat
+        starts = [line for line in text.splitlines() if line.strip().startswith(dash)]
+        assert not starts, f"a line starts with a dash: {starts[:3]}"
+    else:
+        assert "—" in flat and not re.search(r"—\s*$", text, re.MULTILINE), "a raya was left at a line end"
+
+
+def test_russian_numbers_stay_with_their_units_and_the_number_sign(sample_build):
+    lines = [line.rstrip() for line in "\n".join(page_texts(sample_build.pdf("ru", "screen"))).splitlines()]
+    assert "№ 4" in " ".join(" ".join(lines).split())
+    for line, following in zip(lines, lines[1:]):
+        assert not line.endswith("№"), line
+        assert not (re.search(r"\d$", line) and re.match(r"\s*(км|г\.|человек)\b", following)), (line, following)
+        assert not re.search(r"(?<!\w)[вксуоиа]$", line), f"a one-letter word ends a line: {line!r}"
+
+
+def test_azerbaijani_capitals_keep_the_dotted_and_dotless_i(minimal_issue, tmp_path):
+    """Headings in capitals: i becomes İ and ı becomes I (text-transform with lang="az")."""
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": 'title: "Şuşa"',
+                                 "with": 'title: "Ağdamın yenidən qurulması"'}])
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "az", "--variant", "screen", "-q"]) == 0
+    text = "\n".join(page_texts(output / "2023-H1" / "since-the-victory-2023-H1-az-screen.pdf"))
+    assert "AĞDAMIN YENİDƏN QURULMASI" in text
+    assert "AĞDAMİN" not in text and "YENIDƏN" not in text
