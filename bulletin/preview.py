@@ -29,7 +29,7 @@ import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
 from .errors import BuildError, display_path
-from .printing import FONT_PACKAGE, TYPEFACES, find_font_files
+from .fonts import FONT_PACKAGE, TYPEFACES, find_font_files
 
 PAGE_PPI = 100  # pages at about a screen's own resolution: 9-point body text is about 12 pixels high
 POINTS_PER_INCH = 72

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogs import CatalogState, catalog_problems, read_catalog_state, template_strings
+from .coverage import check_coverage
 from .errors import ContentError, Problem, display_path
+from .fonts import find_typefaces
 from .project import EXTRACTION_CONFIG, TRANSLATIONS
 from .schema import Checker
 from .sources import STALE, UNCONFIRMED, outdated
@@ -178,11 +180,16 @@ def _language_json(item: LanguageStatus) -> dict:
 
 def check_issue(folder: Path, draft: bool = False) -> tuple[list[Problem], list[Problem]]:
     """What stops a build of the issue in `folder` (a draft build, with `draft`), and what is worth a warning:
-    what `validate` lists, and the scheduled build reports when an issue is not ready."""
+    what `validate` lists, and the scheduled build reports when an issue is not ready, characters the
+    fonts cannot show included."""
     try:
-        return validation_problems(issue_status(folder), draft)
+        status = issue_status(folder)
     except ContentError as err:  # issue.yaml cannot be read: nothing else can be judged
         return err.problems, []
+    problems, warnings = validation_problems(status, draft)
+    unshown = check_coverage(folder, [item.language for item in status.languages], TRANSLATIONS,
+                             find_typefaces().files.values())
+    return sorted(set(problems + unshown)), warnings
 
 
 def validation_problems(status: IssueStatus, draft: bool = False) -> tuple[list[Problem], list[Problem]]:

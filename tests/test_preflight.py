@@ -15,7 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 from bulletin import preflight
 from bulletin.findings import Finding, write_report
 from bulletin.preflight import CHECKS, Expectation, format_table, preflight_pdf
-from bulletin.printing import find_typefaces
+from bulletin.fonts import find_typefaces
 
 # Where Debian's libgs-common installs Ghostscript's CMYK profile; the tests skip without it.
 PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")

@@ -132,7 +132,7 @@ def test_an_odd_page_count_ends_on_a_right_hand_page(tmp_path):
 
 def test_page_numbers_are_set_in_noto_sans_or_without_it_in_pillows_font(tmp_path, monkeypatch):
     assert find_label_font().name == "NotoSans-Regular.ttf"
-    monkeypatch.setattr("bulletin.printing.FONT_DIRS", (tmp_path / "no-fonts",))  # where both stages look
+    monkeypatch.setattr("bulletin.fonts.FONT_DIRS", (tmp_path / "no-fonts",))  # where both stages look
     assert find_label_font() is None
     write_previews({"en": make_pdf(tmp_path / "en.pdf", 1)}, tmp_path / "preview")
     with Image.open(tmp_path / "preview" / "en-contact-sheet.png") as sheet:
