@@ -1,7 +1,7 @@
 """What a delivery says about itself: manifest.json, and what is kept from the previous one.
 
-The manifest lists every delivered file with its language, variant, pages, trim and bleed,
-colour profile, SHA-256 and size, plus a hash of the issue's inputs and the versions of
+The manifest lists every delivered file with its language, variant, pages (and the pages
+each part of the edition takes), trim and bleed, colour profile, SHA-256 and size, plus a hash of the issue's inputs and the versions of
 the tools that made it, so that a printing bureau can check what it received and the
 team can tell which build made which file. When an editor rebuilds one language, the
 others' files, manifest entries and preflight findings are kept from the previous
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from .colours import OutputProfile
 from .fingerprints import Inputs, file_entry, tool_versions
+from .layout import LAYOUT, parts_entry
 from .model import Edition, Issue
 from .findings import Finding, write_report
 from .settings import VARIANTS, PrintSettings
@@ -96,9 +97,11 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
                      standard=VARIANTS[result.variant].pdf_variant.upper(),
                      trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
                      colour=_colour(result.variant, profile), inputs=inputs.digest,
-                     made_with=made_with(result.variant, settings, profile, draft))
+                     made_with=made_with(result.variant, settings, profile, draft), parts=parts_entry(result.parts))
         files.append(entry)
     files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
+    if (folder / LAYOUT).exists():
+        files.append(file_entry(folder / LAYOUT) | {"purpose": "layout report"})
     return {
         "issue": issue.period.name,
         "number": issue.number,

@@ -1,9 +1,8 @@
 """Print stage: lay out an edition's HTML with WeasyPrint and write the PDF atomically.
 
-The bulletin's two typefaces are declared here with @font-face rules that point at the
-font files installed from Debian's fonts-noto-core, so the PDF never depends on what
-fontconfig would pick; a missing file stops the build with the names of the fonts and
-the package. WeasyPrint may only read files from the issue folder, the templates and
+The bulletin's two typefaces are declared with @font-face rules that point at the font
+files installed from Debian's fonts-noto-core (`fonts`), so the PDF never depends on what
+fontconfig would pick. WeasyPrint may only read files from the issue folder, the templates and
 the font files; it fetches nothing from the network. The PDF is written to a temporary
 file beside its target and renamed over it, so no partial PDF is ever left in output/.
 
@@ -28,74 +27,11 @@ from .colours import palette_stylesheet
 from .delivery import write_atomically
 from .errors import BuildError
 from .finishing import finish_print, finish_screen, fix_metadata, link_labels
+from .fonts import Typefaces
+from .hyphenation import register_hyphenation
 from .rendering import ISSUE_URL_PATH
-from .makeup import Placement, keep_pages, measure_pictures
+from .makeup import Fault, Part, Placement, check_makeup, keep_pages, measure_pictures, section_pages
 from .settings import VARIANTS, PrintSettings
-
-FONT_PACKAGE = "fonts-noto-core"  # the Debian package that installs the typefaces
-FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
-
-# The bulletin's typefaces: family used in the stylesheet -> (style, weight) -> font file.
-TYPEFACES = {
-    "Bulletin Serif": {
-        ("normal", 400): "NotoSerif-Regular.ttf",
-        ("italic", 400): "NotoSerif-Italic.ttf",
-        ("normal", 700): "NotoSerif-Bold.ttf",
-        ("italic", 700): "NotoSerif-BoldItalic.ttf",
-    },
-    "Bulletin Sans": {
-        ("normal", 400): "NotoSans-Regular.ttf",
-        ("italic", 400): "NotoSans-Italic.ttf",
-        ("normal", 700): "NotoSans-Bold.ttf",
-        ("italic", 700): "NotoSans-BoldItalic.ttf",
-    },
-}
-
-
-@dataclass(frozen=True)
-class Typefaces:
-    """The located font files of the bulletin's typefaces."""
-
-    files: dict[tuple[str, str, int], Path]  # (family, style, weight) -> font file
-
-    def stylesheet(self) -> str:
-        """Return the @font-face rules that declare the typefaces."""
-        return "\n".join(
-            f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight};'
-            f' src: url("{path.as_uri()}"); }}'
-            for (family, style, weight), path in sorted(self.files.items()))
-
-
-def _visible(directory: Path) -> bool:
-    """Tell whether a font folder is there to be read; a home folder hidden from a hardened service is not."""
-    try:
-        return directory.is_dir()
-    except OSError:  # PermissionError: systemd's ProtectHome= leaves HOME set but /home unreadable
-        return False
-
-
-def find_font_files(wanted: set[str]) -> dict[str, Path]:
-    """Return where each wanted font file (by name) is installed, the first found in FONT_DIRS' order."""
-    found: dict[str, Path] = {}
-    for directory in filter(_visible, FONT_DIRS):
-        for path in sorted(directory.rglob("*.ttf")):
-            if path.name in wanted and path.name not in found:
-                found[path.name] = path
-    return found
-
-
-def find_typefaces() -> Typefaces:
-    """Locate every font file of the bulletin, or stop naming the ones that are missing."""
-    wanted = {name for faces in TYPEFACES.values() for name in faces.values()}
-    found = find_font_files(wanted)
-    missing = sorted(wanted - found.keys())
-    if missing:
-        raise BuildError(f"fonts missing: {', '.join(missing)}. Install the Debian package {FONT_PACKAGE}"
-                         " (the README's commands do it when run as root).")
-    return Typefaces({(family, style, weight): found[name]
-                      for family, faces in TYPEFACES.items()
-                      for (style, weight), name in faces.items()})
-
 
 class ConfinedFetcher(URLFetcher):
     """A URL fetcher that reads local files under the allowed folders and nothing else.
@@ -137,6 +73,8 @@ class Printed:
     variant: str  # "print" or "screen"
     pages: int  # its page count
     pictures: list[Placement]  # print: the photographs on its pages, with their resolution (screen: none)
+    parts: list[Part]  # the parts of the edition (covers, front matter, sections…) with the pages each takes
+    faults: list[Fault]  # faults of page make-up: widows, orphans, stranded headings, overfull lines
 
 
 def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: Path, variant: str,
@@ -145,6 +83,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
 
     WeasyPrint may read `base`, the `issue` folder, the font files and the colour profile, nothing else.
     """
+    register_hyphenation()  # Pyphen has no Azerbaijani patterns of its own
     files = tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)  # these files, not their folders
     fetcher = ConfinedFetcher((base, issue) + files, pictures, issue)
     font_config = FontConfiguration()
@@ -161,6 +100,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
             dpi=settings.screen_ppi if variant == "screen" else None,
         )
         document = keep_pages(document, settings.multiple(variant))
+        parts, faults = section_pages(document), check_makeup(document)
         # Each walks every box of every page: done only for the variant that uses it.
         placements = measure_pictures(document, fetcher.local_path) if variant == "print" else []
         labels = link_labels(document) if variant == "screen" else {}
@@ -183,7 +123,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
         write_atomically(target, pdf)
     except OSError as err:
         raise BuildError(f"cannot write {target}: {err.strerror or err}") from err
-    return Printed(target, variant, len(document.pages), placements)
+    return Printed(target, variant, len(document.pages), placements, parts, faults)
 
 
 def page_stylesheet(variant: str, settings: PrintSettings) -> str:

@@ -2,6 +2,11 @@
 
     validate -> localize -> prepare pictures -> render HTML -> print PDF -> preflight -> deliver
 
+Validation includes the check that the fonts can show every character of the texts
+(`coverage`); rendering includes the typographic pass (`typography`); printing checks the
+page make-up of each edition (`makeup`), and the delivery carries the layout report of
+the pages each part takes in each language (`layout`).
+
 `publish_issue` makes one call per stage and is the place to read first. Content is
 validated for every language and every catalog is checked before the first PDF is laid out,
 so that a build either fails early with every problem listed or renders everything. Every
@@ -20,9 +25,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .colours import OutputProfile, load_profile, prepare_for_print, readable_profile
+from .coverage import require_coverage
 from .delivery import Staging, start_delivery, write_checksum, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
 from .fingerprints import Inputs, read_inputs
+from .fonts import Typefaces, find_typefaces
+from .layout import editions_layout, parts_entry, write_layout_report
 from .localization import Formats, load_translations
 from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous, still_fits,
                        write_failed_report)
@@ -30,10 +38,11 @@ from .model import Edition, Issue, package_name
 from .project import EXTRACTION_CONFIG, OUTPUT, PROJECT, PYPROJECT, TEMPLATES, TRANSLATIONS
 from .findings import Finding, count, write_report
 from .preflight import Expectation, format_table, preflight_pdf
-from .printing import Printed, Typefaces, find_typefaces, print_pdf
+from .printing import Printed, print_pdf
 from .progress import Progress, Task
 from .rendering import render_edition
 from .settings import VARIANTS, PrintSettings, load_settings
+from .typography import typeset_text
 from .validation import validate_issue
 
 PICTURE_CACHE = ".cache/pictures"  # under the output root: pictures converted for print
@@ -70,10 +79,11 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     inputs = read_inputs(folder, PROJECT)  # before anything is read: a file changed during the build counts
     with progress.step("validate"):
         issue = validate_issue(folder, draft)
+        typefaces = find_typefaces()
+        require_coverage(folder, issue.languages, TRANSLATIONS, typefaces.files.values())
         languages = select_languages(issue.languages, languages)
         variants = select_variants(variants)
     with progress.step("localize"):
-        typefaces = find_typefaces()
         translations = load_catalogs(languages, issue.source_language if draft else None)
     with progress.step("prepare pictures"):
         # The profile is needed to print, and to tell whether kept print files were made with it.
@@ -117,6 +127,10 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
     for line in table.splitlines():  # a line each, so that each carries its time in a scheduled run's log
         LOG.info("%s", line)
     write_report(findings, staging.path / PREFLIGHT)
+    kept_entries = [previous.entries[name] for name in kept]
+    write_layout_report(staging.path, editions_layout(kept_entries + [
+        {"language": edition.language, "variant": result.variant, "parts": parts_entry(result.parts)}
+        for edition, result in printed]), issue.languages)
     manifest = write_manifest(staging, describe_delivery(issue, printed, kept, previous, settings, profile,
                                                          inputs, staging.path, draft))
     if package:
@@ -176,6 +190,8 @@ def print_edition(edition: Edition, variant: str, translations, typefaces: Typef
                             pictures if variant == "print" else None)
         if variant == "print":
             check_resolution(printed, settings)
+        for fault in printed.faults:
+            LOG.warning("%s: make-up: %s", printed.path.name, fault)
     task.advance(f"{edition.language} {variant}: {printed.pages} pages ({time.monotonic() - started:.1f} s)")
     return printed
 
@@ -201,8 +217,8 @@ def inspect(printed: list[tuple[Edition, Printed]], translations: dict, settings
     """Preflight every PDF this build wrote against what its edition and variant must be."""
     expectations = [Expectation(
         variant=result.variant, language=edition.language,
-        title=translations[edition.language].gettext("Since the Victory"),
-        period=Formats.for_language(edition.language).period(edition.issue.period),
+        title=typeset_text(translations[edition.language].gettext("Since the Victory"), edition.language),
+        period=typeset_text(Formats.for_language(edition.language).period(edition.issue.period), edition.language),
         families=FAMILIES, trim=settings.trim_pt, bleed=settings.bleed_pt(result.variant),
         page_multiple=settings.multiple(result.variant), warn_ppi=settings.warn_ppi,
         min_ppi=settings.min_ppi, max_ppi=settings.screen_ppi if result.variant == "screen" else None)

@@ -41,7 +41,7 @@ def test_a_build_prints_the_delivered_files_on_stdout_and_progress_on_stderr(min
     captured = capsys.readouterr()
     written = captured.out.splitlines()
     assert [line.rsplit("/", 1)[1] for line in written] == [
-        "manifest.json", "preflight.json",
+        "layout.txt", "manifest.json", "preflight.json",
         "since-the-victory-2023-H1-az-print.pdf", "since-the-victory-2023-H1-az-screen.pdf",
         "since-the-victory-2023-H1-es-print.pdf", "since-the-victory-2023-H1-es-screen.pdf"]
     assert "az print: " in captured.err and "es screen: " in captured.err and "pages" in captured.err

@@ -139,7 +139,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     assert "2023-H1 delivered" in capsys.readouterr().out
     folder = output / "2023-H1"
     names = {f"since-the-victory-2023-H1-{language}-{variant}.pdf" for language in LANGUAGES for variant in VARIANTS}
-    assert names | {"manifest.json", "preflight.json", "since-the-victory-2023-H1-print.zip",
+    assert names | {"manifest.json", "preflight.json", "layout.txt", "since-the-victory-2023-H1-print.zip",
                     "since-the-victory-2023-H1-print.zip.sha256", "build-report.json"} == {
         path.name for path in folder.iterdir()}
     with zipfile.ZipFile(folder / "since-the-victory-2023-H1-print.zip") as package:
@@ -150,7 +150,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     assert report["reasons"] == ["there is no delivery yet"]
     assert report["inputs"]["issue"]["en.yaml"] and "templates/bulletin.css" in report["inputs"]["project"]
     assert {entry["file"] for entry in report["built"]} == names | {
-        "manifest.json", "preflight.json", "since-the-victory-2023-H1-print.zip",
+        "manifest.json", "preflight.json", "layout.txt", "since-the-victory-2023-H1-print.zip",
         "since-the-victory-2023-H1-print.zip.sha256"}
     steps = [step["name"] for step in report["steps"]]
     assert steps[:4] == ["check readiness", "validate", "localize", "prepare pictures"]

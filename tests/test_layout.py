@@ -1,0 +1,77 @@
+"""The layout report: pages per part and language, in the delivery and in warnings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from bulletin.cli import main
+from bulletin.layout import LAYOUT, editions_layout, format_layout, out_of_step
+from conftest import LANGUAGES, apply_edits, page_texts
+
+
+def parts(*pages: int) -> list[dict]:
+    """Parts of an edition taking `pages` pages each, named as the sample's."""
+    names = [("cover", "Front cover"), ("section-shusha", "Şuşa"), ("section-roads", "Regionlar və yollar"),
+             ("back-cover", "Back cover")]
+    first, result = 1, []
+    for (part_id, title), count in zip(names, pages):
+        result.append({"id": part_id, "title": title, "first_page": first, "pages": count})
+        first += count
+    return result
+
+
+def test_editions_in_step_give_no_warning_and_a_row_per_part():
+    layout = {language: parts(1, 8, 4, 1) for language in LANGUAGES}
+    assert out_of_step(layout) == []
+    table = format_layout(layout, LANGUAGES).splitlines()
+    assert table[0].split() == ["part", *LANGUAGES]
+    assert table[2].split() == ["Şuşa"] + ["8", "p.", "2"] * 4
+    assert table[-1].split()[-4:] == ["14"] * 4
+
+
+def test_a_section_that_runs_longer_in_one_language_is_named():
+    layout = {language: parts(1, 8, 4, 1) for language in LANGUAGES} | {"ru": parts(1, 9, 4, 1)}
+    assert out_of_step(layout) == [
+        "“Şuşa” (section-shusha) takes 9 in ru but 8 in az, en, es: the editions are out of step from there on;"
+        " shorten the text or the pictures of the longer edition"]
+
+
+def test_the_layout_comes_from_print_and_ignores_damaged_entries():
+    entries = [{"language": "az", "variant": "screen", "parts": parts(1, 9, 4, 1)},
+               {"language": "az", "variant": "print", "parts": parts(1, 8, 4, 1)},
+               {"language": "ru", "variant": "print", "parts": [{"id": "cover", "pages": "one"}]},
+               {"language": "en", "variant": "print"}]
+    assert editions_layout(entries) == {"az": parts(1, 8, 4, 1)}
+
+
+def test_the_delivery_holds_the_layout_report_and_each_pdf_its_parts(sample_build):
+    manifest = json.loads((sample_build.folder / "manifest.json").read_text(encoding="utf-8"))
+    report = sample_build.folder / LAYOUT
+    entry = next(entry for entry in manifest["files"] if entry["file"] == LAYOUT)
+    assert entry["sha256"] == hashlib.sha256(report.read_bytes()).hexdigest()
+    text = report.read_text(encoding="utf-8")
+    assert "warning" not in text  # the sample's editions run in step
+    for language in LANGUAGES:
+        pdf = next(entry for entry in manifest["files"] if entry.get("language") == language
+                   and entry.get("variant") == "print")
+        pages = page_texts(sample_build.pdf(language, "print"))
+        assert [part["id"] for part in pdf["parts"]][:4] == ["cover", "imprint", "about", "contents"]
+        assert pdf["parts"][-1]["id"] == "back-cover" and pdf["parts"][-1]["first_page"] == len(pages)
+        for part in pdf["parts"]:
+            if part["id"].startswith("section-"):  # the section's title, in capitals, heads its first page
+                page = " ".join(pages[part["first_page"] - 1].split())
+                assert part["title"].upper().replace("I", "İ") in page or part["title"].upper() in page
+        assert sum(part["pages"] for part in pdf["parts"]) <= len(pages)
+
+
+def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp_path, capsys):
+    paragraph = "This paragraph makes the English edition of the first article run longer than the others. " * 6
+    apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      First paragraph.",
+                                 "with": "\n\n".join(["      " + paragraph] * 30)}])
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--variant", "screen"]) == 0
+    err = capsys.readouterr().err
+    warning = next(line for line in err.splitlines() if "out of step" in line)
+    assert "(section-shusha) takes" in warning and " in en but " in warning
+    assert "warning: " in (output / "2023-H1" / LAYOUT).read_text(encoding="utf-8")
