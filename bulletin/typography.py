@@ -196,7 +196,8 @@ def _opened_by(stack: list[int], text: str, kinds: str) -> bool:
 
 
 # Elements whose text runs on with the text around them; any other element starts a new block.
-_INLINE = {"a", "abbr", "b", "cite", "code", "em", "i", "q", "small", "span", "strong", "sub", "sup", "time", "u"}
+_INLINE = {"a", "abbr", "b", "br", "cite", "code", "em", "i", "q", "small", "span", "strong", "sub", "sup", "time", "u",
+           "wbr"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SET_ATTRIBUTES = ("alt", "data-section")  # attributes that are text a reader gets: descriptions, running heads
 _LEFT_ALONE = {"head", "style", "script"}

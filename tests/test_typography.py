@@ -141,3 +141,8 @@ def test_azerbaijani_capitals_keep_the_dotted_and_dotless_i(minimal_issue, tmp_p
     text = "\n".join(page_texts(output / "2023-H1" / "since-the-victory-2023-H1-az-screen.pdf"))
     assert "AĞDAMIN YENİDƏN QURULMASI" in text
     assert "AĞDAMİN" not in text and "YENIDƏN" not in text
+
+
+def test_a_line_break_does_not_part_a_quotation():
+    html = typeset_html('<html lang="en"><body><p>"Shusha,<br>Aghdam"</p></body></html>', "en")
+    assert "<p>“Shusha,<br>Aghdam”</p>" in html
