@@ -21,7 +21,7 @@ from .project import EXTRACTION_CONFIG, TRANSLATIONS
 from .schema import Checker
 from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, language_file
-from .validation import read_issue
+from .validation import read_issue, typographic_queries
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,7 @@ def check_issue(folder: Path, draft: bool = False) -> tuple[list[Problem], list[
     except ContentError as err:  # issue.yaml cannot be read: nothing else can be judged
         return err.problems, []
     problems, warnings = validation_problems(status, draft)
+    warnings = sorted(set(warnings + typographic_queries(field for item in status.languages for field in item.texts)))
     unshown = check_coverage(folder, [item.language for item in status.languages], TRANSLATIONS,
                              find_typefaces().files.values())
     return sorted(set(problems + unshown)), warnings

@@ -18,7 +18,8 @@ the text is in (a source-language stand-in in a draft keeps its own conventions)
 
 Text in <head>, <style> and elements marked translate="no" (codes such as the ISSN) is
 left alone, as are attributes other than the picture descriptions and running heads.
-This stage reads no file and does not judge the content.
+This stage reads no file; what it cannot set with confidence (a quotation mark that pairs
+with none, a Spanish question without its ¿) `doubtful_marks` tells validation to query.
 """
 
 from __future__ import annotations
@@ -147,25 +148,13 @@ def _pair_dashes(text: str) -> str:
     return re.sub(rf"(?<=[\w.,;:!?…{QUOTES}])—(?=[\s.,;:!?…)]|$)", WORD_JOINER + "—", text)
 
 
-def _set_quotes(text: str, marks: tuple[str, ...] | str) -> str:
-    """Replace every quotation mark of `text` by the mark of its nesting level; turn apostrophes into ’."""
+def _set_quotes(text: str, marks: str) -> str:
+    """Replace every quotation mark of `text` by the mark of its nesting level; turn apostrophes into ’.
+    A mark that pairs with none is left as typed (`doubtful_marks` queries it)."""
     characters = list(text)
-    stack: list[int] = []  # indexes of the quotations open so far
-    pairs: dict[int, int] = {}  # opening index -> closing index
-    for index, character in enumerate(characters):
-        if character not in QUOTES:
-            continue
-        before = text[index - 1] if index else " "
-        after = text[index + 1] if index + 1 < len(text) else " "
-        if character in "'’" and before.isalnum() and (after.isalnum() or not _opened_by(stack, text, "'‘’")):
-            characters[index] = "’"  # it's, Azerbaijan’s, Azerbaijanis’
-            continue
-        after_opening = bool(stack) and stack[-1] == index - 1
-        opens = character in "«„" or (character not in "»" and _opening_place(before, after, after_opening))
-        if opens:
-            stack.append(index)
-        elif stack:
-            pairs[stack.pop()] = index
+    pairs, apostrophes, _ = _pair_quotes(text)
+    for index in apostrophes:
+        characters[index] = "’"
     levels = len(marks) // 2
     depth_of: dict[int, int] = {}
     depth = 0
@@ -178,10 +167,53 @@ def _set_quotes(text: str, marks: tuple[str, ...] | str) -> str:
     for opening, closing in pairs.items():
         level = depth_of[opening] % levels
         characters[opening], characters[closing] = marks[2 * level], marks[2 * level + 1]
-    for index in stack:  # a quotation never closed: an apostrophe before a word ('90s), or a mistake left as typed
-        if characters[index] == "'":
-            characters[index] = "’"
     return "".join(characters)
+
+
+def _pair_quotes(text: str) -> tuple[dict[int, int], list[int], list[int]]:
+    """Find the quotations of `text`: (opening index -> closing index, apostrophes, marks that pair with none)."""
+    stack: list[int] = []  # indexes of the quotations open so far
+    pairs: dict[int, int] = {}
+    apostrophes: list[int] = []
+    stray: list[int] = []
+    for index, character in enumerate(text):
+        if character not in QUOTES:
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if character in "'’" and before.isalnum() and (after.isalnum() or not _opened_by(stack, text, "'‘’")):
+            apostrophes.append(index)  # it's, Azerbaijan’s, Azerbaijanis’
+            continue
+        after_opening = bool(stack) and stack[-1] == index - 1
+        opens = character in "«„" or (character not in "»" and _opening_place(before, after, after_opening))
+        if opens:
+            stack.append(index)
+        elif stack:
+            pairs[stack.pop()] = index
+        else:
+            stray.append(index)
+    for index in stack:  # never closed: an apostrophe before a word ('90s), or a mistake
+        (apostrophes if text[index] in "'’" else stray).append(index)
+    return pairs, sorted(apostrophes), sorted(stray)
+
+
+def doubtful_marks(text: str, language: str) -> list[str]:
+    """Return what a proofreader would query in a typed text: quotation marks that pair with none
+    (per paragraph), and in Spanish a question or exclamation without both of its marks."""
+    queries = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        _, _, stray = _pair_quotes(paragraph)
+        if stray:
+            start = max(0, stray[0] - 20)
+            excerpt = " ".join(paragraph[start:stray[0] + 21].split())
+            queries.append(f"a quotation mark pairs with none and is printed as typed: "
+                           f"“{'…' if start else ''}{excerpt}…”")
+    if language.split("-")[0] == "es":
+        for opening, closing, what in (("¿", "?", "question"), ("¡", "!", "exclamation")):
+            if text.count(opening) != text.count(closing):
+                queries.append(f"{text.count(opening)} {opening} but {text.count(closing)} {closing}: Spanish opens"
+                               f" every {what} with {opening} and closes it with {closing}")
+    return queries
 
 
 def _opening_place(before: str, after: str, after_opening: bool) -> bool:

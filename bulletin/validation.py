@@ -2,7 +2,8 @@
 
 Every file of the issue is read and every problem collected before anything is judged,
 so that an editor sees all of them in one run; only then does `validate_issue` either
-return the model or raise one `ContentError`. This stage checks content only: fonts,
+return the model or raise one `ContentError`. What a proofreader would only query (a
+quotation mark that pairs with none) is a warning. This stage checks content only: fonts,
 catalogs and rendering are checked where they are used.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
@@ -20,6 +22,7 @@ from .pictures import picture_problem
 from .schema import Checker, day, identifier, number, text, unique, whole_number
 from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, Texts, read_texts
+from .typography import doubtful_marks
 
 LOG = logging.getLogger("bulletin")
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
@@ -49,6 +52,8 @@ def validate_issue(folder: Path, draft: bool = False) -> Issue:
                     f" {facts['source_language']} text in their place, marked")
         raise ContentError(problems, hint)
     _warn_outdated(folder, texts, facts["source_language"])
+    for query in typographic_queries(texts.fields):
+        LOG.warning("%s", query.as_warning())
     if draft:
         _stand_in(texts, untranslated, facts["source_language"])
     return _assemble(folder, facts, texts.values)
@@ -63,6 +68,13 @@ def _warn_outdated(folder: Path, texts: Texts, source_language: str) -> None:
     for language, found in counts.items():
         LOG.warning("%s: %d translated text(s) stale and %d unconfirmed; build.py status %s lists them",
                     language, found[STALE], found[UNCONFIRMED], folder.name)
+
+
+def typographic_queries(fields: Iterable[TextField]) -> list[Problem]:
+    """Return, as warnings at their place, what a proofreader would query in the typed texts
+    (a quotation mark that pairs with none, a Spanish question without its ¿): printed all the same."""
+    return [Problem(field.mark, f"{field.label}: {query}") for field in fields if field.value
+            for query in doubtful_marks(field.value, field.language)]
 
 
 def read_issue(folder: Path, checker: Checker) -> tuple[dict | None, Texts | None]:

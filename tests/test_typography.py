@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bulletin.cli import main
-from bulletin.typography import NB_HYPHEN, NBSP, WORD_JOINER, typeset_html, typeset_text
+from bulletin.typography import NB_HYPHEN, NBSP, WORD_JOINER, doubtful_marks, typeset_html, typeset_text
 from conftest import LANGUAGES, apply_edits, page_texts
 
 
@@ -146,3 +146,26 @@ def test_azerbaijani_capitals_keep_the_dotted_and_dotless_i(minimal_issue, tmp_p
 def test_a_line_break_does_not_part_a_quotation():
     html = typeset_html('<html lang="en"><body><p>"Shusha,<br>Aghdam"</p></body></html>', "en")
     assert "<p>“Shusha,<br>Aghdam”</p>" in html
+
+
+def test_doubtful_marks_are_queried_not_guessed():
+    assert doubtful_marks('"Шуша" и "Агдам', "ru") == [
+        "a quotation mark pairs with none and is printed as typed: “\"Шуша\" и \"Агдам…”"]
+    assert doubtful_marks("the '90s and the Azerbaijanis' homes", "en") == []  # apostrophes, not quotations
+    assert doubtful_marks('"one"\n\n"two"', "az") == []
+    assert doubtful_marks("¿Qué? ¡Sí! Y esto?", "es") == [
+        "1 ¿ but 2 ?: Spanish opens every question with ¿ and closes it with ?"]
+    assert doubtful_marks("Y esto?", "en") == []
+
+
+def test_validate_and_the_build_query_them_at_their_place(minimal_issue, tmp_path, monkeypatch, capsys):
+    apply_edits(minimal_issue, [{"file": "es.yaml", "replace": '"Una entrada breve."',
+                                 "with": "'Una \"entrada breve. ¿Por qué? Y esto?'"}])
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", str(minimal_issue)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    place = "issues/2023-H1/es.yaml:11:11: warning: article 'first-article': 'lead': "
+    assert out == [place + "1 ¿ but 2 ?: Spanish opens every question with ¿ and closes it with ?",
+                   place + "a quotation mark pairs with none and is printed as typed: “Una \"entrada breve. ¿Por…”"]
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "es", "--variant", "screen"]) == 0
+    assert place + "1 ¿ but 2 ?" in capsys.readouterr().err
