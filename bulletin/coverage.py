@@ -39,15 +39,15 @@ from .catalogs import catalog_path
 from .content import MAX_FILE_BYTES
 from .errors import BuildError, ContentError, Mark, Problem
 from .texts import language_file
-from .typography import CONVENTIONS, NB_HYPHEN, NBSP
+from .typography import CONVENTIONS, NBSP
 
 # What the typographic pass puts into texts, whatever the editors typed: each language's
-# quotation marks and dash, the apostrophe, en dash, ellipsis, numero sign, no-break space and
-# non-breaking hyphen; and what the languages need besides: Spanish opening marks, the
+# quotation marks and dash, the apostrophe, en dash (also a stand-in for the minus sign, which
+# the fonts lack), ellipsis, numero sign and no-break space; and what the languages need besides: Spanish opening marks, the
 # Azerbaijani letters (with their capitals, for headings set in capitals), Russian ё, the narrow
 # no-break space of CLDR's formats. The fonts must show them all; tests/test_coverage.py asserts it.
 TYPOGRAPHY = "".join(sorted(set("".join(conventions.quotes + conventions.dash for conventions in CONVENTIONS.values())
-                                + "’–…№" + NBSP + NB_HYPHEN + "\u202f¿¡əƏğĞıİöÖüÜşŞçÇёЁ")))
+                                + "’–…№" + NBSP + "\u202f¿¡əƏğĞıİöÖüÜşŞçÇёЁ")))
 
 # Characters drawn with no glyph of their own, which a font may lack: line breaks and tabs (the
 # layout turns them into space), soft hyphen (only a hyphen, '-' or U+2010, is drawn where a line

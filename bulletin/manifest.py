@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .colours import OutputProfile
 from .fingerprints import Inputs, file_entry, tool_versions
-from .layout import LAYOUT, parts_entry
+from .layout import LAYOUT, layout_entry
 from .model import Edition, Issue
 from .findings import Finding, write_report
 from .settings import VARIANTS, PrintSettings
@@ -97,7 +97,7 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
                      standard=VARIANTS[result.variant].pdf_variant.upper(),
                      trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
                      colour=_colour(result.variant, profile), inputs=inputs.digest,
-                     made_with=made_with(result.variant, settings, profile, draft), parts=parts_entry(result.parts))
+                     made_with=made_with(result.variant, settings, profile, draft), **layout_entry(result))
         files.append(entry)
     files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
     if (folder / LAYOUT).exists():

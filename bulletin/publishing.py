@@ -30,7 +30,7 @@ from .delivery import Staging, start_delivery, write_checksum, write_manifest, w
 from .errors import BuildError, UsageError, display_path
 from .fingerprints import Inputs, read_inputs
 from .fonts import Typefaces, find_typefaces
-from .layout import editions_layout, parts_entry, write_layout_report
+from .layout import editions_layout, layout_entry, write_layout_report
 from .localization import Formats, load_translations
 from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous, still_fits,
                        write_failed_report)
@@ -102,6 +102,9 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         printed = [(edition, print_edition(edition, variant, translations[edition.language], typefaces, settings,
                                            pictures, staging, printing, draft))
                    for edition in (Edition(issue, language) for language in languages) for variant in variants]
+        for edition, result in printed:  # both variants have one layout: its faults are told once
+            for fault in result.faults if result.variant == variants[0] else []:
+                LOG.warning("warning: %s: make-up: %s", result.path.name, fault)
         with progress.step("preflight"):
             findings = carried_findings(previous, kept) + inspect(printed, translations, settings,
                                                                   progress.task("preflight", len(printed)))
@@ -129,8 +132,8 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
     write_report(findings, staging.path / PREFLIGHT)
     kept_entries = [previous.entries[name] for name in kept]
     write_layout_report(staging.path, editions_layout(kept_entries + [
-        {"language": edition.language, "variant": result.variant, "parts": parts_entry(result.parts)}
-        for edition, result in printed]), issue.languages)
+        {"language": edition.language, "variant": result.variant} | layout_entry(result) for edition, result in printed
+    ]), issue.languages, {entry.get("language") for entry in kept_entries} - {edition.language for edition, _ in printed})
     manifest = write_manifest(staging, describe_delivery(issue, printed, kept, previous, settings, profile,
                                                          inputs, staging.path, draft))
     if package:
@@ -190,8 +193,6 @@ def print_edition(edition: Edition, variant: str, translations, typefaces: Typef
                             pictures if variant == "print" else None)
         if variant == "print":
             check_resolution(printed, settings)
-        for fault in printed.faults:
-            LOG.warning("%s: make-up: %s", printed.path.name, fault)
     task.advance(f"{edition.language} {variant}: {printed.pages} pages ({time.monotonic() - started:.1f} s)")
     return printed
 

@@ -34,7 +34,6 @@ from babel import Locale
 
 NBSP = "\u00a0"  # no-break space
 WORD_JOINER = "\u2060"  # forbids a line break between its neighbours, invisible
-NB_HYPHEN = "\u2011"  # non-breaking hyphen
 
 
 @dataclass(frozen=True)
@@ -50,23 +49,34 @@ class Conventions:
     tied_after: tuple[str, ...] = ()  # particles tied to the word before them
 
 
+# Units: a trailing * stands for any ending (человек* ties 2 человека and 5 человек alike).
 _COMMON_UNITS = ("km", "m", "cm", "mm", "ha", "kg", "t", "%", "°C", "km²", "m²", "MW", "kW", "kV")
 CONVENTIONS = {
     "az": Conventions("az", "«»“”", "—", False,
-                      _COMMON_UNITS + ("kq", "ton", "min", "mln", "mlrd", "manat", "nəfər", "hektar", "kilometr")),
+                      _COMMON_UNITS + ("kq", "ton", "min", "mln", "mlrd", "manat*", "nəfər*", "hektar*", "kilometr*")),
     "ru": Conventions("ru", "«»„“", "—", False,
                       ("км", "м", "см", "мм", "га", "кг", "т", "г.", "гг.", "тыс.", "млн", "млрд", "ман.",
-                       "чел.", "%", "°C", "км²", "м²", "МВт", "кВт", "кВ", "километров", "километра",
-                       "километр", "гектаров", "человек"),
-                      tied_before=tuple("вксуоиаяВКСУОИАЯ"), tied_after=("же", "ли", "бы", "ль")),
+                       "чел.", "%", "°C", "км²", "м²", "МВт", "кВт", "кВ", "километр*", "гектар*", "человек*",
+                       "манат*"),
+                      tied_before=tuple("вксуоиаяВКСУОИАЯ") + ("г.", "гг.", "ул.", "пр.", "пос.", "с.", "д.", "им.",
+                                                                 "т.", "ст.", "см."),
+                      tied_after=("же", "ли", "бы", "ль", "в.", "вв.")),
     "en": Conventions("en_GB", "“”‘’", "–", False,
-                      _COMMON_UNITS + ("per cent", "million", "billion", "kilometres", "hectares")),
+                      _COMMON_UNITS + ("per cent", "million", "billion", "kilometre*", "hectare*")),
     "es": Conventions("es", "«»“”‘’", "—", True,
-                      _COMMON_UNITS + ("por ciento", "millones", "millón", "kilómetros", "hectáreas")),
+                      _COMMON_UNITS + ("por ciento", "millones", "millón", "kilómetro*", "hectárea*")),
 }
 
 QUOTES = "\"'“”„«»‘’"  # every mark a text may have been typed with
+# Abbreviations tied to the number after them, in any of the languages.
+_NUMBERED = "|".join(re.escape(word) for word in (
+    "No.", "Nos.", "p.", "pp.", "art.", "Art.", "vol.", "N.º", "n.º", "núm.", "pág.", "д.", "ст.", "п.", "ч.", "гл.",
+    "стр.", "səh.", "b."))
 _LETTER = r"[^\W\d_]"
+_SPACE = "[ \u00a0\u2009\u202f]"  # spaces a dash may stand between
+_DASH = r"(?:--?|—|–)"  # what may have been typed for a dash
+# Left exactly as typed: web and e-mail addresses.
+ADDRESS = re.compile(r"((?:https?://|www\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 
 
 def typeset_text(text: str, language: str) -> str:
@@ -85,47 +95,66 @@ def typeset_html(document: str, language: str) -> str:
 def _typeset_run(pieces: list[str], language: str) -> list[str]:
     """Set the text pieces of one block (split by inline tags), keeping them apart.
 
-    Marks of spaces and dashes stay within a piece; quotation marks are paired over the
-    whole block, because a quotation often starts outside an emphasis and ends in it.
+    Spaces and dashes are set within a piece; quotation marks and Spanish rayas are paired
+    over the whole block, because a quotation often starts outside an emphasis and ends in it.
     """
     conventions = CONVENTIONS.get(language.split("-")[0])
     if conventions is None:
         return pieces
-    pieces = [_set_spaces(piece, conventions) for piece in pieces]
+    pieces = ["".join(_set_spaces(part, conventions) if index % 2 == 0 else part
+                      for index, part in enumerate(ADDRESS.split(piece))) for piece in pieces]
     joined = _set_quotes("".join(pieces), conventions.quotes)
+    if conventions.paired_dash:
+        joined = _pair_rayas(joined)
     result, start = [], 0
-    for piece in pieces:  # quotation marks are set one for one, so the pieces keep their lengths
+    for piece in pieces:  # the block-wide marks are set one character for one, so the pieces keep their lengths
         result.append(joined[start:start + len(piece)])
         start += len(piece)
     return result
 
 
 def _set_spaces(text: str, conventions: Conventions) -> str:
-    """Set ellipses, dashes and no-break spaces in one piece of text."""
+    """Set ellipses, dashes, minus signs and no-break spaces in one piece of text."""
     text = text.replace("...", "…")
-    text = re.sub(r"(?<=\d)-(?=\d)", "–", text)  # 1717-1797, 12-13
-    text = re.sub(rf"(?<=\d)-(?={_LETTER})", NB_HYPHEN, text)  # 2021-ci, 1990-х: never split
+    # 1717-1797, 12-13 May, 1990 - 2000: an en dash; not codes such as 2022-11-08, 978-5-17-1 or an ISSN.
+    text = re.sub(r"(?<![\d/.,])(?<!\d[-–])(?<!ISSN )(\d{1,4})(?:-|–| [-–] )(\d{1,4})(?![\d/]|[-–]\d)",
+                  r"\1–\2", text)
     if conventions.paired_dash:
-        text = _pair_dashes(text)
+        text = re.sub(r"(?<=\s)--(?=\s)|(?<=\S)--(?=\S)", "—", text)  # -- typed for a raya
+        text = re.sub(rf"^{_DASH}(?:{_SPACE}+|(?=[^\d\s]))", "—", text)  # a line of dialogue: —¿Vienes?
+        # Nothing may part a raya from the word it is set against: an em dash allows a break after it.
+        text = re.sub(rf"(?:(?<=\s)|^)—(?=[\w¿¡{QUOTES}])", "—" + WORD_JOINER, text)
+        text = re.sub(rf"(?<=[\w.,;:!?…{QUOTES}])—(?=[\s.,;:!?…)]|$)", WORD_JOINER + "—", text)
     else:
-        text = re.sub(r"(?:(?<=\S)|^)[ \u00a0]+(?:--?|—|–)(?=[ \u00a0]|$)", NBSP + conventions.dash, text)
+        dash = conventions.dash
+        text = re.sub(rf"^{_DASH}{_SPACE}+", dash + NBSP, text)  # a line of dialogue
+        text = re.sub(rf"(?:(?<=\S)|^){_SPACE}+{_DASH}(?={_SPACE}|$)", NBSP + dash, text)
+        text = re.sub(r"(?<=\w)(?:--|—)(?=\w)", NBSP + dash + " ", text)  # Шуша—жемчужина, word--word
+    text = re.sub(r"(?:(?<=[\s(])|^)-(?=\d)", "–", text)  # -5 °C: the fonts have no minus sign; an en dash stands in
     text = re.sub(r"№[ \u00a0]*(?=\d)", "№" + NBSP, text)
-    text = re.sub(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,]\d)",  # 22 000, 1 250 000: one number, unbroken
+    text = re.sub(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![.,\-–]?\d)",  # 22 000, 1 250 000: one number, unbroken
                   lambda match: match[0].replace(" ", NBSP), text)
-    units = "|".join(re.escape(unit) for unit in sorted(conventions.units, key=len, reverse=True))
-    text = re.sub(rf"(?<=\d) (?=(?:{units})(?!\w))", NBSP, text)
+    text = re.sub(rf"(?<=\d) (?=(?:{_units(conventions.units)})(?!\w))", NBSP, text)
     months = _month_names(conventions.locale)
     text = re.sub(rf"(?<!\d)(\d{{1,2}}) (?=(?:de )?(?:{months})(?!\w))", r"\1" + NBSP, text)  # 8 ноября, 29 de agosto
     text = re.sub(rf"(?<!\w)((?:{months})\w{{0,3}}) (?=\d{{1,2}}(?!\d))", r"\1" + NBSP, text)  # mayın 8-də, August 29
-    text = re.sub(rf"(?<!\w)({_LETTER})\. (?={_LETTER})",
+    text = re.sub(rf"(?<!\w)({_LETTER})\. (?={_LETTER})",  # initials: İ. Əliyev
                   lambda match: match[0].replace(" ", NBSP) if match[1].isupper() else match[0], text)
+    text = re.sub(rf"(?<![\w.])({_NUMBERED}) (?=\d)", r"\1" + NBSP, text)  # No. 5, p. 5, N.º 5, д. 5
     if conventions.tied_before:
-        words = "|".join(conventions.tied_before)
-        text = re.sub(rf"(?<![\w\u2011-])({words}) (?=\S)", r"\1" + NBSP, text)
+        words = "|".join(re.escape(word) for word in conventions.tied_before)
+        text = re.sub(rf"(?<![\w.-])({words}) (?=\S)", r"\1" + NBSP, text)
     if conventions.tied_after:
-        words = "|".join(conventions.tied_after)
+        words = "|".join(re.escape(word) for word in conventions.tied_after)
         text = re.sub(rf"(?<=\w) (?=(?:{words})(?!\w))", NBSP, text)
     return text
+
+
+@functools.cache
+def _units(units: tuple[str, ...]) -> str:
+    """Return `units` as a regular expression, the longest first; a trailing * takes any ending."""
+    return "|".join(re.escape(unit[:-1]) + r"\w*" if unit.endswith("*") else re.escape(unit)
+                    for unit in sorted(units, key=len, reverse=True))
 
 
 @functools.cache
@@ -135,17 +164,41 @@ def _month_names(locale: str) -> str:
     return "|".join(sorted({form for name in names for form in (name, name.capitalize())}, key=len, reverse=True))
 
 
-def _pair_dashes(text: str) -> str:
-    """Set Spanish rayas: the first of a pair against the words after it, the second against the words before."""
-    text = re.sub(r"(?<=\S)--(?=\S)", "—", text)
-    parts = re.split(r"[ \u00a0]+(?:--?|—|–)(?:[ \u00a0]+|$)", text)
-    if len(parts) > 1:
-        text = parts[0]
-        for index, part in enumerate(parts[1:]):
-            text += (" —" if index % 2 == 0 else "— ") + part
-    # Nothing may part a raya from the word it is set against: an em dash allows a break after it.
-    text = re.sub(rf"(?:(?<=\s)|^)—(?=[\w¿¡{QUOTES}])", "—" + WORD_JOINER, text)
-    return re.sub(rf"(?<=[\w.,;:!?…{QUOTES}])—(?=[\s.,;:!?…)]|$)", WORD_JOINER + "—", text)
+def _pair_rayas(text: str) -> str:
+    """Set the Spanish rayas of a block against the words they enclose, one character for one.
+
+    A raya set against the word after it opens an aside, one set against the word before it
+    (or before a comma or full stop) closes it, and one typed between spaces does whichever the
+    aside needs at that point; the space on its inner side becomes a word joiner. A raya that
+    starts the block introduces a line of dialogue and opens nothing.
+    """
+    characters, aside_open = list(text), False
+    for index, character in enumerate(text):
+        if character not in "—–-":
+            continue
+        spaced_before = index == 0 or text[index - 1].isspace()
+        spaced_after = index + 1 == len(text) or text[index + 1].isspace()
+        punctuation_after = index + 1 < len(text) and text[index + 1] in ".,;:!?…)"
+        if not spaced_before and not (spaced_after or punctuation_after):
+            continue  # inside a word or a range: 1717–1797, museo-mausoleo
+        if character == "-" and not spaced_before:
+            continue  # a hyphen ending a word
+        if index == 0:
+            aside_open = False  # a line of dialogue
+            continue
+        if not spaced_before or punctuation_after:
+            closing = True
+        elif not spaced_after:
+            closing = False
+        else:
+            closing = aside_open
+        characters[index] = "—"
+        if closing and spaced_before:
+            characters[index - 1] = WORD_JOINER
+        elif not closing and spaced_after and index + 1 < len(text):
+            characters[index + 1] = WORD_JOINER
+        aside_open = not closing
+    return "".join(characters)
 
 
 def _set_quotes(text: str, marks: str) -> str:
@@ -209,9 +262,10 @@ def doubtful_marks(text: str, language: str) -> list[str]:
             queries.append(f"a quotation mark pairs with none and is printed as typed: "
                            f"“{'…' if start else ''}{excerpt}…”")
     if language.split("-")[0] == "es":
+        prose = re.sub(r"\([?!]\)", "", ADDRESS.sub("", text))  # a web address's ?, and the (?) and (!) of doubt
         for opening, closing, what in (("¿", "?", "question"), ("¡", "!", "exclamation")):
-            if text.count(opening) != text.count(closing):
-                queries.append(f"{text.count(opening)} {opening} but {text.count(closing)} {closing}: Spanish opens"
+            if prose.count(opening) != prose.count(closing):
+                queries.append(f"{prose.count(opening)} {opening} but {prose.count(closing)} {closing}: Spanish opens"
                                f" every {what} with {opening} and closes it with {closing}")
     return queries
 
@@ -219,7 +273,7 @@ def doubtful_marks(text: str, language: str) -> list[str]:
 def _opening_place(before: str, after: str, after_opening: bool) -> bool:
     """Tell whether a quotation mark between `before` and `after` opens a quotation
     (`after_opening`: the character before it is a mark that opened one)."""
-    return (before.isspace() or before in "([{—–-/" + WORD_JOINER or after_opening) and not after.isspace()
+    return (before.isspace() or before in "([{—–-/¿¡" + WORD_JOINER or after_opening) and not after.isspace()
 
 
 def _opened_by(stack: list[int], text: str, kinds: str) -> bool:
@@ -296,12 +350,32 @@ class _HtmlSetter(HTMLParser):
         for language, positions in by_language.items():
             pieces = _typeset_run([self.out[position] for position in positions], language)
             for position, piece in zip(positions, pieces):
-                self.out[position] = html.escape(piece, quote=False)
+                self.out[position] = _mark_words(html.escape(piece, quote=False))
         self.block = []
 
     def result(self) -> str:
         self.flush()
         return "".join(self.out)
+
+
+# Words the line breaking must treat apart, marked with classes the stylesheet defines: a number
+# and its suffix (2021-ci, 12–13-də, 1990-х) never split; addresses and abbreviations in capitals
+# (UNESCO, AZƏRTAC) never hyphenated.
+_UNBROKEN = re.compile(r"\d[\d–]*-[^\W\d_]+")
+_CAPITALS = re.compile(r"(?<!\w)[^\W\d_]{2,}(?!\w)")
+
+
+def _mark_words(escaped: str) -> str:
+    """Wrap the words of an escaped text that the line breaking must treat apart in spans."""
+    parts = ADDRESS.split(escaped)
+    for index, part in enumerate(parts):
+        if index % 2:
+            parts[index] = f'<span class="unhyphenated">{part}</span>'
+            continue
+        part = _UNBROKEN.sub(r'<span class="unbroken">\g<0></span>', part)
+        parts[index] = _CAPITALS.sub(lambda match: f'<span class="unhyphenated">{match[0]}</span>'
+                                     if match[0].isupper() else match[0], part)
+    return "".join(parts)
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from bulletin.cli import main
-from bulletin.layout import LAYOUT, editions_layout, format_layout, out_of_step
+from bulletin.layout import LAYOUT, EditionLayout, editions_layout, format_layout, out_of_step
 from conftest import LANGUAGES, apply_edits, page_texts
 
 
@@ -21,17 +21,23 @@ def parts(*pages: int) -> list[dict]:
     return result
 
 
+def editions(*pages: int) -> EditionLayout:
+    return EditionLayout(parts(*pages), [])
+
+
 def test_editions_in_step_give_no_warning_and_a_row_per_part():
-    layout = {language: parts(1, 8, 4, 1) for language in LANGUAGES}
+    layout = {language: editions(1, 8, 4, 1) for language in LANGUAGES}
     assert out_of_step(layout) == []
-    table = format_layout(layout, LANGUAGES).splitlines()
+    table = format_layout(layout).splitlines()
     assert table[0].split() == ["part", *LANGUAGES]
-    assert table[2].split() == ["Şuşa"] + ["8", "p.", "2"] * 4
+    assert table[2].split() == ["Şuşa"] + ["8", "(p.", "2)"] * 4
     assert table[-1].split()[-4:] == ["14"] * 4
+    marked = format_layout(layout, {"ru"}).splitlines()
+    assert marked[0].split() == ["part", "az", "ru*", "en", "es"] and marked[-1].startswith("* kept")
 
 
 def test_a_section_that_runs_longer_in_one_language_is_named():
-    layout = {language: parts(1, 8, 4, 1) for language in LANGUAGES} | {"ru": parts(1, 9, 4, 1)}
+    layout = {language: editions(1, 8, 4, 1) for language in LANGUAGES} | {"ru": editions(1, 9, 4, 1)}
     assert out_of_step(layout) == [
         "“Şuşa” (section-shusha) takes 9 in ru but 8 in az, en, es: the editions are out of step from there on;"
         " shorten the text or the pictures of the longer edition"]
@@ -39,10 +45,11 @@ def test_a_section_that_runs_longer_in_one_language_is_named():
 
 def test_the_layout_comes_from_print_and_ignores_damaged_entries():
     entries = [{"language": "az", "variant": "screen", "parts": parts(1, 9, 4, 1)},
-               {"language": "az", "variant": "print", "parts": parts(1, 8, 4, 1)},
+               {"language": "az", "variant": "print", "parts": parts(1, 8, 4, 1), "makeup": ["page 2: widow"]},
                {"language": "ru", "variant": "print", "parts": [{"id": "cover", "pages": "one"}]},
+               {"language": "es", "variant": "print", "parts": parts(1, 8, 4, 1), "makeup": [3]},
                {"language": "en", "variant": "print"}]
-    assert editions_layout(entries) == {"az": parts(1, 8, 4, 1)}
+    assert editions_layout(entries) == {"az": EditionLayout(parts(1, 8, 4, 1), ["page 2: widow"])}
 
 
 def test_the_delivery_holds_the_layout_report_and_each_pdf_its_parts(sample_build):
@@ -51,11 +58,12 @@ def test_the_delivery_holds_the_layout_report_and_each_pdf_its_parts(sample_buil
     entry = next(entry for entry in manifest["files"] if entry["file"] == LAYOUT)
     assert entry["sha256"] == hashlib.sha256(report.read_bytes()).hexdigest()
     text = report.read_text(encoding="utf-8")
-    assert "warning" not in text  # the sample's editions run in step
+    assert "warning" not in text and "No faults of make-up." in text  # the sample's editions run in step
     for language in LANGUAGES:
         pdf = next(entry for entry in manifest["files"] if entry.get("language") == language
                    and entry.get("variant") == "print")
         pages = page_texts(sample_build.pdf(language, "print"))
+        assert pdf["makeup"] == []
         assert [part["id"] for part in pdf["parts"]][:4] == ["cover", "imprint", "about", "contents"]
         assert pdf["parts"][-1]["id"] == "back-cover" and pdf["parts"][-1]["first_page"] == len(pages)
         for part in pdf["parts"]:
@@ -75,3 +83,23 @@ def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp
     warning = next(line for line in err.splitlines() if "out of step" in line)
     assert "(section-shusha) takes" in warning and " in en but " in warning
     assert "warning: " in (output / "2023-H1" / LAYOUT).read_text(encoding="utf-8")
+
+
+def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issue, tmp_path, capsys, monkeypatch):
+    """A fault is the layout's, not the variant's: one warning for both variants, and a line in layout.txt.
+    An edition kept from the previous delivery keeps its faults and is marked as kept."""
+    from bulletin import printing
+    from bulletin.makeup import Fault
+    real = printing.check_makeup
+    monkeypatch.setattr(printing, "check_makeup", lambda document: real(document) + [
+        Fault(2, "widow", "widow: the last line of “Test” stands alone at the head of the page")])
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "az,en"]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "make-up" in line]
+    assert warnings == [f"warning: since-the-victory-2023-H1-{language}-print.pdf: make-up: page 2: widow: the"
+                        " last line of “Test” stands alone at the head of the page" for language in ("az", "en")]
+    monkeypatch.setattr(printing, "check_makeup", real)
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 0
+    report = (output / "2023-H1" / LAYOUT).read_text(encoding="utf-8")
+    assert report.splitlines()[2].split() == ["part", "az*", "en"]
+    assert "az: page 2: widow: the last line of “Test”" in report and "en: page 2" not in report

@@ -8,13 +8,13 @@ import re
 import pytest
 
 from bulletin.cli import main
-from bulletin.typography import NB_HYPHEN, NBSP, WORD_JOINER, doubtful_marks, typeset_html, typeset_text
+from bulletin.typography import NBSP, WORD_JOINER, doubtful_marks, typeset_html, typeset_text
 from conftest import LANGUAGES, apply_edits, page_texts
 
 
 def plain(text: str) -> str:
-    """Show the invisible marks of a set text: ⍽ no-break space, ‑ non-breaking hyphen, ⁀ word joiner."""
-    return text.replace(NBSP, "⍽").replace(NB_HYPHEN, "‑").replace(WORD_JOINER, "⁀")
+    """Show the invisible marks of a set text: ⍽ no-break space, ⁀ word joiner."""
+    return text.replace(NBSP, "⍽").replace(WORD_JOINER, "⁀")
 
 
 @pytest.mark.parametrize("language, typed, expected", [
@@ -27,17 +27,17 @@ def plain(text: str) -> str:
     ("ru", "около 22 000 жителей и 1 250 000 м²", "около 22⍽000 жителей и⍽1⍽250⍽000⍽м²"),
     ("ru", "в Шуше и в Агдаме, с 1992 года", "в⍽Шуше и⍽в⍽Агдаме, с⍽1992 года"),
     ("ru", "Так ли это? Он же сказал", "Так⍽ли это? Он⍽же сказал"),
-    ("ru", "в 1990-х годах, 1717-1797, 12-13 мая", "в⍽1990‑х годах, 1717–1797, 12–13⍽мая"),
+    ("ru", "в 1990-х годах, 1717-1797, 12-13 мая", "в⍽1990-х годах, 1717–1797, 12–13⍽мая"),
     ("ru", "Конец... И. Алиев", "Конец… И.⍽Алиев"),
     # A day stays with its month (CLDR's month names), in the order each language writes them.
     ("ru", "7 ноября 2021 года", "7⍽ноября 2021 года"),
-    ("az", "avqustun 29-da, 16 yanvar 2023", "avqustun⍽29‑da, 16⍽yanvar 2023"),
+    ("az", "avqustun 29-da, 16 yanvar 2023", "avqustun⍽29-da, 16⍽yanvar 2023"),
     ("en", "on 8 November 2020", "on 8⍽November 2020"),
     ("es", "el 29 de agosto de 2022", "el 29⍽de agosto de 2022"),
     # Azerbaijani: « » then “ ”; a number's suffix never parted from it.
     ("az", '"Zəfərdən sonra" bülleteni - rəsmi nəşr', "«Zəfərdən sonra» bülleteni⍽— rəsmi nəşr"),
     ("az", '"Şuşa İli" haqqında "fərman "Qələbə" adlı"', "«Şuşa İli» haqqında «fərman “Qələbə” adlı»"),
-    ("az", "2021-ci il mayın 12-13-də, 101 km", "2021‑ci il mayın⍽12–13‑də, 101⍽km"),
+    ("az", "2021-ci il mayın 12-13-də, 101 km", "2021-ci il mayın⍽12–13-də, 101⍽km"),
     ("az", "İ. Əliyev, № 4", "İ.⍽Əliyev, №⍽4"),
     # English: “ ” then ‘ ’, apostrophes, a spaced en dash.
     ("en", 'the "Year of Shusha" - declared in 2022', "the “Year of Shusha”⍽– declared in 2022"),
@@ -55,6 +55,44 @@ def plain(text: str) -> str:
 ])
 def test_each_language_is_set_by_its_conventions(language, typed, expected):
     assert plain(typeset_text(typed, language)) == expected
+
+
+@pytest.mark.parametrize("language, typed, expected", [
+    # Codes and addresses keep their hyphens; only a range of two numbers takes an en dash.
+    ("ru", "ISBN 978-5-17-118366-4, тел. 492-17-00, 2022-11-08, ISSN 2789-1234, 10-15%",
+     "ISBN 978-5-17-118366-4, тел. 492-17-00, 2022-11-08, ISSN 2789-1234, 10–15%"),
+    ("en", 'see https://www.azertag.az/en/xeber/2022-11-08?a=1 - or "write" to info@mod.gov.az...',
+     "see https://www.azertag.az/en/xeber/2022-11-08?a=1⍽– or “write” to info@mod.gov.az…"),
+    ("ru", "в 1990 - 2000 годах, -5 °C", "в⍽1990–2000 годах, –5⍽°C"),
+    # A line of dialogue, and dashes typed close up.
+    ("ru", "-- Да, - ответил он.", "—⍽Да,⍽— ответил он."),
+    ("ru", "Шуша—жемчужина Карабаха", "Шуша⍽— жемчужина Карабаха"),
+    ("en", "Shusha—the pearl—was freed", "Shusha⍽– the pearl⍽– was freed"),
+    ("es", "-- ¿Vienes a Shusha? - preguntó el alcalde.", "—⁀¿Vienes a Shusha? —⁀preguntó el alcalde."),
+    ("es", "Dijo - preguntó -. Te espero. La guerra - en Azerbaiyán -, comenzó",
+     "Dijo —⁀preguntó⁀—. Te espero. La guerra —⁀en Azerbaiyán⁀—, comenzó"),
+    ("es", '¡"Viva"! y ¿"Qué"?', "¡«Viva»! y ¿«Qué»?"),
+    # Abbreviations tied to what they belong to.
+    ("ru", "г. Шуша, т. е., XXI в., ул. Низами, д. 5, 2 человека, 5 километрах",
+     "г.⍽Шуша, т.⍽е., XXI⍽в., ул.⍽Низами, д.⍽5, 2⍽человека, 5⍽километрах"),
+    ("en", "No. 5, p. 12", "No.⍽5, p.⍽12"),
+    ("es", "N.º 5, dijo. 101 km", "N.º⍽5, dijo. 101⍽km"),
+    ("az", "100 nəfərdən, 1990-2000-ci illər", "100⍽nəfərdən, 1990–2000-ci illər"),
+])
+def test_what_proofreaders_mark_is_set_right(language, typed, expected):
+    assert plain(typeset_text(typed, language)) == expected
+
+
+def test_rayas_pair_over_a_whole_paragraph_across_emphasis():
+    html = typeset_html('<html lang="es"><body><p>La ciudad - dijo <em>el alcalde</em> - es bella.</p></body></html>',
+                        "es")
+    assert f"<p>La ciudad —{WORD_JOINER}dijo <em>el alcalde</em>{WORD_JOINER}— es bella.</p>" in html
+
+
+def test_suffixed_numbers_addresses_and_capitals_are_marked_for_the_line_breaking():
+    html = typeset_html('<html lang="az"><body><p>2021-ci ildə UNESCO https://x.az/a-b İlham</p></body></html>', "az")
+    assert ('<p><span class="unbroken">2021-ci</span> ildə <span class="unhyphenated">UNESCO</span>'
+            ' <span class="unhyphenated">https://x.az/a-b</span> İlham</p>') in html
 
 
 def test_a_mark_typed_in_another_language_s_style_is_set_in_this_one():
@@ -113,6 +151,7 @@ def test_printed_editions_carry_their_language_s_marks(sample_build, language):
     # The sample's content is typed with straight quotes and hyphens: none may reach the page.
     body = text.split("ISSN")[0]
     assert '"' not in body and "'" not in body
+    assert "\u2011" not in text  # numbers' suffixes are kept whole by the layout, searchable as typed (2020-ci)
     assert not re.search(r"\s-\s", body), "a hyphen typed for a dash was printed as a hyphen"
     if language in ("az", "ru", "en"):
         dash = "–" if language == "en" else "—"
@@ -156,6 +195,7 @@ def test_doubtful_marks_are_queried_not_guessed():
     assert doubtful_marks("¿Qué? ¡Sí! Y esto?", "es") == [
         "1 ¿ but 2 ?: Spanish opens every question with ¿ and closes it with ?"]
     assert doubtful_marks("Y esto?", "en") == []
+    assert doubtful_marks("Vea https://x.az/?id=5 y ¿qué? (?)", "es") == []  # an address's ?, the (?) of doubt
 
 
 def test_validate_and_the_build_query_them_at_their_place(minimal_issue, tmp_path, monkeypatch, capsys):
