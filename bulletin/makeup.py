@@ -36,6 +36,8 @@ from .errors import BuildError
 
 SPARE_PAGE = "spare-page-"  # id prefix of the templates' spare blank pages
 CSS_PX_PER_INCH = 96
+SHORT_LINE = 0.5  # a justified line, not its block's last, that fills less of its measure is a fault
+SHORT_RAGGED_LINE = 0.2  # the same for a line of text that is not justified
 CSS_PX_PER_MM = 96 / 25.4
 OVERFULL_TOLERANCE_MM = 0.2  # rounding in justified lines stays far below this; a visible overrun does not
 QUOTE_LENGTH = 32  # characters of a text quoted in a finding
@@ -168,7 +170,7 @@ class Fault:
     """A fault of page make-up, as a make-up editor would mark it on a proof."""
 
     page: int  # 1-based number of the page it is on
-    kind: str  # orphan, widow, stranded heading, split figure or overfull line
+    kind: str  # orphan, widow, stranded heading, split figure, overfull line or short line
     message: str  # what is wrong, quoting the start of the text concerned
 
     def __str__(self) -> str:
@@ -257,8 +259,11 @@ def _visit(walk: _Walk, box: Box, frame: _Frame, figure: Element | None) -> None
 def _lines(walk: _Walk, box: Box, lines: list[LineBox], frame: _Frame, figure: Element | None) -> None:
     """Take in a block of line boxes: its text, headings, paragraph fragments and caption."""
     left, right = box.content_box_x(), box.content_box_x() + box.width
-    for line in lines:
-        _check_line(walk, line, left, right, frame)
+    # In justified text every line but the last fills its measure; ragged text may leave a short line
+    # before a long word (a figure's qualifier), but never one of a few letters.
+    shortest = SHORT_LINE if box.style["text_align_all"] == "justify" else SHORT_RAGGED_LINE
+    for index, line in enumerate(lines):
+        _check_line(walk, line, left, right, frame, shortest if index < len(lines) - 1 else 0)
         if figure is not None and any(isinstance(child, ReplacedBox) for child in line.descendants()):
             walk.pictures[figure] = frame
     tag, element = box.element_tag, box.element
@@ -290,12 +295,18 @@ def _content(walk: _Walk, frame: _Frame, heading: Element | None) -> None:
     walk.heading = (frame, heading) if heading is not None else None
 
 
-def _check_line(walk: _Walk, line: LineBox, left: float, right: float, frame: _Frame) -> None:
-    """Report a line whose text runs out of its block's content box, past the tolerance."""
+def _check_line(walk: _Walk, line: LineBox, left: float, right: float, frame: _Frame, shortest: float) -> None:
+    """Report a line whose text runs out of its block's content box, past the tolerance, and one
+    that fills less than `shortest` of its measure."""
     if not line.children:
         return
     start = min(child.position_x for child in line.children)
     end = max(child.position_x + child.margin_width() for child in line.children)
+    if end - start < shortest * (right - left):
+        text = "".join(box.text for box in line.descendants() if isinstance(box, TextBox))
+        walk.faults.append(Fault(frame.page, "short line", f"short line {_quote(text)}: it fills"
+                                 f" {(end - start) / (right - left):.0%} of its measure and the text goes on"
+                                 " below it"))
     overrun = max(end - right, left - start) / CSS_PX_PER_MM
     if overrun > OVERFULL_TOLERANCE_MM:
         text = "".join(box.text for box in line.descendants() if isinstance(box, TextBox))

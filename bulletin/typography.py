@@ -130,6 +130,9 @@ def _set_spaces(text: str, conventions: Conventions) -> str:
         text = re.sub(rf"^{_DASH}{_SPACE}+", dash + NBSP, text)  # a line of dialogue
         text = re.sub(rf"(?:(?<=\S)|^){_SPACE}+{_DASH}(?={_SPACE}|$)", NBSP + dash, text)
         text = re.sub(r"(?<=\w)(?:--|—)(?=\w)", NBSP + dash + " ", text)  # Шуша—жемчужина, word--word
+    # 2021-ci, 12–13-də, 1990-х: a word joiner keeps the suffix on the number's line, and leaves no
+    # text in the PDF, so that it still reads (and is found as) 2021-ci.
+    text = re.sub(rf"(?<=\d)-(?={_LETTER})", "-" + WORD_JOINER, text)
     text = re.sub(r"(?:(?<=[\s(])|^)-(?=\d)", "–", text)  # -5 °C: the fonts have no minus sign; an en dash stands in
     text = re.sub(r"№[ \u00a0]*(?=\d)", "№" + NBSP, text)
     text = re.sub(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![.,\-–]?\d)",  # 22 000, 1 250 000: one number, unbroken
@@ -350,32 +353,12 @@ class _HtmlSetter(HTMLParser):
         for language, positions in by_language.items():
             pieces = _typeset_run([self.out[position] for position in positions], language)
             for position, piece in zip(positions, pieces):
-                self.out[position] = _mark_words(html.escape(piece, quote=False))
+                self.out[position] = html.escape(piece, quote=False)
         self.block = []
 
     def result(self) -> str:
         self.flush()
         return "".join(self.out)
-
-
-# Words the line breaking must treat apart, marked with classes the stylesheet defines: a number
-# and its suffix (2021-ci, 12–13-də, 1990-х) never split; addresses and abbreviations in capitals
-# (UNESCO, AZƏRTAC) never hyphenated.
-_UNBROKEN = re.compile(r"\d[\d–]*-[^\W\d_]+")
-_CAPITALS = re.compile(r"(?<!\w)[^\W\d_]{2,}(?!\w)")
-
-
-def _mark_words(escaped: str) -> str:
-    """Wrap the words of an escaped text that the line breaking must treat apart in spans."""
-    parts = ADDRESS.split(escaped)
-    for index, part in enumerate(parts):
-        if index % 2:
-            parts[index] = f'<span class="unhyphenated">{part}</span>'
-            continue
-        part = _UNBROKEN.sub(r'<span class="unbroken">\g<0></span>', part)
-        parts[index] = _CAPITALS.sub(lambda match: f'<span class="unhyphenated">{match[0]}</span>'
-                                     if match[0].isupper() else match[0], part)
-    return "".join(parts)
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
