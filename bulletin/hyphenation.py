@@ -13,7 +13,8 @@ It does not find the parts of compounds or prefixed loanwords (infrastruktur is
 inf-rast-ruk-tur by the rules, not infra-struktur), does not hyphenate Azerbaijani in
 Cyrillic or Arabic script, does not normalise decomposed (NFD) letters, and changes no
 stylesheet: the print stage calls `register_hyphenation()` before laying out, and CSS
-`hyphens: auto` with lang="az" does the rest.
+`hyphens: auto` with lang="az" does the rest. The same call has Pyphen's own dictionaries
+of the other editions, and this one, leave words in capitals (abbreviations) whole.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ CONSONANTS = tuple("bcçdfgğhxjkqlmnprsştvyz")  # its twenty-three consonant l
 LEFT_HYPHEN_MIN = 2  # letters kept on the line before a break: never a single one
 RIGHT_HYPHEN_MIN = 2  # letters carried to the next line: never a single one
 FILE_NAME = f"hyph_{LANGUAGE}.dic"  # named as Pyphen's own dictionaries are
+OTHER_LANGUAGES = ("ru", "en_GB", "es")  # the editions hyphenated with Pyphen's own dictionaries
 
 # Levels of Liang's patterns: an odd level allows a break, a higher even one forbids it.
 ALLOW, FORBID = 1, 2
@@ -102,13 +104,27 @@ def lower_azerbaijani(word: str) -> str:
     return "".join(letters)
 
 
-class AzerbaijaniHyphDict(pyphen.HyphDict):
+class KeepsAbbreviations(pyphen.HyphDict):
+    """Pyphen's parsed patterns, which never break a word written in capitals: an abbreviation
+    (UNESCO, AZƏRTAC, ЮНЕСКО) is not divided in any of the four languages, nor is a heading set
+    in capitals."""
+
+    def positions(self, word: str) -> list[pyphen.DataInt]:
+        """Return where the word may break: nowhere in a word of capitals."""
+        return [] if _in_capitals(word) else super().positions(word)
+
+
+class AzerbaijaniHyphDict(KeepsAbbreviations):
     """Pyphen's parsed patterns, looked up with the word lowered the Azerbaijani way."""
 
     def positions(self, word: str) -> list[pyphen.DataInt]:
         """Return where the word may break, counted in the letters of the word as written."""
         # Pyphen's own lowering then leaves the word as it is: every letter is lower case already.
-        return super().positions(lower_azerbaijani(word))
+        return [] if _in_capitals(word) else super().positions(lower_azerbaijani(word))
+
+
+def _in_capitals(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
 
 
 _lock = threading.Lock()  # one registration at a time within a process
@@ -127,14 +143,21 @@ def register_hyphenation() -> Path:
             pyphen.hdcache[path] = AzerbaijaniHyphDict(path)
             pyphen.LANGUAGES[LANGUAGE] = path
             pyphen.LANGUAGES_LOWERCASE[LANGUAGE.lower()] = LANGUAGE
+        for language in OTHER_LANGUAGES:  # Pyphen's own dictionaries, parsed to keep abbreviations whole
+            shipped = pyphen.LANGUAGES[pyphen.language_fallback(language)]
+            if not isinstance(pyphen.hdcache.get(shipped), KeepsAbbreviations):
+                pyphen.hdcache[shipped] = KeepsAbbreviations(shipped)
         return path
 
 
 def _registered(path: Path) -> bool:
-    """Tell whether Pyphen finds `path` under "az", parsed by the Azerbaijani dictionary class."""
+    """Tell whether Pyphen finds `path` under "az", parsed by the Azerbaijani dictionary class, and
+    its own dictionaries of the other languages parsed by the class that keeps abbreviations whole."""
     return (pyphen.LANGUAGES.get(LANGUAGE) == path
             and pyphen.LANGUAGES_LOWERCASE.get(LANGUAGE.lower()) == LANGUAGE
-            and isinstance(pyphen.hdcache.get(path), AzerbaijaniHyphDict))
+            and isinstance(pyphen.hdcache.get(path), AzerbaijaniHyphDict)
+            and all(isinstance(pyphen.hdcache.get(pyphen.LANGUAGES[pyphen.language_fallback(language)]),
+                               KeepsAbbreviations) for language in OTHER_LANGUAGES))
 
 
 def _write_dictionary() -> Path:

@@ -13,8 +13,8 @@ import pytest
 from weasyprint import HTML
 
 from bulletin import hyphenation
-from bulletin.hyphenation import (CONSONANTS, VOWELS, AzerbaijaniHyphDict, dictionary_text, generate_patterns,
-                                  lower_azerbaijani, register_hyphenation)
+from bulletin.hyphenation import (CONSONANTS, VOWELS, AzerbaijaniHyphDict, KeepsAbbreviations, dictionary_text,
+                                  generate_patterns, lower_azerbaijani, register_hyphenation)
 from bulletin.fonts import find_typefaces
 
 from conftest import PROJECT, page_texts
@@ -37,9 +37,10 @@ HYPHENATED = [
     "struk-tur", "stra-te-gi-ya", "sta-di-on", "prob-lem", "proq-ram", "trans-port", "Tbi-li-si",
     # no single letter left on a line or carried to the next
     "ata", "ağac", "oxu", "neft",
-    # capitals: İ and I, alone or in words written in capitals
-    "İçə-ri-şə-hər", "İl-ham", "Işıq-lı", "İQ-Tİ-SA-DİY-YAT", "ŞU-ŞA", "AĞ-DAM", "LA-ÇIN", "QA-RA-BAĞ",
-    "RES-PUB-Lİ-KA-SI", "IŞIQ-LAN-DIR-MA",
+    # capitals: İ and I starting a word; a word written in capitals (an abbreviation, a heading set in
+    # capitals) is never divided
+    "İçə-ri-şə-hər", "İl-ham", "Işıq-lı", "İQTİSADİYYAT", "ŞUŞA", "AĞDAM", "LAÇIN", "QARABAĞ",
+    "RESPUBLİKASI", "IŞIQLANDIRMA", "AZƏRTAC", "UNESCO",
 ]
 
 # A paragraph of the bulletin's kind, long words included, with no hyphen of its own.
@@ -64,7 +65,7 @@ def pyphen_as_shipped(monkeypatch):
     monkeypatch.setattr(pyphen, "LANGUAGES_LOWERCASE", {key: name for key, name in pyphen.LANGUAGES_LOWERCASE.items()
                                                         if name in languages})
     monkeypatch.setattr(pyphen, "hdcache", {path: parsed for path, parsed in pyphen.hdcache.items()
-                                            if Path(path).name != ours})
+                                            if Path(path).name != ours and not isinstance(parsed, KeepsAbbreviations)})
 
 
 def test_word_list_covers_the_alphabet():
@@ -226,3 +227,18 @@ def test_the_azerbaijani_edition_is_hyphenated_by_the_build(sample_build):
         word = (before + after).strip("«»“”()")
         if word.isalpha():
             assert len(before.strip("«»“”(")) in dictionary.positions(word), f"{before}-{after}"
+
+
+@pytest.mark.parametrize("language, word", [("ru", "ЮНЕСКО"), ("en", "UNESCO"), ("es", "UNESCO")])
+def test_pyphens_own_dictionaries_leave_abbreviations_whole(language, word):
+    """As shipped, Pyphen divides an abbreviation (UNES-CO); registered, it leaves it whole."""
+    assert pyphen.Pyphen(lang=language).inserted(word) != word
+    register_hyphenation()
+    assert pyphen.Pyphen(lang=language).inserted(word) == word
+
+
+@pytest.mark.parametrize("language, divided", [("ru", "вос-ста-нав-ли-ва-ют"), ("en", "re-con-struc-tion"),
+                                               ("es", "re-cons-truc-ción")])
+def test_their_other_words_are_divided_as_before(language, divided):
+    register_hyphenation()
+    assert pyphen.Pyphen(lang=language).inserted(divided.replace("-", "")) == divided

@@ -294,6 +294,16 @@ def test_justified_text_set_to_the_edge_is_not_overfull(typefaces):
                              f'<p>{text}</p></div>') == []
 
 
+def test_a_word_left_alone_on_a_line_before_an_unbreakable_run_is_a_short_line(typefaces):
+    """A line that is not its paragraph's last but holds a single short word: justified or ragged."""
+    run = "the reconstruction of the city"
+    for align in ("justify", "left"):
+        body = f'<p style="width: 52mm; text-align: {align}">Then <span style="white-space: {{}}">{run}</span> went on.</p>'
+        found = [str(fault) for fault in check_makeup(lay_out(typefaces, body.format("nowrap")))]
+        assert len(found) == 1 and found[0].startswith("page 1: short line “Then”: it fills "), found
+        assert check_makeup(lay_out(typefaces, body.format("normal"))) == []
+
+
 # section_pages
 
 def test_each_part_has_its_pages_and_spare_pages_are_nobodys():
