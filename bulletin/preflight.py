@@ -361,6 +361,7 @@ CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {
     "text": check_text,
 }
 ONLY_FOR = {"pdfx": "print", "tagging": "screen"}  # checks that apply to one variant; the others apply to both
+MAKEUP = "makeup"  # the findings of the make-up check, made during layout (makeup.check_makeup), not from the PDF
 
 
 def format_table(findings: list[Finding]) -> str:
@@ -369,7 +370,7 @@ def format_table(findings: list[Finding]) -> str:
     for finding in findings:
         row = files.setdefault(finding.file, {})
         row[finding.check] = max(row.get(finding.check, "pass"), finding.severity, key=SEVERITIES.index)
-    checks = [check for check in [*CHECKS, "open"] if any(check in row for row in files.values())]
+    checks = [check for check in [*CHECKS, MAKEUP, "open"] if any(check in row for row in files.values())]
     marks = {"pass": "ok", "warning": "warn", "error": "ERROR"}
     width = max([len(name) for name in files] + [4])
     lines = [f"{'file':<{width}}  " + "  ".join(f"{check:<7}" for check in checks)]

@@ -37,7 +37,7 @@ from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery,
 from .model import Edition, Issue, package_name
 from .project import EXTRACTION_CONFIG, OUTPUT, PROJECT, PYPROJECT, TEMPLATES, TRANSLATIONS
 from .findings import Finding, count, write_report
-from .preflight import Expectation, format_table, preflight_pdf
+from .preflight import MAKEUP, Expectation, format_table, preflight_pdf
 from .printing import Printed, print_pdf
 from .progress import Progress, Task
 from .rendering import render_edition
@@ -102,9 +102,6 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         printed = [(edition, print_edition(edition, variant, translations[edition.language], typefaces, settings,
                                            pictures, staging, printing, draft))
                    for edition in (Edition(issue, language) for language in languages) for variant in variants]
-        for edition, result in printed:  # both variants have one layout: its faults are told once
-            for fault in result.faults if result.variant == variants[0] else []:
-                LOG.warning("warning: %s: make-up: %s", result.path.name, fault)
         with progress.step("preflight"):
             findings = carried_findings(previous, kept) + inspect(printed, translations, settings,
                                                                   progress.task("preflight", len(printed)))
@@ -230,5 +227,18 @@ def inspect(printed: list[tuple[Edition, Printed]], translations: dict, settings
         for (edition, result), report in zip(printed, pool.map(preflight_pdf, [result.path for _, result in printed],
                                                                 expectations)):
             task.advance(f"{edition.language} {result.variant}: checked, {count(report, 'error')} error(s)")
-            findings += report
+            findings += report + makeup_findings(result, printed[0][1].variant)
         return findings
+
+
+def makeup_findings(result: Printed, first_variant: str) -> list[Finding]:
+    """Return the faults of make-up found when `result` was laid out, as preflight warnings.
+
+    Both variants of an edition share one layout: its faults are told with the first variant built.
+    """
+    if result.variant != first_variant:
+        return []
+    name = result.path.name
+    return ([Finding(name, MAKEUP, "warning", str(fault), fault.page) for fault in result.faults]
+            or [Finding(name, MAKEUP, "pass", "no widow, orphan, stranded heading, parted caption, overfull or"
+                                              " short line")])

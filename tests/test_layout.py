@@ -86,8 +86,8 @@ def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp
 
 
 def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issue, tmp_path, capsys, monkeypatch):
-    """A fault is the layout's, not the variant's: one warning for both variants, and a line in layout.txt.
-    An edition kept from the previous delivery keeps its faults and is marked as kept."""
+    """A fault is the layout's, not the variant's: one preflight warning for both variants, and a line in
+    layout.txt. An edition kept from the previous delivery keeps its faults and is marked as kept."""
     from bulletin import printing
     from bulletin.makeup import Fault
     real = printing.check_makeup
@@ -95,9 +95,14 @@ def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issu
         Fault(2, "widow", "widow: the last line of “Test” stands alone at the head of the page")])
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "az,en"]) == 0
-    warnings = [line for line in capsys.readouterr().err.splitlines() if "make-up" in line]
-    assert warnings == [f"warning: since-the-victory-2023-H1-{language}-print.pdf: make-up: page 2: widow: the"
+    err = capsys.readouterr().err
+    warnings = [line for line in err.splitlines() if ": makeup: " in line]
+    assert warnings == [f"warning: since-the-victory-2023-H1-{language}-print.pdf: makeup: page 2: widow: the"
                         " last line of “Test” stands alone at the head of the page" for language in ("az", "en")]
+    assert "0 errors, 2 warnings in 4 files" in err  # the preflight counts them
+    report = json.loads((output / "2023-H1" / "preflight.json").read_text(encoding="utf-8"))
+    assert [finding["page"] for finding in report["files"]["since-the-victory-2023-H1-az-print.pdf"]["findings"]
+            if finding["check"] == "makeup"] == [2]
     monkeypatch.setattr(printing, "check_makeup", real)
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 0
     report = (output / "2023-H1" / LAYOUT).read_text(encoding="utf-8")
