@@ -253,24 +253,42 @@ def _pair_quotes(text: str) -> tuple[dict[int, int], list[int], list[int]]:
     return pairs, sorted(apostrophes), sorted(stray)
 
 
-def doubtful_marks(text: str, language: str) -> list[str]:
-    """Return what a proofreader would query in a typed text: quotation marks that pair with none
-    (per paragraph), and in Spanish a question or exclamation without both of its marks."""
-    queries = []
-    for paragraph in re.split(r"\n\s*\n", text):
+def doubtful_marks(text: str, language: str) -> list[tuple[int, str]]:
+    """Return what a proofreader would query in a typed text, each with the index of the mark concerned:
+    a quotation mark that pairs with none (within its paragraph), and in Spanish a question or
+    exclamation without both of its marks."""
+    queries, offset = [], 0
+    for paragraph in re.split(r"(\n\s*\n)", text):
         _, _, stray = _pair_quotes(paragraph)
-        if stray:
+        if stray and not paragraph.isspace():
             start = max(0, stray[0] - 20)
             excerpt = " ".join(paragraph[start:stray[0] + 21].split())
-            queries.append(f"a quotation mark pairs with none and is printed as typed: "
-                           f"“{'…' if start else ''}{excerpt}…”")
+            queries.append((offset + stray[0], f"a quotation mark pairs with none and is printed as typed: "
+                                               f"“{'…' if start else ''}{excerpt}…”"))
+        offset += len(paragraph)
     if language.split("-")[0] == "es":
-        prose = re.sub(r"\([?!]\)", "", ADDRESS.sub("", text))  # a web address's ?, and the (?) and (!) of doubt
+        # Not a web address's ?, nor the (?) and (!) of doubt: blanked out, so that indexes stay.
+        prose = re.sub(r"\([?!]\)", lambda match: " " * len(match[0]),
+                       ADDRESS.sub(lambda match: " " * len(match[0]), text))
         for opening, closing, what in (("¿", "?", "question"), ("¡", "!", "exclamation")):
             if prose.count(opening) != prose.count(closing):
-                queries.append(f"{prose.count(opening)} {opening} but {prose.count(closing)} {closing}: Spanish opens"
-                               f" every {what} with {opening} and closes it with {closing}")
+                queries.append((_first_unmatched(prose, opening, closing),
+                                f"{prose.count(opening)} {opening} but {prose.count(closing)} {closing}: Spanish"
+                                f" opens every {what} with {opening} and closes it with {closing}"))
     return queries
+
+
+def _first_unmatched(text: str, opening: str, closing: str) -> int:
+    """Return the index of the first `closing` mark with no `opening` mark before it, else of the last `opening`."""
+    opened = 0
+    for index, character in enumerate(text):
+        if character == opening:
+            opened += 1
+        elif character == closing:
+            if not opened:
+                return index
+            opened -= 1
+    return text.rfind(opening)
 
 
 def _opening_place(before: str, after: str, after_opening: bool) -> bool:

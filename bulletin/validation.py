@@ -71,10 +71,29 @@ def _warn_outdated(folder: Path, texts: Texts, source_language: str) -> None:
 
 
 def typographic_queries(fields: Iterable[TextField]) -> list[Problem]:
-    """Return, as warnings at their place, what a proofreader would query in the typed texts
+    """Return, as warnings at the mark concerned, what a proofreader would query in the typed texts
     (a quotation mark that pairs with none, a Spanish question without its ¿): printed all the same."""
-    return [Problem(field.mark, f"{field.label}: {query}") for field in fields if field.value
-            for query in doubtful_marks(field.value, field.language)]
+    files: dict[Path, list[str]] = {}
+    return [Problem(_place(field, index, files), f"{field.label}: {query}") for field in fields if field.value
+            for index, query in doubtful_marks(field.value, field.language)]
+
+
+def _place(field: TextField, index: int, files: dict[Path, list[str]]) -> Mark:
+    """Return where character `index` of a text is written: its line found in the file from where the value
+    starts; the value's start when the line is written otherwise (escapes, folded lines)."""
+    if field.mark.path not in files:
+        try:
+            files[field.mark.path] = field.mark.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            files[field.mark.path] = []
+    line_start = field.value.rfind("\n", 0, index) + 1
+    line_end = field.value.find("\n", index)
+    written = field.value[line_start:line_end if line_end >= 0 else len(field.value)]
+    for line_number, line in enumerate(files[field.mark.path][field.mark.line - 1:], start=field.mark.line):
+        column = line.find(written) if written.strip() else -1
+        if column >= 0:
+            return Mark(field.mark.path, line_number, column + index - line_start + 1)
+    return field.mark
 
 
 def read_issue(folder: Path, checker: Checker) -> tuple[dict | None, Texts | None]:

@@ -188,11 +188,12 @@ def test_a_line_break_does_not_part_a_quotation():
 
 def test_doubtful_marks_are_queried_not_guessed():
     assert doubtful_marks('"Шуша" и "Агдам', "ru") == [
-        "a quotation mark pairs with none and is printed as typed: “\"Шуша\" и \"Агдам…”"]
+        (9, "a quotation mark pairs with none and is printed as typed: “\"Шуша\" и \"Агдам…”")]
     assert doubtful_marks("the '90s and the Azerbaijanis' homes", "en") == []  # apostrophes, not quotations
     assert doubtful_marks('"one"\n\n"two"', "az") == []
+    assert doubtful_marks('"one"\n\n"two', "az")[0][0] == 7
     assert doubtful_marks("¿Qué? ¡Sí! Y esto?", "es") == [
-        "1 ¿ but 2 ?: Spanish opens every question with ¿ and closes it with ?"]
+        (17, "1 ¿ but 2 ?: Spanish opens every question with ¿ and closes it with ?")]
     assert doubtful_marks("Y esto?", "en") == []
     assert doubtful_marks("Vea https://x.az/?id=5 y ¿qué? (?)", "es") == []  # an address's ?, the (?) of doubt
 
@@ -203,8 +204,19 @@ def test_validate_and_the_build_query_them_at_their_place(minimal_issue, tmp_pat
     monkeypatch.chdir(tmp_path)
     assert main(["validate", str(minimal_issue)]) == 0
     out = capsys.readouterr().out.splitlines()
-    place = "issues/2023-H1/es.yaml:11:11: warning: article 'first-article': 'lead': "
-    assert out == [place + "1 ¿ but 2 ?: Spanish opens every question with ¿ and closes it with ?",
-                   place + "a quotation mark pairs with none and is printed as typed: “Una \"entrada breve. ¿Por…”"]
+    place = "issues/2023-H1/es.yaml:11:{}: warning: article 'first-article': 'lead': "
+    assert out == [place.format(33) + "a quotation mark pairs with none and is printed as typed: “Una \"entrada"
+                                      " breve. ¿Por…”",
+                   place.format(65) + "1 ¿ but 2 ?: Spanish opens every question with ¿ and closes it with ?"]
     assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "es", "--variant", "screen"]) == 0
-    assert place + "1 ¿ but 2 ?" in capsys.readouterr().err
+    assert place.format(65) + "1 ¿ but 2 ?" in capsys.readouterr().err
+
+
+def test_a_query_in_a_markdown_body_names_the_line_of_the_mark(minimal_issue, tmp_path, monkeypatch, capsys):
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "      İkinci abzas.", "with": '      İkinci "abzas.'}])
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", str(minimal_issue)]) == 0
+    queries = [line for line in capsys.readouterr().out.splitlines() if "quotation mark" in line]
+    assert queries == [  # the other warnings: the translations are now stale
+        "issues/2023-H1/az.yaml:15:14: warning: article 'first-article': 'body': a quotation mark pairs with none"
+        " and is printed as typed: “İkinci \"abzas.…”"]
