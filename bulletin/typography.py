@@ -327,7 +327,7 @@ class _HtmlSetter(HTMLParser):
         language = values.get("lang") or language
         left_alone = left_alone or tag in _LEFT_ALONE or values.get("translate") == "no"
         if not left_alone and any(values.get(name) for name in _SET_ATTRIBUTES):
-            self.out.append(_start_tag(tag, [(name, typeset_text(value, language)
+            self.out.append(_start_tag(tag, [(name, _attribute(value, language)
                                                   if name in _SET_ATTRIBUTES and value else value)
                                                  for name, value in attrs]))
         else:
@@ -377,6 +377,11 @@ class _HtmlSetter(HTMLParser):
     def result(self) -> str:
         self.flush()
         return "".join(self.out)
+
+
+def _attribute(value: str, language: str) -> str:
+    """Set an attribute's text; without word joiners, which only serve the line breaking of printed text."""
+    return typeset_text(value, language).replace(WORD_JOINER, "")
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
