@@ -8,16 +8,19 @@ the text is in (a source-language stand-in in a draft keeps its own conventions)
 - quotation marks by nesting level: Azerbaijani « » then “ ”, Russian « » then „ “,
   English “ ” then ‘ ’, Spanish « » then “ ” then ‘ ’; an apostrophe becomes ’.
   Whatever marks were typed are reset by level, so a text may be typed with any of them.
-- dashes: a hyphen (or two) between spaces becomes the language's dash, tied to the word
-  before it by a no-break space (Spanish sets its paired raya against the words it
-  encloses instead); a hyphen between two numbers becomes an en dash; the hyphen between
-  a number and its suffix (2021-ci, 1990-х) does not break.
+- dashes: a hyphen (or two) between spaces, or a dash typed close up between words,
+  becomes the language's dash, tied to the word before it by a no-break space (Spanish
+  sets its paired raya against the words it encloses instead, paired over the paragraph);
+  a line of dialogue starts with one; a hyphen between two numbers becomes an en dash, and
+  one before a number stands in for the minus sign; a number and its suffix (2021-ci,
+  1990-х) are joined by a word joiner, invisible and absent from the PDF's text.
 - no-break spaces after №, between a number and its unit, inside digit groups, between a
-  day and its month (CLDR's month names), after initials, and in Russian after one-letter
-  words and before the particles же, ли, бы.
+  day and its month (CLDR's month names), after initials and abbreviations (No. 5, г. Шуша),
+  and in Russian after one-letter words and before the particles же, ли, бы.
 
 Text in <head>, <style> and elements marked translate="no" (codes such as the ISSN) is
-left alone, as are attributes other than the picture descriptions and running heads.
+left alone, as are web and e-mail addresses, codes whose hyphens are not ranges (ISBN,
+2022-11-08), and attributes other than the picture descriptions and running heads.
 This stage reads no file; what it cannot set with confidence (a quotation mark that pairs
 with none, a Spanish question without its ¿) `doubtful_marks` tells validation to query.
 """
