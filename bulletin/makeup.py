@@ -263,7 +263,9 @@ def _lines(walk: _Walk, box: Box, lines: list[LineBox], frame: _Frame, figure: E
     # before a long word (a figure's qualifier), but never one of a few letters.
     shortest = SHORT_LINE if box.style["text_align_all"] == "justify" else SHORT_RAGGED_LINE
     for index, line in enumerate(lines):
-        _check_line(walk, line, left, right, frame, shortest if index < len(lines) - 1 else 0)
+        # The last line of a block, and a line ended on purpose (<br>: verse, an address), may be short.
+        ended = index == len(lines) - 1 or any(part.element_tag == "br" for part in line.descendants())
+        _check_line(walk, line, left, right, frame, 0 if ended else shortest)
         if figure is not None and any(isinstance(child, ReplacedBox) for child in line.descendants()):
             walk.pictures[figure] = frame
     tag, element = box.element_tag, box.element

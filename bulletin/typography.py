@@ -61,8 +61,8 @@ CONVENTIONS = {
                       ("км", "м", "см", "мм", "га", "кг", "т", "г.", "гг.", "тыс.", "млн", "млрд", "ман.",
                        "чел.", "%", "°C", "км²", "м²", "МВт", "кВт", "кВ", "километр*", "гектар*", "человек*",
                        "манат*"),
-                      tied_before=tuple("вксуоиаяВКСУОИАЯ") + ("г.", "гг.", "ул.", "пр.", "пос.", "с.", "д.", "им.",
-                                                                 "т.", "ст.", "см."),
+                      tied_before=tuple("вксуоиаяВКСУОИАЯ") + ("г.", "гг.", "ул.", "пр.", "пос.", "с.", "им.", "т.",
+                                                                 "ст.", "см."),
                       tied_after=("же", "ли", "бы", "ль", "в.", "вв.")),
     "en": Conventions("en_GB", "“”‘’", "–", False,
                       _COMMON_UNITS + ("per cent", "million", "billion", "kilometre*", "hectare*")),
@@ -119,9 +119,10 @@ def _typeset_run(pieces: list[str], language: str) -> list[str]:
 def _set_spaces(text: str, conventions: Conventions) -> str:
     """Set ellipses, dashes, minus signs and no-break spaces in one piece of text."""
     text = text.replace("...", "…")
-    # 1717-1797, 12-13 May, 1990 - 2000: an en dash; not codes such as 2022-11-08, 978-5-17-1 or an ISSN.
-    text = re.sub(r"(?<![\d/.,])(?<!\d[-–])(?<!ISSN )(\d{1,4})(?:-|–| [-–] )(\d{1,4})(?![\d/]|[-–]\d)",
-                  r"\1–\2", text)
+    # 1717-1797, 12-13 May, 3,5-4,5, 1990 - 2000: an en dash; not codes such as 2022-11-08, 978-5-17-1,
+    # J2-8015, 492-92 or an ISSN, which do not read as a rising range of two numbers.
+    text = re.sub(r"(?<![\w/.,])(?<!\d[-–])(?<!ISSN )(\d{1,4}(?:[.,]\d+)?)(?:-|–| [-–] )(\d{1,4}(?:[.,]\d+)?)"
+                  r"(?![\d/]|[-–]\d)", _range, text)
     if conventions.paired_dash:
         text = re.sub(r"(?<=\s)--(?=\s)|(?<=\S)--(?=\S)", "—", text)  # -- typed for a raya
         text = re.sub(rf"^{_DASH}(?:{_SPACE}+|(?=[^\d\s]))", "—", text)  # a line of dialogue: —¿Vienes?
@@ -138,7 +139,7 @@ def _set_spaces(text: str, conventions: Conventions) -> str:
     text = re.sub(rf"(?<=\d)-(?={_LETTER})", "-" + WORD_JOINER, text)
     text = re.sub(r"(?:(?<=[\s(])|^)-(?=\d)", "–", text)  # -5 °C: the fonts have no minus sign; an en dash stands in
     text = re.sub(r"№[ \u00a0]*(?=\d)", "№" + NBSP, text)
-    text = re.sub(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![.,\-–]?\d)",  # 22 000, 1 250 000: one number, unbroken
+    text = re.sub(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d|[-–]\d)",  # 22 000, 1 250 000,5: one number, unbroken
                   lambda match: match[0].replace(" ", NBSP), text)
     text = re.sub(rf"(?<=\d) (?=(?:{_units(conventions.units)})(?!\w))", NBSP, text)
     months = _month_names(conventions.locale)
@@ -149,11 +150,17 @@ def _set_spaces(text: str, conventions: Conventions) -> str:
     text = re.sub(rf"(?<![\w.])({_NUMBERED}) (?=\d)", r"\1" + NBSP, text)  # No. 5, p. 5, N.º 5, д. 5
     if conventions.tied_before:
         words = "|".join(re.escape(word) for word in conventions.tied_before)
-        text = re.sub(rf"(?<![\w.-])({words}) (?=\S)", r"\1" + NBSP, text)
+        text = re.sub(rf"(?<![\w.-])(?<!\d[ \u00a0])({words}) (?=\S)", r"\1" + NBSP, text)  # not 2021 г. after a year
     if conventions.tied_after:
         words = "|".join(re.escape(word) for word in conventions.tied_after)
         text = re.sub(rf"(?<=\w) (?=(?:{words})(?!\w))", NBSP, text)
     return text
+
+
+def _range(match: re.Match) -> str:
+    """Join a rising range of two numbers with an en dash; leave anything else as typed."""
+    low, high = (float(number.replace(",", ".")) for number in (match[1], match[2]))
+    return f"{match[1]}–{match[2]}" if low < high else match[0]
 
 
 @functools.cache
@@ -176,21 +183,27 @@ def _pair_rayas(text: str) -> str:
     A raya set against the word after it opens an aside, one set against the word before it
     (or before a comma or full stop) closes it, and one typed between spaces does whichever the
     aside needs at that point; the space on its inner side becomes a word joiner. A raya that
-    starts the block introduces a line of dialogue and opens nothing.
+    starts the block, or follows a full stop, introduces a speech and opens no aside.
     """
     characters, aside_open = list(text), False
     for index, character in enumerate(text):
-        if character not in "—–-":
-            continue
+        if character not in "—–-" or text[index + 1:index + 2].isdigit():
+            continue  # not a raya, or a minus sign: –5 °C
         spaced_before = index == 0 or text[index - 1].isspace()
         spaced_after = index + 1 == len(text) or text[index + 1].isspace()
         punctuation_after = index + 1 < len(text) and text[index + 1] in ".,;:!?…)"
         if not spaced_before and not (spaced_after or punctuation_after):
             continue  # inside a word or a range: 1717–1797, museo-mausoleo
-        if character == "-" and not spaced_before:
-            continue  # a hyphen ending a word
+        if character == "-" and not spaced_before and not aside_open:
+            continue  # a hyphen ending a word, with no aside to close
         if index == 0:
             aside_open = False  # a line of dialogue
+            continue
+        if spaced_before and index > 1 and text[index - 2] in ".?!…":  # after a full stop: the next speech
+            characters[index] = "—"
+            if spaced_after and index + 1 < len(text):
+                characters[index + 1] = WORD_JOINER
+            aside_open = False
             continue
         if not spaced_before or punctuation_after:
             closing = True

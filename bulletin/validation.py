@@ -89,7 +89,8 @@ def _place(field: TextField, index: int, files: dict[Path, list[str]]) -> Mark:
     line_start = field.value.rfind("\n", 0, index) + 1
     line_end = field.value.find("\n", index)
     written = field.value[line_start:line_end if line_end >= 0 else len(field.value)]
-    for line_number, line in enumerate(files[field.mark.path][field.mark.line - 1:], start=field.mark.line):
+    lines = files[field.mark.path][field.mark.line - 1:field.mark.line + field.value.count("\n") + 1]  # the value's
+    for line_number, line in enumerate(lines, start=field.mark.line):
         column = line.find(written) if written.strip() else -1
         if column >= 0:
             return Mark(field.mark.path, line_number, column + index - line_start + 1)

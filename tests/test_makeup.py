@@ -304,6 +304,13 @@ def test_a_word_left_alone_on_a_line_before_an_unbreakable_run_is_a_short_line(t
         assert check_makeup(lay_out(typefaces, body.format("normal"))) == []
 
 
+def test_a_line_ended_on_purpose_is_not_a_short_line(typefaces):
+    """Verse and addresses end their lines with <br>: short by design."""
+    body = ('<p style="width: 60mm; text-align: justify">Address:<br>Vagif street 1, Shusha, where the'
+            ' complex stands and the poetry days were held.</p>')
+    assert check_makeup(lay_out(typefaces, body)) == []
+
+
 # section_pages
 
 def test_each_part_has_its_pages_and_spare_pages_are_nobodys():

@@ -78,6 +78,16 @@ def test_each_language_is_set_by_its_conventions(language, typed, expected):
     ("en", "No. 5, p. 12", "No.⍽5, p.⍽12"),
     ("es", "N.º 5, dijo. 101 km", "N.º⍽5, dijo. 101⍽km"),
     ("az", "100 nəfərdən, 1990-2000-ci illər", "100⍽nəfərdən, 1990–2000-⁀ci illər"),
+    # Second review: ranges rise and may have decimals; codes do not; a minus is no raya; speech after a full
+    # stop; a raya closed up with hyphens; no chain of ties after a year.
+    ("en", "flight J2-8015, (012) 492-92, ISO 9001-2015, 3,5-4,5 %, 1.5-2 billion",
+     "flight J2-8015, (012) 492-92, ISO 9001-2015, 3,5–4,5⍽%, 1.5–2⍽billion"),
+    ("es", "Temperaturas de -5 °C - según el servicio - hoy.", "Temperaturas de –5⍽°C —⁀según el servicio⁀— hoy."),
+    ("es", "- Ven aquí - dijo. - Ya voy - respondió ella.", "—⁀Ven aquí —⁀dijo. —⁀Ya voy —⁀respondió ella."),
+    ("es", "El museo -inaugurado hoy- recibe visitantes; pre- y postguerra",
+     "El museo —inaugurado hoy— recibe visitantes; pre- y postguerra"),
+    ("ru", "в 1752 г. Позднее в г. Шуша, и т. д. и т. п., 1 250,5 км",
+     "в⍽1752⍽г. Позднее в⍽г.⍽Шуша, и⍽т.⍽д. и⍽т.⍽п., 1⍽250,5⍽км"),
 ])
 def test_what_proofreaders_mark_is_set_right(language, typed, expected):
     assert plain(typeset_text(typed, language)) == expected
@@ -220,3 +230,17 @@ def test_a_query_in_a_markdown_body_names_the_line_of_the_mark(minimal_issue, tm
     assert queries == [  # the other warnings: the translations are now stale
         "issues/2023-H1/az.yaml:15:14: warning: article 'first-article': 'body': a quotation mark pairs with none"
         " and is printed as typed: “İkinci \"abzas.…”"]
+
+
+def test_a_query_whose_line_cannot_be_found_stays_at_its_own_value(tmp_path):
+    """An escaped quote reads otherwise in the file: the query falls back to where the value starts, never to
+    another field that happens to hold the same words."""
+    from bulletin.errors import Mark
+    from bulletin.texts import TextField
+    from bulletin.validation import typographic_queries
+    path = tmp_path / "es.yaml"
+    path.write_text('lead: "Se abrió el \\"Museo de Shusha."\nbody: |\n  Se abrió el "Museo de Shusha.\n',
+                    encoding="utf-8")
+    lead = TextField("es", ("lead",), "es texts", Mark(path, 1, 7), 'Se abrió el "Museo de Shusha.')
+    body = TextField("es", ("body",), "es texts", Mark(path, 2, 7), 'Se abrió el "Museo de Shusha.\n')
+    assert [(query.mark.line, query.mark.column) for query in typographic_queries([lead, body])] == [(1, 7), (3, 15)]
