@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 from weasyprint import CSS, HTML
-from weasyprint.formatting_structure.boxes import TextBox
+from weasyprint.formatting_structure.boxes import LineBox, TextBox
 from weasyprint.text.fonts import FontConfiguration
 
 from bulletin.colours import palette_stylesheet
@@ -375,3 +375,21 @@ def test_the_sample_edition_has_no_makeup_faults_and_each_part_its_pages():
     assert all(part.first_page + part.pages == following.first_page
                for part, following in zip(parts[:-2], parts[1:-1]))
     assert (parts[0].pages, parts[-1].pages, parts[-1].first_page) == (1, 1, len(document.pages))
+
+
+def test_the_sample_s_article_text_is_justified_and_hyphenated():
+    """Every line of an article's paragraph but its last reaches the column's edge, and words break at line ends."""
+    _, document = lay_out_edition("en")
+    lines, hyphenated = 0, 0
+    bodies = [box for page in document.pages for box in page._page_box.descendants()
+              if box.element_tag == "div" and "body" in (box.element.get("class") or "").split()]
+    paragraphs = {id(box): box for body in bodies for box in body.descendants() if box.element_tag == "p"}
+    for box in paragraphs.values():
+        rows = [line for line in box.children if isinstance(line, LineBox)]
+        for line in rows[:-1]:
+            end = max(child.position_x + child.margin_width() for child in line.children)
+            assert end >= box.content_box_x() + box.width - 0.5, "a line of an article is not justified"
+            lines += 1
+            hyphenated += "".join(text.text for text in line.descendants()
+                                  if isinstance(text, TextBox)).endswith("\u2010")
+    assert lines > 300 and hyphenated > 10, (lines, hyphenated)
