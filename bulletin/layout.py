@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .delivery import write_atomically
+from .settings import VARIANTS
 
 if TYPE_CHECKING:  # the print stage loads the rendering engine, which reading a manifest must not
     from .printing import Printed
 
 LAYOUT = "layout.txt"  # the report's name in the delivery folder
-VARIANT_ORDER = ("print", "screen")  # the variant whose layout stands for a language when it has both
+VARIANT_ORDER = tuple(VARIANTS)  # print first: the variant whose layout stands for a language when it has both
 _PART_FIELDS = {"id": str, "title": str, "first_page": int, "pages": int}  # a part as the manifest records it
 
 LOG = logging.getLogger("bulletin")
@@ -64,8 +65,8 @@ def out_of_step(layout: dict[str, EditionLayout]) -> list[str]:
     """Return a warning for each part that takes a different number of pages in some languages."""
     warnings = []
     for part_id, title in _part_names(layout).items():
-        pages = {language: _part(edition, part_id)["pages"] for language, edition in layout.items()
-                 if _part(edition, part_id)}
+        pages = {language: part["pages"] for language, edition in layout.items()
+                 if (part := _part(edition, part_id))}
         counts = set(pages.values())
         if len(counts) < 2:
             continue

@@ -1,9 +1,10 @@
 """What a delivery says about itself: manifest.json, and what is kept from the previous one.
 
 The manifest lists every delivered file with its language, variant, pages (and the pages
-each part of the edition takes), trim and bleed, colour profile, SHA-256 and size, plus a hash of the issue's inputs and the versions of
-the tools that made it, so that a printing bureau can check what it received and the
-team can tell which build made which file. When an editor rebuilds one language, the
+each part of the edition takes, and its faults of make-up), trim and bleed, colour profile,
+SHA-256 and size, plus a hash of the issue's inputs and the versions of the tools that made
+it, so that a printing bureau can check what it received and the team can tell which build
+made which file. When an editor rebuilds one language, the
 others' files, manifest entries and preflight findings are kept from the previous
 delivery; this module reads them back. It writes nothing but the failed preflight report:
 the delivery stage writes the rest.

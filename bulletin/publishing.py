@@ -128,9 +128,10 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
         LOG.info("%s", line)
     write_report(findings, staging.path / PREFLIGHT)
     kept_entries = [previous.entries[name] for name in kept]
-    write_layout_report(staging.path, editions_layout(kept_entries + [
-        {"language": edition.language, "variant": result.variant} | layout_entry(result) for edition, result in printed
-    ]), issue.languages, {entry.get("language") for entry in kept_entries} - {edition.language for edition, _ in printed})
+    built = [{"language": edition.language, "variant": result.variant} | layout_entry(result)
+             for edition, result in printed]
+    kept_languages = {entry.get("language") for entry in kept_entries} - {entry["language"] for entry in built}
+    write_layout_report(staging.path, editions_layout(kept_entries + built), issue.languages, kept_languages)
     manifest = write_manifest(staging, describe_delivery(issue, printed, kept, previous, settings, profile,
                                                          inputs, staging.path, draft))
     if package:

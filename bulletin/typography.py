@@ -72,9 +72,8 @@ CONVENTIONS = {
 
 QUOTES = "\"'“”„«»‘’"  # every mark a text may have been typed with
 # Abbreviations tied to the number after them, in any of the languages.
-_NUMBERED = "|".join(re.escape(word) for word in (
-    "No.", "Nos.", "p.", "pp.", "art.", "Art.", "vol.", "N.º", "n.º", "núm.", "pág.", "д.", "ст.", "п.", "ч.", "гл.",
-    "стр.", "səh.", "b."))
+_NUMBERED = ("No.", "Nos.", "p.", "pp.", "art.", "Art.", "vol.", "N.º", "n.º", "núm.", "pág.", "д.", "ст.", "п.", "ч.",
+             "гл.", "стр.", "səh.", "b.")
 _LETTER = r"[^\W\d_]"
 _SPACE = "[ \u00a0\u2009\u202f]"  # spaces a dash may stand between
 _DASH = r"(?:--?|—|–)"  # what may have been typed for a dash
@@ -141,18 +140,18 @@ def _set_spaces(text: str, conventions: Conventions) -> str:
     text = re.sub(r"№[ \u00a0]*(?=\d)", "№" + NBSP, text)
     text = re.sub(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d|[-–]\d)",  # 22 000, 1 250 000,5: one number, unbroken
                   lambda match: match[0].replace(" ", NBSP), text)
-    text = re.sub(rf"(?<=\d) (?=(?:{_units(conventions.units)})(?!\w))", NBSP, text)
+    text = re.sub(rf"(?<=\d) (?=(?:{_alternation(conventions.units)})(?!\w))", NBSP, text)
     months = _month_names(conventions.locale)
     text = re.sub(rf"(?<!\d)(\d{{1,2}}) (?=(?:de )?(?:{months})(?!\w))", r"\1" + NBSP, text)  # 8 ноября, 29 de agosto
     text = re.sub(rf"(?<!\w)((?:{months})\w{{0,3}}) (?=\d{{1,2}}(?!\d))", r"\1" + NBSP, text)  # mayın 8-də, August 29
     text = re.sub(rf"(?<!\w)({_LETTER})\. (?={_LETTER})",  # initials: İ. Əliyev
                   lambda match: match[0].replace(" ", NBSP) if match[1].isupper() else match[0], text)
-    text = re.sub(rf"(?<![\w.])({_NUMBERED}) (?=\d)", r"\1" + NBSP, text)  # No. 5, p. 5, N.º 5, д. 5
+    text = re.sub(rf"(?<![\w.])({_alternation(_NUMBERED)}) (?=\d)", r"\1" + NBSP, text)  # No. 5, p. 5, N.º 5, д. 5
     if conventions.tied_before:
-        words = "|".join(re.escape(word) for word in conventions.tied_before)
+        words = _alternation(conventions.tied_before)
         text = re.sub(rf"(?<![\w.-])(?<!\d[ \u00a0])({words}) (?=\S)", r"\1" + NBSP, text)  # not 2021 г. after a year
     if conventions.tied_after:
-        words = "|".join(re.escape(word) for word in conventions.tied_after)
+        words = _alternation(conventions.tied_after)
         text = re.sub(rf"(?<=\w) (?=(?:{words})(?!\w))", NBSP, text)
     return text
 
@@ -164,10 +163,10 @@ def _range(match: re.Match) -> str:
 
 
 @functools.cache
-def _units(units: tuple[str, ...]) -> str:
-    """Return `units` as a regular expression, the longest first; a trailing * takes any ending."""
-    return "|".join(re.escape(unit[:-1]) + r"\w*" if unit.endswith("*") else re.escape(unit)
-                    for unit in sorted(units, key=len, reverse=True))
+def _alternation(words: tuple[str, ...]) -> str:
+    """Return `words` as a regular expression, the longest first; a trailing * takes any ending."""
+    return "|".join(re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word)
+                    for word in sorted(words, key=len, reverse=True))
 
 
 @functools.cache
@@ -343,7 +342,7 @@ class _HtmlSetter(HTMLParser):
         language = values.get("lang") or language
         left_alone = left_alone or tag in _LEFT_ALONE or values.get("translate") == "no"
         if not left_alone and any(values.get(name) for name in _SET_ATTRIBUTES):
-            self.out.append(_start_tag(tag, [(name, _attribute(value, language)
+            self.out.append(_start_tag(tag, [(name, plain_text(value, language)
                                                   if name in _SET_ATTRIBUTES and value else value)
                                                  for name, value in attrs]))
         else:
@@ -395,9 +394,10 @@ class _HtmlSetter(HTMLParser):
         return "".join(self.out)
 
 
-def _attribute(value: str, language: str) -> str:
-    """Set an attribute's text; without word joiners, which only serve the line breaking of printed text."""
-    return typeset_text(value, language).replace(WORD_JOINER, "")
+def plain_text(text: str, language: str) -> str:
+    """Set a text as a reader gets it out of the PDF: without the word joiners, which only steer line breaking
+    and leave no text (for attributes, and for comparing with a PDF's text)."""
+    return typeset_text(text, language).replace(WORD_JOINER, "")
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from bulletin.cli import main
 from bulletin.localization import Formats, load_translations
 from bulletin.publishing import EXTRACTION_CONFIG, TRANSLATIONS
-from bulletin.typography import WORD_JOINER, typeset_text
+from bulletin.typography import plain_text
 from bulletin.validation import validate_issue
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, page_texts, pdf_fonts
@@ -32,7 +32,7 @@ def flat(text: str) -> str:
 def printed(text: str, language: str) -> str:
     """Return a text as an edition prints it: through the typographic pass, its spaces collapsed, and
     without the word joiners, which are no glyphs and leave no text in the PDF."""
-    return flat(typeset_text(text, language).replace(WORD_JOINER, ""))
+    return flat(plain_text(text, language))
 
 
 @pytest.fixture(scope="module")
@@ -210,7 +210,7 @@ def test_article_pages_carry_the_section_as_running_head_and_a_page_label(sample
 
 def squeezed(text: str) -> str:
     """Drop every space and automatic hyphen, so that text compares however lines were broken."""
-    return "".join(text.split()).replace("\u2010", "").replace(WORD_JOINER, "")
+    return "".join(text.split()).replace("\u2010", "")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -226,4 +226,4 @@ def test_every_text_of_the_edition_is_printed(sample_build, variant, issue, lang
         for picture in article.illustrations:
             texts += [picture.caption[language], picture.credit[language]]
     for text in texts:
-        assert squeezed(typeset_text(text, language)) in whole, text
+        assert squeezed(plain_text(text, language)) in whole, text

@@ -12,7 +12,7 @@ from bulletin.colours import load_profile
 from bulletin.colourscan import find_colour
 from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT
 from bulletin.validation import validate_issue
-from bulletin.typography import WORD_JOINER, typeset_text
+from bulletin.typography import plain_text, typeset_text
 
 from conftest import LANGUAGES, SAMPLE, page_texts
 
@@ -108,7 +108,7 @@ def test_screen_is_tagged_pdf_ua_with_title_language_and_alt_text(sample_build, 
                     alts.append(str(element.Alt))
                 kids = element.get("/K")
                 stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-    expected = [typeset_text(text, language).replace(WORD_JOINER, "") for text in [issue.cover_alt[language]] + [
+    expected = [plain_text(text, language) for text in [issue.cover_alt[language]] + [
         picture.alt[language] for article in issue.articles for picture in article.illustrations]]
     assert sorted(alts) == sorted(expected)
 
