@@ -6,18 +6,25 @@ digest; the tools by their versions. The manifest records all three, and the sch
 compares them with the present ones to tell whether a delivery is still current. This module
 only reads files and asks programs their versions; it loads nothing of the rendering engine,
 so that a scheduled run that finds nothing to do answers at once.
+
+Hashing every picture of an issue on every run would cost more than the answer is worth: a
+`DigestCache` remembers each file's SHA-256 with its size, time of change and inode, and
+hashes again only a file whose stat differs (as make and git trust a file's stat).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import re
 import subprocess
-from collections.abc import Iterable
+import sysconfig
+import time
+import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from .errors import BuildError, display_path
@@ -28,9 +35,12 @@ LIBRARIES = ("weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2", "p
 PROGRAMS = {"qpdf": ("qpdf", "--version"), "poppler": ("pdftotext", "-v")}
 # Debian packages whose version shapes the files: text layout, font subsetting, typefaces, profile.
 DEBIAN_PACKAGES = ("libpango-1.0-0", "libharfbuzz-subset0", "fonts-noto-core", "libgs-common")
+DPKG_STATUS = "/var/lib/dpkg/status"  # changes whenever a Debian package is installed or removed
 # The project's own inputs besides the issue: folders (every file but compiled catalogs) and files.
 PROJECT_FOLDERS = ("templates", "translations")
 PROJECT_FILES = ("babel.cfg", "pyproject.toml")
+SETTLED = 2.0  # seconds since a file's last change before its digest is remembered: a write within the
+# same tick of the clock could otherwise leave a changed file with the stat it had when it was hashed
 
 
 @dataclass(frozen=True)
@@ -46,15 +56,76 @@ class Inputs:
         return hashlib.sha256(f"{combine(self.issue)}:{combine(self.project)}".encode()).hexdigest()
 
 
-def read_inputs(folder: Path, project: Path) -> Inputs:
+class DigestCache:
+    """SHA-256 digests of files, remembered by stat in a JSON file (none: remembered for this run only).
+
+    Entries are keyed by a name that says what the file is (such as "issue:2022-H2/az.yaml"),
+    never by where this checkout is; a file is hashed again when its size, time of change,
+    inode or device differ from those remembered.
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        if path is not None:
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                self.entries = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError, RecursionError):  # none yet, or damaged: everything is hashed again
+                self.entries = {}
+
+    def digest(self, path: Path, key: str) -> str:
+        """Return the SHA-256 of `path`, hashing it only when its stat is not the one remembered under `key`."""
+        stat = path.stat()
+        settled = time.time() - stat.st_mtime > SETTLED
+        return self.recall(key, _signature(stat), lambda: file_entry(path)["sha256"], remember=settled)
+
+    def learn(self, path: Path, key: str, digest: str) -> None:
+        """Remember the digest of a file this process has just written, and knows the digest of."""
+        self.entries[key] = _signature(path.stat()) + [digest]
+        self.changed = True
+
+    def recall(self, key: str, signature: list, compute: Callable[[], object], remember: bool = True) -> object:
+        """Return the value remembered under `key` with this `signature`, or compute (and remember) it."""
+        known = self.entries.get(key)
+        if isinstance(known, list) and len(known) == len(signature) + 1 and known[:-1] == signature:
+            return known[-1]
+        value = compute()
+        if remember:
+            self.entries[key] = signature + [value]
+            self.changed = True
+        return value
+
+    def save(self) -> None:
+        """Write what was learnt; a cache that cannot be written only costs hashing next time."""
+        if self.path is None or not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            temporary.write_text(json.dumps(self.entries, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self.path)
+            self.changed = False
+        except OSError:
+            pass
+
+
+def _signature(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev]
+
+
+def read_inputs(folder: Path, project: Path, cache: DigestCache | None = None) -> Inputs:
     """Fingerprint the files of the issue in `folder` and those of the project that shape its PDFs.
 
     The settings of each PDF are recorded beside it (`made_with`), the tools' versions apart.
     """
+    cache = cache or DigestCache()
     issue_files = files_under(folder)
     project_files = [path for name in PROJECT_FOLDERS for path in files_under(project / name) if path.suffix != ".mo"]
     project_files += [project / name for name in PROJECT_FILES] + sorted((project / "bulletin").glob("*.py"))
-    return Inputs(digest_files(issue_files, folder), digest_files(project_files, project))
+    return Inputs(digest_files(issue_files, folder, cache, f"issue:{folder.name}/"),
+                  digest_files(project_files, project, cache, "project:"))
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -68,14 +139,17 @@ def files_under(folder: Path) -> list[Path]:
             for name in sorted(names) if not name.startswith(".") and os.path.isfile(os.path.join(directory, name))]
 
 
-def digest_files(files: Iterable[Path], base: Path) -> dict[str, str]:
-    """Return the SHA-256 of each file by its path relative to `base`, in POSIX form."""
+def digest_files(files: Iterable[Path], base: Path, cache: DigestCache | None = None,
+                 kind: str = "") -> dict[str, str]:
+    """Return the SHA-256 of each file by its path relative to `base`, in POSIX form (remembered in
+    `cache` under that path after `kind`)."""
     base = Path(os.path.abspath(base))
+    cache = cache or DigestCache()
     digests = {}
     for path in files:
         name = Path(os.path.abspath(path)).relative_to(base).as_posix()
         try:
-            digests[name] = file_entry(Path(path))["sha256"]
+            digests[name] = cache.digest(Path(path), kind + name)
         except OSError as err:
             raise BuildError(f"cannot read the input {display_path(path)}: {err.strerror or err}") from err
     return dict(sorted(digests.items()))
@@ -104,19 +178,42 @@ def file_entry(path: Path) -> dict:
     return {"file": path.name, "size": size, "sha256": digest.hexdigest()}
 
 
-def tool_versions() -> dict[str, str]:
-    """Versions of what made the files: Python, the libraries, qpdf, poppler and the Debian packages."""
+def tool_versions(cache: DigestCache | None = None) -> dict[str, str]:
+    """Versions of what made the files: Python, the libraries, qpdf, poppler and the Debian packages.
+
+    Asking the programs and dpkg, and reading the libraries' metadata, takes a tenth of a second;
+    with a `cache` it is done again only when a Debian package, a program or a Python package
+    was installed, upgraded or removed since.
+    """
+    if cache is None:
+        return _versions()
+    return cache.recall("tools", _system_signature(), _versions)
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata  # a few hundredths of a second to load: only when the versions are asked
+
     versions = {"python": platform.python_version()}
     for name in LIBRARIES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "missing"
-    for name, command in PROGRAMS.items():
-        versions[name] = _program_version(command)
-    for name in DEBIAN_PACKAGES:
-        versions[name] = _debian_version(name)
-    return versions
+    versions |= {name: _program_version(command) for name, command in PROGRAMS.items()}
+    return versions | {name: _debian_version(name) for name in DEBIAN_PACKAGES}
+
+
+def _system_signature() -> list:
+    """What changes when a program, a Debian package or a Python package is installed, upgraded or removed."""
+    signature: list = [platform.python_version()]
+    # Installing or removing a Python package adds or removes its folder in site-packages.
+    folders = sorted({sysconfig.get_paths()[kind] for kind in ("purelib", "platlib")})
+    for location in folders + [DPKG_STATUS] + [shutil.which(command[0]) for command in PROGRAMS.values()]:
+        try:
+            signature += _signature(os.stat(location)) if location else ["missing"]
+        except OSError:
+            signature.append("missing")
+    return signature
 
 
 def _debian_version(package: str) -> str:
