@@ -109,6 +109,11 @@ def describe_build(parser: argparse.ArgumentParser, watching: bool = False) -> N
                         help="the printing bureau's CMYK profile for the output intent"
                              " (default: [tool.bulletin.print] icc-profile in pyproject.toml, else Ghostscript's)")
     describe_draft(parser)
+    parser.add_argument("--force", action="store_true",
+                        help="make every PDF asked for again, even those whose inputs did not change")
+    parser.add_argument("--workers", type=workers,
+                        help="how many PDFs to make at once, each in a process of its own"
+                             " (default: [tool.bulletin.print] workers in pyproject.toml, else one per core)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="also print WeasyPrint's progress")
 
@@ -142,17 +147,33 @@ class Built:
 
 
 def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Built:
-    """Build the issue as the arguments say, into `output` (default: as --output and --draft say)."""
-    from .progress import make_progress
-    from .publishing import publish_issue
+    """Build the issue as the arguments say, into `output` (default: as --output and --draft say).
+
+    When nothing asked for changed since the delivery, say so and stop before anything is parsed
+    or the rendering engine loaded: the answer takes a fraction of a second.
+    """
+    from .incremental import unchanged_delivery
     from .settings import load_settings
 
     folder = issue_folder(arguments.issue)
     output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
-    settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile)
-    with hold_lock(output, f"build of {folder.name}"), make_progress(quiet=arguments.quiet) as progress:
-        delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
-                                  arguments.draft, progress)
+    settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile,
+                             workers=getattr(arguments, "workers", None))
+    with hold_lock(output, f"build of {folder.name}"):
+        skipped = (None if arguments.force or arguments.preview else
+                   unchanged_delivery(folder, output, arguments.lang, arguments.variant, settings, arguments.draft,
+                                      arguments.package))
+        if skipped is not None:
+            delivery = output / folder.name
+            LOG.info("%s: nothing changed since the delivery was made; skipped %s", display_path(delivery),
+                     ", ".join(skipped))
+            return Built(sorted(path for path in delivery.iterdir() if path.is_file()), [])
+        from .progress import make_progress
+        from .publishing import publish_issue
+
+        with make_progress(quiet=arguments.quiet) as progress:
+            delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
+                                      arguments.draft, progress, arguments.force)
     pdfs = {key: printed.path for key, printed in delivered.printed.items()}
     previews = write_previews(pdfs, output / "previews" / folder.name) if arguments.preview else []
     sheets = [path for path in previews if path.name.endswith("contact-sheet.png")]
@@ -250,6 +271,13 @@ def minutes(value: str) -> float:
     if not 0 <= number < math.inf:  # also refuses nan, which compares false to everything
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of minutes (0 or more)")
     return number
+
+
+def workers(value: str) -> int:
+    """Read a number of worker processes: 1 or more."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1 or more)")
+    return int(value)
 
 
 def names(value: str) -> tuple[str, ...]:

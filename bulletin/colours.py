@@ -4,8 +4,8 @@ The screen edition is sRGB throughout. The print edition is CMYK throughout: the
 has hand-set CMYK values (text and small grey type in black ink alone, so that it cannot
 fall out of register), drawings (SVG) have their colours rewritten as `device-cmyk()`, and
 photographs are converted to CMYK JPEG with the output profile through LittleCMS
-(Pillow's ImageCms). Converted pictures are kept in a cache folder named by the hash of
-the source and the profile, so each is converted once and shared by every language.
+(Pillow's ImageCms). The prepare-pictures stage (`placing`) calls these conversions and
+keeps what they make.
 
 This stage does not decide where pictures go or how large; it only changes their colours.
 """
@@ -20,12 +20,11 @@ from functools import cached_property
 from pathlib import Path
 
 import PIL
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms
 from tinycss2.color3 import RGBA, parse_color
 
-from .delivery import write_atomically
 from .errors import BuildError
-from .pictures import picture_problem
+from .pictures import upright
 
 # The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
 # design's print colours, close to what the default profile gives for the sRGB ones.
@@ -161,14 +160,15 @@ def print_colour(value: bytes, profile: OutputProfile) -> bytes:
     return (cmyk if colour.alpha == 1 else cmyk[:-1] + f" / {colour.alpha:g})").encode()
 
 
-def print_raster(data: bytes, profile: OutputProfile) -> bytes:
-    """Convert a photograph to a CMYK JPEG through its own profile (sRGB when untagged) and the output profile."""
+def print_raster(data: bytes, profile: OutputProfile, size: tuple[int, int] | None = None) -> bytes:
+    """Convert a photograph to a CMYK JPEG through its own profile (sRGB when untagged) and the output profile,
+    scaled down to `size` pixels if given."""
     with Image.open(io.BytesIO(data)) as original:
-        if original.mode == "CMYK" and original.format == "JPEG":
+        if original.mode == "CMYK" and original.format == "JPEG" and size is None:
             return data
         resolution = original.info.get("dpi", (300, 300))
         embedded = original.info.get("icc_profile")
-        image = ImageOps.exif_transpose(original)  # a camera's orientation tag would be lost below
+        image = upright(original, size)  # a camera's orientation tag would be lost below
     source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else None
     space = source.profile.xcolor_space.strip() if source else ""
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
@@ -193,22 +193,3 @@ def _flatten(image: Image.Image) -> Image.Image:
     flattened = Image.new("RGB", image.size, "white")
     flattened.paste(image, mask=image.getchannel("A"))
     return flattened
-
-
-def prepare_for_print(pictures: list[Path], profile: OutputProfile, cache: Path) -> dict[Path, Path]:
-    """Return, for each picture, its print version in `cache`, converting only those not there yet."""
-    prepared = {}
-    for picture in pictures:
-        data = picture.read_bytes()
-        suffix = ".svg" if picture.suffix.lower() == ".svg" else ".jpg"
-        key = hashlib.sha256(data + profile.data + CONVERTER.encode()).hexdigest()[:32]
-        target = cache / f"{key}{suffix}"
-        # A cached file is used only while it is still whole (the cache is outside the delivery).
-        if not target.is_file() or picture_problem(target):
-            try:
-                converted = print_svg(data, profile) if suffix == ".svg" else print_raster(data, profile)
-            except (OSError, ValueError, ImageCms.PyCMSError) as err:
-                raise BuildError(f"{picture}: cannot convert the picture for print: {err}") from err
-            write_atomically(target, converted)
-        prepared[picture.resolve()] = target
-    return prepared

@@ -16,11 +16,11 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from .colours import readable_profile
 from .delivery import CHECKSUM, delivered
 from .errors import display_path
-from .fingerprints import Inputs, file_entry, tool_versions
-from .manifest import MANIFEST, PREFLIGHT, plain_name, read_manifest, still_fits
+from .fingerprints import Inputs, file_entry
+from .incremental import Ingredients, changes, recipe
+from .manifest import MANIFEST, PREFLIGHT, plain_name, read_manifest
 from .model import package_name, pdf_name
 from .records import read_report
 from .settings import VARIANTS, PrintSettings
@@ -28,8 +28,9 @@ from .settings import VARIANTS, PrintSettings
 LISTED = 5  # changed inputs named in a reason before "and N more"
 
 
-def delivery_gaps(root: Path, issue: str, inputs: Inputs, settings: PrintSettings) -> list[str]:
+def delivery_gaps(root: Path, issue: str, ingredients: Ingredients, settings: PrintSettings) -> list[str]:
     """Say what keeps the delivery of `issue` under `root` from being complete and current; [] when nothing does."""
+    inputs = ingredients.inputs
     folder = delivered(root, issue)
     manifest = read_manifest(folder)
     if manifest is None:
@@ -43,17 +44,17 @@ def delivery_gaps(root: Path, issue: str, inputs: Inputs, settings: PrintSetting
     same_inputs = manifest.get("inputs") == inputs.digest
     if not same_inputs:  # then every file was made from other inputs: said once here, not per file
         gaps.append(_changed_inputs(folder, inputs, manifest.get("inputs")))
-    tools = tool_versions()
+    tools = ingredients.tools
     if manifest.get("tools") != tools:
         old = manifest.get("tools") if isinstance(manifest.get("tools"), dict) else {}
         gaps.append("tools changed: " + ", ".join(f"{name} {old.get(name, 'none')} → {version}"
                                                   for name, version in tools.items() if old.get(name) != version))
     if not languages:
         gaps.append("the manifest does not list the issue's languages (made by an older version)")
-    gaps += _missing_editions(issue, languages, entries, inputs.digest if same_inputs else None, settings)
+    gaps += _missing_editions(issue, languages, entries, ingredients, settings)
     gaps += [f"{name} is missing or not as delivered" for name, entry in sorted(entries.items())
              if not _intact(folder, name, entry)]
-    gaps += _package_gaps(folder, issue, [name for name in entries if name.endswith("-print.pdf")])
+    gaps += package_gaps(folder, issue, [name for name in entries if name.endswith("-print.pdf")])
     return gaps
 
 
@@ -72,22 +73,18 @@ def _changed_inputs(folder: Path, inputs: Inputs, delivered_from: object) -> str
     return f"its inputs changed since it was made: {', '.join(changed[:LISTED])}{more}"
 
 
-def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], made_from: str | None,
+def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], ingredients: Ingredients,
                       settings: PrintSettings) -> list[str]:
-    """Say which edition of which language and variant is absent, made from inputs other than `made_from`
-    (unless it is None: already said), or made otherwise."""
+    """Say which edition of which language and variant is absent, or not made from its present recipe."""
     gaps = []
-    profile = readable_profile(settings.icc_profile)
     for language in languages:
         for variant in VARIANTS:
             name = pdf_name(issue, language, variant)
-            entry = entries.get(name)
-            if entry is None:
+            reasons = changes(entries.get(name), recipe(ingredients, language, variant, settings))
+            if name not in entries:
                 gaps.append(f"{name} is not in the delivery")
-            elif made_from and entry.get("inputs") != made_from:
-                gaps.append(f"{name} was made from other inputs")
-            elif not still_fits(entry, settings, profile):
-                gaps.append(f"{name} was made with other settings, or as a draft")
+            elif reasons:
+                gaps.append(f"{name} must be made again: {'; '.join(reasons)}")
     return gaps
 
 
@@ -109,7 +106,7 @@ def _size(path: Path) -> int | None:
         return None
 
 
-def _package_gaps(folder: Path, issue: str, prints: list[str]) -> list[str]:
+def package_gaps(folder: Path, issue: str, prints: list[str]) -> list[str]:
     """Say what is wrong with the printing bureau's package: it must be the one its checksum file
     names, and hold this delivery's print files and manifest."""
     name = package_name(issue)

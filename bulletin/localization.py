@@ -28,6 +28,7 @@ from babel.units import UnknownUnitError, format_unit
 from .catalogs import CATALOG_DOMAIN, read_catalog, template_strings
 from .errors import BuildError, display_path
 from .model import Figure, Period
+from .project import EXTRACTION_CONFIG, TRANSLATIONS
 
 # Edition languages and the CLDR locale each is formatted with. English is British: the
 # bulletin's English follows British usage (16 January 2023, kilometres).
@@ -57,11 +58,39 @@ def load_translations(language: str, translations_dir: Path, extraction_config: 
     # (half-translated plurals, fuzzy guesses): those come from the fallback in a draft.
     for entry in [entry for entry in catalog if entry.msgid in missing]:
         catalog.remove(entry)
-    translations = Translations(BytesIO(catalog.to_binary()), domain=CATALOG_DOMAIN)
     if missing:
         LOG.warning("%s: %d interface string(s) not translated; the draft uses the source language's: %s",
                     display_path(path), len(missing), ", ".join(f"“{msgid}”" for msgid in missing))
-        translations.add_fallback(fallback)
+    return PortableTranslations(catalog.to_binary(), fallback if missing else None)
+
+
+class PortableTranslations(Translations):
+    """A compiled catalog that can be sent to a worker process, where it is rebuilt from its bytes."""
+
+    def __init__(self, compiled: bytes, fallback: Translations | None = None):
+        super().__init__(BytesIO(compiled), domain=CATALOG_DOMAIN)
+        self.compiled = compiled
+        if fallback is not None:
+            self.add_fallback(fallback)
+
+    def __reduce__(self):
+        return PortableTranslations, (self.compiled, self._fallback)
+
+
+def load_catalogs(languages: tuple[str, ...], fallback_language: str | None = None,
+                  translations_dir: Path = TRANSLATIONS, extraction_config: Path = EXTRACTION_CONFIG) -> dict:
+    """Compile the catalog of every language, reporting all incomplete ones at once; with a
+    `fallback_language` (a draft), its complete catalog stands in for untranslated strings."""
+    fallback = load_translations(fallback_language, translations_dir, extraction_config) if fallback_language else None
+    translations, failures = {}, []
+    for language in languages:
+        try:
+            translations[language] = (fallback if language == fallback_language else
+                                      load_translations(language, translations_dir, extraction_config, fallback))
+        except BuildError as err:
+            failures.append(str(err))
+    if failures:
+        raise BuildError("\n".join(failures))
     return translations
 
 

@@ -100,7 +100,7 @@ def measure_pictures(document: Document, locate: Callable[[str], Path | None] = 
 
 def _placement(box: ReplacedBox, page: int, locate: Callable[[str], Path | None]) -> Placement:
     image = box.replacement
-    width, height = _drawn_size(box, image)
+    width, height = drawn_size(box, image.width, image.height)
     size_mm = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
     ppi = min(image.width / (width / CSS_PX_PER_INCH), image.height / (height / CSS_PX_PER_INCH))
     source = box.element.get("src", "") if box.element is not None else ""
@@ -109,18 +109,19 @@ def _placement(box: ReplacedBox, page: int, locate: Callable[[str], Path | None]
     return Placement(path, page, (image.width, image.height), size_mm, ppi)
 
 
-def _drawn_size(box: ReplacedBox, image: RasterImage) -> tuple[float, float]:
-    """Return the size, in CSS pixels, at which `image` is painted in `box` (object-fit)."""
+def drawn_size(box: ReplacedBox, width: int, height: int) -> tuple[float, float]:
+    """Return the size, in CSS pixels, at which a picture of `width` × `height` pixels is painted in `box`
+    (object-fit)."""
     fit = box.style["object_fit"]
-    if fit == "fill" or not image.width or not image.height:
+    if fit == "fill" or not width or not height:
         return max(box.width, 1e-6), max(box.height, 1e-6)
     if fit == "none":
-        return float(image.width), float(image.height)
-    scales = (box.width / image.width, box.height / image.height)
+        return float(width), float(height)
+    scales = (box.width / width, box.height / height)
     scale = max(scales) if fit == "cover" else min(scales)
     if fit == "scale-down":
         scale = min(scale, 1.0)
-    return image.width * scale, image.height * scale
+    return width * scale, height * scale
 
 
 @dataclass(frozen=True)

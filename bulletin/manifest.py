@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .colours import OutputProfile
-from .fingerprints import Inputs, file_entry, tool_versions
+from .fingerprints import Inputs, file_entry
 from .layout import LAYOUT, layout_entry
 from .model import Edition, Issue
 from .findings import Finding, write_report
 from .settings import VARIANTS, PrintSettings
 
 if TYPE_CHECKING:  # the printing stage loads the rendering engine, which reading a manifest must not
+    from .colours import OutputProfile
     from .printing import Printed
 
 MANIFEST = "manifest.json"
@@ -85,8 +85,10 @@ def carried_findings(previous: Previous, kept: list[str]) -> list[Finding]:
 
 def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
                       previous: Previous, settings: PrintSettings, profile: OutputProfile | None,
-                      inputs: Inputs, folder: Path, draft: bool = False) -> dict:
-    """Return the manifest of the delivery being made in `folder` from `inputs` (by a draft build, with `draft`).
+                      inputs: Inputs, tools: dict[str, str], recipes: dict[str, dict], folder: Path,
+                      draft: bool = False) -> dict:
+    """Return the manifest of the delivery being made in `folder` from `inputs` (by a draft build, with `draft`);
+    each PDF built carries its recipe (`incremental`).
 
     The inputs are those read before the build began: a file changed while it ran then makes
     the delivery look out of date, never up to date.
@@ -97,8 +99,9 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
         entry.update(language=edition.language, variant=result.variant, pages=result.pages,
                      standard=VARIANTS[result.variant].pdf_variant.upper(),
                      trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
-                     colour=_colour(result.variant, profile), inputs=inputs.digest,
-                     made_with=made_with(result.variant, settings, profile, draft), **layout_entry(result))
+                     colour=_colour(result.variant, profile), recipe=recipes[result.path.name],
+                     made_with=made_with(result.variant, settings, profile.digest if profile else None, draft),
+                     **layout_entry(result))
         files.append(entry)
     files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
     if (folder / LAYOUT).exists():
@@ -110,26 +113,21 @@ def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept
         "published": issue.published.isoformat(),
         "languages": list(issue.languages),  # every language of the issue, built or kept
         "inputs": inputs.digest,
-        "tools": tool_versions(),
+        "tools": tools,
         "files": sorted(files, key=lambda entry: entry["file"]),
     }
 
 
-def made_with(variant: str, settings: PrintSettings, profile: OutputProfile | None, draft: bool = False) -> dict:
-    """Return the settings a file of `variant` depends on, to tell whether a kept file still fits.
-    A draft says so, so that a draft file is never kept by a build that is not one."""
+def made_with(variant: str, settings: PrintSettings, profile_digest: str | None, draft: bool = False) -> dict:
+    """Return the settings a file of `variant` depends on (a part of its recipe). A draft says so, so that a
+    draft file is never kept by a build that is not one."""
     if variant == "print":
         found = {"trim_mm": list(settings.trim_mm), "bleed_mm": settings.bleed_mm, "crop_marks": settings.crop_marks,
                  "page_multiple": settings.page_multiple, "min_ppi": settings.min_ppi,
-                 "profile_sha256": profile.digest if profile else None}
+                 "warn_ppi": settings.warn_ppi, "profile_sha256": profile_digest}
     else:
         found = {"trim_mm": list(settings.trim_mm), "screen_ppi": settings.screen_ppi}
     return found | ({"draft": True} if draft else {})
-
-
-def still_fits(entry: dict, settings: PrintSettings, profile: OutputProfile | None, draft: bool = False) -> bool:
-    """Tell whether a file of the previous delivery was made with the settings of this build."""
-    return entry.get("made_with") == made_with(entry.get("variant", ""), settings, profile, draft)
 
 
 def _colour(variant: str, profile: OutputProfile | None) -> dict:

@@ -32,6 +32,9 @@ class Untranslated(str):
         item.language = language
         return item
 
+    def __reduce__(self):  # sent to a worker process with its language
+        return Untranslated, (str(self), self.language)
+
 
 @dataclass(frozen=True)
 class Period:

@@ -1,10 +1,11 @@
-"""Validate stage, pictures: each picture an issue places is whole and what its name says.
+"""Pictures: each picture an issue places is whole and what its name says (validate stage), and
+photographs turned upright and scaled down to the size they are printed at (prepare stage).
 
 WeasyPrint lets Pillow print what it can of a truncated photograph (it sets Pillow's
 LOAD_TRUNCATED_IMAGES for the whole process), so a damaged file would reach the press as
 a grey box without a word. Here every photograph is decoded in full, strictly, before
 anything is rendered; a picture too large to decode safely is refused before decoding,
-and a drawing must be well-formed SVG. This module changes no picture.
+and a drawing must be well-formed SVG. This module changes no file.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import xml.etree.ElementTree as ElementTree
 from contextlib import contextmanager
 from pathlib import Path
 
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, ImageOps
 
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}  # file suffix -> the format it must hold
 MAX_PIXELS = 80_000_000  # about 300 ppi over 60 × 90 cm: anything larger is a mistake or an attack
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
+ORIENTATION = 0x0112  # the EXIF tag of a camera's orientation
+SIDEWAYS = (5, 6, 7, 8)  # orientations in which the stored picture is turned a quarter
 
 
 def picture_problem(path: Path) -> str | None:
@@ -61,3 +64,15 @@ def _strict():
             yield
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS = truncated, limit
+
+
+def upright(original: Image.Image, size: tuple[int, int] | None = None) -> Image.Image:
+    """Return a photograph turned as its camera's orientation tag says, scaled down to `size` (width and
+    height as it is shown) when that is smaller; a JPEG is decoded at the smallest scale that still gives it."""
+    turned = original.getexif().get(ORIENTATION, 1) in SIDEWAYS
+    if size and original.format == "JPEG":
+        original.draft(original.mode, size[::-1] if turned else size)  # decodes at 1/2, 1/4 or 1/8 when it can
+    image = ImageOps.exif_transpose(original)
+    if size and (size[0] < image.width or size[1] < image.height):
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image

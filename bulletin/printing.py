@@ -14,6 +14,7 @@ stylesheet added here, the pictures' colours and WeasyPrint's options differ.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
@@ -21,6 +22,8 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import ReplacedBox
 from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
@@ -30,7 +33,9 @@ from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .fonts import Typefaces
 from .hyphenation import register_hyphenation
 from .rendering import ISSUE_URL_PATH
-from .makeup import Fault, Part, Placement, check_makeup, keep_pages, measure_pictures, section_pages
+from .makeup import (CSS_PX_PER_INCH, Fault, Part, Placement, check_makeup, drawn_size, keep_pages,
+                     measure_pictures, section_pages)
+from .project import TEMPLATES
 from .settings import VARIANTS, PrintSettings
 
 class ConfinedFetcher(URLFetcher):
@@ -83,22 +88,10 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
 
     WeasyPrint may read `base`, the `issue` folder, the font files and the colour profile, nothing else.
     """
-    register_hyphenation()  # Pyphen has no Azerbaijani patterns of its own
     files = tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)  # these files, not their folders
     fetcher = ConfinedFetcher((base, issue) + files, pictures, issue)
-    font_config = FontConfiguration()
-    color_profiles: dict = {}  # filled by the stylesheet's @color-profile, read by the PDF writer
-    stylesheet = "\n".join((typefaces.stylesheet(), palette_stylesheet(variant), page_stylesheet(variant, settings)))
     try:
-        document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=font_config,
-            color_profiles=color_profiles,
-            stylesheets=[CSS(string=stylesheet, font_config=font_config, color_profiles=color_profiles,
-                             url_fetcher=fetcher)],
-            cache={},
-            # Pictures read their resolution limit when they are loaded, during layout.
-            dpi=settings.screen_ppi if variant == "screen" else None,
-        )
+        document = lay_out(html, base, fetcher, typefaces, variant, settings)
         document = keep_pages(document, settings.multiple(variant))
         parts, faults = section_pages(document), check_makeup(document)
         # Each walks every box of every page: done only for the variant that uses it.
@@ -124,6 +117,65 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
     except OSError as err:
         raise BuildError(f"cannot write {target}: {err.strerror or err}") from err
     return Printed(target, variant, len(document.pages), placements, parts, faults)
+
+
+def lay_out(html: str, base: Path, fetcher: ConfinedFetcher, typefaces: Typefaces, variant: str,
+            settings: PrintSettings) -> Document:
+    """Lay out `html` with the typefaces, the variant's palette and page, and the Azerbaijani hyphenation."""
+    register_hyphenation()  # Pyphen has no Azerbaijani patterns of its own
+    font_config = FontConfiguration()
+    color_profiles: dict = {}  # filled by the stylesheet's @color-profile, read by the PDF writer
+    stylesheet = "\n".join((typefaces.stylesheet(), palette_stylesheet(variant), page_stylesheet(variant, settings)))
+    return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
+        font_config=font_config,
+        color_profiles=color_profiles,
+        stylesheets=[CSS(string=stylesheet, font_config=font_config, color_profiles=color_profiles,
+                         url_fetcher=fetcher)],
+        cache={},
+        # Pictures read their resolution limit when they are loaded, during layout.
+        dpi=settings.screen_ppi if variant == "screen" else None,
+    )
+
+
+@dataclass(frozen=True)
+class SlotProbe:
+    """The places of an issue's pictures, to be measured in one variant before the editions are laid out."""
+
+    variant: str
+    settings: PrintSettings
+    typefaces: Typefaces
+    slots: tuple[tuple[str, tuple[int, int]], ...]  # per picture: its slot (see SLOTS) and its size in pixels
+
+
+# The markup that places a picture, as the templates write it (tests/test_placing checks they agree).
+SLOTS = {
+    "cover": '<section class="cover">{image}</section>',
+    "illustration": '<article class="article"><figure class="illustration">{image}</figure></article>',
+}
+
+
+def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
+    """Lay out a picture of the same pixel size in each slot; return, per slot, the width and height in
+    millimetres at which it is drawn."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-slots-") as folder:
+        body = []
+        for index, (slot, (width, height)) in enumerate(probe.slots):
+            stand_in = Path(folder, f"{index}.svg")
+            stand_in.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>')
+            body.append(SLOTS[slot].format(image=f'<img src="{stand_in.as_uri()}" data-slot="{index}" alt="">'))
+        html = ('<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="bulletin.css"></head><body>'
+                + "".join(body) + "</body></html>")
+        files = tuple(sorted(probe.typefaces.files.values())) + (probe.settings.icc_profile,)
+        fetcher = ConfinedFetcher((TEMPLATES, Path(folder)) + files)
+        document = lay_out(html, TEMPLATES, fetcher, probe.typefaces, probe.variant, probe.settings)
+    sizes: dict[int, tuple[float, float]] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants(placeholders=True):  # private: where a box's final size is
+            if isinstance(box, ReplacedBox) and box.element is not None and box.element.get("data-slot"):
+                index = int(box.element.get("data-slot"))
+                width, height = drawn_size(box, *probe.slots[index][1])
+                sizes[index] = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
+    return [sizes[index] for index in range(len(probe.slots))]
 
 
 def page_stylesheet(variant: str, settings: PrintSettings) -> str:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import TextIO
 
@@ -74,6 +74,10 @@ class Progress:
         if self.bars is None:
             return Task(move_bar=lambda: None, timed=timed)
         return Task(move_bar=partial(self.bars.advance, self.bars.add_task(description, total=total)), timed=timed)
+
+    def record(self, name: str, seconds: float) -> None:
+        """Keep a step timed elsewhere (in a worker process) that ended just now."""
+        self.steps.append(Step(name, datetime.now(timezone.utc) - timedelta(seconds=seconds), seconds, "done"))
 
     @contextmanager
     def step(self, name: str, logged: bool = True) -> Iterator[None]:

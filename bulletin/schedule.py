@@ -29,12 +29,12 @@ from pathlib import Path
 from .completeness import delivery_gaps
 from .delivery import delivered
 from .errors import BuildError, BulletinError, ContentError, display_path
-from .fingerprints import read_inputs
+from .incremental import read_ingredients
 from .locking import hold_lock
 from .manifest import MANIFEST
 from .model import period_of
 from .progress import Progress, make_progress
-from .project import ISSUES, OUTPUT, PROJECT
+from .project import ISSUES, OUTPUT
 from .records import Record, delivered_files, logging_to, write_build_report
 from .settings import PrintSettings
 
@@ -59,8 +59,9 @@ def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, 
             with hold_lock(root, f"scheduled run for {issue}", wait):
                 LOG.info("scheduled run for %s: issue %s (%s) is due", day.isoformat(), issue, issue_period(issue))
                 warn_undelivered(issues, root, issue)
-                record.inputs = read_inputs(folder, PROJECT) if folder.is_dir() else None
-                record.reasons = (delivery_gaps(root, issue, record.inputs, settings) if record.inputs
+                ingredients = read_ingredients(folder, settings, root) if folder.is_dir() else None
+                record.inputs = ingredients.inputs if ingredients else None
+                record.reasons = (delivery_gaps(root, issue, ingredients, settings) if ingredients
                                   else [f"there is no issue folder {display_path(folder)}"])
                 if not record.reasons:
                     LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))

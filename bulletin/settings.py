@@ -2,7 +2,8 @@
 
 Defaults are here; a team changes them for its bureau in pyproject.toml under
 [tool.bulletin.print] (trim, bleed-mm, page-multiple, warn-ppi, min-ppi, screen-ppi,
-icc-profile, crop-marks), and an editor may override some on the command line. A wrong
+icc-profile, crop-marks, and workers: how many PDFs are made at once), and an editor may
+override some on the command line. A wrong
 value is reported with the file and the key; nothing is built with it.
 """
 
@@ -20,6 +21,7 @@ DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # f
 TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "B5": (176.0, 250.0)}  # name -> mm
 PAGE_MULTIPLES = (1, 4, 8)  # 4: saddle stitching; 8: two sheets folded together; 1: no rule
 MM_TO_PT = 72 / 25.4
+MAX_WORKERS = 64  # more worker processes than this is a typo, not a machine
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class PrintSettings:
     screen_ppi: float = 150.0  # screen pictures are downsampled to this resolution
     icc_profile: Path = DEFAULT_PROFILE  # the bureau's CMYK profile for the output intent
     crop_marks: bool = False  # draw crop marks outside the bleed (many bureaus add their own)
+    workers: int = 0  # PDFs made at once, each in a worker process; 0: one per core (changes no byte of them)
 
     @property
     def trim_mm(self) -> tuple[float, float]:
@@ -72,7 +75,7 @@ class PrintSettings:
 
 KEYS = {"trim": "trim", "bleed-mm": "bleed_mm", "page-multiple": "page_multiple", "warn-ppi": "warn_ppi",
         "min-ppi": "min_ppi", "screen-ppi": "screen_ppi", "icc-profile": "icc_profile",
-        "crop-marks": "crop_marks"}
+        "crop-marks": "crop_marks", "workers": "workers"}
 
 
 def parse_trim(value: str) -> tuple[float, float]:
@@ -124,6 +127,9 @@ def check_settings(settings: PrintSettings, where: str) -> PrintSettings:
                          f" not {settings.page_multiple!r}")
     if settings.min_ppi > settings.warn_ppi:
         raise UsageError(f"{where}: min-ppi ({settings.min_ppi:g}) is above warn-ppi ({settings.warn_ppi:g})")
+    if type(settings.workers) is not int or not 0 <= settings.workers <= MAX_WORKERS:
+        raise UsageError(f"{where}: workers must be a whole number from 0 (one per core) to {MAX_WORKERS},"
+                         f" not {settings.workers!r}")
     if not isinstance(settings.crop_marks, bool):
         raise UsageError(f"{where}: crop-marks must be true or false, not {settings.crop_marks!r}")
     try:

@@ -71,8 +71,19 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
 
 
 def wrote_nothing(output: Path) -> bool:
-    """Tell whether a build left the output folder as it found it: absent, or holding only the lock's file."""
-    return not output.exists() or [path.name for path in output.iterdir()] == [".lock"]
+    """Tell whether a build left the output folder as it found it: absent, or holding only the lock's file and
+    the cache of its inputs' digests (no delivery, no PDF, no picture)."""
+    if not output.exists():
+        return True
+    cached = {path.relative_to(output / ".cache").as_posix() for path in (output / ".cache").rglob("*")}
+    return {path.name for path in output.iterdir()} <= {".lock", ".cache"} and cached <= {"digests.json"}
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """Make the build's PDFs in the test's own process, where the test's changes to the code reach
+    (worker processes start from a clean copy of it)."""
+    monkeypatch.setattr("bulletin.publishing.available_cores", lambda: 1)
 
 
 def load_case(name: str) -> dict:

@@ -72,7 +72,7 @@ def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
     output = run_in_terminal(script, timeout=120)
     assert "━" in output, output  # rich's bars
     assert "print" in output and "preflight" in output and "2/2" in output
-    assert "en screen: " in output and "es screen: checked, 0 error(s)" in output
+    assert "en screen: " in output and "es screen: 9 pages in" in output and "preflight: 0 error(s)" in output
     assert (tmp_path / "out" / "2023-H1" / "since-the-victory-2023-H1-es-screen.pdf").is_file()
 
 
@@ -81,7 +81,8 @@ def test_off_a_terminal_a_build_writes_plain_lines(minimal_issue, tmp_path):
                               "--output", str(tmp_path)], cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert process.returncode == 0
     assert "\x1b" not in process.stderr and "━" not in process.stderr
-    assert re.search(r"^en screen: \d+ pages \(\d+\.\d s\)$", process.stderr, re.M)
+    assert re.search(r"^en screen: \d+ pages in \d+\.\d s; preflight: 0 error\(s\), 0 warning\(s\) in \d+\.\d s$",
+                     process.stderr, re.M)
 
 
 class Watcher:

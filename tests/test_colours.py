@@ -6,16 +6,14 @@ import io
 import re
 import struct
 import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
 import pikepdf
 import pytest
 from PIL import Image, ImageCms, ImageOps
 from weasyprint import CSS, HTML
 
-from bulletin import colours
-from bulletin.colours import (PALETTE, cmyk_css, cmyk_of, load_profile, palette_stylesheet, prepare_for_print,
-                              print_raster, print_svg)
+from bulletin.colours import (PALETTE, cmyk_css, cmyk_of, load_profile, palette_stylesheet, print_raster,
+                              print_svg)
 from bulletin.errors import BuildError
 from bulletin.settings import DEFAULT_PROFILE
 
@@ -252,71 +250,3 @@ def test_an_rgb_profile_is_a_build_error_saying_it_is_not_cmyk(tmp_path):
     path.write_bytes(srgb_profile())
     with pytest.raises(BuildError, match=r"srgb\.icc: describes RGB, not CMYK"):
         load_profile(path)
-
-
-# prepare_for_print
-
-@pytest.fixture
-def pictures(tmp_path):
-    """Two photographs and a drawing in an issue folder."""
-    folder = tmp_path / "issue"
-    folder.mkdir()
-    Image.new("RGB", (30, 20), (200, 40, 20)).save(folder / "photo.jpg")
-    Image.new("RGBA", (30, 20), (31, 111, 120, 128)).save(folder / "map.png")
-    (folder / "flag.svg").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><rect fill="#b3263a"/></svg>')
-    return folder
-
-
-def test_each_picture_is_converted_into_the_cache(profile, pictures, tmp_path, monkeypatch):
-    pictures, cache = pictures.resolve(), tmp_path / "cache"
-    prepared = prepare_for_print([pictures / "photo.jpg", pictures / "map.png", pictures / "flag.svg"], profile, cache)
-    assert list(prepared) == [pictures / "photo.jpg", pictures / "map.png", pictures / "flag.svg"]
-    assert sorted(path.suffix for path in cache.iterdir()) == [".jpg", ".jpg", ".svg"]  # nothing left half-written
-    for name in ("photo.jpg", "map.png"):
-        assert prepared[pictures / name].parent == cache
-        with Image.open(prepared[pictures / name]) as image:
-            assert (image.format, image.mode, image.size) == ("JPEG", "CMYK", (30, 20))
-    assert b"device-cmyk(0.2 1 0.93 0.13)" in prepared[pictures / "flag.svg"].read_bytes()
-    monkeypatch.chdir(pictures)  # a relative path is returned resolved, with the same cached file
-    photo = pictures / "photo.jpg"
-    assert prepare_for_print([Path("photo.jpg")], profile, cache) == {photo: prepared[photo]}
-
-
-def test_a_picture_is_converted_once_and_again_when_it_changes(profile, pictures, tmp_path, monkeypatch):
-    cache, photo = tmp_path / "cache", pictures.resolve() / "photo.jpg"
-    first = prepare_for_print([photo], profile, cache)[photo]
-    written = first.stat().st_mtime_ns
-
-    def refuse(data, profile):
-        raise AssertionError("converted a second time")
-    monkeypatch.setattr(colours, "print_raster", refuse)
-    assert prepare_for_print([photo], profile, cache) == {photo: first}
-    assert first.stat().st_mtime_ns == written
-
-    monkeypatch.undo()
-    Image.new("RGB", (30, 20), (20, 40, 200)).save(photo)
-    second = prepare_for_print([photo], profile, cache)[photo]
-    assert second != first and sorted(cache.iterdir()) == sorted([first, second])
-
-
-def test_a_damaged_cached_picture_is_converted_again(profile, pictures, tmp_path):
-    cache, photo = tmp_path / "cache", pictures.resolve() / "photo.jpg"
-    cached = prepare_for_print([photo], profile, cache)[photo]
-    whole = cached.read_bytes()
-    cached.write_bytes(whole[: len(whole) // 2])
-    assert prepare_for_print([photo], profile, cache) == {photo: cached}
-    assert cached.read_bytes() == whole
-
-
-def test_the_cache_key_changes_with_the_converter(profile, pictures, tmp_path, monkeypatch):
-    cache, photo = tmp_path / "cache", pictures.resolve() / "photo.jpg"
-    before = prepare_for_print([photo], profile, cache)[photo]
-    monkeypatch.setattr(colours, "CONVERTER", colours.CONVERTER + "-changed")
-    assert prepare_for_print([photo], profile, cache)[photo] != before
-
-
-def test_a_picture_that_cannot_be_read_is_a_build_error_naming_it(profile, pictures, tmp_path):
-    broken = pictures / "broken.jpg"
-    broken.write_bytes(b"not a JPEG")
-    with pytest.raises(BuildError, match=r"broken\.jpg: cannot convert the picture for print"):
-        prepare_for_print([broken], profile, tmp_path / "cache")

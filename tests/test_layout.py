@@ -85,7 +85,8 @@ def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp
     assert "warning: " in (output / "2023-H1" / LAYOUT).read_text(encoding="utf-8")
 
 
-def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issue, tmp_path, capsys, monkeypatch):
+def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issue, tmp_path, capsys, monkeypatch,
+                                                                    in_process):
     """A fault is the layout's, not the variant's: one preflight warning for both variants, and a line in
     layout.txt. An edition kept from the previous delivery keeps its faults and is marked as kept."""
     from bulletin import printing
@@ -104,7 +105,7 @@ def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issu
     assert [finding["page"] for finding in report["files"]["since-the-victory-2023-H1-az-print.pdf"]["findings"]
             if finding["check"] == "makeup"] == [2]
     monkeypatch.setattr(printing, "check_makeup", real)
-    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 0
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q", "--force"]) == 0
     report = (output / "2023-H1" / LAYOUT).read_text(encoding="utf-8")
     assert report.splitlines()[2].split() == ["part", "az*", "en"]
     assert "az: page 2: widow: the last line of “Test”" in report and "en: page 2" not in report

@@ -13,7 +13,7 @@ from bulletin.errors import BuildError
 from bulletin.catalogs import catalog_path, template_strings
 from bulletin.localization import Formats, load_translations
 from bulletin.model import period_of
-from bulletin.publishing import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
+from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.rendering import make_environment
 
 from conftest import LANGUAGES, wrote_nothing

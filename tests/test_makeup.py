@@ -16,7 +16,7 @@ from bulletin.model import Edition
 from bulletin.fonts import find_typefaces
 from bulletin.printing import ConfinedFetcher, page_stylesheet
 from bulletin.project import PYPROJECT, TEMPLATES
-from bulletin.publishing import load_catalogs
+from bulletin.localization import load_catalogs
 from bulletin.rendering import render_edition
 from bulletin.settings import load_settings
 from bulletin.validation import validate_issue

@@ -15,6 +15,7 @@ from bulletin import preflight
 from bulletin.cli import main
 from bulletin.colours import load_profile
 from bulletin.findings import Finding
+from bulletin.incremental import GROUPS
 from bulletin.publishing import publish_issue
 from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT, PrintSettings
 
@@ -44,7 +45,7 @@ def test_the_manifest_describes_every_delivered_file(sample_build):
         assert entry["size"] == path.stat().st_size
         assert entry["sha256"] == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
         assert entry["trim_mm"] == [210, 297] and entry["bleed_mm"] == (3 if variant == "print" else 0)
-        assert entry["inputs"] == manifest["inputs"]
+        assert len(entry["recipe"]["sha256"]) == 64 and set(entry["recipe"]["groups"]) == set(GROUPS)
         if variant == "print":
             assert entry["colour"]["output_intent"] == profile.description
             assert entry["colour"]["profile_sha256"] == profile.digest
@@ -110,7 +111,7 @@ def test_files_made_with_other_print_settings_are_not_kept_by_a_partial_rebuild(
 
 
 def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(minimal_issue, tmp_path, monkeypatch,
-                                                                           capsys):
+                                                                           capsys, in_process):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--package", "-q"]) == 0
     before = snapshot(output / "2023-H1")
@@ -118,7 +119,7 @@ def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(min
     def failing(path, pdf, expected):
         return [Finding(path.name, "pages", "error", "the page count is wrong on purpose")]
     monkeypatch.setitem(preflight.CHECKS, "pages", failing)
-    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--package"]) == 1
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--package", "--force"]) == 1
     error = capsys.readouterr().err
     assert "preflight found 2 error(s); nothing was delivered" in error
     assert "the page count is wrong on purpose" in error
@@ -128,7 +129,7 @@ def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(min
     assert sorted(path.name for path in output.iterdir()) == [".cache", ".lock", ".staging", "2023-H1",
                                                                "2023-H1.preflight-failed.json"]
     monkeypatch.undo()
-    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 0
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q", "--force"]) == 0
     assert not (output / "2023-H1.preflight-failed.json").exists()
 
 

@@ -52,7 +52,7 @@ def test_missing_fonts_stop_the_build_naming_them(monkeypatch, tmp_path):
 
 
 def test_a_failed_build_keeps_the_previous_delivery_and_leaves_no_partial_file(minimal_issue, tmp_path, monkeypatch,
-                                                                               capsys):
+                                                                               capsys, in_process):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 0
     delivery = output / "2023-H1"
@@ -61,14 +61,14 @@ def test_a_failed_build_keeps_the_previous_delivery_and_leaves_no_partial_file(m
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
     monkeypatch.setattr(Document, "write_pdf", broken)
-    assert main([str(minimal_issue), "--output", str(output), "--lang", "en"]) == 1
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--force"]) == 1
     assert "disk on fire" in capsys.readouterr().err
     assert {path.name: path.read_bytes() for path in delivery.iterdir()} == before
     assert sorted(os.listdir(output)) == [".cache", ".lock", ".staging", "2023-H1"]
     assert os.listdir(output / ".staging") == []
 
 
-def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, capsys):
+def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, capsys, in_process):
     def full_disk(target, data):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(printing, "write_atomically", full_disk)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from bulletin.cli import main
 from bulletin.localization import Formats, load_translations
-from bulletin.publishing import EXTRACTION_CONFIG, TRANSLATIONS
+from bulletin.project import EXTRACTION_CONFIG, TRANSLATIONS
 from bulletin.typography import plain_text
 from bulletin.validation import validate_issue
 

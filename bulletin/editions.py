@@ -1,0 +1,115 @@
+"""Print stage, one edition and variant per job: render its HTML, lay it out, write the PDF, check it.
+
+Each job holds everything it needs (the validated issue, the settings, the font files, the
+pictures prepared for its variant, where to write), so that jobs can run in worker processes
+side by side (`workers`). The PDF is read back by the
+preflight in the same job, while it is still in the page cache, and the job returns the
+PDF's description, its findings and the time each step took.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError, display_path
+from .findings import Finding
+from .fonts import Typefaces
+from .localization import Formats, PortableTranslations
+from .model import Edition
+from .preflight import MAKEUP, Expectation, preflight_pdf
+from .printing import Printed, print_pdf
+from .project import TEMPLATES
+from .rendering import render_edition
+from .settings import PrintSettings
+from .typography import typeset_text
+
+FAMILIES = ("Bulletin-Serif", "Bulletin-Sans")  # the only fonts a PDF may embed
+
+LOG = logging.getLogger("bulletin")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to make: an edition in one variant."""
+
+    edition: Edition
+    variant: str  # "print" or "screen"
+    settings: PrintSettings
+    typefaces: Typefaces
+    translations: PortableTranslations  # the edition's interface strings
+    pictures: dict[Path, Path]  # each picture -> the file prepared for this variant
+    target: Path  # where the PDF goes
+    draft: bool = False
+    makeup: bool = True  # tell the faults of make-up: the first variant built of the edition does
+
+    def __str__(self) -> str:
+        return f"{self.edition.language} {self.variant}"
+
+
+@dataclass(frozen=True)
+class Made:
+    """A PDF made by a job, with what its preflight found."""
+
+    printed: Printed
+    findings: list[Finding]
+    steps: dict[str, float] = field(default_factory=dict)  # step -> seconds: render, print, preflight
+
+
+def make_edition(job: Job) -> Made:
+    """Render, print and check one edition's PDF in one variant."""
+    steps = {}
+    started = time.perf_counter()
+    html = render_edition(job.edition, TEMPLATES, job.translations, job.settings.multiple(job.variant) - 1, job.draft)
+    steps["render"], started = time.perf_counter() - started, time.perf_counter()
+    printed = print_pdf(html, TEMPLATES, job.edition.issue.folder, job.typefaces, job.target, job.variant,
+                        job.settings, job.pictures)
+    if job.variant == "print":
+        check_resolution(printed, job.settings)
+    steps["print"], started = time.perf_counter() - started, time.perf_counter()
+    findings = preflight_pdf(printed.path, expectation(job)) + makeup_findings(printed, job.makeup)
+    steps["preflight"] = time.perf_counter() - started
+    return Made(printed, findings, steps)
+
+
+def expectation(job: Job) -> Expectation:
+    """What the preflight must find in the job's PDF."""
+    language, settings, variant = job.edition.language, job.settings, job.variant
+    return Expectation(
+        variant=variant, language=language,
+        title=typeset_text(job.translations.gettext("Since the Victory"), language),
+        period=typeset_text(Formats.for_language(language).period(job.edition.issue.period), language),
+        families=FAMILIES, trim=settings.trim_pt, bleed=settings.bleed_pt(variant),
+        page_multiple=settings.multiple(variant), warn_ppi=settings.warn_ppi,
+        min_ppi=settings.min_ppi, max_ppi=settings.screen_ppi if variant == "screen" else None)
+
+
+def check_resolution(printed: Printed, settings: PrintSettings) -> None:
+    """Warn about print pictures under the warning resolution; stop on those under the minimum."""
+    too_low = []
+    for picture in printed.pictures:
+        place = (f"{display_path(picture.source)} on page {picture.page}: {picture.ppi:.0f} ppi"
+                 f" ({picture.pixels[0]}×{picture.pixels[1]} px over {picture.size_mm[0]:.0f}×"
+                 f"{picture.size_mm[1]:.0f} mm)")
+        if picture.ppi < settings.min_ppi:
+            too_low.append(f"{place}, under the minimum of {settings.min_ppi:g} ppi")
+        elif picture.ppi < settings.warn_ppi:
+            LOG.warning("%s: %s, under %g ppi for print", printed.path.name, place, settings.warn_ppi)
+    if too_low:
+        raise BuildError(f"{printed.path.name}: pictures too coarse for print:\n  " + "\n  ".join(too_low)
+                         + "\nReplace them with larger originals, or place them smaller.")
+
+
+def makeup_findings(result: Printed, told: bool) -> list[Finding]:
+    """Return the faults of make-up found when `result` was laid out, as preflight warnings.
+
+    Both variants of an edition are laid out alike: the faults are told (`told`) with the first variant built.
+    """
+    if not told:
+        return []
+    name = result.path.name
+    return ([Finding(name, MAKEUP, "warning", str(fault), fault.page) for fault in result.faults]
+            or [Finding(name, MAKEUP, "pass", "no widow, orphan, stranded heading, parted caption, overfull or"
+                                              " short line")])

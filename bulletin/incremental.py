@@ -1,0 +1,182 @@
+"""Incremental builds: what each PDF is made from, and which PDFs a build must make again.
+
+Every PDF's manifest entry carries its recipe: a SHA-256 for each group of what makes it,
+and one over them all.
+
+    text       issue.yaml and the edition's own language file (a draft: the source language's too)
+    pictures   the issue's other files: its pictures
+    catalog    translations/<language>/ (a draft: the source language's too)
+    templates  templates/
+    code       bulletin/*.py, babel.cfg, pyproject.toml
+    fonts      the font files of the two typefaces
+    settings   what the variant is made with: trim, bleed, the colour profile's digest, resolutions, draft
+    tools      the versions of Python, the libraries, qpdf, poppler and the Debian packages
+
+A build makes again only the PDFs whose recipe differs from the one recorded, and says why by
+naming the groups that changed; a change to the Russian text rebuilds the Russian PDFs alone.
+`unchanged_delivery` answers, before any content is parsed or the rendering engine loaded,
+whether a build would make nothing at all. File digests come from a `DigestCache` under
+output/.cache, so that the answer costs a few stats, not hashing every picture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+from .fingerprints import DigestCache, Inputs, combine, read_inputs, tool_versions
+from .fonts import find_typefaces
+from .manifest import MANIFEST, PREFLIGHT, made_with, read_manifest
+from .model import pdf_name
+from .project import PROJECT
+from .settings import VARIANTS, PrintSettings
+
+DIGESTS = ".cache/digests.json"  # under the output root: the digests of input files, by stat
+LANGUAGE_FILE = re.compile(r"[a-z]{2,3}\.yaml")  # an issue's language file, such as ru.yaml
+GROUPS = ("text", "pictures", "catalog", "templates", "code", "fonts", "settings", "tools")
+
+
+@dataclass(frozen=True)
+class Ingredients:
+    """Everything a build's PDFs are made from, each by its digest."""
+
+    inputs: Inputs  # the issue's files and the project's
+    fonts: dict[str, str]  # font file name -> SHA-256
+    profile: str | None  # SHA-256 of the colour profile; None when there is none to read
+    tools: dict[str, str]  # tool -> version
+
+
+def read_ingredients(folder: Path, settings: PrintSettings, root: Path) -> Ingredients:
+    """Take the digests of everything the PDFs of the issue in `folder` are made from (remembered under `root`)."""
+    cache = DigestCache(root / DIGESTS)
+    inputs = read_inputs(folder, PROJECT, cache)
+    fonts = {path.name: cache.digest(path, f"font:{path.name}") for path in find_typefaces().files.values()}
+    try:
+        profile = cache.digest(settings.icc_profile, f"profile:{settings.icc_profile.name}")
+    except OSError:  # the print stage says what is wrong with it, if print is built
+        profile = None
+    tools = tool_versions(cache)
+    cache.save()
+    return Ingredients(inputs, fonts, profile, tools)
+
+
+def recipe(ingredients: Ingredients, language: str, variant: str, settings: PrintSettings,
+           draft: bool = False, source_language: str | None = None) -> dict:
+    """Return the recipe of the `language` edition's `variant` PDF: a digest per group, and one of them all."""
+    languages = {language, source_language} if draft and source_language else {language}
+    issue, project = ingredients.inputs.issue, ingredients.inputs.project
+    text = {name: digest for name, digest in issue.items() if name.endswith(".yaml")
+            and (not LANGUAGE_FILE.fullmatch(name) or name.removesuffix(".yaml") in languages)}
+    catalogs = tuple(f"translations/{code}/" for code in languages)
+    groups = {
+        "text": combine(text),
+        "pictures": combine({name: digest for name, digest in issue.items() if not name.endswith(".yaml")}),
+        "catalog": combine({name: digest for name, digest in project.items() if name.startswith(catalogs)}),
+        "templates": combine({name: digest for name, digest in project.items() if name.startswith("templates/")}),
+        "code": combine({name: digest for name, digest in project.items()
+                         if not name.startswith(("templates/", "translations/"))}),
+        "fonts": combine(ingredients.fonts),
+        "settings": _digest(made_with(variant, settings, ingredients.profile, draft)),
+        "tools": _digest(ingredients.tools),
+    }
+    return {"sha256": combine(groups), "groups": groups}
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+def changes(entry: dict | None, wanted: dict) -> list[str]:
+    """Say why the PDF a manifest `entry` describes is not what `wanted` would make; [] when it is."""
+    if entry is None:
+        return ["not built yet"]
+    made = entry.get("recipe")
+    if not isinstance(made, dict) or not isinstance(made.get("groups"), dict):
+        return ["made by an earlier version of the pipeline"]
+    if made.get("sha256") == wanted["sha256"]:
+        return []
+    changed = [group for group in GROUPS if made["groups"].get(group) != wanted["groups"][group]]
+    return [f"{', '.join(changed)} changed"] if changed else ["made otherwise"]
+
+
+def issue_languages(folder: Path) -> tuple[tuple[str, ...], str] | None:
+    """Return the languages and source language that issue.yaml lists, read quickly without validating
+    it; None when it cannot be read so (the build's validation then says what is wrong)."""
+    import yaml  # only here: the full validation has its own loader, with line numbers
+
+    try:
+        data = yaml.load((folder / "issue.yaml").read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError):
+        return None
+    languages, source = (data.get("languages"), data.get("source_language")) if isinstance(data, dict) else ((), None)
+    if not isinstance(languages, list) or not languages or not all(isinstance(code, str) for code in languages):
+        return None
+    return tuple(languages), source if isinstance(source, str) else languages[0]
+
+
+def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | None,
+                       variants: tuple[str, ...] | None, settings: PrintSettings, draft: bool = False,
+                       package: bool = False) -> list[str] | None:
+    """Return the PDFs a build of `folder` into `root` would skip, when it would make nothing at all: every
+    PDF asked for is in the delivery, whole, made from the present recipe, and the delivery was made from
+    the present inputs (and holds the printing bureau's package, if asked for). None when anything is to
+    be done, or cannot be told without the full build."""
+    listed = issue_languages(folder)
+    delivery = root / folder.name
+    manifest = read_manifest(delivery)
+    if listed is None or manifest is None:
+        return None
+    issue_languages_, source = listed
+    languages = languages or issue_languages_
+    if not set(languages) <= set(issue_languages_) or manifest.get("languages") != list(issue_languages_):
+        return None
+    try:
+        ingredients = read_ingredients(folder, settings, root)
+    except BuildError:  # an unreadable input or missing fonts: the build says so
+        return None
+    if manifest.get("inputs") != ingredients.inputs.digest:
+        return None
+    entries = {entry["file"]: entry for entry in manifest["files"]}
+    names = [pdf_name(folder.name, language, variant) for language in languages for variant in variants or VARIANTS]
+    for name, (language, variant) in zip(names, [(language, variant) for language in languages
+                                                 for variant in variants or VARIANTS]):
+        if changes(entries.get(name), recipe(ingredients, language, variant, settings, draft, source)):
+            return None
+    if intact(root, folder.name, {name: entries[name] for name in names}) != set(names):
+        return None
+    if not all((delivery / name).is_file() for name in (MANIFEST, PREFLIGHT)):
+        return None
+    from .completeness import package_gaps  # loaded only when a package is asked for
+
+    if package and package_gaps(delivery, folder.name, [name for name in entries if name.endswith("-print.pdf")]):
+        return None
+    return names
+
+
+def intact(root: Path, issue: str, entries: dict[str, dict]) -> set[str]:
+    """Return the names of the delivered files that are as their manifest `entries` describe them. A file
+    whose stat is the one it had when last hashed is known by that digest (`DigestCache`), so a check of
+    an unchanged delivery reads none of its PDFs."""
+    cache = DigestCache(root / DIGESTS)
+    found = set()
+    for name, entry in entries.items():  # a manifest's file names name files of the delivery (read_manifest)
+        try:
+            if cache.digest(root / issue / name, f"delivery:{issue}/{name}") == entry.get("sha256"):
+                found.add(name)
+        except OSError:
+            continue
+    cache.save()
+    return found
+
+
+def remember_delivery(root: Path, issue: str, files: dict[str, str]) -> None:
+    """Remember the digests of the files a build has just delivered (by name), so that the next build's check
+    of them reads none."""
+    cache = DigestCache(root / DIGESTS)
+    for name, digest in files.items():
+        cache.learn(root / issue / name, f"delivery:{issue}/{name}", digest)
+    cache.save()
