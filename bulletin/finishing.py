@@ -28,6 +28,7 @@ import io
 import re
 import uuid
 from collections.abc import Callable
+from typing import BinaryIO
 
 import pikepdf
 from weasyprint.document import Document
@@ -75,16 +76,17 @@ def link_labels(document: Document) -> dict[str, str]:
     return labels
 
 
-def _rewrite(pdf: bytes, change: Callable[[pikepdf.Pdf], None]) -> bytes:
-    """Open `pdf`, let `change` edit it, and save it again reproducibly."""
-    with pikepdf.open(io.BytesIO(pdf)) as document:
+def _rewrite(pdf: bytes | BinaryIO, change: Callable[[pikepdf.Pdf], None], output: BinaryIO | None = None) -> bytes:
+    """Open `pdf` (its bytes, or a file), let `change` edit it, and save it again reproducibly into `output`,
+    or else return its bytes. Read from a file and saved to a file, no copy of the PDF is held in memory."""
+    with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
         change(document)
-        output = io.BytesIO()
-        document.save(output, deterministic_id=True, compress_streams=True)
-    return output.getvalue()
+        target = output or io.BytesIO()
+        document.save(target, deterministic_id=True, compress_streams=True)
+    return b"" if output else target.getvalue()
 
 
-def finish_screen(pdf: bytes, labels: dict[str, str]) -> bytes:
+def finish_screen(pdf: bytes | BinaryIO, labels: dict[str, str], output: BinaryIO | None = None) -> bytes:
     """Describe every link by its text, not by its target's id; make pagination an artifact."""
     def change(document: pikepdf.Pdf) -> None:
         for page in document.pages:
@@ -96,7 +98,7 @@ def finish_screen(pdf: bytes, labels: dict[str, str]) -> bytes:
                 if target is not None and str(target) in labels:
                     annotation.Contents = pikepdf.String(labels[str(target)])
         _mark_pagination_as_artifacts(document)
-    return _rewrite(pdf, change)
+    return _rewrite(pdf, change, output)
 
 
 def structure_elements(element: object) -> list[pikepdf.Dictionary]:
@@ -151,7 +153,7 @@ def _rewrite_marked_content(document: pikepdf.Pdf, page: pikepdf.Page, mcids: se
     page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
-def finish_print(pdf: bytes, bleed: float, crop_marks: bool) -> bytes:
+def finish_print(pdf: bytes | BinaryIO, bleed: float, crop_marks: bool, output: BinaryIO | None = None) -> bytes:
     """Remove link annotations, give every page a BleedBox as wide as the bleed, add crop marks if asked."""
     def change(document: pikepdf.Pdf) -> None:
         # The registration colour (every ink at the tint given), once for all pages.
@@ -166,7 +168,7 @@ def finish_print(pdf: bytes, bleed: float, crop_marks: bool) -> bytes:
             page.obj.BleedBox = pikepdf.Array([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed])
             if registration is not None:
                 _add_crop_marks(document, page, trim, bleed, registration)
-    return _rewrite(pdf, change)
+    return _rewrite(pdf, change, output)
 
 
 def _add_crop_marks(document: pikepdf.Pdf, page: pikepdf.Page, trim: list[float], bleed: float,

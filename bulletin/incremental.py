@@ -121,7 +121,7 @@ def issue_languages(folder: Path) -> tuple[tuple[str, ...], str] | None:
 def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | None,
                        variants: tuple[str, ...] | None, settings: PrintSettings, draft: bool = False,
                        package: bool = False) -> list[str] | None:
-    """Return the PDFs a build of `folder` into `root` would skip, when it would make nothing at all: every
+    """Return the PDFs a build of `folder` into `root` would skip ("az print"...), when it would make nothing: every
     PDF asked for is in the delivery, whole, made from the present recipe, and the delivery was made from
     the present inputs (and holds the printing bureau's package, if asked for). None when anything is to
     be done, or cannot be told without the full build."""
@@ -130,9 +130,9 @@ def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | No
     manifest = read_manifest(delivery)
     if listed is None or manifest is None:
         return None
-    issue_languages_, source = listed
-    languages = languages or issue_languages_
-    if not set(languages) <= set(issue_languages_) or manifest.get("languages") != list(issue_languages_):
+    listed_languages, source = listed
+    languages = languages or listed_languages
+    if not set(languages) <= set(listed_languages) or manifest.get("languages") != list(listed_languages):
         return None
     try:
         ingredients = read_ingredients(folder, settings, root)
@@ -141,12 +141,12 @@ def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | No
     if manifest.get("inputs") != ingredients.inputs.digest:
         return None
     entries = {entry["file"]: entry for entry in manifest["files"]}
-    names = [pdf_name(folder.name, language, variant) for language in languages for variant in variants or VARIANTS]
-    for name, (language, variant) in zip(names, [(language, variant) for language in languages
-                                                 for variant in variants or VARIANTS]):
+    asked = {pdf_name(folder.name, language, variant): (language, variant)
+             for language in languages for variant in variants or VARIANTS}
+    for name, (language, variant) in asked.items():
         if changes(entries.get(name), recipe(ingredients, language, variant, settings, draft, source)):
             return None
-    if intact(root, folder.name, {name: entries[name] for name in names}) != set(names):
+    if intact(root, folder.name, {name: entries[name] for name in asked}) != set(asked):
         return None
     if not all((delivery / name).is_file() for name in (MANIFEST, PREFLIGHT)):
         return None
@@ -154,7 +154,7 @@ def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | No
 
     if package and package_gaps(delivery, folder.name, [name for name in entries if name.endswith("-print.pdf")]):
         return None
-    return names
+    return [f"{language} {variant}" for language, variant in asked.values()]
 
 
 def intact(root: Path, issue: str, entries: dict[str, dict]) -> set[str]:

@@ -27,7 +27,7 @@ from weasyprint.formatting_structure.boxes import ReplacedBox
 from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
-from .delivery import write_atomically
+from .delivery import atomic_file
 from .errors import BuildError
 from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .fonts import Typefaces
@@ -98,22 +98,22 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
         placements = measure_pictures(document, fetcher.local_path) if variant == "print" else []
         labels = link_labels(document) if variant == "screen" else {}
         fix_metadata(document, target.stem)
-        pdf = document.write_pdf(
-            pdf_variant=VARIANTS[variant].pdf_variant,
-            pdf_identifier=target.stem.encode(),
-        )
     except BuildError:
         raise
     except BaseException as err:  # WeasyPrint's fatal fetch error is a BaseException
         if isinstance(err, (KeyboardInterrupt, SystemExit)):
             raise
         raise BuildError(f"{target.name}: WeasyPrint could not lay out the edition: {err}") from err
-    if variant == "print":
-        pdf = finish_print(pdf, settings.bleed_pt(variant), settings.crop_marks)
-    else:
-        pdf = finish_screen(pdf, labels)
+    # Written to a file and finished from it into the target: a print PDF with many photographs is tens
+    # of megabytes, and copies of it in memory would weigh on every worker.
     try:
-        write_atomically(target, pdf)
+        with tempfile.TemporaryFile(dir=target.parent) as raw, atomic_file(target) as output:
+            document.write_pdf(raw, pdf_variant=VARIANTS[variant].pdf_variant, pdf_identifier=target.stem.encode())
+            raw.seek(0)
+            if variant == "print":
+                finish_print(raw, settings.bleed_pt(variant), settings.crop_marks, output)
+            else:
+                finish_screen(raw, labels, output)
     except OSError as err:
         raise BuildError(f"cannot write {target}: {err.strerror or err}") from err
     return Printed(target, variant, len(document.pages), placements, parts, faults)

@@ -47,7 +47,7 @@ from .printing import Printed
 from .progress import Progress
 from .settings import VARIANTS, PrintSettings, load_settings
 from .validation import validate_issue
-from .workers import Outcome, Workers, available_cores
+from .workers import Outcome, Workers, available_cores, start_fork_server
 
 PICTURE_CACHE = ".cache/pictures"  # under the output root: pictures made the size they are printed at
 
@@ -82,6 +82,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     settings = settings or load_settings(PYPROJECT)
     progress = progress or Progress()
     output_root = Path(os.path.abspath(output_root))  # pictures prepared under it are fetched by absolute URL
+    start_fork_server(settings.workers or available_cores())  # it loads WeasyPrint while the issue is validated
     # Before anything is read: a file changed during the build makes the delivery look out of date.
     ingredients = read_ingredients(folder, settings, output_root)
     with progress.step("validate"):
@@ -184,8 +185,11 @@ def make_editions(wanted: list[tuple[Edition, str]], translations: dict, typefac
                      f" preflight: {count(made.findings, 'error')} error(s), {count(made.findings, 'warning')}"
                      f" warning(s) in {made.steps['preflight']:.1f} s")
 
-    outcomes = workers.run(make_edition, jobs, done)
-    return list(zip(wanted, outcomes))
+    # The longest first (print files, whose photographs make their preflight long), so that no worker is left
+    # with a long job at the end while the others idle.
+    order = sorted(range(len(jobs)), key=lambda index: jobs[index].variant != "print")
+    outcomes = dict(zip(order, workers.run(make_edition, [jobs[index] for index in order], done)))
+    return [(wanted[index], outcomes[index]) for index in range(len(jobs))]
 
 
 def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],

@@ -14,8 +14,10 @@ that dies (killed, out of memory) is a BuildError naming the job it was doing.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import time
@@ -50,6 +52,20 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def start_fork_server(count: int) -> None:
+    """Start the fork server now (when more than one worker will be wanted), so that it loads the rendering
+    engine while the build validates the issue; it takes a second or so, and then each worker starts at once."""
+    if count > 1:
+        _fork_server()
+        multiprocessing.forkserver.ensure_running()
+
+
+def _fork_server() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 class Workers:
     """A pool of `count` worker processes for the jobs of one build (none with a count of 1: the jobs then
     run in the build's own process). As a context manager it ends the workers on leaving the block; on an
@@ -59,8 +75,7 @@ class Workers:
         self.count = count
         self.pool: ProcessPoolExecutor | None = None
         if count > 1:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
+            context = _fork_server()
             levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
             self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker, initargs=(levels,))
 
@@ -149,6 +164,7 @@ def _start_worker(levels: dict[str, int]) -> None:
 def _in_worker(function: Callable[[Any], Any], job: Any) -> Outcome:
     _collected.records = []
     outcome = _timed(function, job)
+    gc.collect()  # a laid-out document is full of cycles: freed now, the next job starts from a clean heap
     return Outcome(outcome.value, outcome.seconds, outcome.peak_mb, outcome.worker, tuple(_collected.records))
 
 

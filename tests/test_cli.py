@@ -10,6 +10,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from bulletin.cli import main
 from bulletin.project import newest_issue
 
@@ -59,6 +61,12 @@ def test_only_the_variants_asked_for_are_built(minimal_issue, tmp_path, capsys):
 def test_an_unknown_variant_is_a_usage_error(minimal_issue, tmp_path, capsys):
     assert main([str(minimal_issue), "--output", str(tmp_path), "--variant", "web"]) == 2
     assert "--variant web: unknown; choose from print, screen" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two", ""])
+def test_a_number_of_workers_under_one_is_bad_usage(minimal_issue, tmp_path, value, capsys):
+    assert main([str(minimal_issue), "--output", str(tmp_path), "--workers", value]) == 2
+    assert "is not a number of workers (1 or more)" in capsys.readouterr().err
 
 
 def test_without_an_issue_folder_the_newest_issue_is_built(tmp_path, capsys):

@@ -69,9 +69,9 @@ def test_a_failed_build_keeps_the_previous_delivery_and_leaves_no_partial_file(m
 
 
 def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, capsys, in_process):
-    def full_disk(target, data):
+    def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(printing, "write_atomically", full_disk)
+    monkeypatch.setattr(printing.tempfile, "TemporaryFile", full_disk)
     assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en"]) == 1
     error = capsys.readouterr().err
     assert "cannot write" in error and "since-the-victory-2023-H1-en-print.pdf: No space left on device" in error

@@ -49,11 +49,11 @@ def test_without_a_pyproject_or_its_table_the_defaults_apply(tmp_path):
 def test_the_pyproject_table_sets_every_value(tmp_path):
     pyproject = write_pyproject(tmp_path, 'trim = "A5"\nbleed-mm = 5\npage-multiple = 8\nwarn-ppi = 250\n'
                                           'min-ppi = 200\nscreen-ppi = 120.5\nicc-profile = "profiles/bureau.icc"\n'
-                                          'crop-marks = true')
+                                          'crop-marks = true\nworkers = 3')
     settings = load_settings(pyproject)
     assert settings == PrintSettings(trim="A5", bleed_mm=5, page_multiple=8, warn_ppi=250, min_ppi=200,
                                      screen_ppi=120.5, icc_profile=tmp_path / "profiles" / "bureau.icc",
-                                     crop_marks=True)
+                                     crop_marks=True, workers=3)
     assert settings.trim_mm == (148, 210) and settings.multiple("print") == 8
 
 
@@ -85,6 +85,10 @@ def test_the_command_line_wins_over_the_file_and_none_changes_nothing(tmp_path):
     ("trim = '210x'", "trim"),
     ("crop-marks = 'yes'", "crop-marks"),
     ("crop-marks = 1", "crop-marks"),
+    ("workers = -1", "workers"),
+    ("workers = 2.5", "workers"),
+    ("workers = true", "workers"),
+    ("workers = 1000", "workers"),
 ])
 def test_an_invalid_value_is_a_usage_error_naming_the_table_and_the_key(tmp_path, table, key):
     with pytest.raises(UsageError) as error:
