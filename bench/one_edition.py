@@ -49,7 +49,7 @@ def main(folder: Path, language: str, output: Path, repeats: int) -> dict[str, f
     typefaces = find_typefaces()
     with Workers(1) as workers:  # finds them in the cache; lays out the pictures' places once, which warms up
         pictures = prepare_pictures(issue, {VARIANT}, settings, typefaces, load_profile(settings.icc_profile),
-                                    read_inputs(folder, PROJECT).issue, output / ".cache" / "pictures",
+                                    read_inputs(folder, PROJECT), output / ".cache" / "pictures",
                                     workers)[VARIANT]
     spare_pages = settings.multiple(VARIANT) - 1
     html = render_edition(edition, TEMPLATES, translations, spare_pages)

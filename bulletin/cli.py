@@ -165,6 +165,8 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
                                       arguments.package))
         if skipped is not None:
             delivery = output / folder.name
+            # A failed attempt's report, if any, no longer matters: the delivery in place is current.
+            (output / f"{folder.name}.preflight-failed.json").unlink(missing_ok=True)
             LOG.info("%s: nothing changed since the delivery was made; skipped %s", display_path(delivery),
                      ", ".join(skipped))
             return Built(sorted(path for path in delivery.iterdir() if path.is_file()), [])

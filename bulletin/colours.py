@@ -46,9 +46,8 @@ COLOUR_PROPERTIES = rb"fill|stroke|stop-color|flood-color|lighting-color|color" 
 COLOUR_ATTRIBUTE = re.compile(rb"(?<![\w-])(" + COLOUR_PROPERTIES + rb")(\s*=\s*)([\"'])(.*?)\3", re.S)
 COLOUR_DECLARATION = re.compile(rb"(?<![\w-])(" + COLOUR_PROPERTIES + rb")(\s*:\s*)([^;\"'}<>]+)")
 JPEG_QUALITY = 92  # print pictures are converted once; keep the loss invisible
-CONVERSION = 2  # raise when the conversion below changes, so that cached pictures are made again
-# What a converted picture depends on besides its source and the profile: part of its cache key.
-CONVERTER = f"{CONVERSION}:{JPEG_QUALITY}:{PIL.__version__}:{ImageCms.core.littlecms_version}"
+# What a converted picture depends on besides its source, the profile and this code: part of its cache key.
+CONVERTER = f"{JPEG_QUALITY}:{PIL.__version__}:{ImageCms.core.littlecms_version}"
 
 
 def palette_stylesheet(variant: str) -> str:

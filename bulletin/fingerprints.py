@@ -30,7 +30,8 @@ from pathlib import Path
 from .errors import BuildError, display_path
 
 # Distribution name in importlib.metadata for each library that shapes the files' bytes.
-LIBRARIES = ("weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2", "pikepdf")
+LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen", "pillow", "fonttools", "babel",
+             "jinja2", "markdown-it-py", "pikepdf")
 # External programs: name in the manifest -> command that prints the version on its first line.
 PROGRAMS = {"qpdf": ("qpdf", "--version"), "poppler": ("pdftotext", "-v")}
 # Debian packages whose version shapes the files: text layout, font subsetting, typefaces, profile.
@@ -60,7 +61,7 @@ class DigestCache:
     """SHA-256 digests of files, remembered by stat in a JSON file (none: remembered for this run only).
 
     Entries are keyed by a name that says what the file is (such as "issue:2022-H2/az.yaml"),
-    never by where this checkout is; a file is hashed again when its size, time of change,
+    never by where this checkout is; a file is hashed again when its size, times of change,
     inode or device differ from those remembered.
     """
 
@@ -112,7 +113,8 @@ class DigestCache:
 
 
 def _signature(stat: os.stat_result) -> list[int]:
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev]
+    # The time of the last change of the inode, which no one can set back (cp -p and touch set the mtime).
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
 
 
 def read_inputs(folder: Path, project: Path, cache: DigestCache | None = None) -> Inputs:

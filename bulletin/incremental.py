@@ -7,7 +7,7 @@ and one over them all.
     pictures   the issue's other files: its pictures
     catalog    translations/<language>/ (a draft: the source language's too)
     templates  templates/
-    code       bulletin/*.py, babel.cfg, pyproject.toml
+    code       bulletin/*.py and babel.cfg (pyproject.toml's settings are in `settings`, its pins in `tools`)
     fonts      the font files of the two typefaces
     settings   what the variant is made with: trim, bleed, the colour profile's digest, resolutions, draft
     tools      the versions of Python, the libraries, qpdf, poppler and the Debian packages
@@ -30,7 +30,7 @@ from pathlib import Path
 from .errors import BuildError
 from .fingerprints import DigestCache, Inputs, combine, read_inputs, tool_versions
 from .fonts import find_typefaces
-from .manifest import MANIFEST, PREFLIGHT, made_with, read_manifest
+from .manifest import PREFLIGHT, made_with, read_manifest
 from .model import pdf_name
 from .project import PROJECT
 from .settings import VARIANTS, PrintSettings
@@ -78,7 +78,7 @@ def recipe(ingredients: Ingredients, language: str, variant: str, settings: Prin
         "catalog": combine({name: digest for name, digest in project.items() if name.startswith(catalogs)}),
         "templates": combine({name: digest for name, digest in project.items() if name.startswith("templates/")}),
         "code": combine({name: digest for name, digest in project.items()
-                         if not name.startswith(("templates/", "translations/"))}),
+                         if not name.startswith(("templates/", "translations/")) and name != "pyproject.toml"}),
         "fonts": combine(ingredients.fonts),
         "settings": _digest(made_with(variant, settings, ingredients.profile, draft)),
         "tools": _digest(ingredients.tools),
@@ -103,6 +103,13 @@ def changes(entry: dict | None, wanted: dict) -> list[str]:
     return [f"{', '.join(changed)} changed"] if changed else ["made otherwise"]
 
 
+def same_settings(entry: dict, wanted: dict) -> bool:
+    """Tell whether a delivered PDF was made with the settings a PDF made now would be."""
+    made = entry.get("recipe")
+    return (isinstance(made, dict) and isinstance(made.get("groups"), dict)
+            and made["groups"].get("settings") == wanted["groups"]["settings"])
+
+
 def issue_languages(folder: Path) -> tuple[tuple[str, ...], str] | None:
     """Return the languages and source language that issue.yaml lists, read quickly without validating
     it; None when it cannot be read so (the build's validation then says what is wrong)."""
@@ -122,9 +129,10 @@ def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | No
                        variants: tuple[str, ...] | None, settings: PrintSettings, draft: bool = False,
                        package: bool = False) -> list[str] | None:
     """Return the PDFs a build of `folder` into `root` would skip ("az print"...), when it would make nothing: every
-    PDF asked for is in the delivery, whole, made from the present recipe, and the delivery was made from
-    the present inputs (and holds the printing bureau's package, if asked for). None when anything is to
-    be done, or cannot be told without the full build."""
+    PDF asked for is made from its present recipe, every file of the delivery is as its manifest describes
+    it, the delivery was made from the present inputs, and (if asked for) the printing bureau's package
+    holds current print files of every language. None when anything is to be done, or cannot be told
+    without the full build."""
     listed = issue_languages(folder)
     delivery = root / folder.name
     manifest = read_manifest(delivery)
@@ -143,13 +151,13 @@ def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | No
     entries = {entry["file"]: entry for entry in manifest["files"]}
     asked = {pdf_name(folder.name, language, variant): (language, variant)
              for language in languages for variant in variants or VARIANTS}
-    for name, (language, variant) in asked.items():
+    # The bureau's package holds every language's print file: all of them must be current for it.
+    bundled = {pdf_name(folder.name, language, "print"): (language, "print") for language in listed_languages}
+    for name, (language, variant) in (asked | (bundled if package else {})).items():
         if changes(entries.get(name), recipe(ingredients, language, variant, settings, draft, source)):
             return None
-    if intact(root, folder.name, {name: entries[name] for name in asked}) != set(asked):
-        return None
-    if not all((delivery / name).is_file() for name in (MANIFEST, PREFLIGHT)):
-        return None
+    if PREFLIGHT not in entries or intact(root, folder.name, entries) != set(entries):
+        return None  # every file the manifest lists, the reports included, as it was delivered
     from .completeness import package_gaps  # loaded only when a package is asked for
 
     if package and package_gaps(delivery, folder.name, [name for name in entries if name.endswith("-print.pdf")]):

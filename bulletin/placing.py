@@ -10,8 +10,9 @@ photograph falls under it by scaling; screen: screen-ppi), never up; print pictu
 converted to CMYK with the output profile and drawings get CMYK colours (`colours`).
 
 What is made is kept in output/.cache/pictures under a name made of the digest of the
-source, the variant, the pixel size and (print) the profile, so each picture is prepared once
-for every language of the issue and for every later build that needs the same. The jobs run
+source, the variant, the pixel size, (print) the profile, and the code that makes it (this
+module, `colours`, `pictures`, Pillow and LittleCMS), so each picture is prepared once for every
+language of the issue and for every later build that needs the same. The jobs run
 in the build's worker processes. A picture already no larger than needed is used as it is on
 screen; drawings are used as they are on screen.
 """
@@ -29,6 +30,7 @@ from PIL import Image, ImageCms
 from .colours import CONVERTER, OutputProfile, print_raster, print_svg
 from .delivery import write_atomically
 from .errors import BuildError, display_path
+from .fingerprints import Inputs, combine
 from .fonts import Typefaces
 from .model import Issue
 from .pictures import picture_problem, upright
@@ -36,6 +38,7 @@ from .settings import PrintSettings
 from .workers import Workers
 
 SCREEN_QUALITY = 88  # JPEG quality of photographs scaled down for the screen edition
+CODE = ("bulletin/placing.py", "bulletin/colours.py", "bulletin/pictures.py")  # what makes a prepared picture
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class PictureJob:
     """One picture to make for one variant."""
 
     source: Path  # the issue's picture
+    digest: str  # its SHA-256 when the build began
     variant: str
     size: tuple[int, int] | None  # the pixels it needs (as shown), or None to keep its own
     target: Path  # where the prepared file goes, in the cache
@@ -50,29 +54,33 @@ class PictureJob:
 
 
 def prepare_pictures(issue: Issue, variants: set[str], settings: PrintSettings, typefaces: Typefaces,
-                     profile: OutputProfile | None, digests: dict[str, str], cache: Path,
+                     profile: OutputProfile | None, inputs: Inputs, cache: Path,
                      workers: Workers) -> dict[str, dict[Path, Path]]:
     """Return, per variant, each picture of the issue and the file that stands for it, making those not in
-    the cache yet. `digests` are those of the issue's files, by their path in the issue folder."""
+    the cache yet. `inputs` are the digests of the issue's and the project's files."""
     from .printing import SlotProbe, measure_slots  # the rendering engine: needed only to measure
 
     pictures = slots(issue)
     pixels = {picture: pixel_size(picture) for picture in pictures}
     rasters = [picture for picture in pictures if pixels[picture] is not None]
     probes = [SlotProbe(variant, settings, typefaces, tuple((pictures[picture], pixels[picture]) for picture in rasters))
-              for variant in sorted(variants)]
-    measured = dict(zip(sorted(variants), (outcome.value for outcome in workers.run(measure_slots, probes))))
+              for variant in sorted(variants)] if rasters else []
+    measured = dict(zip(sorted(variants), (outcome.value for outcome in workers.run(
+        measure_slots, probes, describe=lambda probe: f"the places of the photographs ({probe.variant})"))))
+    code = combine({name: inputs.project.get(name, "") for name in CODE})
+    folder = issue.folder.resolve()
     prepared: dict[str, dict[Path, Path]] = {variant: {} for variant in variants}
     jobs = []
     for variant in sorted(variants):
-        sizes = dict(zip(rasters, measured[variant]))
+        sizes = dict(zip(rasters, measured.get(variant, [])))
         for picture in pictures:
             size = needed_pixels(pixels[picture], sizes[picture], resolution(variant, settings)) \
                 if picture in sizes else None
             if variant == "screen" and size is None:
                 continue  # a drawing, or a photograph small enough: as it is
-            digest = digests[picture.relative_to(issue.folder).as_posix()]
-            job = PictureJob(picture, variant, size, cache / cache_name(picture, digest, variant, size, profile),
+            digest = inputs.issue[picture.resolve().relative_to(folder).as_posix()]
+            job = PictureJob(picture, digest, variant, size,
+                             cache / cache_name(picture, digest + code, variant, size, profile),
                              (profile.path, profile.data) if variant == "print" and profile else None)
             prepared[variant][picture.resolve()] = job.target
             jobs.append(job)
@@ -133,6 +141,8 @@ def prepare_picture(job: PictureJob) -> None:
     if job.target.is_file() and not picture_problem(job.target):
         return
     data = job.source.read_bytes()
+    if hashlib.sha256(data).hexdigest() != job.digest:  # it would be kept under the name of what it was
+        raise BuildError(f"{display_path(job.source)}: changed while the build ran; build again")
     try:
         if job.variant == "print":
             profile = OutputProfile(*job.profile)

@@ -116,6 +116,8 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
                 finish_screen(raw, labels, output)
     except OSError as err:
         raise BuildError(f"cannot write {target}: {err.strerror or err}") from err
+    except Exception as err:  # font subsetting, a picture WeasyPrint cannot embed, pikepdf: never a traceback
+        raise BuildError(f"{target.name}: the PDF could not be written: {err}") from err
     return Printed(target, variant, len(document.pages), placements, parts, faults)
 
 
@@ -149,8 +151,8 @@ class SlotProbe:
 
 # The markup that places a picture, as the templates write it (tests/test_placing checks they agree).
 SLOTS = {
-    "cover": '<section class="cover">{image}</section>',
-    "illustration": '<article class="article"><figure class="illustration">{image}</figure></article>',
+    "cover": '<section class="cover"><img class="cover-image" {image}></section>',
+    "illustration": '<article class="article"><figure class="illustration"><img {image}></figure></article>',
 }
 
 
@@ -162,12 +164,15 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
         for index, (slot, (width, height)) in enumerate(probe.slots):
             stand_in = Path(folder, f"{index}.svg")
             stand_in.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>')
-            body.append(SLOTS[slot].format(image=f'<img src="{stand_in.as_uri()}" data-slot="{index}" alt="">'))
+            body.append(SLOTS[slot].format(image=f'src="{stand_in.as_uri()}" data-slot="{index}" alt=""'))
         html = ('<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="bulletin.css"></head><body>'
                 + "".join(body) + "</body></html>")
         files = tuple(sorted(probe.typefaces.files.values())) + (probe.settings.icc_profile,)
         fetcher = ConfinedFetcher((TEMPLATES, Path(folder)) + files)
-        document = lay_out(html, TEMPLATES, fetcher, probe.typefaces, probe.variant, probe.settings)
+        try:
+            document = lay_out(html, TEMPLATES, fetcher, probe.typefaces, probe.variant, probe.settings)
+        except Exception as err:  # the stylesheet, say: told as the build's error, not a traceback
+            raise BuildError(f"the places of the photographs could not be laid out ({probe.variant}): {err}") from err
     sizes: dict[int, tuple[float, float]] = {}
     for page in document.pages:
         for box in page._page_box.descendants(placeholders=True):  # private: where a box's final size is
@@ -175,6 +180,9 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
                 index = int(box.element.get("data-slot"))
                 width, height = drawn_size(box, *probe.slots[index][1])
                 sizes[index] = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
+    missing = [probe.slots[index][0] for index in range(len(probe.slots)) if index not in sizes]
+    if missing:
+        raise BuildError(f"the stylesheet places no picture in these slots: {', '.join(sorted(set(missing)))}")
     return [sizes[index] for index in range(len(probe.slots))]
 
 

@@ -33,7 +33,8 @@ from .delivery import Staging, start_delivery, write_checksum, write_manifest, w
 from .errors import BuildError, UsageError, display_path
 from .fingerprints import Inputs
 from .fonts import Typefaces, find_typefaces
-from .incremental import Ingredients, changes, intact, read_ingredients, recipe, remember_delivery
+from .incremental import (Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
+                          same_settings)
 from .layout import editions_layout, layout_entry, write_layout_report
 from .localization import load_catalogs
 from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous,
@@ -99,23 +100,17 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         recipes = {Edition(issue, language).pdf_name(variant):
                    recipe(ingredients, language, variant, settings, draft, issue.source_language)
                    for language in issue.languages for variant in VARIANTS}
-        whole = intact(output_root, issue.period.name, previous.entries)
-        wanted = plan_editions(issue, languages, variants, previous, recipes, whole, force)
-        kept = staging.carry_over(lambda name: name in previous.entries and name not in wanted and name in whole
-                                  and name in recipes and _same_settings(previous.entries[name], recipes[name]))
-        for name in sorted(set(previous.entries) - set(wanted) - set(kept)):
-            LOG.warning("%s: dropped from the delivery: it was made with other settings, or is not as delivered;"
-                        " build its language again", name)
+        wanted, kept = plan_delivery(issue, languages, variants, previous, recipes, staging, package, force)
         building = {variant for _edition, variant in wanted.values()}
         with Workers(min(settings.workers or available_cores(), len(wanted))) as workers:
             with progress.step("prepare pictures"):
                 # The profile is needed to print, and to describe kept print files made with it.
                 profile = (load_profile(settings.icc_profile) if "print" in building
                            else readable_profile(settings.icc_profile))
-                pictures = prepare_pictures(issue, building, settings, typefaces, profile, ingredients.inputs.issue,
+                pictures = prepare_pictures(issue, building, settings, typefaces, profile, ingredients.inputs,
                                             output_root / PICTURE_CACHE, workers) if wanted else {}
-            made = make_editions(list(wanted.values()), translations, typefaces, settings, pictures, staging, draft,
-                                 progress, workers)
+            made = make_editions(list(wanted.values()), kept, translations, typefaces, settings, pictures, staging,
+                                 draft, progress, workers)
         printed = [(edition, result.value.printed) for (edition, _variant), result in made]
         findings = carried_findings(previous, kept) + [finding for _job, result in made
                                                        for finding in result.value.findings]
@@ -132,11 +127,17 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
                      {(edition.language, variant): result for (edition, variant), result in made})
 
 
-def plan_editions(issue: Issue, languages: tuple[str, ...], variants: tuple[str, ...], previous: Previous,
-                  recipes: dict[str, dict], whole: set[str], force: bool) -> dict[str, tuple[Edition, str]]:
-    """Return the PDFs to make, by name: those asked for whose recipe differs from the delivered one's, or
-    whose delivered file is not `whole` (every one asked for, with `force`). Say which are kept, and why
-    the others are made."""
+def plan_delivery(issue: Issue, languages: tuple[str, ...], variants: tuple[str, ...], previous: Previous,
+                  recipes: dict[str, dict], staging: Staging, package: bool,
+                  force: bool) -> tuple[dict[str, tuple[Edition, str]], list[str]]:
+    """Decide which PDFs to make and which to keep from the delivery (linked into the staging folder); say why.
+
+    A PDF asked for is made when its recipe differs from the delivered one's, or its delivered file was
+    changed or damaged since (every one, with `force`). The others stay: those asked for are unchanged;
+    those not asked for are kept when made with the same settings, with a warning when their other
+    inputs changed, and the printing bureau's package is refused rather than made of such a mixed set.
+    """
+    whole = intact(staging.root, issue.period.name, previous.entries)
     wanted, unchanged = {}, []
     for language in languages:
         for variant in variants:
@@ -151,28 +152,39 @@ def plan_editions(issue: Issue, languages: tuple[str, ...], variants: tuple[str,
                 unchanged.append(f"{language} {variant}")
     if unchanged:
         LOG.info("unchanged since the delivery, kept as they are: %s", ", ".join(unchanged))
-    return wanted
+    kept = staging.carry_over(lambda name: name in previous.entries and name not in wanted and name in whole
+                              and name in recipes and same_settings(previous.entries[name], recipes[name]))
+    for name in sorted(set(previous.entries) - set(wanted) - set(kept)):
+        LOG.warning("%s: dropped from the delivery: it was made with other settings, or is not as delivered;"
+                    " build its language again", name)
+    stale = {name: changes(previous.entries[name], recipes[name]) for name in kept}
+    for name, reasons in sorted(stale.items()):
+        if reasons:
+            LOG.warning("%s: kept from the delivery, but out of date (%s); build its language again", name,
+                        "; ".join(reasons))
+    mixed = [name for name, reasons in stale.items() if reasons and name.endswith("-print.pdf")]
+    if package and mixed:
+        raise UsageError(f"--package would send the bureau print files made from other inputs: {', '.join(mixed)};"
+                         " build every language (without --lang) to package them")
+    return wanted, kept
 
 
-def _same_settings(entry: dict, wanted: dict) -> bool:
-    """Tell whether a delivered PDF was made with the settings a PDF made now would be."""
-    made = entry.get("recipe")
-    return isinstance(made, dict) and isinstance(made.get("groups"), dict) and \
-        made["groups"].get("settings") == wanted["groups"]["settings"]
-
-
-def make_editions(wanted: list[tuple[Edition, str]], translations: dict, typefaces: Typefaces,
+def make_editions(wanted: list[tuple[Edition, str]], kept: list[str], translations: dict, typefaces: Typefaces,
                   settings: PrintSettings, pictures: dict[str, dict[Path, Path]], staging: Staging, draft: bool,
                   progress: Progress, workers: Workers) -> list[tuple[tuple[Edition, str], Outcome]]:
-    """Make each edition's PDF in its variant, side by side in the `workers`, into the staging folder."""
+    """Make each edition's PDF in its variant, side by side in the `workers`, into the staging folder.
+
+    The faults of make-up of an edition are told once: with the first variant made, unless a variant kept
+    from the delivery (laid out alike) carries them already."""
     from .editions import Job, make_edition  # the rendering engine: loaded only when there is something to print
 
     first = {}
     for edition, variant in wanted:
-        first.setdefault(edition.language, variant)
+        if not any(edition.pdf_name(other) in kept for other in VARIANTS):
+            first.setdefault(edition.language, variant)
     jobs = [Job(edition, variant, settings, typefaces, translations[edition.language],
                 pictures[variant], staging.path / edition.pdf_name(variant), draft,
-                makeup=first[edition.language] == variant)
+                makeup=first.get(edition.language) == variant)
             for edition, variant in wanted]
     task = progress.task("print", len(jobs))
 

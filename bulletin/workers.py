@@ -20,6 +20,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import resource
+import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -113,9 +114,20 @@ class Workers:
         return [outcomes[future] for future in futures]
 
 
+class _Failed(Exception):
+    """A job's error, sent back from its worker with the log messages the job made before it."""
+
+    def __init__(self, error: BaseException, records: tuple[tuple[str, int, str], ...]):
+        super().__init__(error, records)
+
+
 def _result(future: Future, job: str) -> Outcome:
     try:
         return future.result()
+    except _Failed as failed:
+        error, records = failed.args
+        _tell(records)
+        raise error from None
     except BrokenProcessPool as err:
         raise BuildError(f"{job}: a worker process ended without finishing it (killed, or out of memory?);"
                          " nothing was delivered") from err
@@ -124,9 +136,9 @@ def _result(future: Future, job: str) -> Outcome:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """End the workers at once: a failed or interrupted build has no use for the jobs still running."""
     # The executor keeps no public handle on its processes; without this, shutting it down waits
-    # for every running job to finish.
+    # for every running job to finish. They ignore SIGTERM (see _start_worker): SIGKILL.
     for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
+        process.kill()
 
 
 def _timed(function: Callable[[Any], Any], job: Any) -> Outcome:
@@ -154,7 +166,14 @@ _collected = _Collect()
 
 
 def _start_worker(levels: dict[str, int]) -> None:
-    """Set up a new worker: its loggers at the build's levels, every message kept for the build."""
+    """Set up a new worker: its loggers at the build's levels, every message kept for the build.
+
+    Ctrl-C and a service's stop (SIGTERM, sent by systemd to every process of the service) are the
+    build's to handle: it ends as interrupted and ends its workers; a worker that took them itself
+    would look like one that died.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     root = logging.getLogger()
     root.handlers[:] = [_collected]
     for name, level in levels.items():
@@ -163,8 +182,12 @@ def _start_worker(levels: dict[str, int]) -> None:
 
 def _in_worker(function: Callable[[Any], Any], job: Any) -> Outcome:
     _collected.records = []
-    outcome = _timed(function, job)
-    gc.collect()  # a laid-out document is full of cycles: freed now, the next job starts from a clean heap
+    try:
+        outcome = _timed(function, job)
+    except Exception as err:
+        raise _Failed(err, tuple(_collected.records)) from None
+    finally:
+        gc.collect()  # a laid-out document is full of cycles: freed now, the next job starts from a clean heap
     return Outcome(outcome.value, outcome.seconds, outcome.peak_mb, outcome.worker, tuple(_collected.records))
 
 

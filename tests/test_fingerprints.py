@@ -28,9 +28,9 @@ def test_a_hash_of_files_depends_on_names_and_contents_not_on_the_checkout(tmp_p
 
 def test_tool_versions_names_every_tool(monkeypatch, tmp_path):
     versions = tool_versions()
-    assert set(versions) == {"python", "weasyprint", "pydyf", "pillow", "fonttools", "babel", "jinja2",
-                             "pikepdf", "qpdf", "poppler", "libpango-1.0-0", "libharfbuzz-subset0",
-                             "fonts-noto-core", "libgs-common"}
+    assert set(versions) == {"python", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen",
+                             "pillow", "fonttools", "babel", "jinja2", "markdown-it-py", "pikepdf", "qpdf", "poppler",
+                             "libpango-1.0-0", "libharfbuzz-subset0", "fonts-noto-core", "libgs-common"}
     assert all(versions.values()) and "missing" not in versions.values()
     assert versions["python"] == ".".join(map(str, sys.version_info[:3]))
     assert versions["qpdf"][0].isdigit() and versions["poppler"][0].isdigit()

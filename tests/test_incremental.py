@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import json
 import os
 import subprocess
@@ -171,3 +172,30 @@ def test_a_delivered_file_damaged_since_is_made_again_and_only_it(minimal_issue,
     assert "az screen: to build: the delivered file was changed or damaged since" in err
     assert "kept as they are: az print" in err
     assert damaged.read_bytes() == whole  # made again, the same bytes
+
+
+def test_files_kept_out_of_date_are_told_and_never_packaged(minimal_issue, tmp_path, capsys):
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--package", "-q"]) == 0
+    apply_edits(minimal_issue, [{"file": "issue.yaml", "replace": "number: 5", "with": "number: 6"}])
+    capsys.readouterr()
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "ru", "--package"]) == 2
+    err = capsys.readouterr().err
+    assert ("--package would send the bureau print files made from other inputs: since-the-victory-2023-H1-az-print"
+            ".pdf, since-the-victory-2023-H1-en-print.pdf, since-the-victory-2023-H1-es-print.pdf") in err
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "ru"]) == 0
+    assert ("since-the-victory-2023-H1-az-print.pdf: kept from the delivery, but out of date (text changed);"
+            " build its language again") in capsys.readouterr().err
+
+
+def log_then_fail(message: str) -> None:
+    """A job that says something, then fails (run in a worker process)."""
+    logging.getLogger("bulletin").warning("%s", message)
+    raise BuildError(f"failed after {message}")
+
+
+def test_a_job_that_fails_in_a_worker_tells_its_messages_then_its_error(caplog):
+    with pytest.raises(BuildError, match="failed after half-way"):
+        with Workers(2) as workers:
+            workers.run(log_then_fail, ["half-way", "other"])
+    assert "half-way" in caplog.text

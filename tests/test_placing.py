@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from PIL import Image
 
 from bulletin import placing
 from bulletin.colours import load_profile
+from bulletin.cli import main
 from bulletin.errors import BuildError
 from bulletin.fingerprints import read_inputs
 from bulletin.fonts import find_typefaces
@@ -34,7 +36,7 @@ def prepare(issue, cache: Path, variants=("print", "screen")) -> dict[str, dict[
     profile = load_profile(DEFAULT_PROFILE)
     with Workers(1) as workers:
         return prepare_pictures(issue, set(variants), SETTINGS, find_typefaces(), profile,
-                                read_inputs(issue.folder, PROJECT).issue, cache, workers)
+                                read_inputs(issue.folder, PROJECT), cache, workers)
 
 
 def test_each_photograph_is_made_the_size_it_is_placed_at_in_each_variant(sample, tmp_path):
@@ -115,7 +117,7 @@ def test_a_camera_orientation_is_applied_before_scaling(tmp_path):
     Image.new("RGB", (400, 200), (200, 40, 20)).save(source, exif=exif)
     assert placing.pixel_size(source) == (200, 400)
     target = tmp_path / "out.jpg"
-    prepare_picture(PictureJob(source, "screen", (50, 100), target, None))
+    prepare_picture(PictureJob(source, sha256(source.read_bytes()).hexdigest(), "screen", (50, 100), target, None))
     with Image.open(target) as image:
         assert image.size == (50, 100)
 
@@ -125,4 +127,23 @@ def test_a_picture_that_cannot_be_read_is_a_build_error_naming_it(tmp_path):
     broken.write_bytes(b"not a JPEG")
     profile = load_profile(DEFAULT_PROFILE)
     with pytest.raises(BuildError, match=r"broken\.jpg: cannot prepare the picture for print"):
-        prepare_picture(PictureJob(broken, "print", (10, 10), tmp_path / "out.jpg", (profile.path, profile.data)))
+        prepare_picture(PictureJob(broken, sha256(b"not a JPEG").hexdigest(), "print", (10, 10), tmp_path / "out.jpg",
+                                   (profile.path, profile.data)))
+
+
+def test_a_photograph_on_the_cover_is_made_the_size_it_is_drawn_at(minimal_issue, tmp_path, monkeypatch):
+    """The cover's place, too, is measured as the template makes it; and an issue named by a relative path
+    (as an editor types it) finds its pictures."""
+    Image.new("RGB", (3000, 2000), (120, 90, 60)).save(minimal_issue / "images" / "cover.jpg", quality=90)
+    with open(minimal_issue / "issue.yaml", "a", encoding="utf-8") as file:
+        file.write("cover_image: images/cover.jpg\n")
+    for language in ("az", "ru", "en", "es"):
+        with open(minimal_issue / f"{language}.yaml", "a", encoding="utf-8") as file:
+            file.write('cover_alt: "Photo."\n')
+    monkeypatch.chdir(minimal_issue.parent.parent)
+    assert main(["issues/2023-H1", "--output", "out", "--lang", "en", "-q"]) == 0
+    report = json.loads(Path("out/2023-H1/preflight.json").read_text(encoding="utf-8"))
+    images = {name: finding["message"] for name, group in report["files"].items() for finding in group["findings"]
+              if finding["check"] == "images"}
+    assert images == {"since-the-victory-2023-H1-en-print.pdf": "1 image, 300 to 300 ppi",
+                      "since-the-victory-2023-H1-en-screen.pdf": "1 image, 150 to 150 ppi"}
