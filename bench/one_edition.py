@@ -31,7 +31,7 @@ from bulletin.fonts import find_typefaces  # noqa: E402
 from bulletin.localization import load_catalogs  # noqa: E402
 from bulletin.model import Edition  # noqa: E402
 from bulletin.placing import prepare_pictures  # noqa: E402
-from bulletin.printing import ConfinedFetcher, lay_out, print_pdf  # noqa: E402
+from bulletin.printing import ConfinedFetcher, lay_out, print_pdf, readable_files  # noqa: E402
 from bulletin.project import PROJECT, PYPROJECT, TEMPLATES  # noqa: E402
 from bulletin.rendering import render_edition  # noqa: E402
 from bulletin.settings import VARIANTS, load_settings  # noqa: E402
@@ -53,7 +53,6 @@ def main(folder: Path, language: str, output: Path, repeats: int) -> dict[str, f
                                     workers)[VARIANT]
     spare_pages = settings.multiple(VARIANT) - 1
     html = render_edition(edition, TEMPLATES, translations, spare_pages)
-    files = tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)
 
     def ours(target: Path) -> None:
         printed = print_pdf(render_edition(edition, TEMPLATES, translations, spare_pages), TEMPLATES, folder,
@@ -61,7 +60,7 @@ def main(folder: Path, language: str, output: Path, repeats: int) -> dict[str, f
         check_resolution(printed, settings)
 
     def alone(target: Path) -> None:
-        fetcher = ConfinedFetcher((TEMPLATES, folder) + files, pictures, folder)
+        fetcher = ConfinedFetcher((TEMPLATES, folder) + readable_files(typefaces, settings), pictures, folder)
         document = lay_out(html, TEMPLATES, fetcher, typefaces, VARIANT, settings)  # HTML(...).render(...)
         document.write_pdf(target, pdf_variant=VARIANTS[VARIANT].pdf_variant, pdf_identifier=target.stem.encode())
 

@@ -88,8 +88,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
 
     WeasyPrint may read `base`, the `issue` folder, the font files and the colour profile, nothing else.
     """
-    files = tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)  # these files, not their folders
-    fetcher = ConfinedFetcher((base, issue) + files, pictures, issue)
+    fetcher = ConfinedFetcher((base, issue) + readable_files(typefaces, settings), pictures, issue)
     try:
         document = lay_out(html, base, fetcher, typefaces, variant, settings)
         document = keep_pages(document, settings.multiple(variant))
@@ -119,6 +118,12 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
     except Exception as err:  # font subsetting, a picture WeasyPrint cannot embed, pikepdf: never a traceback
         raise BuildError(f"{target.name}: the PDF could not be written: {err}") from err
     return Printed(target, variant, len(document.pages), placements, parts, faults)
+
+
+def readable_files(typefaces: Typefaces, settings: PrintSettings) -> tuple[Path, ...]:
+    """The files WeasyPrint may read besides its folders: the font files and the colour profile (not their
+    folders)."""
+    return tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)
 
 
 def lay_out(html: str, base: Path, fetcher: ConfinedFetcher, typefaces: Typefaces, variant: str,
@@ -167,8 +172,7 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
             body.append(SLOTS[slot].format(image=f'src="{stand_in.as_uri()}" data-slot="{index}" alt=""'))
         html = ('<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="bulletin.css"></head><body>'
                 + "".join(body) + "</body></html>")
-        files = tuple(sorted(probe.typefaces.files.values())) + (probe.settings.icc_profile,)
-        fetcher = ConfinedFetcher((TEMPLATES, Path(folder)) + files)
+        fetcher = ConfinedFetcher((TEMPLATES, Path(folder)) + readable_files(probe.typefaces, probe.settings))
         try:
             document = lay_out(html, TEMPLATES, fetcher, probe.typefaces, probe.variant, probe.settings)
         except Exception as err:  # the stylesheet, say: told as the build's error, not a traceback
