@@ -158,10 +158,11 @@ def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | No
             return None
     if PREFLIGHT not in entries or intact(root, folder.name, entries) != set(entries):
         return None  # every file the manifest lists, the reports included, as it was delivered
-    from .completeness import package_gaps  # loaded only when a package is asked for
+    if package:
+        from .completeness import package_gaps  # loaded only when a package is asked for
 
-    if package and package_gaps(delivery, folder.name, [name for name in entries if name.endswith("-print.pdf")]):
-        return None
+        if package_gaps(delivery, folder.name, [name for name in entries if name.endswith("-print.pdf")]):
+            return None
     return [f"{language} {variant}" for language, variant in asked.values()]
 
 
