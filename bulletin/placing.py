@@ -33,7 +33,7 @@ from .errors import BuildError, display_path
 from .fingerprints import Inputs, combine
 from .fonts import Typefaces
 from .model import Issue
-from .pictures import picture_problem, upright
+from .pictures import ORIENTATION, SIDEWAYS, picture_problem, upright
 from .settings import PrintSettings
 from .workers import Workers
 
@@ -102,7 +102,7 @@ def pixel_size(picture: Path) -> tuple[int, int] | None:
     if picture.suffix.lower() == ".svg":
         return None
     with Image.open(picture) as image:
-        turned = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+        turned = image.getexif().get(ORIENTATION, 1) in SIDEWAYS
         return image.size[::-1] if turned else image.size
 
 

@@ -138,11 +138,13 @@ def plan_delivery(issue: Issue, languages: tuple[str, ...], variants: tuple[str,
     inputs changed, and the printing bureau's package is refused rather than made of such a mixed set.
     """
     whole = intact(staging.root, issue.period.name, previous.entries)
+    # Why each PDF of the issue differs from the delivered one, if it does: worked out once, for all of them.
+    outdated = {name: changes(previous.entries.get(name), made) for name, made in recipes.items()}
     wanted, unchanged = {}, []
     for language in languages:
         for variant in variants:
             name = Edition(issue, language).pdf_name(variant)
-            reasons = ["asked for (--force)"] if force else changes(previous.entries.get(name), recipes[name])
+            reasons = ["asked for (--force)"] if force else outdated[name]
             if not reasons and name not in whole:
                 reasons = ["the delivered file was changed or damaged since"]
             if reasons:
@@ -157,12 +159,11 @@ def plan_delivery(issue: Issue, languages: tuple[str, ...], variants: tuple[str,
     for name in sorted(set(previous.entries) - set(wanted) - set(kept)):
         LOG.warning("%s: dropped from the delivery: it was made with other settings, or is not as delivered;"
                     " build its language again", name)
-    stale = {name: changes(previous.entries[name], recipes[name]) for name in kept}
-    for name, reasons in sorted(stale.items()):
-        if reasons:
-            LOG.warning("%s: kept from the delivery, but out of date (%s); build its language again", name,
-                        "; ".join(reasons))
-    mixed = [name for name, reasons in stale.items() if reasons and name.endswith("-print.pdf")]
+    stale = sorted(name for name in kept if outdated[name])
+    for name in stale:
+        LOG.warning("%s: kept from the delivery, but out of date (%s); build its language again", name,
+                    "; ".join(outdated[name]))
+    mixed = [name for name in stale if name.endswith("-print.pdf")]
     if package and mixed:
         raise UsageError(f"--package would send the bureau print files made from other inputs: {', '.join(mixed)};"
                          " build every language (without --lang) to package them")

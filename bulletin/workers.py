@@ -21,6 +21,7 @@ import multiprocessing.forkserver
 import os
 import resource
 import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -78,7 +79,8 @@ class Workers:
         if count > 1:
             context = _fork_server()
             levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
-            self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker, initargs=(levels,))
+            self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
+                                            initargs=(levels, os.getpid()))
 
     def __enter__(self) -> Workers:
         return self
@@ -165,7 +167,7 @@ class _Collect(logging.Handler):
 _collected = _Collect()
 
 
-def _start_worker(levels: dict[str, int]) -> None:
+def _start_worker(levels: dict[str, int], build: int) -> None:
     """Set up a new worker: its loggers at the build's levels, every message kept for the build.
 
     Ctrl-C and a service's stop (SIGTERM, sent by systemd to every process of the service) are the
@@ -174,10 +176,22 @@ def _start_worker(levels: dict[str, int]) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_end_with_the_build, args=(build,), daemon=True).start()
     root = logging.getLogger()
     root.handlers[:] = [_collected]
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
+
+
+def _end_with_the_build(build: int) -> None:
+    """End this worker when the build that uses it is gone (killed outright, out of memory): left alone, it
+    would wait for jobs forever, or lay out pages for no one."""
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(build, 0)
+        except (ProcessLookupError, PermissionError):  # gone (its number may now be another user's process)
+            os._exit(1)
 
 
 def _in_worker(function: Callable[[Any], Any], job: Any) -> Outcome:
