@@ -170,6 +170,9 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
             LOG.info("%s: nothing changed since the delivery was made; skipped %s", display_path(delivery),
                      ", ".join(skipped))
             return Built(sorted(path for path in delivery.iterdir() if path.is_file()), [])
+        from .workers import available_cores, start_fork_server
+
+        start_fork_server(settings.workers or available_cores())  # it loads the engine while the pipeline loads
         from .progress import make_progress
         from .publishing import publish_issue
 

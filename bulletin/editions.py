@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from .errors import BuildError, display_path
 from .findings import Finding
-from .fonts import Typefaces
-from .localization import Formats, PortableTranslations
-from .model import Edition
+from .jobs import Job, Made, Printed
+from .localization import Formats
 from .preflight import MAKEUP, Expectation, preflight_pdf
-from .printing import Printed, print_pdf
+from .printing import print_pdf
 from .project import TEMPLATES
 from .rendering import render_edition
 from .settings import PrintSettings
@@ -29,33 +26,6 @@ from .typography import typeset_text
 FAMILIES = ("Bulletin-Serif", "Bulletin-Sans")  # the only fonts a PDF may embed
 
 LOG = logging.getLogger("bulletin")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One PDF to make: an edition in one variant."""
-
-    edition: Edition
-    variant: str  # "print" or "screen"
-    settings: PrintSettings
-    typefaces: Typefaces
-    translations: PortableTranslations  # the edition's interface strings
-    pictures: dict[Path, Path]  # each picture -> the file prepared for this variant
-    target: Path  # where the PDF goes
-    draft: bool = False
-    makeup: bool = True  # tell the faults of make-up: the first variant built of the edition does
-
-    def __str__(self) -> str:
-        return f"{self.edition.language} {self.variant}"
-
-
-@dataclass(frozen=True)
-class Made:
-    """A PDF made by a job, with what its preflight found."""
-
-    printed: Printed
-    findings: list[Finding]
-    steps: dict[str, float] = field(default_factory=dict)  # step -> seconds: render, print, preflight
 
 
 def make_edition(job: Job) -> Made:

@@ -14,6 +14,9 @@ from pathlib import Path
 from .delivery import write_atomically
 
 SEVERITIES = ("pass", "warning", "error")  # from best to worst
+# The checks in the order of the report's columns: those of the PDF (preflight.CHECKS), the page make-up's
+# (made during layout), and "open" for a file that cannot be read at all.
+COLUMNS = ("qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "colour", "text", "makeup", "open")
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,27 @@ def write_report(findings: list[Finding], target: Path) -> None:
         for name, group in files.items()}}
     text = json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     write_atomically(target, text.encode("utf-8"))
+
+
+def format_table(findings: list[Finding]) -> str:
+    """Return a short table for the terminal: a row per file, a column per check, then every problem."""
+    files: dict[str, dict[str, str]] = {}
+    for finding in findings:
+        row = files.setdefault(finding.file, {})
+        row[finding.check] = max(row.get(finding.check, "pass"), finding.severity, key=SEVERITIES.index)
+    checks = [check for check in COLUMNS if any(check in row for row in files.values())]
+    marks = {"pass": "ok", "warning": "warn", "error": "ERROR"}
+    width = max([len(name) for name in files] + [4])
+    lines = [f"{'file':<{width}}  " + "  ".join(f"{check:<7}" for check in checks)]
+    lines += [f"{name:<{width}}  " + "  ".join(f"{marks.get(row.get(check, ''), '-'):<7}" for check in checks)
+              for name, row in files.items()]
+    lines += [f"{finding.severity}: {finding.file}: {finding.check}: {finding.message}"
+              for finding in findings if finding.severity != "pass"]
+    lines.append(f"{plural(count(findings, 'error'), 'error')}, {plural(count(findings, 'warning'), 'warning')}"
+                 f" in {plural(len(files), 'file')}")
+    return "\n".join(lines) + "\n"
+
+
+def plural(number: int, word: str) -> str:
+    """`number` `word`s, in English: \"1 error\", \"2 errors\"."""
+    return f"{number} {word}{'' if number == 1 else 's'}"

@@ -20,7 +20,7 @@ from .delivery import write_atomically
 from .settings import VARIANTS
 
 if TYPE_CHECKING:  # the print stage loads the rendering engine, which reading a manifest must not
-    from .printing import Printed
+    from .jobs import Printed
 
 LAYOUT = "layout.txt"  # the report's name in the delivery folder
 VARIANT_ORDER = tuple(VARIANTS)  # print first: the variant whose layout stands for a language when it has both

@@ -33,6 +33,7 @@ from weasyprint.formatting_structure.boxes import Box, LineBox, MarginBox, Repla
 from weasyprint.images import RasterImage
 
 from .errors import BuildError
+from .jobs import Fault, Part, Placement
 
 SPARE_PAGE = "spare-page-"  # id prefix of the templates' spare blank pages
 CSS_PX_PER_INCH = 96
@@ -68,17 +69,6 @@ def keep_pages(document: Document, multiple: int) -> Document:
                          f" {needed} are needed for a multiple of {multiple}")
     dropped = set(spare[needed:])
     return document.copy([page for index, page in enumerate(document.pages) if index not in dropped])
-
-
-@dataclass(frozen=True)
-class Placement:
-    """A photograph as placed on a page."""
-
-    source: Path  # the picture's file
-    page: int  # 1-based page number
-    pixels: tuple[int, int]  # the picture's width and height in pixels
-    size_mm: tuple[float, float]  # the width and height it covers on the page
-    ppi: float  # its effective resolution, the lower of the two directions
 
 
 def measure_pictures(document: Document, locate: Callable[[str], Path | None] = lambda url: None
@@ -124,16 +114,6 @@ def drawn_size(box: ReplacedBox, width: int, height: int) -> tuple[float, float]
     return width * scale, height * scale
 
 
-@dataclass(frozen=True)
-class Part:
-    """One part of a laid-out edition and the pages it takes."""
-
-    id: str  # the anchor that starts it: cover, imprint, section-<id>, key-figures…
-    title: str  # what an editor calls it: "Front cover", or the section's title in the edition's language
-    first_page: int  # 1-based number of its first page
-    pages: int  # how many pages it takes (spare blank pages are nobody's)
-
-
 def section_pages(document: Document) -> list[Part]:
     """Return each part of the edition, in order, with its first page and its number of pages."""
     first: dict[str, int] = {}  # anchor -> index of the first page it is on
@@ -164,18 +144,6 @@ def _part_title(document: Document, anchor: str, index: int) -> str:
         if box.element is not None and box.element.get("id") == anchor:
             return box.element.get("data-section") or _words(box.element.itertext())
     return anchor
-
-
-@dataclass(frozen=True)
-class Fault:
-    """A fault of page make-up, as a make-up editor would mark it on a proof."""
-
-    page: int  # 1-based number of the page it is on
-    kind: str  # orphan, widow, stranded heading, split figure, overfull line or short line
-    message: str  # what is wrong, quoting the start of the text concerned
-
-    def __str__(self) -> str:
-        return f"page {self.page}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .settings import VARIANTS, PrintSettings
 
 if TYPE_CHECKING:  # the printing stage loads the rendering engine, which reading a manifest must not
     from .colours import OutputProfile
-    from .printing import Printed
+    from .jobs import Printed
 
 MANIFEST = "manifest.json"
 PREFLIGHT = "preflight.json"

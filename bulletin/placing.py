@@ -42,6 +42,23 @@ CODE = ("bulletin/placing.py", "bulletin/colours.py", "bulletin/pictures.py")  #
 
 
 @dataclass(frozen=True)
+class SlotProbe:
+    """The places of an issue's pictures, to be measured in one variant before the editions are laid out."""
+
+    variant: str
+    settings: PrintSettings
+    typefaces: Typefaces
+    slots: tuple[tuple[str, tuple[int, int]], ...]  # per picture: its slot (see SLOTS) and its size in pixels
+
+
+def measure(probe: SlotProbe) -> list[tuple[float, float]]:
+    """The drawn size of each slot of `probe`, in millimetres (`printing.measure_slots`, in a worker)."""
+    from .printing import measure_slots  # the rendering engine: loaded by the workers, not by the build
+
+    return measure_slots(probe)
+
+
+@dataclass(frozen=True)
 class PictureJob:
     """One picture to make for one variant."""
 
@@ -58,15 +75,13 @@ def prepare_pictures(issue: Issue, variants: set[str], settings: PrintSettings, 
                      workers: Workers) -> dict[str, dict[Path, Path]]:
     """Return, per variant, each picture of the issue and the file that stands for it, making those not in
     the cache yet. `inputs` are the digests of the issue's and the project's files."""
-    from .printing import SlotProbe, measure_slots  # the rendering engine: needed only to measure
-
     pictures = slots(issue)
     pixels = {picture: pixel_size(picture) for picture in pictures}
     rasters = [picture for picture in pictures if pixels[picture] is not None]
     probes = [SlotProbe(variant, settings, typefaces, tuple((pictures[picture], pixels[picture]) for picture in rasters))
               for variant in sorted(variants)] if rasters else []
     measured = dict(zip(sorted(variants), (outcome.value for outcome in workers.run(
-        measure_slots, probes, describe=lambda probe: f"the places of the photographs ({probe.variant})"))))
+        measure, probes, describe=lambda probe: f"the places of the photographs ({probe.variant})"))))
     code = combine({name: inputs.project.get(name, "") for name in CODE})
     folder = issue.folder.resolve()
     prepared: dict[str, dict[Path, Path]] = {variant: {} for variant in variants}

@@ -26,7 +26,7 @@ import pikepdf
 
 from .colourscan import find_colour
 from .finishing import structure_elements
-from .findings import SEVERITIES, Finding, count
+from .findings import Finding, plural
 
 TIMEOUT = 60  # seconds an external tool may take on one PDF
 TOLERANCE = 0.05  # points by which a page box may differ from its expected place
@@ -123,7 +123,7 @@ def check_boxes(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fin
                 media[index] < bleed_box[index] - TOLERANCE for index in (2, 3)):
             problems.setdefault("MediaBox does not contain the BleedBox", []).append(number)
     if not problems:
-        return [_pass(path, "boxes", f"{_plural(len(pdf.pages), 'page')} trimmed to {width:.2f} × {height:.2f} pt"
+        return [_pass(path, "boxes", f"{plural(len(pdf.pages), 'page')} trimmed to {width:.2f} × {height:.2f} pt"
                                      f" with {bleed:.2f} pt bleed")]
     return [_error(path, "boxes", f"{problem} on {_pages(pages)}", pages[0]) for problem, pages in problems.items()]
 
@@ -193,17 +193,17 @@ def check_tagging(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[F
     figures = [element for element in elements if element.get("/S") == "/Figure"]
     missing = sum(1 for figure in figures if not str(figure.get("/Alt", "")).strip())
     if missing:
-        problems.append(f"{_plural(missing, 'figure')} of {len(figures)} without alternative text (/Alt)")
+        problems.append(f"{plural(missing, 'figure')} of {len(figures)} without alternative text (/Alt)")
     reachable = {element.objgen for element in elements if element.is_indirect}
     numbers = root.get("/StructTreeRoot", {}).get("/ParentTree", {}).get("/Nums", pikepdf.Array())
     untagged = sum(1 for index in range(1, len(numbers), 2) if isinstance(numbers[index], pikepdf.Array)
                    for element in numbers[index]
                    if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable)
     if untagged:  # marked content whose element is not in the tree: neither read aloud nor an artifact
-        problems.append(f"{_plural(untagged, 'piece')} of marked content outside the structure tree")
+        problems.append(f"{plural(untagged, 'piece')} of marked content outside the structure tree")
     if problems:
         return [_error(path, "tagging", problem) for problem in problems]
-    return [_pass(path, "tagging", f"tagged, /Lang {language!r}, {_plural(len(figures), 'figure')} with /Alt")]
+    return [_pass(path, "tagging", f"tagged, /Lang {language!r}, {plural(len(figures), 'figure')} with /Alt")]
 
 
 def check_fonts(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -220,7 +220,7 @@ def check_fonts(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fin
             problems.append(f"font {name} is not one of {', '.join(expected.families)}")
     if problems:
         return [_error(path, "fonts", problem) for problem in dict.fromkeys(problems)]
-    return [_pass(path, "fonts", f"{_plural(len(rows), 'font')}, all embedded, of {', '.join(expected.families)}")]
+    return [_pass(path, "fonts", f"{plural(len(rows), 'font')}, all embedded, of {', '.join(expected.families)}")]
 
 
 def _squeeze(name: str) -> str:
@@ -232,8 +232,8 @@ def check_pages(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fin
     """Check that the page count is a multiple of what the binding needs."""
     pages, multiple = len(pdf.pages), max(expected.page_multiple, 1)
     if pages == 0 or pages % multiple:
-        return [_error(path, "pages", f"{_plural(pages, 'page')}, not a multiple of {multiple}")]
-    return [_pass(path, "pages", _plural(pages, "page") + (f", a multiple of {multiple}" if multiple > 1 else ""))]
+        return [_error(path, "pages", f"{plural(pages, 'page')}, not a multiple of {multiple}")]
+    return [_pass(path, "pages", plural(pages, "page") + (f", a multiple of {multiple}" if multiple > 1 else ""))]
 
 
 def check_images(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -259,7 +259,7 @@ def check_images(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fi
     if findings or not images:
         return findings or [_pass(path, "images", "no images")]
     ppis = [ppi for _page, _size, ppi in images]
-    return [_pass(path, "images", f"{_plural(len(images), 'image')}, {min(ppis):.0f} to {max(ppis):.0f} ppi")]
+    return [_pass(path, "images", f"{plural(len(images), 'image')}, {min(ppis):.0f} to {max(ppis):.0f} ppi")]
 
 
 def check_colour(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -337,10 +337,6 @@ def _listed(items: list[str], separator: str) -> str:
     return separator.join(items[:LISTED]) + (f" and {len(items) - LISTED} more" if len(items) > LISTED else "")
 
 
-def _plural(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
-
-
 def _pass(path: Path, check: str, message: str) -> Finding:
     return Finding(path.name, check, "pass", message)
 
@@ -362,22 +358,3 @@ CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {
 }
 ONLY_FOR = {"pdfx": "print", "tagging": "screen"}  # checks that apply to one variant; the others apply to both
 MAKEUP = "makeup"  # the findings of the make-up check, made during layout (makeup.check_makeup), not from the PDF
-
-
-def format_table(findings: list[Finding]) -> str:
-    """Return a short table for the terminal: a row per file, a column per check, then every problem."""
-    files: dict[str, dict[str, str]] = {}
-    for finding in findings:
-        row = files.setdefault(finding.file, {})
-        row[finding.check] = max(row.get(finding.check, "pass"), finding.severity, key=SEVERITIES.index)
-    checks = [check for check in [*CHECKS, MAKEUP, "open"] if any(check in row for row in files.values())]
-    marks = {"pass": "ok", "warning": "warn", "error": "ERROR"}
-    width = max([len(name) for name in files] + [4])
-    lines = [f"{'file':<{width}}  " + "  ".join(f"{check:<7}" for check in checks)]
-    lines += [f"{name:<{width}}  " + "  ".join(f"{marks.get(row.get(check, ''), '-'):<7}" for check in checks)
-              for name, row in files.items()]
-    lines += [f"{finding.severity}: {finding.file}: {finding.check}: {finding.message}"
-              for finding in findings if finding.severity != "pass"]
-    lines.append(f"{_plural(count(findings, 'error'), 'error')}, {_plural(count(findings, 'warning'), 'warning')}"
-                 f" in {_plural(len(files), 'file')}")
-    return "\n".join(lines) + "\n"

@@ -15,9 +15,9 @@ stylesheet added here, the pictures' colours and WeasyPrint's options differ.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -33,10 +33,14 @@ from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .fonts import Typefaces
 from .hyphenation import register_hyphenation
 from .rendering import ISSUE_URL_PATH
-from .makeup import (CSS_PX_PER_INCH, Fault, Part, Placement, check_makeup, drawn_size, keep_pages,
-                     measure_pictures, section_pages)
+from .jobs import Printed
+from .makeup import CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, section_pages
 from .project import TEMPLATES
 from .settings import VARIANTS, PrintSettings
+
+if TYPE_CHECKING:
+    from .placing import SlotProbe
+
 
 class ConfinedFetcher(URLFetcher):
     """A URL fetcher that reads local files under the allowed folders and nothing else.
@@ -68,18 +72,6 @@ class ConfinedFetcher(URLFetcher):
         if path is None or not any(path.is_relative_to(root) for root in self.allowed):
             raise ValueError(f"resource outside the issue, templates and fonts refused: {url}")
         return super().fetch(self.substitutes.get(path, path).as_uri(), headers)
-
-
-@dataclass(frozen=True)
-class Printed:
-    """One PDF written by the print stage."""
-
-    path: Path  # where it was written
-    variant: str  # "print" or "screen"
-    pages: int  # its page count
-    pictures: list[Placement]  # print: the photographs on its pages, with their resolution (screen: none)
-    parts: list[Part]  # the parts of the edition (covers, front matter, sections…) with the pages each takes
-    faults: list[Fault]  # faults of page make-up: widows, orphans, stranded headings, overfull lines
 
 
 def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: Path, variant: str,
@@ -142,16 +134,6 @@ def lay_out(html: str, base: Path, fetcher: ConfinedFetcher, typefaces: Typeface
         # Pictures read their resolution limit when they are loaded, during layout.
         dpi=settings.screen_ppi if variant == "screen" else None,
     )
-
-
-@dataclass(frozen=True)
-class SlotProbe:
-    """The places of an issue's pictures, to be measured in one variant before the editions are laid out."""
-
-    variant: str
-    settings: PrintSettings
-    typefaces: Typefaces
-    slots: tuple[tuple[str, tuple[int, int]], ...]  # per picture: its slot (see SLOTS) and its size in pixels
 
 
 # The markup that places a picture, as the templates write it (tests/test_placing checks they agree).

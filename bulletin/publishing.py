@@ -33,6 +33,7 @@ from .delivery import Staging, start_delivery, write_checksum, write_manifest, w
 from .errors import BuildError, UsageError, display_path
 from .fingerprints import Inputs
 from .fonts import Typefaces, find_typefaces
+from .jobs import Job, Printed, make_edition
 from .incremental import (Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
                           same_settings)
 from .layout import editions_layout, layout_entry, write_layout_report
@@ -42,9 +43,7 @@ from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery,
 from .model import Edition, Issue, package_name
 from .placing import prepare_pictures
 from .project import EXTRACTION_CONFIG, OUTPUT, PYPROJECT, TRANSLATIONS
-from .findings import Finding, count, write_report
-from .preflight import format_table
-from .printing import Printed
+from .findings import Finding, count, format_table, write_report
 from .progress import Progress
 from .settings import VARIANTS, PrintSettings, load_settings
 from .validation import validate_issue
@@ -177,8 +176,6 @@ def make_editions(wanted: list[tuple[Edition, str]], kept: list[str], translatio
 
     The faults of make-up of an edition are told once: with the first variant made, unless a variant kept
     from the delivery (laid out alike) carries them already."""
-    from .editions import Job, make_edition  # the rendering engine: loaded only when there is something to print
-
     first = {}
     for edition, variant in wanted:
         if not any(edition.pdf_name(other) in kept for other in VARIANTS):

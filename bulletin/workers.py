@@ -31,7 +31,9 @@ from typing import Any
 
 from .errors import BuildError
 
-PRELOAD = ["bulletin.editions"]  # loaded once by the fork server: every worker starts with it
+# Loaded once by the fork server, so that every worker starts with them: the rendering engine, and what
+# prepares the pictures, with the readers of the formats of photographs and LittleCMS.
+PRELOAD = ["bulletin.editions", "bulletin.placing", "PIL.JpegImagePlugin", "PIL.PngImagePlugin", "PIL.ImageCms"]
 LOGGERS = ("", "bulletin", "weasyprint", "fontTools", "pikepdf")  # whose levels a worker takes from the build
 
 

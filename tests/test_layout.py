@@ -90,7 +90,7 @@ def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issu
     """A fault is the layout's, not the variant's: one preflight warning for both variants, and a line in
     layout.txt. An edition kept from the previous delivery keeps its faults and is marked as kept."""
     from bulletin import printing
-    from bulletin.makeup import Fault
+    from bulletin.jobs import Fault
     real = printing.check_makeup
     monkeypatch.setattr(printing, "check_makeup", lambda document: real(document) + [
         Fault(2, "widow", "widow: the last line of “Test” stands alone at the head of the page")])

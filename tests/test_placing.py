@@ -16,8 +16,7 @@ from bulletin.cli import main
 from bulletin.errors import BuildError
 from bulletin.fingerprints import read_inputs
 from bulletin.fonts import find_typefaces
-from bulletin.placing import PictureJob, needed_pixels, prepare_picture, prepare_pictures
-from bulletin.printing import SlotProbe, measure_slots
+from bulletin.placing import PictureJob, SlotProbe, measure, needed_pixels, prepare_picture, prepare_pictures
 from bulletin.settings import DEFAULT_PROFILE, PrintSettings
 from bulletin.validation import validate_issue
 from bulletin.workers import Workers
@@ -46,7 +45,7 @@ def test_each_photograph_is_made_the_size_it_is_placed_at_in_each_variant(sample
     assert set(prepared["print"]) == {path.resolve() for path in sample.pictures}  # drawings get CMYK colours
     assert set(prepared["screen"]) == {path.resolve() for path in photos}  # drawings are used as they are
     for variant, ppi in (("print", 300), ("screen", 150)):
-        drawn = measure_slots(SlotProbe(variant, SETTINGS, find_typefaces(),
+        drawn = measure(SlotProbe(variant, SETTINGS, find_typefaces(),
                                         tuple(("illustration", Image.open(path).size) for path in photos)))
         for path, (width_mm, height_mm) in zip(photos, drawn):
             with Image.open(prepared[variant][path.resolve()]) as image:

@@ -13,8 +13,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from bulletin import preflight
-from bulletin.findings import Finding, write_report
-from bulletin.preflight import CHECKS, Expectation, format_table, preflight_pdf
+from bulletin.findings import COLUMNS, Finding, format_table, write_report
+from bulletin.preflight import CHECKS, MAKEUP, Expectation, preflight_pdf
 from bulletin.fonts import find_typefaces
 
 # Where Debian's libgs-common installs Ghostscript's CMYK profile; the tests skip without it.
@@ -248,4 +248,5 @@ def test_the_table_shows_the_worst_result_and_every_problem():
 
 def test_every_check_has_a_name_in_report_order():
     assert list(CHECKS) == ["qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "colour", "text"]
+    assert list(COLUMNS) == [*CHECKS, MAKEUP, "open"]  # the table's columns: every check, in the same order
     assert set(preflight.ONLY_FOR) <= set(CHECKS)
