@@ -183,6 +183,9 @@ def _start_worker(levels: dict[str, int], build: int) -> None:
     root.handlers[:] = [_collected]
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
+    # What the fork server loaded lives as long as the worker: out of the collector's sight, the collection
+    # after each job takes microseconds instead of a hundredth of a second, and leaves those pages shared.
+    gc.freeze()
 
 
 def _end_with_the_build(build: int) -> None:
