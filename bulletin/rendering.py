@@ -12,7 +12,7 @@ typographic pass (`typography`) in its language. This stage writes no file.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
@@ -42,6 +42,35 @@ def _make_markdown() -> MarkdownIt:
 
 
 _MARKDOWN = _make_markdown()
+# The same text read with links of every kind, pictures and autolinks on, to find what the subset refuses.
+_EVERY_REFERENCE = MarkdownIt("commonmark", {"html": False}).disable(["html_inline", "html_block"])
+_EVERY_REFERENCE.validateLink = lambda url: True
+
+
+def refused_references(source: str) -> list[tuple[int, str, str]]:
+    """Return what body text `source` points to that the Markdown subset refuses: (where it is written in the
+    text, the reference as written, why). A picture belongs in the issue's illustrations; a link may only be
+    http(s) or mailto: a file, script or relative path would reach outside the issue, or nowhere."""
+    found = []
+    tokens = [child for token in _EVERY_REFERENCE.parse(source) for child in (token.children or ())]
+    for token in tokens:
+        if token.type == "image":
+            reference, why = str(token.attrGet("src")), "a picture in the text; pictures are placed as illustrations"
+        elif token.type == "link_open" and not str(token.attrGet("href")).lower().startswith(LINK_SCHEMES):
+            reference, why = str(token.attrGet("href")), "a link may only be to http, https or mailto addresses"
+        else:
+            continue
+        written = _as_written(source, reference)
+        found.append((source.find(written) if written else 0, written or reference, why))
+    return found
+
+
+def _as_written(source: str, reference: str) -> str | None:
+    """The reference as the text has it (markdown-it gives it percent-encoded), or None when not found."""
+    for candidate in (reference, unquote(reference)):
+        if candidate and candidate in source:
+            return candidate
+    return None
 
 
 def markdown_to_html(source: str) -> Markup:

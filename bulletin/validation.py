@@ -22,12 +22,14 @@ from .pictures import picture_problem
 from .schema import Checker, day, identifier, number, text, unique, whole_number
 from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, Texts, read_texts
+from .rendering import refused_references
 from .typography import doubtful_marks
 
 LOG = logging.getLogger("bulletin")
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
 FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
 FIGURE_QUALIFIERS = ("about", "more-than", "nearly")  # words printed before a figure's number
+MARKDOWN_FIELDS = ("body", "about")  # the texts written in Markdown (templates/*.html: the markdown filter)
 ISSUE_FIELDS = ("number", "published", "source_language", "languages", "issn", "cover_image",
                 "sections", "chronology", "figures")
 
@@ -44,7 +46,8 @@ def validate_issue(folder: Path, draft: bool = False) -> Issue:
         raise ContentError(checker.problems)
     required = (facts["source_language"],) if draft else facts["languages"]
     untranslated = [gap for gap in texts.gaps(facts["languages"]) if gap.language != facts["source_language"]]
-    problems = checker.problems + [Problem(gap.mark, gap.gap) for gap in texts.gaps(required)]
+    problems = (checker.problems + [Problem(gap.mark, gap.gap) for gap in texts.gaps(required)]
+                + reference_problems(texts.fields))
     if problems:
         hint = None
         if untranslated and not draft:
@@ -76,6 +79,15 @@ def typographic_queries(fields: Iterable[TextField]) -> list[Problem]:
     files: dict[Path, list[str]] = {}
     return [Problem(_place(field, index, files), f"{field.label}: {query}") for field in fields if field.value
             for index, query in doubtful_marks(field.value, field.language)]
+
+
+def reference_problems(fields: Iterable[TextField]) -> list[Problem]:
+    """Return, at the place each is written, what the Markdown texts point to that the bulletin refuses: pictures
+    in the text, and links other than http(s) and mailto (files, scripts, paths), which no PDF may carry."""
+    files: dict[Path, list[str]] = {}
+    return [Problem(_place(field, index, files), f"{field.label}: {reference!r}: {why}")
+            for field in fields if field.value and field.part in MARKDOWN_FIELDS
+            for index, reference, why in refused_references(field.value)]
 
 
 def _place(field: TextField, index: int, files: dict[Path, list[str]]) -> Mark:
