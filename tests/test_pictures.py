@@ -44,6 +44,38 @@ def test_damaged_or_foreign_files_are_refused(tmp_path, name, content, message):
     assert picture_problem(tmp_path / name).startswith(message)
 
 
+SVG = "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>\n{}</svg>"
+
+
+@pytest.mark.parametrize("inside, reference", [
+    ("<image xlink:href='file:///etc/passwd'/>", "file:///etc/passwd"),
+    ("<image href='../../../etc/passwd'/>", "../../../etc/passwd"),
+    ("<image href='http://127.0.0.1/x.png'/>", "http://127.0.0.1/x.png"),
+    ("<use href='other.svg#part'/>", "other.svg#part"),
+    ("<rect fill=\"url('/etc/shapes.svg#a')\"/>", "/etc/shapes.svg#a"),
+    ("<style>@import 'https://example.org/a.css';</style>", "https://example.org/a.css"),
+    ("<rect style='fill: url(pattern.svg#p)'/>", "pattern.svg#p"),
+])
+def test_a_drawing_that_refers_to_another_file_is_refused(tmp_path, inside, reference):
+    (tmp_path / "drawing.svg").write_text(SVG.format(inside), encoding="utf-8")
+    assert picture_problem(tmp_path / "drawing.svg") == (
+        f"refers to {reference!r} (line 2); a drawing may refer only to its own parts")
+
+
+def test_a_drawing_may_refer_to_its_own_parts_and_embedded_data(tmp_path):
+    inside = ("<defs><linearGradient id='g'/></defs><rect fill='url(#g)'/><use xlink:href='#g'/>"
+              "<image href='data:image/png;base64,iVBORw0KGgo='/>")
+    (tmp_path / "drawing.svg").write_text(SVG.format(inside), encoding="utf-8")
+    assert picture_problem(tmp_path / "drawing.svg") is None
+
+
+def test_a_drawing_that_declares_entities_is_refused_before_they_expand(tmp_path):
+    laughs = "".join(f"<!ENTITY l{n} '{f'&l{n - 1};' * 10}'>\n" for n in range(1, 10))
+    (tmp_path / "drawing.svg").write_text(f"<!DOCTYPE svg [\n<!ENTITY l0 'ha'>\n{laughs}]>\n"
+                                          + SVG.format("<text>&l9;</text>"), encoding="utf-8")
+    assert picture_problem(tmp_path / "drawing.svg") == "declares XML entities (line 2), which a drawing must not"
+
+
 def test_a_png_named_jpg_is_refused(tmp_path):
     Image.new("RGB", (10, 10)).save(tmp_path / "photo.jpg", format="PNG")
     assert picture_problem(tmp_path / "photo.jpg") == "holds a PNG picture, not JPEG"
