@@ -7,8 +7,9 @@ atomic step, and then delete the previous delivery. Where the kernel or the file
 cannot exchange, the previous delivery is first renamed to output/.staging/<issue>.previous
 and the next build puts it back if the process died between the two renames. So a build
 that fails, or is killed at any moment, leaves the previous complete delivery as it was and
-never a partial file in output/<issue>/; what it leaves in .staging is removed by the next
-build once the process named in the folder's name is no longer running.
+never a partial file in output/<issue>/; what it leaves in .staging (whole files only: a file
+being written has no name until it is whole, see `atomic_file`) is removed by the next build
+once the process named in the folder's name is no longer running.
 
 Files of the current delivery that a build keeps (the other languages when an editor
 rebuilds one) are hard-linked into the staging folder, so the delivered files are shared,
@@ -33,6 +34,7 @@ import os
 import shutil
 import sys
 import tempfile
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -231,20 +233,51 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
 
 @contextmanager
 def atomic_file(target: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
-    """Open a temporary file beside `target` for writing; when the block ends, flush it to disk, give it
-    `mode` and rename it over `target` in one step. On an error the temporary file is removed and
-    `target` stays as it was, so nothing ever sees half a file."""
+    """Open a file beside `target` for writing; when the block ends, flush it to disk, give it `mode` and
+    rename it over `target` in one step. On an error `target` stays as it was, so nothing ever sees half a file.
+
+    Where the kernel can (Linux), the file has no name at all while it is written (O_TMPFILE): a process killed
+    in the middle leaves nothing behind. It is named, under a temporary name, only once whole and on disk."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    handle, temporary = _open_unnamed(target.parent), None
+    if handle is None:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
+            if temporary is None:
+                temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.part"
+                _name(file.fileno(), temporary)
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def _name(handle: int, path: Path) -> None:
+    """Give the unnamed file open as `handle` the name `path` (linkat through /proc, following the link: with
+    a folder handle given, os.link calls linkat and not link, which would link the /proc entry itself)."""
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(f"/proc/self/fd/{handle}", path.name, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
+
+
+def _open_unnamed(folder: Path) -> int | None:
+    """Open a new file without a name in `folder`, or return None where the system or the file system has none."""
+    if not hasattr(os, "O_TMPFILE") or not os.path.isdir("/proc/self/fd"):  # naming it later needs /proc
+        return None
+    try:
+        return os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600)
+    except OSError as err:
+        if err.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+            return None
         raise
 
 

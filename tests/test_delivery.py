@@ -209,10 +209,20 @@ def test_start_removes_a_previous_delivery_already_replaced(tmp_path, previous):
 CHILD = """
 import sys, time
 from pathlib import Path
-from bulletin.delivery import start_delivery
+from bulletin.delivery import atomic_file, start_delivery
 
 root, mode = Path(sys.argv[1]), sys.argv[2]
-if mode == "write":  # one build that writes a big file slowly
+if mode == "atomic":  # one build that writes a big file slowly, as every file of a build is written
+    with start_delivery(root, "2022-H2") as staging:
+        with atomic_file(staging.path / "big.pdf") as file:
+            print(staging.path, flush=True)
+            for count in range(1_000_000):
+                file.write(b"x" * 65536)
+                file.flush()
+                if count == 20:
+                    print("written", flush=True)
+                time.sleep(0.005)
+elif mode == "write":  # one build that writes a big file slowly, in place
     with start_delivery(root, "2022-H2") as staging:
         with open(staging.path / "big.pdf", "wb") as file:
             print(staging.path, flush=True)
@@ -261,6 +271,28 @@ def test_a_build_killed_while_writing_leaves_the_previous_delivery(tmp_path, pre
     assert staging_leftovers(root) == [staging.name]
     start_delivery(root, ISSUE).discard()
     assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+
+
+@pytest.mark.parametrize("unnamed", [True, False])  # with O_TMPFILE, and where the file system has none
+def test_a_file_is_written_whole_under_its_name_and_nothing_else(tmp_path, monkeypatch, unnamed):
+    if not unnamed:
+        monkeypatch.setattr(delivery, "_open_unnamed", lambda folder: None)
+    (tmp_path / "a.pdf").write_bytes(b"old")
+    write_atomically(tmp_path / "a.pdf", b"new", mode=0o640)
+    assert [path.name for path in tmp_path.iterdir()] == ["a.pdf"] and (tmp_path / "a.pdf").read_bytes() == b"new"
+    assert (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_file_being_written_has_no_name_so_a_killed_build_leaves_no_part_of_it(tmp_path, previous):
+    root = tmp_path / "output"
+    child, line = start_child(root, "atomic")
+    staging = Path(line)
+    assert child.stdout.readline().strip() == "written"  # more than a megabyte, somewhere on the disk
+    kill(child)
+    assert list(staging.iterdir()) == []  # nothing named, whole or partial
+    assert snapshot(root / ISSUE) == previous
+    start_delivery(root, ISSUE).discard()
+    assert staging_leftovers(root) == []
 
 
 @pytest.mark.parametrize("delay", [0.05, 0.13, 0.21, 0.34])
