@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_status
     except BulletinError as err:
         print(f"{err.category}: {err}", file=sys.stderr)
+        for note in getattr(err, "__notes__", ()):  # what the failure left in place (`delivery`)
+            print(note, file=sys.stderr)
         return err.exit_status
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import BuildError, display_path
+from .errors import BuildError, BulletinError, display_path
 from .fingerprints import file_entry
 
 STAGING = ".staging"  # folder under the output root that holds builds in progress
@@ -81,6 +81,8 @@ class Staging:
         # On an error, or a success that never committed, the folder is garbage; after a
         # commit it holds at most the old delivery that could not be deleted.
         self.discard()
+        if isinstance(exc, BulletinError) and not self.committed and "previous delivery" not in str(exc):
+            _tell_what_is_left(exc, self.root, self.issue)
 
     def carry_over(self, keep: Callable[[str], bool]) -> list[str]:
         """Hard-link (copy when linking fails) into the staging folder every file of the current delivery whose name `keep` accepts; return the names."""
@@ -99,7 +101,7 @@ class Staging:
                 except OSError:  # a file system without hard links, or another device
                     shutil.copy2(source, target)
             except OSError as err:
-                raise BuildError(f"cannot keep {display_path(source)}: {_describe(err)}") from err
+                raise BuildError(f"cannot keep {display_path(source)}: {describe_os_error(err)}") from err
             carried.append(source.name)
         return carried
 
@@ -124,7 +126,7 @@ class Staging:
                 else:
                     self.committed = True
         except OSError as err:
-            raise BuildError(f"cannot deliver {self.issue} to {display_path(target)}: {_describe(err)};"
+            raise BuildError(f"cannot deliver {self.issue} to {display_path(target)}: {describe_os_error(err)};"
                              " the previous delivery is unchanged") from err
         _sync_dir(self.root)
         _sync_dir(self.path.parent)
@@ -151,7 +153,7 @@ class Staging:
                 os.rename(previous, target)
             except OSError as err:
                 raise BuildError(f"cannot deliver {self.issue}: the previous delivery is left in"
-                                 f" {display_path(previous)}; the next build puts it back ({_describe(err)})") from err
+                                 f" {display_path(previous)}; the next build puts it back ({describe_os_error(err)})") from err
             raise
         self.committed = True
         _sync_dir(self.root)
@@ -172,8 +174,17 @@ def start_delivery(root: Path, issue: str) -> Staging:
         path = Path(tempfile.mkdtemp(prefix=f"{issue}.{os.getpid()}.", dir=staging_root))
         os.chmod(path, 0o755)  # mkdtemp's 0o700 would become the delivery's permissions
     except OSError as err:
-        raise BuildError(f"cannot start delivering {issue} in {display_path(root)}: {_describe(err)}") from err
+        error = BuildError(f"cannot start delivering {issue} in {display_path(root)}: {describe_os_error(err)}")
+        raise _tell_what_is_left(error, root, issue) from err
     return Staging(root, issue, path)
+
+
+def _tell_what_is_left(error: BulletinError, root: Path, issue: str) -> BulletinError:
+    """Add to a failed build's error what it left in place: the editor's next question."""
+    current = delivered(root, issue)
+    error.add_note(f"the previous delivery, {display_path(current)}, is unchanged" if current.is_dir()
+                   else "nothing was delivered")
+    return error
 
 
 def delivered(root: Path, issue: str) -> Path:
@@ -188,7 +199,7 @@ def write_manifest(staging: Staging, manifest: dict) -> Path:
     try:
         write_atomically(target, text.encode("utf-8"))
     except OSError as err:
-        raise BuildError(f"cannot write {display_path(target)}: {_describe(err)}") from err
+        raise BuildError(f"cannot write {display_path(target)}: {describe_os_error(err)}") from err
     return target
 
 
@@ -206,7 +217,7 @@ def write_package(staging: Staging, name: str, members: list[Path]) -> Path:
             for path in sorted(members, key=lambda path: Path(path).name):
                 package.writestr(_zip_info(Path(path).name), Path(path).read_bytes())
     except OSError as err:
-        raise BuildError(f"cannot write {display_path(target)}: {_describe(err)}") from err
+        raise BuildError(f"cannot write {display_path(target)}: {describe_os_error(err)}") from err
     return target
 
 
@@ -217,7 +228,7 @@ def write_checksum(staging: Staging, path: Path) -> Path:
     try:
         write_atomically(target, f"{file_entry(path)['sha256']}  {path.name}\n".encode("utf-8"))
     except OSError as err:
-        raise BuildError(f"cannot write {display_path(target)}: {_describe(err)}") from err
+        raise BuildError(f"cannot write {display_path(target)}: {describe_os_error(err)}") from err
     return target
 
 
@@ -385,7 +396,7 @@ def _sync_path(path: str) -> None:
         os.close(handle)
 
 
-def _describe(err: OSError) -> str:
+def describe_os_error(err: OSError) -> str:
     """Say in an editor's words why a file operation failed."""
     if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"output folder is read-only ({err.strerror})"

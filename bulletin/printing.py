@@ -27,7 +27,7 @@ from weasyprint.formatting_structure.boxes import ReplacedBox
 from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
-from .delivery import atomic_file
+from .delivery import atomic_file, describe_os_error
 from .errors import BuildError
 from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .fonts import Typefaces
@@ -106,7 +106,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
             else:
                 finish_screen(raw, labels, output)
     except OSError as err:
-        raise BuildError(f"cannot write {target}: {err.strerror or err}") from err
+        raise BuildError(f"cannot write {target.name}: {describe_os_error(err)}") from err
     except Exception as err:  # font subsetting, a picture WeasyPrint cannot embed, pikepdf: never a traceback
         raise BuildError(f"{target.name}: the PDF could not be written: {err}") from err
     return Printed(target, variant, len(document.pages), placements, parts, faults)

@@ -74,7 +74,8 @@ def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, cap
     monkeypatch.setattr(printing.tempfile, "TemporaryFile", full_disk)
     assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en"]) == 1
     error = capsys.readouterr().err
-    assert "cannot write" in error and "since-the-victory-2023-H1-en-print.pdf: No space left on device" in error
+    assert error.splitlines()[-2:] == ["build failed: cannot write since-the-victory-2023-H1-en-print.pdf: disk full"
+                                       " (No space left on device)", "nothing was delivered"]
 
 
 def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
