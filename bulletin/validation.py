@@ -10,6 +10,8 @@ catalogs and rendering are checked where they are used.
 from __future__ import annotations
 
 import logging
+import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +28,7 @@ from .rendering import refused_references
 from .typography import doubtful_marks
 
 LOG = logging.getLogger("bulletin")
+ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # http:, file:, data:… (a path has no scheme)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
 FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
 FIGURE_QUALIFIERS = ("about", "more-than", "nearly")  # words printed before a figure's number
@@ -218,8 +221,13 @@ def _read_image(folder: Path, node: YamlMap, key: str, what: str, checker: Check
         return None
     spot = node.value_spots[key]
     path = (folder / name).resolve()
-    if not path.is_relative_to(folder.resolve()):
-        checker.report(spot, f"{what}: '{key}' {name!r} is outside the issue folder")
+    if ADDRESS.match(name):
+        checker.report(spot, f"{what}: '{key}' {name!r} is an address; a picture is a file of the issue, named by"
+                             " its path in the issue folder (such as images/photo.jpg)")
+    elif not path.is_relative_to(folder.resolve()):
+        linked = Path(os.path.normpath(folder.absolute() / name)).is_relative_to(folder.absolute())  # until followed
+        checker.report(spot, f"{what}: '{key}' {name!r} is " + ("a symbolic link to a file outside the issue folder"
+                                                                  if linked else "outside the issue folder"))
     elif path.suffix.lower() not in IMAGE_TYPES:
         checker.report(spot, f"{what}: '{key}' {name!r} is not a picture; expected one of {', '.join(IMAGE_TYPES)}")
     elif not path.is_file():
