@@ -3,6 +3,9 @@ the exact messages `build.py` must print, with file, line and column."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from bulletin.cli import main
@@ -10,6 +13,16 @@ from bulletin.cli import main
 from conftest import CASES, apply_edits, load_case
 
 CASE_NAMES = sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
+OUTSIDE = ("/etc/passwd", "/etc/hostname", "/etc/shadow")  # where the hostile references of the cases point
+OPENED: list[str] = []  # every file this process opens while `reading` is on (an audit hook cannot be removed)
+
+
+def _record_opens(event: str, arguments: tuple) -> None:
+    if event == "open" and OPENED and isinstance(arguments[0], (str, bytes, Path)):
+        OPENED.append(str(Path(str(arguments[0])).resolve()) if not isinstance(arguments[0], bytes) else "")
+
+
+sys.addaudithook(_record_opens)
 
 
 def test_the_minimal_issue_is_valid(minimal_issue, tmp_path, capsys):
@@ -22,8 +35,13 @@ def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_is
     apply_edits(minimal_issue, case["edits"])
     monkeypatch.chdir(minimal_issue.parent)
     output = tmp_path / "out"
-    status = main([minimal_issue.name, "--output", str(output)])
+    OPENED[:] = ["(reading)"]
+    try:
+        status = main([minimal_issue.name, "--output", str(output)])
+    finally:
+        opened, OPENED[:] = OPENED[1:], []
     errors = capsys.readouterr().err.splitlines()
+    assert not [path for path in opened if path.startswith(OUTSIDE)]  # nothing outside the issue was read
     assert status == 2
     hint = [line for line in errors if "build with --draft to use the az text in their place" in line]
     assert [line for line in errors[:-1] if line not in hint] == case["expected"]
