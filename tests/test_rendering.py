@@ -59,3 +59,23 @@ def test_a_broken_template_is_reported_with_its_name_and_line(tmp_path, source, 
     issue = validate_issue(MINIMAL)
     with pytest.raises(BuildError, match=f"^templates/{place}: template error"):
         render_edition(Edition(issue, "en"), templates, load_translations("en", TRANSLATIONS, EXTRACTION_CONFIG))
+
+
+@pytest.mark.parametrize("name", ["part.html", "part.txt", "part.svg", "part.css", "part"])
+def test_every_template_escapes_what_it_prints_whatever_its_file_name(tmp_path, name):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "bulletin.html").write_text(f"<p>{{% include '{name}' %}}</p>", encoding="utf-8")
+    (templates / name).write_text("{{ lang ~ '<script>x</script>' }}", encoding="utf-8")
+    issue = validate_issue(MINIMAL)
+    html = render_edition(Edition(issue, "en"), templates, load_translations("en", TRANSLATIONS, EXTRACTION_CONFIG))
+    assert "en&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_an_undefined_template_variable_is_an_error_not_an_empty_text(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "bulletin.html").write_text("<p>\n{{ issue_title }}</p>", encoding="utf-8")
+    issue = validate_issue(MINIMAL)
+    with pytest.raises(BuildError, match=r"^templates/bulletin.html:2: template error: 'issue_title' is undefined"):
+        render_edition(Edition(issue, "en"), templates, load_translations("en", TRANSLATIONS, EXTRACTION_CONFIG))
