@@ -57,17 +57,35 @@ def minimal_issue(tmp_path) -> Path:
 
 
 def apply_edits(folder: Path, edits: list[dict]) -> None:
-    """Apply a case's edits (replace text, write or delete a file) to an issue folder."""
+    """Apply a case's edits to an issue folder, each naming its `file` (relative to the folder) and one of:
+
+    - `replace: OLD` and `with: NEW`: replace the first OLD in the file's text by NEW;
+    - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given;
+    - `write_hex: HEX`: write the file with these bytes (whitespace in HEX is ignored);
+    - `copy: PATH`: copy a file of the project (PATH relative to its top folder), only its first `bytes: N`
+      bytes when that is given;
+    - `symlink: TARGET`: make the file a symbolic link to TARGET;
+    - `delete: true`: delete the file.
+
+    `replace` and `write` write UTF-8 unless the edit gives another `encoding`.
+    """
     for edit in edits:
         path = folder / edit["file"]
+        encoding = edit.get("encoding", "utf-8")
         if edit.get("delete"):
             path.unlink()
         elif "write" in edit:
-            path.write_text(edit["write"], encoding="utf-8")
+            path.write_text(edit["write"] * edit.get("repeat", 1), encoding=encoding)
+        elif "write_hex" in edit:
+            path.write_bytes(bytes.fromhex("".join(edit["write_hex"].split())))
+        elif "copy" in edit:
+            path.write_bytes((PROJECT / edit["copy"]).read_bytes()[:edit.get("bytes")])
+        elif "symlink" in edit:
+            path.symlink_to(edit["symlink"])
         else:
             text = path.read_text(encoding="utf-8")
             assert edit["replace"] in text, f"case edit does not apply to {edit['file']}: {edit['replace']!r}"
-            path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding="utf-8")
+            path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding=encoding)
 
 
 def wrote_nothing(output: Path) -> bool:
