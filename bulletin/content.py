@@ -21,6 +21,7 @@ from .errors import Mark, Problem
 ISSUE_FILE = "issue.yaml"  # the language-independent facts of an issue
 MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
 MAX_NODES = 200_000  # bound on values built from one file, aliases included
+MAX_DEPTH = 64  # bound on lists and mappings nested in one another (content needs five or so)
 # libyaml's parser when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The one tag content may carry: on a translated text, the hash of the source-language text it
@@ -72,6 +73,10 @@ def load_source(path: Path) -> Source:
     source = Source(path)
     start = Mark(path, 1, 1)
     try:
+        if not _in_its_folder(path):
+            source.problems.append(Problem(start, "file is a symbolic link to a file outside the issue folder;"
+                                                  " it was not read"))
+            return source
         if path.stat().st_size > MAX_FILE_BYTES:
             source.problems.append(Problem(start, f"file is larger than {MAX_FILE_BYTES} bytes"))
             return source
@@ -92,8 +97,17 @@ def load_source(path: Path) -> Source:
             context = f" ({err.context} that starts at line {err.context_mark.line + 1})"
         source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}{context}"))
         return source
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow: the reader stops at its first
+        where = max(text.find(chr(err.character)), 0)  # (libyaml counts its position in bytes, not characters)
+        line, column = text.count("\n", 0, where) + 1, where - text.rfind("\n", 0, where)
+        source.problems.append(Problem(Mark(path, line, column), f"YAML syntax: the character U+{err.character:04X}"
+                                                                 " is not allowed in a YAML file (a control character)"))
+        return source
     except yaml.YAMLError as err:
         source.problems.append(Problem(start, f"YAML syntax: {err}"))
+        return source
+    except RecursionError:  # nesting the parser itself could not follow (PyYAML without libyaml)
+        source.problems.append(Problem(start, f"lists and mappings nested more than {MAX_DEPTH} deep"))
         return source
     if node is None:
         source.tree = YamlMap(Spot(start))
@@ -101,17 +115,24 @@ def load_source(path: Path) -> Source:
     builder = _TreeBuilder(path, source.problems)
     try:
         source.tree = builder.build(node)
-    except _TooLarge:
-        source.problems.append(
-            Problem(start, f"file expands to more than {MAX_NODES} values (aliases nested too deep?)"))
+    except _TooLarge as err:
+        source.problems.append(Problem(start, str(err)))
     return source
+
+
+def _in_its_folder(path: Path) -> bool:
+    """Whether the file `path` names, links followed, is in the folder `path` is in (False for a loop of links)."""
+    try:
+        return path.resolve().is_relative_to(path.parent.resolve())
+    except RuntimeError:  # Path.resolve's word for a loop of symbolic links
+        return False
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the only collection types content uses
 
 
 class _TooLarge(Exception):
-    """Raised when a file expands to more values than MAX_NODES."""
+    """Raised when a file expands to more values than MAX_NODES, or nests them deeper than MAX_DEPTH."""
 
 
 class _TreeBuilder:
@@ -124,17 +145,20 @@ class _TreeBuilder:
         self.count = 0
         self.built: set[int] = set()  # the nodes built so far: meeting one again means an alias
 
-    def build(self, node: yaml.Node) -> object:
+    def build(self, node: yaml.Node, depth: int = 0) -> object:
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooLarge
+            raise _TooLarge(f"file expands to more than {MAX_NODES} values (aliases nested too deep?)")
+        if depth > MAX_DEPTH:
+            raise _TooLarge(f"lists and mappings nested more than {MAX_DEPTH} deep"
+                            f" (at line {node.start_mark.line + 1})")
         spot = self.spot(node)
         self.built.add(id(node))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
             self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"))
             return None
         if isinstance(node, yaml.MappingNode):
-            return self.build_mapping(node, spot)
+            return self.build_mapping(node, spot, depth)
         if isinstance(node, yaml.ScalarNode) and node.tag.startswith("!"):
             if not SOURCE_TAG.match(node.tag):
                 self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"
@@ -144,7 +168,7 @@ class _TreeBuilder:
             result = YamlList(spot)
             for item in node.value:
                 result.item_spots.append(self.spot(item))
-                result.append(self.build(item))
+                result.append(self.build(item, depth + 1))
             return result
         try:
             return self.constructor.construct_object(node, deep=True)
@@ -152,13 +176,13 @@ class _TreeBuilder:
             self.problems.append(Problem(spot.mark, f"cannot read value {node.value!r}: {err}"))
             return node.value
 
-    def build_mapping(self, node: yaml.MappingNode, spot: Spot) -> YamlMap:
+    def build_mapping(self, node: yaml.MappingNode, spot: Spot, depth: int) -> YamlMap:
         result = YamlMap(spot)
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(Problem(self.spot(key_node).mark, "merge keys (<<) are not supported"))
                 continue
-            key = self.build(key_node)
+            key = self.build(key_node, depth + 1)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 self.problems.append(Problem(self.spot(key_node).mark, "a key must be a plain word"))
                 continue
@@ -169,7 +193,7 @@ class _TreeBuilder:
                 continue
             result.key_spots[key] = self.spot(key_node)
             result.value_spots[key] = self.spot(value_node)
-            result[key] = self.build(value_node)
+            result[key] = self.build(value_node, depth + 1)
         return result
 
     def spot(self, node: yaml.Node) -> Spot:

@@ -81,5 +81,5 @@ def display_path(path: Path) -> str:
     """Return `path` relative to the working directory when it lies below it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere; a loop of symbolic links; a name too long
         return str(path)

@@ -123,7 +123,9 @@ def read_inputs(folder: Path, project: Path, cache: DigestCache | None = None) -
     The settings of each PDF are recorded beside it (`made_with`), the tools' versions apart.
     """
     cache = cache or DigestCache()
-    issue_files = files_under(folder)
+    inside = folder.resolve()
+    # A link out of the issue is never read, not even to fingerprint it: validation refuses it where it is used.
+    issue_files = [path for path in files_under(folder) if path.resolve().is_relative_to(inside)]
     project_files = [path for name in PROJECT_FOLDERS for path in files_under(project / name) if path.suffix != ".mo"]
     project_files += [project / name for name in PROJECT_FILES] + sorted((project / "bulletin").glob("*.py"))
     return Inputs(digest_files(issue_files, folder, cache, f"issue:{folder.name}/"),

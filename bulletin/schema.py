@@ -9,6 +9,7 @@ as a number, an unquoted date where text is expected).
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -129,9 +130,30 @@ def day(checker: Checker, value: object, spot: Spot, what: str) -> datetime.date
     return None
 
 
+MAX_NUMBER = 10 ** 15  # no figure of the bulletin comes near; beyond it, numbers cannot be printed exactly
+
+
+def _odd_number(value: int | float, spot: Spot) -> str | None:
+    """What is wrong with a number as YAML read it: written in a way YAML 1.1 reads as another number (base 60,
+    octal, hexadecimal), not finite, or too large to print; None when it is what it looks like."""
+    raw = (spot.raw or "").strip().replace("_", "")
+    if ":" in raw:
+        return f"YAML reads {spot.raw!r} as the base-60 number {value}; write the number in plain digits"
+    if re.fullmatch(r"[-+]?0[0-7]+|[-+]?0[xXbB][0-9a-fA-F]+", raw):
+        return f"YAML reads {spot.raw!r} as {value}; write the number without a leading 0 (or 0x, 0b)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{spot.raw!r} is not a finite number"
+    if abs(value) >= MAX_NUMBER:
+        return f"{spot.raw!r} is too large for a figure of the bulletin (at most 15 digits)"
+    return None
+
+
 def whole_number(checker: Checker, value: object, spot: Spot, what: str) -> int | None:
     """Read a positive whole number."""
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        if odd := _odd_number(value, spot):
+            checker.report(spot, f"{what}: {odd}")
+            return None
         return value
     checker.report(spot, f"{what}: expected a positive whole number, found {describe(value)}"
                          + (f" {spot.raw!r}" if spot.raw else ""))
@@ -141,6 +163,9 @@ def whole_number(checker: Checker, value: object, spot: Spot, what: str) -> int 
 def number(checker: Checker, value: object, spot: Spot, what: str) -> float | None:
     """Read a number, whole or decimal."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if odd := _odd_number(value, spot):
+            checker.report(spot, f"{what}: {odd}")
+            return None
         return value
     checker.report(spot, f"{what}: expected a number, found {describe(value)}"
                          + (f" {spot.raw!r}" if spot.raw else ""))

@@ -219,24 +219,37 @@ def _read_image(folder: Path, node: YamlMap, key: str, what: str, checker: Check
     name = checker.get(node, key, what, text, required=required)
     if name is None:
         return None
-    spot = node.value_spots[key]
-    path = (folder / name).resolve()
-    if ADDRESS.match(name):
-        checker.report(spot, f"{what}: '{key}' {name!r} is an address; a picture is a file of the issue, named by"
-                             " its path in the issue folder (such as images/photo.jpg)")
-    elif not path.is_relative_to(folder.resolve()):
-        linked = Path(os.path.normpath(folder.absolute() / name)).is_relative_to(folder.absolute())  # until followed
-        checker.report(spot, f"{what}: '{key}' {name!r} is " + ("a symbolic link to a file outside the issue folder"
-                                                                  if linked else "outside the issue folder"))
-    elif path.suffix.lower() not in IMAGE_TYPES:
-        checker.report(spot, f"{what}: '{key}' {name!r} is not a picture; expected one of {', '.join(IMAGE_TYPES)}")
-    elif not path.is_file():
-        checker.report(spot, f"{what}: '{key}' {name!r} does not exist in {folder.name}/")
-    elif problem := picture_problem(path):
-        checker.report(spot, f"{what}: '{key}' {name!r} {problem}")
-    else:
+    path, problem = _picture_file(folder, name)
+    if problem is None:
+        problem = picture_problem(path)
+    if problem is None:
         return path
+    checker.report(node.value_spots[key], f"{what}: '{key}' {name!r} {problem}")
     return None
+
+
+def _picture_file(folder: Path, name: str) -> tuple[Path | None, str | None]:
+    """The file a picture's path names in the issue `folder`, links followed, or what keeps it from being one."""
+    if ADDRESS.match(name):
+        return None, ("is an address; a picture is a file of the issue, named by its path in the issue folder"
+                      " (such as images/photo.jpg)")
+    if "\0" in name:
+        return None, "holds a null character, which no file name can"
+    try:
+        path = (folder / name).resolve(strict=False)
+        if not path.is_relative_to(folder.resolve()):
+            linked = Path(os.path.normpath(folder.absolute() / name)).is_relative_to(folder.absolute())
+            return None, "is a symbolic link to a file outside the issue folder" if linked else \
+                "is outside the issue folder"
+        if path.suffix.lower() not in IMAGE_TYPES:
+            return None, f"is not a picture; expected one of {', '.join(IMAGE_TYPES)}"
+        if not path.is_file():
+            return None, f"does not exist in {folder.name}/"
+    except RuntimeError:  # Path.resolve's word for a loop of symbolic links
+        return None, "is a symbolic link that leads back to itself"
+    except OSError as err:  # a name too long, a folder that cannot be read
+        return None, f"cannot be read ({err.strerror or err})"
+    return path, None
 
 
 def _entries(root: YamlMap, key: str, what: str, checker: Checker):
