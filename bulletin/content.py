@@ -81,8 +81,11 @@ def load_source(path: Path) -> Source:
             source.problems.append(Problem(start, f"file is larger than {MAX_FILE_BYTES} bytes"))
             return source
         text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        source.problems.append(Problem(start, f"file is not UTF-8 text ({err.reason} at byte {err.start})"))
+    except UnicodeDecodeError as err:  # placed at the first byte that is not UTF-8: the editor's line and column
+        before = err.object[:err.start].decode("utf-8", errors="replace")
+        mark = Mark(path, before.count("\n") + 1, len(before) - before.rfind("\n"))
+        source.problems.append(Problem(mark, f"file is not UTF-8 text (byte {err.object[err.start]:#04x} here;"
+                                             " save it as UTF-8)"))
         return source
     except OSError as err:
         source.problems.append(Problem(start, f"cannot read file: {err.strerror}"))

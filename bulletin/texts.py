@@ -168,8 +168,11 @@ class _LanguageReader:
         found = self.texts.values[group]
         for key in node:
             if key not in found:
-                self.checker.report(node.key_spots[key],
-                                    f"unknown {noun} '{key}': issue.yaml has no {noun} with this id")
+                spot = node.key_spots[key]
+                written = spot.raw if spot.raw is not None and spot.raw != str(key) else None
+                self.checker.report(spot, f"unknown {noun} '{written or key}': issue.yaml has no {noun} with this id"
+                                    + (f" (YAML reads the unquoted {written!r} as {key!r}; write it in quotes)"
+                                       if written else ""))
         for key in wanted:
             owner = f"{noun} '{key}'"
             if key not in node:
