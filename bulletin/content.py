@@ -112,7 +112,7 @@ def load_source(path: Path) -> Source:
     except RecursionError:  # nesting the parser itself could not follow (PyYAML without libyaml)
         source.problems.append(Problem(start, f"lists and mappings nested more than {MAX_DEPTH} deep"))
         return source
-    if node is None:
+    if node is None or node.tag == _NULL_TAG:  # an empty file, or one holding only `~` or `null`: no fields
         source.tree = YamlMap(Spot(start))
         return source
     builder = _TreeBuilder(path, source.problems)
@@ -132,6 +132,7 @@ def _in_its_folder(path: Path) -> bool:
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the only collection types content uses
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 class _TooLarge(Exception):

@@ -45,3 +45,12 @@ def test_an_oversized_file_is_not_parsed(tmp_path):
     path = tmp_path / "big.yaml"
     path.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
     assert "larger than" in load_source(path).problems[0].message
+
+
+def test_a_file_holding_only_a_null_reads_as_an_empty_file(tmp_path):
+    # Such a file once gave neither a tree nor a problem, and validation passed an issue without its texts.
+    path = tmp_path / "en.yaml"
+    for text in ("~\n", "null\n", "--- Null  # nothing yet\n"):
+        path.write_text(text, encoding="utf-8")
+        source = load_source(path)
+        assert isinstance(source.tree, YamlMap) and not source.tree and not source.problems
