@@ -3,7 +3,7 @@
 YAML is parsed with PyYAML's safe loader, so no tag can build a Python object. The node
 tree is then turned into plain Python values by this module rather than by PyYAML's
 constructor, which lets it keep the line and column of every key and value, report
-duplicate keys (PyYAML silently keeps the last one) and bound alias expansion. This stage
+duplicate keys (PyYAML silently keeps the last one) and bound alias expansion and nesting. This stage
 does not judge the content: syntax errors and duplicate keys are its only problems; the
 schema belongs to `validation`.
 """
@@ -21,7 +21,7 @@ from .errors import Mark, Problem
 ISSUE_FILE = "issue.yaml"  # the language-independent facts of an issue
 MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
 MAX_NODES = 200_000  # bound on values built from one file, aliases included
-MAX_DEPTH = 64  # bound on lists and mappings nested in one another (content needs five or so)
+MAX_DEPTH = 100  # bound on lists and mappings nested in one another, aliases included (content nests seven deep)
 # libyaml's parser when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The one tag content may carry: on a translated text, the hash of the source-language text it
@@ -91,6 +91,9 @@ def load_source(path: Path) -> Source:
         source.problems.append(Problem(start, f"cannot read file: {err.strerror}"))
         return source
     try:
+        if (deep := _too_deep(text)) is not None:
+            source.problems.append(Problem(_mark(path, deep), f"lists and mappings nested more than {MAX_DEPTH} deep"))
+            return source
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as err:
         where = err.problem_mark or err.context_mark
@@ -119,16 +122,24 @@ def load_source(path: Path) -> Source:
     try:
         source.tree = builder.build(node)
     except _TooLarge as err:
-        source.problems.append(Problem(start, str(err)))
+        source.problems.append(err.args[0])
     return source
 
 
-def _in_its_folder(path: Path) -> bool:
-    """Whether the file `path` names, links followed, is in the folder `path` is in (False for a loop of links)."""
-    try:
-        return path.resolve().is_relative_to(path.parent.resolve())
-    except RuntimeError:  # Path.resolve's word for a loop of symbolic links
-        return False
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where lists and mappings first nest more than MAX_DEPTH deep in `text`, if they do.
+
+    Read from the parser's events, before anything is composed: libyaml's composer recurses on the
+    C stack, and some 25,000 nested brackets end the process with a segmentation fault."""
+    depth = 0  # the collections open around the next event
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if depth >= MAX_DEPTH:
+                return event.start_mark
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the only collection types content uses
@@ -136,7 +147,8 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 
 
 class _TooLarge(Exception):
-    """Raised when a file expands to more values than MAX_NODES, or nests them deeper than MAX_DEPTH."""
+    """Raised, with the Problem to report, when a file expands to more values than MAX_NODES or nests them,
+    through aliases, deeper than MAX_DEPTH."""
 
 
 class _TreeBuilder:
@@ -150,19 +162,21 @@ class _TreeBuilder:
         self.built: set[int] = set()  # the nodes built so far: meeting one again means an alias
 
     def build(self, node: yaml.Node, depth: int = 0) -> object:
+        """Build `node`, found inside `depth` lists and mappings."""
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooLarge(f"file expands to more than {MAX_NODES} values (aliases nested too deep?)")
-        if depth > MAX_DEPTH:
-            raise _TooLarge(f"lists and mappings nested more than {MAX_DEPTH} deep"
-                            f" (at line {node.start_mark.line + 1})")
+            raise _TooLarge(Problem(Mark(self.path, 1, 1),
+                                    f"file expands to more than {MAX_NODES} values (aliases nested too deep?)"))
         spot = self.spot(node)
+        if depth >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # deeper than the text: aliases
+            raise _TooLarge(Problem(spot.mark, f"lists and mappings nested more than {MAX_DEPTH} deep through"
+                                               " aliases (an alias inside the value it names?)"))
         self.built.add(id(node))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
             self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"))
             return None
         if isinstance(node, yaml.MappingNode):
-            return self.build_mapping(node, spot, depth)
+            return self.build_mapping(node, spot, depth + 1)
         if isinstance(node, yaml.ScalarNode) and node.tag.startswith("!"):
             if not SOURCE_TAG.match(node.tag):
                 self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"
@@ -186,7 +200,7 @@ class _TreeBuilder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(Problem(self.spot(key_node).mark, "merge keys (<<) are not supported"))
                 continue
-            key = self.build(key_node, depth + 1)
+            key = self.build(key_node, depth)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 self.problems.append(Problem(self.spot(key_node).mark, "a key must be a plain word"))
                 continue
@@ -197,7 +211,7 @@ class _TreeBuilder:
                 continue
             result.key_spots[key] = self.spot(key_node)
             result.value_spots[key] = self.spot(value_node)
-            result[key] = self.build(value_node, depth + 1)
+            result[key] = self.build(value_node, depth)
         return result
 
     def spot(self, node: yaml.Node) -> Spot:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bulletin.content import MAX_FILE_BYTES, YamlList, YamlMap, load_source
+from bulletin.content import MAX_DEPTH, MAX_FILE_BYTES, YamlList, YamlMap, load_source
 
 
 def test_values_keep_their_line_and_column(tmp_path):
@@ -54,3 +54,25 @@ def test_a_file_holding_only_a_null_reads_as_an_empty_file(tmp_path):
         path.write_text(text, encoding="utf-8")
         source = load_source(path)
         assert isinstance(source.tree, YamlMap) and not source.tree and not source.problems
+
+
+def test_lists_and_mappings_nested_too_deep_are_refused_at_their_place(tmp_path):
+    # A thousand nested brackets once raised RecursionError, and some 25,000 ended the process: libyaml's
+    # composer overflowed the C stack.
+    path = tmp_path / "a.yaml"
+    for text, column in (("[" * 5_000 + "]" * 5_000, MAX_DEPTH + 1), ("- " * 5_000 + "x\n", 2 * MAX_DEPTH + 1)):
+        path.write_text(text, encoding="utf-8")
+        source = load_source(path)
+        assert source.tree is None
+        assert [(problem.mark.line, problem.mark.column, problem.message) for problem in source.problems] == [
+            (1, column, f"lists and mappings nested more than {MAX_DEPTH} deep")]
+
+
+def test_an_alias_inside_the_value_it_names_is_refused_at_its_anchor(tmp_path):
+    # Such a value is endless: building it once raised RecursionError.
+    path = tmp_path / "issue.yaml"
+    path.write_text("number: 5\nissn: &a\n  az: *a\n", encoding="utf-8")
+    source = load_source(path)
+    assert source.tree is None
+    assert [(problem.mark.line, problem.mark.column) for problem in source.problems] == [(2, 7)]
+    assert "(an alias inside the value it names?)" in source.problems[0].message
