@@ -112,9 +112,6 @@ def load_source(path: Path) -> Source:
     except yaml.YAMLError as err:
         source.problems.append(Problem(start, f"YAML syntax: {err}"))
         return source
-    except RecursionError:  # nesting the parser itself could not follow (PyYAML without libyaml)
-        source.problems.append(Problem(start, f"lists and mappings nested more than {MAX_DEPTH} deep"))
-        return source
     if node is None or node.tag == _NULL_TAG:  # an empty file, or one holding only `~` or `null`: no fields
         source.tree = YamlMap(Spot(start))
         return source
@@ -124,6 +121,14 @@ def load_source(path: Path) -> Source:
     except _TooLarge as err:
         source.problems.append(err.args[0])
     return source
+
+
+def _in_its_folder(path: Path) -> bool:
+    """Whether the file `path` names, links followed, is in the folder `path` is in (False for a loop of links)."""
+    try:
+        return path.resolve().is_relative_to(path.parent.resolve())
+    except RuntimeError:  # Path.resolve's word for a loop of symbolic links
+        return False
 
 
 def _too_deep(text: str) -> yaml.Mark | None:
