@@ -150,26 +150,24 @@ def _odd_number(value: int | float, spot: Spot) -> str | None:
 
 def whole_number(checker: Checker, value: object, spot: Spot, what: str) -> int | None:
     """Read a positive whole number."""
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        if odd := _odd_number(value, spot):
-            checker.report(spot, f"{what}: {odd}")
-            return None
-        return value
-    checker.report(spot, f"{what}: expected a positive whole number, found {describe(value)}"
-                         + (f" {spot.raw!r}" if spot.raw else ""))
-    return None
+    return _number(checker, value, spot, what, isinstance(value, int) and not isinstance(value, bool)
+                   and value > 0, "a positive whole number")
 
 
 def number(checker: Checker, value: object, spot: Spot, what: str) -> float | None:
     """Read a number, whole or decimal."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if odd := _odd_number(value, spot):
-            checker.report(spot, f"{what}: {odd}")
-            return None
-        return value
-    checker.report(spot, f"{what}: expected a number, found {describe(value)}"
-                         + (f" {spot.raw!r}" if spot.raw else ""))
-    return None
+    return _number(checker, value, spot, what, isinstance(value, (int, float)) and not isinstance(value, bool),
+                   "a number")
+
+
+def _number(checker: Checker, value: object, spot: Spot, what: str, fits: bool, expected: str) -> float | None:
+    """Return `value` when it `fits` and is the number it looks like; else report and return None."""
+    problem = _odd_number(value, spot) if fits else (f"expected {expected}, found {describe(value)}"
+                                                     + (f" {spot.raw!r}" if spot.raw else ""))
+    if problem:
+        checker.report(spot, f"{what}: {problem}")
+        return None
+    return value
 
 
 def unique(checker: Checker, seen: dict[str, Spot], key: str | None, spot: Spot, what: str) -> bool:
