@@ -149,6 +149,9 @@ def _too_deep(text: str) -> yaml.Mark | None:
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the only collection types content uses
 _NULL_TAG = "tag:yaml.org,2002:null"
+_VALUE_TAG = "tag:yaml.org,2002:value"
+# The kinds of value content is made of: text, numbers, yes/no, dates, nothing (the schema says which goes where).
+_PLAIN_SCALARS = tuple(f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "timestamp"))
 
 
 class _TooLarge(Exception):
@@ -193,6 +196,12 @@ class _TreeBuilder:
                 result.item_spots.append(self.spot(item))
                 result.append(self.build(item, depth + 1))
             return result
+        if node.tag not in _PLAIN_SCALARS:  # written with a tag (!!binary), or a YAML oddity (= is a "value")
+            written = f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')}" if node.tag != _VALUE_TAG \
+                else f"{node.value!r} as a special value"
+            self.problems.append(Problem(spot.mark, f"YAML reads {written}, which content cannot hold; write the"
+                                                    " text in quotes, without a tag"))
+            return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as err:
