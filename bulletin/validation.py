@@ -196,7 +196,7 @@ def _read_issn(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> d
         checker.known_fields(node, languages, "issue: 'issn'")
     issn = {}
     for language in languages:
-        value = checker.get(node, language, f"issue: 'issn' of language {language!r}", text)
+        value = checker.get(node, language, "issue: 'issn'", text)
         if value is not None and not _valid_issn(value):
             checker.report(node.value_spots[language],
                            f"issue: 'issn' of language {language!r}: {value!r} is not a valid ISSN"
