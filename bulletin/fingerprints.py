@@ -98,15 +98,22 @@ class DigestCache:
             self.changed = True
         return value
 
+    def keep_only(self, prefix: str, keys: Iterable[str]) -> None:
+        """Forget the entries under `prefix` other than `keys`: files that are gone, or no longer delivered."""
+        kept = set(keys)
+        gone = [key for key in self.entries if key.startswith(prefix) and key not in kept]
+        for key in gone:
+            del self.entries[key]
+        self.changed |= bool(gone)
+
     def save(self) -> None:
         """Write what was learnt; a cache that cannot be written only costs hashing next time."""
+        from .delivery import write_atomically  # (which needs this module) written whole or not at all
+
         if self.path is None or not self.changed:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            temporary.write_text(json.dumps(self.entries, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, self.path)
+            write_atomically(self.path, json.dumps(self.entries, sort_keys=True).encode("utf-8"))
             self.changed = False
         except OSError:
             pass
@@ -128,8 +135,11 @@ def read_inputs(folder: Path, project: Path, cache: DigestCache | None = None) -
     issue_files = [path for path in files_under(folder) if path.resolve().is_relative_to(inside)]
     project_files = [path for name in PROJECT_FOLDERS for path in files_under(project / name) if path.suffix != ".mo"]
     project_files += [project / name for name in PROJECT_FILES] + sorted((project / "bulletin").glob("*.py"))
-    return Inputs(digest_files(issue_files, folder, cache, f"issue:{folder.name}/"),
-                  digest_files(project_files, project, cache, "project:"))
+    inputs = Inputs(digest_files(issue_files, folder, cache, f"issue:{folder.name}/"),
+                    digest_files(project_files, project, cache, "project:"))
+    cache.keep_only(f"issue:{folder.name}/", (f"issue:{folder.name}/{name}" for name in inputs.issue))
+    cache.keep_only("project:", (f"project:{name}" for name in inputs.project))
+    return inputs
 
 
 def files_under(folder: Path) -> list[Path]:

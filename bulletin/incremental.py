@@ -188,4 +188,5 @@ def remember_delivery(root: Path, issue: str, files: dict[str, str]) -> None:
     cache = DigestCache(root / DIGESTS)
     for name, digest in files.items():
         cache.learn(root / issue / name, f"delivery:{issue}/{name}", digest)
+    cache.keep_only(f"delivery:{issue}/", (f"delivery:{issue}/{name}" for name in files))
     cache.save()

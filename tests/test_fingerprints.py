@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 
-from bulletin.fingerprints import combine, digest_files, read_inputs, tool_versions
+from bulletin.fingerprints import DigestCache, combine, digest_files, read_inputs, tool_versions
 
 from conftest import PROJECT, SAMPLE
 
@@ -54,3 +55,20 @@ def test_read_inputs_names_every_input_relative_to_its_folder(tmp_path):
     changed = read_inputs(copy, PROJECT)
     assert changed.digest != inputs.digest
     assert [name for name in inputs.issue if changed.issue[name] != inputs.issue[name]] == ["en.yaml"]
+
+
+def test_the_digest_cache_forgets_files_that_are_gone_and_keeps_other_issues(minimal_issue, tmp_path):
+    cache_file = tmp_path / "digests.json"
+    cache = DigestCache(cache_file)
+    cache.entries["issue:2022-H2/az.yaml"] = [1, 2, 3, 4, 5, "another issue's"]
+    read_inputs(minimal_issue, PROJECT, cache)
+    cache.save()
+    assert "issue:2023-H1/images/sketch.svg" in json.loads(cache_file.read_text(encoding="utf-8"))
+    (minimal_issue / "images" / "sketch.svg").unlink()
+    cache = DigestCache(cache_file)
+    read_inputs(minimal_issue, PROJECT, cache)
+    cache.save()
+    kept = json.loads(cache_file.read_text(encoding="utf-8"))
+    assert "issue:2023-H1/images/sketch.svg" not in kept and "issue:2023-H1/en.yaml" in kept
+    assert kept["issue:2022-H2/az.yaml"][-1] == "another issue's"
+    assert [path.name for path in tmp_path.iterdir() if path.name != minimal_issue.parent.name] == ["digests.json"]
