@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Mark, Problem
+from .errors import Mark, Problem, lies_within
 
 ISSUE_FILE = "issue.yaml"  # the language-independent facts of an issue
 MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
@@ -73,7 +73,7 @@ def load_source(path: Path) -> Source:
     source = Source(path)
     start = Mark(path, 1, 1)
     try:
-        if not _in_its_folder(path):
+        if not lies_within(path, path.parent):
             source.problems.append(Problem(start, "file is a symbolic link to a file outside the issue folder;"
                                                   " it was not read"))
             return source
@@ -121,14 +121,6 @@ def load_source(path: Path) -> Source:
     except _TooLarge as err:
         source.problems.append(err.args[0])
     return source
-
-
-def _in_its_folder(path: Path) -> bool:
-    """Whether the file `path` names, links followed, is in the folder `path` is in (False for a loop of links)."""
-    try:
-        return path.resolve().is_relative_to(path.parent.resolve())
-    except RuntimeError:  # Path.resolve's word for a loop of symbolic links
-        return False
 
 
 def _too_deep(text: str) -> yaml.Mark | None:

@@ -73,6 +73,8 @@ class Staging:
     path: Path  # the staging folder, root/.staging/<issue>.<pid>.<random>/
     # Set once commit() has made the delivery: a handle with a lifecycle, hence not frozen.
     committed: bool = field(default=False, init=False)
+    # Set once commit() begins: from then on, its own errors say what they left in place.
+    committing: bool = field(default=False, init=False)
 
     def __enter__(self) -> Staging:
         return self
@@ -81,7 +83,7 @@ class Staging:
         # On an error, or a success that never committed, the folder is garbage; after a
         # commit it holds at most the old delivery that could not be deleted.
         self.discard()
-        if isinstance(exc, BulletinError) and not self.committed and "previous delivery" not in str(exc):
+        if isinstance(exc, BulletinError) and not self.committing:
             _tell_what_is_left(exc, self.root, self.issue)
 
     def carry_over(self, keep: Callable[[str], bool]) -> list[str]:
@@ -112,6 +114,7 @@ class Staging:
         target = delivered(self.root, self.issue)
         _check_target(target)
         _sync_tree(self.path)
+        self.committing = True
         try:
             if not os.path.lexists(target):
                 os.rename(self.path, target)

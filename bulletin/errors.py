@@ -83,3 +83,11 @@ def display_path(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, RuntimeError, OSError):  # elsewhere; a loop of symbolic links; a name too long
         return str(path)
+
+
+def lies_within(path: Path, folder: Path) -> bool:
+    """Whether `path`, with symbolic links followed, is in `folder` (False for a loop of links)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except RuntimeError:  # Path.resolve's word for a loop of symbolic links
+        return False

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError, display_path
+from .errors import BuildError, display_path, lies_within
 
 # Distribution name in importlib.metadata for each library that shapes the files' bytes.
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen", "pillow", "fonttools", "babel",
@@ -130,9 +130,9 @@ def read_inputs(folder: Path, project: Path, cache: DigestCache | None = None) -
     The settings of each PDF are recorded beside it (`made_with`), the tools' versions apart.
     """
     cache = cache or DigestCache()
-    inside = folder.resolve()
     # A link out of the issue is never read, not even to fingerprint it: validation refuses it where it is used.
-    issue_files = [path for path in files_under(folder) if path.resolve().is_relative_to(inside)]
+    # (os.walk does not enter linked folders, so only a file that is itself a link can lead out.)
+    issue_files = [path for path in files_under(folder) if not path.is_symlink() or lies_within(path, folder)]
     project_files = [path for name in PROJECT_FOLDERS for path in files_under(project / name) if path.suffix != ".mo"]
     project_files += [project / name for name in PROJECT_FILES] + sorted((project / "bulletin").glob("*.py"))
     inputs = Inputs(digest_files(issue_files, folder, cache, f"issue:{folder.name}/"),

@@ -88,6 +88,12 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
             path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding=encoding)
 
 
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, with its bytes: what a delivery holds, to compare."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
 def wrote_nothing(output: Path) -> bool:
     """Tell whether a build left the output folder as it found it: absent, or holding only the lock's file and
     the cache of its inputs' digests (no delivery, no PDF, no picture)."""

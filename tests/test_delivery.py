@@ -21,7 +21,8 @@ from bulletin.delivery import STAGING, delivered, start_delivery, write_atomical
 from bulletin.errors import BuildError
 from bulletin.fingerprints import file_entry
 
-PROJECT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT, every_file
+
 ISSUE = "2022-H2"
 LANGUAGES = ("az", "ru", "en", "es")
 
@@ -29,12 +30,6 @@ LANGUAGES = ("az", "ru", "en", "es")
 def pdf_name(language: str) -> str:
     """Return the name of a language's PDF in the sample issue."""
     return f"since-the-victory-{ISSUE}-{language}.pdf"
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Return every file under `folder` by relative path, with its bytes."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def deliver(root: Path, files: dict[str, bytes]) -> Path:
@@ -73,7 +68,7 @@ def test_first_commit_creates_the_delivery(tmp_path):
         write_atomically(staging.path / "a.pdf", b"A")
         assert not delivered(root, ISSUE).exists()
         assert staging.commit() == root / ISSUE
-    assert snapshot(root / ISSUE) == {"a.pdf": b"A"}
+    assert every_file(root / ISSUE) == {"a.pdf": b"A"}
     assert (root / ISSUE).stat().st_mode & 0o777 == 0o755
     assert staging_leftovers(root) == []
 
@@ -81,7 +76,7 @@ def test_first_commit_creates_the_delivery(tmp_path):
 def test_second_commit_replaces_the_delivery(tmp_path, previous):
     root = tmp_path / "output"
     deliver(root, {"new.pdf": b"new", "manifest.json": b"{}\n"})
-    assert snapshot(root / ISSUE) == {"new.pdf": b"new", "manifest.json": b"{}\n"}
+    assert every_file(root / ISSUE) == {"new.pdf": b"new", "manifest.json": b"{}\n"}
     assert staging_leftovers(root) == []
 
 
@@ -91,7 +86,7 @@ def test_commit_swaps_in_one_step_without_renaming(tmp_path, previous, monkeypat
         write_atomically(staging.path / "new.pdf", b"new")
         monkeypatch.setattr(os, "rename", lambda *args: pytest.fail("the old delivery was moved aside"))
         staging.commit()
-    assert snapshot(root / ISSUE) == {"new.pdf": b"new"}
+    assert every_file(root / ISSUE) == {"new.pdf": b"new"}
 
 
 @pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
@@ -101,7 +96,7 @@ def test_a_failed_build_leaves_the_previous_delivery_and_no_staging(tmp_path, pr
         with start_delivery(root, ISSUE) as staging:
             write_atomically(staging.path / pdf_name("en"), b"half a new PDF")
             raise error("preflight failed")
-    assert snapshot(root / ISSUE) == previous
+    assert every_file(root / ISSUE) == previous
     assert not staging.path.exists() and staging_leftovers(root) == []
 
 
@@ -109,7 +104,7 @@ def test_leaving_without_commit_delivers_nothing(tmp_path, previous):
     root = tmp_path / "output"
     with start_delivery(root, ISSUE) as staging:
         write_atomically(staging.path / "new.pdf", b"new")
-    assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+    assert every_file(root / ISSUE) == previous and staging_leftovers(root) == []
     with pytest.raises(BuildError, match="already committed or discarded"):
         staging.commit()
 
@@ -127,9 +122,9 @@ def test_carry_over_links_the_kept_files_and_not_the_others(tmp_path, previous):
         write_atomically(staging.path / pdf_name("en"), b"new en")
         assert staging.carry_over(lambda name: True) == ["manifest.json"]
         assert (staging.path / pdf_name("en")).read_bytes() == b"new en"
-        assert snapshot(current) == previous
+        assert every_file(current) == previous
         staging.commit()
-    assert snapshot(current) == {**previous, pdf_name("en"): b"new en"}
+    assert every_file(current) == {**previous, pdf_name("en"): b"new en"}
 
 
 def test_carry_over_copies_when_links_fail(tmp_path, previous, monkeypatch):
@@ -168,7 +163,7 @@ def test_without_renameat2_the_fallback_commits(tmp_path, previous, monkeypatch)
     monkeypatch.setattr(delivery, "_exchange", no_exchange)
     deliver(root, {"new.pdf": b"new"})
     assert calls == [root / ISSUE]
-    assert snapshot(root / ISSUE) == {"new.pdf": b"new"} and staging_leftovers(root) == []
+    assert every_file(root / ISSUE) == {"new.pdf": b"new"} and staging_leftovers(root) == []
 
 
 def test_fallback_puts_the_previous_delivery_back_when_the_second_rename_fails(tmp_path, previous, monkeypatch):
@@ -186,7 +181,7 @@ def test_fallback_puts_the_previous_delivery_back_when_the_second_rename_fails(t
         monkeypatch.setattr(os, "rename", failing_rename)
         with pytest.raises(BuildError, match="disk full.*previous delivery is unchanged"):
             staging.commit()
-    assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+    assert every_file(root / ISSUE) == previous and staging_leftovers(root) == []
 
 
 def test_start_puts_back_a_previous_delivery_moved_aside_by_a_crash(tmp_path, previous):
@@ -194,7 +189,7 @@ def test_start_puts_back_a_previous_delivery_moved_aside_by_a_crash(tmp_path, pr
     # The state a fallback commit leaves when killed between its two renames.
     os.rename(root / ISSUE, root / STAGING / f"{ISSUE}.previous")
     start_delivery(root, ISSUE).discard()
-    assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+    assert every_file(root / ISSUE) == previous and staging_leftovers(root) == []
 
 
 def test_start_removes_a_previous_delivery_already_replaced(tmp_path, previous):
@@ -202,7 +197,7 @@ def test_start_removes_a_previous_delivery_already_replaced(tmp_path, previous):
     shutil.copytree(root / ISSUE, root / STAGING / f"{ISSUE}.previous")
     (root / ISSUE / "manifest.json").unlink()
     start_delivery(root, ISSUE).discard()
-    assert snapshot(root / ISSUE) == {name: data for name, data in previous.items() if name != "manifest.json"}
+    assert every_file(root / ISSUE) == {name: data for name, data in previous.items() if name != "manifest.json"}
     assert staging_leftovers(root) == []
 
 
@@ -267,10 +262,10 @@ def test_a_build_killed_while_writing_leaves_the_previous_delivery(tmp_path, pre
         time.sleep(0.01)
     kill(child)
     assert (staging / "big.pdf").stat().st_size >= 1 << 20, "the child never wrote its file"
-    assert snapshot(root / ISSUE) == previous
+    assert every_file(root / ISSUE) == previous
     assert staging_leftovers(root) == [staging.name]
     start_delivery(root, ISSUE).discard()
-    assert snapshot(root / ISSUE) == previous and staging_leftovers(root) == []
+    assert every_file(root / ISSUE) == previous and staging_leftovers(root) == []
 
 
 @pytest.mark.parametrize("unnamed", [True, False])  # with O_TMPFILE, and where the file system has none
@@ -290,7 +285,7 @@ def test_a_file_being_written_has_no_name_so_a_killed_build_leaves_no_part_of_it
     assert child.stdout.readline().strip() == "written"  # more than a megabyte, somewhere on the disk
     kill(child)
     assert list(staging.iterdir()) == []  # nothing named, whole or partial
-    assert snapshot(root / ISSUE) == previous
+    assert every_file(root / ISSUE) == previous
     start_delivery(root, ISSUE).discard()
     assert staging_leftovers(root) == []
 
@@ -304,11 +299,11 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_delivery(tmp_path, del
         time.sleep(0.001)
     time.sleep(delay)
     kill(child)
-    files = snapshot(root / ISSUE)
+    files = every_file(root / ISSUE)
     assert sorted(files) == ["az.pdf", "en.pdf", "es.pdf", "manifest.json", "ru.pdf"]
     assert len(set(files.values())) == 1 and len(files["az.pdf"].split()) == 5000
     start_delivery(root, ISSUE).discard()
-    assert snapshot(root / ISSUE) == files and staging_leftovers(root) == []
+    assert every_file(root / ISSUE) == files and staging_leftovers(root) == []
 
 
 @pytest.mark.parametrize("code, words", [(errno.EROFS, "read-only"), (errno.EACCES, "read-only"),
@@ -326,7 +321,7 @@ def test_a_commit_that_cannot_write_says_why_and_keeps_the_previous_delivery(tmp
         monkeypatch.setattr(os, "rename", refuse)
         with pytest.raises(BuildError, match=f"{words}.*previous delivery is unchanged"):
             staging.commit()
-    assert snapshot(root / ISSUE) == previous
+    assert every_file(root / ISSUE) == previous
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permissions")
@@ -340,7 +335,7 @@ def test_a_read_only_output_root_is_reported(tmp_path, previous):
                 staging.commit()
         finally:
             root.chmod(0o755)
-    assert snapshot(root / ISSUE) == previous
+    assert every_file(root / ISSUE) == previous
 
 
 def test_a_file_in_place_of_the_delivery_stops_the_build(tmp_path):

@@ -19,7 +19,7 @@ import pytest
 
 from bulletin.cli import main
 
-from conftest import PROJECT, apply_edits
+from conftest import PROJECT, apply_edits, every_file
 
 ISSUE = "2023-H1"
 CHANGE = [{"file": "en.yaml", "replace": "This is a *trial* issue.", "with": "This is a *trial* issue, changed."}]
@@ -38,12 +38,6 @@ def disk(tmp_path):
     subprocess.run(["umount", "--lazy", str(mount)], check=True)
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` by relative path, with its bytes."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
 def partial_files(output: Path) -> list[str]:
     """The files under `output` that are not whole: temporary names, and PDFs that do not end as a PDF does."""
     return [path.relative_to(output).as_posix() for path in output.rglob("*") if path.is_file()
@@ -57,7 +51,7 @@ def build(issue: Path, output: Path) -> int:
 def test_a_full_disk_ends_the_build_with_a_message_and_keeps_the_delivery(minimal_issue, disk, capsys):
     output = disk / "output"
     assert build(minimal_issue, output) == 0
-    before = files(output / ISSUE)
+    before = every_file(output / ISSUE)
     free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
     (disk / "filler").write_bytes(b"\0" * (free - 64 * 1024))  # 64 kB left: not enough for one PDF
     apply_edits(minimal_issue, CHANGE)
@@ -66,7 +60,7 @@ def test_a_full_disk_ends_the_build_with_a_message_and_keeps_the_delivery(minima
     err = capsys.readouterr().err
     assert "disk full (No space left on device)" in err, err
     assert err.splitlines()[-1] == f"the previous delivery, {output / ISSUE}, is unchanged"
-    assert files(output / ISSUE) == before and partial_files(output) == []
+    assert every_file(output / ISSUE) == before and partial_files(output) == []
     assert list((output / ".staging").iterdir()) == []
 
 
@@ -74,7 +68,7 @@ def test_a_read_only_output_folder_ends_the_build_with_a_message_and_keeps_the_d
                                                                                        capsys):
     output = disk / "output"
     assert build(minimal_issue, output) == 0
-    before = files(output)
+    before = every_file(output)
     apply_edits(minimal_issue, CHANGE)
     subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
     capsys.readouterr()
@@ -83,7 +77,7 @@ def test_a_read_only_output_folder_ends_the_build_with_a_message_and_keeps_the_d
         f"build failed: cannot start delivering {ISSUE} in {output}: output folder is read-only"
         " (Read-only file system)",
         f"the previous delivery, {output / ISSUE}, is unchanged"]
-    assert files(output) == before
+    assert every_file(output) == before
 
 
 def run_build(issue: Path, output: Path, kill_after: float | None = None) -> tuple[int, float]:
@@ -107,12 +101,12 @@ def test_a_build_killed_at_any_moment_keeps_the_delivery_and_leaves_no_partial_f
     apply_edits(minimal_issue, CHANGE)
     killed = 0
     for fraction in (0.1, 0.25, 0.4, 0.55, 0.7, 0.85):  # validating, preparing pictures, printing, checking
-        before = files(output / ISSUE)
+        before = every_file(output / ISSUE)
         status, _ = run_build(minimal_issue, output, kill_after=fraction * seconds)
         assert partial_files(output) == [], f"killed after {fraction * seconds:.2f} s"
         if status == -signal.SIGKILL:
             killed += 1
-            assert files(output / ISSUE) == before, f"killed after {fraction * seconds:.2f} s"
+            assert every_file(output / ISSUE) == before, f"killed after {fraction * seconds:.2f} s"
         else:  # quicker than the first build this time: it delivered, and whole (no partial file, above)
             assert status == 0
     assert killed >= 4
