@@ -8,7 +8,9 @@ as a number, an unquoted date where text is expected).
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -17,7 +19,8 @@ from typing import Callable
 from .content import Spot, YamlList, YamlMap
 from .errors import Problem
 
-IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # ids: lowercase words joined by hyphens
+IDENTIFIER = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # ids: lowercase words joined by hyphens (whole value)
+MAX_IDENTIFIER = 60  # characters of an id: it names an anchor and a line of the translators' files
 
 _KIND_NAMES = {
     bool: "a yes/no value",
@@ -42,6 +45,9 @@ class Checker:
     """Collects problems while fields are read."""
 
     problems: list[Problem] = field(default_factory=list)  # everything found so far
+    # Per mapping (by id()), the fields written misspelt in it: the missing field a typo was meant for is
+    # not reported a second time as missing.
+    misspelt: dict[int, set[str]] = field(default_factory=dict)
 
     def report(self, spot: Spot, message: str) -> None:
         """Record a problem at `spot`."""
@@ -62,24 +68,34 @@ class Checker:
         return None
 
     def known_fields(self, node: YamlMap, allowed: tuple[str, ...], what: str) -> None:
-        """Report fields of `node` that are not among `allowed` (typos, mostly)."""
+        """Report fields of `node` that are not among `allowed` (typos, mostly), with the nearest allowed name."""
         for key in node:
-            if key not in allowed:
-                self.report(node.key_spots[key],
-                            f"{what}: unknown field '{key}'; expected one of: {', '.join(allowed)}")
+            if key in allowed:
+                continue
+            meant = nearest(str(key), [name for name in allowed if name not in node])
+            if meant is not None:
+                self.misspelt.setdefault(id(node), set()).add(meant)
+            self.report(node.key_spots[key], f"{what}: unknown field '{key}'"
+                                             + (f" (did you mean '{meant}'?)" if meant else "")
+                                             + f"; expected one of: {', '.join(allowed)}")
+
+    def absent(self, node: YamlMap, key: str, what: str) -> None:
+        """Report that the field `key` of `node` is missing, unless a misspelling of it was reported."""
+        if key not in self.misspelt.get(id(node), ()):
+            self.report(node.spot, f"{what}: '{key}' is missing")
 
     def mapping_field(self, node: YamlMap, key: str, what: str, required: bool = True) -> YamlMap | None:
         """Return the mapping `node[key]`; report when it is absent (if required) or not a mapping."""
         if key not in node:
             if required:
-                self.report(node.spot, f"{what}: '{key}' is missing")
+                self.absent(node, key, what)
             return None
         return self.mapping(node[key], node.value_spots[key], f"{what}: '{key}'")
 
     def list_field(self, node: YamlMap, key: str, what: str) -> YamlList | None:
         """Return the list `node[key]`; report when it is absent or not a list."""
         if key not in node:
-            self.report(node.spot, f"{what}: '{key}' is missing")
+            self.absent(node, key, what)
             return None
         return self.sequence(node[key], node.value_spots[key], f"{what}: '{key}'")
 
@@ -88,7 +104,7 @@ class Checker:
         """Read `node[key]` checked by `kind` (one of the readers below); None if wrong or absent."""
         if key not in node:
             if required:
-                self.report(node.spot, f"{what}: '{key}' is missing")
+                self.absent(node, key, what)
             return None
         return kind(self, node[key], node.value_spots[key], f"{what}: '{key}'")
 
@@ -111,12 +127,21 @@ def text(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
     return None
 
 
+def nearest(name: str, names: list[str]) -> str | None:
+    """The one of `names` that `name` is most likely a typo of, if any is close."""
+    found = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
 def identifier(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
-    """Read an id: lowercase letters, digits and single hyphens."""
+    """Read an id: lowercase letters, digits and single hyphens, the whole value (no line break after it)."""
     found = text(checker, value, spot, what)
-    if found is not None and not IDENTIFIER.match(found):
+    if found is not None and not IDENTIFIER.fullmatch(found):
         checker.report(spot, f"{what}: {found!r} is not a valid id; expected lowercase letters,"
                              " digits and hyphens, such as 'vagif-poetry-days'")
+        return None
+    if found is not None and len(found) > MAX_IDENTIFIER:
+        checker.report(spot, f"{what}: the id is {len(found)} characters long; an id has at most {MAX_IDENTIFIER}")
         return None
     return found
 
@@ -125,6 +150,13 @@ def day(checker: Checker, value: object, spot: Spot, what: str) -> datetime.date
     """Read a calendar date written as YYYY-MM-DD."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
+    written = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", value.strip()) if isinstance(value, str) else None
+    if written:  # the shape of a date, but no day of the calendar (2022-02-31)
+        year, month, _ = (int(part) for part in written.groups())
+        checker.report(spot, f"{what}: {value.strip()} is not a day of the calendar: " + (
+            f"{datetime.date(max(year, 1), month, 1):%B %Y} has {calendar.monthrange(max(year, 1), month)[1]} days"
+            if 1 <= month <= 12 else f"there is no month {month}"))
+        return None
     checker.report(spot, f"{what}: expected a date written as YYYY-MM-DD, found {describe(value)}"
                          + (f" {spot.raw!r}" if spot.raw else ""))
     return None

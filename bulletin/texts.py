@@ -98,8 +98,10 @@ def read_texts(folder: Path, facts: dict, checker: Checker) -> Texts:
     for group, (_, fields) in GROUPS.items():
         values[group] = {key: ({} if fields is None else {name: {} for name in fields}) for key in ids[group]}
     texts = Texts(values)
+    # Where issue.yaml gives an id wrongly, the language files' keys of that group cannot be told unknown.
+    unsure = {group for group, keys in _given_ids(facts).items() if None in keys}
     for language in facts["languages"]:
-        _LanguageReader(folder, language, facts["source_language"], texts, checker).read(ids, singles)
+        _LanguageReader(folder, language, facts["source_language"], texts, checker, unsure).read(ids, singles)
     for stray in sorted(folder.glob("*.yaml")) if facts["languages"] else ():
         if stray.name != ISSUE_FILE and stray.stem not in facts["languages"]:
             checker.problems.append(Problem(
@@ -109,7 +111,12 @@ def read_texts(folder: Path, facts: dict, checker: Checker) -> Texts:
 
 
 def ids_by_group(facts: dict) -> dict[str, list[str]]:
-    """Return the ids issue.yaml defines for each group of texts."""
+    """Return the ids issue.yaml defines for each group of texts (not those it gives wrongly)."""
+    return {group: [key for key in keys if key is not None] for group, keys in _given_ids(facts).items()}
+
+
+def _given_ids(facts: dict) -> dict[str, list[str | None]]:
+    """The ids of each group of texts as issue.yaml gives them: None for one given wrongly (its problem)."""
     articles = [article for section in facts["sections"] for article in section["articles"]]
     return {
         "sections": [section["id"] for section in facts["sections"]],
@@ -124,8 +131,10 @@ def ids_by_group(facts: dict) -> dict[str, list[str]]:
 class _LanguageReader:
     """Reads the file of one language into `texts`."""
 
-    def __init__(self, folder: Path, language: str, source_language: str | None, texts: Texts, checker: Checker):
+    def __init__(self, folder: Path, language: str, source_language: str | None, texts: Texts, checker: Checker,
+                 unsure: set[str] = frozenset()):
         self.path = language_file(folder, language)
+        self.unsure = unsure  # the groups whose ids issue.yaml gives wrongly: their unknown keys are not reported
         self.language = language
         self.source_language = source_language
         self.texts = texts
@@ -167,7 +176,7 @@ class _LanguageReader:
                    wanted: list[str]) -> None:
         found = self.texts.values[group]
         for key in node:
-            if key not in found:
+            if key not in found and group not in self.unsure:
                 spot = node.key_spots[key]
                 written = spot.raw if spot.raw is not None and spot.raw != str(key) else None
                 self.checker.report(spot, f"unknown {noun} '{written or key}': issue.yaml has no {noun} with this id"

@@ -14,13 +14,16 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import ContentError, Mark, Problem
+from .ids import Ids
 from .localization import LANGUAGES, Formats
-from .model import Article, Event, Figure, Illustration, Issue, Section, Untranslated, period_of
+from .model import Article, Event, Figure, Illustration, Issue, Period, Section, Untranslated, period_of
 from .pictures import picture_problem
+from .project import TEMPLATES
 from .schema import Checker, day, identifier, number, text, unique, whole_number
 from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, Texts, read_texts
@@ -152,19 +155,27 @@ def _read_facts(folder: Path, checker: Checker) -> dict | None:
         "languages": _read_languages(root, checker),
         "cover_image": _read_image(folder, root, "cover_image", "issue", checker, required=False),
     }
-    if facts["published"] is not None and facts["published"] <= period.end:
-        checker.report(root.value_spots["published"],
-                       f"issue: 'published' is {facts['published']}; an issue covering {period.name}"
-                       f" is published after {period.end}")
+    _check_publication(facts["published"], period, root, checker)
     facts["source_language"] = checker.get(root, "source_language", "issue", _language_code)
     if facts["source_language"] and facts["source_language"] not in facts["languages"]:
         checker.report(root.value_spots["source_language"],
                        f"issue: 'source_language' {facts['source_language']!r} is not among 'languages'")
     facts["issn"] = _read_issn(root, facts["languages"], checker)
-    facts["sections"] = _read_sections(folder, root, period, checker)
-    facts["chronology"] = _read_dated_list(root, "chronology", "event", period, checker)
-    facts["figures"] = _read_figures(root, facts["languages"], checker)
+    ids = Ids(TEMPLATES)
+    facts["sections"] = _read_sections(folder, root, period, checker, ids)
+    facts["chronology"] = _read_dated_list(root, "chronology", "event", period, checker, ids)
+    facts["figures"] = _read_figures(root, facts["languages"], checker, ids)
     return facts
+
+
+def _check_publication(published: date | None, period: Period, root: YamlMap, checker: Checker) -> None:
+    """An issue comes out after its half-year, and before the next half-year is over (a wrong year, mostly)."""
+    latest = date(period.end.year + 1, 6, 30) if period.end.month == 12 else date(period.end.year, 12, 31)
+    if published is not None and not period.end < published <= latest:
+        checker.report(root.value_spots["published"],
+                       f"issue: 'published' is {published}; an issue covering {period.name} is published after"
+                       f" {period.end}" + (f" and no later than {latest}: is the year right?"
+                                           if published > latest else ""))
 
 
 def _language_code(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
@@ -270,52 +281,54 @@ def _read_dated(entry: YamlMap, what: str, period, checker: Checker):
     return when
 
 
-def _read_sections(folder: Path, root: YamlMap, period, checker: Checker) -> list[dict]:
-    sections, section_ids, article_ids, picture_ids = [], {}, {}, {}
+def _read_sections(folder: Path, root: YamlMap, period, checker: Checker, ids: Ids) -> list[dict]:
+    sections = []
     for entry, _spot in _entries(root, "sections", "issue", checker):
         checker.known_fields(entry, ("id", "articles"), "section")
         section_id = checker.get(entry, "id", "section", identifier)
-        unique(checker, section_ids, section_id, entry.value_spots.get("id", entry.spot), "section id")
+        ids.claim(checker, "section", section_id, entry.value_spots.get("id", entry.spot))
         what = f"section '{section_id}'"
         articles = []
         for item, _ in _entries(entry, "articles", what, checker):
             checker.known_fields(item, ("id", "date", "illustrations"), "article")
             article_id = checker.get(item, "id", "article", identifier)
-            unique(checker, article_ids, article_id, item.value_spots.get("id", item.spot), "article id")
+            ids.claim(checker, "article", article_id, item.value_spots.get("id", item.spot))
             label = f"article '{article_id}'"
             pictures = []
             for picture, _ in _entries(item, "illustrations", label, checker):
                 checker.known_fields(picture, ("id", "file"), "illustration")
                 picture_id = checker.get(picture, "id", label, identifier)
-                unique(checker, picture_ids, picture_id, picture.value_spots.get("id", picture.spot),
-                       "illustration id")
+                ids.claim(checker, "illustration", picture_id, picture.value_spots.get("id", picture.spot))
                 pictures.append({"id": picture_id,
                                  "file": _read_image(folder, picture, "file", f"illustration '{picture_id}'",
                                                      checker)})
             articles.append({"id": article_id, "date": _read_dated(item, label, period, checker),
                              "illustrations": pictures})
+        if isinstance(entry.get("articles"), list) and not entry["articles"]:
+            checker.report(entry.value_spots["articles"], f"{what}: 'articles' is empty; a section holds at least"
+                                                          " one article (remove the section until it has one)")
         sections.append({"id": section_id, "articles": articles})
     if not sections and "sections" in root:
         checker.report(root.value_spots["sections"], "issue: 'sections' is empty; an issue has at least one section")
     return sections
 
 
-def _read_dated_list(root: YamlMap, key: str, what: str, period, checker: Checker) -> list[dict]:
-    entries, seen = [], {}
+def _read_dated_list(root: YamlMap, key: str, what: str, period, checker: Checker, ids: Ids) -> list[dict]:
+    entries = []
     for entry, _spot in _entries(root, key, "issue", checker):
         checker.known_fields(entry, ("id", "date"), what)
         entry_id = checker.get(entry, "id", what, identifier)
-        unique(checker, seen, entry_id, entry.value_spots.get("id", entry.spot), f"{what} id")
+        ids.claim(checker, what, entry_id, entry.value_spots.get("id", entry.spot))
         entries.append({"id": entry_id, "date": _read_dated(entry, f"{what} '{entry_id}'", period, checker)})
     return entries
 
 
-def _read_figures(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> list[dict]:
-    figures, seen = [], {}
+def _read_figures(root: YamlMap, languages: tuple[str, ...], checker: Checker, ids: Ids) -> list[dict]:
+    figures = []
     for entry, _spot in _entries(root, "figures", "issue", checker):
         checker.known_fields(entry, ("id", "value", "format", "unit", "qualifier", "chart"), "figure")
         figure_id = checker.get(entry, "id", "figure", identifier)
-        unique(checker, seen, figure_id, entry.value_spots.get("id", entry.spot), "figure id")
+        ids.claim(checker, "figure", figure_id, entry.value_spots.get("id", entry.spot))
         what = f"figure '{figure_id}'"
         figure = {"id": figure_id, "value": checker.get(entry, "value", what, number),
                   "format": checker.get(entry, "format", what, text),
