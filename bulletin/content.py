@@ -97,11 +97,14 @@ def load_source(path: Path) -> Source:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as err:
         where = err.problem_mark or err.context_mark
+        if err.context_mark and "end of stream" in (err.problem or ""):  # the text left open, not the file's end
+            where = err.context_mark
         mark = _mark(path, where) if where else start
         context = ""
         if err.context and err.context_mark and err.problem:
             context = f" ({err.context} that starts at line {err.context_mark.line + 1})"
-        source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}{context}"))
+        source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}{context}"
+                                             f"{_syntax_hint(err, text)}"))
         return source
     except yaml.reader.ReaderError as err:  # a character YAML does not allow: the reader stops at its first
         where = max(text.find(chr(err.character)), 0)  # (libyaml counts its position in bytes, not characters)
@@ -123,6 +126,47 @@ def load_source(path: Path) -> Source:
     return source
 
 
+def _syntax_hint(err: yaml.MarkedYAMLError, text: str) -> str:
+    """What an editor can do about the syntax errors typing text causes most, as '; ...' (or nothing)."""
+    problem, mark = err.problem or "", err.problem_mark
+    line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+    value = line.partition(": ")[2].lstrip() if ": " in line else ""
+    if "mapping values are not allowed" in problem:
+        return ("; a text holding ': ' must be put in quotes: write it in single quotes, 'like: this', which may"
+                " hold double quotes (write a single quote in it twice: '')")
+    left_open = "; a text in quotes is not closed: end it with the same quotation mark it starts with"
+    if "unexpected end of stream" in problem and "quoted scalar" in (err.context or ""):
+        return left_open
+    if problem.startswith("did not find expected key") and (opened := _open_quote(text, mark)) is not None:
+        return f"{left_open} (the text in quotes at line {opened} runs on to here)"
+    if problem.startswith("did not find expected key") and value[:1] in ("'", '"'):
+        other = "single" if value[0] == '"' else "double"
+        return (f"; the text goes on after its closing quotation mark: to put {value[0]} inside a text, write the"
+                f" whole text in {other} quotes (or, in single quotes, write a single quote twice: '')")
+    if "cannot start any token" in problem and "\t" in line:
+        return "; indent with spaces, not tabs"
+    if problem.startswith("did not find expected"):
+        return "; check the indentation: the fields of one entry start in the same column"
+    return ""
+
+
+def _open_quote(text: str, mark: yaml.Mark) -> int | None:
+    """The line of a text in quotes that runs on over lines until the error at `mark`, closed there by the
+    quotation mark of another text (an opening mark left unclosed, mostly); None if there is none."""
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
+            if token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is None or last.style not in ("'", '"') or last.start_mark.line == last.end_mark.line:
+        return None
+    return last.start_mark.line + 1 if last.end_mark.line == mark.line else None
+
+
 def _too_deep(text: str) -> yaml.Mark | None:
     """Where lists and mappings first nest more than MAX_DEPTH deep in `text`, if they do.
 
@@ -142,6 +186,7 @@ def _too_deep(text: str) -> yaml.Mark | None:
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the only collection types content uses
 _NULL_TAG = "tag:yaml.org,2002:null"
 _VALUE_TAG = "tag:yaml.org,2002:value"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # The kinds of value content is made of: text, numbers, yes/no, dates, nothing (the schema says which goes where).
 _PLAIN_SCALARS = tuple(f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "timestamp"))
 
@@ -197,6 +242,8 @@ class _TreeBuilder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as err:
+            if node.tag == _TIMESTAMP_TAG:  # looks like a date but is none (2022-02-31): the schema says so once
+                return node.value
             self.problems.append(Problem(spot.mark, f"cannot read value {node.value!r}: {err}"))
             return node.value
 

@@ -112,13 +112,16 @@ def same_settings(entry: dict, wanted: dict) -> bool:
 
 def issue_languages(folder: Path) -> tuple[tuple[str, ...], str] | None:
     """Return the languages and source language that issue.yaml lists, read quickly without validating
-    it; None when it cannot be read so (the build's validation then says what is wrong)."""
-    import yaml  # only here: the full validation has its own loader, with line numbers
+    it; None when it cannot be read so (the build's validation then says what is wrong).
 
-    try:
-        data = yaml.load((folder / "issue.yaml").read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError):
+    Read with the content loader all the same: issue.yaml may be anything an editor or a stranger wrote, and
+    a plain YAML load can raise on a date that is no day (2022-02-31) or crash on deep nesting."""
+    from .content import ISSUE_FILE, load_source  # only here: a build with nothing to do needs nothing else of it
+
+    loaded = load_source(folder / ISSUE_FILE)
+    if loaded.problems:
         return None
+    data = loaded.tree
     languages, source = (data.get("languages"), data.get("source_language")) if isinstance(data, dict) else ((), None)
     if not isinstance(languages, list) or not languages or not all(isinstance(code, str) for code in languages):
         return None
@@ -133,10 +136,10 @@ def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | No
     it, the delivery was made from the present inputs, and (if asked for) the printing bureau's package
     holds current print files of every language. None when anything is to be done, or cannot be told
     without the full build."""
-    listed = issue_languages(folder)
     delivery = root / folder.name
     manifest = read_manifest(delivery)
-    if listed is None or manifest is None:
+    listed = issue_languages(folder) if manifest is not None else None
+    if listed is None:
         return None
     listed_languages, source = listed
     languages = languages or listed_languages

@@ -35,13 +35,13 @@ def source_text(texts: Texts, item: TextField, source_language: str) -> str | No
 
 def freshness(texts: Texts, item: TextField, source_language: str) -> str | None:
     """Whether a translated text is confirmed against the current source text, stale or unconfirmed;
-    None for a source-language text or a gap. A translation whose source text is missing or
-    cannot be read is stale: it can no longer be checked against it."""
+    None for a source-language text or a gap, and when the source text is missing or cannot be read: that
+    is the source file's problem, reported there, and says nothing of the translations."""
     if item.language == source_language or item.value is None:
         return None
     source = source_text(texts, item, source_language)
     if source is None:
-        return STALE
+        return None
     if item.confirmed is None:
         return UNCONFIRMED
     return FRESH if item.confirmed == source_hash(source) else STALE

@@ -35,6 +35,7 @@ class LanguageStatus:
     stale: list[TextField]  # translated, but the source text changed after it was confirmed
     unconfirmed: list[TextField]  # translated, never confirmed against a source text
     problems: list[Problem]  # other problems in the language's file (wrong types, unknown ids)
+    unchecked: bool = False  # a translation whose source-language file cannot be read: nothing can be checked
 
     @property
     def missing(self) -> list[TextField]:
@@ -49,7 +50,8 @@ class LanguageStatus:
     @property
     def complete(self) -> bool:
         """Nothing left to do in this language."""
-        return self.catalog.complete and not (self.missing or self.stale or self.unconfirmed or self.problems)
+        return self.catalog.complete and not (self.missing or self.stale or self.unconfirmed or self.problems
+                                              or self.unchecked)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def issue_status(folder: Path) -> IssueStatus:
     source_language = facts["source_language"]
     files = {language_file(folder, language): language for language in facts["languages"]}
     languages = []
+    unreadable = not texts.of(source_language)  # its file could not be parsed: no text of it, not even gaps
     for language in facts["languages"]:
         own = texts.of(language)
         behind = outdated(texts, own, source_language)
@@ -84,7 +87,8 @@ def issue_status(folder: Path) -> IssueStatus:
             language, language == source_language, read_catalog_state(language, TRANSLATIONS, wanted), own,
             [item for item, state in behind if state == STALE],
             [item for item, state in behind if state == UNCONFIRMED],
-            [problem for problem in checker.problems if files.get(problem.mark.path) == language]))
+            [problem for problem in checker.problems if files.get(problem.mark.path) == language],
+            unreadable and language != source_language))
     other = [problem for problem in checker.problems if problem.mark.path not in files]
     return IssueStatus(folder, source_language, languages, other)
 
@@ -131,6 +135,9 @@ def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
         places.append((first, f"{first}: {owner}: {parts}"))
     lines += [line for _first, line in sorted(places)]
     lines += [str(problem) for problem in item.problems]
+    if item.unchecked:
+        lines.append(f"The translations cannot be checked against the {status.source_language} texts until"
+                     f" {display_path(language_file(status.folder, status.source_language))} can be read")
     if item.stale or item.unconfirmed:
         example = (item.stale or item.unconfirmed)[0].name
         lines.append(f"After checking a stale or unconfirmed text against the {status.source_language} text,"
@@ -171,6 +178,7 @@ def _language_json(item: LanguageStatus) -> dict:
             "missing": len(item.missing),
             "stale": len(item.stale),
             "unconfirmed": len(item.unconfirmed),
+            "unchecked": item.unchecked,
             "left": [{"field": field.name, "of": field.owner, "state": state, "place": str(field.mark)}
                      for field, state in left],
             "problems": [str(problem) for problem in item.problems],
