@@ -128,10 +128,14 @@ def test_translations_are_not_complete_while_their_source_cannot_be_read(minimal
     assert code == 1 and not report["complete"]
     for language in report["languages"]:
         assert not language["complete"]
-        if not language["source"]:  # every translation is stale: there is nothing to check it against
-            assert language["content"]["stale"] == language["content"]["written"] > 0
+        if not language["source"]:  # nothing to check the translations against, but not stale either
+            assert language["content"]["unchecked"] and language["content"]["stale"] == 0
     assert main(["status", str(minimal_issue)]) == 1
-    assert "az (source)      29/29      0             0  unreadable" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "az (source)      29/29      0             0  unreadable" in out
+    assert "ru: left to do\n  The translations cannot be checked against the az texts until" in out
+    assert main(["validate", str(minimal_issue)]) == 2
+    assert "stale" not in capsys.readouterr().out  # the syntax error is the one problem, with no warning cascade
 
 
 def test_without_its_languages_an_issue_has_no_status(minimal_issue, capsys):
