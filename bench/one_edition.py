@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bulletin.colours import load_profile  # noqa: E402
 from bulletin.editions import check_resolution  # noqa: E402
+from bulletin.examination import validate_issue  # noqa: E402
 from bulletin.fingerprints import read_inputs  # noqa: E402
 from bulletin.fonts import find_typefaces  # noqa: E402
 from bulletin.localization import load_catalogs  # noqa: E402
@@ -35,7 +36,6 @@ from bulletin.printing import ConfinedFetcher, lay_out, print_pdf, readable_file
 from bulletin.project import PROJECT, PYPROJECT, TEMPLATES  # noqa: E402
 from bulletin.rendering import render_edition  # noqa: E402
 from bulletin.settings import VARIANTS, load_settings  # noqa: E402
-from bulletin.validation import validate_issue  # noqa: E402
 from bulletin.workers import Workers  # noqa: E402
 
 VARIANT = "print"

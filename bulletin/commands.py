@@ -26,7 +26,7 @@ def describe_validate(parser: argparse.ArgumentParser) -> None:
 
 
 def run_validate(arguments: argparse.Namespace) -> int:
-    from .status import check_issue
+    from .examination import check_problems
 
     status = 0
     for given in arguments.issues or [None]:
@@ -36,7 +36,7 @@ def run_validate(arguments: argparse.Namespace) -> int:
             print(f"usage: {err}", file=sys.stderr)
             status = 2
             continue
-        problems, warnings = check_issue(folder, arguments.draft)
+        problems, warnings = check_problems(folder, arguments.draft)
         for problem in problems:
             print(problem)
         for warning in warnings:

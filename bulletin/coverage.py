@@ -37,7 +37,7 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from .catalogs import catalog_path
 from .content import MAX_FILE_BYTES
-from .errors import BuildError, ContentError, Mark, Problem
+from .errors import BuildError, Mark, Problem, lies_within
 from .texts import language_file
 from .typography import CONVENTIONS, NBSP
 
@@ -85,13 +85,6 @@ def check_coverage(folder: Path, languages: Iterable[str], translations: Path,
         problems += _text_problems(language_file(folder, language), covered, reason)
         problems += _catalog_problems(catalog_path(translations, language), covered, reason)
     return sorted(set(problems))
-
-
-def require_coverage(folder: Path, languages: Iterable[str], translations: Path, fonts: Iterable[Path]) -> None:
-    """Stop with a ContentError listing every character of the issue the fonts cannot show."""
-    problems = check_coverage(folder, languages, translations, fonts)
-    if problems:
-        raise ContentError(problems)
 
 
 def covered_characters(fonts: Iterable[Path]) -> frozenset[str]:
@@ -159,9 +152,10 @@ class _Lines:
 
 
 def _read_text(path: Path) -> str | None:
-    """The file's text; None when it is absent or unreadable, which validation reports, not this check."""
+    """The file's text; None when it is absent or unreadable, or a link out of its folder (never read), which
+    validation reports, not this check."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if not lies_within(path, path.parent) or path.stat().st_size > MAX_FILE_BYTES:
             return None
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):

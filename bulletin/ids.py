@@ -58,7 +58,7 @@ class Ids:
         clash = value if value in names else next((prefix for prefix in prefixes if value.startswith(prefix)), None)
         if clash is not None:
             reserved = ", ".join(sorted(names) + [f"{prefix}..." for prefix in prefixes])
-            checker.report(spot, f"{kind} id '{value}' " + (f"is the name of a part of the bulletin itself"
+            checker.report(spot, f"{kind} id '{value}' " + ("is the name of a part of the bulletin itself"
                                                             if clash == value else f"starts with '{clash}'")
                            + f"; choose another (ids may not be or start with: {reserved})")
             return False

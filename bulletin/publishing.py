@@ -28,9 +28,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .colours import OutputProfile, load_profile, readable_profile
-from .coverage import require_coverage
 from .delivery import Staging, start_delivery, write_checksum, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
+from .examination import validate_issue
 from .fingerprints import Inputs
 from .fonts import Typefaces, find_typefaces
 from .jobs import Job, Printed, make_edition
@@ -46,7 +46,6 @@ from .project import EXTRACTION_CONFIG, OUTPUT, PYPROJECT, TRANSLATIONS
 from .findings import Finding, count, format_table, write_report
 from .progress import Progress
 from .settings import VARIANTS, PrintSettings, load_settings
-from .validation import validate_issue
 from .workers import Outcome, Workers, available_cores, start_fork_server
 
 PICTURE_CACHE = ".cache/pictures"  # under the output root: pictures made the size they are printed at
@@ -86,9 +85,8 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     # Before anything is read: a file changed during the build makes the delivery look out of date.
     ingredients = read_ingredients(folder, settings, output_root)
     with progress.step("validate"):
-        issue = validate_issue(folder, draft)
+        issue = validate_issue(folder, draft, TRANSLATIONS)  # the catalogs and the fonts' coverage included
         typefaces = find_typefaces()
-        require_coverage(folder, issue.languages, TRANSLATIONS, typefaces.files.values())
         languages = select_languages(issue.languages, languages)
         variants = select_variants(variants)
     with progress.step("localize"):

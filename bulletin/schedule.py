@@ -200,13 +200,13 @@ class Readiness:
 
 def check_readiness(folder: Path) -> Readiness:
     """Check the issue in `folder` as `validate` does, without rendering anything."""
-    from .status import check_issue  # reads the catalogs: only when it must
+    from .examination import check_problems  # reads the catalogs: only when it must
 
     if not folder.is_dir():
         return Readiness([f"{display_path(folder)}: no such folder: issue {folder.name}, due from"
                           f" {due_date(folder.name).isoformat()}, has not been started (start it with"
                           f" build.py new {folder.name}{folder_options(folder.parent)})"], [])
-    problems, warnings = check_issue(folder)
+    problems, warnings = check_problems(folder)
     return Readiness([str(problem) for problem in problems], [problem.as_warning() for problem in warnings])
 
 

@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogs import CatalogState, catalog_problems, read_catalog_state, template_strings
-from .coverage import check_coverage
 from .errors import ContentError, Problem, display_path
-from .fonts import find_typefaces
 from .project import EXTRACTION_CONFIG, TRANSLATIONS
 from .schema import Checker
 from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, language_file
-from .validation import read_issue, typographic_queries
+from .validation import read_issue
 
 
 @dataclass(frozen=True)
@@ -184,39 +182,3 @@ def _language_json(item: LanguageStatus) -> dict:
             "problems": [str(problem) for problem in item.problems],
         },
     }
-
-
-def check_issue(folder: Path, draft: bool = False) -> tuple[list[Problem], list[Problem]]:
-    """What stops a build of the issue in `folder` (a draft build, with `draft`), and what is worth a warning:
-    what `validate` lists, and the scheduled build reports when an issue is not ready, characters the
-    fonts cannot show included."""
-    try:
-        status = issue_status(folder)
-    except ContentError as err:  # issue.yaml cannot be read: nothing else can be judged
-        return err.problems, []
-    problems, warnings = validation_problems(status, draft)
-    warnings = sorted(set(warnings + typographic_queries(field for item in status.languages for field in item.texts)))
-    unshown = check_coverage(folder, [item.language for item in status.languages], TRANSLATIONS,
-                             find_typefaces().files.values())
-    return sorted(set(problems + unshown)), warnings
-
-
-def validation_problems(status: IssueStatus, draft: bool = False) -> tuple[list[Problem], list[Problem]]:
-    """What stops a build (a draft build, with `draft`), and what is only worth a warning.
-
-    Missing texts and untranslated interface strings stop a build in every language, and a
-    draft build in the source language only (the others fall back to it). Stale and
-    unconfirmed translations are warnings: the text is there, it may only be out of date.
-    """
-    problems, warnings = list(status.other_problems), []
-    for item in status.languages:
-        problems += item.problems
-        if item.source or not draft or item.catalog.problem:
-            problems += catalog_problems(item.catalog)
-        if item.source or not draft:
-            problems += [Problem(field.mark, field.gap) for field in item.missing]
-        warnings += [Problem(field.mark, f"{field.label} is stale: the {status.source_language} text is not the"
-                                         " one this translation was confirmed against") for field in item.stale]
-        warnings += [Problem(field.mark, f"{field.label} has not been confirmed against the"
-                                         f" {status.source_language} text") for field in item.unconfirmed]
-    return sorted(set(problems)), sorted(set(warnings))

@@ -1,36 +1,32 @@
-"""Validate stage: check a whole issue against its schema and build the `Issue` model.
+"""Validate stage: read a whole issue against its schema, and build the `Issue` model.
 
-Every file of the issue is read and every problem collected before anything is judged,
-so that an editor sees all of them in one run; only then does `validate_issue` either
-return the model or raise one `ContentError`. What a proofreader would only query (a
-quotation mark that pairs with none) is a warning. This stage checks content only: fonts,
-catalogs and rendering are checked where they are used.
+Every file of the issue is read and every problem of its content collected (`read_issue`):
+types, ids, dates, pictures, the texts of each language; with them, what the Markdown texts
+point to that the bulletin refuses and what a proofreader would query in the typography.
+Judging all of it, with the catalogs and the fonts, is `examination`'s: the one place that
+says what an issue's problems are. `assemble` then builds the model of a valid issue.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
-from .errors import ContentError, Mark, Problem
+from .errors import Mark, Problem
 from .ids import Ids
 from .localization import LANGUAGES, Formats
 from .model import Article, Event, Figure, Illustration, Issue, Period, Section, Untranslated, period_of
 from .pictures import picture_problem
 from .project import TEMPLATES
 from .schema import Checker, day, identifier, number, text, unique, whole_number
-from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, Texts, read_texts
 from .rendering import refused_references
 from .typography import doubtful_marks
 
-LOG = logging.getLogger("bulletin")
 ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # http:, file:, data:… (a path has no scheme)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
 FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
@@ -38,45 +34,6 @@ FIGURE_QUALIFIERS = ("about", "more-than", "nearly")  # words printed before a f
 MARKDOWN_FIELDS = ("body", "about")  # the texts written in Markdown (templates/*.html: the markdown filter)
 ISSUE_FIELDS = ("number", "published", "source_language", "languages", "issn", "cover_image",
                 "sections", "chronology", "figures")
-
-
-def validate_issue(folder: Path, draft: bool = False) -> Issue:
-    """Read and check every file of the issue in `folder`; return it or raise ContentError.
-
-    A text missing from a language other than the source language is a problem, except in a
-    `draft`, where the source language's text stands in for it (as `Untranslated`).
-    """
-    checker = Checker()
-    facts, texts = read_issue(folder, checker)
-    if facts is None:
-        raise ContentError(checker.problems)
-    required = (facts["source_language"],) if draft else facts["languages"]
-    untranslated = [gap for gap in texts.gaps(facts["languages"]) if gap.language != facts["source_language"]]
-    problems = (checker.problems + [Problem(gap.mark, gap.gap) for gap in texts.gaps(required)]
-                + reference_problems(texts.fields))
-    if problems:
-        hint = None
-        if untranslated and not draft:
-            hint = (f"{len(untranslated)} translated text(s) are missing; build with --draft to use the"
-                    f" {facts['source_language']} text in their place, marked")
-        raise ContentError(problems, hint)
-    _warn_outdated(folder, texts, facts["source_language"])
-    for query in typographic_queries(texts.fields):
-        LOG.warning("%s", query.as_warning())
-    if draft:
-        _stand_in(texts, untranslated, facts["source_language"])
-    return _assemble(folder, facts, texts.values)
-
-
-def _warn_outdated(folder: Path, texts: Texts, source_language: str) -> None:
-    """Warn, per language, about translations that are stale or were never confirmed: printed all
-    the same, but perhaps not what the source text now says."""
-    counts: dict[str, Counter] = {}
-    for item, state in outdated(texts, texts.fields, source_language):
-        counts.setdefault(item.language, Counter())[state] += 1
-    for language, found in counts.items():
-        LOG.warning("%s: %d translated text(s) stale and %d unconfirmed; build.py status %s lists them",
-                    language, found[STALE], found[UNCONFIRMED], folder.name)
 
 
 def typographic_queries(fields: Iterable[TextField]) -> list[Problem]:
@@ -124,7 +81,7 @@ def read_issue(folder: Path, checker: Checker) -> tuple[dict | None, Texts | Non
     return facts, read_texts(folder, facts, checker)
 
 
-def _stand_in(texts: Texts, gaps: list[TextField], source_language: str) -> None:
+def stand_in(texts: Texts, gaps: list[TextField], source_language: str) -> None:
     """Put the source language's text, marked as untranslated, in the place of each gap."""
     for gap in gaps:
         slot = texts.slot(gap.key)
@@ -361,7 +318,7 @@ def _check_unit(entry: YamlMap, figure: dict, languages: tuple[str, ...], checke
             return
 
 
-def _assemble(folder: Path, facts: dict, texts: dict) -> Issue:
+def assemble(folder: Path, facts: dict, texts: dict) -> Issue:
     """Build the model from checked facts and texts (no problem is left at this point)."""
     def illustration(picture: dict) -> Illustration:
         own = texts["illustrations"][picture["id"]]

@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 
 from bulletin.cli import main
+from bulletin.examination import validate_issue
 from bulletin.localization import load_translations
 from bulletin.model import Edition
 from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.rendering import render_edition
-from bulletin.validation import validate_issue
 
 from conftest import apply_edits, page_texts, wrote_nothing
 

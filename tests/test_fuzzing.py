@@ -21,7 +21,7 @@ from hypothesis import given, settings, strategies as st
 from bulletin.cli import main
 from bulletin.content import Source, load_source
 from bulletin.errors import ContentError, Problem
-from bulletin.validation import validate_issue
+from bulletin.examination import validate_issue
 
 from conftest import LANGUAGES, MINIMAL
 

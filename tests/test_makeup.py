@@ -11,15 +11,15 @@ from weasyprint.text.fonts import FontConfiguration
 
 from bulletin.colours import palette_stylesheet
 from bulletin.errors import BuildError
+from bulletin.examination import validate_issue
+from bulletin.fonts import find_typefaces
+from bulletin.localization import load_catalogs
 from bulletin.makeup import check_makeup, keep_pages, measure_pictures, section_pages
 from bulletin.model import Edition
-from bulletin.fonts import find_typefaces
 from bulletin.printing import ConfinedFetcher, page_stylesheet
 from bulletin.project import PYPROJECT, TEMPLATES
-from bulletin.localization import load_catalogs
 from bulletin.rendering import render_edition
 from bulletin.settings import load_settings
-from bulletin.validation import validate_issue
 
 from conftest import SAMPLE, page_texts
 

@@ -11,14 +11,14 @@ import pytest
 from PIL import Image
 
 from bulletin import placing
-from bulletin.colours import load_profile
 from bulletin.cli import main
+from bulletin.colours import load_profile
 from bulletin.errors import BuildError
+from bulletin.examination import validate_issue
 from bulletin.fingerprints import read_inputs
 from bulletin.fonts import find_typefaces
 from bulletin.placing import PictureJob, SlotProbe, measure, needed_pixels, prepare_picture, prepare_pictures
 from bulletin.settings import DEFAULT_PROFILE, PrintSettings
-from bulletin.validation import validate_issue
 from bulletin.workers import Workers
 
 from conftest import PROJECT, SAMPLE

@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from bulletin.cli import main
+from bulletin.examination import validate_issue
 from bulletin.localization import Formats, load_translations
 from bulletin.project import EXTRACTION_CONFIG, TRANSLATIONS
 from bulletin.typography import plain_text
-from bulletin.validation import validate_issue
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, page_texts, pdf_fonts
 

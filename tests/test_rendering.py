@@ -6,11 +6,11 @@ import pytest
 from markupsafe import Markup
 
 from bulletin.errors import BuildError
+from bulletin.examination import validate_issue
 from bulletin.localization import load_translations
 from bulletin.model import Edition
 from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.rendering import css_string, markdown_to_html, render_edition
-from bulletin.validation import validate_issue
 
 from conftest import MINIMAL
 

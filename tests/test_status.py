@@ -19,6 +19,7 @@ def translations_copy(tmp_path, monkeypatch):
     copy = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS, copy)
     monkeypatch.setattr("bulletin.status.TRANSLATIONS", copy)
+    monkeypatch.setattr("bulletin.examination.TRANSLATIONS", copy)
     return copy
 
 

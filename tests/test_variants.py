@@ -10,8 +10,8 @@ import pytest
 
 from bulletin.colours import load_profile
 from bulletin.colourscan import find_colour
+from bulletin.examination import validate_issue
 from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT
-from bulletin.validation import validate_issue
 from bulletin.typography import plain_text, typeset_text
 
 from conftest import LANGUAGES, SAMPLE, page_texts
