@@ -11,6 +11,8 @@ typographic pass (`typography`) in its language. This stage writes no file.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -60,16 +62,25 @@ def refused_references(source: str) -> list[tuple[int, str, str]]:
             reference, why = str(token.attrGet("href")), "a link may only be to http, https or mailto addresses"
         else:
             continue
-        written = _as_written(source, reference)
-        found.append((source.find(written) if written else 0, written or reference, why))
+        where, written = _as_written(source, reference) or (0, reference)
+        found.append((where, written, why))
     return found
 
 
-def _as_written(source: str, reference: str) -> str | None:
-    """The reference as the text has it (markdown-it gives it percent-encoded), or None when not found."""
-    for candidate in (reference, unquote(reference)):
+# Where a link's address can be written: after `](` or a reference's `]:`, or inside <...>, perhaps itself in <...>.
+_DESTINATION = re.compile(r"(?:\]\(\s*<?|\]:[ \t]*<?|<)([^\s()<>]+)")
+
+
+def _as_written(source: str, reference: str) -> tuple[int, str] | None:
+    """Where the reference is written in the text, and how (markdown-it gives it percent-encoded and with
+    character references decoded); None when it cannot be found."""
+    meant = {reference, unquote(reference)}
+    for match in _DESTINATION.finditer(source):
+        if {match[1], html.unescape(match[1]), unquote(html.unescape(match[1]))} & meant:
+            return match.start(1), match[1]
+    for candidate in meant:
         if candidate and candidate in source:
-            return candidate
+            return source.find(candidate), candidate
     return None
 
 
