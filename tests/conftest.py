@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +95,22 @@ def every_file(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by relative path, with its bytes: what a delivery holds, to compare."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Fail the block with TimeoutError when it runs longer than `seconds` (a hang, where nothing should take
+    more than a few): SIGALRM interrupts even a blocking open or read."""
+    def expire(_signal, _frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def wrote_nothing(output: Path) -> bool:

@@ -3,6 +3,7 @@ the exact messages `build.py` must print, with file, line and column."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 
 from bulletin.cli import main
 
-from conftest import CASES, apply_edits, load_case
+from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, time_limit
 
 CASE_NAMES = sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
+CASE_SECONDS = 60  # a case that takes longer hangs: the build and `validate` answer each in about a second
 OUTSIDE = ("/etc/passwd", "/etc/hostname", "/etc/shadow")  # where the hostile references of the cases point
 OPENED: list[str] = []  # every file this process opens while `reading` is on (an audit hook cannot be removed)
 
@@ -29,25 +31,42 @@ def test_the_minimal_issue_is_valid(minimal_issue, tmp_path, capsys):
     assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "en", "-q"]) == 0
 
 
+@pytest.fixture(scope="module")
+def earlier_delivery(tmp_path_factory) -> Path:
+    """An output folder holding a delivery of the minimal issue, as a case finds it when a build came before:
+    the build's quick check of what changed then reads the case's files too."""
+    output = tmp_path_factory.mktemp("earlier") / "out"
+    assert main([str(MINIMAL), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
+    return output
+
+
 @pytest.mark.parametrize("name", CASE_NAMES)
-def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_issue, tmp_path, monkeypatch, capsys):
+def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_issue, earlier_delivery, tmp_path,
+                                                                 monkeypatch, capsys):
     case = load_case(name)
     apply_edits(minimal_issue, case["edits"])
     monkeypatch.chdir(minimal_issue.parent)
     output = tmp_path / "out"
+    shutil.copytree(earlier_delivery, output, symlinks=True)
+    before = every_file(output / minimal_issue.name)
     OPENED[:] = ["(reading)"]
     try:
-        status = main([minimal_issue.name, "--output", str(output)])
+        with time_limit(CASE_SECONDS):
+            status = main([minimal_issue.name, "--output", str(output)])
+            errors = capsys.readouterr().err.splitlines()
+            checked = main(["validate", minimal_issue.name])
     finally:
         opened, OPENED[:] = OPENED[1:], []
-    errors = capsys.readouterr().err.splitlines()
+    listed = capsys.readouterr().out.splitlines()
     assert not [path for path in opened if path.startswith(OUTSIDE)]  # nothing outside the issue was read
     assert status == 2
     hint = [line for line in errors if "build with --draft to use the az text in their place" in line]
     assert [line for line in errors[:-1] if line not in hint] == case["expected"]
     assert len(hint) == (1 if case.get("draft_hint") else 0)  # only missing translations suggest a draft
     assert errors[-1].endswith("no PDF was written.")
-    assert not output.exists() or not any(output.rglob("*.pdf"))
+    assert every_file(output / minimal_issue.name) == before  # the delivery there is as it was
+    # `validate` refuses what the build refuses, with the same messages at the same places.
+    assert checked == 2 and [line for line in listed if ": warning: " not in line] == case["expected"]
 
 
 def test_every_problem_of_an_issue_is_reported_in_one_run(minimal_issue, monkeypatch, capsys):
