@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polib
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po, write_po
@@ -33,6 +33,9 @@ from .delivery import write_atomically
 from .errors import BuildError, Mark, Problem, display_path
 
 CATALOG_DOMAIN = "messages"
+# The templates' gettext for a string whose translation may hold a few tags (rendering.with_allowed_tags):
+# extracted like _() and gettext().
+MARKUP_KEYWORD = "marked_up"
 EXTRACTION_CONFIG_NAME = "babel.cfg"  # in the project's top folder, next to templates/
 TRANSLATIONS_FOLDER = "translations"  # in the project's top folder
 
@@ -104,7 +107,7 @@ def extract_template(extraction_config: Path) -> Catalog:
         methods, options = parse_mapping_cfg(file, filename=str(extraction_config))
     template = Catalog(**TEMPLATE_HEADER)
     for filename, line, message, comments, context in extract_from_dir(
-            str(extraction_config.parent), methods, options):
+            str(extraction_config.parent), methods, options, keywords={**DEFAULT_KEYWORDS, MARKUP_KEYWORD: None}):
         template.add(message, None, [(filename, line)], auto_comments=comments, context=context)
     return template
 
