@@ -1,9 +1,10 @@
 """What is left to translate in an issue, per language: `build.py status`.
 
 For each language: its interface catalog (translated, fuzzy and untranslated entries, read
-with polib), and its content texts: missing or empty, stale (the source text changed after
-the translation was confirmed) or unconfirmed (never confirmed). A language is complete when
-none of these is left and its file has no other problem. Shown as a table with a list of what
+with polib, and what keeps it from being compiled or printed), and its content texts: missing
+or empty, stale (the source text changed after the translation was confirmed) or unconfirmed
+(never confirmed). A language is complete when none of these is left and its file has no
+other problem. Shown as a table with a list of what
 is left, each with its place, or as JSON.
 """
 
@@ -160,6 +161,7 @@ def _language_json(item: LanguageStatus) -> dict:
         "interface": {
             "catalog": display_path(catalog.path),
             "problem": catalog.problem,
+            "faults": [str(problem) for problem in catalog.faults],
             **{state: catalog.count(state) for state in ("translated", "fuzzy", "untranslated", "missing")},
             "obsolete": catalog.obsolete,
             "left": [{"msgid": entry.msgid, "state": entry.state, "line": entry.line}
@@ -203,8 +205,7 @@ def validation_problems(status: IssueStatus, draft: bool = False) -> tuple[list[
     problems, warnings = list(status.other_problems), []
     for item in status.languages:
         problems += item.problems
-        if item.source or not draft or item.catalog.problem:
-            problems += catalog_problems(item.catalog)
+        problems += catalog_problems(item.catalog, complete=item.source or not draft)
         if item.source or not draft:
             problems += [Problem(field.mark, field.gap) for field in item.missing]
         warnings += [Problem(field.mark, f"{field.label} is stale: the {status.source_language} text is not the"
