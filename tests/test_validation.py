@@ -1,5 +1,6 @@
-"""Validation of bad input: each case under tests/cases/ edits the minimal issue and names
-the exact messages `build.py` must print, with file, line and column."""
+"""Validation of bad input: each case under tests/cases/ edits the minimal issue (or a copy of
+the project's catalogs) and names the exact messages `build.py` must print, with file, line and
+column."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from bulletin.cli import main
 
-from conftest import CASES, apply_edits, load_case
+from conftest import CASES, apply_edits, load_case, read_catalogs_beside
 
 CASE_NAMES = sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
 OUTSIDE = ("/etc/passwd", "/etc/hostname", "/etc/shadow")  # where the hostile references of the cases point
@@ -33,6 +34,7 @@ def test_the_minimal_issue_is_valid(minimal_issue, tmp_path, capsys):
 def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_issue, tmp_path, monkeypatch, capsys):
     case = load_case(name)
     apply_edits(minimal_issue, case["edits"])
+    read_catalogs_beside(minimal_issue, monkeypatch)
     monkeypatch.chdir(minimal_issue.parent)
     output = tmp_path / "out"
     OPENED[:] = ["(reading)"]
