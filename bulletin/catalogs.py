@@ -5,8 +5,10 @@ This module does two things with them:
 
 - `read_catalog_state` reads translations/<lang>/LC_MESSAGES/messages.po with polib and tells,
   for every template string, whether its entry is translated, fuzzy, untranslated or missing
-  (Babel's own statistics count a fuzzy entry as translated; polib tells them apart). The
-  build's completeness check (`localization.load_translations`) is this state.
+  (Babel's own statistics count a fuzzy entry as translated; polib tells them apart), and what
+  keeps the catalog from being compiled or printed (`catalog_checks`: what msgfmt --check
+  refuses). `catalog_problems` says all of it as problems at the .po file's lines: it is what
+  `validate`, `status`, `catalogs` and the build (`localization.load_translations`) report.
 - `update_catalogs` is `pybabel extract` then `pybabel update`, done with Babel's API: it
   extracts the template strings into translations/messages.pot, merges them into every
   language's catalog (new strings untranslated, changed ones fuzzy, removed ones obsolete),
@@ -17,22 +19,24 @@ It neither compiles nor translates: compiling is the localize stage's, translati
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
 import polib
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from .catalog_checks import catalog_faults, plural_count
 from .delivery import write_atomically
-from .errors import BuildError, Mark, Problem, display_path
+from .errors import BuildError, ContentError, Mark, Problem, display_path, undecodable
 
 CATALOG_DOMAIN = "messages"
+# The templates' gettext for a string whose translation may hold a few tags (rendering.with_allowed_tags):
+# extracted like _() and gettext().
+MARKUP_KEYWORD = "marked_up"
 EXTRACTION_CONFIG_NAME = "babel.cfg"  # in the project's top folder, next to templates/
 TRANSLATIONS_FOLDER = "translations"  # in the project's top folder
 
@@ -69,6 +73,7 @@ class CatalogState:
     entries: tuple[Entry, ...]  # one per template string, in msgid order; empty if unreadable
     obsolete: int  # #~ entries kept by pybabel update
     problem: str | None  # why the catalog could not be read (missing file, syntax error), else None
+    faults: tuple[Problem, ...] = ()  # what keeps it from being read, compiled or printed, whatever is translated
 
     def count(self, state: str) -> int:
         """Return how many template strings are in `state`."""
@@ -77,7 +82,7 @@ class CatalogState:
     @property
     def complete(self) -> bool:
         """Tell whether the catalog is readable and translates every template string."""
-        return self.problem is None and self.count("translated") == len(self.entries)
+        return self.problem is None and not self.faults and self.count("translated") == len(self.entries)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ def extract_template(extraction_config: Path) -> Catalog:
         methods, options = parse_mapping_cfg(file, filename=str(extraction_config))
     template = Catalog(**TEMPLATE_HEADER)
     for filename, line, message, comments, context in extract_from_dir(
-            str(extraction_config.parent), methods, options):
+            str(extraction_config.parent), methods, options, keywords={**DEFAULT_KEYWORDS, MARKUP_KEYWORD: None}):
         template.add(message, None, [(filename, line)], auto_comments=comments, context=context)
     return template
 
@@ -126,25 +131,38 @@ def read_catalog(language: str, translations_dir: Path,
     itself (None when it cannot be read), for a build to compile."""
     path = catalog_path(translations_dir, language)
     try:
-        # polib is given the text, not the path, so that its messages do not repeat the path; an entry
-        # written twice is an error, since which of the two a build would use is anyone's guess.
-        catalog = polib.pofile(path.read_text(encoding="utf-8"), check_for_duplicates=True)
+        text = path.read_bytes().decode("utf-8")
+        catalog = parse_catalog(text)
     except FileNotFoundError:
-        return CatalogState(language, path, (), 0, _missing(language)), None
+        return _unreadable(language, path, Problem(Mark(path, 1, 1), _missing(language))), None
+    except UnicodeDecodeError as err:
+        return _unreadable(language, path, undecodable(path, err)), None
     except (OSError, ValueError) as err:  # polib reports a syntax error as an OSError
-        return CatalogState(language, path, (), 0, f"cannot read the catalog: {' '.join(str(err).split())}"), None
-    forms = _plural_forms(catalog, language)
+        return _unreadable(language, path, Problem(Mark(path, 1, 1), f"cannot read the catalog:"
+                                                                     f" {' '.join(str(err).split())}")), None
+    forms = plural_count(catalog, language)
     # Template strings have no context (template_strings drops it), as Babel's catalog.get(msgid).
     found = {entry.msgid: entry for entry in catalog if not entry.obsolete and entry.msgctxt is None}
     entries = tuple(Entry(msgid, _state(found.get(msgid), forms), found[msgid].linenum if msgid in found else 1)
                     for msgid in sorted(wanted))
-    return CatalogState(language, path, entries, len(catalog.obsolete_entries()), None), catalog
+    faults = tuple(catalog_faults(catalog, text, path, language))
+    return CatalogState(language, path, entries, len(catalog.obsolete_entries()), None, faults), catalog
 
 
-def _plural_forms(catalog: polib.POFile, language: str) -> int:
-    """Return how many plural forms the catalog's header asks for; CLDR's count without one, as Babel."""
-    declared = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
-    return int(declared.group(1)) if declared else get_plural(language).num_plurals
+def parse_catalog(text: str) -> polib.POFile:
+    """Parse the text of a .po file with polib; OSError (polib's word for a syntax error) or ValueError if it fails.
+
+    An entry written twice is an error, since which of the two a build would use is anyone's guess.
+    """
+    # polib takes a string naming an existing file for a path and reads that file instead: a catalog
+    # holding only "/etc/passwd" would be read from there. Text with a line break names no file.
+    if not text.endswith("\n"):
+        text += "\n"
+    return polib.pofile(text, encoding="utf-8", check_for_duplicates=True)
+
+
+def _unreadable(language: str, path: Path, problem: Problem) -> CatalogState:
+    return CatalogState(language, path, (), 0, problem.message, (problem,))
 
 
 def _state(entry: polib.POEntry | None, forms: int) -> str:
@@ -156,32 +174,26 @@ def _state(entry: polib.POEntry | None, forms: int) -> str:
     return "translated" if all(strings) else "untranslated"
 
 
-def catalog_problems(state: CatalogState) -> list[Problem]:
-    """Return a problem for each template string the catalog does not translate, at its entry."""
-    if state.problem is not None:
-        return [Problem(Mark(state.path, 1, 1), state.problem)]
-    return [Problem(Mark(state.path, entry.line, 1), f'interface string "{entry.msgid}" {REASONS[entry.state]}')
-            for entry in state.entries if entry.state != "translated"]
+def catalog_problems(state: CatalogState, complete: bool = True) -> list[Problem]:
+    """Return what is wrong with a catalog, each at its line: what keeps it from being read, compiled or
+    printed, and, when it must be `complete` (not in a draft's other languages), each template string it
+    does not translate."""
+    return list(state.faults) + [
+        Problem(Mark(state.path, entry.line, 1), f'interface string "{entry.msgid}" {REASONS[entry.state]}')
+        for entry in state.entries if complete and entry.state != "translated"]
 
 
 def update_catalogs(project: Path, languages: tuple[str, ...], check: bool = False) -> list[CatalogChange]:
-    """Extract the template strings into messages.pot, merge them into each catalog, say what changed."""
+    """Extract the template strings into messages.pot, merge them into each catalog, say what changed;
+    ContentError, and nothing written, when a catalog has faults (`catalog_problems` but untranslated strings)."""
     translations = project / TRANSLATIONS_FOLDER
     pot = translations / f"{CATALOG_DOMAIN}.pot"
     old_template = _read(pot, None) if pot.exists() else Catalog(**TEMPLATE_HEADER)
-    catalogs, errors = {}, []
-    for language in languages:  # every catalog read before anything is written
-        path = catalog_path(translations, language)
-        try:
-            catalogs[language] = _read(path, language)
-        except BuildError as err:
-            errors.append(str(err))
-            continue
-        # Babel keeps one of two entries with the same msgid without a word; merging would lose the other.
-        if (problem := read_catalog_state(language, translations, ()).problem) is not None:
-            errors.append(f"{display_path(path)}: {problem}")
-    if errors:
-        raise BuildError("\n".join(errors))
+    # Every catalog checked before anything is written. Babel keeps one of two entries with the same msgid
+    # without a word, and reads a catalog with the charset its header names: merging would lose or garble.
+    if faults := [fault for language in languages for fault in read_catalog_state(language, translations, ()).faults]:
+        raise ContentError(faults)
+    catalogs = {language: _read(catalog_path(translations, language), language) for language in languages}
 
     # Through the text of messages.pot, as `pybabel update` reads it: sorted, dated to the minute.
     template = read_po(BytesIO(_render(extract_template(project / EXTRACTION_CONFIG_NAME), TEMPLATE_WIDTH,

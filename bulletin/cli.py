@@ -10,7 +10,8 @@
     build.py scheduled [--date YYYY-MM-DD] deliver the issue due on a date, unless already delivered
 
 Exit status: 0 success; 1 a build failed (including a preflight error), or `status` found
-work left, or `catalogs --check` found catalogs out of date; 2 invalid content or bad usage;
+work left, or `catalogs --check` found catalogs out of date; 2 invalid content (a catalog that
+cannot be read, compiled or formatted included) or bad usage;
 3 (scheduled) the due issue is not ready: missing, invalid or incomplete; 4 another build is
 writing to the same output folder; 130 interrupted (Ctrl-C, or SIGTERM for `scheduled`).
 Progress goes to stderr, results (delivered files, problems, the status) to stdout.
@@ -40,6 +41,7 @@ OUTCOMES = {  # what invalid content means for each command that stops on it
     "status": "the issue's status cannot be told until they are fixed",
     "confirm": "nothing was confirmed",
     "new": "no issue was created",
+    "catalogs": "no catalog was written",
 }
 DRAFTS = "drafts"  # under the output root: where draft builds go, apart from the deliveries
 

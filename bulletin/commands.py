@@ -102,7 +102,10 @@ def run_confirm(arguments: argparse.Namespace) -> int:
 def describe_catalogs(parser: argparse.ArgumentParser) -> None:
     parser.description = ("Extract the interface strings of the templates into translations/messages.pot and"
                           " update every language's catalog from it: new strings are added untranslated,"
-                          " changed ones marked fuzzy, removed ones kept as obsolete. Reports what changed.")
+                          " changed ones marked fuzzy, removed ones kept as obsolete. Reports what changed."
+                          " A catalog with problems that would stop a build (what msgfmt --check refuses, a"
+                          " translation the templates cannot format) is listed, nothing is written and the"
+                          " exit status is 2.")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit status 1 when the catalogs are not up to date")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Mark, Problem, lies_within
+from .errors import Mark, Problem, lies_within, undecodable
 
 ISSUE_FILE = "issue.yaml"  # the language-independent facts of an issue
 MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
@@ -81,11 +81,8 @@ def load_source(path: Path) -> Source:
             source.problems.append(Problem(start, f"file is larger than {MAX_FILE_BYTES} bytes"))
             return source
         text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:  # placed at the first byte that is not UTF-8: the editor's line and column
-        before = err.object[:err.start].decode("utf-8", errors="replace")
-        mark = Mark(path, before.count("\n") + 1, len(before) - before.rfind("\n"))
-        source.problems.append(Problem(mark, f"file is not UTF-8 text (byte {err.object[err.start]:#04x} here;"
-                                             " save it as UTF-8)"))
+    except UnicodeDecodeError as err:
+        source.problems.append(undecodable(path, err))
         return source
     except OSError as err:
         source.problems.append(Problem(start, f"cannot read file: {err.strerror}"))

@@ -31,11 +31,11 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-import polib
 import yaml
 from fontTools.ttLib import TTFont, TTLibError
 
-from .catalogs import catalog_path
+from .catalog_checks import msgstr_lines
+from .catalogs import catalog_path, parse_catalog
 from .content import MAX_FILE_BYTES
 from .errors import BuildError, Mark, Problem, lies_within
 from .texts import language_file
@@ -237,7 +237,7 @@ def _catalog_problems(path: Path, covered: frozenset[str], reason: str) -> list[
     if raw is None or not _unshown(raw, covered):  # a .po file's escapes only make ASCII characters
         return []
     try:
-        catalog = polib.pofile(raw)
+        catalog = parse_catalog(raw)
     except (OSError, ValueError):  # an unreadable catalog is the localize stage's to report
         return []
     lines, rows, problems = _Lines(path, raw), _BREAK.split(raw), []  # rows as _Lines counts them
@@ -248,26 +248,13 @@ def _catalog_problems(path: Path, covered: frozenset[str], reason: str) -> list[
         unshown = _unshown(translated, covered)
         if not unshown:
             continue
-        spans = _msgstr_lines(rows, entry.linenum)
+        spans = msgstr_lines(rows, entry.linenum)
         for char in sorted(unshown):
             message = f"character {describe_character(char)} {reason}"
             places = [lines.starts[number] + column for number in spans
                       for column in _find_all(rows[number], char)]
             problems += _per_line(lines, places or [lines.starts[max(entry.linenum - 1, 0)]], message)
     return problems
-
-
-def _msgstr_lines(rows: list[str], first: int) -> list[int]:
-    """The 0-based numbers of the lines holding an entry's msgstr (its plural forms, its continued lines),
-    the entry starting on the 1-based line `first`."""
-    number = max(first - 1, 0)
-    while number < len(rows) and not rows[number].startswith("msgstr"):
-        number += 1
-    spans = []
-    while number < len(rows) and rows[number].startswith(("msgstr", '"')):
-        spans.append(number)
-        number += 1
-    return spans
 
 
 def _find_all(row: str, char: str) -> Iterator[int]:

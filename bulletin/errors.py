@@ -1,12 +1,13 @@
 """Errors of the pipeline, and the rule for what is an error and what is a warning.
 
 The rule: anything an editor or a translator can fix in the content (a missing text, a
-wrong type, a date outside the period, a missing image) is a *problem*. Problems are
-collected over the whole issue and reported together as one `ContentError`, each with
-the file, line and column it concerns; the command line prints them without a traceback
-and exits with status 2. Anything the person running the build must fix (missing fonts,
-a missing or incomplete catalog, a failed render) is a `BuildError`: printed as a message,
-exit status 1. Any other exception is a bug in the project and keeps its traceback.
+wrong type, a date outside the period, a missing image, a catalog that is missing, leaves
+an interface string untranslated or has a translation the templates cannot format) is a
+*problem*. Problems are collected over the whole issue and reported together as one
+`ContentError`, each with the file, line and column it concerns; the command line prints
+them without a traceback and exits with status 2. Anything the person running the build
+must fix (missing fonts, a failed render) is a `BuildError`: printed as a message, exit
+status 1. Any other exception is a bug in the project and keeps its traceback.
 Warnings are things that do not stop a build; they go to the log and never change the
 exit status.
 """
@@ -75,6 +76,13 @@ class BuildError(BulletinError):
 
     category = "build failed"
     exit_status = 1
+
+
+def undecodable(path: Path, err: UnicodeDecodeError) -> Problem:
+    """Return the problem of a file that is not UTF-8, placed at its first wrong byte: the editor's line and column."""
+    before = err.object[:err.start].decode("utf-8", errors="replace")
+    mark = Mark(path, before.count("\n") + 1, len(before) - before.rfind("\n"))
+    return Problem(mark, f"file is not UTF-8 text (byte {err.object[err.start]:#04x} here; save it as UTF-8)")
 
 
 def display_path(path: Path) -> str:

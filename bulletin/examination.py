@@ -81,14 +81,11 @@ def examine_issue(folder: Path, draft: bool = False, translations: Path | None =
 def _catalog_problems(languages: tuple[str, ...], source: str | None, draft: bool,
                       translations: Path) -> list[Problem]:
     """What is wrong with the interface catalogs of `languages`: in a draft, only the source language's must be
-    complete (the others fall back to it), but every one must be readable."""
+    complete (the others fall back to it), but none may have a fault."""
     wanted = template_strings(EXTRACTION_CONFIG)
-    problems = []
-    for language in languages:
-        state = read_catalog_state(language, translations, wanted)
-        if language == source or not draft or state.problem:
-            problems += catalog_problems(state)
-    return problems
+    return [problem for language in languages
+            for problem in catalog_problems(read_catalog_state(language, translations, wanted),
+                                            complete=language == source or not draft)]
 
 
 def validate_issue(folder: Path, draft: bool = False, translations: Path | None = None) -> Issue:

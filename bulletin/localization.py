@@ -3,9 +3,10 @@
 Interface strings (section labels, "Contents", cover and imprint texts) are msgids in the
 templates, extracted with Babel's Jinja2 extractor and translated in
 translations/<lang>/LC_MESSAGES/messages.po. A catalog is compiled in memory for each
-build; a missing catalog, or one where any template string is absent, untranslated or
-fuzzy (as catalogs.read_catalog tells), stops the build with the list of those
-strings: no string ever falls back to the msgid or to another language. Dates, periods,
+build; a missing catalog, one that msgfmt --check would refuse or the templates could not
+format, or one where any template string is absent, untranslated or fuzzy, stops the build
+before anything is rendered, with the problems `validate` lists (catalogs.catalog_problems):
+no string ever falls back to the msgid or to another language. Dates, periods,
 numbers, percentages and units are formatted by Babel from CLDR data for the edition's
 locale. This module does not render.
 """
@@ -18,6 +19,7 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
+import polib
 from babel import Locale
 from babel.lists import format_list
 from babel.dates import format_date, format_interval, format_skeleton
@@ -25,8 +27,8 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 from babel.units import UnknownUnitError, format_unit
 
-from .catalogs import CATALOG_DOMAIN, read_catalog, template_strings
-from .errors import BuildError, display_path
+from .catalogs import CATALOG_DOMAIN, catalog_problems, read_catalog, template_strings
+from .errors import ContentError, display_path
 from .model import Figure, Period
 from .project import EXTRACTION_CONFIG, TRANSLATIONS
 
@@ -40,28 +42,68 @@ DOTTED_I_LANGUAGES = ("az", "tr")  # i capitalizes to İ; Python's str.upper doe
 
 def load_translations(language: str, translations_dir: Path, extraction_config: Path,
                       fallback: Translations | None = None) -> Translations:
-    """Compile the catalog of `language` after checking that it translates every template string.
+    """Compile the catalog of `language` after checking it as `validate` does; ContentError if it is wrong.
 
     With a `fallback` (the source language's, for a draft), strings that are not translated
     come from it instead of stopping the build.
     """
-    state, catalog = read_catalog(language, translations_dir, template_strings(extraction_config))
-    path = state.path
-    if state.problem is not None:
-        raise BuildError(f"{display_path(path)}: {state.problem}")
+    checked = _check_catalog(language, translations_dir, template_strings(extraction_config), fallback is None)
+    return _compile(checked, fallback)
+
+
+def check_catalogs(languages: tuple[str, ...], fallback_language: str | None = None,
+                   translations_dir: Path = TRANSLATIONS, extraction_config: Path = EXTRACTION_CONFIG) -> dict:
+    """Read and check the catalog of every language, and of a draft's `fallback_language`, as `validate` does:
+    ContentError with the problems of all; else each catalog with what a build compiles of it."""
+    wanted = template_strings(extraction_config)
+    catalogs, problems = {}, []
+    for language in dict.fromkeys(((fallback_language,) if fallback_language else ()) + tuple(languages)):
+        try:
+            catalogs[language] = _check_catalog(language, translations_dir, wanted,
+                                                fallback_language in (None, language))
+        except ContentError as err:
+            problems += err.problems
+    if problems:
+        raise ContentError(problems)
+    return catalogs
+
+
+def compile_catalogs(catalogs: dict, fallback_language: str | None = None) -> dict[str, Translations]:
+    """Compile the catalogs `check_catalogs` gave; the fallback language's stands in for what others lack."""
+    fallback = _compile(catalogs[fallback_language]) if fallback_language else None
+    return {language: fallback if language == fallback_language else _compile(checked, fallback)
+            for language, checked in catalogs.items()}
+
+
+def load_catalogs(languages: tuple[str, ...], fallback_language: str | None = None,
+                  translations_dir: Path = TRANSLATIONS, extraction_config: Path = EXTRACTION_CONFIG) -> dict:
+    """Check, then compile, the catalog of every language (`check_catalogs`, `compile_catalogs`)."""
+    catalogs = check_catalogs(languages, fallback_language, translations_dir, extraction_config)
+    return {language: translations for language, translations in compile_catalogs(catalogs, fallback_language).items()
+            if language in languages}
+
+
+def _check_catalog(language: str, translations_dir: Path, wanted: tuple[str, ...],
+                   complete: bool) -> tuple[polib.POFile, bool]:
+    """The catalog of `language` as a build compiles it, and whether it lacks any template string;
+    ContentError with its problems (an untranslated string is one only when it must be `complete`)."""
+    state, catalog = read_catalog(language, translations_dir, wanted)
+    if problems := catalog_problems(state, complete):
+        raise ContentError(problems)
     missing = [entry.msgid for entry in state.entries if entry.state != "translated"]
-    if missing and fallback is None:
-        listing = "\n".join(f"  {msgid}" for msgid in missing)
-        raise BuildError(f"{display_path(path)}: {len(missing)} interface string(s) not translated"
-                         f" (missing, empty or fuzzy):\n{listing}")
     # Compiled from the catalog as read for the check, leaving out what the check did not accept
     # (half-translated plurals, fuzzy guesses): those come from the fallback in a draft.
     for entry in [entry for entry in catalog if entry.msgid in missing]:
         catalog.remove(entry)
     if missing:
         LOG.warning("%s: %d interface string(s) not translated; the draft uses the source language's: %s",
-                    display_path(path), len(missing), ", ".join(f"“{msgid}”" for msgid in missing))
-    return PortableTranslations(catalog.to_binary(), fallback if missing else None)
+                    display_path(state.path), len(missing), ", ".join(f"“{msgid}”" for msgid in missing))
+    return catalog, bool(missing)
+
+
+def _compile(checked: tuple[polib.POFile, bool], fallback: Translations | None = None) -> Translations:
+    catalog, lacking = checked
+    return PortableTranslations(catalog.to_binary(), fallback if lacking else None)
 
 
 class PortableTranslations(Translations):
@@ -75,23 +117,6 @@ class PortableTranslations(Translations):
 
     def __reduce__(self):
         return PortableTranslations, (self.compiled, self._fallback)
-
-
-def load_catalogs(languages: tuple[str, ...], fallback_language: str | None = None,
-                  translations_dir: Path = TRANSLATIONS, extraction_config: Path = EXTRACTION_CONFIG) -> dict:
-    """Compile the catalog of every language, reporting all incomplete ones at once; with a
-    `fallback_language` (a draft), its complete catalog stands in for untranslated strings."""
-    fallback = load_translations(fallback_language, translations_dir, extraction_config) if fallback_language else None
-    translations, failures = {}, []
-    for language in languages:
-        try:
-            translations[language] = (fallback if language == fallback_language else
-                                      load_translations(language, translations_dir, extraction_config, fallback))
-        except BuildError as err:
-            failures.append(str(err))
-    if failures:
-        raise BuildError("\n".join(failures))
-    return translations
 
 
 @dataclass(frozen=True)

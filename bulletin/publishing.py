@@ -37,7 +37,7 @@ from .jobs import Job, Printed, make_edition
 from .incremental import (Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
                           same_settings)
 from .layout import editions_layout, layout_entry, write_layout_report
-from .localization import load_catalogs
+from .localization import check_catalogs, compile_catalogs
 from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous,
                        write_failed_report)
 from .model import Edition, Issue, package_name
@@ -89,9 +89,10 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
         typefaces = find_typefaces()
         languages = select_languages(issue.languages, languages)
         variants = select_variants(variants)
+        fallback_language = issue.source_language if draft else None
+        catalogs = check_catalogs(languages, fallback_language, TRANSLATIONS, EXTRACTION_CONFIG)
     with progress.step("localize"):
-        translations = load_catalogs(languages, issue.source_language if draft else None, TRANSLATIONS,
-                                     EXTRACTION_CONFIG)
+        translations = compile_catalogs(catalogs, fallback_language)
     with start_delivery(output_root, issue.period.name) as staging:
         previous = read_previous(output_root, issue.period.name)
         recipes = {Edition(issue, language).pdf_name(variant):

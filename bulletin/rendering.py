@@ -3,7 +3,10 @@
 One Jinja2 environment is made per edition, with that edition's compiled catalog
 installed (new-style gettext, so `_()` and `ngettext()` format their own arguments and
 plural forms follow the catalog), its CLDR formats as filters, autoescaping on for every
-template and undefined variables as errors. Body text is a safe Markdown subset:
+template and undefined variables as errors. Translations are text like any other: escaped,
+so that a tag or a link in a catalog prints as characters and embeds nothing. A string whose
+translation may be marked up says so in the template, `marked_up("...")` (extracted like
+`_()`), and its translation may hold only the tags of ALLOWED_TAGS, paired. Body text is a safe Markdown subset:
 paragraphs, emphasis, lists, links and block quotes; raw HTML is shown as text and links
 other than http(s) and mailto are not made. The rendered document then goes through the
 typographic pass (`typography`) in its language. This stage writes no file.
@@ -13,14 +16,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from .catalogs import MARKUP_KEYWORD
 from .errors import BuildError
 from .localization import Formats
 from .model import Edition, Untranslated
@@ -32,6 +37,8 @@ MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
 # where the repository is checked out. The printing stage's fetcher maps these URLs back.
 ISSUE_URL_PATH = "/issues"
 LINK_SCHEMES = ("http:", "https:", "mailto:")  # links that body text may make
+ALLOWED_TAGS = ("em", "strong", "sub", "sup", "br")  # the markup a translation given to marked_up() may hold
+_TAG = re.compile(r"&lt;(/?)({0})\s*/?&gt;".format("|".join(ALLOWED_TAGS)))  # one of them, once escaped
 
 
 def _make_markdown() -> MarkdownIt:
@@ -101,9 +108,35 @@ def mark_untranslated(value: str) -> str:
     return value
 
 
+def as_text(value: str) -> str:
+    """Return the characters a value shows: those of escaped HTML (a translation, `~` joined to one) unescaped."""
+    return value.unescape() if isinstance(value, Markup) else value
+
+
+def with_allowed_tags(text: str) -> Markup:
+    """Escape `text`, then turn back into markup the ALLOWED_TAGS in it that are paired and nested right."""
+    escaped = str(escape(text))
+    tags = list(_TAG.finditer(escaped))
+    kept, open_tags = set(), []
+    for index, tag in enumerate(tags):
+        closing, name = tag.group(1), tag.group(2)
+        if name == "br":
+            kept.add(index)
+        elif not closing:
+            open_tags.append(index)
+        elif open_tags and tags[open_tags[-1]].group(2) == name:
+            kept.update((open_tags.pop(), index))
+    pieces, start = [], 0
+    for index in sorted(kept):
+        tag = tags[index]
+        pieces += [escaped[start:tag.start()], "<br>" if tag.group(2) == "br" else f"<{tag.group(1)}{tag.group(2)}>"]
+        start = tag.end()
+    return Markup("".join(pieces) + escaped[start:])
+
+
 def css_string(value: str) -> Markup:
     """Quote text as a CSS string for a stylesheet inside the HTML document."""
-    escaped = "".join(ch if ch.isalnum() or ch in " .,·-–—:;()№" else f"\\{ord(ch):x} " for ch in str(value))
+    escaped = "".join(ch if ch.isalnum() or ch in " .,·-–—:;()№" else f"\\{ord(ch):x} " for ch in as_text(value))
     return Markup(f'"{escaped}"')
 
 
@@ -122,7 +155,12 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.install_gettext_translations(translations, newstyle=True)
+    # Jinja2 would take each translation for markup (Markup(msgstr) % arguments): each is escaped first.
+    environment.install_gettext_callables(
+        gettext=_as_escaped(translations.gettext), ngettext=_as_escaped(translations.ngettext),
+        pgettext=_as_escaped(translations.pgettext), npgettext=_as_escaped(translations.npgettext), newstyle=True)
+    environment.globals[MARKUP_KEYWORD] = lambda msgid, **arguments: (
+        with_allowed_tags(translations.gettext(msgid)) % arguments)
     environment.filters.update(
         markdown=markdown_to_html,
         marked=mark_untranslated,
@@ -139,6 +177,11 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
     return environment
 
 
+def _as_escaped(translate: Callable[..., str]) -> Callable[..., Markup]:
+    """Wrap a gettext function so that what it returns is escaped text."""
+    return lambda *arguments: escape(translate(*arguments))
+
+
 def render_edition(edition: Edition, templates_dir: Path, translations: Translations,
                    spare_pages: int = 0, draft: bool = False) -> str:
     """Render the HTML document of one edition, with `spare_pages` blank pages before the back cover;
@@ -148,7 +191,7 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
     try:
         environment.filters["picture_url"] = lambda path: picture_url(path, edition.issue.folder)
         # For text the typographic pass cannot reach: the running head is a string in the stylesheet.
-        environment.filters["typeset"] = lambda text: typeset_text(text, edition.language)
+        environment.filters["typeset"] = lambda text: typeset_text(as_text(text), edition.language)
         template = environment.get_template(MAIN_TEMPLATE)
         html = template.render(
             issue=edition.issue,

@@ -1,9 +1,10 @@
 """What is left to translate in an issue, per language: `build.py status`.
 
 For each language: its interface catalog (translated, fuzzy and untranslated entries, read
-with polib), and its content texts: missing or empty, stale (the source text changed after
-the translation was confirmed) or unconfirmed (never confirmed). A language is complete when
-none of these is left and its file has no other problem. Shown as a table with a list of what
+with polib, and what keeps it from being compiled or printed), and its content texts: missing
+or empty, stale (the source text changed after the translation was confirmed) or unconfirmed
+(never confirmed). A language is complete when none of these is left and its file has no
+other problem. Shown as a table with a list of what
 is left, each with its place, or as JSON.
 """
 
@@ -165,6 +166,7 @@ def _language_json(item: LanguageStatus) -> dict:
         "interface": {
             "catalog": display_path(catalog.path),
             "problem": catalog.problem,
+            "faults": [str(problem) for problem in catalog.faults],
             **{state: catalog.count(state) for state in ("translated", "fuzzy", "untranslated", "missing")},
             "obsolete": catalog.obsolete,
             "left": [{"msgid": entry.msgid, "state": entry.state, "line": entry.line}

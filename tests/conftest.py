@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bulletin.catalogs import catalog_path
 from bulletin.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,9 @@ def minimal_issue(tmp_path) -> Path:
 
 
 def apply_edits(folder: Path, edits: list[dict]) -> None:
-    """Apply a case's edits to an issue folder, each naming its `file` (relative to the folder) and one of:
+    """Apply a case's edits to an issue folder, each naming its `file` (relative to the folder), or the
+    `catalog` of a language (in a copy of the project's translations/ made beside the folder on the first
+    such edit; `read_catalogs_beside` makes the build and validate read it), and one of:
 
     - `replace: OLD` and `with: NEW`: replace the first OLD in the file's text by NEW;
     - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given;
@@ -73,7 +76,7 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
     `replace` and `write` write UTF-8 unless the edit gives another `encoding`.
     """
     for edit in edits:
-        path = folder / edit["file"]
+        path = folder / edit["file"] if "file" in edit else catalog_path(_catalogs_beside(folder), edit["catalog"])
         encoding = edit.get("encoding", "utf-8")
         if edit.get("delete"):
             path.unlink()
@@ -89,6 +92,22 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
             text = path.read_text(encoding="utf-8")
             assert edit["replace"] in text, f"case edit does not apply to {edit['file']}: {edit['replace']!r}"
             path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding=encoding)
+
+
+def _catalogs_beside(folder: Path) -> Path:
+    """The copy of the project's catalogs that the edits of the issue in `folder` change, made if absent."""
+    copy = folder.parent / "translations"  # below the folder where tests run the build: paths print as in the project
+    if not copy.exists():
+        shutil.copytree(PROJECT / "translations", copy)
+    return copy
+
+
+def read_catalogs_beside(folder: Path, monkeypatch) -> None:
+    """Make the build and validate read the catalogs that edits changed beside the issue in `folder`, if any."""
+    copy = folder.parent / "translations"
+    if copy.is_dir():
+        for module in ("bulletin.publishing", "bulletin.status", "bulletin.examination"):
+            monkeypatch.setattr(f"{module}.TRANSLATIONS", copy)
 
 
 def every_file(folder: Path) -> dict[str, bytes]:

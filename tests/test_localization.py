@@ -5,12 +5,11 @@ from __future__ import annotations
 import shutil
 from datetime import date
 
-import polib
 import pytest
 from babel.messages.pofile import read_po, write_po
 
 from bulletin.cli import main
-from bulletin.errors import BuildError
+from bulletin.errors import ContentError
 from bulletin.catalogs import catalog_path, template_strings
 from bulletin.localization import Formats, load_translations
 from bulletin.model import period_of
@@ -48,17 +47,17 @@ def test_an_incomplete_catalog_fails_and_lists_the_untranslated_strings(translat
     del catalog["Imprint"]
     with path.open("wb") as file:
         write_po(file, catalog)
-    with pytest.raises(BuildError) as error:
+    with pytest.raises(ContentError) as error:
         load_translations("ru", translations_copy, EXTRACTION_CONFIG)
-    message = str(error.value)
-    assert "3 interface string(s) not translated" in message
-    for msgid in ("Contents", "Key figures", "Imprint"):
-        assert f"\n  {msgid}" in message
+    assert [problem.message for problem in error.value.problems] == [
+        'interface string "Imprint" is missing from the catalog; run \'build.py catalogs\' to add it',
+        'interface string "Contents" is not translated (its translation, or one of its plural forms, is empty)',
+        'interface string "Key figures" is fuzzy; a fuzzy entry is not a translation']
 
 
 def test_a_missing_catalog_fails_with_its_path(translations_copy):
     catalog_path(translations_copy, "es").unlink()
-    with pytest.raises(BuildError, match=r"es/LC_MESSAGES/messages.po: the es catalog is missing"):
+    with pytest.raises(ContentError, match=r"es/LC_MESSAGES/messages.po:1:1: the es catalog is missing"):
         load_translations("es", translations_copy, EXTRACTION_CONFIG)
 
 
@@ -98,8 +97,10 @@ def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(translations
         write_po(file, catalog)
     monkeypatch.setattr("bulletin.publishing.TRANSLATIONS", translations_copy)
     output = tmp_path / "out"
-    assert main([str(minimal_issue), "--output", str(output)]) == 2  # found by the validation, as `validate` finds it
-    line = polib.pofile(str(path)).find("Contents").linenum  # where the entry starts, as the message says
-    error = capsys.readouterr().err
-    assert f"es/LC_MESSAGES/messages.po:{line}:1: interface string \"Contents\" is not translated" in error
+    assert main([str(minimal_issue), "--output", str(output)]) == 2  # a translator's to fix, as validate says
+    line = next(number for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if text == 'msgid "Contents"') - 1  # the entry's first line, its reference
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        f'{path}:{line}:1: interface string "Contents" is not translated (its translation, or one of its plural'
+        ' forms, is empty)', "1 problem(s); no PDF was written."]
     assert wrote_nothing(output)

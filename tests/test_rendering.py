@@ -1,18 +1,49 @@
-"""HTML of an edition: safe Markdown, the document's language, strict templates."""
+"""HTML of an edition: safe Markdown, translations as text, the document's language, strict templates."""
 
 from __future__ import annotations
 
-import pytest
-from markupsafe import Markup
+import base64
+import io
+import shutil
+from collections import Counter
+from pathlib import Path
 
+import pikepdf
+import polib
+import pytest
+import tinyhtml5
+from babel.support import Translations
+from markupsafe import Markup
+from PIL import Image
+
+from bulletin.catalogs import catalog_path, template_strings
+from bulletin.cli import main
 from bulletin.errors import BuildError
 from bulletin.examination import validate_issue
-from bulletin.localization import load_translations
+from bulletin.localization import Formats, load_translations
 from bulletin.model import Edition
 from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
-from bulletin.rendering import css_string, markdown_to_html, render_edition
+from bulletin.rendering import css_string, make_environment, markdown_to_html, render_edition, with_allowed_tags
 
-from conftest import MINIMAL
+from conftest import MINIMAL, page_texts
+
+
+def _pixel() -> str:
+    output = io.BytesIO()
+    Image.new("RGB", (1, 1), "red").save(output, "PNG")
+    return base64.b64encode(output.getvalue()).decode()
+
+
+# Translations that would be markup if a msgstr were taken for HTML: a script link, pictures from the
+# catalog itself and from the disk, a file to attach to the PDF, a stylesheet; and a placeholder.
+HOSTILE = {
+    "Contents": '<a href="javascript:alert(1)">x</a>',
+    "Imprint": f'<img src="data:image/png;base64,{_pixel()}">',
+    "Title": '<img src="file:///etc/passwd">',
+    "Key figures": '<link rel="attachment" href="file:///etc/passwd">',
+    "About the bulletin": "<style>@page { size: 30mm 30mm }</style>",
+    "No. %(number)s": "<b>No.</b> %(number)s",
+}
 
 
 def test_markdown_subset_renders_paragraphs_emphasis_lists_quotes_and_links():
@@ -79,3 +110,86 @@ def test_an_undefined_template_variable_is_an_error_not_an_empty_text(tmp_path):
     issue = validate_issue(MINIMAL)
     with pytest.raises(BuildError, match=r"^templates/bulletin.html:2: template error: 'issue_title' is undefined"):
         render_edition(Edition(issue, "en"), templates, load_translations("en", TRANSLATIONS, EXTRACTION_CONFIG))
+
+
+@pytest.fixture
+def hostile_catalogs(tmp_path) -> Path:
+    """The project's catalogs with HOSTILE as the English translations, and as the Azerbaijani ones of strings
+    the Russian catalog leaves untranslated, for a draft to take them from there."""
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, copy)
+    for language, value in (("en", HOSTILE.get), ("az", HOSTILE.get), ("ru", lambda msgid: "")):
+        catalog = polib.pofile(str(catalog_path(copy, language)))
+        for entry in catalog:
+            if entry.msgid in HOSTILE:
+                entry.msgstr = value(entry.msgid)
+        catalog.save()
+    return copy
+
+
+def elements(html: str) -> Counter:
+    """Count the elements of a document by tag, as WeasyPrint's parser reads it."""
+    return Counter(element.tag.split("}")[-1] for element in tinyhtml5.parse(html).iter())
+
+
+def text_of(html: str) -> str:
+    return "".join(tinyhtml5.parse(html).itertext())
+
+
+@pytest.mark.parametrize("language, fallback", [("en", None), ("ru", "az")], ids=["catalog", "draft-fallback"])
+def test_translations_print_as_characters_and_embed_nothing(hostile_catalogs, language, fallback):
+    issue = validate_issue(MINIMAL, draft=True)
+    plain = render_edition(Edition(issue, language), TEMPLATES, load_translations(language, TRANSLATIONS,
+                                                                                   EXTRACTION_CONFIG))
+    stand_in = load_translations(fallback, hostile_catalogs, EXTRACTION_CONFIG) if fallback else None
+    translations = load_translations(language, hostile_catalogs, EXTRACTION_CONFIG, stand_in)
+    html = render_edition(Edition(issue, language), TEMPLATES, translations)
+    assert elements(html) == elements(plain)  # not one element more: no link, picture, style or attachment
+    text = text_of(html)
+    for piece in ("javascript:alert(1)", "<a href=", "</a>", "<img src=", "data:image/png;base64,",
+                  "file:///etc/passwd", "<link rel=", "<style>@page { size: 30mm 30mm }</style>"):
+        assert piece in text
+    root = tinyhtml5.parse(html)
+    [cover_issue] = [element for element in root.iter() if element.get("class") == "cover-issue"]
+    assert "".join(cover_issue.itertext()) == "<b>No.</b> 5"  # the placeholder still takes its value
+
+
+def test_a_translation_allowed_markup_keeps_only_the_listed_tags_paired():
+    marked = with_allowed_tags('<em>Key</em> <a href="x">figures</a> <strong>x<em>y</strong></em><br/> & more')
+    assert marked == Markup('<em>Key</em> &lt;a href=&#34;x&#34;&gt;figures&lt;/a&gt; '
+                            '&lt;strong&gt;x<em>y&lt;/strong&gt;</em><br> &amp; more')
+
+
+def test_marked_up_is_extracted_and_formats_its_arguments_as_text(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "part.html").write_text('{{ marked_up("%(n)s <em>figures</em>", n=value) }}',
+                                                       encoding="utf-8")
+    shutil.copy(EXTRACTION_CONFIG, tmp_path / "babel.cfg")
+    assert template_strings(tmp_path / "babel.cfg") == ("%(n)s <em>figures</em>",)
+    catalog = polib.POFile()
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    catalog.append(polib.POEntry(msgid="%(n)s <em>figures</em>", msgstr='<em>%(n)s</em> <a href="x">chiffres</a>'))
+    translations = Translations(io.BytesIO(catalog.to_binary()))
+    environment = make_environment(tmp_path / "templates", translations, Formats.for_language("en"))
+    assert environment.get_template("part.html").render(value="<i>3</i>") == (
+        "<em>&lt;i&gt;3&lt;/i&gt;</em> &lt;a href=&#34;x&#34;&gt;chiffres&lt;/a&gt;")
+
+
+def test_a_build_prints_hostile_translations_as_characters(hostile_catalogs, minimal_issue, tmp_path, monkeypatch):
+    monkeypatch.setattr("bulletin.publishing.TRANSLATIONS", hostile_catalogs)
+    output = tmp_path / "out"
+    # A draft: the fixture's Russian catalog is incomplete, and every catalog of the issue is checked.
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "--draft",
+                 "-q"]) == 0
+    pdf = output / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf"
+    with pikepdf.open(pdf) as document:
+        actions = [annotation.get("/A", {}) for page in document.pages for annotation in page.get("/Annots", [])]
+        assert all(action.get("/S") in (None, "/GoTo") and "/URI" not in action for action in actions)
+        assert "/EmbeddedFiles" not in document.Root.get("/Names", {}) and "/AF" not in document.Root
+        assert not [item for item in document.objects if isinstance(item, pikepdf.Stream)
+                    and item.get("/Subtype") in ("/Image", "/EmbeddedFile")]  # the issue's one drawing is vector
+        assert {round(float(value)) for page in document.pages for value in page.mediabox[2:]} == {595, 842}  # A4
+    text = "\n".join(page_texts(pdf))
+    for piece in ("javascript:alert(1)", "file:///etc/passwd", "<link rel=", "@page { size: 30mm 30mm }",
+                  "<b>No.</b>"):
+        assert piece in text

@@ -123,6 +123,22 @@ def test_validate_reads_untranslated_interface_strings_from_the_catalogs(transla
             in capsys.readouterr().out.replace(str(translations_copy.parent) + "/", ""))
 
 
+def test_a_catalog_the_build_cannot_use_is_left_to_do_and_stops_even_a_draft(minimal_issue, translations_copy,
+                                                                            capsys):
+    path = translations_copy / "ru" / "LC_MESSAGES" / "messages.po"
+    path.write_text(path.read_text(encoding="utf-8").replace('"№\u00a0%(number)s"', '"№\u00a0%(numbr)s"'),
+                    encoding="utf-8")
+    problem = (f'{path}:82:1: interface string "No. %(number)s": %(numbr)s is not a placeholder of the msgid;'
+               " did you mean %(number)s?")
+    code, report = status_of(minimal_issue, capsys)
+    [ru] = [language for language in report["languages"] if language["language"] == "ru"]
+    assert code == 1 and not ru["complete"] and ru["interface"]["faults"] == [problem]
+    assert main(["status", str(minimal_issue)]) == 1
+    assert f"ru: left to do\n  {problem}\n" in capsys.readouterr().out
+    assert main(["validate", str(minimal_issue), "--draft"]) == 2  # a draft compiles the catalog all the same
+    assert capsys.readouterr().out.splitlines() == [problem]
+
+
 def test_translations_are_not_complete_while_their_source_cannot_be_read(minimal_issue, capsys):
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "charts:", "with": "charts: ["}])
     code, report = status_of(minimal_issue, capsys)

@@ -1,5 +1,6 @@
-"""Validation of bad input: each case under tests/cases/ edits the minimal issue and names
-the exact messages `build.py` must print, with file, line and column."""
+"""Validation of bad input: each case under tests/cases/ edits the minimal issue (or a copy of
+the project's catalogs) and names the exact messages `build.py` must print, with file, line and
+column."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from bulletin.cli import main
 
-from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, time_limit
+from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, read_catalogs_beside, time_limit
 
 CASE_NAMES = sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
 CASE_SECONDS = 60  # a case that takes longer hangs: the build and `validate` answer each in about a second
@@ -45,6 +46,7 @@ def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_is
                                                                  monkeypatch, capsys):
     case = load_case(name)
     apply_edits(minimal_issue, case["edits"])
+    read_catalogs_beside(minimal_issue, monkeypatch)
     monkeypatch.chdir(minimal_issue.parent)
     output = tmp_path / "out"
     shutil.copytree(earlier_delivery, output, symlinks=True)

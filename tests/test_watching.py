@@ -125,11 +125,10 @@ def test_a_file_saved_during_the_first_build_starts_another(watching, tmp_path):
 
 
 def test_a_build_error_is_told_by_its_category(watching):
-    watcher = watching(None, BuildError("translations/ru/LC_MESSAGES/messages.po: 2 interface string(s) not"
-                                        " translated"))
+    watcher = watching(None, BuildError("templates/bulletin.html:12: template error: 'issue' is undefined"))
     save(watcher.folder / "style.css", "body { color: black }\n")
     told = watcher.wait_for("failed after ")
-    assert "build failed: translations/ru/LC_MESSAGES/messages.po: 2 interface string(s) not translated\n" in told
+    assert "build failed: templates/bulletin.html:12: template error: 'issue' is undefined\n" in told
     assert "Traceback" not in told
 
 
