@@ -264,8 +264,15 @@ def iso_date(value: str) -> date:
         day = date.fromisoformat(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date: {err}") from None
-    if day < date(1000, 7, 1):  # the issue due then would be named for a year of fewer than four digits
-        raise argparse.ArgumentTypeError(f"{value!r}: too early, the issue due then would have no four-digit year")
+    from .model import FIRST_YEAR, LAST_YEAR
+    from .schedule import due_date
+
+    first = due_date(f"{FIRST_YEAR}-H1")
+    last = due_date(f"{LAST_YEAR}-H2").replace(month=6, day=30)  # the day before the issue after it would be due
+    if not first <= day <= last:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: too {'early' if day < first else 'late'}: issues are named for the years {FIRST_YEAR}, the"
+            f" year of the liberation, to {LAST_YEAR}, so one is due on the days from {first} to {last}")
     return day
 
 

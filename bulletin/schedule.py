@@ -173,6 +173,8 @@ def warn_undelivered(issues: Path, root: Path, issue: str) -> None:
     Only a warning: an old issue is built when someone asks for it, never behind their back.
     """
     previous = due_issue(due_date(issue) - timedelta(days=1))
+    if period_of(previous) is None:  # before the first issue there can be: 2020-H1 has no issue before it
+        return
     if (issues / previous).is_dir() and not (delivered(root, previous) / MANIFEST).is_file():
         LOG.warning("issue %s, due from %s, has never been delivered; to deliver it: build.py scheduled --date %s%s",
                     previous, due_date(previous).isoformat(), due_date(previous).isoformat(),

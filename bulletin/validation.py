@@ -19,7 +19,8 @@ from pathlib import Path
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import ContentError, Mark, Problem
 from .localization import LANGUAGES, Formats
-from .model import Article, Event, Figure, Illustration, Issue, Section, Untranslated, period_of
+from .model import (Article, Event, Figure, Illustration, Issue, Section, Untranslated, issue_name_problem,
+                    period_of)
 from .pictures import picture_problem
 from .schema import Checker, day, identifier, number, text, unique, whole_number
 from .sources import STALE, UNCONFIRMED, outdated
@@ -133,8 +134,7 @@ def _read_facts(folder: Path, checker: Checker) -> dict | None:
     path = folder / ISSUE_FILE
     period = period_of(folder.name)
     if period is None:
-        checker.problems.append(Problem(Mark(folder, 1, 1),
-                                        "an issue folder is named <YYYY>-H1 or <YYYY>-H2, such as 2022-H2"))
+        checker.problems.append(Problem(Mark(folder, 1, 1), issue_name_problem(folder.name)))
         return None
     if not path.is_file():
         checker.problems.append(Problem(Mark(path, 1, 1), f"{ISSUE_FILE} is missing from the issue folder"))

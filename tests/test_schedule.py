@@ -50,8 +50,12 @@ def test_the_due_issue_changes_on_1_january_and_1_july(day, due):
     ("1 July", "'1 July' is not a date written YYYY-MM-DD"),
     ("20230701", "'20230701' is not a date written YYYY-MM-DD"),
     ("2023-W27-6", "'2023-W27-6' is not a date written YYYY-MM-DD"),
-    ("0001-01-01", "'0001-01-01': too early, the issue due then would have no four-digit year"),
+    ("0001-01-01", "'0001-01-01': too early: issues are named for the years 2020, the year of the liberation,"
+                   " to 2999, so one is due on the days from 2020-07-01 to 3000-06-30"),
     ("1000-06-30", "'1000-06-30': too early"),
+    ("2020-06-30", "'2020-06-30': too early"),  # 2019-H2 would be due
+    ("3000-07-01", "'3000-07-01': too late: issues are named for the years 2020"),  # 3000-H1 would be due
+    ("9999-12-31", "'9999-12-31': too late"),  # the day after the issue's half-year is past what a date can hold
     ("٢٠٢٣-٠٧-٠١", "is not a date written YYYY-MM-DD"),  # digits, but not ASCII ones
 ])
 def test_a_date_that_is_not_one_is_bad_usage(day, message, capsys):
