@@ -38,6 +38,7 @@ from fontTools.ttLib import TTFont, TTLibError
 from .catalogs import catalog_path
 from .content import MAX_FILE_BYTES
 from .errors import BuildError, ContentError, Mark, Problem
+from .files import read_file
 from .texts import language_file
 from .typography import CONVENTIONS, NBSP
 
@@ -161,9 +162,8 @@ class _Lines:
 def _read_text(path: Path) -> str | None:
     """The file's text; None when it is absent or unreadable, which validation reports, not this check."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return path.read_bytes().decode("utf-8")
+        data = read_file(path, MAX_FILE_BYTES)  # a named pipe is refused, never waited on
+        return data.decode("utf-8") if len(data) <= MAX_FILE_BYTES else None
     except (OSError, UnicodeDecodeError):
         return None
 

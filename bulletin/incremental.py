@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
+from .files import read_file
 from .fingerprints import DigestCache, Inputs, combine, read_inputs, tool_versions
 from .fonts import find_typefaces
 from .manifest import PREFLIGHT, made_with, read_manifest
@@ -115,8 +116,13 @@ def issue_languages(folder: Path) -> tuple[tuple[str, ...], str] | None:
     it; None when it cannot be read so (the build's validation then says what is wrong)."""
     import yaml  # only here: the full validation has its own loader, with line numbers
 
+    from .content import MAX_FILE_BYTES
+
     try:
-        data = yaml.load((folder / "issue.yaml").read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = read_file(folder / "issue.yaml", MAX_FILE_BYTES)  # a named pipe there is refused, not waited on
+        if len(raw) > MAX_FILE_BYTES:
+            return None
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError):
         return None
     languages, source = (data.get("languages"), data.get("source_language")) if isinstance(data, dict) else ((), None)
