@@ -33,7 +33,7 @@ from pathlib import Path
 from . import commands
 from .errors import BulletinError, ContentError, display_path
 from .locking import hold_lock
-from .project import ISSUES, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
+from .project import DRAFTS, ISSUES, OUTPUT, PREVIEWS, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
 
 LOG = logging.getLogger("bulletin")
 OUTCOMES = {  # what invalid content means for each command that stops on it
@@ -41,7 +41,6 @@ OUTCOMES = {  # what invalid content means for each command that stops on it
     "confirm": "nothing was confirmed",
     "new": "no issue was created",
 }
-DRAFTS = "drafts"  # under the output root: where draft builds go, apart from the deliveries
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,10 +154,13 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
     or the rendering engine loaded: the answer takes a fraction of a second.
     """
     from .incremental import unchanged_delivery
+    from .manifest import failed_report
+    from .outputs import check_output
     from .settings import load_settings
 
     folder = issue_folder(arguments.issue)
     output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
+    check_output(output, folder)  # before anything is written there, the lock included
     settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile,
                              workers=getattr(arguments, "workers", None))
     with hold_lock(output, f"build of {folder.name}"):
@@ -168,7 +170,7 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
         if skipped is not None:
             delivery = output / folder.name
             # A failed attempt's report, if any, no longer matters: the delivery in place is current.
-            (output / f"{folder.name}.preflight-failed.json").unlink(missing_ok=True)
+            failed_report(output, folder.name).unlink(missing_ok=True)
             LOG.info("%s: nothing changed since the delivery was made; skipped %s", display_path(delivery),
                      ", ".join(skipped))
             return Built(sorted(path for path in delivery.iterdir() if path.is_file()), [])
@@ -182,7 +184,7 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
             delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
                                       arguments.draft, progress, arguments.force)
     pdfs = {key: printed.path for key, printed in delivered.printed.items()}
-    previews = write_previews(pdfs, output / "previews" / folder.name) if arguments.preview else []
+    previews = write_previews(pdfs, output / PREVIEWS / folder.name) if arguments.preview else []
     sheets = [path for path in previews if path.name.endswith("contact-sheet.png")]
     return Built(list(delivered.files) + previews, sorted(pdfs.values()) + sheets)
 
@@ -212,9 +214,11 @@ def describe_watch(parser: argparse.ArgumentParser) -> None:
 
 def run_watch(arguments: argparse.Namespace) -> int:
     """Rebuild the edition whenever its sources change (the settings are read again at each build)."""
+    from .outputs import check_output
     from .watching import watch
 
     arguments.issue = issue_folder(arguments.issue)
+    check_output(arguments.output or OUTPUT / DRAFTS, arguments.issue)  # once before watching, and at each build
     watch([arguments.issue, TEMPLATES, TRANSLATIONS], lambda: build_once(arguments, OUTPUT / DRAFTS),
           describe=Built.describe)
     return 0

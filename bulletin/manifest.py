@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the printing stage loads the rendering engine, which readin
 
 MANIFEST = "manifest.json"
 PREFLIGHT = "preflight.json"
+FAILED_REPORT = ".preflight-failed.json"  # after the issue's name, beside its delivery: a failed preflight's report
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,13 @@ def _colour(variant: str, profile: OutputProfile | None) -> dict:
     return {"space": "sRGB"}
 
 
+def failed_report(root: Path, issue: str) -> Path:
+    """Return where the preflight report of a build of `issue` that delivered nothing goes: beside the delivery."""
+    return root / f"{issue}{FAILED_REPORT}"
+
+
 def write_failed_report(findings: list[Finding], root: Path, issue: str) -> Path:
     """Write the preflight report of a build that delivered nothing beside the delivery; return its path."""
-    target = root / f"{issue}.preflight-failed.json"
+    target = failed_report(root, issue)
     write_report(findings, target)
     return target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -352,9 +353,14 @@ def test_a_damaged_manifest_is_built_over(minimal_issue, tmp_path, capsys):
     assert "2023-H1 delivered" in capsys.readouterr().out
 
 
-def test_a_report_that_cannot_be_written_does_not_change_the_outcome(tmp_path, capsys):
+def test_a_report_that_cannot_be_written_does_not_change_the_outcome(tmp_path, capsys, monkeypatch):
     output = tmp_path / "output"
-    (output / "2023-H1" / "build-report.json").mkdir(parents=True)  # in the way of the report
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # (A folder in the way of the report is no longer possible: such an output folder is refused from the start.)
+    monkeypatch.setattr("bulletin.records.write_atomically", full_disk)
     assert main(scheduled(tmp_path / "issues", output, "2023-07-01")) == NOT_READY
     assert "issue 2023-H1 is not ready" in capsys.readouterr().out
     log = (output / "scheduled.log").read_text(encoding="utf-8")
