@@ -34,7 +34,7 @@ from pathlib import Path
 from . import commands
 from .errors import BulletinError, ContentError, display_path
 from .locking import hold_lock
-from .project import ISSUES, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
+from .project import DRAFTS, ISSUES, OUTPUT, PREVIEWS, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
 
 LOG = logging.getLogger("bulletin")
 OUTCOMES = {  # what invalid content means for each command that stops on it
@@ -43,7 +43,6 @@ OUTCOMES = {  # what invalid content means for each command that stops on it
     "new": "no issue was created",
     "catalogs": "no catalog was written",
 }
-DRAFTS = "drafts"  # under the output root: where draft builds go, apart from the deliveries
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,10 +156,13 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
     or the rendering engine loaded: the answer takes a fraction of a second.
     """
     from .incremental import unchanged_delivery
+    from .manifest import failed_report
+    from .outputs import check_output
     from .settings import load_settings
 
     folder = issue_folder(arguments.issue)
     output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
+    check_output(output, folder)  # before anything is written there, the lock included
     settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile,
                              workers=getattr(arguments, "workers", None))
     with hold_lock(output, f"build of {folder.name}"):
@@ -170,7 +172,7 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
         if skipped is not None:
             delivery = output / folder.name
             # A failed attempt's report, if any, no longer matters: the delivery in place is current.
-            (output / f"{folder.name}.preflight-failed.json").unlink(missing_ok=True)
+            failed_report(output, folder.name).unlink(missing_ok=True)
             LOG.info("%s: nothing changed since the delivery was made; skipped %s", display_path(delivery),
                      ", ".join(skipped))
             return Built(sorted(path for path in delivery.iterdir() if path.is_file()), [])
@@ -184,7 +186,7 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
             delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
                                       arguments.draft, progress, arguments.force)
     pdfs = {key: printed.path for key, printed in delivered.printed.items()}
-    previews = write_previews(pdfs, output / "previews" / folder.name) if arguments.preview else []
+    previews = write_previews(pdfs, output / PREVIEWS / folder.name) if arguments.preview else []
     sheets = [path for path in previews if path.name.endswith("contact-sheet.png")]
     return Built(list(delivered.files) + previews, sorted(pdfs.values()) + sheets)
 
@@ -214,9 +216,11 @@ def describe_watch(parser: argparse.ArgumentParser) -> None:
 
 def run_watch(arguments: argparse.Namespace) -> int:
     """Rebuild the edition whenever its sources change (the settings are read again at each build)."""
+    from .outputs import check_output
     from .watching import watch
 
     arguments.issue = issue_folder(arguments.issue)
+    check_output(arguments.output or OUTPUT / DRAFTS, arguments.issue)  # once before watching, and at each build
     watch([arguments.issue, TEMPLATES, TRANSLATIONS], lambda: build_once(arguments, OUTPUT / DRAFTS),
           describe=Built.describe)
     return 0
@@ -266,8 +270,15 @@ def iso_date(value: str) -> date:
         day = date.fromisoformat(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date: {err}") from None
-    if day < date(1000, 7, 1):  # the issue due then would be named for a year of fewer than four digits
-        raise argparse.ArgumentTypeError(f"{value!r}: too early, the issue due then would have no four-digit year")
+    from .model import FIRST_YEAR, LAST_YEAR
+    from .schedule import due_date
+
+    first = due_date(f"{FIRST_YEAR}-H1")
+    last = due_date(f"{LAST_YEAR}-H2").replace(month=6, day=30)  # the day before the issue after it would be due
+    if not first <= day <= last:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: too {'early' if day < first else 'late'}: issues are named for the years {FIRST_YEAR}, the"
+            f" year of the liberation, to {LAST_YEAR}, so one is due on the days from {first} to {last}")
     return day
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .delivery import CHECKSUM, delivered
 from .errors import display_path
+from .files import read_file
 from .fingerprints import Inputs, file_entry
 from .incremental import Ingredients, changes, recipe
 from .manifest import MANIFEST, PREFLIGHT, plain_name, read_manifest
@@ -112,12 +113,12 @@ def package_gaps(folder: Path, issue: str, prints: list[str]) -> list[str]:
     name = package_name(issue)
     path = folder / name
     try:
-        recorded = (folder / (name + CHECKSUM)).read_text(encoding="utf-8").split()
+        recorded = read_file(folder / (name + CHECKSUM)).decode("utf-8").split()
         if recorded != [file_entry(path)["sha256"], name]:
             return [f"{name} is not the package its checksum {name}{CHECKSUM} names"]
         with zipfile.ZipFile(path) as package:
             members = {info.filename: info.file_size for info in package.infolist()}
-            same_manifest = package.read(MANIFEST) == (folder / MANIFEST).read_bytes()
+            same_manifest = package.read(MANIFEST) == read_file(folder / MANIFEST)
     # A damaged member can fail to inflate (zlib.error), name a method zipfile lacks or be encrypted.
     except (OSError, UnicodeDecodeError, KeyError, EOFError, RuntimeError, NotImplementedError, zlib.error,
             zipfile.BadZipFile):

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Mark, Problem, lies_within, undecodable
+from .files import NotAFile, read_file
 
 ISSUE_FILE = "issue.yaml"  # the language-independent facts of an issue
 MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
@@ -77,12 +78,16 @@ def load_source(path: Path) -> Source:
             source.problems.append(Problem(start, "file is a symbolic link to a file outside the issue folder;"
                                                   " it was not read"))
             return source
-        if path.stat().st_size > MAX_FILE_BYTES:
+        data = read_file(path, MAX_FILE_BYTES)
+        if len(data) > MAX_FILE_BYTES:
             source.problems.append(Problem(start, f"file is larger than {MAX_FILE_BYTES} bytes"))
             return source
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         source.problems.append(undecodable(path, err))
+        return source
+    except NotAFile as err:  # a folder, or a named pipe that would keep the command waiting forever
+        source.problems.append(Problem(start, f"{err.strerror}; it was not read (put the YAML file in its place)"))
         return source
     except OSError as err:
         source.problems.append(Problem(start, f"cannot read file: {err.strerror}"))

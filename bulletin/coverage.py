@@ -38,6 +38,7 @@ from .catalog_checks import msgstr_lines
 from .catalogs import catalog_path, parse_catalog
 from .content import MAX_FILE_BYTES
 from .errors import BuildError, Mark, Problem, lies_within
+from .files import read_file
 from .texts import language_file
 from .typography import CONVENTIONS, NBSP
 
@@ -155,9 +156,10 @@ def _read_text(path: Path) -> str | None:
     """The file's text; None when it is absent or unreadable, or a link out of its folder (never read), which
     validation reports, not this check."""
     try:
-        if not lies_within(path, path.parent) or path.stat().st_size > MAX_FILE_BYTES:
+        if not lies_within(path, path.parent):
             return None
-        return path.read_bytes().decode("utf-8")
+        data = read_file(path, MAX_FILE_BYTES)  # a named pipe is refused, never waited on
+        return data.decode("utf-8") if len(data) <= MAX_FILE_BYTES else None
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -89,13 +89,13 @@ class Staging:
     def carry_over(self, keep: Callable[[str], bool]) -> list[str]:
         """Hard-link (copy when linking fails) into the staging folder every file of the current delivery whose name `keep` accepts; return the names."""
         current = delivered(self.root, self.issue)
-        if not current.is_dir():
+        if not current.is_dir() or not _is_delivery(current, self.issue):  # only ever an earlier delivery's files
             return []
         carried = []
         for source in sorted(current.iterdir()):
             target = self.path / source.name
-            # A file the build already wrote is newer than the delivered one.
-            if not source.is_file() or not keep(source.name) or os.path.lexists(target):
+            # A file the build already wrote is newer than the delivered one; a link is no file a build delivered.
+            if source.is_symlink() or not source.is_file() or not keep(source.name) or os.path.lexists(target):
                 continue
             try:
                 try:
@@ -112,7 +112,7 @@ class Staging:
         if self.committed or not self.path.is_dir():
             raise BuildError(f"nothing to deliver: {display_path(self.path)} was already committed or discarded")
         target = delivered(self.root, self.issue)
-        _check_target(target)
+        _check_target(target, self.issue)
         _sync_tree(self.path)
         self.committing = True
         try:
@@ -145,8 +145,8 @@ class Staging:
     def _commit_by_renames(self, target: Path) -> None:
         """Deliver without renameat2: move the old delivery aside, move the new one in."""
         previous = _previous(self.root, self.issue)
-        if previous.exists():  # left by a crash after the delivery was already in place
-            shutil.rmtree(previous)
+        if os.path.lexists(previous):  # left by a crash after the delivery was already in place
+            _remove_previous(previous, self.issue)
         os.rename(target, previous)
         _sync_dir(self.path.parent)
         try:
@@ -170,22 +170,26 @@ def start_delivery(root: Path, issue: str) -> Staging:
         raise BuildError(f"cannot deliver an issue named {issue!r}: not a plain folder name")
     staging_root = root / STAGING
     try:
+        _check_target(delivered(root, issue), issue)  # before anything is written
         staging_root.mkdir(parents=True, exist_ok=True)
         _recover(root, issue)
-        _check_target(delivered(root, issue))
+        _check_target(delivered(root, issue), issue)
         _clear_stale(staging_root)
         path = Path(tempfile.mkdtemp(prefix=f"{issue}.{os.getpid()}.", dir=staging_root))
         os.chmod(path, 0o755)  # mkdtemp's 0o700 would become the delivery's permissions
     except OSError as err:
         error = BuildError(f"cannot start delivering {issue} in {display_path(root)}: {describe_os_error(err)}")
         raise _tell_what_is_left(error, root, issue) from err
+    except BuildError as err:
+        raise _tell_what_is_left(err, root, issue)
     return Staging(root, issue, path)
 
 
 def _tell_what_is_left(error: BulletinError, root: Path, issue: str) -> BulletinError:
     """Add to a failed build's error what it left in place: the editor's next question."""
     current = delivered(root, issue)
-    error.add_note(f"the previous delivery, {display_path(current)}, is unchanged" if current.is_dir()
+    error.add_note(f"the previous delivery, {display_path(current)}, is unchanged"
+                   if current.is_dir() and not current.is_symlink() and _is_delivery(current, issue)
                    else "nothing was delivered")
     return error
 
@@ -309,13 +313,20 @@ def _previous(root: Path, issue: str) -> Path:
 def _recover(root: Path, issue: str) -> None:
     """Put back a previous delivery that a fallback commit moved aside and then died."""
     previous = _previous(root, issue)
-    if not previous.is_dir():
+    if previous.is_symlink() or not previous.is_dir():
         return
     if not os.path.lexists(delivered(root, issue)):
+        _check_target(previous, issue)  # only a delivery is put in the delivery's place
         os.rename(previous, delivered(root, issue))
         _sync_dir(root)
     else:  # the new delivery was already in place: this is the old one
-        shutil.rmtree(previous)
+        _remove_previous(previous, issue)
+
+
+def _remove_previous(previous: Path, issue: str) -> None:
+    """Remove the previous delivery that a fallback commit moved aside, once it is known to be one."""
+    _check_target(previous, issue)
+    shutil.rmtree(previous)
 
 
 def _clear_stale(staging_root: Path) -> None:
@@ -341,11 +352,17 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _check_target(target: Path) -> None:
-    """Stop when the delivery's place is taken by something that is not a folder."""
-    if os.path.lexists(target) and (target.is_symlink() or not target.is_dir()):
-        raise BuildError(f"{display_path(target)} exists and is not a folder: move it away,"
-                         " the issue's delivery goes there")
+def _check_target(target: Path, issue: str) -> None:
+    """Stop when the delivery's place is taken by anything but an earlier delivery of `issue` (`outputs`)."""
+    from .outputs import check_replaceable  # (which needs this module's names) only when there is a folder to judge
+
+    check_replaceable(target, issue)
+
+
+def _is_delivery(folder: Path, issue: str) -> bool:
+    from .outputs import is_delivery
+
+    return is_delivery(folder, issue)
 
 
 def _exchange(source: Path, target: Path) -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, display_path, lies_within
+from .files import open_file, read_file
 
 # Distribution name in importlib.metadata for each library that shapes the files' bytes.
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen", "pillow", "fonttools", "babel",
@@ -71,7 +72,7 @@ class DigestCache:
         self.changed = False
         if path is not None:
             try:
-                loaded = json.loads(path.read_text(encoding="utf-8"))
+                loaded = json.loads(read_file(path).decode("utf-8"))
                 self.entries = loaded if isinstance(loaded, dict) else {}
             except (OSError, ValueError, RecursionError):  # none yet, or damaged: everything is hashed again
                 self.entries = {}
@@ -185,7 +186,7 @@ def file_entry(path: Path) -> dict:
     """Describe a delivered file for the manifest: name, size and SHA-256."""
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as file:
+    with open_file(path) as file:  # a named pipe in the place of a file is refused (NotAFile), not waited on
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
             size += len(block)

@@ -35,7 +35,8 @@ from .model import pdf_name
 from .project import PROJECT
 from .settings import VARIANTS, PrintSettings
 
-DIGESTS = ".cache/digests.json"  # under the output root: the digests of input files, by stat
+CACHE = ".cache"  # under the output root: what builds remember from one to the next
+DIGESTS = f"{CACHE}/digests.json"  # the digests of input files, by stat
 LANGUAGE_FILE = re.compile(r"[a-z]{2,3}\.yaml")  # an issue's language file, such as ru.yaml
 GROUPS = ("text", "pictures", "catalog", "templates", "code", "fonts", "settings", "tools")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .files import read_file
 from .fingerprints import Inputs, file_entry
 from .layout import LAYOUT, layout_entry
 from .model import Edition, Issue
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # the printing stage loads the rendering engine, which readin
 
 MANIFEST = "manifest.json"
 PREFLIGHT = "preflight.json"
+FAILED_REPORT = ".preflight-failed.json"  # after the issue's name, beside its delivery: a failed preflight's report
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def read_manifest(folder: Path) -> dict | None:
     """Return the manifest of a delivery folder, or None when there is none, or none this project could
     have written: each entry of its files a mapping that names a file of the folder itself."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(read_file(folder / MANIFEST).decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # a missing, unreadable or damaged file, or absurd nesting
         return None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
@@ -69,7 +71,7 @@ def read_previous(root: Path, issue: str) -> Previous:
     folder = root / issue
     manifest = read_manifest(folder)
     try:
-        report = json.loads((folder / PREFLIGHT).read_text(encoding="utf-8"))
+        report = json.loads(read_file(folder / PREFLIGHT).decode("utf-8"))
         entries = {entry["file"]: entry for entry in manifest["files"] if entry["file"].endswith(".pdf")}
         findings = {name: [Finding(file=name, **finding) for finding in group["findings"]]
                     for name, group in report["files"].items()}
@@ -137,8 +139,13 @@ def _colour(variant: str, profile: OutputProfile | None) -> dict:
     return {"space": "sRGB"}
 
 
+def failed_report(root: Path, issue: str) -> Path:
+    """Return where the preflight report of a build of `issue` that delivered nothing goes: beside the delivery."""
+    return root / f"{issue}{FAILED_REPORT}"
+
+
 def write_failed_report(findings: list[Finding], root: Path, issue: str) -> Path:
     """Write the preflight report of a build that delivered nothing beside the delivery; return its path."""
-    target = root / f"{issue}.preflight-failed.json"
+    target = failed_report(root, issue)
     write_report(findings, target)
     return target

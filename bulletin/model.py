@@ -17,7 +17,10 @@ from typing import Mapping
 
 Localized = Mapping[str, str]  # a text in each language of the issue, by language code
 
-ISSUE_NAME = re.compile(r"^(?P<year>\d{4})-H(?P<half>[12])$")  # e.g. 2022-H2
+# e.g. 2022-H2: matched whole (no newline after it), in ASCII digits (\d would take ٢٠٢٢ too)
+ISSUE_NAME = re.compile(r"(?P<year>[0-9]{4})-H(?P<half>[12])")
+FIRST_YEAR = 2020  # the year of the liberation: the bulletin records what came after it
+LAST_YEAR = 2999  # a four-digit year, whose half-years and the day after them a date can hold
 
 FILE_PREFIX = "since-the-victory"  # every delivered file name starts with it
 
@@ -162,11 +165,22 @@ def package_name(issue: str) -> str:
     return f"{FILE_PREFIX}-{issue}-print.zip"
 
 
-def period_of(name: str) -> Period | None:
-    """Return the half-year an issue folder name stands for, or None if it is not one."""
-    match = ISSUE_NAME.match(name)
+def issue_name_problem(name: str) -> str | None:
+    """Say what keeps `name` from being the name of an issue (its folder's name); None when it is one."""
+    match = ISSUE_NAME.fullmatch(name)
     if not match:
+        return "an issue is named <YYYY>-H1 or <YYYY>-H2, such as 2022-H2"
+    if not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
+        return (f"the year {match['year']} is out of range: an issue is named for a year from {FIRST_YEAR},"
+                f" the year of the liberation, to {LAST_YEAR}, such as 2022-H2")
+    return None
+
+
+def period_of(name: str) -> Period | None:
+    """Return the half-year an issue folder name stands for, or None if it is not one (see `issue_name_problem`)."""
+    if issue_name_problem(name):
         return None
+    match = ISSUE_NAME.fullmatch(name)
     year = int(match["year"])
     if match["half"] == "1":
         return Period(name, date(year, 1, 1), date(year, 6, 30))

@@ -21,7 +21,7 @@ from pathlib import Path
 from babel import Locale
 
 from .errors import BuildError, ContentError, UsageError
-from .model import Period, period_of
+from .model import Period, issue_name_problem, period_of
 from .project import ISSUES, newest_issue
 from .schema import Checker
 from .texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, ids_by_group, language_file
@@ -35,7 +35,7 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     """Create the issue `name` under `root` from `previous` (default: the latest issue before it)."""
     period = period_of(name)
     if period is None:
-        raise UsageError(f"{name!r}: an issue is named <YYYY>-H1 or <YYYY>-H2, such as 2023-H1")
+        raise UsageError(f"{name!r}: {issue_name_problem(name)}")
     target = root / name
     if target.exists():
         raise UsageError(f"{target}: the issue exists already")

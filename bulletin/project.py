@@ -18,6 +18,8 @@ EXTRACTION_CONFIG = PROJECT / "babel.cfg"  # where pybabel and the build find th
 ISSUES = PROJECT / "issues"
 OUTPUT = PROJECT / "output"
 PYPROJECT = PROJECT / "pyproject.toml"  # holds [tool.bulletin.print]
+DRAFTS = "drafts"  # under the output root: where draft builds go, apart from the deliveries
+PREVIEWS = "previews"  # under the output root: pictures of the pages of each issue, with --preview
 
 
 def newest_issue(root: Path = ISSUES, before: Period | None = None) -> Path:

@@ -34,13 +34,14 @@ from .examination import validate_issue
 from .fingerprints import Inputs
 from .fonts import Typefaces, find_typefaces
 from .jobs import Job, Printed, make_edition
-from .incremental import (Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
+from .incremental import (CACHE, Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
                           same_settings)
 from .layout import editions_layout, layout_entry, write_layout_report
 from .localization import check_catalogs, compile_catalogs
-from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, read_previous,
+from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, failed_report, read_previous,
                        write_failed_report)
 from .model import Edition, Issue, package_name
+from .outputs import check_output
 from .placing import prepare_pictures
 from .project import EXTRACTION_CONFIG, OUTPUT, PYPROJECT, TRANSLATIONS
 from .findings import Finding, count, format_table, write_report
@@ -48,7 +49,7 @@ from .progress import Progress
 from .settings import VARIANTS, PrintSettings, load_settings
 from .workers import Outcome, Workers, available_cores, start_fork_server
 
-PICTURE_CACHE = ".cache/pictures"  # under the output root: pictures made the size they are printed at
+PICTURE_CACHE = f"{CACHE}/pictures"  # under the output root: pictures made the size they are printed at
 
 LOG = logging.getLogger("bulletin")
 
@@ -81,6 +82,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     settings = settings or load_settings(PYPROJECT)
     progress = progress or Progress()
     output_root = Path(os.path.abspath(output_root))  # pictures prepared under it are fetched by absolute URL
+    check_output(output_root, folder)  # the command line checked it before its lock; other callers did not
     start_fork_server(settings.workers or available_cores())  # it loads WeasyPrint while the issue is validated
     # Before anything is read: a file changed during the build makes the delivery look out of date.
     ingredients = read_ingredients(folder, settings, output_root)
@@ -118,7 +120,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
             files = sorted(path.name for path in staging.path.iterdir())
             delivery = staging.commit()
             remember_delivery(output_root, issue.period.name, digests)
-    (output_root / f"{issue.period.name}.preflight-failed.json").unlink(missing_ok=True)
+    failed_report(output_root, issue.period.name).unlink(missing_ok=True)
     return Delivered(delivery, {(edition.language, result.variant): replace(result, path=delivery / result.path.name)
                                 for edition, result in printed}, [delivery / name for name in files],
                      ingredients.inputs,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .delivery import CHECKSUM, delivered, write_atomically
 from .errors import BuildError, display_path
+from .files import read_file
 from .fingerprints import Inputs, file_entry, tool_versions
 from .manifest import MANIFEST, read_manifest
 from .progress import Step
@@ -104,7 +105,7 @@ def write_build_report(root: Path, report: dict) -> Path:
 def read_report(folder: Path) -> dict:
     """Return the last build report in a delivery folder, or {} when there is none that can be read."""
     try:
-        report = json.loads((folder / REPORT).read_text(encoding="utf-8"))
+        report = json.loads(read_file(folder / REPORT).decode("utf-8"))
     except (OSError, ValueError):
         return {}
     return report if isinstance(report, dict) else {}

@@ -1,8 +1,9 @@
 """Scheduled builds: deliver the issue that is due on a date, once, safely unattended.
 
 From 1 January the issue covering July–December of the year before is due; from 1 July, the
-one covering January–June (`due_issue`). A run (`scheduled_run`) holds the output folder's
-lock, waiting a while for a build that holds it, and then:
+one covering January–June (`due_issue`). A run (`scheduled_run`) first refuses, as bad usage
+and before it writes its log, an output folder that is not one (`outputs.check_output`); then
+it holds the output folder's lock, waiting a while for a build that holds it, and then:
 
 1. finds the delivery complete and current (`completeness.delivery_gaps`); then it does
    nothing, and says so;
@@ -33,6 +34,7 @@ from .incremental import read_ingredients
 from .locking import hold_lock
 from .manifest import MANIFEST
 from .model import period_of
+from .outputs import check_output
 from .progress import Progress, make_progress
 from .project import ISSUES, OUTPUT
 from .records import Record, delivered_files, logging_to, write_build_report
@@ -53,6 +55,7 @@ def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, 
     """
     issue = due_issue(day)
     folder = issues / issue
+    check_output(root, folder, issues)  # before the log, the lock or anything else is written there
     with logging_to(root):
         record = Record(issue, day)
         try:
@@ -173,6 +176,8 @@ def warn_undelivered(issues: Path, root: Path, issue: str) -> None:
     Only a warning: an old issue is built when someone asks for it, never behind their back.
     """
     previous = due_issue(due_date(issue) - timedelta(days=1))
+    if period_of(previous) is None:  # before the first issue there can be: 2020-H1 has no issue before it
+        return
     if (issues / previous).is_dir() and not (delivered(root, previous) / MANIFEST).is_file():
         LOG.warning("issue %s, due from %s, has never been delivered; to deliver it: build.py scheduled --date %s%s",
                     previous, due_date(previous).isoformat(), due_date(previous).isoformat(),

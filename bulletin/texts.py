@@ -12,6 +12,7 @@ ids that issue.yaml does not know are problems in every case.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import getitem
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import Mark, Problem
+from .files import not_a_file
 from .schema import Checker, text
 
 # The groups of texts in a language file: for each, what one entry is called in messages,
@@ -104,9 +106,11 @@ def read_texts(folder: Path, facts: dict, checker: Checker) -> Texts:
         _LanguageReader(folder, language, facts["source_language"], texts, checker, unsure).read(ids, singles)
     for stray in sorted(folder.glob("*.yaml")) if facts["languages"] else ():
         if stray.name != ISSUE_FILE and stray.stem not in facts["languages"]:
+            kind = not_a_file(stray)  # never opened: said as what it is, when it is not even a file
             checker.problems.append(Problem(
-                Mark(stray, 1, 1), f"'{stray.stem}' is not a language of this issue"
-                                   f" (issue.yaml 'languages' lists {', '.join(facts['languages'])})"))
+                Mark(stray, 1, 1), (f"is {kind}, not a file; " if kind else "")
+                + f"'{stray.stem}' is not a language of this issue"
+                  f" (issue.yaml 'languages' lists {', '.join(facts['languages'])})"))
     return texts
 
 
@@ -141,7 +145,7 @@ class _LanguageReader:
         self.checker = checker
 
     def read(self, ids: dict[str, list[str]], singles: tuple[str, ...]) -> None:
-        if not self.path.is_file():  # no file at all: every text is a gap
+        if not os.path.lexists(self.path):  # no file at all: every text is a gap (a folder there is load's problem)
             self.gap_everything(ids, singles, Mark(self.path, 1, 1), f"the {self.language!r} text file is missing")
             return
         root = self.load()

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import Mark, Problem
+from .files import not_a_file
 from .ids import Ids
 from .localization import LANGUAGES, Formats
-from .model import Article, Event, Figure, Illustration, Issue, Period, Section, Untranslated, period_of
+from .model import (Article, Event, Figure, Illustration, Issue, Period, Section, Untranslated, issue_name_problem,
+                    period_of)
 from .pictures import picture_problem
 from .project import TEMPLATES
 from .schema import Checker, day, identifier, number, text, unique, whole_number
@@ -93,10 +95,9 @@ def _read_facts(folder: Path, checker: Checker) -> dict | None:
     path = folder / ISSUE_FILE
     period = period_of(folder.name)
     if period is None:
-        checker.problems.append(Problem(Mark(folder, 1, 1),
-                                        "an issue folder is named <YYYY>-H1 or <YYYY>-H2, such as 2022-H2"))
+        checker.problems.append(Problem(Mark(folder, 1, 1), issue_name_problem(folder.name)))
         return None
-    if not path.is_file():
+    if not os.path.lexists(path):  # a folder or a pipe of this name is there, and not missing: load says what it is
         checker.problems.append(Problem(Mark(path, 1, 1), f"{ISSUE_FILE} is missing from the issue folder"))
         return None
     source = load_source(path)
@@ -211,8 +212,10 @@ def _picture_file(folder: Path, name: str) -> tuple[Path | None, str | None]:
                 "is outside the issue folder"
         if path.suffix.lower() not in IMAGE_TYPES:
             return None, f"is not a picture; expected one of {', '.join(IMAGE_TYPES)}"
-        if not path.is_file():
+        if not path.exists():
             return None, f"does not exist in {folder.name}/"
+        if kind := not_a_file(path):  # a folder, or a named pipe that would keep the command waiting forever
+            return None, f"is {kind}, not a file; it was not read"
     except RuntimeError:  # Path.resolve's word for a loop of symbolic links
         return None, "is a symbolic link that leads back to itself"
     except OSError as err:  # a name too long, a folder that cannot be read

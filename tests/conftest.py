@@ -6,6 +6,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -71,6 +72,8 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
     - `copy: PATH`: copy a file of the project (PATH relative to its top folder), only its first `bytes: N`
       bytes when that is given;
     - `symlink: TARGET`: make the file a symbolic link to TARGET;
+    - `fifo: true`, `folder: true`, `socket: true`: put a named pipe, an empty folder or a Unix socket in the
+      file's place;
     - `delete: true`: delete the file.
 
     `replace` and `write` write UTF-8 unless the edit gives another `encoding`.
@@ -88,6 +91,14 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
             path.write_bytes((PROJECT / edit["copy"]).read_bytes()[:edit.get("bytes")])
         elif "symlink" in edit:
             path.symlink_to(edit["symlink"])
+        elif edit.get("fifo") or edit.get("folder") or edit.get("socket"):
+            path.unlink(missing_ok=True)
+            if edit.get("fifo"):
+                os.mkfifo(path)
+            elif edit.get("folder"):
+                path.mkdir()
+            else:
+                make_socket(path)
         else:
             text = path.read_text(encoding="utf-8")
             assert edit["replace"] in text, f"case edit does not apply to {edit['file']}: {edit['replace']!r}"
@@ -108,6 +119,17 @@ def read_catalogs_beside(folder: Path, monkeypatch) -> None:
     if copy.is_dir():
         for module in ("bulletin.publishing", "bulletin.status", "bulletin.examination"):
             monkeypatch.setattr(f"{module}.TRANSLATIONS", copy)
+
+
+def make_socket(path: Path) -> None:
+    """Leave a Unix socket at `path` (bound from its folder: a socket's address is short, a test's path is long)."""
+    here = os.getcwd()
+    os.chdir(path.parent)
+    try:
+        with socket.socket(socket.AF_UNIX) as bound:
+            bound.bind(path.name)
+    finally:
+        os.chdir(here)
 
 
 def every_file(folder: Path) -> dict[str, bytes]:

@@ -39,7 +39,7 @@ def test_the_newest_issue_is_the_latest_half_year(tmp_path):
 
 
 def test_a_build_prints_the_delivered_files_on_stdout_and_progress_on_stderr(minimal_issue, tmp_path, capsys):
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "az,es"]) == 0
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "az,es"]) == 0
     captured = capsys.readouterr()
     written = captured.out.splitlines()
     assert [line.rsplit("/", 1)[1] for line in written] == [
@@ -53,19 +53,20 @@ def test_a_build_prints_the_delivered_files_on_stdout_and_progress_on_stderr(min
 
 
 def test_only_the_variants_asked_for_are_built(minimal_issue, tmp_path, capsys):
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en", "--variant", "screen", "-q"]) == 0
-    assert sorted(path.name for path in (tmp_path / "2023-H1").glob("*.pdf")) == [
+    output = tmp_path / "out"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
+    assert sorted(path.name for path in (output / "2023-H1").glob("*.pdf")) == [
         "since-the-victory-2023-H1-en-screen.pdf"]
 
 
 def test_an_unknown_variant_is_a_usage_error(minimal_issue, tmp_path, capsys):
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--variant", "web"]) == 2
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--variant", "web"]) == 2
     assert "--variant web: unknown; choose from print, screen" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("value", ["0", "-2", "two", ""])
 def test_a_number_of_workers_under_one_is_bad_usage(minimal_issue, tmp_path, value, capsys):
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--workers", value]) == 2
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--workers", value]) == 2
     assert "is not a number of workers (1 or more)" in capsys.readouterr().err
 
 
@@ -86,7 +87,8 @@ def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
 
 def test_off_a_terminal_a_build_writes_plain_lines(minimal_issue, tmp_path):
     process = subprocess.run([sys.executable, "build.py", str(minimal_issue), "--lang", "en", "--variant", "screen",
-                              "--output", str(tmp_path)], cwd=PROJECT, capture_output=True, text=True, timeout=120)
+                              "--output", str(tmp_path / "out")], cwd=PROJECT, capture_output=True, text=True,
+                             timeout=120)
     assert process.returncode == 0
     assert "\x1b" not in process.stderr and "━" not in process.stderr
     assert re.search(r"^en screen: \d+ pages in \d+\.\d s; preflight: 0 error\(s\), 0 warning\(s\) in \d+\.\d s$",

@@ -49,7 +49,7 @@ def staging_leftovers(root: Path) -> list[str]:
 def previous(tmp_path) -> dict[str, bytes]:
     """A first, complete delivery of four PDFs and a manifest under tmp_path/output."""
     files = {pdf_name(language): f"%PDF old {language}".encode() * 100 for language in LANGUAGES}
-    files["manifest.json"] = b'{"edition": 1}\n'
+    files["manifest.json"] = b'{"edition": 1, "issue": "2022-H2"}\n'  # a build's manifest names its issue
     deliver(tmp_path / "output", files)
     return files
 
@@ -75,8 +75,8 @@ def test_first_commit_creates_the_delivery(tmp_path):
 
 def test_second_commit_replaces_the_delivery(tmp_path, previous):
     root = tmp_path / "output"
-    deliver(root, {"new.pdf": b"new", "manifest.json": b"{}\n"})
-    assert every_file(root / ISSUE) == {"new.pdf": b"new", "manifest.json": b"{}\n"}
+    deliver(root, {"new.pdf": b"new", "manifest.json": b'{"issue": "2022-H2"}\n'})
+    assert every_file(root / ISSUE) == {"new.pdf": b"new", "manifest.json": b'{"issue": "2022-H2"}\n'}
     assert staging_leftovers(root) == []
 
 
@@ -195,9 +195,9 @@ def test_start_puts_back_a_previous_delivery_moved_aside_by_a_crash(tmp_path, pr
 def test_start_removes_a_previous_delivery_already_replaced(tmp_path, previous):
     root = tmp_path / "output"
     shutil.copytree(root / ISSUE, root / STAGING / f"{ISSUE}.previous")
-    (root / ISSUE / "manifest.json").unlink()
+    (root / ISSUE / pdf_name("en")).unlink()
     start_delivery(root, ISSUE).discard()
-    assert every_file(root / ISSUE) == {name: data for name, data in previous.items() if name != "manifest.json"}
+    assert every_file(root / ISSUE) == {name: data for name, data in previous.items() if name != pdf_name("en")}
     assert staging_leftovers(root) == []
 
 
@@ -231,8 +231,9 @@ else:  # build after build, each a complete set of files of one number
     while True:
         number += 1
         with start_delivery(root, "2022-H2") as staging:
-            for name in ("az.pdf", "ru.pdf", "en.pdf", "es.pdf", "manifest.json"):
+            for name in ("az.pdf", "ru.pdf", "en.pdf", "es.pdf"):
                 (staging.path / name).write_bytes(b"%d " % number * 5000)
+            (staging.path / "manifest.json").write_text('{"issue": "2022-H2", "number": %d}' % number)
             staging.commit()
 """
 
@@ -301,7 +302,9 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_delivery(tmp_path, del
     kill(child)
     files = every_file(root / ISSUE)
     assert sorted(files) == ["az.pdf", "en.pdf", "es.pdf", "manifest.json", "ru.pdf"]
-    assert len(set(files.values())) == 1 and len(files["az.pdf"].split()) == 5000
+    pdfs = {data for name, data in files.items() if name.endswith(".pdf")}
+    assert len(pdfs) == 1 and len(files["az.pdf"].split()) == 5000
+    assert json.loads(files["manifest.json"])["number"] == int(files["az.pdf"].split()[0])
     start_delivery(root, ISSUE).discard()
     assert every_file(root / ISSUE) == files and staging_leftovers(root) == []
 
@@ -344,6 +347,56 @@ def test_a_file_in_place_of_the_delivery_stops_the_build(tmp_path):
     (root / ISSUE).write_text("not a folder")
     with pytest.raises(BuildError, match=rf"{ISSUE} exists and is not a folder"):
         start_delivery(root, ISSUE)
+
+
+NOT_A_DELIVERY = ("{} is not a delivery of 2022-H2: it holds 'images', 'issue.yaml', which no build of 2022-H2"
+                  " delivered, and no manifest.json naming 2022-H2. A build replaces only an earlier delivery, and left"
+                  " this as it was: move it elsewhere, or deliver into another output folder")
+
+
+def not_a_delivery(folder: Path) -> dict[str, bytes]:
+    """Fill `folder` with an issue's files, as if someone had put them where its delivery goes; return them."""
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "photo.jpg").write_bytes(b"\xff\xd8 a photograph")
+    (folder / "issue.yaml").write_text("number: 7\n")
+    return every_file(folder)
+
+
+def test_a_folder_that_is_no_delivery_is_never_replaced(tmp_path):
+    root = tmp_path / "output"
+    files = not_a_delivery(root / ISSUE)
+    with pytest.raises(BuildError) as raised:
+        start_delivery(root, ISSUE)
+    assert str(raised.value) == NOT_A_DELIVERY.format(root / ISSUE)
+    assert raised.value.__notes__ == ["nothing was delivered"]
+    assert every_file(root / ISSUE) == files and not (root / STAGING).exists()
+
+
+def test_a_delivery_replaced_by_another_folder_during_the_build_is_left_as_it_is(tmp_path, previous):
+    root = tmp_path / "output"
+    with start_delivery(root, ISSUE) as staging:
+        write_atomically(staging.path / "new.pdf", b"new")
+        shutil.rmtree(root / ISSUE)
+        files = not_a_delivery(root / ISSUE)
+        with pytest.raises(BuildError, match="is not a delivery of 2022-H2"):
+            staging.commit()
+    assert every_file(root / ISSUE) == files and staging_leftovers(root) == []
+
+
+@pytest.mark.parametrize("delivered_now", [True, False])
+def test_a_folder_moved_aside_is_put_back_or_removed_only_if_it_is_a_delivery(tmp_path, previous, delivered_now):
+    root = tmp_path / "output"
+    aside = root / STAGING / f"{ISSUE}.previous"
+    files = not_a_delivery(aside)
+    if not delivered_now:
+        shutil.rmtree(root / ISSUE)
+    with pytest.raises(BuildError, match=f"{ISSUE}.previous is not a delivery of 2022-H2"):
+        start_delivery(root, ISSUE)
+    assert every_file(aside) == files
+    if delivered_now:
+        assert every_file(root / ISSUE) == previous
+    else:
+        assert not (root / ISSUE).exists()
 
 
 def test_an_issue_name_that_is_not_a_folder_name_is_refused(tmp_path):

@@ -107,7 +107,7 @@ def test_previews_picture_every_page_and_the_spreads(minimal_issue, tmp_path, ca
 
 
 def test_a_draft_is_never_packaged_for_the_bureau(minimal_issue, tmp_path, capsys):
-    assert main([str(minimal_issue), "--draft", "--package", "--output", str(tmp_path)]) == 2
+    assert main([str(minimal_issue), "--draft", "--package", "--output", str(tmp_path / "out")]) == 2
     assert "a draft is never sent to the bureau" in capsys.readouterr().err
     assert not any(tmp_path.rglob("*.pdf"))
 
@@ -125,7 +125,8 @@ def test_a_final_build_does_not_keep_a_draft_file(minimal_issue, tmp_path, capsy
 def test_a_final_build_warns_about_stale_translations(minimal_issue, tmp_path, capsys):
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
                                 {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: "Шуша"'}])
-    assert main([str(minimal_issue), "--lang", "ru", "--variant", "screen", "--output", str(tmp_path)]) == 0
+    output = tmp_path / "out"
+    assert main([str(minimal_issue), "--lang", "ru", "--variant", "screen", "--output", str(output)]) == 0
     errors = capsys.readouterr().err
     assert "ru: 1 translated text(s) stale and 1 unconfirmed; build.py status 2023-H1 lists them" in errors
     assert "en: 1 translated text(s) stale and 0 unconfirmed" in errors

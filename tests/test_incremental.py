@@ -158,10 +158,11 @@ def test_a_build_with_workers_leaves_the_rendering_engine_to_them(minimal_issue,
     # Loading WeasyPrint takes half a second: the build's own process would spend it while both cores could print.
     script = ("import sys; from bulletin.cli import main; status = main(sys.argv[1:]);"
               " print(status, [name for name in ('weasyprint', 'pikepdf') if name in sys.modules])")
-    result = subprocess.run([sys.executable, "-c", script, str(minimal_issue), "--output", str(tmp_path), "-q",
+    output = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-c", script, str(minimal_issue), "--output", str(output), "-q",
                              "--workers", "2"], capture_output=True, text=True, cwd=PROJECT, check=True)
     assert result.stdout.splitlines()[-1] == "0 []", result.stderr
-    assert len(list((tmp_path / minimal_issue.name).glob("*.pdf"))) == 8
+    assert len(list((output / minimal_issue.name).glob("*.pdf"))) == 8
 
 
 def test_a_worker_that_dies_is_a_build_error_naming_its_job():

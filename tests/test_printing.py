@@ -27,8 +27,8 @@ def test_every_character_of_the_four_languages_comes_from_the_bulletins_fonts(mi
         # the about text is the first block of each file (after its source tag in the translations)
         apply_edits(minimal_issue, [{"file": f"{language}.yaml", "replace": " |\n",
                                      "with": f" |\n  {SPECIAL} *{SPECIAL}* **{SPECIAL}**\n\n"}])
-    assert main([str(minimal_issue), "--output", str(tmp_path), "-q"]) == 0
-    for pdf in (tmp_path / "2023-H1").glob("*.pdf"):
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "-q"]) == 0
+    for pdf in (tmp_path / "out" / "2023-H1").glob("*.pdf"):
         assert all(font["name"].split("+")[1].startswith("Bulletin-") for font in pdf_fonts(pdf))
         text = " ".join(" ".join(page.split()) for page in page_texts(pdf))
         language = pdf.stem.split("-")[-2]
@@ -40,8 +40,9 @@ def test_every_character_of_the_four_languages_comes_from_the_bulletins_fonts(mi
 
 def test_raw_html_in_content_is_printed_as_text(minimal_issue, tmp_path):
     apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Text.", "with": "      Text <b>bold</b>."}])
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en", "--variant", "screen", "-q"]) == 0
-    pages = page_texts(tmp_path / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf")
+    output = tmp_path / "out"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
+    pages = page_texts(output / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf")
     assert any("Text <b>bold</b>." in page for page in pages)
 
 
@@ -72,7 +73,7 @@ def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, cap
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(printing.tempfile, "TemporaryFile", full_disk)
-    assert main([str(minimal_issue), "--output", str(tmp_path), "--lang", "en"]) == 1
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "en"]) == 1
     error = capsys.readouterr().err
     assert error.splitlines()[-2:] == ["build failed: cannot write since-the-victory-2023-H1-en-print.pdf: disk full"
                                        " (No space left on device)", "nothing was delivered"]

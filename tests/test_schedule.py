@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -50,8 +51,12 @@ def test_the_due_issue_changes_on_1_january_and_1_july(day, due):
     ("1 July", "'1 July' is not a date written YYYY-MM-DD"),
     ("20230701", "'20230701' is not a date written YYYY-MM-DD"),
     ("2023-W27-6", "'2023-W27-6' is not a date written YYYY-MM-DD"),
-    ("0001-01-01", "'0001-01-01': too early, the issue due then would have no four-digit year"),
+    ("0001-01-01", "'0001-01-01': too early: issues are named for the years 2020, the year of the liberation,"
+                   " to 2999, so one is due on the days from 2020-07-01 to 3000-06-30"),
     ("1000-06-30", "'1000-06-30': too early"),
+    ("2020-06-30", "'2020-06-30': too early"),  # 2019-H2 would be due
+    ("3000-07-01", "'3000-07-01': too late: issues are named for the years 2020"),  # 3000-H1 would be due
+    ("9999-12-31", "'9999-12-31': too late"),  # the day after the issue's half-year is past what a date can hold
     ("٢٠٢٣-٠٧-٠١", "is not a date written YYYY-MM-DD"),  # digits, but not ASCII ones
 ])
 def test_a_date_that_is_not_one_is_bad_usage(day, message, capsys):
@@ -348,9 +353,14 @@ def test_a_damaged_manifest_is_built_over(minimal_issue, tmp_path, capsys):
     assert "2023-H1 delivered" in capsys.readouterr().out
 
 
-def test_a_report_that_cannot_be_written_does_not_change_the_outcome(tmp_path, capsys):
+def test_a_report_that_cannot_be_written_does_not_change_the_outcome(tmp_path, capsys, monkeypatch):
     output = tmp_path / "output"
-    (output / "2023-H1" / "build-report.json").mkdir(parents=True)  # in the way of the report
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # (A folder in the way of the report is no longer possible: such an output folder is refused from the start.)
+    monkeypatch.setattr("bulletin.records.write_atomically", full_disk)
     assert main(scheduled(tmp_path / "issues", output, "2023-07-01")) == NOT_READY
     assert "issue 2023-H1 is not ready" in capsys.readouterr().out
     log = (output / "scheduled.log").read_text(encoding="utf-8")
