@@ -32,8 +32,10 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from .catalog_checks import catalog_faults, plural_count
 from .delivery import write_atomically
 from .errors import BuildError, ContentError, Mark, Problem, display_path, undecodable
+from .files import NotAFile, open_file, read_file
 
 CATALOG_DOMAIN = "messages"
+MAX_CATALOG_BYTES = 2_000_000  # a catalog of the bulletin is some 10 kB: larger ones are refused, not parsed
 # The templates' gettext for a string whose translation may hold a few tags (rendering.with_allowed_tags):
 # extracted like _() and gettext().
 MARKUP_KEYWORD = "marked_up"
@@ -131,12 +133,18 @@ def read_catalog(language: str, translations_dir: Path,
     itself (None when it cannot be read), for a build to compile."""
     path = catalog_path(translations_dir, language)
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = read_file(path, MAX_CATALOG_BYTES)  # a named pipe or a folder there is refused, never waited on
+        if len(data) > MAX_CATALOG_BYTES:
+            return _unreadable(language, path, Problem(Mark(path, 1, 1), f"the catalog is larger than"
+                                                                         f" {MAX_CATALOG_BYTES} bytes")), None
+        text = data.decode("utf-8")
         catalog = parse_catalog(text)
     except FileNotFoundError:
         return _unreadable(language, path, Problem(Mark(path, 1, 1), _missing(language))), None
     except UnicodeDecodeError as err:
         return _unreadable(language, path, undecodable(path, err)), None
+    except NotAFile as err:
+        return _unreadable(language, path, Problem(Mark(path, 1, 1), f"{err.strerror}; it was not read")), None
     except (OSError, ValueError) as err:  # polib reports a syntax error as an OSError
         return _unreadable(language, path, Problem(Mark(path, 1, 1), f"cannot read the catalog:"
                                                                      f" {' '.join(str(err).split())}")), None
@@ -251,7 +259,7 @@ def format_changes(changes: list[CatalogChange]) -> str:
 def _read(path: Path, language: str | None) -> Catalog:
     """Read a .pot or .po file with Babel, or stop with its path and what is wrong."""
     try:
-        with path.open("rb") as file:
+        with open_file(path) as file:
             return read_po(file, locale=language, abort_invalid=True)
     except FileNotFoundError as err:
         raise BuildError(f"{display_path(path)}: {_missing(language)}") from err
