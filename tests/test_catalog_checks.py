@@ -24,8 +24,10 @@ from bulletin.rendering import render_edition
 
 from conftest import CASES, LANGUAGES, MINIMAL, apply_edits, load_case
 
+# The cases whose catalog holds wrong text (not those that put a pipe or a folder in its place, which no tool reads).
 CATALOG_CASES = sorted(path.parent.name for path in CASES.glob("*/case.yaml")
-                       if any("catalog" in edit for edit in load_case(path.parent.name)["edits"]))
+                       if any("catalog" in edit and not {"fifo", "folder", "socket"} & set(edit)
+                              for edit in load_case(path.parent.name)["edits"]))
 # Bad catalogs of the corpus that msgfmt --check --check-header lets through, and why the build refuses them.
 MSGFMT_PASSES = {
     "catalog-percent-sign-in-plain-string": "msgfmt checks % only in entries flagged python-format;"
