@@ -4,25 +4,22 @@ photographs turned upright and scaled down to the size they are printed at (prep
 WeasyPrint lets Pillow print what it can of a truncated photograph (it sets Pillow's
 LOAD_TRUNCATED_IMAGES for the whole process), so a damaged file would reach the press as
 a grey box without a word. Here every photograph is decoded in full, strictly, before
-anything is rendered; a picture too large to decode safely is refused before decoding,
-and a drawing must be well-formed SVG. This module changes no file.
+anything is rendered; a picture too large to decode safely is refused before decoding. A
+drawing is checked by `drawings`. This module changes no file.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
-import xml.etree.ElementTree as ElementTree
 from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps
 
+from .drawings import drawing_problem
+
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}  # file suffix -> the format it must hold
 MAX_PIXELS = 80_000_000  # about 300 ppi over 60 × 90 cm: anything larger is a mistake or an attack
-SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
-HREFS = ("href", "{http://www.w3.org/1999/xlink}href", "src")  # attributes by which SVG refers to other files
-CSS_REFERENCE = re.compile(r"url\(\s*([^)]*)\)|@import\s+([^;\s]+)", re.IGNORECASE)  # and its styles do
 ORIENTATION = 0x0112  # the EXIF tag of a camera's orientation
 SIDEWAYS = (5, 6, 7, 8)  # orientations in which the stored picture is turned a quarter
 
@@ -30,7 +27,7 @@ SIDEWAYS = (5, 6, 7, 8)  # orientations in which the stored picture is turned a 
 def picture_problem(path: Path) -> str | None:
     """Return what is wrong with a picture file, or None when it can be printed as it is."""
     if path.suffix.lower() == ".svg":
-        return _drawing_problem(path)
+        return drawing_problem(path)
     expected = FORMATS.get(path.suffix.lower())
     try:
         with _strict(), Image.open(path) as image:
@@ -43,42 +40,6 @@ def picture_problem(path: Path) -> str | None:
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         return f"is damaged or not a picture ({err})"
     return None
-
-
-def _drawing_problem(path: Path) -> str | None:
-    try:
-        text = path.read_bytes().decode("utf-8")
-        if "<!ENTITY" in text:  # entities that expand, or read other files: a drawing has no use for them
-            return f"declares XML entities (line {_line_of(text, '<!ENTITY')}), which a drawing must not"
-        root = ElementTree.fromstring(text)
-    except (ElementTree.ParseError, OSError, UnicodeDecodeError) as err:
-        return f"is not well-formed SVG ({err})"
-    if root.tag not in (SVG_ROOT, "svg"):
-        return f"is not an SVG drawing (its root element is <{root.tag}>)"
-    for reference in _references(root):
-        if not reference.startswith(("#", "data:")):
-            return (f"refers to {reference!r} (line {_line_of(text, reference)}); a drawing may refer only to its"
-                    " own parts")
-    return None
-
-
-def _references(root: ElementTree.Element) -> list[str]:
-    """Every address a drawing refers to: links (href), and url(...) or @import in its attributes and styles."""
-    found = []
-    for element in root.iter():
-        for name, value in element.attrib.items():
-            found += [value.strip()] if name in HREFS else _css_references(value)
-        if str(element.tag).endswith("style"):
-            found += _css_references(element.text or "")
-    return found
-
-
-def _css_references(css: str) -> list[str]:
-    return [(match.group(1) or match.group(2)).strip("'\" ") for match in CSS_REFERENCE.finditer(css)]
-
-
-def _line_of(text: str, fragment: str) -> int:
-    return text.count("\n", 0, max(text.find(fragment), 0)) + 1
 
 
 @contextmanager

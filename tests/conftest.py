@@ -60,7 +60,8 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
     """Apply a case's edits to an issue folder, each naming its `file` (relative to the folder) and one of:
 
     - `replace: OLD` and `with: NEW`: replace the first OLD in the file's text by NEW;
-    - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given;
+    - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given, between
+      `before: TEXT` and `after: TEXT` when they are given;
     - `write_hex: HEX`: write the file with these bytes (whitespace in HEX is ignored);
     - `copy: PATH`: copy a file of the project (PATH relative to its top folder), only its first `bytes: N`
       bytes when that is given;
@@ -75,7 +76,8 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
         if edit.get("delete"):
             path.unlink()
         elif "write" in edit:
-            path.write_text(edit["write"] * edit.get("repeat", 1), encoding=encoding)
+            path.write_text(edit.get("before", "") + edit["write"] * edit.get("repeat", 1) + edit.get("after", ""),
+                            encoding=encoding)
         elif "write_hex" in edit:
             path.write_bytes(bytes.fromhex("".join(edit["write_hex"].split())))
         elif "copy" in edit:
