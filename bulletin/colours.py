@@ -25,7 +25,7 @@ from PIL import Image, ImageCms
 from tinycss2.color3 import RGBA, parse_color
 
 from .errors import BuildError
-from .pictures import upright
+from .pictures import ORIENTATION, upright
 
 # The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
 # design's print colours, close to what the default profile gives for the sRGB ones.
@@ -183,9 +183,15 @@ def print_raster(data: bytes, profile: OutputProfile, size: tuple[int, int] | No
     """Convert a photograph to a CMYK JPEG through its own profile (sRGB when untagged) and the output profile,
     scaled down to `size` pixels if given."""
     with Image.open(io.BytesIO(data)) as original:
-        if original.mode == "CMYK" and original.format == "JPEG" and size is None:
-            return data
         resolution = original.info.get("dpi", (300, 300))
+        if original.mode == "CMYK" and original.format == "JPEG" and size is None \
+                and original.getexif().get(ORIENTATION, 1) == 1:
+            # Ready for print: saved again with its own quantization, so that nothing is lost but its metadata
+            # (comments, EXIF, XMP, IPTC), which Pillow writes only when asked (a comment unless it is emptied).
+            original.info = {}
+            output = io.BytesIO()
+            original.save(output, format="JPEG", quality="keep", dpi=resolution)
+            return output.getvalue()
         embedded = original.info.get("icc_profile")
         image = upright(original, size)  # a camera's orientation tag would be lost below
     source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else None
@@ -204,6 +210,25 @@ def print_raster(data: bytes, profile: OutputProfile, size: tuple[int, int] | No
     output = io.BytesIO()
     converted.save(output, format="JPEG", quality=JPEG_QUALITY, dpi=resolution)
     return output.getvalue()
+
+
+def screen_colours(image: Image.Image, profile: OutputProfile | None) -> Image.Image:
+    """Return a photograph in sRGB, as the screen edition shows every colour: through its own profile, a CMYK one
+    through the output profile when it has none of its own; grey stays grey."""
+    embedded = image.info.get("icc_profile")
+    source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else None
+    space = source.profile.xcolor_space.strip() if source else ""
+    if image.mode == "CMYK" and (space == "CMYK" or profile):
+        converted = ImageCms.profileToProfile(image, source if space == "CMYK" else profile._profile,
+                                              ImageCms.createProfile("sRGB"), outputMode="RGB",
+                                              renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    elif image.mode in ("RGB", "RGBA") and space == "RGB":
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode,
+                                              renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    else:
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    converted.info = {key: value for key, value in image.info.items() if key != "icc_profile"}
+    return converted
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pikepdf
 import pytest
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageChops, ImageCms, ImageOps
 from weasyprint import CSS, HTML
 
 from bulletin.colours import (PALETTE, cmyk_css, cmyk_of, load_profile, palette_stylesheet, print_raster,
@@ -211,9 +211,13 @@ def test_a_transparent_png_is_flattened_on_white_paper(profile):
         assert result.getpixel((10, 25))[0] > 150  # cyan where it was teal
 
 
-def test_a_cmyk_jpeg_comes_back_unchanged(profile):
-    source = encode(Image.new("CMYK", (40, 30), (0, 60, 100, 10)), "JPEG")
-    assert print_raster(source, profile) == source
+def test_a_cmyk_jpeg_keeps_its_pixels_and_loses_its_comment(profile):
+    source = encode(Image.new("CMYK", (40, 30), (0, 60, 100, 10)), "JPEG", comment=b"from someone@example.org")
+    result = print_raster(source, profile)
+    assert b"someone@example.org" in source and b"someone@example.org" not in result
+    with decode(result) as image, decode(source) as original:
+        assert image.mode == "CMYK" and image.size == original.size
+        assert max(high for _low, high in ImageChops.difference(image, original).getextrema()) <= 1
 
 
 def test_the_pictures_own_icc_profile_is_used(profile):
