@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +25,7 @@ from PIL import Image, ImageCms
 from tinycss2.color3 import RGBA, parse_color
 
 from .errors import BuildError
-from .pictures import upright
+from .pictures import ORIENTATION, upright
 
 # The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
 # design's print colours, close to what the default profile gives for the sRGB ones.
@@ -120,15 +121,28 @@ def readable_profile(path: Path) -> OutputProfile | None:
 
 def cmyk_of(rgb: str, profile: OutputProfile) -> tuple[float, float, float, float]:
     """Return the print colour of an sRGB colour: the palette's own, black ink for greys, else the profile's."""
-    rgb = expand_hex(rgb)
-    for screen, cmyk in PALETTE.values():
-        if screen == rgb:
-            return cmyk
-    red, green, blue = (int(rgb[index:index + 2], 16) for index in (1, 3, 5))
-    if red == green == blue:
-        return (0.0, 0.0, 0.0, round(1 - red / 255, 3))
-    pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), profile.from_srgb).getpixel((0, 0))
-    return tuple(round(value / 255, 3) for value in pixel)
+    return cmyk_of_all([rgb], profile)[expand_hex(rgb)]
+
+
+def cmyk_of_all(colours: Iterable[str], profile: OutputProfile) -> dict[str, tuple[float, float, float, float]]:
+    """Return the print colour of each sRGB colour (as `cmyk_of`), keyed as lower-case #rrggbb, those the profile
+    converts in one pass of LittleCMS (a pass per colour takes milliseconds: a drawing may hold thousands)."""
+    palette = {screen: cmyk for screen, cmyk in PALETTE.values()}
+    found, others = {}, []
+    for rgb in {expand_hex(colour) for colour in colours}:
+        red, green, blue = (int(rgb[index:index + 2], 16) for index in (1, 3, 5))
+        if rgb in palette:
+            found[rgb] = palette[rgb]
+        elif red == green == blue:
+            found[rgb] = (0.0, 0.0, 0.0, round(1 - red / 255, 3))
+        else:
+            others.append(rgb)
+    if others:
+        strip = Image.frombytes("RGB", (len(others), 1), bytes.fromhex("".join(rgb[1:] for rgb in others)))
+        inks = ImageCms.applyTransform(strip, profile.from_srgb).tobytes()
+        for index, rgb in enumerate(others):
+            found[rgb] = tuple(round(value / 255, 3) for value in inks[index * 4:index * 4 + 4])
+    return found
 
 
 def expand_hex(colour: str) -> str:
@@ -142,30 +156,42 @@ def print_svg(data: bytes, profile: OutputProfile) -> bytes:
     # An element without a fill is filled black; say so on the root, where it is inherited,
     # so that the default black is rewritten like every other colour.
     data = ROOT_ELEMENT.sub(lambda match: match.group(0) + b' fill="#000000"', data, count=1)
+    inks = print_colours([match.group(4) for match in COLOUR_ATTRIBUTE.finditer(data)], profile)
     data = COLOUR_ATTRIBUTE.sub(lambda match: match.group(1) + match.group(2) + match.group(3)
-                                + print_colour(match.group(4), profile) + match.group(3), data)
-    return COLOUR_DECLARATION.sub(lambda match: match.group(1) + match.group(2)
-                                  + print_colour(match.group(3), profile), data)
+                                + inks[match.group(4)] + match.group(3), data)
+    inks = print_colours([match.group(3) for match in COLOUR_DECLARATION.finditer(data)], profile)
+    return COLOUR_DECLARATION.sub(lambda match: match.group(1) + match.group(2) + inks[match.group(3)], data)
 
 
-def print_colour(value: bytes, profile: OutputProfile) -> bytes:
-    """Return an SVG paint value with its sRGB colour as device-cmyk(); keep none, url(), currentColor."""
-    text = value.decode("utf-8", "replace").strip()
-    colour = parse_color(text)
-    if not isinstance(colour, RGBA):
-        return value  # none, url(#id), currentColor, inherit, or not a colour at all
-    rgb = "#" + "".join(f"{round(channel * 255):02x}" for channel in colour[:3])
-    cmyk = cmyk_css(cmyk_of(rgb, profile))
-    return (cmyk if colour.alpha == 1 else cmyk[:-1] + f" / {colour.alpha:g})").encode()
+def print_colours(values: list[bytes], profile: OutputProfile) -> dict[bytes, bytes]:
+    """Return each SVG paint value with its sRGB colour as device-cmyk(); none, url(), currentColor as they are."""
+    colours = {value: parse_color(value.decode("utf-8", "replace").strip()) for value in set(values)}
+    rgbs = {value: "#" + "".join(f"{round(channel * 255):02x}" for channel in colour[:3])
+            for value, colour in colours.items() if isinstance(colour, RGBA)}
+    cmyks = cmyk_of_all(rgbs.values(), profile)
+    written = {}
+    for value, colour in colours.items():
+        if value not in rgbs:
+            written[value] = value  # none, url(#id), currentColor, inherit, or not a colour at all
+            continue
+        cmyk = cmyk_css(cmyks[rgbs[value]])
+        written[value] = (cmyk if colour.alpha == 1 else cmyk[:-1] + f" / {colour.alpha:g})").encode()
+    return written
 
 
 def print_raster(data: bytes, profile: OutputProfile, size: tuple[int, int] | None = None) -> bytes:
     """Convert a photograph to a CMYK JPEG through its own profile (sRGB when untagged) and the output profile,
     scaled down to `size` pixels if given."""
     with Image.open(io.BytesIO(data)) as original:
-        if original.mode == "CMYK" and original.format == "JPEG" and size is None:
-            return data
         resolution = original.info.get("dpi", (300, 300))
+        if original.mode == "CMYK" and original.format == "JPEG" and size is None \
+                and original.getexif().get(ORIENTATION, 1) == 1:
+            # Ready for print: saved again with its own quantization, so that nothing is lost but its metadata
+            # (comments, EXIF, XMP, IPTC), which Pillow writes only when asked (a comment unless it is emptied).
+            original.info = {}
+            output = io.BytesIO()
+            original.save(output, format="JPEG", quality="keep", dpi=resolution)
+            return output.getvalue()
         embedded = original.info.get("icc_profile")
         image = upright(original, size)  # a camera's orientation tag would be lost below
     source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else None
@@ -184,6 +210,25 @@ def print_raster(data: bytes, profile: OutputProfile, size: tuple[int, int] | No
     output = io.BytesIO()
     converted.save(output, format="JPEG", quality=JPEG_QUALITY, dpi=resolution)
     return output.getvalue()
+
+
+def screen_colours(image: Image.Image, profile: OutputProfile | None) -> Image.Image:
+    """Return a photograph in sRGB, as the screen edition shows every colour: through its own profile, a CMYK one
+    through the output profile when it has none of its own; grey stays grey."""
+    embedded = image.info.get("icc_profile")
+    source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else None
+    space = source.profile.xcolor_space.strip() if source else ""
+    if image.mode == "CMYK" and (space == "CMYK" or profile):
+        converted = ImageCms.profileToProfile(image, source if space == "CMYK" else profile._profile,
+                                              ImageCms.createProfile("sRGB"), outputMode="RGB",
+                                              renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    elif image.mode in ("RGB", "RGBA") and space == "RGB":
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode,
+                                              renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    else:
+        return image.convert("RGB") if image.mode == "CMYK" else image
+    converted.info = {key: value for key, value in image.info.items() if key != "icc_profile"}
+    return converted
 
 
 def _flatten(image: Image.Image) -> Image.Image:

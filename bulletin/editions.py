@@ -5,18 +5,27 @@ pictures prepared for its variant, where to write), so that jobs can run in work
 side by side (`workers`). The PDF is read back by the
 preflight in the same job, while it is still in the page cache, and the job returns the
 PDF's description, its findings and the time each step took.
+
+What WeasyPrint warns about while it lays out and writes the PDF is not left in a log: each
+message is a finding of the "render" check. A rule or declaration of the templates' stylesheet
+it ignored is a warning (content sets no style), and so is a missing tool of this machine;
+anything else is an error, the PDF not delivered: a picture it could not load or draw (it
+prints the alternative text, or what it drew before it failed), an anchor defined twice or
+missing, a glyph no font has. A picture shown as its alternative text is also an error of the
+"pictures" check, on its page.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 
 from .errors import BuildError, display_path
 from .findings import Finding
 from .jobs import Job, Made, Printed
 from .localization import Formats
-from .preflight import MAKEUP, Expectation, preflight_pdf
+from .preflight import MAKEUP, PICTURES, RENDER, Expectation, preflight_pdf
 from .printing import print_pdf
 from .project import TEMPLATES
 from .rendering import render_edition
@@ -24,6 +33,14 @@ from .settings import PrintSettings
 from .typography import typeset_text
 
 FAMILIES = ("Bulletin-Serif", "Bulletin-Sans")  # the only fonts a PDF may embed
+# What WeasyPrint says of a stylesheet's rules and declarations it does not apply (`weasyprint/css/`): the
+# templates' own, since content sets no style; warnings. Everything else it warns about is an error.
+STYLE_WARNINGS = ("Ignored `", "Parse error at ", "Unknown @page rule", "Unknown rule ", "Unknown empty rule ",
+                  "Invalid @import rule", "Invalid media type", "Invalid prelude ", "Invalid layer name",
+                  "Invalid math function", "Invalid counter style name", "Unsupported @page selector",
+                  "Unsupported @layer selector", "Expected a media type", "Deprecated `", "Empty @page rule",
+                  "@import rule ", "@counter-style rule was ignored", "In counter style ", "Error: ")
+TOOL_WARNINGS = ("Using fontTools instead of HarfBuzz", "Please install HarfBuzz")  # this machine's, not the PDF's
 
 LOG = logging.getLogger("bulletin")
 
@@ -39,7 +56,8 @@ def make_edition(job: Job) -> Made:
     if job.variant == "print":
         check_resolution(printed, job.settings)
     steps["print"], started = time.perf_counter() - started, time.perf_counter()
-    findings = preflight_pdf(printed.path, expectation(job)) + makeup_findings(printed, job.makeup)
+    findings = (preflight_pdf(printed.path, expectation(job)) + makeup_findings(printed, job.makeup)
+                + unshown_findings(printed) + engine_findings(printed))
     steps["preflight"] = time.perf_counter() - started
     return Made(printed, findings, steps)
 
@@ -83,3 +101,24 @@ def makeup_findings(result: Printed, told: bool) -> list[Finding]:
     return ([Finding(name, MAKEUP, "warning", str(fault), fault.page) for fault in result.faults]
             or [Finding(name, MAKEUP, "pass", "no widow, orphan, stranded heading, parted caption, overfull or"
                                               " short line")])
+
+
+def unshown_findings(result: Printed) -> list[Finding]:
+    """Return, as preflight errors, the pictures WeasyPrint printed as their alt text (it could not draw them)."""
+    return [Finding(result.path.name, PICTURES, "error", f"{display_path(source)} came out as its alternative"
+                                                        f" text on page {page}: WeasyPrint could not draw it", page)
+            for page, source in result.unshown]
+
+
+def engine_findings(result: Printed) -> list[Finding]:
+    """Return what WeasyPrint warned about while making `result` as findings of the "render" check."""
+    findings = []
+    for message, times in Counter(result.engine).items():
+        told = message + (f" ({times} times)" if times > 1 else "")
+        if message.startswith(STYLE_WARNINGS):
+            findings.append(Finding(result.path.name, RENDER, "warning",
+                                    f"WeasyPrint ignored a rule of the stylesheet: {told}"))
+        else:
+            findings.append(Finding(result.path.name, RENDER, "warning" if message.startswith(TOOL_WARNINGS)
+                                    else "error", f"WeasyPrint: {told}"))
+    return findings or [Finding(result.path.name, RENDER, "pass", "WeasyPrint warned about nothing")]

@@ -15,8 +15,9 @@ from .delivery import write_atomically
 
 SEVERITIES = ("pass", "warning", "error")  # from best to worst
 # The checks in the order of the report's columns: those of the PDF (preflight.CHECKS), the page make-up's
-# (made during layout), and "open" for a file that cannot be read at all.
-COLUMNS = ("qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "colour", "text", "makeup", "open")
+# (made during layout), what WeasyPrint warned about ("render"), and "open" for a file that cannot be read at all.
+COLUMNS = ("qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "pictures", "colour", "text", "makeup",
+           "render", "open")
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ def format_table(findings: list[Finding]) -> str:
     checks = [check for check in COLUMNS if any(check in row for row in files.values())]
     marks = {"pass": "ok", "warning": "warn", "error": "ERROR"}
     width = max([len(name) for name in files] + [4])
-    lines = [f"{'file':<{width}}  " + "  ".join(f"{check:<7}" for check in checks)]
-    lines += [f"{name:<{width}}  " + "  ".join(f"{marks.get(row.get(check, ''), '-'):<7}" for check in checks)
+    widths = {check: max(len(check), 7) for check in checks}
+    lines = [f"{'file':<{width}}  " + "  ".join(f"{check:<{widths[check]}}" for check in checks)]
+    lines += [f"{name:<{width}}  " + "  ".join(f"{marks.get(row.get(check, ''), '-'):<{widths[check]}}"
+                                               for check in checks)
               for name, row in files.items()]
     lines += [f"{finding.severity}: {finding.file}: {finding.check}: {finding.message}"
               for finding in findings if finding.severity != "pass"]

@@ -55,6 +55,8 @@ class Printed:
     pictures: list[Placement]  # print: the photographs on its pages, with their resolution (screen: none)
     parts: list[Part]  # the parts of the edition (covers, front matter, sections…) with the pages each takes
     faults: list[Fault]  # faults of page make-up: widows, orphans, stranded headings, overfull lines
+    unshown: list[tuple[int, Path]] = field(default_factory=list)  # pictures shown as their alt text: page, file
+    engine: tuple[str, ...] = ()  # what WeasyPrint warned about while laying out and writing the PDF
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Page make-up after layout: the page-count rule, the resolution of every placed picture,
-the make-up checks of a proof, and the pages each part of an edition takes.
+"""Page make-up after layout: the page-count rule, the resolution of every placed picture and
+the pictures that could not be drawn, the make-up checks of a proof, and the pages each part of
+an edition takes.
 
 A saddle-stitched bulletin has a page count that is a multiple of 4. The templates put
 spare blank pages just before the back cover; once the edition is laid out, this stage
@@ -86,6 +87,27 @@ def measure_pictures(document: Document, locate: Callable[[str], Path | None] = 
             if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage):
                 placements.append(_placement(box, number, locate))
     return placements
+
+
+def unshown_pictures(document: Document, locate: Callable[[str], Path | None] = lambda url: None
+                     ) -> list[tuple[int, Path]]:
+    """Return each picture WeasyPrint could not draw, with the page where it shows its alternative text instead.
+
+    A picture that fails to load is laid out as an inline box holding its alt text, where a replaced box
+    would hold the picture: both keep the <img> element, so the boxes tell one from the other.
+    """
+    drawn, unshown = set(), {}
+    for number, page in enumerate(document.pages, start=1):
+        for box in page._page_box.descendants(placeholders=True):  # private: see measure_pictures
+            element = box.element
+            if element is None or element.tag != "img":
+                continue
+            if isinstance(box, ReplacedBox):
+                drawn.add(element)
+            else:
+                unshown.setdefault(element, number)
+    return [(page, locate(element.get("src", "")) or Path(element.get("src", "")))
+            for element, page in unshown.items() if element not in drawn]
 
 
 def _placement(box: ReplacedBox, page: int, locate: Callable[[str], Path | None]) -> Placement:

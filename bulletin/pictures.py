@@ -1,84 +1,67 @@
 """Pictures: each picture an issue places is whole and what its name says (validate stage), and
-photographs turned upright and scaled down to the size they are printed at (prepare stage).
+photographs turned upright, in 8 bits a channel and scaled down to the size they are printed at
+(prepare stage).
 
 WeasyPrint lets Pillow print what it can of a truncated photograph (it sets Pillow's
 LOAD_TRUNCATED_IMAGES for the whole process), so a damaged file would reach the press as
 a grey box without a word. Here every photograph is decoded in full, strictly, before
-anything is rendered; a picture too large to decode safely is refused before decoding,
-and a drawing must be well-formed SVG. This module changes no file.
+anything is rendered; a picture too large to decode safely is refused before decoding, and
+one that is all one colour (or wholly transparent) shows nothing and is refused too. A
+drawing is checked by `drawings`. Every mode a JPEG or PNG can hold is printed as it looks:
+WeasyPrint draws 16-bit grey as noise and Pillow cuts it to white, so such pictures are
+brought to 8 bits with their tones scaled (`upright`), and `placing` prepares every
+photograph for each variant. This module changes no file.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
-import xml.etree.ElementTree as ElementTree
 from contextlib import contextmanager
 from pathlib import Path
 
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile, ImageMath, ImageOps
 
-FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}  # file suffix -> the format it must hold
+from .drawings import drawing_problem
+from .files import open_file
+
+# File suffix -> the formats it may hold (MPO: a camera's JPEG with a second frame, printed as its first).
+FORMATS = {".jpg": ("JPEG", "MPO"), ".jpeg": ("JPEG", "MPO"), ".png": ("PNG",)}
 MAX_PIXELS = 80_000_000  # about 300 ppi over 60 × 90 cm: anything larger is a mistake or an attack
-SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
-HREFS = ("href", "{http://www.w3.org/1999/xlink}href", "src")  # attributes by which SVG refers to other files
-CSS_REFERENCE = re.compile(r"url\(\s*([^)]*)\)|@import\s+([^;\s]+)", re.IGNORECASE)  # and its styles do
 ORIENTATION = 0x0112  # the EXIF tag of a camera's orientation
 SIDEWAYS = (5, 6, 7, 8)  # orientations in which the stored picture is turned a quarter
+KEPT = ("icc_profile", "transparency")  # what a prepared picture keeps of the original's metadata
+DEEP = ("I;16", "I;16B", "I;16L", "I;16N")  # 16-bit grey, as Pillow reads it from a PNG
 
 
 def picture_problem(path: Path) -> str | None:
     """Return what is wrong with a picture file, or None when it can be printed as it is."""
     if path.suffix.lower() == ".svg":
-        return _drawing_problem(path)
+        return drawing_problem(path)
     expected = FORMATS.get(path.suffix.lower())
     try:
-        with _strict(), Image.open(path) as image:
-            if image.format != expected:
-                return f"holds a {image.format or 'unknown'} picture, not {expected}"
+        with _strict(), open_file(path) as file, Image.open(file) as image:  # a regular file, never a pipe
+            if image.format not in expected:
+                return f"holds a {image.format or 'unknown'} picture, not {expected[0]}"
             width, height = image.size
             if width * height > MAX_PIXELS:
                 return f"is {width} × {height} pixels, more than the {MAX_PIXELS // 1_000_000} million allowed"
             image.load()
+            if shows_nothing(image):
+                return "shows nothing: it is all one colour or wholly transparent; replace it with the picture meant"
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         return f"is damaged or not a picture ({err})"
     return None
 
 
-def _drawing_problem(path: Path) -> str | None:
-    try:
-        text = path.read_bytes().decode("utf-8")
-        if "<!ENTITY" in text:  # entities that expand, or read other files: a drawing has no use for them
-            return f"declares XML entities (line {_line_of(text, '<!ENTITY')}), which a drawing must not"
-        root = ElementTree.fromstring(text)
-    except (ElementTree.ParseError, OSError, UnicodeDecodeError) as err:
-        return f"is not well-formed SVG ({err})"
-    if root.tag not in (SVG_ROOT, "svg"):
-        return f"is not an SVG drawing (its root element is <{root.tag}>)"
-    for reference in _references(root):
-        if not reference.startswith(("#", "data:")):
-            return (f"refers to {reference!r} (line {_line_of(text, reference)}); a drawing may refer only to its"
-                    " own parts")
-    return None
-
-
-def _references(root: ElementTree.Element) -> list[str]:
-    """Every address a drawing refers to: links (href), and url(...) or @import in its attributes and styles."""
-    found = []
-    for element in root.iter():
-        for name, value in element.attrib.items():
-            found += [value.strip()] if name in HREFS else _css_references(value)
-        if str(element.tag).endswith("style"):
-            found += _css_references(element.text or "")
-    return found
-
-
-def _css_references(css: str) -> list[str]:
-    return [(match.group(1) or match.group(2)).strip("'\" ") for match in CSS_REFERENCE.finditer(css)]
-
-
-def _line_of(text: str, fragment: str) -> int:
-    return text.count("\n", 0, max(text.find(fragment), 0)) + 1
+def shows_nothing(image: Image.Image) -> bool:
+    """Tell whether a picture is all one colour, or wholly transparent."""
+    extrema = image.getextrema()
+    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+    if image.mode in ("LA", "La", "PA", "RGBA", "RGBa") and bands[-1][1] == 0:
+        return True
+    if "transparency" in image.info and image.mode in ("L", "P") and bands[0][0] == bands[0][1]:
+        return True
+    return all(low == high for low, high in bands)
 
 
 @contextmanager
@@ -96,12 +79,30 @@ def _strict():
 
 
 def upright(original: Image.Image, size: tuple[int, int] | None = None) -> Image.Image:
-    """Return a photograph turned as its camera's orientation tag says, scaled down to `size` (width and
-    height as it is shown) when that is smaller; a JPEG is decoded at the smallest scale that still gives it."""
+    """Return a photograph turned as its camera's orientation tag says, in 8 bits a channel, scaled down to
+    `size` (width and height as it is shown) when that is smaller; a JPEG is decoded at the smallest scale
+    that still gives it. What it returns carries no metadata (`info`) but its colour profile and transparency."""
     turned = original.getexif().get(ORIENTATION, 1) in SIDEWAYS
-    if size and original.format == "JPEG":
+    if size and original.format in ("JPEG", "MPO"):
         original.draft(original.mode, size[::-1] if turned else size)  # decodes at 1/2, 1/4 or 1/8 when it can
-    image = ImageOps.exif_transpose(original)
+    image = eight_bits(ImageOps.exif_transpose(original))
     if size and (size[0] < image.width or size[1] < image.height):
         image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Comments, XMP, IPTC, Photoshop blocks, EXIF: Pillow would write some of them again (a JPEG's comment).
+    image.info = {key: image.info[key] for key in KEPT if key in image.info}
     return image
+
+
+def eight_bits(image: Image.Image) -> Image.Image:
+    """Return a 16-bit grey picture as 8-bit grey, its tones scaled (Pillow's own conversion cuts them at 255), and
+    its transparent grey, if it has one, as an alpha channel; any other picture as it is."""
+    if image.mode not in DEEP:
+        return image
+    grey = image.convert("I")
+    scaled = grey.point(lambda value: value / 257).convert("L")
+    transparent = image.info.get("transparency")
+    if isinstance(transparent, int):
+        scaled.putalpha(ImageMath.lambda_eval(lambda names: (names["grey"] != transparent) * 255,
+                                              grey=grey).convert("L"))
+    scaled.info = {key: value for key, value in image.info.items() if key != "transparency"}
+    return scaled

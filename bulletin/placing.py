@@ -7,14 +7,17 @@ pixel size in each picture's place, once per variant (`printing.measure_slots`),
 the size at which each picture is drawn. Each photograph is then scaled down to that size at
 the variant's resolution (print: the warning resolution, 300 ppi by default, so that no
 photograph falls under it by scaling; screen: screen-ppi), never up; print pictures are
-converted to CMYK with the output profile and drawings get CMYK colours (`colours`).
+converted to CMYK with the output profile and drawings get CMYK colours, screen photographs to
+sRGB (`colours`). Every photograph is prepared for both variants, however small: made
+upright and brought to 8 bits a channel (`pictures.upright`), it also loses its metadata on the
+way (EXIF, comments, XMP, IPTC, Photoshop blocks), which would otherwise be embedded in the PDF
+as it is; only its colour profile and transparency are kept.
 
 What is made is kept in output/.cache/pictures under a name made of the digest of the
-source, the variant, the pixel size, (print) the profile, and the code that makes it (this
-module, `colours`, `pictures`, Pillow and LittleCMS), so each picture is prepared once for every
-language of the issue and for every later build that needs the same. The jobs run
-in the build's worker processes. A picture already no larger than needed is used as it is on
-screen; drawings are used as they are on screen.
+source, the variant, the pixel size, the profile, and the code that makes it (this module,
+`colours`, `pictures`, Pillow and LittleCMS), so each picture is prepared once for every
+language of the issue and for every later build that needs the same. The jobs run in the
+build's worker processes. Drawings are used as they are on screen.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms
 
-from .colours import CONVERTER, OutputProfile, print_raster, print_svg
+from .colours import CONVERTER, OutputProfile, print_raster, print_svg, screen_colours
 from .delivery import write_atomically
 from .errors import BuildError, display_path
 from .fingerprints import Inputs, combine
@@ -91,12 +94,12 @@ def prepare_pictures(issue: Issue, variants: set[str], settings: PrintSettings, 
         for picture in pictures:
             size = needed_pixels(pixels[picture], sizes[picture], resolution(variant, settings)) \
                 if picture in sizes else None
-            if variant == "screen" and size is None:
-                continue  # a drawing, or a photograph small enough: as it is
+            if variant == "screen" and pixels[picture] is None:
+                continue  # a drawing: as it is
             digest = inputs.issue[picture.resolve().relative_to(folder).as_posix()]
             job = PictureJob(picture, digest, variant, size,
                              cache / cache_name(picture, digest + code, variant, size, profile),
-                             (profile.path, profile.data) if variant == "print" and profile else None)
+                             (profile.path, profile.data) if profile else None)
             prepared[variant][picture.resolve()] = job.target
             jobs.append(job)
     workers.run(prepare_picture, jobs, describe=lambda job: f"{display_path(job.source)} ({job.variant})")
@@ -139,7 +142,7 @@ def cache_name(picture: Path, source_digest: str, variant: str, size: tuple[int,
                profile: OutputProfile | None) -> str:
     """The name of a prepared picture in the cache: the digest of what it is made of, and its format."""
     digest = hashlib.sha256(f"{source_digest}:{variant}:{size}:{CONVERTER}:{SCREEN_QUALITY}".encode())
-    if variant == "print" and profile:
+    if profile:  # print converts to it; screen from it, for a CMYK photograph without a profile of its own
         digest.update(profile.data)
     suffix = ".svg" if picture.suffix.lower() == ".svg" else ".png" if _keeps_png(picture, variant) else ".jpg"
     return digest.hexdigest()[:32] + suffix
@@ -158,27 +161,27 @@ def prepare_picture(job: PictureJob) -> None:
     data = job.source.read_bytes()
     if hashlib.sha256(data).hexdigest() != job.digest:  # it would be kept under the name of what it was
         raise BuildError(f"{display_path(job.source)}: changed while the build ran; build again")
+    profile = OutputProfile(*job.profile) if job.profile else None
     try:
         if job.variant == "print":
-            profile = OutputProfile(*job.profile)
             made = (print_svg(data, profile) if job.source.suffix.lower() == ".svg"
                     else print_raster(data, profile, job.size))
         else:
-            made = screen_raster(data, job.size, png=_keeps_png(job.source, job.variant))
+            made = screen_raster(data, job.size, png=_keeps_png(job.source, job.variant), profile=profile)
     except (OSError, ValueError, ImageCms.PyCMSError) as err:
         raise BuildError(f"{display_path(job.source)}: cannot prepare the picture for {job.variant}: {err}") from err
     write_atomically(job.target, made)
 
 
-def screen_raster(data: bytes, size: tuple[int, int], png: bool) -> bytes:
-    """Scale a photograph down to `size` for the screen, keeping its colour profile."""
+def screen_raster(data: bytes, size: tuple[int, int] | None, png: bool, profile: OutputProfile | None = None) -> bytes:
+    """Make a photograph ready for the screen: upright, in 8 bits a channel and sRGB (`profile` is the one a CMYK
+    photograph without its own is taken to be in), scaled down to `size` if given, without its metadata."""
     with Image.open(io.BytesIO(data)) as original:
-        embedded = original.info.get("icc_profile")
-        image = upright(original, size)
+        image = screen_colours(upright(original, size), profile)
     output = io.BytesIO()
     if png:
-        image.save(output, format="PNG", icc_profile=embedded, optimize=False)
+        image.save(output, format="PNG", optimize=False)
     else:
-        image = image if image.mode in ("RGB", "L", "CMYK") else image.convert("RGB")
-        image.save(output, format="JPEG", quality=SCREEN_QUALITY, icc_profile=embedded)
+        image = image if image.mode in ("RGB", "L") else image.convert("RGB")
+        image.save(output, format="JPEG", quality=SCREEN_QUALITY)
     return output.getvalue()

@@ -1,7 +1,8 @@
 """Preflight stage: read every PDF a build wrote back and check it as a prepress operator would.
 
 Each check looks at one aspect of one PDF (syntax, page boxes, PDF/X or PDF/UA
-conformance, fonts, page count, image resolution, colour, cover text) and returns
+conformance, fonts, page count, image resolution, pictures that came out blank or as their
+alternative text, colour, cover text) and returns
 `Finding`s; a check that finds nothing wrong returns one "pass" finding, so the report
 shows what was checked. The rule for severities: an *error* is what the printing bureau
 or an accessibility audit would reject, so the file must not be delivered; a *warning*
@@ -27,6 +28,7 @@ import pikepdf
 from .colourscan import find_colour
 from .finishing import structure_elements
 from .findings import Finding, plural
+from .picturescan import blank_images, unshown_figures
 
 TIMEOUT = 60  # seconds an external tool may take on one PDF
 TOLERANCE = 0.05  # points by which a page box may differ from its expected place
@@ -262,6 +264,17 @@ def check_images(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fi
     return [_pass(path, "images", f"{plural(len(images), 'image')}, {min(ppis):.0f} to {max(ppis):.0f} ppi")]
 
 
+def check_pictures(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
+    """Check that no picture came out blank, or (in a tagged PDF) as its alternative text."""
+    problems = [(page, f"an image of {size} came out blank (all one colour) on page {page}")
+                for page, size in blank_images(pdf)]
+    if expected.variant == "screen":
+        problems += [(page, f"{what} on page {page}") for page, what in unshown_figures(pdf)]
+    return [_error(path, PICTURES, message, page) for page, message in problems] or [
+        _pass(path, PICTURES, "every picture paints something" if expected.variant == "screen"
+              else "no image is blank")]
+
+
 def check_colour(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check that print uses no RGB colour, and warn where screen uses CMYK, down to every form and image."""
     problems = find_colour(pdf, "rgb" if expected.variant == "print" else "cmyk")
@@ -353,8 +366,11 @@ CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {
     "fonts": check_fonts,
     "pages": check_pages,
     "images": check_images,
+    "pictures": check_pictures,
     "colour": check_colour,
     "text": check_text,
 }
 ONLY_FOR = {"pdfx": "print", "tagging": "screen"}  # checks that apply to one variant; the others apply to both
 MAKEUP = "makeup"  # the findings of the make-up check, made during layout (makeup.check_makeup), not from the PDF
+PICTURES = "pictures"  # also the pictures that layout found shown as their alternative text (`editions`)
+RENDER = "render"  # what WeasyPrint warned about while making the PDF (`editions`), not from the PDF

@@ -14,7 +14,10 @@ stylesheet added here, the pictures' colours and WeasyPrint's options differ.
 
 from __future__ import annotations
 
+import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -34,8 +37,9 @@ from .fonts import Typefaces
 from .hyphenation import register_hyphenation
 from .rendering import ISSUE_URL_PATH
 from .jobs import Printed
-from .makeup import CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, section_pages
-from .project import TEMPLATES
+from .makeup import (CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, section_pages,
+                     unshown_pictures)
+from .project import PROJECT, TEMPLATES
 from .settings import VARIANTS, PrintSettings
 
 if TYPE_CHECKING:
@@ -81,35 +85,67 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
     WeasyPrint may read `base`, the `issue` folder, the font files and the colour profile, nothing else.
     """
     fetcher = ConfinedFetcher((base, issue) + readable_files(typefaces, settings), pictures, issue)
-    try:
-        document = lay_out(html, base, fetcher, typefaces, variant, settings)
-        document = keep_pages(document, settings.multiple(variant))
-        parts, faults = section_pages(document), check_makeup(document)
-        # Each walks every box of every page: done only for the variant that uses it.
-        placements = measure_pictures(document, fetcher.local_path) if variant == "print" else []
-        labels = link_labels(document) if variant == "screen" else {}
-        fix_metadata(document, target.stem)
-    except BuildError:
-        raise
-    except BaseException as err:  # WeasyPrint's fatal fetch error is a BaseException
-        if isinstance(err, (KeyboardInterrupt, SystemExit)):
+    with engine_messages() as engine:  # told as the PDF's findings (`editions`), not as lines of the log
+        try:
+            document = lay_out(html, base, fetcher, typefaces, variant, settings)
+            document = keep_pages(document, settings.multiple(variant))
+            parts, faults = section_pages(document), check_makeup(document)
+            # Each walks every box of every page: done only for the variant that uses it.
+            placements = measure_pictures(document, fetcher.local_path) if variant == "print" else []
+            unshown = unshown_pictures(document, fetcher.local_path)
+            labels = link_labels(document) if variant == "screen" else {}
+            fix_metadata(document, target.stem)
+        except BuildError:
             raise
-        raise BuildError(f"{target.name}: WeasyPrint could not lay out the edition: {err}") from err
-    # Written to a file and finished from it into the target: a print PDF with many photographs is tens
-    # of megabytes, and copies of it in memory would weigh on every worker.
+        except BaseException as err:  # WeasyPrint's fatal fetch error is a BaseException
+            if isinstance(err, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise BuildError(f"{target.name}: WeasyPrint could not lay out the edition: {err}") from err
+        # Written to a file and finished from it into the target: a print PDF with many photographs is tens
+        # of megabytes, and copies of it in memory would weigh on every worker.
+        try:
+            with tempfile.TemporaryFile(dir=target.parent) as raw, atomic_file(target) as output:
+                document.write_pdf(raw, pdf_variant=VARIANTS[variant].pdf_variant,
+                                   pdf_identifier=target.stem.encode())
+                raw.seek(0)
+                if variant == "print":
+                    finish_print(raw, settings.bleed_pt(variant), settings.crop_marks, output)
+                else:
+                    finish_screen(raw, labels, output)
+        except OSError as err:
+            raise BuildError(f"cannot write {target.name}: {describe_os_error(err)}") from err
+        except Exception as err:  # font subsetting, a picture WeasyPrint cannot embed, pikepdf: never a traceback
+            raise BuildError(f"{target.name}: the PDF could not be written: {err}") from err
+    return Printed(target, variant, len(document.pages), placements, parts, faults, unshown, tuple(engine))
+
+
+@contextmanager
+def engine_messages() -> Iterator[list[str]]:
+    """Collect what WeasyPrint warns about while the block runs, instead of logging it; its progress (at
+    --verbose) is still logged. Each message names no folder of this machine."""
+    logger, messages = logging.getLogger("weasyprint"), []
+
+    def collect(record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        message = record.getMessage().replace(PROJECT.as_uri() + "/", "").replace(f"{PROJECT}/", "")
+        messages.append(message.strip().removesuffix(":"))  # a failed picture's reason may be empty
+        return False
+
+    level = logger.level
+    logger.addFilter(collect)
+    if not logger.isEnabledFor(logging.WARNING):  # --quiet: its warnings are errors of the build all the same
+        logger.setLevel(logging.WARNING)
     try:
-        with tempfile.TemporaryFile(dir=target.parent) as raw, atomic_file(target) as output:
-            document.write_pdf(raw, pdf_variant=VARIANTS[variant].pdf_variant, pdf_identifier=target.stem.encode())
-            raw.seek(0)
-            if variant == "print":
-                finish_print(raw, settings.bleed_pt(variant), settings.crop_marks, output)
-            else:
-                finish_screen(raw, labels, output)
-    except OSError as err:
-        raise BuildError(f"cannot write {target.name}: {describe_os_error(err)}") from err
-    except Exception as err:  # font subsetting, a picture WeasyPrint cannot embed, pikepdf: never a traceback
-        raise BuildError(f"{target.name}: the PDF could not be written: {err}") from err
-    return Printed(target, variant, len(document.pages), placements, parts, faults)
+        yield messages
+    except BaseException:
+        logger.removeFilter(collect)
+        for message in messages:  # no finding will tell them: they may say why the block failed
+            logger.warning("%s", message)
+        raise
+    finally:
+        logger.removeFilter(collect)
+        logger.setLevel(level)
 
 
 def readable_files(typefaces: Typefaces, settings: PrintSettings) -> tuple[Path, ...]:
@@ -155,10 +191,15 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
         html = ('<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="bulletin.css"></head><body>'
                 + "".join(body) + "</body></html>")
         fetcher = ConfinedFetcher((TEMPLATES, Path(folder)) + readable_files(probe.typefaces, probe.settings))
-        try:
-            document = lay_out(html, TEMPLATES, fetcher, probe.typefaces, probe.variant, probe.settings)
-        except Exception as err:  # the stylesheet, say: told as the build's error, not a traceback
-            raise BuildError(f"the places of the photographs could not be laid out ({probe.variant}): {err}") from err
+        with engine_messages() as engine:  # what it says of the stylesheet is told with each PDF
+            try:
+                document = lay_out(html, TEMPLATES, fetcher, probe.typefaces, probe.variant, probe.settings)
+            except Exception as err:  # the stylesheet, say: told as the build's error, not a traceback
+                raise BuildError(f"the places of the photographs could not be laid out ({probe.variant}): {err}") \
+                    from err
+        failed = [message for message in engine if message.startswith(("Failed", "Error"))]
+        if failed:  # a stand-in not drawn is a place not measured
+            raise BuildError(f"the places of the photographs could not be measured ({probe.variant}): {failed[0]}")
     sizes: dict[int, tuple[float, float]] = {}
     for page in document.pages:
         for box in page._page_box.descendants(placeholders=True):  # private: where a box's final size is

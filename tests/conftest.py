@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PIL import Image, ImageDraw
 
 from bulletin.catalogs import catalog_path
 from bulletin.cli import main
@@ -67,8 +68,11 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
     such edit; `read_catalogs_beside` makes the build and validate read it), and one of:
 
     - `replace: OLD` and `with: NEW`: replace the first OLD in the file's text by NEW;
-    - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given;
+    - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given, between
+      `before: TEXT` and `after: TEXT` when they are given;
     - `write_hex: HEX`: write the file with these bytes (whitespace in HEX is ignored);
+    - `picture: {mode: MODE, size: [W, H]}`: write a picture made with Pillow (`make_picture`), in the format its
+      suffix names;
     - `copy: PATH`: copy a file of the project (PATH relative to its top folder), only its first `bytes: N`
       bytes when that is given;
     - `symlink: TARGET`: make the file a symbolic link to TARGET;
@@ -84,7 +88,10 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
         if edit.get("delete"):
             path.unlink()
         elif "write" in edit:
-            path.write_text(edit["write"] * edit.get("repeat", 1), encoding=encoding)
+            path.write_text(edit.get("before", "") + edit["write"] * edit.get("repeat", 1) + edit.get("after", ""),
+                            encoding=encoding)
+        elif "picture" in edit:
+            make_picture(path, **edit["picture"])
         elif "write_hex" in edit:
             path.write_bytes(bytes.fromhex("".join(edit["write_hex"].split())))
         elif "copy" in edit:
@@ -130,6 +137,35 @@ def make_socket(path: Path) -> None:
             bound.bind(path.name)
     finally:
         os.chdir(here)
+
+
+def make_picture(path: Path, mode: str = "RGB", size: tuple[int, int] = (64, 48), colour: tuple | int | None = None,
+                 **options) -> Path:
+    """Write a picture in `mode` and the format the suffix of `path` names: a shaded one (a gradient across, a
+    dark disc in the middle), or all one `colour`; `options` are Pillow's for saving (comment=, exif=, …)."""
+    width, height = size
+    if colour is not None:
+        image = Image.new(mode, (width, height), tuple(colour) if isinstance(colour, list) else colour)
+    else:
+        across, down = Image.linear_gradient("L").rotate(90).resize(size), Image.linear_gradient("L").resize(size)
+        image = Image.merge("RGB", (across, down, across.point(lambda value: 255 - value)))
+        ImageDraw.Draw(image).ellipse((width * .3, height * .3, width * .7, height * .7), fill=(20, 20, 20))
+        image = _in_mode(image, mode)
+    image.save(path, format={".jpg": "JPEG", ".jpeg": "JPEG"}.get(path.suffix.lower(), "PNG"), **options)
+    return path
+
+
+def _in_mode(image: Image.Image, mode: str) -> Image.Image:
+    """`image` (RGB) in `mode`; 16-bit grey with its tones spread over the 16 bits, transparency half through."""
+    if mode == "I;16":
+        return image.convert("L").convert("I").point(lambda value: value * 257).convert("I;16")
+    if mode in ("RGBA", "LA"):
+        converted = image.convert(mode[:-1])
+        converted.putalpha(Image.linear_gradient("L").resize(image.size).point(lambda value: 128 + value // 2))
+        return converted
+    if mode == "P":
+        return image.quantize(64)
+    return image.convert(mode)
 
 
 def every_file(folder: Path) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from bulletin import preflight
@@ -29,7 +29,9 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def place_photo(issue: Path, size: tuple[int, int]) -> None:
     """Replace the minimal issue's drawing with a photograph of `size` pixels."""
-    Image.new("RGB", size, (120, 150, 90)).save(issue / "images" / "photo.jpg", quality=90)
+    # Shaded, not one colour: a picture that shows nothing is refused.
+    ImageOps.colorize(Image.linear_gradient("L").resize(size), (120, 150, 90), (60, 80, 40)).save(
+        issue / "images" / "photo.jpg", quality=90)
     apply_edits(issue, [{"file": "issue.yaml", "replace": "images/sketch.svg", "with": "images/photo.jpg"}])
 
 

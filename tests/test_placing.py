@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 from hashlib import sha256
 from pathlib import Path
 
+import pikepdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageCms, ImageOps, ImageStat, PngImagePlugin
 
 from bulletin import placing
 from bulletin.cli import main
@@ -21,7 +23,7 @@ from bulletin.placing import PictureJob, SlotProbe, measure, needed_pixels, prep
 from bulletin.settings import DEFAULT_PROFILE, PrintSettings
 from bulletin.workers import Workers
 
-from conftest import PROJECT, SAMPLE
+from conftest import LANGUAGES, MINIMAL, PROJECT, SAMPLE, Build, apply_edits, make_picture
 
 SETTINGS = PrintSettings()
 
@@ -133,7 +135,8 @@ def test_a_picture_that_cannot_be_read_is_a_build_error_naming_it(tmp_path):
 def test_a_photograph_on_the_cover_is_made_the_size_it_is_drawn_at(minimal_issue, tmp_path, monkeypatch):
     """The cover's place, too, is measured as the template makes it; and an issue named by a relative path
     (as an editor types it) finds its pictures."""
-    Image.new("RGB", (3000, 2000), (120, 90, 60)).save(minimal_issue / "images" / "cover.jpg", quality=90)
+    ImageOps.colorize(Image.linear_gradient("L").resize((3000, 2000)), (120, 90, 60), (60, 40, 20)).save(
+        minimal_issue / "images" / "cover.jpg", quality=90)
     with open(minimal_issue / "issue.yaml", "a", encoding="utf-8") as file:
         file.write("cover_image: images/cover.jpg\n")
     for language in ("az", "ru", "en", "es"):
@@ -146,3 +149,104 @@ def test_a_photograph_on_the_cover_is_made_the_size_it_is_drawn_at(minimal_issue
               if finding["check"] == "images"}
     assert images == {"since-the-victory-2023-H1-en-print.pdf": "1 image, 300 to 300 ppi",
                       "since-the-victory-2023-H1-en-screen.pdf": "1 image, 150 to 150 ppi"}
+
+
+# Every mode a photograph can be in prints as it looks, and without its metadata
+
+SECRET = "EDITOR-ONLY"  # written into every kind of metadata a photograph can carry; no PDF may hold it
+MODES = {  # file -> how make_picture makes it
+    "rgb.jpg": {"mode": "RGB"}, "grey.jpg": {"mode": "L"}, "cmyk.jpg": {"mode": "CMYK"},
+    "grey16.png": {"mode": "I;16"}, "grey16-transparent.png": {"mode": "I;16", "transparency": 5140},
+    "rgba.png": {"mode": "RGBA"}, "grey-alpha.png": {"mode": "LA"}, "palette.png": {"mode": "P"},
+    "palette-transparent.png": {"mode": "P", "transparency": 0}, "bilevel.png": {"mode": "1"},
+    "grey-transparent.png": {"mode": "L", "transparency": 20},
+}
+
+
+def with_metadata(path: Path) -> None:
+    """Give a photograph a comment, EXIF, XMP and a Photoshop (IPTC) block, or PNG text, each holding SECRET."""
+    exif = Image.Exif()
+    exif[0x010E] = f"{SECRET} description"  # ImageDescription
+    xmp = f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>{SECRET} xmp</rdf:RDF></x:xmpmeta>'.encode()
+    with Image.open(path) as image:
+        image.load()
+    if path.suffix == ".png":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Comment", f"{SECRET} text")
+        text.add_itxt("XML:com.adobe.xmp", xmp.decode())
+        image.save(path, pnginfo=text, exif=exif)
+        return
+    image.save(path, quality=95, comment=f"{SECRET} comment", exif=exif, xmp=xmp)
+    data = path.read_bytes()
+    iptc = b"Photoshop 3.0\0" + b"8BIM\x04\x04\0\0" + struct.pack(">I", 30) + f"{SECRET} iptc".encode().ljust(30)
+    path.write_bytes(data[:2] + b"\xff\xed" + struct.pack(">H", len(iptc) + 2) + iptc + data[2:])
+
+
+@pytest.fixture(scope="module")
+def every_mode(tmp_path_factory):
+    """The minimal issue with an illustration in every mode, its metadata full of SECRET, built in English."""
+    issue = shutil.copytree(MINIMAL, tmp_path_factory.mktemp("modes") / "issues" / "2023-H1")
+    for name, options in MODES.items():
+        with_metadata(make_picture(issue / "images" / name, size=(1200, 800), **options))
+    entries = "".join(f"          - id: {Path(name).stem}\n            file: images/{name}\n" for name in MODES)
+    apply_edits(issue, [{"file": "issue.yaml", "replace": "        illustrations:\n",
+                         "with": "        illustrations:\n" + entries}])
+    texts = "".join(f'  {Path(name).stem}:\n    caption: "{name}"\n    credit: "Tests"\n    alt: "Picture {name}"\n'
+                    for name in MODES)
+    for language in LANGUAGES:
+        apply_edits(issue, [{"file": f"{language}.yaml", "replace": "illustrations:\n",
+                             "with": "illustrations:\n" + texts}])
+    output = issue.parent.parent / "output"
+    assert main([str(issue), "--output", str(output), "--lang", "en", "-q"]) == 0
+    return issue, Build(output / "2023-H1")
+
+
+def painted_images(pdf: pikepdf.Pdf) -> list[Image.Image]:
+    """The images a PDF paints, in the order its pages paint them."""
+    images = []
+    for page in pdf.pages:
+        xobjects = page.Resources.get("/XObject", {})
+        for instruction in pikepdf.parse_content_stream(page, "Do"):
+            xobject = xobjects.get(str(instruction.operands[0]))
+            if xobject is not None and xobject.get("/Subtype") == "/Image":
+                images.append(pikepdf.PdfImage(xobject).as_pil_image())
+    return images
+
+
+def looks(image: Image.Image, profile) -> Image.Image:
+    """A picture as a reader sees it, small and in grey: in 8 bits, laid on white paper, CMYK through the profile."""
+    if image.mode == "CMYK":
+        image = ImageCms.profileToProfile(image, profile._profile, ImageCms.createProfile("sRGB"), outputMode="RGB")
+    elif image.mode == "I;16":
+        image = image.convert("I").point(lambda value: value / 257).convert("L")
+    image = image.convert("RGBA")
+    paper = Image.new("RGBA", image.size, "white")
+    return Image.alpha_composite(paper, image).convert("L").resize((24, 16), Image.Resampling.BOX)
+
+
+@pytest.mark.parametrize("variant", ["print", "screen"])
+def test_a_photograph_in_every_mode_prints_as_it_looks(every_mode, variant):
+    """16-bit grey came out white in print (Pillow cut its tones at 255) and as noise on screen (WeasyPrint drew
+    its bytes as RGB); a CMYK photograph reached the screen edition in CMYK."""
+    issue, build = every_mode
+    profile = load_profile(DEFAULT_PROFILE)
+    with pikepdf.open(build.pdf("en", variant)) as pdf:
+        printed = painted_images(pdf)
+    assert len(printed) == len(MODES)
+    for name, image in zip(MODES, printed):
+        assert (image.mode == "CMYK") == (variant == "print"), (name, image.mode)  # screen: sRGB or grey
+        with Image.open(issue / "images" / name) as source:
+            expected = looks(source, profile)
+        difference = ImageStat.Stat(ImageChops.difference(expected, looks(image, profile))).mean[0]
+        assert difference < 24, (name, variant, difference)
+
+
+def test_no_metadata_of_a_photograph_reaches_a_pdf(every_mode):
+    _issue, build = every_mode
+    for pdf_path in build.pdfs().values():
+        with pikepdf.open(pdf_path) as pdf:
+            streams = [item for item in pdf.objects if isinstance(item, pikepdf.Stream)]
+            contents = [stream.read_raw_bytes() for stream in streams]
+            contents += [stream.read_bytes() for stream in streams if stream.get("/Filter") != "/DCTDecode"]
+        assert not [data for data in contents if SECRET.encode() in data], pdf_path.name
+        assert SECRET.encode() not in pdf_path.read_bytes()

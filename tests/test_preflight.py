@@ -14,7 +14,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from bulletin import preflight
 from bulletin.findings import COLUMNS, Finding, format_table, write_report
-from bulletin.preflight import CHECKS, MAKEUP, Expectation, preflight_pdf
+from bulletin.preflight import CHECKS, MAKEUP, RENDER, Expectation, preflight_pdf
 from bulletin.fonts import find_typefaces
 
 # Where Debian's libgs-common installs Ghostscript's CMYK profile; the tests skip without it.
@@ -58,8 +58,18 @@ def make(tmp_path_factory):
             stylesheets=[CSS(string="\n".join(rules), font_config=font_config, color_profiles=profiles)])
         return target
 
-    Image.new("CMYK", (300, 200), (0, 60, 100, 10)).save(folder / "cmyk.jpg")
-    Image.new("RGB", (300, 200), (200, 40, 20)).save(folder / "rgb.png")
+    for mode, colours, name in (("CMYK", ((0, 60, 100, 10), (80, 0, 20, 0)), "cmyk.jpg"),
+                                 ("RGB", ((200, 40, 20), (20, 40, 200)), "rgb.png")):
+        image = Image.new(mode, (300, 200), colours[0])
+        image.paste(colours[1], (100, 50, 200, 150))  # a picture that shows something: one colour shows nothing
+        image.save(folder / name)
+    Image.new("RGB", (300, 200), (200, 40, 20)).save(folder / "flat.png")
+    silhouette = Image.new("RGBA", (300, 200), (20, 40, 200, 0))
+    silhouette.paste((20, 40, 200, 255), (100, 50, 200, 150))  # one colour, shaped by its transparency
+    silhouette.save(folder / "silhouette.png")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not a picture after all")
+    (folder / "loop.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">'
+                                     '<use id="a" href="#a"/></svg>', encoding="utf-8")
     return write
 
 
@@ -119,7 +129,8 @@ def test_an_rgb_shading_in_a_form_is_found_on_every_page_and_the_form_read_once(
         parsed.append(owner)
         return parse(owner, *args)
     monkeypatch.setattr(pikepdf, "parse_content_stream", counting_parse)
-    [error] = only(preflight_pdf(target, PRINT), "colour")
+    with pikepdf.open(target) as pdf:
+        [error] = preflight.check_colour(target, pdf, PRINT)
     assert error.message == "/DeviceRGB shading on pages 1, 2" and error.page == 1
     assert len(parsed) == 3  # two pages, one form
 
@@ -147,6 +158,32 @@ def test_screen_pictures_above_the_limit_are_errors_and_cmyk_a_warning(make):
     [error] = only(findings, "images")
     assert error.page == 1 and "at 381 ppi" in error.message and "downsampled" in error.message
     assert "/DeviceCMYK image on page 1" in " ".join(finding.message for finding in only(findings, "colour", "warning"))
+
+
+def test_an_image_that_came_out_blank_is_a_pictures_error_naming_its_page(make):
+    pdf = make("blank.pdf", COVER + NEXT + '<img src="flat.png" style="width: 20mm">')
+    [error] = only(preflight_pdf(pdf, PRINT), "pictures")
+    assert error.page == 2 and error.message == "an image of 300 × 200 px came out blank (all one colour) on page 2"
+
+
+def test_a_silhouette_of_one_colour_is_not_blank(make):
+    pdf = make("silhouette.pdf", SCREEN_COVER + '<img src="silhouette.png" alt="A blue square" style="width: 20mm">',
+               "screen", lang="en")
+    assert only(preflight_pdf(pdf, SCREEN), "pictures", "pass")[0].message == "every picture paints something"
+
+
+@pytest.mark.parametrize("picture, message", [
+    ("broken.png", "the picture described as 'A broken picture' came out as its alternative text on page 1"),
+    ("loop.svg", "the picture described as 'A broken picture' came out blank: its marked content paints nothing on"
+                 " page 1"),
+])
+def test_a_picture_weasyprint_could_not_draw_fails_the_screen_pdf(make, picture, message):
+    """WeasyPrint prints the alternative text of a picture it cannot load, and nothing of a drawing it fails to
+    draw, saying so only in its log."""
+    pdf = make(f"unshown-{picture}.pdf", SCREEN_COVER + f'<img src="{picture}" alt="A broken picture">', "screen",
+               lang="en")
+    [error] = only(preflight_pdf(pdf, SCREEN), "pictures")
+    assert error.page == 1 and error.message == message
 
 
 def test_a_screen_pdf_without_language_or_alternative_text_fails_tagging(make):
@@ -247,6 +284,7 @@ def test_the_table_shows_the_worst_result_and_every_problem():
 
 
 def test_every_check_has_a_name_in_report_order():
-    assert list(CHECKS) == ["qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "colour", "text"]
-    assert list(COLUMNS) == [*CHECKS, MAKEUP, "open"]  # the table's columns: every check, in the same order
+    assert list(CHECKS) == ["qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "pictures", "colour",
+                            "text"]
+    assert list(COLUMNS) == [*CHECKS, MAKEUP, RENDER, "open"]  # the table's columns: every check, in the same order
     assert set(preflight.ONLY_FOR) <= set(CHECKS)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,10 @@ from bulletin.errors import BuildError
 from bulletin.delivery import write_atomically
 from bulletin import fonts
 from bulletin.fonts import FONT_DIRS, find_typefaces
+from bulletin.editions import engine_findings, unshown_findings
 from bulletin.printing import ConfinedFetcher
+from bulletin.project import TEMPLATES
+from bulletin.settings import PrintSettings
 from bulletin.typography import plain_text
 
 from conftest import LANGUAGES, apply_edits, page_texts, pdf_fonts
@@ -123,3 +128,68 @@ def test_a_font_folder_hidden_from_a_hardened_service_is_passed_over(monkeypatch
 
     monkeypatch.setattr("bulletin.fonts.FONT_DIRS", (Hidden("/home/bulletin/.local/share/fonts"), *FONT_DIRS))
     assert len(find_typefaces().files) == 8
+
+
+# What WeasyPrint warns about
+
+def test_what_weasyprint_warns_about_becomes_findings_not_log_lines(tmp_path, caplog):
+    issue = tmp_path / "2023-H1"
+    issue.mkdir()
+    (issue / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not a picture after all")
+    html = ('<!DOCTYPE html><html lang="en"><head><title>Test</title><style>p { colour: red }</style></head><body>'
+            '<p id="twice">One</p><p id="twice">Two</p><p><a href="#nowhere">Nowhere</a></p>'
+            '<img src="file:///issues/2023-H1/broken.png" alt="A broken picture"></body></html>')
+    printed = printing.print_pdf(html, TEMPLATES, issue, find_typefaces(), tmp_path / "test.pdf", "screen",
+                                 PrintSettings())
+    assert not [record for record in caplog.records if record.name.startswith("weasyprint")]
+    assert printed.unshown == [(1, (issue / "broken.png").resolve())]
+    assert {(finding.check, finding.severity, finding.message) for finding in engine_findings(printed)} == {
+        ("render", "error", "WeasyPrint: Failed to load image at 'file:///issues/2023-H1/broken.png'"),
+        ("render", "error", "WeasyPrint: Anchor defined twice: 'twice'"),
+        ("render", "error", "WeasyPrint: No anchor #nowhere for internal URI reference"),
+        ("render", "warning", "WeasyPrint ignored a rule of the stylesheet: Ignored `colour: red ` at 1:5, unknown"
+                              " property.")}
+    [unshown] = unshown_findings(printed)
+    assert (unshown.check, unshown.severity, unshown.page) == ("pictures", "error", 1)
+
+
+def test_a_drawing_weasyprint_fails_to_draw_stops_the_build(minimal_issue, tmp_path, monkeypatch, capsys,
+                                                            in_process):
+    """WeasyPrint printed what it had drawn before it failed, logged a line and the build went on to exit 0.
+    Should such a drawing ever pass validation, the build now fails, naming it."""
+    monkeypatch.setattr("bulletin.validation.picture_problem", lambda path: None)  # as if validation missed it
+    apply_edits(minimal_issue, [{"file": "images/sketch.svg", "write": '<svg xmlns="http://www.w3.org/2000/svg"'
+                                 ' width="300" height="200"><use id="a" href="#a"/></svg>'}])
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert ("error: since-the-victory-2023-H1-en-print.pdf: render: WeasyPrint: Failed to render SVG image"
+            " file:///issues/2023-H1/images/sketch.svg") in errors
+    assert ("error: since-the-victory-2023-H1-en-screen.pdf: pictures: the picture described as 'Hills and a sun'"
+            " came out blank: its marked content paints nothing on page 5") in errors
+    assert not (output / "2023-H1").exists()
+
+
+def test_a_rule_weasyprint_ignores_is_a_named_warning_of_the_delivery(minimal_issue, tmp_path, monkeypatch,
+                                                                     in_process):
+    """Even when the build is quiet (-q), which hides WeasyPrint's warnings from the log."""
+    stylesheet = printing.page_stylesheet
+    monkeypatch.setattr(printing, "page_stylesheet",
+                        lambda variant, settings: stylesheet(variant, settings) + "\np { colour: red }")
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q"]) == 0
+    report = json.loads((output / "2023-H1" / "preflight.json").read_text(encoding="utf-8"))
+    for name, group in report["files"].items():
+        [warning] = [finding for finding in group["findings"] if finding["check"] == "render"]
+        assert warning["severity"] == "warning", name
+        assert re.fullmatch(r"WeasyPrint ignored a rule of the stylesheet: Ignored `colour: red ` at \d+:5, unknown"
+                            r" property\.", warning["message"]), name
+
+
+def test_the_sample_issue_gives_weasyprint_nothing_to_warn_about(sample_build):
+    report = json.loads((sample_build.folder / "preflight.json").read_text(encoding="utf-8"))
+    assert report["errors"] == 0
+    for name, group in report["files"].items():
+        assert [finding["message"] for finding in group["findings"] if finding["check"] in ("render", "pictures")] \
+            == ["every picture paints something" if name.endswith("-screen.pdf") else "no image is blank",
+                "WeasyPrint warned about nothing"], name
