@@ -4,6 +4,8 @@ in HTML and in the printed PDFs; and Azerbaijani capitals."""
 from __future__ import annotations
 
 import re
+import signal
+from contextlib import contextmanager
 
 import pytest
 
@@ -244,3 +246,33 @@ def test_a_query_whose_line_cannot_be_found_stays_at_its_own_value(tmp_path):
     lead = TextField("es", ("lead",), "es texts", Mark(path, 1, 7), 'Se abrió el "Museo de Shusha.')
     body = TextField("es", ("body",), "es texts", Mark(path, 2, 7), 'Se abrió el "Museo de Shusha.\n')
     assert [(query.mark.line, query.mark.column) for query in typographic_queries([lead, body])] == [(1, 7), (3, 15)]
+
+
+@contextmanager
+def within(seconds: int):
+    """Stop the block with TimeoutError after `seconds`."""
+    def expire(_signal, _frame):
+        raise TimeoutError(f"took more than {seconds} s")
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# Repeated to 200,000 characters: long words of letters, digits, hyphens, dots, quotation marks and dashes, runs
+# that the rules for numbers, initials and addresses try at every character, paragraphs of stray quotation marks.
+HOSTILE = ["a", "1", "-", ".", "1-", "-1", "...", '"', "'", "— ", "1 000 ", "A. ", "a@", "a.", "¿", 'a"\n\n']
+
+
+@pytest.mark.parametrize("unit", HOSTILE)
+def test_the_typographic_pass_takes_time_in_proportion_to_the_text(unit):
+    """200,000 characters of a pattern are set in well under a second per language; an e-mail address sought
+    from every character of a long word took a hundred seconds per language."""
+    text = unit * (200_000 // len(unit))
+    with within(10):
+        for language in LANGUAGES:
+            typeset_text(text, language)
+            doubtful_marks(text, language)
