@@ -51,7 +51,7 @@ def refused_references(source: str) -> list[tuple[int, str, str]]:
     """Return what body text `source` points to that the Markdown subset refuses: (where it is written in the
     text, the reference as written, why). A picture belongs in the issue's illustrations; a link may only be
     http(s) or mailto: a file, script or relative path would reach outside the issue, or nowhere."""
-    found = []
+    found, search = [], _Search(source)
     tokens = [child for token in _EVERY_REFERENCE.parse(source) for child in (token.children or ())]
     for token in tokens:
         if token.type == "image":
@@ -60,17 +60,38 @@ def refused_references(source: str) -> list[tuple[int, str, str]]:
             reference, why = str(token.attrGet("href")), "a link may only be to http, https or mailto addresses"
         else:
             continue
-        written = _as_written(source, reference)
-        found.append((source.find(written) if written else 0, written or reference, why))
+        index, written = search.find(reference)
+        found.append((index, written or reference, why))
     return found
 
 
-def _as_written(source: str, reference: str) -> str | None:
-    """The reference as the text has it (markdown-it gives it percent-encoded), or None when not found."""
-    for candidate in (reference, unquote(reference)):
-        if candidate and candidate in source:
-            return candidate
-    return None
+class _Search:
+    """Finds references in a text in the order they are written, each after the one before. A search for one
+    that is not written as such (with entities, or defined above its use) goes through the rest of the text
+    in vain: only a few may, so that thousands of such references take time that grows with the text, not
+    with its square; the later ones are placed at the text's start."""
+
+    MISSES = 3  # searches that may go through the rest of the text in vain
+
+    def __init__(self, source: str):
+        self.source = source
+        self.position = 0  # where the reference found last ends
+        self.misses = 0
+
+    def find(self, reference: str) -> tuple[int, str | None]:
+        """Where `reference` is written, as the text has it (markdown-it gives it percent-encoded); (0, None)
+        when it is not found."""
+        candidates = [candidate for candidate in dict.fromkeys((reference, unquote(reference))) if candidate]
+        for start in dict.fromkeys((self.position, 0)):  # after the last one, else from the start
+            if self.misses >= self.MISSES:
+                break
+            for candidate in candidates:
+                index = self.source.find(candidate, start)
+                if index >= 0:
+                    self.position = max(self.position, index + len(candidate))
+                    return index, candidate
+            self.misses += 1
+        return 0, None
 
 
 def markdown_to_html(source: str) -> Markup:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,3 +159,24 @@ def run_in_terminal(script: str, timeout: float = 20) -> str:
         process.kill()
         process.wait()
     return output.decode()
+
+
+@contextmanager
+def within(seconds: int):
+    """Stop the block with TimeoutError after `seconds`."""
+    class Expired(Exception):
+        pass
+
+    def expire(_signal, _frame):
+        raise Expired
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    except Expired:
+        # Raised afresh: the frame the alarm interrupts (inside a regular expression) may have no line number,
+        # which pytest cannot show.
+        raise TimeoutError(f"took more than {seconds} s") from None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
