@@ -14,6 +14,9 @@ since Markdown turns them into characters; and the msgstr of every catalog entry
 print (not obsolete or fuzzy entries, nor the header). issue.yaml is not read: it holds ids,
 dates, file names, codes and numbers, none of them printed as written.
 
+Texts are judged as `content` reads them, in Unicode's composed form (NFC): a letter written
+decomposed is looked up as the one character it makes, and placed where its parts are written.
+
 What is not checked: characters that are not drawn with a glyph of their own (`INVISIBLE`), and
 anything about the layout; the characters the typographic pass inserts (`TYPOGRAPHY`) are the
 tests' to check against the fonts, since content cannot change them. The YAML is parsed again
@@ -36,7 +39,7 @@ import yaml
 from fontTools.ttLib import TTFont, TTLibError
 
 from .catalogs import catalog_path
-from .content import MAX_FILE_BYTES
+from .content import MAX_FILE_BYTES, normalized
 from .errors import BuildError, ContentError, Mark, Problem
 from .texts import language_file
 from .typography import CONVENTIONS, NBSP
@@ -173,7 +176,7 @@ def _text_problems(path: Path, covered: frozenset[str], reason: str) -> list[Pro
     raw = _read_text(path)
     # Most files hold nothing the fonts lack, keys and comments included, and no escape (YAML's \u,
     # a Markdown reference) that could make such a character: they need no parsing.
-    if raw is None or (not _unshown(raw, covered) and "\\" not in raw and not _REFERENCE.search(raw)):
+    if raw is None or (not _unshown(normalized(raw), covered) and "\\" not in raw and not _REFERENCE.search(raw)):
         return []
     try:
         root = yaml.compose(raw, Loader=_LOADER)
@@ -181,14 +184,19 @@ def _text_problems(path: Path, covered: frozenset[str], reason: str) -> list[Pro
         return []
     lines, problems = _Lines(path, raw), []
     for node, keys in _scalars(root):
-        wanted = {(char, char) for char in _unshown(node.value, covered)}  # (character, how it is written)
+        value = normalized(node.value)  # as `content` reads it
+        wanted = {(char, char) for char in _unshown(value, covered)}  # (character, how it is written)
         if _is_markdown(keys):
-            for reference in set(_REFERENCE.findall(node.value)):
+            for reference in set(_REFERENCE.findall(value)):
                 wanted |= {(char, reference) for char in _unshown(html.unescape(reference), covered)}
         for char, written in sorted(wanted):
             how = "" if written == char else f", written as {written},"
             message = f"character {describe_character(char)}{how} {reason}"
-            places = _places(raw, node.start_mark.index, node.end_mark.index, written, node.value.count(written))
+            count = value.count(written)
+            # A letter read composed may be written decomposed in the file: it is sought in both forms.
+            places = (_places(raw, node.start_mark.index, node.end_mark.index, written, count)
+                      or _places(raw, node.start_mark.index, node.end_mark.index,
+                                 unicodedata.normalize("NFD", written), count))
             if not places:  # written as a YAML escape: the value's own place is the nearest there is
                 places = [node.start_mark.index]
             problems += _per_line(lines, places, message)
