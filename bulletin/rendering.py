@@ -11,6 +11,7 @@ typographic pass (`typography`) in its language. This stage writes no file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -92,6 +93,23 @@ class _Search:
                     return index, candidate
             self.misses += 1
         return 0, None
+
+
+def printed_paragraphs(source: str) -> list[tuple[int, int, str]]:
+    """Return each paragraph of body text `source` (a list item's, a quotation's) as the Markdown subset prints
+    it: (where it starts in `source`, where it ends, its text without the Markdown: no link's address)."""
+    starts = [0] + [match.end() for match in re.finditer("\n", source)] + [len(source)]  # of the lines
+    paragraphs = []
+    for token in _MARKDOWN.parse(source):
+        if token.type == "inline" and token.map:
+            first, last = (starts[min(line, len(starts) - 1)] for line in token.map)
+            paragraphs.append((first, last, "".join(_PRINTED.get(child.type, child.content)
+                                                    for child in token.children or ())))
+    return paragraphs
+
+
+# What a paragraph's line breaks print (their tokens have no content, as tags have none).
+_PRINTED = {"softbreak": " ", "hardbreak": "\n"}
 
 
 def markdown_to_html(source: str) -> Markup:

@@ -17,6 +17,7 @@ from .catalogs import CatalogState, catalog_problems, read_catalog_state, templa
 from .coverage import check_coverage
 from .errors import ContentError, Problem, display_path
 from .fonts import find_typefaces
+from .limits import text_problems
 from .project import EXTRACTION_CONFIG, TRANSLATIONS
 from .schema import Checker
 from .sources import STALE, UNCONFIRMED, outdated
@@ -187,10 +188,11 @@ def check_issue(folder: Path, draft: bool = False) -> tuple[list[Problem], list[
     except ContentError as err:  # issue.yaml cannot be read: nothing else can be judged
         return err.problems, []
     problems, warnings = validation_problems(status, draft)
-    warnings = sorted(set(warnings + typographic_queries(field for item in status.languages for field in item.texts)))
+    fields = [field for item in status.languages for field in item.texts]
+    warnings = sorted(set(warnings + typographic_queries(fields)))
     unshown = check_coverage(folder, [item.language for item in status.languages], TRANSLATIONS,
                              find_typefaces().files.values())
-    return sorted(set(problems + unshown)), warnings
+    return sorted(set(problems + text_problems(fields) + unshown)), warnings
 
 
 def validation_problems(status: IssueStatus, draft: bool = False) -> tuple[list[Problem], list[Problem]]:

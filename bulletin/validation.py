@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import ContentError, Mark, Problem
+from .limits import text_problems
 from .localization import LANGUAGES, Formats
 from .model import Article, Event, Figure, Illustration, Issue, Section, Untranslated, period_of
 from .pictures import picture_problem
@@ -49,7 +50,7 @@ def validate_issue(folder: Path, draft: bool = False) -> Issue:
     required = (facts["source_language"],) if draft else facts["languages"]
     untranslated = [gap for gap in texts.gaps(facts["languages"]) if gap.language != facts["source_language"]]
     problems = (checker.problems + [Problem(gap.mark, gap.gap) for gap in texts.gaps(required)]
-                + reference_problems(texts.fields))
+                + reference_problems(texts.fields) + text_problems(texts.fields))
     if problems:
         hint = None
         if untranslated and not draft:

@@ -61,7 +61,8 @@ def minimal_issue(tmp_path) -> Path:
 def apply_edits(folder: Path, edits: list[dict]) -> None:
     """Apply a case's edits to an issue folder, each naming its `file` (relative to the folder) and one of:
 
-    - `replace: OLD` and `with: NEW`: replace the first OLD in the file's text by NEW;
+    - `replace: OLD` and `with: NEW`: replace the first OLD in the file's text by NEW, or by NEW `repeat` times
+      when `repeat: N` is given;
     - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given;
     - `write_hex: HEX`: write the file with these bytes (whitespace in HEX is ignored);
     - `copy: PATH`: copy a file of the project (PATH relative to its top folder), only its first `bytes: N`
@@ -87,7 +88,7 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
         else:
             text = path.read_text(encoding="utf-8")
             assert edit["replace"] in text, f"case edit does not apply to {edit['file']}: {edit['replace']!r}"
-            path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding=encoding)
+            path.write_text(text.replace(edit["replace"], edit["with"] * edit.get("repeat", 1), 1), encoding=encoding)
 
 
 def every_file(folder: Path) -> dict[str, bytes]:
