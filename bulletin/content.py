@@ -33,6 +33,12 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The one tag content may carry: on a translated text, the hash of the source-language text it
 # was last confirmed against, e.g. `title: !source-1a2b3c4d "..."` (see `sources`).
 SOURCE_TAG = re.compile(r"^!source-(?P<hash>[0-9a-f]{8})$")
+# What to do about a syntax error, where YAML's words do not say it.
+_SYNTAX_HINTS = {
+    # libyaml's words for a \u escape of a surrogate, half of a character outside the first 65,536 (an emoji).
+    "found invalid Unicode character escape code": "; a \\u escape of D800 to DFFF is half of a character: write"
+                                                   " the character itself, or its \\U escape with eight digits",
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,8 @@ def load_source(path: Path) -> Source:
         context = ""
         if err.context and err.context_mark and err.problem:
             context = f" ({err.context} that starts at line {err.context_mark.line + 1})"
-        source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}{context}"))
+        hint = _SYNTAX_HINTS.get(err.problem or "", "")
+        source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}{context}{hint}"))
         return source
     except yaml.reader.ReaderError as err:  # a character YAML does not allow: the reader stops at its first
         where = max(text.find(chr(err.character)), 0)  # (libyaml counts its position in bytes, not characters)

@@ -17,8 +17,8 @@ dates, file names, codes and numbers, none of them printed as written.
 Texts are judged as `content` reads them, in Unicode's composed form (NFC): a letter written
 decomposed is looked up as the one character it makes, and placed where its parts are written.
 
-What is not checked: characters that are not drawn with a glyph of their own (`INVISIBLE`), and
-anything about the layout; the characters the typographic pass inserts (`TYPOGRAPHY`) are the
+What is not checked: characters that are not drawn with a glyph of their own (`INVISIBLE`), those
+no text may hold (`characters`, which validation names), and anything about the layout; the characters the typographic pass inserts (`TYPOGRAPHY`) are the
 tests' to check against the fonts, since content cannot change them. The YAML is parsed again
 here, by PyYAML's composer, rather than taken from `content`'s trees: those keep where a value
 starts, and a character needs where the value ends too.
@@ -39,6 +39,7 @@ import yaml
 from fontTools.ttLib import TTFont, TTLibError
 
 from .catalogs import catalog_path
+from .characters import REFUSED, describe_character
 from .content import MAX_FILE_BYTES, normalized
 from .errors import BuildError, ContentError, Mark, Problem
 from .texts import language_file
@@ -73,8 +74,6 @@ _REFERENCE = re.compile(r"(?<!\\)&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 # libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# Names of code points that have none, as Unicode labels them.
-_LABELS = {"Cc": "control", "Co": "private-use", "Cs": "surrogate"}
 
 
 def check_coverage(folder: Path, languages: Iterable[str], translations: Path,
@@ -108,19 +107,6 @@ def font_families(fonts: Iterable[Path]) -> list[str]:
     return list(dict.fromkeys(_read_font(path, *_stamp(path))[0] for path in fonts))
 
 
-def describe_character(char: str) -> str:
-    """Name a character for an editor: itself, its U+ code and its Unicode name."""
-    code, category = ord(char), unicodedata.category(char)
-    name = unicodedata.name(char, None) or f"<{_LABELS.get(category, 'unassigned')}-{code:04X}>"
-    if category.startswith("M"):  # a combining mark, shown on a dotted circle as Unicode's charts do
-        shown = "\u25cc" + char
-    elif category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):  # nothing to see: its escape instead
-        shown = char.encode("unicode_escape").decode("ascii")
-    else:
-        shown = char
-    return f"'{shown}' (U+{code:04X} {name})"
-
-
 def _stamp(path: Path) -> tuple[int, int]:
     """The file's modification time and size: a font replaced while a watcher runs is read again."""
     try:
@@ -146,7 +132,9 @@ def _read_font(path: Path, mtime: int, size: int) -> tuple[str, frozenset[str]]:
 
 
 def _unshown(characters: Iterable[str], covered: frozenset[str]) -> set[str]:
-    return {char for char in set(characters) - covered if char not in INVISIBLE}
+    """The characters the fonts cannot show, but for the invisible ones and those no text may hold (which
+    validation names)."""
+    return {char for char in set(characters) - covered if char not in INVISIBLE and not REFUSED.match(char)}
 
 
 class _Lines:

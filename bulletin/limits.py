@@ -1,4 +1,4 @@
-"""Validate stage, text side: bounds on the size of texts.
+"""Validate stage, text side: bounds on the size of texts, and characters no text may hold.
 
 The layout engine (WeasyPrint 70, with Pango and Pyphen) finds each line of a text by laying
 out what is left of it; it lays out only the next stretch when that stretch offers a place to
@@ -17,6 +17,7 @@ validation bounds what the layout is given, each bound many times what the bulle
 
 Within them an edition builds in time that grows with its text: a 50,000-character body of
 5,000-character paragraphs of 100-character words builds sooner than one of ordinary words.
+The characters no text may hold are `characters`' to say; each is a problem at its place.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .characters import REFUSED, describe_character, refusal
 from .errors import Problem
 from .rendering import printed_paragraphs
 from .texts import MARKDOWN_FIELDS, Places, TextField
@@ -40,11 +42,12 @@ _KINDS = {"body": "a body", "about": "the text about the bulletin"}  # what the 
 
 
 def text_problems(fields: Iterable[TextField]) -> list[Problem]:
-    """Return, at their places, what in the texts is too long to lay out in bounded time."""
+    """Return, at their places, what in the texts is too long to lay out in bounded time, and the characters
+    no text may hold."""
     places, problems = Places(), []
     for field in fields:
         if field.value:
-            problems += _size_problems(field, places)
+            problems += _size_problems(field, places) + _character_problems(field, places)
     return problems
 
 
@@ -87,3 +90,12 @@ def _written_at(value: str, start: int, end: int, word: str) -> int:
             return index
     return start
 
+
+def _character_problems(field: TextField, places: Places) -> list[Problem]:
+    """A problem for each character no text may hold, once per line where it is."""
+    found = {}
+    for match in REFUSED.finditer(field.value):
+        mark = places.mark(field, match.start())
+        found.setdefault((match[0], mark.line), mark)
+    return [Problem(mark, f"{field.label}: character {describe_character(char)} {refusal(char)}")
+            for (char, _line), mark in found.items()]
