@@ -29,7 +29,7 @@ from .characters import REFUSED, describe_character, refusal
 from .errors import Problem
 from .rendering import printed_paragraphs
 from .texts import MARKDOWN_FIELDS, Places, TextField
-from .typography import NBSP, WORD_JOINER, typeset_text
+from .typography import NBSP, plain_text
 
 MAX_WORD = 100  # characters of a word, no-break spaces included
 MAX_PARAGRAPH = 5_000  # characters of a paragraph of a Markdown text, as printed
@@ -64,7 +64,7 @@ def _size_problems(field: TextField, places: Places) -> list[Problem]:
             problems.append(Problem(places.mark(field, start), f"{field.label}: a paragraph of {len(printed):,}"
                                                                f" characters; a paragraph may have at most"
                                                                f" {MAX_PARAGRAPH:,}: divide it with blank lines"))
-        word = next((match[0] for match in _WORD.finditer(typeset_text(printed, field.language))
+        word = next((match[0] for match in _WORD.finditer(plain_text(printed, field.language))
                      if len(match[0]) > MAX_WORD), None)
         if word is not None:
             problems.append(Problem(places.mark(field, _written_at(field.value, start, end, word)),
@@ -73,9 +73,8 @@ def _size_problems(field: TextField, places: Places) -> list[Problem]:
 
 
 def _word_message(field: TextField, word: str) -> str:
-    shown = word.replace(WORD_JOINER, "")
     joined = any(space in word for space in _JOINED)
-    return (f"{field.label}: a word of {len(shown):,} characters (“{shown[:20]}…”); a line breaks only between"
+    return (f"{field.label}: a word of {len(word):,} characters (“{word[:20]}…”); a line breaks only between"
             f" words, and a word may have at most {MAX_WORD} characters"
             + (", counting the no-break spaces that join numbers, units and initials" if joined else "")
             + ": put spaces in it, or shorten it")
