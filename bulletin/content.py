@@ -6,11 +6,17 @@ constructor, which lets it keep the line and column of every key and value, repo
 duplicate keys (PyYAML silently keeps the last one) and bound alias expansion and nesting. This stage
 does not judge the content: syntax errors and duplicate keys are its only problems; the
 schema belongs to `validation`.
+
+Every text is read in Unicode's composed form (NFC), keys included: a letter typed or pasted
+decomposed (e + U+0301 for é, as some systems save it) is the same text as the letter composed,
+so that it hashes, hyphenates, sorts and is checked against the fonts as what it reads.
+Places stay those of the file as written.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,14 +34,13 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The one tag content may carry: on a translated text, the hash of the source-language text it
 # was last confirmed against, e.g. `title: !source-1a2b3c4d "..."` (see `sources`).
 SOURCE_TAG = re.compile(r"^!source-(?P<hash>[0-9a-f]{8})$")
-
-
+# What to do about a syntax error, where YAML's words do not say it.
 @dataclass(frozen=True)
 class Spot:
     """Where a value was written, and how (for messages about YAML's surprises)."""
 
     mark: Mark  # where the value starts
-    raw: str | None = None  # the scalar exactly as written, None for mappings and lists
+    raw: str | None = None  # the scalar as written (in NFC, as every text is read), None for mappings and lists
     quoted: bool = False  # whether the scalar was in quotes
     source_hash: str | None = None  # the hash of a `!source-<hash>` tag on the scalar, if any
     alias: bool = False  # whether the value is an alias (*name) of one written elsewhere
@@ -133,6 +138,9 @@ def _syntax_hint(err: yaml.MarkedYAMLError, text: str) -> str:
     problem, mark = err.problem or "", err.problem_mark
     line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
     value = line.partition(": ")[2].lstrip() if ": " in line else ""
+    if problem == "found invalid Unicode character escape code":  # a \u escape of a surrogate: half an emoji
+        return ("; a \\u escape of D800 to DFFF is half of a character: write the character itself, or its \\U"
+                " escape with eight digits")
     if "mapping values are not allowed" in problem:
         return ("; a text holding ': ' must be put in quotes: write it in single quotes, 'like: this', which may"
                 " hold double quotes (write a single quote in it twice: '')")
@@ -228,7 +236,7 @@ class _TreeBuilder:
             if not SOURCE_TAG.match(node.tag):
                 self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"
                                                         " (the only tag is !source-<hash> on a translated text)"))
-            return node.value  # a tagged scalar is text, whatever it looks like
+            return normalized(node.value)  # a tagged scalar is text, whatever it looks like
         if isinstance(node, yaml.SequenceNode):
             result = YamlList(spot)
             for item in node.value:
@@ -240,14 +248,15 @@ class _TreeBuilder:
                 else f"{node.value!r} as a special value"
             self.problems.append(Problem(spot.mark, f"YAML reads {written}, which content cannot hold; write the"
                                                     " text in quotes, without a tag"))
-            return node.value
+            return normalized(node.value)
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as err:
             if node.tag == _TIMESTAMP_TAG:  # looks like a date but is none (2022-02-31): the schema says so once
                 return node.value
             self.problems.append(Problem(spot.mark, f"cannot read value {node.value!r}: {err}"))
-            return node.value
+            return normalized(node.value)
+        return normalized(value) if isinstance(value, str) else value
 
     def build_mapping(self, node: yaml.MappingNode, spot: Spot, depth: int) -> YamlMap:
         result = YamlMap(spot)
@@ -275,8 +284,13 @@ class _TreeBuilder:
         alias = id(node) in self.built  # an alias yields the anchored node itself, with the anchor's place
         if isinstance(node, yaml.ScalarNode):
             tag = SOURCE_TAG.match(node.tag)
-            return Spot(mark, node.value, node.style in ("'", '"'), tag["hash"] if tag else None, alias)
+            return Spot(mark, normalized(node.value), node.style in ("'", '"'), tag["hash"] if tag else None, alias)
         return Spot(mark, alias=alias)
+
+
+def normalized(text: str) -> str:
+    """Return `text` in Unicode's composed normal form (NFC)."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _mark(path: Path, yaml_mark: yaml.Mark) -> Mark:

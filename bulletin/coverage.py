@@ -14,8 +14,11 @@ since Markdown turns them into characters; and the msgstr of every catalog entry
 print (not obsolete or fuzzy entries, nor the header). issue.yaml is not read: it holds ids,
 dates, file names, codes and numbers, none of them printed as written.
 
-What is not checked: characters that are not drawn with a glyph of their own (`INVISIBLE`), and
-anything about the layout; the characters the typographic pass inserts (`TYPOGRAPHY`) are the
+Texts are judged as `content` reads them, in Unicode's composed form (NFC): a letter written
+decomposed is looked up as the one character it makes, and placed where its parts are written.
+
+What is not checked: characters that are not drawn with a glyph of their own (`INVISIBLE`), those
+no text may hold (`characters`, which validation names), and anything about the layout; the characters the typographic pass inserts (`TYPOGRAPHY`) are the
 tests' to check against the fonts, since content cannot change them. The YAML is parsed again
 here, by PyYAML's composer, rather than taken from `content`'s trees: those keep where a value
 starts, and a character needs where the value ends too.
@@ -36,7 +39,8 @@ from fontTools.ttLib import TTFont, TTLibError
 
 from .catalog_checks import msgstr_lines
 from .catalogs import catalog_path, parse_catalog
-from .content import MAX_FILE_BYTES
+from .characters import REFUSED, describe_character
+from .content import MAX_FILE_BYTES, normalized
 from .errors import BuildError, Mark, Problem, lies_within
 from .files import read_file
 from .texts import language_file
@@ -71,8 +75,6 @@ _REFERENCE = re.compile(r"(?<!\\)&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 # libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# Names of code points that have none, as Unicode labels them.
-_LABELS = {"Cc": "control", "Co": "private-use", "Cs": "surrogate"}
 
 
 def check_coverage(folder: Path, languages: Iterable[str], translations: Path,
@@ -97,19 +99,6 @@ def covered_characters(fonts: Iterable[Path]) -> frozenset[str]:
 def font_families(fonts: Iterable[Path]) -> list[str]:
     """Return the family names of the font files, each once, in their order."""
     return list(dict.fromkeys(_read_font(path, *_stamp(path))[0] for path in fonts))
-
-
-def describe_character(char: str) -> str:
-    """Name a character for an editor: itself, its U+ code and its Unicode name."""
-    code, category = ord(char), unicodedata.category(char)
-    name = unicodedata.name(char, None) or f"<{_LABELS.get(category, 'unassigned')}-{code:04X}>"
-    if category.startswith("M"):  # a combining mark, shown on a dotted circle as Unicode's charts do
-        shown = "\u25cc" + char
-    elif category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):  # nothing to see: its escape instead
-        shown = char.encode("unicode_escape").decode("ascii")
-    else:
-        shown = char
-    return f"'{shown}' (U+{code:04X} {name})"
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -137,7 +126,9 @@ def _read_font(path: Path, mtime: int, size: int) -> tuple[str, frozenset[str]]:
 
 
 def _unshown(characters: Iterable[str], covered: frozenset[str]) -> set[str]:
-    return {char for char in set(characters) - covered if char not in INVISIBLE}
+    """The characters the fonts cannot show, but for the invisible ones and those no text may hold (which
+    validation names)."""
+    return {char for char in set(characters) - covered if char not in INVISIBLE and not REFUSED.match(char)}
 
 
 class _Lines:
@@ -169,7 +160,7 @@ def _text_problems(path: Path, covered: frozenset[str], reason: str) -> list[Pro
     raw = _read_text(path)
     # Most files hold nothing the fonts lack, keys and comments included, and no escape (YAML's \u,
     # a Markdown reference) that could make such a character: they need no parsing.
-    if raw is None or (not _unshown(raw, covered) and "\\" not in raw and not _REFERENCE.search(raw)):
+    if raw is None or (not _unshown(normalized(raw), covered) and "\\" not in raw and not _REFERENCE.search(raw)):
         return []
     try:
         root = yaml.compose(raw, Loader=_LOADER)
@@ -177,14 +168,19 @@ def _text_problems(path: Path, covered: frozenset[str], reason: str) -> list[Pro
         return []
     lines, problems = _Lines(path, raw), []
     for node, keys in _scalars(root):
-        wanted = {(char, char) for char in _unshown(node.value, covered)}  # (character, how it is written)
+        value = normalized(node.value)  # as `content` reads it
+        wanted = {(char, char) for char in _unshown(value, covered)}  # (character, how it is written)
         if _is_markdown(keys):
-            for reference in set(_REFERENCE.findall(node.value)):
+            for reference in set(_REFERENCE.findall(value)):
                 wanted |= {(char, reference) for char in _unshown(html.unescape(reference), covered)}
         for char, written in sorted(wanted):
             how = "" if written == char else f", written as {written},"
             message = f"character {describe_character(char)}{how} {reason}"
-            places = _places(raw, node.start_mark.index, node.end_mark.index, written, node.value.count(written))
+            count = value.count(written)
+            # A letter read composed may be written decomposed in the file: it is sought in both forms.
+            places = (_places(raw, node.start_mark.index, node.end_mark.index, written, count)
+                      or _places(raw, node.start_mark.index, node.end_mark.index,
+                                 unicodedata.normalize("NFD", written), count))
             if not places:  # written as a YAML escape: the value's own place is the nearest there is
                 places = [node.start_mark.index]
             problems += _per_line(lines, places, message)

@@ -22,6 +22,7 @@ from .catalogs import catalog_problems, read_catalog_state, template_strings
 from .coverage import check_coverage
 from .errors import ContentError, Problem
 from .fonts import find_typefaces
+from .limits import text_problems
 from .model import Issue
 from .project import EXTRACTION_CONFIG, TRANSLATIONS
 from .schema import Checker
@@ -67,7 +68,8 @@ def examine_issue(folder: Path, draft: bool = False, translations: Path | None =
     source = facts["source_language"]
     required = (source,) if draft else facts["languages"]
     problems = (checker.problems + [Problem(gap.mark, gap.gap) for gap in texts.gaps(required)]
-                + reference_problems(texts.fields) + _catalog_problems(facts["languages"], source, draft, translations)
+                + reference_problems(texts.fields) + text_problems(texts.fields)
+                + _catalog_problems(facts["languages"], source, draft, translations)
                 + check_coverage(folder, facts["languages"], translations, find_typefaces().files.values()))
     untranslated = [gap for gap in texts.gaps(facts["languages"]) if gap.language != source]
     hint = None

@@ -11,10 +11,12 @@ since Python's lowering makes "İ" two characters and would shift every break af
 
 It does not find the parts of compounds or prefixed loanwords (infrastruktur is
 inf-rast-ruk-tur by the rules, not infra-struktur), does not hyphenate Azerbaijani in
-Cyrillic or Arabic script, does not normalise decomposed (NFD) letters, and changes no
-stylesheet: the print stage calls `register_hyphenation()` before laying out, and CSS
-`hyphens: auto` with lang="az" does the rest. The same call has Pyphen's own dictionaries
-of the other editions, and this one, leave words in capitals (abbreviations) whole.
+Cyrillic or Arabic script, and changes no stylesheet. Its patterns are written in composed
+letters (ş is one character, not s and a cedilla), and the texts reach it so: `content`
+reads every text in Unicode's composed form (NFC). The print stage calls
+`register_hyphenation()` before laying out, and CSS `hyphens: auto` with lang="az" does the
+rest. The same call has Pyphen's own dictionaries of the other editions, and this one, leave
+words in capitals (abbreviations) whole.
 """
 
 from __future__ import annotations

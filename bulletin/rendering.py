@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -60,7 +61,7 @@ def refused_references(source: str) -> list[tuple[int, str, str]]:
     """Return what body text `source` points to that the Markdown subset refuses: (where it is written in the
     text, the reference as written, why). A picture belongs in the issue's illustrations; a link may only be
     http(s) or mailto: a file, script or relative path would reach outside the issue, or nowhere."""
-    found = []
+    found, search = [], _Search(source)
     tokens = [child for token in _EVERY_REFERENCE.parse(source) for child in (token.children or ())]
     for token in tokens:
         if token.type == "image":
@@ -69,8 +70,8 @@ def refused_references(source: str) -> list[tuple[int, str, str]]:
             reference, why = str(token.attrGet("href")), "a link may only be to http, https or mailto addresses"
         else:
             continue
-        where, written = _as_written(source, reference) or (0, reference)
-        found.append((where, written, why))
+        index, written = search.find(reference)
+        found.append((index, written or reference, why))
     return found
 
 
@@ -78,17 +79,64 @@ def refused_references(source: str) -> list[tuple[int, str, str]]:
 _DESTINATION = re.compile(r"(?:\]\(\s*<?|\]:[ \t]*<?|<)([^\s()<>]+)")
 
 
-def _as_written(source: str, reference: str) -> tuple[int, str] | None:
-    """Where the reference is written in the text, and how (markdown-it gives it percent-encoded and with
-    character references decoded); None when it cannot be found."""
-    meant = {reference, unquote(reference)}
-    for match in _DESTINATION.finditer(source):
-        if {match[1], html.unescape(match[1]), unquote(html.unescape(match[1]))} & meant:
-            return match.start(1), match[1]
-    for candidate in meant:
-        if candidate and candidate in source:
-            return source.find(candidate), candidate
-    return None
+class _Search:
+    """Finds references in a text in the order they are written, each after the one before. Addresses are
+    known by what they say, with their character references decoded (&#102;ile: is file:), from one pass
+    over the text. A search for one not written as an address (defined above its use, or odd) goes through
+    the rest of the text in vain: only a few may, so that thousands of such references take time that grows
+    with the text, not with its square; the later ones are placed at the text's start."""
+
+    MISSES = 3  # searches that may go through the rest of the text in vain
+
+    def __init__(self, source: str):
+        self.source = source
+        self.position = 0  # where the reference found last ends
+        self.misses = 0
+        self.addresses: dict[str, tuple[list[int], list[str]]] = {}  # what an address says -> where, as written
+        for match in _DESTINATION.finditer(source):
+            for meaning in dict.fromkeys((match[1], html.unescape(match[1]))):
+                places, forms = self.addresses.setdefault(meaning, ([], []))
+                places.append(match.start(1))
+                forms.append(match[1])
+
+    def find(self, reference: str) -> tuple[int, str | None]:
+        """Where `reference` is written, as the text has it (markdown-it gives it percent-encoded and with its
+        character references decoded); (0, None) when it is not found."""
+        candidates = [candidate for candidate in dict.fromkeys((reference, unquote(reference))) if candidate]
+        for candidate in candidates:
+            places, forms = self.addresses.get(candidate, ((), ()))
+            at = bisect_left(places, self.position)
+            if places:  # the first written after the last one found, else the first of all
+                at = at if at < len(places) else 0
+                self.position = max(self.position, places[at] + len(forms[at]))
+                return places[at], forms[at]
+        for start in dict.fromkeys((self.position, 0)):  # after the last one, else from the start
+            if self.misses >= self.MISSES:
+                break
+            for candidate in candidates:
+                index = self.source.find(candidate, start)
+                if index >= 0:
+                    self.position = max(self.position, index + len(candidate))
+                    return index, candidate
+            self.misses += 1
+        return 0, None
+
+
+def printed_paragraphs(source: str) -> list[tuple[int, int, str]]:
+    """Return each paragraph of body text `source` (a list item's, a quotation's) as the Markdown subset prints
+    it: (where it starts in `source`, where it ends, its text without the Markdown: no link's address)."""
+    starts = [0] + [match.end() for match in re.finditer("\n", source)] + [len(source)]  # of the lines
+    paragraphs = []
+    for token in _MARKDOWN.parse(source):
+        if token.type == "inline" and token.map:
+            first, last = (starts[min(line, len(starts) - 1)] for line in token.map)
+            paragraphs.append((first, last, "".join(_PRINTED.get(child.type, child.content)
+                                                    for child in token.children or ())))
+    return paragraphs
+
+
+# What a paragraph's line breaks print (their tokens have no content, as tags have none).
+_PRINTED = {"softbreak": " ", "hardbreak": "\n"}
 
 
 def markdown_to_html(source: str) -> Markup:

@@ -8,8 +8,8 @@ source-language text it was last confirmed against:
 When the source text changes (or is no longer there), its hash no longer matches and the
 translation is *stale*; a translation with no tag has never been confirmed. After updating a
 translation, the translator confirms it (`confirmation`, `build.py confirm`), which writes
-the current source hash into the tag. The hash ignores how the source text is wrapped: only
-its words and paragraph breaks count.
+the current source hash into the tag. The hash ignores how the source text is wrapped and
+whether its letters are stored composed or decomposed: only its words and paragraph breaks count.
 """
 
 from __future__ import annotations
@@ -17,15 +17,17 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .content import normalized
 from .texts import TextField, Texts
 
 FRESH, STALE, UNCONFIRMED = "confirmed", "stale", "unconfirmed"  # the states of a translated text
 
 
 def source_hash(text: str) -> str:
-    """The short hash of a source text: its words and paragraph breaks, not its line wrapping."""
-    paragraphs = (" ".join(paragraph.split()) for paragraph in re.split(r"\n[ \t]*\n", text.strip()))
-    return hashlib.sha256("\n\n".join(paragraphs).encode("utf-8")).hexdigest()[:8]
+    """The short hash of a source text: its words and paragraph breaks, not its line wrapping nor its Unicode form."""
+    paragraphs = (" ".join(paragraph.split()) for paragraph in re.split(r"\n[ \t]*\n", normalized(text).strip()))
+    # A lone surrogate (from a \ud800 escape) cannot be encoded; validation refuses it, status still lists it.
+    return hashlib.sha256("\n\n".join(paragraphs).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def source_text(texts: Texts, item: TextField, source_language: str) -> str | None:

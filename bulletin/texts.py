@@ -13,6 +13,8 @@ ids that issue.yaml does not know are problems in every case.
 from __future__ import annotations
 
 import os
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import getitem
@@ -34,6 +36,7 @@ GROUPS = {
     "charts": ("chart", None),
 }
 SINGLE_TEXTS = ("publisher", "about")  # texts that occur once per language
+MARKDOWN_FIELDS = ("body", "about")  # the texts written in Markdown (templates/*.html: the markdown filter)
 COVER_TEXTS = ("cover_alt",)  # texts needed only when issue.yaml gives a cover_image
 LANGUAGE_FIELDS = ("language",) + SINGLE_TEXTS + COVER_TEXTS + tuple(GROUPS)
 
@@ -85,6 +88,78 @@ class Texts:
     def of(self, language: str) -> list[TextField]:
         """Every field of one language."""
         return [item for item in self.fields if item.language == language]
+
+
+class Places:
+    """Finds where characters of texts are written in their files, reading each file once.
+
+    A character is placed by finding the line of the text that holds it among the lines where the text is
+    written; when that line is written otherwise (escapes, a folded line), the text's own start stands in.
+    Each text's lines are sought forward from where the last one was found, and only a few searches may go
+    through the rest of the text in vain or start it over: a text with thousands of queries is placed in
+    time that grows with its length, not with its length times the number of queries.
+    """
+
+    def __init__(self):
+        self.files: dict[Path, list[str]] = {}  # the lines of each file read
+        self.searches: dict[tuple[str, tuple[str, ...]], _Search] = {}  # the search through each text's lines
+
+    def mark(self, field: TextField, index: int) -> Mark:
+        """Return where character `index` of a text is written."""
+        search = self.searches.get((field.language, field.key))
+        if search is None:
+            search = self.searches[field.language, field.key] = _Search(field, self._lines(field.mark.path))
+        return search.mark(index)
+
+    def _lines(self, path: Path) -> list[str]:
+        if path not in self.files:
+            try:
+                self.files[path] = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self.files[path] = []
+        return self.files[path]
+
+
+class _Search:
+    """Where the lines of one text were found in its file so far."""
+
+    COSTLY = 3  # searches that may fail or start over from the text's start; later lines left unsought
+
+    def __init__(self, field: TextField, lines: list[str]):
+        self.field = field
+        self.lines = lines
+        self.starts = [0] + [match.end() for match in re.finditer("\n", field.value)]  # where its lines start
+        self.last = min(field.mark.line + len(self.starts), len(lines))  # the last file line it may be on
+        self.found: dict[int, tuple[int, int]] = {}  # the file line and column of each line of the text found
+        self.furthest = -1  # the furthest line of the text found
+        self.next = (field.mark.line, field.mark.column - 1)  # where a line after it is sought
+        self.costly = 0
+
+    def mark(self, index: int) -> Mark:
+        field = self.field
+        number = bisect_right(self.starts, index) - 1  # the line of the text that holds the character
+        start = self.starts[number]
+        end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(field.value)
+        if number not in self.found and field.value[start:end].strip() and self.costly < self.COSTLY:
+            self.seek(number, field.value[start:end])
+        if number not in self.found:
+            return field.mark
+        line, column = self.found[number]
+        return Mark(field.mark.path, line, column + index - start + 1)
+
+    def seek(self, number: int, written: str) -> None:
+        """Look for line `number` of the text, written as `written`, and remember where it is."""
+        again = number < self.furthest  # before the furthest line found: start over
+        line, column = (self.field.mark.line, self.field.mark.column - 1) if again else self.next
+        while line <= self.last:
+            column = self.lines[line - 1].find(written, column)
+            if column >= 0:
+                self.found[number] = (line, column)
+                if not again:
+                    self.furthest, self.next = number, (line, column + len(written))
+                break
+            line, column = line + 1, 0
+        self.costly += again or number not in self.found
 
 
 def language_file(folder: Path, language: str) -> Path:

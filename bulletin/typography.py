@@ -78,7 +78,9 @@ _LETTER = r"[^\W\d_]"
 _SPACE = "[ \u00a0\u2009\u202f]"  # spaces a dash may stand between
 _DASH = r"(?:--?|—|–)"  # what may have been typed for a dash
 # Left exactly as typed: web and e-mail addresses.
-ADDRESS = re.compile(r"((?:https?://|www\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+# An e-mail address starts where its run of name characters does: tried from inside the run, it would be
+# sought again to the run's end from each of its characters, in time growing with the square of its length.
+ADDRESS = re.compile(r"((?:https?://|www\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)]|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 
 
 def typeset_text(text: str, language: str) -> str:

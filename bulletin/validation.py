@@ -25,7 +25,7 @@ from .model import (Article, Event, Figure, Illustration, Issue, Period, Section
 from .pictures import picture_problem
 from .project import TEMPLATES
 from .schema import Checker, day, identifier, number, text, unique, whole_number
-from .texts import TextField, Texts, read_texts
+from .texts import MARKDOWN_FIELDS, Places, TextField, Texts, read_texts
 from .rendering import refused_references
 from .typography import doubtful_marks
 
@@ -33,7 +33,6 @@ ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # http:, file:, dat
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
 FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
 FIGURE_QUALIFIERS = ("about", "more-than", "nearly")  # words printed before a figure's number
-MARKDOWN_FIELDS = ("body", "about")  # the texts written in Markdown (templates/*.html: the markdown filter)
 ISSUE_FIELDS = ("number", "published", "source_language", "languages", "issn", "cover_image",
                 "sections", "chronology", "figures")
 
@@ -41,37 +40,18 @@ ISSUE_FIELDS = ("number", "published", "source_language", "languages", "issn", "
 def typographic_queries(fields: Iterable[TextField]) -> list[Problem]:
     """Return, as warnings at the mark concerned, what a proofreader would query in the typed texts
     (a quotation mark that pairs with none, a Spanish question without its ¿): printed all the same."""
-    files: dict[Path, list[str]] = {}
-    return [Problem(_place(field, index, files), f"{field.label}: {query}") for field in fields if field.value
+    places = Places()
+    return [Problem(places.mark(field, index), f"{field.label}: {query}") for field in fields if field.value
             for index, query in doubtful_marks(field.value, field.language)]
 
 
 def reference_problems(fields: Iterable[TextField]) -> list[Problem]:
     """Return, at the place each is written, what the Markdown texts point to that the bulletin refuses: pictures
     in the text, and links other than http(s) and mailto (files, scripts, paths), which no PDF may carry."""
-    files: dict[Path, list[str]] = {}
-    return [Problem(_place(field, index, files), f"{field.label}: {reference!r}: {why}")
+    places = Places()
+    return [Problem(places.mark(field, index), f"{field.label}: {reference!r}: {why}")
             for field in fields if field.value and field.part in MARKDOWN_FIELDS
             for index, reference, why in refused_references(field.value)]
-
-
-def _place(field: TextField, index: int, files: dict[Path, list[str]]) -> Mark:
-    """Return where character `index` of a text is written: its line found in the file from where the value
-    starts; the value's start when the line is written otherwise (escapes, folded lines)."""
-    if field.mark.path not in files:
-        try:
-            files[field.mark.path] = field.mark.path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            files[field.mark.path] = []
-    line_start = field.value.rfind("\n", 0, index) + 1
-    line_end = field.value.find("\n", index)
-    written = field.value[line_start:line_end if line_end >= 0 else len(field.value)]
-    lines = files[field.mark.path][field.mark.line - 1:field.mark.line + field.value.count("\n") + 1]  # the value's
-    for line_number, line in enumerate(lines, start=field.mark.line):
-        column = line.find(written) if written.strip() else -1
-        if column >= 0:
-            return Mark(field.mark.path, line_number, column + index - line_start + 1)
-    return field.mark
 
 
 def read_issue(folder: Path, checker: Checker) -> tuple[dict | None, Texts | None]:

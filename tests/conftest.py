@@ -67,7 +67,8 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
     `catalog` of a language (in a copy of the project's translations/ made beside the folder on the first
     such edit; `read_catalogs_beside` makes the build and validate read it), and one of:
 
-    - `replace: OLD` and `with: NEW`: replace the first OLD in the file's text by NEW;
+    - `replace: OLD` and `with: NEW`: replace the first OLD in the file's text by NEW, or by NEW `repeat` times
+      when `repeat: N` is given;
     - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given, between
       `before: TEXT` and `after: TEXT` when they are given;
     - `write_hex: HEX`: write the file with these bytes (whitespace in HEX is ignored);
@@ -109,7 +110,7 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
         else:
             text = path.read_text(encoding="utf-8")
             assert edit["replace"] in text, f"case edit does not apply to {edit['file']}: {edit['replace']!r}"
-            path.write_text(text.replace(edit["replace"], edit["with"], 1), encoding=encoding)
+            path.write_text(text.replace(edit["replace"], edit["with"] * edit.get("repeat", 1), 1), encoding=encoding)
 
 
 def _catalogs_beside(folder: Path) -> Path:
@@ -172,22 +173,6 @@ def every_file(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by relative path, with its bytes: what a delivery holds, to compare."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Fail the block with TimeoutError when it runs longer than `seconds` (a hang, where nothing should take
-    more than a few): SIGALRM interrupts even a blocking open or read."""
-    def expire(_signal, _frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def wrote_nothing(output: Path) -> bool:
@@ -253,3 +238,25 @@ def run_in_terminal(script: str, timeout: float = 20) -> str:
         process.kill()
         process.wait()
     return output.decode()
+
+
+@contextmanager
+def within(seconds: int) -> Iterator[None]:
+    """Stop the block with TimeoutError after `seconds`: a hang, where nothing should take more than a few.
+    SIGALRM interrupts even a blocking open or read."""
+    class Expired(Exception):
+        pass
+
+    def expire(_signal, _frame):
+        raise Expired
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    except Expired:
+        # Raised afresh: the frame the alarm interrupts (inside a regular expression) may have no line number,
+        # which pytest cannot show.
+        raise TimeoutError(f"took more than {seconds} s") from None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from bulletin.content import MAX_DEPTH, MAX_FILE_BYTES, YamlList, YamlMap, load_source
 
 
@@ -76,3 +78,18 @@ def test_an_alias_inside_the_value_it_names_is_refused_at_its_anchor(tmp_path):
     assert source.tree is None
     assert [(problem.mark.line, problem.mark.column) for problem in source.problems] == [(2, 7)]
     assert "(an alias inside the value it names?)" in source.problems[0].message
+
+
+
+def test_decomposed_text_is_read_composed_where_it_is_written(tmp_path):
+    """Keys and values typed decomposed (s and a combining cedilla for ş) read as the composed letters, escapes
+    included; the places stay those of the file, where the decomposed letters take two columns each."""
+    decomposed = unicodedata.normalize("NFD", "Şuşa")
+    assert len(decomposed) == 6
+    path = tmp_path / "a.yaml"
+    path.write_text(f'{decomposed}: {decomposed} şəhəri\nescaped: "S\\u0327us\\u0327a"\n', encoding="utf-8")
+    tree = load_source(path).tree
+    assert list(tree) == ["Şuşa", "escaped"]
+    assert tree["Şuşa"] == "Şuşa şəhəri" and tree["escaped"] == "Şuşa"
+    spot = tree.value_spots["Şuşa"]
+    assert spot.raw == "Şuşa şəhəri" and (spot.mark.line, spot.mark.column) == (1, 9)

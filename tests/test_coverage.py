@@ -142,6 +142,14 @@ def test_a_character_reference_counts_in_markdown_and_an_escape_at_the_value(tmp
         Problem(Mark(ru, 4, 18), EMOJI.replace(") cannot", "), written as &#x1F600;, cannot"))]
 
 
+def test_a_letter_written_decomposed_is_judged_as_the_one_character_it_makes(tmp_path, fonts):
+    """Alef with madda above (U+0622), which the fonts lack, typed as alef and a combining madda: one problem
+    for the letter the text holds (as `content` reads it), placed where its parts are written."""
+    ru = write(tmp_path / "issue" / "ru.yaml", 'language: ru\npublisher: "Редакция \u0627\u0653"\n')
+    assert check_coverage(tmp_path / "issue", ["ru"], tmp_path / "translations", fonts) == [
+        Problem(Mark(ru, 2, 22), f"character 'آ' (U+0622 ARABIC LETTER ALEF WITH MADDA ABOVE) {REASON}")]
+
+
 def test_only_characters_every_face_shows_pass_and_invisible_ones_are_ignored(tmp_path):
     ascii_ = "".join(map(chr, range(0x20, 0x7F)))
     fonts = [make_font(tmp_path / "serif.ttf", ascii_ + "é", "Test Serif"),

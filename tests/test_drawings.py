@@ -4,36 +4,19 @@ their text in the bulletin's fonts."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-from contextlib import contextmanager
 
 import pytest
 
 from bulletin.drawings import drawing_problem
 from bulletin.pictures import picture_problem
 
-from conftest import PROJECT, SAMPLE, apply_edits
+from conftest import PROJECT, SAMPLE, apply_edits, within
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>\n{}</svg>"
 SHAPE = "<rect width='10' height='10'/>"
 SECONDS = 3  # a check's time limit in these tests; the drawings here keep WeasyPrint busy for minutes, or for ever
-
-
-@contextmanager
-def within(seconds: int):
-    """Fail the test if the block takes longer than `seconds`."""
-    def expire(signum, frame):
-        raise TimeoutError(f"took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def problem(tmp_path, inside: str) -> str | None:

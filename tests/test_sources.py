@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import pyphen
 import pytest
 
 from bulletin.cli import main
-from bulletin.content import load_source
-from bulletin.schema import Checker
 from bulletin.confirmation import confirm
+from bulletin.content import load_source
+from bulletin.examination import validate_issue
+from bulletin.hyphenation import register_hyphenation
+from bulletin.schema import Checker
 from bulletin.sources import FRESH, STALE, UNCONFIRMED, freshness, source_hash
 from bulletin.validation import read_issue
 
@@ -27,6 +32,30 @@ def test_the_hash_ignores_line_wrapping_but_not_words_or_paragraphs():
     assert source_hash("One two three.\n\nFour six.") != source_hash(text)
     assert source_hash("One two three. Four five.") != source_hash(text)
     assert len(source_hash(text)) == 8
+
+
+def test_the_hash_ignores_whether_letters_are_composed():
+    assert source_hash(unicodedata.normalize("NFD", "Şuşa və Ağdam")) == source_hash("Şuşa və Ağdam")
+
+
+def test_a_title_saved_decomposed_is_confirmed_and_hyphenated_as_the_words_it_shows(minimal_issue, capsys):
+    """A title typed or pasted decomposed (NFD: s and a combining cedilla for ş), then saved composed by another
+    editor: the translation confirmed against one is not stale against the other, and the words break at the
+    syllables they would composed, not where the patterns, written in composed letters, lose their way."""
+    composed = "Şuşanın gözəlliyi"
+    decomposed = unicodedata.normalize("NFD", composed)
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": '"İlk məqalə"', "with": f'"{decomposed}"'}])
+    assert main(["confirm", str(minimal_issue), "en", "articles.first-article.title"]) == 0
+    assert states(minimal_issue, "en")["articles.first-article.title"] == FRESH
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": decomposed, "with": composed}])
+    assert states(minimal_issue, "en")["articles.first-article.title"] == FRESH
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": composed, "with": decomposed}])
+    title = validate_issue(minimal_issue).sections[0].articles[0].title["az"]
+    assert title == composed
+    register_hyphenation()
+    dictionary = pyphen.Pyphen(lang="az")
+    assert [dictionary.inserted(word) for word in title.split()] == ["Şu-şa-nın", "gö-zəl-li-yi"]
+    assert dictionary.inserted(decomposed.split()[0]) != "Şu-şa-nın"  # as typed, the word broke elsewhere
 
 
 def test_every_translation_of_the_minimal_issue_is_confirmed(minimal_issue):

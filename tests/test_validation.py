@@ -12,7 +12,7 @@ import pytest
 
 from bulletin.cli import main
 
-from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, read_catalogs_beside, time_limit
+from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, read_catalogs_beside, within
 
 CASE_NAMES = sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
 CASE_SECONDS = 60  # a case that takes longer hangs: the build and `validate` answer each in about a second
@@ -53,7 +53,7 @@ def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_is
     before = every_file(output / minimal_issue.name)
     OPENED[:] = ["(reading)"]
     try:
-        with time_limit(CASE_SECONDS):
+        with within(CASE_SECONDS):
             status = main([minimal_issue.name, "--output", str(output)])
             errors = capsys.readouterr().err.splitlines()
             checked = main(["validate", minimal_issue.name])
