@@ -14,13 +14,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogs import CatalogState, catalog_problems, read_catalog_state, template_strings
+from .catalogs import CatalogState, catalog_path, catalog_problems, read_catalog_state, template_strings
 from .errors import ContentError, Problem, display_path
+from .examination import examine_issue
 from .project import EXTRACTION_CONFIG, TRANSLATIONS
-from .schema import Checker
 from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, language_file
-from .validation import read_issue
 
 
 @dataclass(frozen=True)
@@ -69,14 +68,22 @@ class IssueStatus:
 
 
 def issue_status(folder: Path) -> IssueStatus:
-    """Survey every language of the issue in `folder`; ContentError when issue.yaml cannot be read."""
-    checker = Checker()
-    facts, texts = read_issue(folder, checker)
+    """Survey every language of the issue in `folder`; ContentError when issue.yaml cannot be read.
+
+    Its problems are those the build would stop on (`examination`), so that an issue whose languages are
+    all complete can be built: each language's missing texts and catalog are told apart, the other
+    problems of its file listed with it, and those of the rest of the issue on their own."""
+    examination = examine_issue(folder, translations=TRANSLATIONS)
+    facts, texts = examination.facts, examination.texts
     if facts is None or facts["source_language"] is None or not facts["languages"]:
-        raise ContentError(checker.problems)  # without its languages, nothing of the issue can be judged
+        raise ContentError(examination.problems)  # without its languages, nothing of the issue can be judged
     wanted = template_strings(EXTRACTION_CONFIG)
     source_language = facts["source_language"]
     files = {language_file(folder, language): language for language in facts["languages"]}
+    told = ({Problem(gap.mark, gap.gap) for gap in texts.gaps(facts["languages"])}  # as missing texts
+            | {problem for problem in examination.problems  # with the catalog's state
+               if problem.mark.path in {catalog_path(TRANSLATIONS, language) for language in facts["languages"]}})
+    problems = [problem for problem in examination.problems if problem not in told]
     languages = []
     unreadable = not texts.of(source_language)  # its file could not be parsed: no text of it, not even gaps
     for language in facts["languages"]:
@@ -86,9 +93,9 @@ def issue_status(folder: Path) -> IssueStatus:
             language, language == source_language, read_catalog_state(language, TRANSLATIONS, wanted), own,
             [item for item, state in behind if state == STALE],
             [item for item, state in behind if state == UNCONFIRMED],
-            [problem for problem in checker.problems if files.get(problem.mark.path) == language],
+            [problem for problem in problems if files.get(problem.mark.path) == language],
             unreadable and language != source_language))
-    other = [problem for problem in checker.problems if problem.mark.path not in files]
+    other = [problem for problem in problems if problem.mark.path not in files]
     return IssueStatus(folder, source_language, languages, other)
 
 

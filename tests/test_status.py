@@ -10,7 +10,7 @@ import pytest
 from bulletin.cli import main
 from bulletin.project import TRANSLATIONS
 
-from conftest import SAMPLE, apply_edits
+from conftest import SAMPLE, apply_edits, load_case
 
 
 @pytest.fixture
@@ -175,3 +175,16 @@ def test_validate_goes_on_to_the_next_issue_after_a_wrong_name(capsys):
     assert main(["validate", "2031-H1", str(SAMPLE)]) == 2
     captured = capsys.readouterr()
     assert "2031-H1: no such issue folder" in captured.err and "issues/2022-H2: valid" in captured.err
+
+
+def test_a_language_is_not_complete_while_the_build_would_refuse_its_file(minimal_issue, capsys):
+    apply_edits(minimal_issue, load_case("link-to-a-local-file")["edits"] + load_case("long-title")["edits"])
+    code, report = status_of(minimal_issue, capsys)
+    assert code == 1 and not report["complete"]
+    [english] = [language for language in report["languages"] if language["language"] == "en"]
+    assert not english["complete"] and english["content"]["missing"] == 0
+    problems = english["content"]["problems"]
+    assert any("'file:///etc/passwd': a link may only be to http, https or mailto addresses" in problem
+               for problem in problems)
+    assert any("characters long; a text other than a body may have at most 2,000" in problem for problem in problems)
+    assert all(language["complete"] for language in report["languages"] if language["language"] != "en")
