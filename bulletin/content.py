@@ -155,9 +155,15 @@ def _syntax_hint(err: yaml.MarkedYAMLError, text: str) -> str:
                 f" whole text in {other} quotes (or, in single quotes, write a single quote twice: '')")
     if "cannot start any token" in problem and "\t" in line:
         return "; indent with spaces, not tabs"
+    if value and (value[0] in _INDICATORS or value[:2] in ("- ", "? ")):
+        return (f"; a text that starts with {value[0]!r} must be put in quotes (YAML reads {value[0]!r} there as part of"
+                " its own syntax): write it in double quotes, or in single quotes when it holds double ones")
     if problem.startswith("did not find expected"):
         return "; check the indentation: the fields of one entry start in the same column"
     return ""
+
+
+_INDICATORS = "@`%[]{}*!&>|,#"  # characters with which YAML starts its own syntax, not a text: a text so started needs quotes
 
 
 def _open_quote(text: str, mark: yaml.Mark) -> int | None:

@@ -51,7 +51,8 @@ class Ids:
         if value in self.given:
             other, first = self.given[value]
             checker.report(spot, f"duplicate {kind} id '{value}' (first used at line {first.mark.line})" if other == kind
-                           else f"{kind} id '{value}' is already the id of a {other} (line {first.mark.line});"
+                           else f"{kind} id '{value}' is already the id of {'an' if other[0] in 'aeiou' else 'a'} {other}"
+                                f" (line {first.mark.line});"
                                 " every section, article, illustration, event and figure needs an id of its own")
             return False
         names, prefixes = template_anchors(self.templates)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .characters import describe_character
 from .content import Spot, YamlList, YamlMap
 from .errors import Problem
 
@@ -133,12 +134,20 @@ def nearest(name: str, names: list[str]) -> str | None:
     return found[0] if found else None
 
 
+def odd_character(name: str) -> str | None:
+    """Name the first character of `name` that no id may hold (a look-alike letter, an invisible space), if any."""
+    found = re.search(r"[^a-z0-9-]", name)
+    return describe_character(found[0]) if found else None
+
+
 def identifier(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
     """Read an id: lowercase letters, digits and single hyphens, the whole value (no line break after it)."""
     found = text(checker, value, spot, what)
     if found is not None and not IDENTIFIER.fullmatch(found):
-        checker.report(spot, f"{what}: {found!r} is not a valid id; expected lowercase letters,"
-                             " digits and hyphens, such as 'vagif-poetry-days'")
+        odd = odd_character(found)
+        checker.report(spot, f"{what}: {found!r} is not a valid id"
+                             + (f": it holds {odd}, which no id has" if odd else "")
+                             + "; expected lowercase letters, digits and hyphens, such as 'vagif-poetry-days'")
         return None
     if found is not None and len(found) > MAX_IDENTIFIER:
         checker.report(spot, f"{what}: the id is {len(found)} characters long; an id has at most {MAX_IDENTIFIER}")
@@ -151,15 +160,27 @@ def day(checker: Checker, value: object, spot: Spot, what: str) -> datetime.date
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
     written = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", value.strip()) if isinstance(value, str) else None
-    if written:  # the shape of a date, but no day of the calendar (2022-02-31)
-        year, month, _ = (int(part) for part in written.groups())
-        checker.report(spot, f"{what}: {value.strip()} is not a day of the calendar: " + (
-            f"{datetime.date(max(year, 1), month, 1):%B %Y} has {calendar.monthrange(max(year, 1), month)[1]} days"
-            if 1 <= month <= 12 else f"there is no month {month}"))
+    if written:
+        checker.report(spot, f"{what}: {_not_a_date(value.strip(), *(int(part) for part in written.groups()), spot)}")
         return None
     checker.report(spot, f"{what}: expected a date written as YYYY-MM-DD, found {describe(value)}"
                          + (f" {spot.raw!r}" if spot.raw else ""))
     return None
+
+
+def _not_a_date(written: str, year: int, month: int, number: int, spot: Spot) -> str:
+    """Why text with the shape of a date is not read as one: no such day (2022-02-31), or written otherwise."""
+    if not 1 <= month <= 12:
+        return f"{written} is not a day of the calendar: there is no month {month}"
+    if year < 1:
+        return f"{written} is not a day of the calendar: there is no year 0"
+    if not 1 <= number <= calendar.monthrange(year, month)[1]:
+        return (f"{written} is not a day of the calendar:"
+                f" {datetime.date(year, month, 1):%B %Y} has {calendar.monthrange(year, month)[1]} days")
+    as_date = f"{year:04}-{month:02}-{number:02}"
+    if spot.quoted:
+        return f"{written} is in quotes, so it is text; write the date without quotes: {as_date}"
+    return f"{written}: write a date with two digits for its month and day: {as_date}"
 
 
 MAX_NUMBER = 10 ** 15  # no figure of the bulletin comes near; beyond it, numbers cannot be printed exactly

@@ -23,7 +23,7 @@ from pathlib import Path
 from .content import ISSUE_FILE, Spot, YamlMap, load_source
 from .errors import Mark, Problem
 from .files import not_a_file
-from .schema import Checker, text
+from .schema import Checker, nearest, odd_character, text
 
 # The groups of texts in a language file: for each, what one entry is called in messages,
 # and its text fields (None: the entry is itself one text).
@@ -203,7 +203,8 @@ def _given_ids(facts: dict) -> dict[str, list[str | None]]:
         "illustrations": [picture["id"] for article in articles for picture in article["illustrations"]],
         "chronology": [event["id"] for event in facts["chronology"]],
         "figures": [figure["id"] for figure in facts["figures"]],
-        "charts": list(dict.fromkeys(figure["chart"] for figure in facts["figures"] if figure["chart"])),
+        "charts": list(dict.fromkeys(figure["chart"] for figure in facts["figures"]
+                                     if figure["chart"] or figure.get("chart_given"))),
     }
 
 
@@ -258,9 +259,13 @@ class _LanguageReader:
             if key not in found and group not in self.unsure:
                 spot = node.key_spots[key]
                 written = spot.raw if spot.raw is not None and spot.raw != str(key) else None
-                self.checker.report(spot, f"unknown {noun} '{written or key}': issue.yaml has no {noun} with this id"
-                                    + (f" (YAML reads the unquoted {written!r} as {key!r}; write it in quotes)"
-                                       if written else ""))
+                odd = odd_character(str(key))
+                meant = nearest(str(key), [name for name in found if name not in node])
+                notes = [f"YAML reads the unquoted {written!r} as {key!r}; write it in quotes" if written else
+                         f"it holds {odd}, which no id has" if odd else "", f"did you mean '{meant}'?" if meant else ""]
+                notes = "; ".join(note for note in notes if note)
+                self.checker.report(spot, f"unknown {noun} {written or str(key)!r}: issue.yaml has no {noun} with this"
+                                          " id" + (f" ({notes})" if notes else ""))
         for key in wanted:
             owner = f"{noun} '{key}'"
             if key not in node:

@@ -274,7 +274,8 @@ def _read_figures(root: YamlMap, languages: tuple[str, ...], checker: Checker, i
                   "format": checker.get(entry, "format", what, text),
                   "unit": checker.get(entry, "unit", what, text, required=entry.get("format") == "unit"),
                   "qualifier": checker.get(entry, "qualifier", what, text, required=False),
-                  "chart": checker.get(entry, "chart", what, identifier, required=False)}
+                  "chart": checker.get(entry, "chart", what, identifier, required=False),
+                  "chart_given": "chart" in entry}  # even wrongly: then the charts' texts cannot be told unknown
         if figure["qualifier"] is not None and figure["qualifier"] not in FIGURE_QUALIFIERS:
             checker.report(entry.value_spots["qualifier"], f"{what}: 'qualifier' {figure['qualifier']!r};"
                                                            f" expected one of: {', '.join(FIGURE_QUALIFIERS)}")
