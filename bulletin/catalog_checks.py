@@ -8,8 +8,9 @@ the msgid does not have, one of the msgid's left out, another conversion (`%(num
 pads the text with two million spaces, which the layout takes minutes on; `%(value).0s` prints
 nothing of it), an unnamed one (`%s`) or a `%` that starts none is a problem. A plural form may leave
 out the number only when it is chosen for one number alone (English "one article"), as msgfmt allows.
-A translation begins and ends with a line break only where its msgid does. The header declares UTF-8
-(catalogs are read and compiled as UTF-8) and the plural forms of the language as Babel counts them.
+A translation begins and ends with a line break only where its msgid does, and holds no character
+no text may hold nor a letter with too many marks (`characters`). The header declares UTF-8 (catalogs
+are read and compiled as UTF-8) and the plural forms of the language as Babel counts them.
 
 Where msgfmt is more lenient it is because it does not render: it checks `%` only in entries flagged
 python-format and accepts any charset it can convert; the build would fail or print the wrong thing.
@@ -21,6 +22,7 @@ msgstr, or the header field. This module reads no file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from difflib import get_close_matches
 from gettext import c2py
 from pathlib import Path
@@ -32,6 +34,7 @@ from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.plurals import get_plural
 from markupsafe import Markup, escape
 
+from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 from .errors import Mark, Problem
 
 SAMPLE_NUMBERS = range(1000)  # the numbers a plural rule is tried on, as msgfmt tries its own range
@@ -186,6 +189,11 @@ def _translation_faults(msgid: str, sources: tuple[str, ...], translation: str, 
                for placeholder in found.unnamed]
     if found.stray:  # the templates format every interface string, placeholders or not
         faults.append('a "%" that starts no placeholder: write "%%" for a percent sign')
+    # Characters no text may hold, as in the texts (`characters`): the glyph check leaves them to this one.
+    faults += [f"character {describe_character(char)} {refusal(char)}"
+               for char in dict.fromkeys(REFUSED.findall(translation))]
+    composed = unicodedata.normalize("NFC", translation)  # the marks counted as in the texts
+    faults += [too_many_marks(composed, index, count) for index, count in stacked_marks(composed)][:1]
     if strict and not found.unnamed:
         faults += [f"%({name}){known[name]} of the msgid is missing from the translation" for name in left_out]
     if not faults:

@@ -20,7 +20,8 @@ validation bounds what the layout is given, each bound many times what the bulle
 
 Within them an edition builds in time that grows with its text: a 50,000-character body of
 5,000-character paragraphs of 100-character words builds sooner than one of ordinary words.
-The characters no text may hold are `characters`' to say; each is a problem at its place.
+The characters no text may hold are `characters`' to say; each is a problem at its place, and so
+is a letter carrying more combining marks than `characters.MAX_MARKS`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .characters import REFUSED, describe_character, refusal
+from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 from .errors import Problem
 from .rendering import nested_blocks, printed_paragraphs
 from .texts import MARKDOWN_FIELDS, Places, TextField
@@ -102,10 +103,14 @@ def _written_at(value: str, start: int, end: int, word: str) -> int:
 
 
 def _character_problems(field: TextField, places: Places) -> list[Problem]:
-    """A problem for each character no text may hold, once per line where it is."""
+    """A problem for each character no text may hold, and for a letter with too many marks, once per line."""
     found = {}
     for match in REFUSED.finditer(field.value):
         mark = places.mark(field, match.start())
         found.setdefault((match[0], mark.line), mark)
-    return [Problem(mark, f"{field.label}: character {describe_character(char)} {refusal(char)}")
-            for (char, _line), mark in found.items()]
+    stacked = {}
+    for index, count in stacked_marks(field.value):
+        mark = places.mark(field, index)
+        stacked.setdefault(mark.line, Problem(mark, f"{field.label}: {too_many_marks(field.value, index, count)}"))
+    return ([Problem(mark, f"{field.label}: character {describe_character(char)} {refusal(char)}")
+             for (char, _line), mark in found.items()] + list(stacked.values()))
