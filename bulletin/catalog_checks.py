@@ -4,10 +4,13 @@ could not print.
 The templates format every interface string with `%` (Jinja2's new-style gettext does, with or without
 arguments), so every translation is read as a Python format string against its msgid: a placeholder
 the msgid does not have, one of the msgid's left out, another conversion (`%(number)d` for
-`%(number)s`), an unnamed one (`%s`) or a `%` that starts none is a problem. A plural form may leave
+`%(number)s`), a width, precision or flag the msgid's placeholder does not have (`%(value)2000000s`
+pads the text with two million spaces, which the layout takes minutes on; `%(value).0s` prints
+nothing of it), an unnamed one (`%s`) or a `%` that starts none is a problem. A plural form may leave
 out the number only when it is chosen for one number alone (English "one article"), as msgfmt allows.
-A translation begins and ends with a line break only where its msgid does. The header declares UTF-8
-(catalogs are read and compiled as UTF-8) and the plural forms of the language as Babel counts them.
+A translation begins and ends with a line break only where its msgid does, and holds no character
+no text may hold nor a letter with too many marks (`characters`). The header declares UTF-8 (catalogs
+are read and compiled as UTF-8) and the plural forms of the language as Babel counts them.
 
 Where msgfmt is more lenient it is because it does not render: it checks `%` only in entries flagged
 python-format and accepts any charset it can convert; the build would fail or print the wrong thing.
@@ -19,6 +22,7 @@ msgstr, or the header field. This module reads no file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from difflib import get_close_matches
 from gettext import c2py
 from pathlib import Path
@@ -30,6 +34,7 @@ from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.plurals import get_plural
 from markupsafe import Markup, escape
 
+from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 from .errors import Mark, Problem
 
 SAMPLE_NUMBERS = range(1000)  # the numbers a plural rule is tried on, as msgfmt tries its own range
@@ -159,18 +164,24 @@ def _translation_faults(msgid: str, sources: tuple[str, ...], translation: str, 
     """What is wrong with one translation of `msgid` (its plural too, among `sources`): placeholders the
     templates could not fill, and line breaks at either end that the msgid does not have. `strict`: the
     translation must use every placeholder (a plural form used for one number alone need not)."""
-    known = {name: conversion for source in sources for name, conversion in _placeholders(source).named}
+    shapes = {name: (spec, conversion)
+              for source in sources for name, spec, conversion in _placeholders(source).named}
+    known = {name: spec + conversion for name, (spec, conversion) in shapes.items()}  # as the msgid writes them
     found = _placeholders(translation)
-    used = {name for name, _conversion in found.named} | set(found.cut)
+    used = {name for name, _spec, _conversion in found.named} | set(found.cut)
     left_out = [name for name in known if name not in used]
     faults = [f"%({name}) has no conversion; write %({name}){known.get(name, 's')}" for name in found.cut]
-    for name, conversion in found.named:
-        if name in known and conversion != known[name]:
-            faults.append(f"%({name}){conversion} should be %({name}){known[name]}, as in the msgid")
+    for name, spec, conversion in found.named:
+        if name in known and conversion != shapes[name][1]:
+            faults.append(f"%({name}){spec}{conversion} should be %({name}){known[name]}, as in the msgid")
+        elif name in known and spec != shapes[name][0]:
+            faults.append(f"%({name}){spec}{conversion} has a width, precision or flag that the msgid's"
+                          f" %({name}){known[name]} does not, which pads the text with spaces or cuts it;"
+                          f" write %({name}){known[name]}")
         elif name not in known:
             guess = get_close_matches(name, left_out, 1)
             left_out = [other for other in left_out if other not in guess]  # one mistake, said once
-            faults.append(f"%({name}){conversion} is not a placeholder of the msgid; "
+            faults.append(f"%({name}){spec}{conversion} is not a placeholder of the msgid; "
                           + (f"did you mean %({guess[0]}){known[guess[0]]}?" if guess else
                              f"it has {_listing(known)}" if known else "it has none"))
     faults += [f'"{placeholder}" reads as a placeholder without a name: write "%%" for a percent sign'
@@ -178,6 +189,11 @@ def _translation_faults(msgid: str, sources: tuple[str, ...], translation: str, 
                for placeholder in found.unnamed]
     if found.stray:  # the templates format every interface string, placeholders or not
         faults.append('a "%" that starts no placeholder: write "%%" for a percent sign')
+    # Characters no text may hold, as in the issue's texts (`characters`): the glyph check leaves them to this one.
+    faults += [f"character {describe_character(char)} {refusal(char)}"
+               for char in dict.fromkeys(REFUSED.findall(translation))]
+    composed = unicodedata.normalize("NFC", translation)  # the marks counted as in the issue's texts
+    faults += [too_many_marks(composed, index, count) for index, count in stacked_marks(composed)][:1]
     if strict and not found.unnamed:
         faults += [f"%({name}){known[name]} of the msgid is missing from the translation" for name in left_out]
     if not faults:
@@ -195,7 +211,7 @@ def _translation_faults(msgid: str, sources: tuple[str, ...], translation: str, 
 class _Placeholders(NamedTuple):
     """The placeholders of a format string, as Python's % reads them."""
 
-    named: list[tuple[str, str]]  # name and conversion of each %(name)s, in order
+    named: list[tuple[str, str, str]]  # name, width and precision (with flags) and conversion of each %(name)s
     unnamed: list[str]  # each %s, %d... as written
     cut: list[str]  # the name of each %(name) that no conversion follows
     stray: bool  # a % that starts nothing at all
@@ -206,9 +222,9 @@ def _placeholders(text: str) -> _Placeholders:
     covered: set[int] = set()
     for match in PYTHON_FORMAT.finditer(text):
         covered.update(range(match.start(), match.end()))
-        name, _flags, conversion = match.groups()
+        name, spec, conversion = match.groups()
         if name is not None:
-            found.named.append((name, conversion))
+            found.named.append((name, spec, conversion))
         elif conversion != "%":
             found.unnamed.append(match.group(0))
     for index in (index for index, char in enumerate(text) if char == "%" and index not in covered):
@@ -220,4 +236,4 @@ def _placeholders(text: str) -> _Placeholders:
 
 
 def _listing(placeholders: dict[str, str]) -> str:
-    return ", ".join(f"%({name}){conversion}" for name, conversion in placeholders.items())
+    return ", ".join(f"%({name}){written}" for name, written in placeholders.items())

@@ -11,6 +11,10 @@ Every text is read in Unicode's composed form (NFC), keys included: a letter typ
 decomposed (e + U+0301 for é, as some systems save it) is the same text as the letter composed,
 so that it hashes, hyphenates, sorts and is checked against the fonts as what it reads.
 Places stay those of the file as written.
+
+A `#` after a space ends an unquoted value: YAML reads the rest of the line as a comment, so that
+`title: Road #5 reopened` is the text "Road". The loader notes where such a comment follows a value
+(`Spot.comment`); whether that is text lost is for the reader of the file to say.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ class Spot:
     quoted: bool = False  # whether the scalar was in quotes
     source_hash: str | None = None  # the hash of a `!source-<hash>` tag on the scalar, if any
     alias: bool = False  # whether the value is an alias (*name) of one written elsewhere
+    # A comment right after the unquoted value on its line, which YAML ended at the `#`: where it starts, what it says.
+    comment: tuple[Mark, str] | None = None
 
 
 class YamlMap(dict):
@@ -125,7 +131,7 @@ def load_source(path: Path) -> Source:
     if node is None or node.tag == _NULL_TAG:  # an empty file, or one holding only `~` or `null`: no fields
         source.tree = YamlMap(Spot(start))
         return source
-    builder = _TreeBuilder(path, source.problems)
+    builder = _TreeBuilder(path, source.problems, text)
     try:
         source.tree = builder.build(node)
     except _TooLarge as err:
@@ -201,6 +207,9 @@ def _too_deep(text: str) -> yaml.Mark | None:
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the only collection types content uses
 _NULL_TAG = "tag:yaml.org,2002:null"
+# A comment after the end of an unquoted value on its line: the blanks before it, and the comment to the line's end.
+_COMMENT_AFTER = re.compile(r"([ \t]+)(#[^\r\n\x85\u2028\u2029]*)")
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 _VALUE_TAG = "tag:yaml.org,2002:value"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # The kinds of value content is made of: text, numbers, yes/no, dates, nothing (the schema says which goes where).
@@ -215,8 +224,12 @@ class _TooLarge(Exception):
 class _TreeBuilder:
     """Turns a composed YAML node tree into YamlMap, YamlList and scalar values."""
 
-    def __init__(self, path: Path, problems: list[Problem]):
+    def __init__(self, path: Path, problems: list[Problem], text: str):
         self.path = path
+        # Where a comment after a value is sought: the file's text by lines and columns, which both of PyYAML's
+        # parsers count without a byte order mark (libyaml's index leaves it out, PyYAML's own counts it).
+        self.text = text.removeprefix("\ufeff")
+        self.lines = [0] + [match.end() for match in _BREAK.finditer(self.text)]  # where each line starts
         self.problems = problems
         self.constructor = yaml.SafeLoader("")  # only for its scalar resolution
         self.count = 0
@@ -290,8 +303,20 @@ class _TreeBuilder:
         alias = id(node) in self.built  # an alias yields the anchored node itself, with the anchor's place
         if isinstance(node, yaml.ScalarNode):
             tag = SOURCE_TAG.match(node.tag)
-            return Spot(mark, normalized(node.value), node.style in ("'", '"'), tag["hash"] if tag else None, alias)
+            return Spot(mark, normalized(node.value), node.style in ("'", '"'), tag["hash"] if tag else None, alias,
+                        self.comment_after(node))
         return Spot(mark, alias=alias)
+
+    def comment_after(self, node: yaml.ScalarNode) -> tuple[Mark, str] | None:
+        """The comment right after `node` on its line, when `node` is an unquoted value (YAML ended the value at
+        its `#`), with what it says; not after text in quotes or a block scalar's header, nor after nothing or `~`."""
+        if node.style not in (None, "") or not node.value or node.tag == _NULL_TAG:
+            return None
+        end = node.end_mark
+        found = _COMMENT_AFTER.match(self.text, self.lines[end.line] + end.column)
+        if found is None:
+            return None
+        return Mark(self.path, end.line + 1, end.column + len(found[1]) + 1), normalized(found[2].rstrip())
 
 
 def normalized(text: str) -> str:

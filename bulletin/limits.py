@@ -13,11 +13,15 @@ validation bounds what the layout is given, each bound many times what the bulle
 - a word: at most MAX_WORD characters with no space between them, counted as the bulletin sets
   them, where the typographic pass joins numbers, units and initials with no-break spaces;
 - a paragraph of a body or of the text about the bulletin, as printed: at most MAX_PARAGRAPH;
-- a body or the text about the bulletin: at most MAX_MARKDOWN; any other text: at most MAX_TEXT.
+- a body or the text about the bulletin: at most MAX_MARKDOWN; any other text: at most MAX_TEXT;
+- quotes and lists in a body or the text about the bulletin: nested at most MAX_NESTING deep.
+  markdown-it leaves out, without a word, what is nested past its own limit (a paragraph in 20
+  quotes, or in 10 lists), so the bound stays far below it.
 
 Within them an edition builds in time that grows with its text: a 50,000-character body of
 5,000-character paragraphs of 100-character words builds sooner than one of ordinary words.
-The characters no text may hold are `characters`' to say; each is a problem at its place.
+The characters no text may hold are `characters`' to say; each is a problem at its place, and so
+is a letter carrying more combining marks than `characters.MAX_MARKS`.
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .characters import REFUSED, describe_character, refusal
+from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 from .errors import Problem
-from .rendering import printed_paragraphs
+from .rendering import nested_blocks, printed_paragraphs
 from .texts import MARKDOWN_FIELDS, Places, TextField
 from .typography import NBSP, plain_text
 
@@ -35,6 +39,7 @@ MAX_WORD = 100  # characters of a word, no-break spaces included
 MAX_PARAGRAPH = 5_000  # characters of a paragraph of a Markdown text, as printed
 MAX_MARKDOWN = 50_000  # characters of a body, or of the text about the bulletin, as written
 MAX_TEXT = 2_000  # characters of any other text
+MAX_NESTING = 5  # quotes and lists of a Markdown text in one another
 # Where a line may break: the spaces other than the no-break ones (U+00A0, U+2007, U+202F), and the zero-width space.
 _WORD = re.compile("[^ \t\n\r\f\v\u1680\u2000-\u2006\u2008-\u200b\u205f\u3000]+")
 _JOINED = (NBSP, "\u2007", "\u202f")  # the no-break spaces
@@ -69,6 +74,13 @@ def _size_problems(field: TextField, places: Places) -> list[Problem]:
         if word is not None:
             problems.append(Problem(places.mark(field, _written_at(field.value, start, end, word)),
                                     _word_message(field, word)))
+    deep = next(((start, depth) for start, depth in nested_blocks(field.value) if depth > MAX_NESTING),
+                None) if markdown else None
+    if deep is not None:
+        problems.append(Problem(places.mark(field, deep[0]), f"{field.label}: quotes and lists nested {deep[1]} deep"
+                                                             f" (or more); they may nest at most {MAX_NESTING} deep,"
+                                                             " and what is deeper is not printed: take out some '>'"
+                                                             " or some indentation"))
     return problems
 
 
@@ -91,10 +103,14 @@ def _written_at(value: str, start: int, end: int, word: str) -> int:
 
 
 def _character_problems(field: TextField, places: Places) -> list[Problem]:
-    """A problem for each character no text may hold, once per line where it is."""
+    """A problem for each character no text may hold, and for a letter with too many marks, once per line."""
     found = {}
     for match in REFUSED.finditer(field.value):
         mark = places.mark(field, match.start())
         found.setdefault((match[0], mark.line), mark)
-    return [Problem(mark, f"{field.label}: character {describe_character(char)} {refusal(char)}")
-            for (char, _line), mark in found.items()]
+    stacked = {}
+    for index, count in stacked_marks(field.value):
+        mark = places.mark(field, index)
+        stacked.setdefault(mark.line, Problem(mark, f"{field.label}: {too_many_marks(field.value, index, count)}"))
+    return ([Problem(mark, f"{field.label}: character {describe_character(char)} {refusal(char)}")
+             for (char, _line), mark in found.items()] + list(stacked.values()))

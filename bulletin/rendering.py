@@ -6,16 +6,20 @@ plural forms follow the catalog), its CLDR formats as filters, autoescaping on f
 template and undefined variables as errors. Translations are text like any other: escaped,
 so that a tag or a link in a catalog prints as characters and embeds nothing. A string whose
 translation may be marked up says so in the template, `marked_up("...")` (extracted like
-`_()`), and its translation may hold only the tags of ALLOWED_TAGS, paired. Body text is a safe Markdown subset:
-paragraphs, emphasis, lists, links and block quotes; raw HTML is shown as text and links
-other than http(s) and mailto are not made. The rendered document then goes through the
-typographic pass (`typography`) in its language. This stage writes no file.
+`_()`), and its translation may hold only the tags of ALLOWED_TAGS, paired. Body text is a safe
+Markdown subset: paragraphs, emphasis, lists, links (inline, by reference and autolinks) and
+block quotes; raw HTML is shown as text and links other than http(s) and mailto are not made.
+markdown-it drops without a word what is nested past its limit (20 levels, a list counting
+twice), so validation (`limits`) refuses quotes and lists nested far less deep, found by
+`nested_blocks`. The rendered document then goes through the typographic pass (`typography`)
+in its language. This stage writes no file.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
 from pathlib import Path
@@ -44,9 +48,8 @@ _TAG = re.compile(r"&lt;(/?)({0})\s*/?&gt;".format("|".join(ALLOWED_TAGS)))  # o
 
 def _make_markdown() -> MarkdownIt:
     markdown = MarkdownIt("commonmark", {"html": False, "typographer": False})
-    markdown.disable(["code", "fence", "heading", "lheading", "hr", "html_block", "reference", "table"],
-                     ignoreInvalid=True)
-    markdown.disable(["backticks", "image", "autolink", "html_inline", "strikethrough"], ignoreInvalid=True)
+    markdown.disable(["code", "fence", "heading", "lheading", "hr", "html_block", "table"], ignoreInvalid=True)
+    markdown.disable(["backticks", "image", "html_inline", "strikethrough"], ignoreInvalid=True)
     markdown.validateLink = lambda url: url.strip().lower().startswith(LINK_SCHEMES)
     return markdown
 
@@ -60,19 +63,34 @@ _EVERY_REFERENCE.validateLink = lambda url: True
 def refused_references(source: str) -> list[tuple[int, str, str]]:
     """Return what body text `source` points to that the Markdown subset refuses: (where it is written in the
     text, the reference as written, why). A picture belongs in the issue's illustrations; a link may only be
-    http(s) or mailto: a file, script or relative path would reach outside the issue, or nowhere."""
+    http(s) or mailto: a file, script or relative path would reach outside the issue, or nowhere; and a link
+    must have text, or it is an invisible spot on the page."""
     found, search = [], _Search(source)
     tokens = [child for token in _EVERY_REFERENCE.parse(source) for child in (token.children or ())]
-    for token in tokens:
+    for at, token in enumerate(tokens):
         if token.type == "image":
             reference, why = str(token.attrGet("src")), "a picture in the text; pictures are placed as illustrations"
         elif token.type == "link_open" and not str(token.attrGet("href")).lower().startswith(LINK_SCHEMES):
             reference, why = str(token.attrGet("href")), "a link may only be to http, https or mailto addresses"
+        elif token.type == "link_open" and not _shows_text(tokens, at + 1):
+            reference, why = str(token.attrGet("href")), ("a link with no text, which a reader can neither see nor"
+                                                          " follow; write its text between the brackets")
         else:
             continue
         index, written = search.find(reference)
         found.append((index, written or reference, why))
     return found
+
+
+def _shows_text(tokens: list, start: int) -> bool:
+    """Whether the link whose text starts at tokens[start] shows a character: not only spaces and invisible
+    characters (a picture in it is refused on its own)."""
+    for token in tokens[start:]:
+        if token.type == "link_close":
+            return False
+        if any(unicodedata.category(char)[0] not in "ZC" for char in token.content):
+            return True
+    return False
 
 
 # Where a link's address can be written: after `](` or a reference's `]:`, or inside <...>, perhaps itself in <...>.
@@ -135,6 +153,22 @@ def printed_paragraphs(source: str) -> list[tuple[int, int, str]]:
     return paragraphs
 
 
+def nested_blocks(source: str) -> list[tuple[int, int]]:
+    """Return each block quote and list of body text `source` as the Markdown subset reads it: (where its line
+    starts in `source`, how many quotes and lists it lies in, itself included)."""
+    starts = [0] + [match.end() for match in re.finditer("\n", source)] + [len(source)]  # of the lines
+    blocks, depth = [], 0
+    for token in _MARKDOWN.parse(source):
+        if token.type in _NESTING:
+            depth += token.nesting
+            if token.nesting > 0:
+                blocks.append((starts[min(token.map[0], len(starts) - 1)] if token.map else 0, depth))
+    return blocks
+
+
+# The blocks that nest in one another: quotes, and lists (their items are counted with them).
+_NESTING = ("blockquote_open", "blockquote_close", "bullet_list_open", "bullet_list_close", "ordered_list_open",
+            "ordered_list_close")
 # What a paragraph's line breaks print (their tokens have no content, as tags have none).
 _PRINTED = {"softbreak": " ", "hardbreak": "\n"}
 

@@ -297,6 +297,12 @@ class _LanguageReader:
             self.checker.report(spot, f"{label} repeats this text with a YAML alias (*); write it out in its own"
                                       " place, so that it can be translated and confirmed on its own")
             return
+        if spot.comment:  # a text that goes on after ' #' is cut there: almost never a comment meant as one
+            mark, comment = spot.comment
+            shown = comment if len(comment) <= 40 else comment[:40] + "…"
+            self.checker.problems.append(Problem(mark, f"{label}: the text ends before '{shown}', which YAML reads as"
+                                                       " a comment after a space; put the whole text in quotes to"
+                                                       " keep it (a comment goes on a line of its own)"))
         if spot.source_hash and self.language == self.source_language:
             self.checker.report(spot, f"{label}: a text of the source language is translated from nothing;"
                                       " remove its !source tag")

@@ -34,6 +34,8 @@ MSGFMT_PASSES = {
                                             " Jinja2's new-style gettext formats every interface string",
     "catalog-charset-latin1": "msgfmt converts from any charset it knows; the build reads and compiles UTF-8",
     "catalog-untranslated-string": "to msgfmt an empty translation is untranslated, not wrong",
+    "catalog-placeholder-width": "msgfmt compares only the placeholders' names and conversions; the templates"
+                                 " would pad the text to the width, two million spaces the layout takes minutes on",
 }
 MSGFMT_WARNS = ("catalog-charset-placeholder", "catalog-content-type-missing")  # warnings, not errors
 
@@ -114,8 +116,21 @@ def edit(translations: Path, language: str, old: str, new: str) -> Path:
     ("en", 'msgstr "About the bulletin"', 'msgstr "\\nAbout the bulletin"',
      ['38: interface string "About the bulletin": the translation begins with a line break and the msgid does not'],
      True),
+    # A precision prints none of the text, or a part of it (msgfmt refuses it, though not a width: see the corpus).
+    ("ru", 'msgstr "почти %(value)s"', 'msgstr "почти %(value).0s"',
+     ['154: interface string "nearly %(value)s": %(value).0s has a width, precision or flag that the msgid\'s'
+      ' %(value)s does not, which pads the text with spaces or cuts it; write %(value)s'], True),
+    # What no text may hold, no translation may: a control of writing direction turns the words after it round.
+    ("en", 'msgstr "About the bulletin"', 'msgstr "About the \u202ebulletin"',
+     ["38: interface string \"About the bulletin\": character '\\u202e' (U+202E RIGHT-TO-LEFT OVERRIDE) is an"
+      " invisible control of writing direction, which can show the words around it in another order than they"
+      " read; remove it"], False),
+    ("en", 'msgstr "Contents"', 'msgstr "Conte\u0300\u0301\u0302\u0303\u0304\u0305nts"',
+     ['46: interface string "Contents": the letter \'è\' carries 5 combining marks, the first \'◌́\' (U+0301'
+      ' COMBINING ACUTE ACCENT); a letter may carry at most 4, and more run into the lines above and below:'
+      ' remove them'], False),
 ], ids=["singular-form-for-one", "fuzzy", "no-conversion", "extra-plural-form", "plural-rule", "plural-unreadable",
-        "plural-division-by-zero", "leading-line-break"])
+        "plural-division-by-zero", "leading-line-break", "precision", "direction-control", "stacked-marks"])
 def test_a_catalog_is_judged_at_its_line(translations, language, old, new, expected, msgfmt_refuses):
     path = edit(translations, language, old, new)
     assert faults_of(translations, language) == expected

@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 import yaml
 
-from bulletin.characters import describe_character, refusal
+from bulletin.characters import describe_character, refusal, stacked_marks
 from bulletin.cli import main
 
-from conftest import apply_edits, load_case
+from conftest import apply_edits, load_case, within
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x85", "\ud800", "\udfff", "\ufdd0", "\uffff",
-                                  "\U0010fffe", "\u202a", "\u202e", "\u2066", "\u2069", "\u2028", "\u2029", "\ufeff",
-                                  "\U000e0001", "\U000e0041", "\ufff9"])
+                                  "\U0010fffe", "\u202a", "\u202e", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c",
+                                  "\u2028", "\u2029", "\ufeff", "\U000e0001", "\U000e0041", "\ufff9", "\u200d", "\ufe0f",
+                                  "\ufffc", "\ufffd"])
 def test_characters_that_print_wrongly_or_hide_text_are_refused(char):
+    """The direction marks among the controls of writing direction; the joiner and selector that ask for emoji;
+    the stand-ins for an object or a character a conversion lost."""
     assert refusal(char)
 
 
-@pytest.mark.parametrize("char", ["\t", "\n", "\r", " ", "\u00a0", "\u00ad", "\u200b", "\u200c", "\u200d", "\u200e",
-                                  "\u200f", "\u2060", "ə", "\ufffd", "\U0001f600"])
+@pytest.mark.parametrize("char", ["\t", "\n", "\r", " ", "\u00a0", "\u00ad", "\u200b", "\u200c", "\u2060", "\ufe0e",
+                                  "ə", "\U0001f600"])
 def test_characters_with_a_use_in_running_text_are_allowed(char):
-    """Tabs and line breaks, spaces, the soft hyphen, zero-width space and joiners, direction marks, the word
-    joiner; letters; the replacement character and emoji, which are the glyph check's to judge."""
+    """Tabs and line breaks, spaces, the soft hyphen, zero-width space and non-joiner, the word joiner, the text
+    presentation selector; letters; emoji, which are the glyph check's to judge."""
     assert refusal(char) is None
+
+
+def test_a_letter_may_carry_a_few_combining_marks_and_no_more():
+    vietnamese = unicodedata.normalize("NFD", "Việt")  # e with two marks
+    assert list(stacked_marks(vietnamese + " a\u0300\u0301\u0302\u0303 ok")) == []
+    zalgo = "Za" + "\u0300\u0301\u0302\u0303\u0304\u0305" * 5 + "lgo, " + "\u0316" * 9 + " and ©" + "\u0301" * 5
+    assert list(stacked_marks(zalgo)) == [(1, 30), (36, 9), (51, 5)]  # marks after a space are on the space
+
+
+def test_a_text_of_punctuation_is_looked_through_in_time_in_proportion_to_its_length():
+    with within(5):
+        assert list(stacked_marks("!" * 1_000_000 + "a" + "\u0301" * 5)) == [(1_000_000, 5)]
 
 
 def test_a_noncharacter_is_named_as_one():

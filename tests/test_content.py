@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
+import yaml
+
 from bulletin.content import MAX_DEPTH, MAX_FILE_BYTES, YamlList, YamlMap, load_source
 
 
@@ -93,3 +96,37 @@ def test_decomposed_text_is_read_composed_where_it_is_written(tmp_path):
     assert tree["Şuşa"] == "Şuşa şəhəri" and tree["escaped"] == "Şuşa"
     spot = tree.value_spots["Şuşa"]
     assert spot.raw == "Şuşa şəhəri" and (spot.mark.line, spot.mark.column) == (1, 9)
+
+
+def test_a_comment_right_after_an_unquoted_value_is_noted_where_it_starts(tmp_path):
+    """YAML ends an unquoted value at ' #': the loader notes where, and what the comment says, so that a text
+    cut there is not lost without a word; text in quotes, a block scalar's header, nothing and lines of their own
+    may carry comments."""
+    path = tmp_path / "az.yaml"
+    path.write_text("title: İlk #1 məqalə\n"
+                    "lead: !source-b9f76b7a A lead\tabout road\t#5\n"
+                    "body: |  # Markdown\n  Text # not a comment\n"
+                    "quoted: \"Road #5\"  # a comment\n"
+                    "single: 'Road' # a comment\n"
+                    "# a line of its own\n"
+                    "empty:  # to write\n"
+                    "none: ~  # nothing yet\n"
+                    "hash: Road#5\n"
+                    "folded: a text that\n  goes on #6\n", encoding="utf-8")
+    source = load_source(path)
+    comments = {key: spot.comment for key, spot in source.tree.value_spots.items() if spot.comment}
+    assert not source.problems
+    assert {key: (mark.line, mark.column, said) for key, (mark, said) in comments.items()} == {
+        "title": (1, 12, "#1 məqalə"), "lead": (2, 42, "#5"), "folded": (12, 11, "#6")}
+    assert source.tree["title"] == "İlk" and source.tree["hash"] == "Road#5"
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+def test_a_comment_is_found_after_a_byte_order_mark_and_windows_line_ends(tmp_path, monkeypatch, loader):
+    """libyaml counts a value's place without the byte order mark that starts a file, PyYAML's own parser with it."""
+    monkeypatch.setattr("bulletin.content._LOADER", getattr(yaml, loader, yaml.SafeLoader))
+    path = tmp_path / "en.yaml"
+    path.write_bytes("\ufefftitle: Road 😀 #5\r\nlead: \"Ok\" # fine\r\ncaption: A #6\r\n".encode("utf-8"))
+    spots = load_source(path).tree.value_spots
+    assert [(key, spot.comment[0].line, spot.comment[0].column) for key, spot in spots.items() if spot.comment] == [
+        ("title", 1, 15), ("caption", 3, 12)]

@@ -8,12 +8,12 @@ import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from bulletin.coverage import TYPOGRAPHY, check_coverage, covered_characters, describe_character
+from bulletin.coverage import INVISIBLE, TYPOGRAPHY, check_coverage, covered_characters, describe_character
 from bulletin.errors import Mark, Problem
 from bulletin.fonts import find_typefaces
 from bulletin.project import TRANSLATIONS
 
-from conftest import LANGUAGES, SAMPLE, apply_edits, main, wrote_nothing
+from conftest import LANGUAGES, SAMPLE, apply_edits, main, pdf_fonts, wrote_nothing
 
 REASON = "cannot be shown by the bulletin's fonts (Noto Serif, Noto Sans); replace it or remove it"
 EMOJI = f"character '😀' (U+1F600 GRINNING FACE) {REASON}"
@@ -197,3 +197,31 @@ def test_validate_and_the_scheduled_check_report_it_too(minimal_issue, tmp_path,
     printed = capsys.readouterr()
     assert printed.out.splitlines() == [f"issues/2023-H1/ru.yaml:10:44: {EMOJI}"]
     assert printed.err.splitlines() == ["issues/2023-H1: 1 problem(s)"]
+
+
+# Characters of the bulletin's fonts after which an invisible one could make the layout pick another font: those
+# that have an emoji form (©, ®, ™, ‼, ⁉, ℹ, #, * and digits), and letters of the four languages.
+BASES = "©®™‼⁉ℹ#*19aəШñ"
+
+
+def test_the_invisible_characters_a_text_may_hold_are_drawn_with_the_bulletins_fonts_alone(tmp_path):
+    """Each is drawn as nothing, whatever stands before and after it: the Arabic letter mark made WeasyPrint fetch
+    an Arabic font, the emoji selector after ©, and a joiner between two, a font of the system (the build then
+    failed naming no file); those are refused by validation instead."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    spans = " ".join(f"<span>{base}{char}{base}{char}x</span>" for char in sorted(INVISIBLE) for base in BASES)
+    configuration = FontConfiguration()
+    stylesheet = CSS(string=find_typefaces().stylesheet() + 'p { font-family: "Bulletin Serif" }'
+                     ' .sans { font-family: "Bulletin Sans" }', font_config=configuration)
+    pdf = tmp_path / "invisible.pdf"
+    # One face of each family: the layout chooses a font for a character by the family's coverage, not the face's.
+    HTML(string=f'<p>{spans}</p><p class="sans">{spans}</p>').write_pdf(pdf, stylesheets=[stylesheet],
+                                                                       font_config=configuration)
+    assert {font["name"].split("+")[1] for font in pdf_fonts(pdf)} == {"Bulletin-Serif", "Bulletin-Sans"}
+
+
+def test_a_format_character_the_fonts_lack_is_reported_like_any_other(tmp_path, fonts):
+    en = write(tmp_path / "issue" / "en.yaml", 'language: en\npublisher: "Office\\U0001D173"\n')
+    assert check_coverage(tmp_path / "issue", ["en"], tmp_path / "translations", fonts) == [
+        Problem(Mark(en, 2, 12), f"character '\\U0001d173' (U+1D173 MUSICAL SYMBOL BEGIN BEAM) {REASON}")]

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from bulletin.errors import Mark
-from bulletin.limits import MAX_MARKDOWN, MAX_PARAGRAPH, MAX_TEXT, MAX_WORD, text_problems
+from bulletin.limits import MAX_MARKDOWN, MAX_NESTING, MAX_PARAGRAPH, MAX_TEXT, MAX_WORD, text_problems
+from bulletin.rendering import markdown_to_html
 from bulletin.texts import TextField
 
 from conftest import PROJECT, apply_edits
@@ -77,3 +78,33 @@ def test_a_body_at_the_bounds_is_built_in_time_in_proportion(minimal_issue, tmp_
                           "--output", str(tmp_path / "out"), "-q"], cwd=minimal_issue.parent,
                          capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr
+
+
+# Quotes and lists nested `depth` deep, around a paragraph: each kind, and the two in turn on one line.
+NESTED = {
+    "quotes": lambda depth: "> " * depth + "Deep text.\n",
+    "lists": lambda depth: "".join("  " * level + "- Item\n" for level in range(depth - 1)) + "  " * (depth - 1)
+    + "- Deep text.\n",
+    "numbered-lists": lambda depth: "".join("   " * level + "1. Item\n" for level in range(depth - 1))
+    + "   " * (depth - 1) + "1. Deep text.\n",
+    "lists-and-quotes": lambda depth: "".join(("- ", "> ")[level % 2] for level in range(depth)) + "Deep text.\n",
+}
+
+
+@pytest.mark.parametrize("kind", NESTED)
+def test_quotes_and_lists_may_nest_only_a_few_deep_and_are_printed_whole_up_to_it(kind):
+    """markdown-it drops, with no word, a paragraph nested past its limit (in 20 quotes, or 10 lists): the
+    bound stays far below it, and everything within it is printed."""
+    body = "First paragraph.\n\n" + NESTED[kind](MAX_NESTING)
+    assert text_problems([field(body, "body")]) == []
+    assert "Deep text." in markdown_to_html(body)
+    deeper = "First paragraph.\n\n" + NESTED[kind](MAX_NESTING + 1)
+    assert [problem.message for problem in text_problems([field(deeper, "body")])] == [
+        f"article 'first': 'body': quotes and lists nested {MAX_NESTING + 1} deep (or more); they may nest at most"
+        f" {MAX_NESTING} deep, and what is deeper is not printed: take out some '>' or some indentation"]
+
+
+def test_text_nested_past_markdown_its_limit_is_refused_not_dropped():
+    body = "> " * 25 + "DEEPTEXT\n"
+    assert "DEEPTEXT" not in markdown_to_html(body)  # what the bound is for
+    assert len(text_problems([field(body, "body")])) == 1

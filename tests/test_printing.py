@@ -43,6 +43,43 @@ def test_every_character_of_the_four_languages_comes_from_the_bulletins_fonts(mi
         assert " ".join(paragraph.split()) in text
 
 
+# Lists in one another, bulleted and numbered, in and around quotes (set in italics), as deep as a body may nest.
+NESTED_LISTS = """\
+      - Level one
+        - Level two
+          - Level three
+            - Level four
+        1. Numbered in a bulleted list
+           - Bulleted in a numbered one
+
+      1. First
+         1. Second
+            1. Third
+
+      > - In a quote
+      >   - Deeper in the quote
+
+      - > A quote in a list
+        > - and a list in it
+"""
+
+
+def test_every_level_of_a_list_is_marked_with_the_bulletins_fonts(minimal_issue, tmp_path):
+    """The second and third levels' default markers (◦ and ▪) are in neither font: WeasyPrint drew them in a font
+    of the system, and the preflight failed the build naming no file."""
+    apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Second paragraph.\n",
+                                 "with": "      Second paragraph.\n\n" + NESTED_LISTS}])
+    output = tmp_path / "out"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
+    pdf = output / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf"
+    assert all(font["name"].split("+")[1].startswith("Bulletin-") for font in pdf_fonts(pdf))
+    lines = [" ".join(line.split()) for page in page_texts(pdf) for line in page.splitlines()]
+    for marked in ("• Level one", "– Level two", "· Level three", "· Level four", "1. Numbered in a bulleted list",
+                   "· Bulleted in a numbered one", "1. Third", "• In a quote", "– Deeper in the quote",
+                   "– and a list in it"):
+        assert any(line.startswith(marked) for line in lines), marked
+
+
 def test_raw_html_in_content_is_printed_as_text(minimal_issue, tmp_path):
     apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Text.", "with": "      Text <b>bold</b>."}])
     output = tmp_path / "out"

@@ -26,7 +26,7 @@ from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.rendering import (css_string, make_environment, markdown_to_html, refused_references, render_edition,
                                 with_allowed_tags)
 
-from conftest import MINIMAL, page_texts, within
+from conftest import MINIMAL, apply_edits, page_texts, within
 
 
 def _pixel() -> str:
@@ -209,3 +209,45 @@ def test_thousands_of_refused_links_are_found_in_time_in_proportion_to_the_text(
     assert [(index, written) for index, written, _ in found[:3]] == [
         (text.index(f"&#102;ile:{number})"), f"&#102;ile:{number}") for number in range(3)]  # each where it is
     assert len(found) == 40_000
+
+
+def test_autolinks_and_links_by_reference_are_links_not_raw_text():
+    html = markdown_to_html("See <https://example.org/page>, [the list][r] and <office@example.org>.\n\n"
+                            "[r]: https://example.org/list\n")
+    for tag in ('<a href="https://example.org/page">https://example.org/page</a>',
+                '<a href="https://example.org/list">the list</a>',
+                '<a href="mailto:office@example.org">office@example.org</a>'):
+        assert tag in html
+    assert "[r]" not in html and "&lt;" not in html
+
+
+def test_links_other_than_web_and_mail_are_still_not_made_in_any_spelling():
+    html = markdown_to_html("<file:///etc/passwd> [x][f] <javascript:alert(1)>\n\n[f]: file:///etc/passwd\n")
+    assert "<a " not in html
+
+
+@pytest.mark.parametrize("source", ["[](https://example.org)", "[ ](https://example.org)",
+                                    "[\u200b\u00ad](https://example.org)", "[][r]\n\n[r]: https://example.org"])
+def test_a_link_with_no_text_is_refused(source):
+    [(_, reference, why)] = refused_references(source)
+    assert reference == "https://example.org" and why.startswith("a link with no text")
+
+
+def test_a_link_with_text_is_not_refused():
+    assert refused_references("[*a*](https://example.org) [x][r] <https://example.org>\n\n[r]: https://e.org") == []
+
+
+def test_autolinks_and_links_by_reference_print_as_links(minimal_issue, tmp_path):
+    apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Second paragraph.\n",
+                                 "with": "      See <https://example.org/page-1> and [the list][r].\n\n"
+                                         "      [r]: https://example.org/list\n"}])
+    output = tmp_path / "out"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
+    pdf = output / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf"
+    with pikepdf.open(pdf) as document:
+        uris = {str(annotation.A.URI) for page in document.pages for annotation in page.get("/Annots", [])
+                if "/A" in annotation and "/URI" in annotation.A}
+    assert uris == {"https://example.org/page-1", "https://example.org/list"}
+    text = " ".join(" ".join(page.split()) for page in page_texts(pdf))
+    assert "See https://example.org/page-1 and the list." in text  # the address as typed, its hyphen a hyphen
+    assert "[r]" not in text and "<https" not in text
