@@ -37,6 +37,7 @@ from .settings import VARIANTS, PrintSettings
 
 CACHE = ".cache"  # under the output root: what builds remember from one to the next
 DIGESTS = f"{CACHE}/digests.json"  # the digests of input files, by stat
+PICTURE_CACHE = f"{CACHE}/pictures"  # pictures made the size they are printed at (`placing`)
 LANGUAGE_FILE = re.compile(r"[a-z]{2,3}\.yaml")  # an issue's language file, such as ru.yaml
 GROUPS = ("text", "pictures", "catalog", "templates", "code", "fonts", "settings", "tools")
 

@@ -6,6 +6,7 @@ can find the project's files without loading the rendering engine.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import UsageError
@@ -20,6 +21,8 @@ OUTPUT = PROJECT / "output"
 PYPROJECT = PROJECT / "pyproject.toml"  # holds [tool.bulletin.print]
 DRAFTS = "drafts"  # under the output root: where draft builds go, apart from the deliveries
 PREVIEWS = "previews"  # under the output root: pictures of the pages of each issue, with --preview
+PAGE_PICTURE = re.compile(r"page-[0-9]+\.png")  # previews/<issue>/<language>/page-001.png ...
+CONTACT_SHEET = "-contact-sheet.png"  # previews/<issue>/<language>-contact-sheet.png
 
 
 def newest_issue(root: Path = ISSUES, before: Period | None = None) -> Path:

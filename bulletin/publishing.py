@@ -34,7 +34,7 @@ from .examination import validate_issue
 from .fingerprints import Inputs
 from .fonts import Typefaces, find_typefaces
 from .jobs import Job, Printed, make_edition
-from .incremental import (CACHE, Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
+from .incremental import (PICTURE_CACHE, Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
                           same_settings)
 from .layout import editions_layout, layout_entry, write_layout_report
 from .localization import check_catalogs, compile_catalogs
@@ -48,8 +48,6 @@ from .findings import Finding, count, format_table, write_report
 from .progress import Progress
 from .settings import VARIANTS, PrintSettings, load_settings
 from .workers import Outcome, Workers, available_cores, start_fork_server
-
-PICTURE_CACHE = f"{CACHE}/pictures"  # under the output root: pictures made the size they are printed at
 
 LOG = logging.getLogger("bulletin")
 

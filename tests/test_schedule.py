@@ -344,13 +344,15 @@ def test_a_wait_that_is_not_a_number_of_minutes_is_bad_usage(wait, capsys):
     assert f"{wait!r} is not a number of minutes (0 or more)" in capsys.readouterr().err
 
 
-def test_a_damaged_manifest_is_built_over(minimal_issue, tmp_path, capsys):
+def test_a_damaged_manifest_is_never_built_over_blind(minimal_issue, tmp_path, capsys):
     folder = tmp_path / "output" / "2023-H1"
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text('{"files": [{"file": 1}], "languages": ["az"]}', encoding="utf-8")
     (folder / "preflight.json").write_text('{"files": {"x.pdf": {"findings": [1]}}}', encoding="utf-8")
-    assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2023-07-01", "-q")) == 0
-    assert "2023-H1 delivered" in capsys.readouterr().out
+    assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2023-07-01", "-q")) == 2
+    assert "(2023-H1 is no delivery: its manifest.json is not a manifest a build of 2023-H1 wrote)" \
+        in capsys.readouterr().err
+    assert sorted(path.name for path in folder.iterdir()) == ["manifest.json", "preflight.json"]
 
 
 def test_a_report_that_cannot_be_written_does_not_change_the_outcome(tmp_path, capsys, monkeypatch):
