@@ -14,6 +14,8 @@ from .model import Period, period_of
 
 PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
 TEMPLATES = PROJECT / "templates"
+STYLESHEET = "bulletin.css"  # in templates/
+MAX_TEMPLATE = 1_000_000  # bytes: a template or the stylesheet (the project's take under 10 kB each)
 TRANSLATIONS = PROJECT / "translations"
 EXTRACTION_CONFIG = PROJECT / "babel.cfg"  # where pybabel and the build find the template strings
 ISSUES = PROJECT / "issues"

@@ -31,6 +31,7 @@ from .colours import OutputProfile, load_profile, readable_profile
 from .delivery import Staging, start_delivery, write_checksum, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
 from .examination import validate_issue
+from .files import check_project_file
 from .fingerprints import Inputs
 from .fonts import Typefaces, find_typefaces
 from .jobs import Job, Printed, make_edition
@@ -43,7 +44,7 @@ from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery,
 from .model import Edition, Issue, package_name
 from .outputs import check_output
 from .placing import prepare_pictures
-from .project import EXTRACTION_CONFIG, OUTPUT, PYPROJECT, TRANSLATIONS
+from .project import EXTRACTION_CONFIG, MAX_TEMPLATE, OUTPUT, PYPROJECT, STYLESHEET, TEMPLATES, TRANSLATIONS
 from .findings import Finding, count, format_table, write_report
 from .progress import Progress
 from .settings import VARIANTS, PrintSettings, load_settings
@@ -86,6 +87,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     ingredients = read_ingredients(folder, settings, output_root)
     with progress.step("validate"):
         issue = validate_issue(folder, draft, TRANSLATIONS)  # the catalogs and the fonts' coverage included
+        check_project_file(TEMPLATES / STYLESHEET, "stylesheet", MAX_TEMPLATE)  # WeasyPrint would wait on a pipe
         typefaces = find_typefaces()
         languages = select_languages(issue.languages, languages)
         variants = select_variants(variants)

@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import UsageError
 
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # from libgs-common
+MAX_PROFILE = 10_000_000  # bytes: an ICC profile takes a few hundred kilobytes, the largest a few megabytes
 TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "B5": (176.0, 250.0)}  # name -> mm
 PAGE_MULTIPLES = (1, 4, 8)  # 4: saddle stitching; 8: two sheets folded together; 1: no rule
 MM_TO_PT = 72 / 25.4
