@@ -295,9 +295,11 @@ def minutes(value: str) -> float:
 
 
 def workers(value: str) -> int:
-    """Read a number of worker processes: 1 or more."""
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1 or more)")
+    """Read a number of worker processes: 1 to MAX_WORKERS."""
+    from .settings import MAX_WORKERS
+
+    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1 to {MAX_WORKERS})")
     return int(value)
 
 

@@ -112,8 +112,13 @@ def load_settings(pyproject: Path, **overrides) -> PrintSettings:
                     raise UsageError(f"{where}: icc-profile must be the path of a file, not {value!r}")
                 value = pyproject.parent / value
             values[KEYS[key]] = value
-    values.update({name: value for name, value in overrides.items() if value is not None})
-    return check_settings(replace(PrintSettings(), **values), where)
+    settings = check_settings(replace(PrintSettings(), **values), where)
+    given = {name: value for name, value in overrides.items() if value is not None}
+    if not given:
+        return settings
+    # What the file holds is right by now: a value wrong with the overrides came from the command line.
+    options = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+    return check_settings(replace(settings, **given), f"the command line ({options})")
 
 
 def check_settings(settings: PrintSettings, where: str) -> PrintSettings:

@@ -98,6 +98,26 @@ def test_a_missing_issue_is_not_ready_and_nothing_is_delivered(tmp_path, capsys)
     assert STAMP.search((output / "scheduled.log").read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("issue, day, kind, said", [
+    ("2024-H2", "2025-01-02", "loop", "a loop of symbolic links"),  # was "cannot be the output folder", exit 2
+    ("2024-H1", "2024-07-02", "fifo", "a named pipe (FIFO)"),  # was "has not been started"
+    ("2024-H1", "2024-07-02", "file", "a file"),
+])
+def test_something_else_in_the_issues_place_is_said_as_what_it_is_and_not_ready(tmp_path, capsys, issue, day, kind,
+                                                                                 said):
+    issues, output = tmp_path / "issues", tmp_path / "output"
+    issues.mkdir()
+    {"loop": lambda path: path.symlink_to(path.name), "fifo": os.mkfifo,
+     "file": lambda path: path.write_text("notes")}[kind](issues / issue)
+    assert main(scheduled(issues, output, day)) == NOT_READY
+    captured = capsys.readouterr()
+    assert f"issue {issue} is not ready: 1 problem(s)" in captured.out
+    report = json.loads((output / issue / "build-report.json").read_text(encoding="utf-8"))
+    assert report["problems"] == [f"{issues / issue}: is {said}, not the folder of issue {issue}, due from"
+                                  f" {day[:-1]}1: move it away, and put the issue's folder there (or start it with"
+                                  f" build.py new {issue} --issues {issues})"]
+
+
 def test_an_earlier_issue_never_delivered_is_named_not_built(minimal_issue, tmp_path, capsys):
     assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2024-01-05")) == NOT_READY
     assert ("issue 2023-H1, due from 2023-07-01, has never been delivered; to deliver it:"
