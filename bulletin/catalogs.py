@@ -20,7 +20,7 @@ It neither compiles nor translates: compiling is the localize stage's, translati
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import polib
@@ -32,7 +32,8 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from .catalog_checks import catalog_faults, plural_count
 from .delivery import write_atomically
 from .errors import BuildError, ContentError, Mark, Problem, display_path, undecodable
-from .files import NotAFile, open_file, read_file
+from .files import NotAFile, check_project_file, open_file, read_file, read_project_text
+from .project import MAX_TEMPLATE
 
 CATALOG_DOMAIN = "messages"
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of the bulletin is some 10 kB: larger ones are refused, not parsed
@@ -106,12 +107,19 @@ def catalog_path(translations_dir: Path, language: str) -> Path:
 
 
 def extract_template(extraction_config: Path) -> Catalog:
-    """Extract the template strings as `pybabel extract -F babel.cfg .` does in the config's folder."""
-    with extraction_config.open(encoding="utf-8") as file:
-        methods, options = parse_mapping_cfg(file, filename=str(extraction_config))
+    """Extract the template strings as `pybabel extract -F babel.cfg .` does in the config's folder; stop
+    (BuildError) at a template that is not a regular file of a template's size, which Babel would open as it is
+    (and wait on a named pipe forever)."""
+    text = read_project_text(extraction_config, "extraction configuration", MAX_TEMPLATE)
+    methods, options = parse_mapping_cfg(StringIO(text), filename=str(extraction_config))
     template = Catalog(**TEMPLATE_HEADER)
+
+    def check(name: str, _method: str, _options: dict) -> None:  # Babel calls it before it opens each file
+        check_project_file(extraction_config.parent / name, "template", MAX_TEMPLATE)
+
     for filename, line, message, comments, context in extract_from_dir(
-            str(extraction_config.parent), methods, options, keywords={**DEFAULT_KEYWORDS, MARKUP_KEYWORD: None}):
+            str(extraction_config.parent), methods, options, keywords={**DEFAULT_KEYWORDS, MARKUP_KEYWORD: None},
+            callback=check):
         template.add(message, None, [(filename, line)], auto_comments=comments, context=context)
     return template
 

@@ -186,20 +186,21 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Bui
             delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
                                       arguments.draft, progress, arguments.force)
     pdfs = {key: printed.path for key, printed in delivered.printed.items()}
-    previews = write_previews(pdfs, output / PREVIEWS / folder.name) if arguments.preview else []
+    previews = write_previews(pdfs, output / PREVIEWS / folder.name, output) if arguments.preview else []
     sheets = [path for path in previews if path.name.endswith("contact-sheet.png")]
     return Built(list(delivered.files) + previews, sorted(pdfs.values()) + sheets)
 
 
-def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path) -> list[Path]:
-    """Picture each language's pages, from its screen PDF when there is one (no bleed, RGB)."""
+def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path, root: Path) -> list[Path]:
+    """Picture each language's pages, from its screen PDF when there is one (no bleed, RGB), into `folder` under
+    the output folder `root`."""
     from .preview import write_previews as picture_pages
 
     chosen: dict[str, Path] = {}
     for (language, _variant), path in sorted(pdfs.items(), key=lambda item: item[0][1] != "screen"):
         chosen.setdefault(language, path)
     LOG.info("previews: %s", display_path(folder))
-    return picture_pages(chosen, folder)
+    return picture_pages(chosen, folder, root=root)
 
 
 def describe_watch(parser: argparse.ArgumentParser) -> None:
@@ -294,9 +295,11 @@ def minutes(value: str) -> float:
 
 
 def workers(value: str) -> int:
-    """Read a number of worker processes: 1 or more."""
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1 or more)")
+    """Read a number of worker processes: 1 to MAX_WORKERS."""
+    from .settings import MAX_WORKERS
+
+    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1 to {MAX_WORKERS})")
     return int(value)
 
 

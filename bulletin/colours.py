@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ from PIL import Image, ImageCms
 from tinycss2.color3 import RGBA, parse_color
 
 from .errors import BuildError
+from .files import ProjectFileError, read_project_file
 from .pictures import ORIENTATION, upright
+from .settings import MAX_PROFILE
 
 # The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
 # design's print colours, close to what the default profile gives for the sRGB ones.
@@ -93,10 +96,12 @@ class OutputProfile:
 def load_profile(path: Path) -> OutputProfile:
     """Read a CMYK output profile, or stop with a message naming the file."""
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise BuildError(f"colour profile {path}: {err.strerror or err}. Install the Debian package libgs-common"
-                         " for the default profile, or give the printing bureau's profile with --icc-profile.")
+        data = read_project_file(path, "colour profile", MAX_PROFILE)  # a named pipe or a device is never read
+    except ProjectFileError as err:
+        if os.path.lexists(path):
+            raise
+        raise ProjectFileError(f"{err}. Install the Debian package libgs-common for the default profile, or give the"
+                         " printing bureau's profile with --icc-profile.") from err
     if len(data) < 128 or data[36:40] != b"acsp":
         raise BuildError(f"colour profile {path}: not an ICC profile")
     if data[16:20] != b"CMYK":

@@ -330,11 +330,19 @@ def _remove_previous(previous: Path, issue: str) -> None:
 
 
 def _clear_stale(staging_root: Path) -> None:
-    """Remove the staging folders of builds whose process is no longer running."""
-    for folder in staging_root.iterdir():
-        parts = folder.name.rsplit(".", 2)
-        if len(parts) == 3 and parts[1].isdigit() and not _running(int(parts[1])):
-            shutil.rmtree(folder, ignore_errors=True)
+    """Remove the staging folders of builds whose process is no longer running; stop, removing none, when one of
+    them holds what no build writes there."""
+    from .ownership import staging_problem
+
+    stale = [folder for folder in sorted(staging_root.iterdir())
+             if len(parts := folder.name.rsplit(".", 2)) == 3 and parts[1].isdigit() and not _running(int(parts[1]))]
+    for folder in stale:
+        problem = staging_problem(folder) if folder.is_dir() and not folder.is_symlink() else "it is not a folder"
+        if problem:
+            raise BuildError(f"{display_path(folder)} is not a staging folder a build left: {problem}. A build"
+                             " removes only what builds wrote, and left this as it was: move it elsewhere")
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _running(pid: int) -> bool:
@@ -360,7 +368,7 @@ def _check_target(target: Path, issue: str) -> None:
 
 
 def _is_delivery(folder: Path, issue: str) -> bool:
-    from .outputs import is_delivery
+    from .ownership import is_delivery
 
     return is_delivery(folder, issue)
 

@@ -8,6 +8,11 @@ the file is opened without blocking and checked again on its descriptor, so that
 its place between the two checks is refused too. What the path is instead is said in an editor's
 words ("a folder", "a named pipe (FIFO)"), for the messages of the readers; what is not there at
 all is the reader's to say ("missing").
+
+The files the project and its operator provide (the templates, the stylesheet, the fonts, the
+colour profile) are read through `read_project_file`, which also bounds their size before reading
+(a profile given as /dev/zero, or a file of gigabytes, would fill the memory) and stops the build
+with a message naming the file (`ProjectFileError`) where anything else would hang or crash.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import os
 import stat
 from pathlib import Path
 from typing import BinaryIO
+
+from .errors import BuildError, display_path
 
 KINDS = {  # what a path is when it is not a regular file, as messages say it
     stat.S_IFDIR: "a folder",
@@ -75,3 +82,56 @@ def read_file(path: Path | str, limit: int | None = None) -> bytes:
     them, so that the caller can tell a file over the limit without reading it whole."""
     with open_file(path) as file:
         return file.read(-1 if limit is None else limit + 1)
+
+
+class ProjectFileError(BuildError):
+    """A file of the project or of its operator (a template, the stylesheet, a font, the colour profile) cannot
+    be read: not a regular file, too large, or unreadable."""
+
+    category = "error"
+
+
+def check_project_file(path: Path, what: str, limit: int) -> None:
+    """Stop (ProjectFileError naming `what` and the file) unless `path` is a regular file of at most `limit`
+    bytes, without opening it."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError) as err:  # missing, a loop of links, a name too long
+        said = "is a loop of symbolic links" if getattr(err, "errno", None) == errno.ELOOP else \
+            getattr(err, "strerror", None) or str(err)
+        raise ProjectFileError(f"{what} {display_entry(path)}: {said}") from err
+    kind = kind_of(status.st_mode)
+    if kind is not None:
+        raise ProjectFileError(f"{what} {display_entry(path)}: is {kind}, not a file; put the file itself there")
+    if status.st_size > limit:
+        raise ProjectFileError(f"{what} {display_entry(path)}: is {status.st_size:,} bytes, more than any {what}"
+                               f" takes (at most {limit:,}); give the right file")
+
+
+def read_project_file(path: Path, what: str, limit: int) -> bytes:
+    """Return the bytes of a file of the project or its operator, checked first (`check_project_file`)."""
+    check_project_file(path, what, limit)
+    try:
+        data = read_file(path, limit)
+    except OSError as err:  # swapped for something else since the check, or unreadable
+        raise ProjectFileError(f"{what} {display_entry(path)}: {err.strerror or err}") from err
+    if len(data) > limit:  # grew since the check
+        raise ProjectFileError(f"{what} {display_entry(path)}: is more than {limit:,} bytes, more than any {what}"
+                               " takes; give the right file")
+    return data
+
+
+def read_project_text(path: Path, what: str, limit: int) -> str:
+    """Return the text of a file of the project (UTF-8), read as `read_project_file` reads it."""
+    try:
+        return read_project_file(path, what, limit).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ProjectFileError(f"{what} {display_entry(path)}: is not UTF-8 text (byte {err.start}); save it as"
+                               " UTF-8") from err
+
+
+def display_entry(path: Path) -> str:
+    """Show `path` as display_path shows its folder, its own name as it is: a link there is not followed (it may
+    lead elsewhere, or nowhere)."""
+    folder = display_path(Path(path).parent)
+    return Path(path).name if folder == "." else os.path.join(folder, Path(path).name)

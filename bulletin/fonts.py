@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
+from .files import check_project_file
 
 FONT_PACKAGE = "fonts-noto-core"  # the Debian package that installs the typefaces
+MAX_FONT = 64_000_000  # bytes: each of the bulletin's font files takes under a megabyte
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
 
 # The bulletin's typefaces: family used in the stylesheet -> (style, weight) -> font file.
@@ -57,11 +59,13 @@ def _visible(directory: Path) -> bool:
 
 
 def find_font_files(wanted: set[str]) -> dict[str, Path]:
-    """Return where each wanted font file (by name) is installed, the first found in FONT_DIRS' order."""
+    """Return where each wanted font file (by name) is installed, the first found in FONT_DIRS' order; stop
+    (BuildError) at one that is not a regular file of a font's size, which its readers would wait on."""
     found: dict[str, Path] = {}
     for directory in filter(_visible, FONT_DIRS):
         for path in sorted(directory.rglob("*.ttf")):
             if path.name in wanted and path.name not in found:
+                check_project_file(path, "font", MAX_FONT)
                 found[path.name] = path
     return found
 

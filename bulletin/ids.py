@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import Spot
+from .files import read_project_text
+from .project import MAX_TEMPLATE
 from .schema import Checker
 
 # An anchor in a template: id="about", or id="section-{{ section.id }}" (a prefix before the id put in it).
@@ -28,7 +30,7 @@ def template_anchors(templates: Path) -> tuple[frozenset[str], tuple[str, ...]]:
     """The anchors the templates in `templates` write themselves, and the prefixes they put before ids."""
     names, prefixes = set(), set()
     for path in sorted(templates.glob("*.html")):
-        for match in _ANCHOR.finditer(path.read_text(encoding="utf-8")):
+        for match in _ANCHOR.finditer(read_project_text(path, "template", MAX_TEMPLATE)):  # never waits on a pipe
             if match["variable"]:
                 prefixes.add(match["name"])
             else:

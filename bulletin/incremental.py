@@ -28,15 +28,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
+from .files import check_project_file
 from .fingerprints import DigestCache, Inputs, combine, read_inputs, tool_versions
 from .fonts import find_typefaces
 from .manifest import PREFLIGHT, made_with, read_manifest
 from .model import pdf_name
 from .project import PROJECT
-from .settings import VARIANTS, PrintSettings
+from .settings import MAX_PROFILE, VARIANTS, PrintSettings
 
 CACHE = ".cache"  # under the output root: what builds remember from one to the next
 DIGESTS = f"{CACHE}/digests.json"  # the digests of input files, by stat
+PICTURE_CACHE = f"{CACHE}/pictures"  # pictures made the size they are printed at (`placing`)
 LANGUAGE_FILE = re.compile(r"[a-z]{2,3}\.yaml")  # an issue's language file, such as ru.yaml
 GROUPS = ("text", "pictures", "catalog", "templates", "code", "fonts", "settings", "tools")
 
@@ -56,9 +58,10 @@ def read_ingredients(folder: Path, settings: PrintSettings, root: Path) -> Ingre
     cache = DigestCache(root / DIGESTS)
     inputs = read_inputs(folder, PROJECT, cache)
     fonts = {path.name: cache.digest(path, f"font:{path.name}") for path in find_typefaces().files.values()}
-    try:
+    try:  # hashed only when it is a file of a profile's size, which the print stage reads whole
+        check_project_file(settings.icc_profile, "colour profile", MAX_PROFILE)
         profile = cache.digest(settings.icc_profile, f"profile:{settings.icc_profile.name}")
-    except OSError:  # the print stage says what is wrong with it, if print is built
+    except (OSError, BuildError):  # the print stage says what is wrong with it, if print is built
         profile = None
     tools = tool_versions(cache)
     cache.save()

@@ -11,6 +11,10 @@ the page pictures, not by a second rendering.
 This stage only looks: it checks nothing (that is the preflight's work) and changes no PDF.
 It removes a language's old page pictures and contact sheet before writing new ones, so
 a shorter issue leaves no stale pages behind; it leaves every other file in the folder alone.
+It follows no symbolic link: a folder on the way to the pictures that is one (it could lead
+into the issue's pictures) stops it before anything is written or removed, and every picture
+is written under a temporary name and renamed, which replaces a link in its place, never what
+the link points to.
 """
 
 from __future__ import annotations
@@ -28,13 +32,15 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
+from .delivery import atomic_file
 from .errors import BuildError, display_path
+from .files import display_entry
 from .fonts import FONT_PACKAGE, TYPEFACES, find_font_files
+from .project import CONTACT_SHEET, PAGE_PICTURE
 
 PAGE_PPI = 100  # pages at about a screen's own resolution: 9-point body text is about 12 pixels high
 POINTS_PER_INCH = 72
 PAGE_DIGITS = 3  # page-001.png: fixed width, so that names sort in page order
-PAGE_PICTURE = re.compile(r"page-\d+\.png")  # the page pictures of a language's folder, old or new
 RENDERED_PAGE = re.compile(r"-(\d+)\.png$")  # pdftoppm's name for a page: <prefix>-<zero-padded number>.png
 LABEL_FACE = TYPEFACES["Bulletin Sans"][("normal", 400)]  # Noto Sans, the bulletin's own sans
 
@@ -62,8 +68,13 @@ LOG = logging.getLogger("bulletin")
 Area = tuple[float, float, float, float]
 
 
-def write_previews(pdfs: Mapping[str, Path], folder: Path, resolution: int = PAGE_PPI) -> list[Path]:
-    """Write each language's pages and contact sheet under `folder`; return the files written, sorted."""
+def write_previews(pdfs: Mapping[str, Path], folder: Path, resolution: int = PAGE_PPI,
+                   root: Path | None = None) -> list[Path]:
+    """Write each language's pages and contact sheet under `folder`, made below `root` (default: its parent)
+    through folders only, never a symbolic link; return the files written, sorted."""
+    make_folders(folder, folder.parent if root is None else root)
+    for language in pdfs:
+        make_folders(folder / language, folder)
     font = find_label_font()
     written: list[Path] = []
     failures: list[str] = []
@@ -84,14 +95,31 @@ def write_previews(pdfs: Mapping[str, Path], folder: Path, resolution: int = PAG
 def preview_edition(language: str, pdf: Path, folder: Path, resolution: int, font: Path | None) -> list[Path]:
     """Write one language's page pictures and contact sheet; return them."""
     pages_folder = folder / language
-    sheet = folder / f"{language}-contact-sheet.png"
-    pages_folder.mkdir(parents=True, exist_ok=True)
+    sheet = folder / f"{language}{CONTACT_SHEET}"
     remove_old_pictures(pages_folder)
     sheet.unlink(missing_ok=True)  # never a sheet that disagrees with the pages beside it
     pages = render_pages(pdf, pages_folder, resolution)
     write_contact_sheet(pages, sheet, f"{pdf.name} · {len(pages)} page{'s' * (len(pages) != 1)}", font)
     LOG.info("%s: %d page previews and a contact sheet in %s", language, len(pages), display_path(folder))
     return pages + [sheet]
+
+
+def make_folders(folder: Path, root: Path) -> None:
+    """Make `folder` and the folders between it and `root` where they are missing; stop (BuildError) at one that
+    is a symbolic link or not a folder, which would receive the pictures or lose its files."""
+    path = root
+    for part in folder.relative_to(root).parts:
+        path = path / part
+        try:
+            path.mkdir()
+        except FileExistsError:
+            pass
+        except OSError as err:
+            raise BuildError(f"cannot make {display_path(path)}: {err.strerror or err}") from err
+        if path.is_symlink() or not path.is_dir():
+            what = "a symbolic link" if path.is_symlink() else "not a folder"
+            raise BuildError(f"{display_entry(path)}: is {what}; previews are written only into folders of their"
+                             " own, and nothing was written: move it elsewhere")
 
 
 def remove_old_pictures(folder: Path) -> None:
@@ -175,11 +203,11 @@ def trim_picture(picture: Path, area: Area, resolution: int, target: Path) -> No
     x, y = round(left * scale), round(top * scale)
     box = (x, y, x + whole_pixels(width * scale), y + whole_pixels(height * scale))
     with Image.open(picture) as image:  # reads the size only, until the crop
-        trimmed = box != (0, 0, *image.size)
-        if trimmed:
-            image.crop((max(x, 0), max(y, 0), min(box[2], image.width), min(box[3], image.height))).save(target)
-    if not trimmed:
-        os.replace(picture, target)
+        trimmed = None if box == (0, 0, *image.size) else \
+            image.crop((max(x, 0), max(y, 0), min(box[2], image.width), min(box[3], image.height)))
+    if trimmed is not None:
+        trimmed.save(picture, format="PNG")
+    os.replace(picture, target)  # renamed into place: a link at `target` is replaced, never written through
 
 
 def whole_pixels(length: float) -> int:
@@ -211,7 +239,8 @@ def write_contact_sheet(pages: list[Path], target: Path, title: str, font: Path 
         label = str(number)
         label_x = x + (thumbnail.width - draw.textlength(label, font=label_font)) / 2
         draw.text((label_x, y + THUMBNAIL_BOX[1] + 1 + LABEL_GAP), label, fill=INK, font=label_font)
-    sheet.save(target, optimize=True)
+    with atomic_file(target) as file:  # a link at `target` is replaced, not written through
+        sheet.save(file, format="PNG", optimize=True)
 
 
 def sheet_size(page_count: int) -> tuple[int, int]:

@@ -31,7 +31,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
 from .delivery import atomic_file, describe_os_error
-from .errors import BuildError
+from .errors import BuildError, display_path
+from .files import not_a_file
 from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .fonts import Typefaces
 from .hyphenation import register_hyphenation
@@ -39,7 +40,7 @@ from .rendering import ISSUE_URL_PATH
 from .jobs import Printed
 from .makeup import (CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, section_pages,
                      unshown_pictures)
-from .project import PROJECT, TEMPLATES
+from .project import PROJECT, STYLESHEET, TEMPLATES
 from .settings import VARIANTS, PrintSettings
 
 if TYPE_CHECKING:
@@ -75,7 +76,11 @@ class ConfinedFetcher(URLFetcher):
         path = self.local_path(url)
         if path is None or not any(path.is_relative_to(root) for root in self.allowed):
             raise ValueError(f"resource outside the issue, templates and fonts refused: {url}")
-        return super().fetch(self.substitutes.get(path, path).as_uri(), headers)
+        target = self.substitutes.get(path, path)
+        kind = not_a_file(target)
+        if kind is not None:  # a named pipe would be waited on forever
+            raise ValueError(f"{display_path(target)} is {kind}, not a file")
+        return super().fetch(target.as_uri(), headers)
 
 
 def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: Path, variant: str,
@@ -188,7 +193,7 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
             stand_in = Path(folder, f"{index}.svg")
             stand_in.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>')
             body.append(SLOTS[slot].format(image=f'src="{stand_in.as_uri()}" data-slot="{index}" alt=""'))
-        html = ('<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="bulletin.css"></head><body>'
+        html = (f'<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="{STYLESHEET}"></head><body>'
                 + "".join(body) + "</body></html>")
         fetcher = ConfinedFetcher((TEMPLATES, Path(folder)) + readable_files(probe.typefaces, probe.settings))
         with engine_messages() as engine:  # what it says of the stylesheet is told with each PDF

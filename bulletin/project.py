@@ -6,6 +6,7 @@ can find the project's files without loading the rendering engine.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import UsageError
@@ -13,6 +14,8 @@ from .model import Period, period_of
 
 PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
 TEMPLATES = PROJECT / "templates"
+STYLESHEET = "bulletin.css"  # in templates/
+MAX_TEMPLATE = 1_000_000  # bytes: a template or the stylesheet (the project's take under 10 kB each)
 TRANSLATIONS = PROJECT / "translations"
 EXTRACTION_CONFIG = PROJECT / "babel.cfg"  # where pybabel and the build find the template strings
 ISSUES = PROJECT / "issues"
@@ -20,6 +23,8 @@ OUTPUT = PROJECT / "output"
 PYPROJECT = PROJECT / "pyproject.toml"  # holds [tool.bulletin.print]
 DRAFTS = "drafts"  # under the output root: where draft builds go, apart from the deliveries
 PREVIEWS = "previews"  # under the output root: pictures of the pages of each issue, with --preview
+PAGE_PICTURE = re.compile(r"page-[0-9]+\.png")  # previews/<issue>/<language>/page-001.png ...
+CONTACT_SHEET = "-contact-sheet.png"  # previews/<issue>/<language>-contact-sheet.png
 
 
 def newest_issue(root: Path = ISSUES, before: Period | None = None) -> Path:

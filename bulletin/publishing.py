@@ -31,10 +31,11 @@ from .colours import OutputProfile, load_profile, readable_profile
 from .delivery import Staging, start_delivery, write_checksum, write_manifest, write_package
 from .errors import BuildError, UsageError, display_path
 from .examination import validate_issue
+from .files import check_project_file
 from .fingerprints import Inputs
 from .fonts import Typefaces, find_typefaces
 from .jobs import Job, Printed, make_edition
-from .incremental import (CACHE, Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
+from .incremental import (PICTURE_CACHE, Ingredients, changes, intact, read_ingredients, recipe, remember_delivery,
                           same_settings)
 from .layout import editions_layout, layout_entry, write_layout_report
 from .localization import check_catalogs, compile_catalogs
@@ -43,13 +44,11 @@ from .manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery,
 from .model import Edition, Issue, package_name
 from .outputs import check_output
 from .placing import prepare_pictures
-from .project import EXTRACTION_CONFIG, OUTPUT, PYPROJECT, TRANSLATIONS
+from .project import EXTRACTION_CONFIG, MAX_TEMPLATE, OUTPUT, PYPROJECT, STYLESHEET, TEMPLATES, TRANSLATIONS
 from .findings import Finding, count, format_table, write_report
 from .progress import Progress
 from .settings import VARIANTS, PrintSettings, load_settings
 from .workers import Outcome, Workers, available_cores, start_fork_server
-
-PICTURE_CACHE = f"{CACHE}/pictures"  # under the output root: pictures made the size they are printed at
 
 LOG = logging.getLogger("bulletin")
 
@@ -88,6 +87,7 @@ def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
     ingredients = read_ingredients(folder, settings, output_root)
     with progress.step("validate"):
         issue = validate_issue(folder, draft, TRANSLATIONS)  # the catalogs and the fonts' coverage included
+        check_project_file(TEMPLATES / STYLESHEET, "stylesheet", MAX_TEMPLATE)  # WeasyPrint would wait on a pipe
         typefaces = find_typefaces()
         languages = select_languages(issue.languages, languages)
         variants = select_variants(variants)

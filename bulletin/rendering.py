@@ -18,6 +18,7 @@ in its language. This stage writes no file.
 from __future__ import annotations
 
 import html
+import os
 import re
 import unicodedata
 from bisect import bisect_left
@@ -27,13 +28,16 @@ from urllib.parse import quote, unquote
 
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.loaders import split_template_path
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .catalogs import MARKUP_KEYWORD
 from .errors import BuildError
+from .files import read_project_text
 from .localization import Formats
 from .model import Edition, Untranslated
+from .project import MAX_TEMPLATE, STYLESHEET
 from .typography import typeset_html, typeset_text
 
 MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
@@ -227,10 +231,30 @@ def picture_url(path: Path, folder: Path) -> str:
     return f"file://{ISSUE_URL_PATH}/{quote(folder.name)}/{quote(path.resolve().relative_to(folder.resolve()).as_posix())}"
 
 
+class TemplateLoader(FileSystemLoader):
+    """Jinja2's loader of a folder of templates, which reads only regular files of a template's size: a named pipe
+    in a template's place would hold the build forever, a folder or a loop of links was "not found"."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = os.path.join(self.searchpath[0], *split_template_path(template))
+        if not os.path.lexists(path):
+            return super().get_source(environment, template)  # not found, as Jinja2 says it
+        text = read_project_text(Path(path), "template", MAX_TEMPLATE)
+        changed = os.stat(path).st_mtime_ns
+        return text, os.path.normpath(path), lambda: _changed(path) == changed
+
+
+def _changed(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
 def make_environment(templates_dir: Path, translations: Translations, formats: Formats) -> Environment:
     """Create the Jinja2 environment of one edition."""
     environment = Environment(
-        loader=FileSystemLoader(templates_dir),
+        loader=TemplateLoader(templates_dir),
         autoescape=True,  # for every template, whatever its file name
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -280,7 +304,7 @@ def render_edition(edition: Edition, templates_dir: Path, translations: Translat
             lang=edition.language,
             spare_pages=spare_pages,
             draft=draft,
-            stylesheet=(templates_dir / "bulletin.css").as_uri(),
+            stylesheet=(templates_dir / STYLESHEET).as_uri(),
         )
     except TemplateError as err:
         raise BuildError(f"{_template_place(err, templates_dir)}: template error: {err}") from err

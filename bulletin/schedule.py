@@ -21,8 +21,11 @@ timer, cron or the CI schedule under deploy/ and .github/ do).
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import shlex
+import stat
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,6 +33,7 @@ from pathlib import Path
 from .completeness import delivery_gaps
 from .delivery import delivered
 from .errors import BuildError, BulletinError, ContentError, display_path
+from .files import kind_of
 from .incremental import read_ingredients
 from .locking import hold_lock
 from .manifest import MANIFEST
@@ -62,10 +66,10 @@ def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, 
             with hold_lock(root, f"scheduled run for {issue}", wait):
                 LOG.info("scheduled run for %s: issue %s (%s) is due", day.isoformat(), issue, issue_period(issue))
                 warn_undelivered(issues, root, issue)
-                ingredients = read_ingredients(folder, settings, root) if folder.is_dir() else None
+                missing = folder_problem(folder)
+                ingredients = read_ingredients(folder, settings, root) if missing is None else None
                 record.inputs = ingredients.inputs if ingredients else None
-                record.reasons = (delivery_gaps(root, issue, ingredients, settings) if ingredients
-                                  else [f"there is no issue folder {display_path(folder)}"])
+                record.reasons = delivery_gaps(root, issue, ingredients, settings) if ingredients else [missing]
                 if not record.reasons:
                     LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
                     print(f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
@@ -207,12 +211,30 @@ def check_readiness(folder: Path) -> Readiness:
     """Check the issue in `folder` as `validate` does, without rendering anything."""
     from .examination import check_problems  # reads the catalogs: only when it must
 
-    if not folder.is_dir():
-        return Readiness([f"{display_path(folder)}: no such folder: issue {folder.name}, due from"
-                          f" {due_date(folder.name).isoformat()}, has not been started (start it with"
-                          f" build.py new {folder.name}{folder_options(folder.parent)})"], [])
+    missing = folder_problem(folder)
+    if missing is not None:
+        return Readiness([missing], [])
     problems, warnings = check_problems(folder)
     return Readiness([str(problem) for problem in problems], [problem.as_warning() for problem in warnings])
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Say why there is no issue folder at `folder` to build: nothing is there, or something else is (a named
+    pipe, a file, a loop of symbolic links); None when there is a folder."""
+    start = f"start it with build.py new {folder.name}{folder_options(folder.parent)}"
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError as err:
+        if not os.path.lexists(folder):
+            return (f"{display_path(folder)}: no such folder: issue {folder.name}, due from"
+                    f" {due_date(folder.name).isoformat()}, has not been started ({start})")
+        found = "a loop of symbolic links" if err.errno == errno.ELOOP else f"unreadable ({err.strerror or err})"
+    else:
+        if stat.S_ISDIR(mode):
+            return None
+        found = "a file" if stat.S_ISREG(mode) else kind_of(mode)
+    return (f"{display_path(folder)}: is {found}, not the folder of issue {folder.name}, due from"
+            f" {due_date(folder.name).isoformat()}: move it away, and put the issue's folder there (or {start})")
 
 
 def issue_period(issue: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import UsageError
 
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # from libgs-common
+MAX_PROFILE = 10_000_000  # bytes: an ICC profile takes a few hundred kilobytes, the largest a few megabytes
 TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "B5": (176.0, 250.0)}  # name -> mm
 PAGE_MULTIPLES = (1, 4, 8)  # 4: saddle stitching; 8: two sheets folded together; 1: no rule
 MM_TO_PT = 72 / 25.4
@@ -111,8 +112,13 @@ def load_settings(pyproject: Path, **overrides) -> PrintSettings:
                     raise UsageError(f"{where}: icc-profile must be the path of a file, not {value!r}")
                 value = pyproject.parent / value
             values[KEYS[key]] = value
-    values.update({name: value for name, value in overrides.items() if value is not None})
-    return check_settings(replace(PrintSettings(), **values), where)
+    settings = check_settings(replace(PrintSettings(), **values), where)
+    given = {name: value for name, value in overrides.items() if value is not None}
+    if not given:
+        return settings
+    # What the file holds is right by now: a value wrong with the overrides came from the command line.
+    options = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+    return check_settings(replace(settings, **given), f"the command line ({options})")
 
 
 def check_settings(settings: PrintSettings, where: str) -> PrintSettings:

@@ -28,8 +28,13 @@ LANGUAGES = ("az", "ru", "en", "es")
 
 
 def pdf_name(language: str) -> str:
-    """Return the name of a language's PDF in the sample issue."""
-    return f"since-the-victory-{ISSUE}-{language}.pdf"
+    """Return the name of a language's print PDF in the sample issue."""
+    return f"since-the-victory-{ISSUE}-{language}-print.pdf"
+
+
+def manifest(*names: str, **more) -> bytes:
+    """A manifest as a build writes it: naming the issue, listing the delivered files (a build's only)."""
+    return json.dumps({"issue": ISSUE, "files": [{"file": name} for name in names], **more}).encode() + b"\n"
 
 
 def deliver(root: Path, files: dict[str, bytes]) -> Path:
@@ -49,7 +54,7 @@ def staging_leftovers(root: Path) -> list[str]:
 def previous(tmp_path) -> dict[str, bytes]:
     """A first, complete delivery of four PDFs and a manifest under tmp_path/output."""
     files = {pdf_name(language): f"%PDF old {language}".encode() * 100 for language in LANGUAGES}
-    files["manifest.json"] = b'{"edition": 1, "issue": "2022-H2"}\n'  # a build's manifest names its issue
+    files["manifest.json"] = manifest(*files, edition=1)  # a build's manifest names its issue and lists its files
     deliver(tmp_path / "output", files)
     return files
 
@@ -113,7 +118,7 @@ def test_carry_over_links_the_kept_files_and_not_the_others(tmp_path, previous):
     root = tmp_path / "output"
     current = root / ISSUE
     with start_delivery(root, ISSUE) as staging:
-        kept = staging.carry_over(lambda name: name.endswith(".pdf") and not name.endswith("-en.pdf"))
+        kept = staging.carry_over(lambda name: name.endswith(".pdf") and name != pdf_name("en"))
         assert kept == sorted(pdf_name(language) for language in ("az", "ru", "es"))
         for name in kept:
             assert (staging.path / name).stat().st_ino == (current / name).stat().st_ino
@@ -139,8 +144,8 @@ def test_carry_over_copies_when_links_fail(tmp_path, previous, monkeypatch):
 def test_start_removes_stale_staging_folders_and_keeps_live_ones(tmp_path):
     root = tmp_path / "output"
     stale = root / STAGING / f"{ISSUE}.{dead_pid()}.abcd"
-    (stale / "sub").mkdir(parents=True)
-    (stale / "sub" / "half.pdf").write_bytes(b"half")
+    stale.mkdir(parents=True)
+    (stale / pdf_name("az")).write_bytes(b"%PDF half")
     child = subprocess.Popen(["sleep", "60"])
     try:
         live = root / STAGING / f"{ISSUE}.{child.pid}.efgh"
@@ -202,14 +207,15 @@ def test_start_removes_a_previous_delivery_already_replaced(tmp_path, previous):
 
 
 CHILD = """
-import sys, time
+import json, sys, time
 from pathlib import Path
 from bulletin.delivery import atomic_file, start_delivery
 
 root, mode = Path(sys.argv[1]), sys.argv[2]
+BIG = "since-the-victory-2022-H2-az-print.pdf"
 if mode == "atomic":  # one build that writes a big file slowly, as every file of a build is written
     with start_delivery(root, "2022-H2") as staging:
-        with atomic_file(staging.path / "big.pdf") as file:
+        with atomic_file(staging.path / BIG) as file:
             print(staging.path, flush=True)
             for count in range(1_000_000):
                 file.write(b"x" * 65536)
@@ -219,7 +225,7 @@ if mode == "atomic":  # one build that writes a big file slowly, as every file o
                 time.sleep(0.005)
 elif mode == "write":  # one build that writes a big file slowly, in place
     with start_delivery(root, "2022-H2") as staging:
-        with open(staging.path / "big.pdf", "wb") as file:
+        with open(staging.path / BIG, "wb") as file:
             print(staging.path, flush=True)
             while True:
                 file.write(b"x" * 65536)
@@ -231,9 +237,11 @@ else:  # build after build, each a complete set of files of one number
     while True:
         number += 1
         with start_delivery(root, "2022-H2") as staging:
-            for name in ("az.pdf", "ru.pdf", "en.pdf", "es.pdf"):
+            names = [f"since-the-victory-2022-H2-{language}-print.pdf" for language in ("az", "ru", "en", "es")]
+            for name in names:
                 (staging.path / name).write_bytes(b"%d " % number * 5000)
-            (staging.path / "manifest.json").write_text('{"issue": "2022-H2", "number": %d}' % number)
+            (staging.path / "manifest.json").write_text(
+                json.dumps({"issue": "2022-H2", "number": number, "files": [{"file": name} for name in names]}))
             staging.commit()
 """
 
@@ -258,11 +266,11 @@ def test_a_build_killed_while_writing_leaves_the_previous_delivery(tmp_path, pre
     child, line = start_child(root, "write")
     staging = Path(line)
     deadline = time.monotonic() + 30
-    while (not (staging / "big.pdf").exists() or (staging / "big.pdf").stat().st_size < 1 << 20) \
-            and time.monotonic() < deadline:
+    big = staging / pdf_name("az")
+    while (not big.exists() or big.stat().st_size < 1 << 20) and time.monotonic() < deadline:
         time.sleep(0.01)
     kill(child)
-    assert (staging / "big.pdf").stat().st_size >= 1 << 20, "the child never wrote its file"
+    assert big.stat().st_size >= 1 << 20, "the child never wrote its file"
     assert every_file(root / ISSUE) == previous
     assert staging_leftovers(root) == [staging.name]
     start_delivery(root, ISSUE).discard()
@@ -301,10 +309,10 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_delivery(tmp_path, del
     time.sleep(delay)
     kill(child)
     files = every_file(root / ISSUE)
-    assert sorted(files) == ["az.pdf", "en.pdf", "es.pdf", "manifest.json", "ru.pdf"]
+    assert sorted(files) == sorted([pdf_name(language) for language in LANGUAGES] + ["manifest.json"])
     pdfs = {data for name, data in files.items() if name.endswith(".pdf")}
-    assert len(pdfs) == 1 and len(files["az.pdf"].split()) == 5000
-    assert json.loads(files["manifest.json"])["number"] == int(files["az.pdf"].split()[0])
+    assert len(pdfs) == 1 and len(files[pdf_name("az")].split()) == 5000
+    assert json.loads(files["manifest.json"])["number"] == int(files[pdf_name("az")].split()[0])
     start_delivery(root, ISSUE).discard()
     assert every_file(root / ISSUE) == files and staging_leftovers(root) == []
 
@@ -350,8 +358,8 @@ def test_a_file_in_place_of_the_delivery_stops_the_build(tmp_path):
 
 
 NOT_A_DELIVERY = ("{} is not a delivery of 2022-H2: it holds 'images', 'issue.yaml', which no build of 2022-H2"
-                  " delivered, and no manifest.json naming 2022-H2. A build replaces only an earlier delivery, and left"
-                  " this as it was: move it elsewhere, or deliver into another output folder")
+                  " delivered, and no manifest.json. A build replaces only an earlier delivery, whole, and left this as"
+                  " it was: move what no build delivered elsewhere, or deliver into another output folder")
 
 
 def not_a_delivery(folder: Path) -> dict[str, bytes]:
@@ -384,10 +392,16 @@ def test_a_delivery_replaced_by_another_folder_during_the_build_is_left_as_it_is
 
 
 @pytest.mark.parametrize("delivered_now", [True, False])
-def test_a_folder_moved_aside_is_put_back_or_removed_only_if_it_is_a_delivery(tmp_path, previous, delivered_now):
+@pytest.mark.parametrize("inside", ["no delivery", "a delivery with an editor's files"])
+def test_a_folder_moved_aside_is_put_back_or_removed_only_if_it_is_a_delivery(tmp_path, previous, delivered_now,
+                                                                             inside):
     root = tmp_path / "output"
     aside = root / STAGING / f"{ISSUE}.previous"
-    files = not_a_delivery(aside)
+    if inside == "no delivery":
+        files = not_a_delivery(aside)
+    else:
+        shutil.copytree(root / ISSUE, aside)
+        files = add_an_editors_files(aside)
     if not delivered_now:
         shutil.rmtree(root / ISSUE)
     with pytest.raises(BuildError, match=f"{ISSUE}.previous is not a delivery of 2022-H2"):
@@ -397,6 +411,86 @@ def test_a_folder_moved_aside_is_put_back_or_removed_only_if_it_is_a_delivery(tm
         assert every_file(root / ISSUE) == previous
     else:
         assert not (root / ISSUE).exists()
+
+
+FOREIGN = ("{} is not a delivery of 2022-H2: it holds {}, which no build of 2022-H2 delivered. A build replaces only"
+           " an earlier delivery, whole, and left this as it was: move what no build delivered elsewhere, or deliver"
+           " into another output folder")
+
+
+def add_an_editors_files(delivery: Path) -> dict[str, bytes]:
+    """Put an editor's files into a delivery, as one might to keep them together; return what it then holds."""
+    (delivery / "bureau-approval-signed.pdf").write_bytes(b"%PDF signed")
+    (delivery / "photos-originals").mkdir()
+    (delivery / "photos-originals" / "DSC001.jpg").write_bytes(b"\xff\xd8 a photograph")
+    return every_file(delivery)
+
+
+def test_a_delivery_holding_an_editors_files_is_never_replaced(tmp_path, previous):
+    root = tmp_path / "output"
+    files = add_an_editors_files(root / ISSUE)
+    with pytest.raises(BuildError) as raised:
+        start_delivery(root, ISSUE)
+    assert str(raised.value) == FOREIGN.format(root / ISSUE, "'bureau-approval-signed.pdf', 'photos-originals'")
+    assert every_file(root / ISSUE) == files
+
+
+def test_an_editors_file_put_in_during_the_build_stops_the_swap_and_is_kept(tmp_path, previous):
+    root = tmp_path / "output"
+    with start_delivery(root, ISSUE) as staging:
+        write_atomically(staging.path / pdf_name("en"), b"%PDF new")
+        (root / ISSUE / "notes.txt").write_text("the bureau's address")
+        assert staging.carry_over(lambda name: True) == []  # nothing is taken from a folder that is no delivery
+        with pytest.raises(BuildError) as raised:
+            staging.commit()
+    assert str(raised.value) == FOREIGN.format(root / ISSUE, "'notes.txt'")
+    assert every_file(root / ISSUE) == {**previous, "notes.txt": b"the bureau's address"}
+
+
+@pytest.mark.parametrize("written", [
+    b'{"issue": "2022-H2"}',  # lists no files
+    b'{"issue": "2022-H2", "files": [{"file": "issue.yaml"}, {"file": "images"}]}',  # lists what no build delivers
+    b'{"issue": "2023-H1", "files": []}',  # of another issue
+    b"[]", b"not JSON",
+])
+def test_a_manifest_no_build_wrote_makes_no_delivery(tmp_path, written):
+    root = tmp_path / "output"
+    not_a_delivery(root / ISSUE)
+    (root / ISSUE / "manifest.json").write_bytes(written)
+    files = every_file(root / ISSUE)
+    with pytest.raises(BuildError, match="its manifest.json is not a manifest a build of 2022-H2 wrote"):
+        start_delivery(root, ISSUE)
+    assert every_file(root / ISSUE) == files and not (root / STAGING).exists()
+
+
+def test_a_manifest_that_is_a_link_makes_no_delivery(tmp_path, previous):
+    root = tmp_path / "output"
+    (root / ISSUE / "manifest.json").rename(tmp_path / "manifest.json")
+    (root / ISSUE / "manifest.json").symlink_to(tmp_path / "manifest.json")
+    with pytest.raises(BuildError, match="its manifest.json is not a manifest a build of 2022-H2 wrote"):
+        start_delivery(root, ISSUE)
+    assert sorted(path.name for path in (root / ISSUE).iterdir()) == sorted(previous)
+
+
+def test_a_damaged_delivery_is_replaced_as_before(tmp_path, previous):
+    root = tmp_path / "output"
+    (root / ISSUE / pdf_name("az")).write_bytes(b"%PDF changed by hand")
+    (root / ISSUE / pdf_name("ru")).unlink()
+    (root / ISSUE / "since-the-victory-2022-H2-print.zip").write_bytes(b"PK")  # what a delivery writes itself
+    deliver(root, {pdf_name("en"): b"%PDF new", "manifest.json": manifest(pdf_name("en"))})
+    assert every_file(root / ISSUE) == {pdf_name("en"): b"%PDF new", "manifest.json": manifest(pdf_name("en"))}
+
+
+def test_a_stale_staging_folder_holding_what_no_build_wrote_is_never_removed(tmp_path, previous):
+    root = tmp_path / "output"
+    stale = root / STAGING / f"{ISSUE}.{dead_pid()}.abcd"
+    files = not_a_delivery(stale)
+    with pytest.raises(BuildError) as raised:
+        start_delivery(root, ISSUE)
+    assert str(raised.value) == (f"{stale} is not a staging folder a build left: it holds 'images', 'issue.yaml',"
+                                 " which no build writes there. A build removes only what builds wrote, and left this"
+                                 " as it was: move it elsewhere")
+    assert every_file(stale) == files and every_file(root / ISSUE) == previous
 
 
 def test_an_issue_name_that_is_not_a_folder_name_is_refused(tmp_path):

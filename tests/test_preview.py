@@ -171,3 +171,21 @@ def test_pdftoppm_missing_is_a_build_error_saying_what_to_install(tmp_path, monk
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(BuildError, match=r"en\.pdf: .*pdftoppm is not installed.*poppler-utils"):
         write_previews({"en": pdf}, tmp_path / "preview")
+
+
+@pytest.mark.parametrize("linked", ["previews", "previews/2023-H1", "previews/2023-H1/en"])
+def test_no_picture_is_written_or_removed_through_a_symbolic_link(tmp_path, linked):
+    images = tmp_path / "issue" / "images"  # what a link put in the previews' way would lead to
+    images.mkdir(parents=True)
+    (images / "page-001.png").write_bytes(b"an editor's picture, named like a page")
+    (images / "en-contact-sheet.png").write_bytes(b"another")
+    output = tmp_path / "output"
+    (output / linked).parent.mkdir(parents=True, exist_ok=True)
+    (output / linked).symlink_to(images)
+    with pytest.raises(BuildError) as raised:
+        write_previews({"en": make_pdf(tmp_path / "en.pdf", 2)}, output / "previews" / "2023-H1", root=output)
+    assert str(raised.value) == (f"{output / linked}: is a symbolic link; previews are written only into folders of"
+                                 " their own, and nothing was written: move it elsewhere")
+    assert sorted(path.name for path in images.iterdir()) == ["en-contact-sheet.png", "page-001.png"]
+    assert (images / "page-001.png").read_bytes() == b"an editor's picture, named like a page"
+

@@ -98,6 +98,26 @@ def test_a_missing_issue_is_not_ready_and_nothing_is_delivered(tmp_path, capsys)
     assert STAMP.search((output / "scheduled.log").read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("issue, day, kind, said", [
+    ("2024-H2", "2025-01-02", "loop", "a loop of symbolic links"),  # was "cannot be the output folder", exit 2
+    ("2024-H1", "2024-07-02", "fifo", "a named pipe (FIFO)"),  # was "has not been started"
+    ("2024-H1", "2024-07-02", "file", "a file"),
+])
+def test_something_else_in_the_issues_place_is_said_as_what_it_is_and_not_ready(tmp_path, capsys, issue, day, kind,
+                                                                                 said):
+    issues, output = tmp_path / "issues", tmp_path / "output"
+    issues.mkdir()
+    {"loop": lambda path: path.symlink_to(path.name), "fifo": os.mkfifo,
+     "file": lambda path: path.write_text("notes")}[kind](issues / issue)
+    assert main(scheduled(issues, output, day)) == NOT_READY
+    captured = capsys.readouterr()
+    assert f"issue {issue} is not ready: 1 problem(s)" in captured.out
+    report = json.loads((output / issue / "build-report.json").read_text(encoding="utf-8"))
+    assert report["problems"] == [f"{issues / issue}: is {said}, not the folder of issue {issue}, due from"
+                                  f" {day[:-1]}1: move it away, and put the issue's folder there (or start it with"
+                                  f" build.py new {issue} --issues {issues})"]
+
+
 def test_an_earlier_issue_never_delivered_is_named_not_built(minimal_issue, tmp_path, capsys):
     assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2024-01-05")) == NOT_READY
     assert ("issue 2023-H1, due from 2023-07-01, has never been delivered; to deliver it:"
@@ -344,13 +364,15 @@ def test_a_wait_that_is_not_a_number_of_minutes_is_bad_usage(wait, capsys):
     assert f"{wait!r} is not a number of minutes (0 or more)" in capsys.readouterr().err
 
 
-def test_a_damaged_manifest_is_built_over(minimal_issue, tmp_path, capsys):
+def test_a_damaged_manifest_is_never_built_over_blind(minimal_issue, tmp_path, capsys):
     folder = tmp_path / "output" / "2023-H1"
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text('{"files": [{"file": 1}], "languages": ["az"]}', encoding="utf-8")
     (folder / "preflight.json").write_text('{"files": {"x.pdf": {"findings": [1]}}}', encoding="utf-8")
-    assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2023-07-01", "-q")) == 0
-    assert "2023-H1 delivered" in capsys.readouterr().out
+    assert main(scheduled(minimal_issue.parent, tmp_path / "output", "2023-07-01", "-q")) == 2
+    assert "(2023-H1 is no delivery: its manifest.json is not a manifest a build of 2023-H1 wrote)" \
+        in capsys.readouterr().err
+    assert sorted(path.name for path in folder.iterdir()) == ["manifest.json", "preflight.json"]
 
 
 def test_a_report_that_cannot_be_written_does_not_change_the_outcome(tmp_path, capsys, monkeypatch):

@@ -108,6 +108,14 @@ def test_an_invalid_command_line_value_is_a_usage_error_too(tmp_path):
         load_settings(tmp_path / "pyproject.toml", page_multiple=3)
 
 
+def test_a_wrong_value_given_on_the_command_line_is_blamed_on_it_not_on_the_file(tmp_path):
+    pyproject = write_pyproject(tmp_path, "workers = 2")
+    with pytest.raises(UsageError) as error:
+        load_settings(pyproject, workers=100000, crop_marks=True)
+    assert str(error.value) == ("the command line (--workers, --crop-marks): workers must be a whole number from 0"
+                                " (one per core) to 64, not 100000")
+
+
 def test_broken_toml_is_a_usage_error_naming_the_file_and_line(tmp_path):
     pyproject = write_pyproject(tmp_path, 'trim = "A5')
     with pytest.raises(UsageError) as error:
