@@ -15,8 +15,11 @@ and what it draws once every reference is expanded, counted as WeasyPrint would 
 refers to anything but its own parts (href, url() and @import in every spelling CSS allows,
 read with a CSS tokenizer), refers to itself, holds what WeasyPrint does not print as drawn,
 or sets text in another font than the bulletin's or with a character those fonts lack, or draws
-nothing at all. This module checks the file, its bounds, references and elements; `drawn` works
-out what the drawing draws, as WeasyPrint would, for the rest. Neither changes a file.
+nothing that shows. This module checks the file, its bounds, references and elements, in this
+order, each check relying on those before it: `stylerules` bounds the style before anything
+matches it (and refuses what a browser applies otherwise), `drawnvalues` the numbers, colours
+and transforms, `drawn` cascades the styles and checks the text, and `expansion` works out
+what the drawing draws and where, as WeasyPrint would. None changes a file.
 """
 
 from __future__ import annotations
@@ -27,14 +30,16 @@ from pathlib import Path
 import tinycss2
 from lxml import etree
 
-from .drawn import FONTS, LINKS, MAX_DEPTH, SVG, XLINK, Drawing, drawn_problem, local
+from .drawn import FONTS, LINKS, SVG, XLINK, Drawing, cascade, local, text_problem
+from .drawnvalues import value_problem
+from .expansion import MAX_DEPTH, expansion_problem
 from .files import read_file
+from .stylerules import matching_costs, matching_problem, media_problem, style_problem
 
 MAX_BYTES = 2_000_000  # a drawing's file, like a content file
 MAX_ELEMENTS = 10_000  # elements in the file (WeasyPrint takes about half a millisecond to draw one)
 MAX_PATH = 100_000  # characters of path data ('d', 'points'): WeasyPrint reads them in quadratic time
 MAX_ATTRIBUTE = 10_000  # characters of any other attribute (lists of coordinates too are read in quadratic time)
-MAX_SELECTORS = 500  # selectors in <style> rules, each matched against every element
 HREFS = LINKS + ("src",)  # attributes by which SVG refers to other files or parts
 PATH_DATA = ("d", "points")
 # What WeasyPrint leaves out of the print, by local name (it ignores namespaces), and why that matters.
@@ -50,6 +55,10 @@ NOT_PRINTED = {
     "video": "holds a video, which is not printed", "audio": "holds sound, which is not printed",
     "iframe": "holds a frame (<iframe>), which is not printed", "canvas": "holds a <canvas>, which is not printed",
 }
+# Animation: a browser shows the drawing as it moves or as it ends, the print as it starts.
+NOT_PRINTED.update({name: f"animates (<{name}>): a printed drawing is one picture, printed as it starts and shown by"
+                          " a browser as it moves; draw it as it should print" for name in
+                    ("animate", "animateColor", "animateMotion", "animateTransform", "set", "discard")})
 FILTER_EFFECTS = ("feOffset", "feBlend")  # the only filter primitives WeasyPrint applies
 UNREADABLE = "url(?)"  # stands for a url() that CSS reads as an error
 PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, remove_pis=True)
@@ -81,8 +90,16 @@ def drawing_problem(path: Path) -> str | None:
         return problem
     drawing = Drawing(root, elements, [(element, tinycss2.parse_stylesheet(element.text, True, True))
                                        for element in elements if local(element) == "style" and element.text])
-    return _selector_problem(drawing) or reference_problem(drawing) or _content_problem(drawing) \
-        or drawn_problem(drawing)
+    problem = style_problem(drawing)  # first: what follows matches selectors and walks the style's brackets
+    if problem:
+        return problem
+    costs = matching_costs(drawing)
+    problem = matching_problem(drawing, costs) or reference_problem(drawing) or _content_problem(drawing) \
+        or media_problem(drawing) or value_problem(drawing)
+    if problem:
+        return problem
+    declared = cascade(drawing)
+    return text_problem(drawing, declared) or expansion_problem(drawing, declared, costs)
 
 
 def _attribute_problem(elements: list[etree._Element]) -> str | None:
@@ -92,14 +109,6 @@ def _attribute_problem(elements: list[etree._Element]) -> str | None:
             if len(value) > bound:
                 return (f"has a {_name(name)!r} of {len(value):,} characters (line {element.sourceline}), more than"
                         f" the {bound:,} it may have")
-    return None
-
-
-def _selector_problem(drawing: Drawing) -> str | None:
-    selectors = sum(1 + sum(1 for token in rule.prelude if token.type == "literal" and token.value == ",")
-                    for _element, rules in drawing.stylesheets for rule in rules if rule.type == "qualified-rule")
-    if selectors > MAX_SELECTORS:
-        return f"has {selectors:,} selectors in its style rules, more than the {MAX_SELECTORS:,} a drawing may have"
     return None
 
 

@@ -17,9 +17,11 @@ missing, a glyph no font has. A picture shown as its alternative text is also an
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import Counter
+from pathlib import Path
 
 from .errors import BuildError, display_path
 from .findings import Finding
@@ -56,8 +58,8 @@ def make_edition(job: Job) -> Made:
     if job.variant == "print":
         check_resolution(printed, job.settings)
     steps["print"], started = time.perf_counter() - started, time.perf_counter()
-    findings = (preflight_pdf(printed.path, expectation(job)) + makeup_findings(printed, job.makeup)
-                + unshown_findings(printed) + engine_findings(printed))
+    findings = (name_pictures(preflight_pdf(printed.path, expectation(job)), printed, job.edition.issue.folder)
+                + makeup_findings(printed, job.makeup) + unshown_findings(printed) + engine_findings(printed))
     steps["preflight"] = time.perf_counter() - started
     return Made(printed, findings, steps)
 
@@ -101,6 +103,22 @@ def makeup_findings(result: Printed, told: bool) -> list[Finding]:
     return ([Finding(name, MAKEUP, "warning", str(fault), fault.page) for fault in result.faults]
             or [Finding(name, MAKEUP, "pass", "no widow, orphan, stranded heading, parted caption, overfull or"
                                               " short line")])
+
+
+def name_pictures(findings: list[Finding], result: Printed, issue: Path) -> list[Finding]:
+    """Name, in each error of a picture that came out wrong on a page of `result` (the preflight reads the PDF, which
+    does not know the files), the pictures of the `issue` folder placed on that page, as issue.yaml names them."""
+    placed: dict[int, list[str]] = {}
+    for page, source in result.shown:
+        try:
+            placed.setdefault(page, []).append(source.resolve().relative_to(issue.resolve()).as_posix())
+        except ValueError:  # not the issue's: no folder of this machine goes into the report
+            placed.setdefault(page, []).append(source.name)
+    return [dataclasses.replace(finding, message=f"{finding.message} (" + (
+                placed[finding.page][0] if len(placed[finding.page]) == 1
+                else "one of " + ", ".join(placed[finding.page])) + ")")
+            if finding.check == PICTURES and finding.severity == "error" and finding.page in placed else finding
+            for finding in findings]
 
 
 def unshown_findings(result: Printed) -> list[Finding]:

@@ -16,8 +16,8 @@ from .delivery import write_atomically
 SEVERITIES = ("pass", "warning", "error")  # from best to worst
 # The checks in the order of the report's columns: those of the PDF (preflight.CHECKS), the page make-up's
 # (made during layout), what WeasyPrint warned about ("render"), and "open" for a file that cannot be read at all.
-COLUMNS = ("qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "pictures", "colour", "text", "makeup",
-           "render", "open")
+COLUMNS = ("qpdf", "content", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "pictures", "colour", "text",
+           "makeup", "render", "open")
 
 
 @dataclass(frozen=True)

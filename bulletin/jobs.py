@@ -57,6 +57,7 @@ class Printed:
     faults: list[Fault]  # faults of page make-up: widows, orphans, stranded headings, overfull lines
     unshown: list[tuple[int, Path]] = field(default_factory=list)  # pictures shown as their alt text: page, file
     engine: tuple[str, ...] = ()  # what WeasyPrint warned about while laying out and writing the PDF
+    shown: list[tuple[int, Path]] = field(default_factory=list)  # the pictures drawn: page, file
 
 
 @dataclass(frozen=True)

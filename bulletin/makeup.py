@@ -89,25 +89,29 @@ def measure_pictures(document: Document, locate: Callable[[str], Path | None] = 
     return placements
 
 
-def unshown_pictures(document: Document, locate: Callable[[str], Path | None] = lambda url: None
-                     ) -> list[tuple[int, Path]]:
-    """Return each picture WeasyPrint could not draw, with the page where it shows its alternative text instead.
+def picture_pages(document: Document, locate: Callable[[str], Path | None] = lambda url: None
+                  ) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
+    """Return each picture WeasyPrint drew, with the page it is on, and each it could not draw, with the page where it
+    shows its alternative text instead.
 
     A picture that fails to load is laid out as an inline box holding its alt text, where a replaced box
     would hold the picture: both keep the <img> element, so the boxes tell one from the other.
     """
-    drawn, unshown = set(), {}
+    drawn, unshown = {}, {}
     for number, page in enumerate(document.pages, start=1):
         for box in page._page_box.descendants(placeholders=True):  # private: see measure_pictures
             element = box.element
             if element is None or element.tag != "img":
                 continue
             if isinstance(box, ReplacedBox):
-                drawn.add(element)
+                drawn.setdefault(element, number)
             else:
                 unshown.setdefault(element, number)
-    return [(page, locate(element.get("src", "")) or Path(element.get("src", "")))
-            for element, page in unshown.items() if element not in drawn]
+
+    def source(element) -> Path:
+        return locate(element.get("src", "")) or Path(element.get("src", ""))
+    return ([(page, source(element)) for element, page in drawn.items()],
+            [(page, source(element)) for element, page in unshown.items() if element not in drawn])
 
 
 def _placement(box: ReplacedBox, page: int, locate: Callable[[str], Path | None]) -> Placement:

@@ -31,6 +31,7 @@ ORIENTATION = 0x0112  # the EXIF tag of a camera's orientation
 SIDEWAYS = (5, 6, 7, 8)  # orientations in which the stored picture is turned a quarter
 KEPT = ("icc_profile", "transparency")  # what a prepared picture keeps of the original's metadata
 DEEP = ("I;16", "I;16B", "I;16L", "I;16N")  # 16-bit grey, as Pillow reads it from a PNG
+FAINT = 4  # levels in 255 by which a picture's every channel may vary and still show nothing: a margin for print
 
 
 def picture_problem(path: Path) -> str | None:
@@ -45,23 +46,39 @@ def picture_problem(path: Path) -> str | None:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 return f"is {width} × {height} pixels, more than the {MAX_PIXELS // 1_000_000} million allowed"
+            if getattr(image, "n_frames", 1) > 1 and image.format == "PNG":
+                return _animation_problem(image)
             image.load()
             if shows_nothing(image):
-                return "shows nothing: it is all one colour or wholly transparent; replace it with the picture meant"
+                return ("shows nothing: it is all one colour, or so nearly that no difference can be seen, or wholly"
+                        " transparent; replace it with the picture meant")
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         return f"is damaged or not a picture ({err})"
     return None
 
 
+def _animation_problem(image: Image.Image) -> str:
+    if getattr(image, "default_image", False):  # its still image is not a frame of the animation
+        return ("is an animated PNG whose still image is not one of its frames: the print shows that image, and a"
+                " browser the animation; save the frame meant as a PNG of its own")
+    return (f"is an animated PNG of {image.n_frames} frames: the print shows the first, and a browser the animation;"
+            " save the frame meant as a PNG of its own")
+
+
 def shows_nothing(image: Image.Image) -> bool:
-    """Tell whether a picture is all one colour, or wholly transparent."""
+    """Tell whether a picture, as a viewer shows it (in 8 bits a channel), is all one colour or so nearly that no
+    difference shows, or wholly transparent.
+
+    The margin (FAINT) is the print's: converted to CMYK, the darkest greys of a picture that varies by a level or
+    two come out as one ink, and the preflight would find it blank (`picturescan`)."""
+    image = eight_bits(image)
+    if image.mode not in ("L", "LA", "RGB", "RGBA", "CMYK") or "transparency" in image.info:
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
     extrema = image.getextrema()
     bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
-    if image.mode in ("LA", "La", "PA", "RGBA", "RGBa") and bands[-1][1] == 0:
+    if image.mode in ("LA", "RGBA") and bands[-1][1] <= FAINT:
         return True
-    if "transparency" in image.info and image.mode in ("L", "P") and bands[0][0] == bands[0][1]:
-        return True
-    return all(low == high for low, high in bands)
+    return all(high - low <= FAINT for low, high in bands)
 
 
 @contextmanager
@@ -99,7 +116,8 @@ def eight_bits(image: Image.Image) -> Image.Image:
     if image.mode not in DEEP:
         return image
     grey = image.convert("I")
-    scaled = grey.point(lambda value: value / 257).convert("L")
+    # Rounded, as a viewer shows 16 bits in 8 (Pillow's point() would cut 128 to 0, and a dark picture to black).
+    scaled = grey.point(lambda value: value / 257 + 0.5).convert("L")
     transparent = image.info.get("transparency")
     if isinstance(transparent, int):
         scaled.putalpha(ImageMath.lambda_eval(lambda names: (names["grey"] != transparent) * 255,

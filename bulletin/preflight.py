@@ -1,8 +1,8 @@
 """Preflight stage: read every PDF a build wrote back and check it as a prepress operator would.
 
-Each check looks at one aspect of one PDF (syntax, page boxes, PDF/X or PDF/UA
-conformance, fonts, page count, image resolution, pictures that came out blank or as their
-alternative text, colour, cover text) and returns
+Each check looks at one aspect of one PDF (syntax, content streams readers can draw, page
+boxes, PDF/X or PDF/UA conformance, fonts, page count, image resolution, pictures that came out
+blank or as their alternative text, colour, cover text) and returns
 `Finding`s; a check that finds nothing wrong returns one "pass" finding, so the report
 shows what was checked. The rule for severities: an *error* is what the printing bureau
 or an accessibility audit would reject, so the file must not be delivered; a *warning*
@@ -15,9 +15,11 @@ nothing itself.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ElementTree
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -29,6 +31,7 @@ from .colourscan import find_colour
 from .finishing import structure_elements
 from .findings import Finding, plural
 from .picturescan import blank_images, unshown_figures
+from .streamscan import stream_problems
 
 TIMEOUT = 60  # seconds an external tool may take on one PDF
 TOLERANCE = 0.05  # points by which a page box may differ from its expected place
@@ -94,6 +97,18 @@ def _qpdf(path: Path) -> list[Finding]:
         return [_error(path, "qpdf", f"qpdf --check warnings: {_listed(warnings, '; ')}")]
     lines = [line for line in lines if line.startswith(("WARNING", "ERROR", "qpdf:"))] or lines
     return [_error(path, "qpdf", f"qpdf --check failed (exit {result.returncode}): {_listed(lines, '; ')}")]
+
+
+def check_content(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
+    """Check that every content stream holds only what readers draw, as read by qpdf's tokenizer and by poppler."""
+    findings = [_error(path, "content", message, page) for page, message in stream_problems(pdf)]
+    # pdftotext reads every operator of every page, and tells on stderr what it could not read.
+    errors = Counter(re.sub(r"^(Syntax \w+) \(\d+\)", r"\1", line) for line in
+                     _run("pdftotext", "-enc", "UTF-8", str(path), "-").stderr.splitlines() if "Error" in line)
+    if errors:
+        told = [line + (f" ({times} times)" if times > 1 else "") for line, times in errors.items()]
+        findings.append(_error(path, "content", f"poppler cannot read it cleanly: {_listed(told, '; ')}"))
+    return findings or [_pass(path, "content", "every content stream holds only what readers draw")]
 
 
 def check_boxes(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -338,8 +353,10 @@ def _run(*command: str, check: bool = False) -> subprocess.CompletedProcess[str]
 
 
 def _scrub(text: str, path: Path) -> str:
-    """Replace the PDF's path by its name, so that no folder of this machine reaches the report."""
-    return text.replace(str(path.resolve()), path.name).replace(str(path), path.name).strip()
+    """Replace the PDF's path by its name, so that no folder of this machine reaches the report, and a number of
+    hundreds of digits by its first ones and its length."""
+    text = text.replace(str(path.resolve()), path.name).replace(str(path), path.name).strip()
+    return re.sub(r"\d{21,}", lambda match: f"{match[0][:6]}…({len(match[0])} digits)", text)
 
 
 def _pages(pages: list[int]) -> str:
@@ -360,6 +377,7 @@ def _error(path: Path, check: str, message: str, page: int | None = None) -> Fin
 
 CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {
     "qpdf": check_qpdf,
+    "content": check_content,
     "boxes": check_boxes,
     "pdfx": check_pdfx,
     "tagging": check_tagging,

@@ -38,8 +38,8 @@ from .fonts import Typefaces
 from .hyphenation import register_hyphenation
 from .rendering import ISSUE_URL_PATH
 from .jobs import Printed
-from .makeup import (CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, section_pages,
-                     unshown_pictures)
+from .makeup import (CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, picture_pages,
+                     section_pages)
 from .project import PROJECT, STYLESHEET, TEMPLATES
 from .settings import VARIANTS, PrintSettings
 
@@ -97,7 +97,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
             parts, faults = section_pages(document), check_makeup(document)
             # Each walks every box of every page: done only for the variant that uses it.
             placements = measure_pictures(document, fetcher.local_path) if variant == "print" else []
-            unshown = unshown_pictures(document, fetcher.local_path)
+            shown, unshown = picture_pages(document, fetcher.local_path)
             labels = link_labels(document) if variant == "screen" else {}
             fix_metadata(document, target.stem)
         except BuildError:
@@ -121,7 +121,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
             raise BuildError(f"cannot write {target.name}: {describe_os_error(err)}") from err
         except Exception as err:  # font subsetting, a picture WeasyPrint cannot embed, pikepdf: never a traceback
             raise BuildError(f"{target.name}: the PDF could not be written: {err}") from err
-    return Printed(target, variant, len(document.pages), placements, parts, faults, unshown, tuple(engine))
+    return Printed(target, variant, len(document.pages), placements, parts, faults, unshown, tuple(engine), shown)
 
 
 @contextmanager

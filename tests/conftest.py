@@ -72,8 +72,8 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
     - `write: TEXT`: write the file with TEXT, or with TEXT `repeat` times when `repeat: N` is given, between
       `before: TEXT` and `after: TEXT` when they are given;
     - `write_hex: HEX`: write the file with these bytes (whitespace in HEX is ignored);
-    - `picture: {mode: MODE, size: [W, H]}`: write a picture made with Pillow (`make_picture`), in the format its
-      suffix names;
+    - `picture: {mode: MODE, size: [W, H]}`: write a picture made with Pillow (`make_picture`, whose other
+      arguments may be given too: `tones`, `frames`, `default_image`), in the format its suffix names;
     - `copy: PATH`: copy a file of the project (PATH relative to its top folder), only its first `bytes: N`
       bytes when that is given;
     - `symlink: TARGET`: make the file a symbolic link to TARGET;
@@ -141,25 +141,37 @@ def make_socket(path: Path) -> None:
 
 
 def make_picture(path: Path, mode: str = "RGB", size: tuple[int, int] = (64, 48), colour: tuple | int | None = None,
-                 **options) -> Path:
+                 tones: int = 65_536, frames: int = 1, **options) -> Path:
     """Write a picture in `mode` and the format the suffix of `path` names: a shaded one (a gradient across, a
-    dark disc in the middle), or all one `colour`; `options` are Pillow's for saving (comment=, exif=, …)."""
+    dark disc in the middle), or all one `colour`; 16-bit grey in its first `tones` levels; a PNG of `frames` > 1 is
+    animated, the disc moving from frame to frame. `options` are Pillow's for saving (comment=, exif=,
+    default_image=, …)."""
     width, height = size
     if colour is not None:
         image = Image.new(mode, (width, height), tuple(colour) if isinstance(colour, list) else colour)
     else:
-        across, down = Image.linear_gradient("L").rotate(90).resize(size), Image.linear_gradient("L").resize(size)
-        image = Image.merge("RGB", (across, down, across.point(lambda value: 255 - value)))
-        ImageDraw.Draw(image).ellipse((width * .3, height * .3, width * .7, height * .7), fill=(20, 20, 20))
-        image = _in_mode(image, mode)
+        image = _in_mode(_shaded(size), mode, tones)
+    if frames > 1:
+        options |= dict(save_all=True, append_images=[_in_mode(_shaded(size, frame), mode, tones)
+                                                      for frame in range(1, frames)])
     image.save(path, format={".jpg": "JPEG", ".jpeg": "JPEG"}.get(path.suffix.lower(), "PNG"), **options)
     return path
 
 
-def _in_mode(image: Image.Image, mode: str) -> Image.Image:
-    """`image` (RGB) in `mode`; 16-bit grey with its tones spread over the 16 bits, transparency half through."""
+def _shaded(size: tuple[int, int], shift: int = 0) -> Image.Image:
+    """A gradient across, and a dark disc in the middle (`shift` pixels to the right)."""
+    width, height = size
+    across, down = Image.linear_gradient("L").rotate(90).resize(size), Image.linear_gradient("L").resize(size)
+    image = Image.merge("RGB", (across, down, across.point(lambda value: 255 - value)))
+    ImageDraw.Draw(image).ellipse((width * .3 + shift, height * .3, width * .7 + shift, height * .7), fill=(20, 20, 20))
+    return image
+
+
+def _in_mode(image: Image.Image, mode: str, tones: int = 65_536) -> Image.Image:
+    """`image` (RGB) in `mode`; 16-bit grey with its tones spread over its first `tones` levels, transparency half
+    through."""
     if mode == "I;16":
-        return image.convert("L").convert("I").point(lambda value: value * 257).convert("I;16")
+        return image.convert("L").convert("I").point(lambda value: value * (tones - 1) / 255).convert("I;16")
     if mode in ("RGBA", "LA"):
         converted = image.convert(mode[:-1])
         converted.putalpha(Image.linear_gradient("L").resize(image.size).point(lambda value: 128 + value // 2))
@@ -238,6 +250,20 @@ def run_in_terminal(script: str, timeout: float = 20) -> str:
         process.kill()
         process.wait()
     return output.decode()
+
+
+DRAWING = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 300 200'>\n{}</svg>"  # 300 × 200, what a case holds
+
+
+def drawing_problem_of(folder: Path, inside: str, seconds: int = 3) -> str | None:
+    """Return what validation finds wrong with a drawing of 300 × 200 made of `inside` (from its second line), found
+    within `seconds`."""
+    from bulletin.drawings import drawing_problem
+
+    path = folder / "drawing.svg"
+    path.write_text(DRAWING.format(inside), encoding="utf-8")
+    with within(seconds):
+        return drawing_problem(path)
 
 
 @contextmanager

@@ -9,10 +9,11 @@ import sys
 
 import pytest
 
+from bulletin.cli import main
 from bulletin.drawings import drawing_problem
 from bulletin.pictures import picture_problem
 
-from conftest import PROJECT, SAMPLE, apply_edits, within
+from conftest import PROJECT, SAMPLE, apply_edits, page_texts, pdf_fonts, within
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>\n{}</svg>"
 SHAPE = "<rect width='10' height='10'/>"
@@ -40,7 +41,8 @@ def nested(kind: str, levels: int) -> str:
         parts = "".join(f"<pattern id='p{level}' width='20' height='1' patternUnits='userSpaceOnUse'>"
                         + "".join(f"<rect x='{x}' width='1' height='1' fill='url(#p{level - 1})'/>" for x in range(20))
                         + "</pattern>" for level in range(1, levels + 1))
-        return f"<defs><pattern id='p0' width='1' height='1'>{SHAPE}</pattern>{parts}</defs>\n" \
+        return f"<defs><pattern id='p0' width='1' height='1' patternUnits='userSpaceOnUse'>{SHAPE}</pattern>" \
+               f"{parts}</defs>\n" \
                f"<rect width='20' height='20' fill='url(#p{levels})'/>"
     path = "M0 0" + " L1 1" * 20
     parts = "".join(f"<marker id='m{level}'><path d='{path}' marker-mid='url(#m{level - 1})'/></marker>"
@@ -225,9 +227,23 @@ def test_text_in_another_font_or_with_a_character_the_fonts_lack_is_refused(tmp_
     "<style>text { font-family: 'Bulletin Sans' }</style><text>Hi</text>",
     "<g font-family='Bulletin Serif'><text>Hi<tspan font-weight='bold'>!</tspan></text></g>",
     "<text font-family='Arial' display='none'>Hi</text>" + SHAPE,
+    "<text font-family='bulletin serif'>Hi</text>",  # font names are matched without regard to case
+    "<text font-family=\"'BULLETIN SANS', serif\">Hi</text>",
+    "<style>text { font-family: \"bulletin Sans\" }</style><text>Hi</text>",
 ])
 def test_text_in_the_bulletins_fonts_passes(tmp_path, inside):
     assert problem(tmp_path, inside) is None
+
+
+def test_a_family_named_in_another_case_prints_in_the_bulletins_font(minimal_issue, tmp_path):
+    apply_edits(minimal_issue, [{"file": "images/sketch.svg", "write": SVG.format(
+        "<rect width='300' height='200' fill='#f7f2e7'/><text x='20' y='40' font-family='bulletin serif'>Şuşa</text>"
+        "<text x='20' y='80' font-family=\"'BULLETIN SANS'\">Xankəndi</text>")}])
+    output = tmp_path / "output"
+    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
+    pdf = next(output.rglob("*-en-screen.pdf"))
+    assert all(font["name"].split("+")[-1].startswith("Bulletin-") for font in pdf_fonts(pdf))
+    assert any("Şuşa" in text and "Xankəndi" in text for text in page_texts(pdf))
 
 
 def test_a_hostile_drawing_in_an_issue_stops_the_build_within_seconds(minimal_issue, tmp_path):

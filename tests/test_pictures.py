@@ -8,9 +8,11 @@ import pytest
 from PIL import Image, ImageFile
 
 from bulletin.cli import main
-from bulletin.pictures import picture_problem
+from bulletin.colours import OutputProfile, print_raster
+from bulletin.pictures import eight_bits, picture_problem
+from bulletin.settings import DEFAULT_PROFILE
 
-from conftest import apply_edits, wrote_nothing
+from conftest import apply_edits, make_picture, wrote_nothing
 
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg'>\n{}</svg>"
@@ -73,3 +75,45 @@ def test_a_damaged_photograph_in_an_issue_is_a_content_error_naming_its_place(mi
     assert "2023-H1/issue.yaml:19:19: illustration 'sketch': 'file' 'images/photo.jpg' is damaged or not a picture" \
         in error
     assert wrote_nothing(tmp_path / "output")
+
+
+@pytest.mark.parametrize("default_image, message", [
+    (True, "is an animated PNG whose still image is not one of its frames: the print shows that image, and a browser"
+           " the animation; save the frame meant as a PNG of its own"),
+    (False, "is an animated PNG of 3 frames: the print shows the first, and a browser the animation; save the frame"
+            " meant as a PNG of its own"),
+])
+def test_an_animated_png_is_refused(tmp_path, default_image, message):
+    make_picture(tmp_path / "moving.png", frames=3, default_image=default_image)
+    assert picture_problem(tmp_path / "moving.png") == message
+
+
+def test_a_png_of_one_frame_passes(tmp_path):
+    make_picture(tmp_path / "still.png", frames=1)
+    assert picture_problem(tmp_path / "still.png") is None
+
+
+NOTHING = ("shows nothing: it is all one colour, or so nearly that no difference can be seen, or wholly transparent;"
+           " replace it with the picture meant")
+
+
+def test_a_16_bit_picture_is_judged_as_a_viewer_shows_it(tmp_path):
+    """Tones in the lowest 256 of 65,536 levels: nearly black in a viewer, whose 8 bits cannot tell them apart."""
+    dark = make_picture(tmp_path / "dark.png", mode="I;16", tones=256)
+    assert picture_problem(dark) == NOTHING
+    assert picture_problem(make_picture(tmp_path / "full.png", mode="I;16")) is None
+    assert eight_bits(Image.open(make_picture(tmp_path / "mid.png", mode="I;16", colour=129))).getextrema() == (1, 1)
+
+
+def test_a_picture_a_level_from_one_colour_is_refused_for_print_makes_it_one(tmp_path):
+    faint = Image.linear_gradient("L").resize((64, 64)).point(lambda value: value // 128)  # levels 0 and 1
+    faint.save(tmp_path / "faint.png")
+    assert picture_problem(tmp_path / "faint.png") == NOTHING
+    printed = Image.open(io.BytesIO(print_raster((tmp_path / "faint.png").read_bytes(),
+                                                 OutputProfile(DEFAULT_PROFILE, DEFAULT_PROFILE.read_bytes()))))
+    assert all(low == high for low, high in printed.getextrema())  # the preflight would find it blank
+
+
+def test_a_picture_whose_difference_shows_passes(tmp_path):
+    Image.linear_gradient("L").resize((64, 64)).point(lambda value: value // 32).save(tmp_path / "dim.png")  # 0-7
+    assert picture_problem(tmp_path / "dim.png") is None

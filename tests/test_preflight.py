@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -135,6 +136,47 @@ def test_an_rgb_shading_in_a_form_is_found_on_every_page_and_the_form_read_once(
     assert len(parsed) == 3  # two pages, one form
 
 
+def test_numbers_no_reader_takes_are_errors_of_the_content_as_ghostscript_finds_them(make, clean_print):
+    """A drawing WeasyPrint writes with `nan` and `inf` (validation refuses it; the preflight must find it anyway)."""
+    (clean_print.parent / "nan.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="10" height="10"'
+        ' transform="rotate(NaN)"/><circle cx="5" cy="5" r="inf"/></svg>', encoding="utf-8")
+    pdf = make("nan.pdf", COVER + '<img src="nan.svg" style="width: 20mm">' + NEXT)
+    assert [finding.message for finding in only(preflight_pdf(pdf, PRINT), "content")] == [
+        "page 1: 'nan' is not a PDF operator (a number written as 'nan'?) (6 times)",
+        "page 1: 'inf' is not a PDF operator (a number written as 'inf'?) (11 times)",
+        "page 1: '-inf' is not a PDF operator (a number written as '-inf'?) (10 times)",
+        "poppler cannot read it cleanly: Syntax Error: Unknown operator 'nan' (6 times); Syntax Error: Too few (0) args"
+        " to 'cm' operator"]
+    ghostscript = subprocess.run(["gs", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", str(pdf)],
+                                 capture_output=True, text=True, timeout=60)
+    assert "does not conform to Adobe's published PDF" in ghostscript.stdout + ghostscript.stderr
+
+
+def test_null_huge_numbers_and_tiny_tiles_are_errors_of_the_content(clean_print, tmp_path):
+    damaged = tmp_path / "damaged.pdf"
+    with pikepdf.open(clean_print) as pdf:
+        page = pdf.pages[1]
+        tile = pdf.make_stream(b"0 0 1 1 re f", Type=pikepdf.Name.Pattern, PatternType=1, PaintType=1, TilingType=1,
+                               BBox=[0, 0, 1, 1], XStep=0.01, YStep=0.01, Resources=pikepdf.Dictionary())
+        page.obj.Resources.Pattern = pikepdf.Dictionary(P9=tile)
+        page.contents_add(pdf.make_stream(b"q null w 10000000000000 0 0 1 0 0 cm /Pattern cs /P9 scn 0 0 9 9 re f Q"))
+        pdf.save(damaged)
+    assert [finding.message for finding in only(preflight_pdf(damaged, PRINT), "content")][:3] == [
+        "page 2: operator w has null as an operand, which no reader can draw",
+        "page 2: operator cm has '10000000000000' as an operand, which no reader can draw",
+        "pattern P9 on page 2: tiles of 0.01 × 0.01 pt, too small for a reader to draw them all"]
+
+
+def test_a_long_number_in_a_message_is_shortened(clean_print, tmp_path):
+    damaged = tmp_path / "overflow.pdf"
+    with pikepdf.open(clean_print) as pdf:
+        pdf.pages[1].contents_add(pdf.make_stream(b"1" + b"0" * 300 + b" w"))
+        pdf.save(damaged)
+    message = only(preflight_pdf(damaged, PRINT), "qpdf")[0].message
+    assert "converting 100000…(301 digits) to 64-bit integer" in message
+
+
 def test_a_page_count_that_is_not_a_multiple_is_an_error(make):
     pdf = make("three-pages.pdf", COVER + NEXT + NEXT)
     [error] = only(preflight_pdf(pdf, dataclasses.replace(PRINT, page_multiple=4)), "pages")
@@ -254,8 +296,8 @@ def test_a_missing_tool_is_an_error_of_its_check(clean_print, monkeypatch, tmp_p
     findings = preflight_pdf(clean_print, PRINT)
     assert only(findings, "fonts")[0].message == "the check could not run: pdffonts is not installed" \
                                                  " (Debian package poppler-utils)"
-    assert {finding.check for finding in findings if finding.severity == "error"} == {"qpdf", "fonts", "images",
-                                                                                      "text"}
+    assert {finding.check for finding in findings if finding.severity == "error"} == {"qpdf", "content", "fonts",
+                                                                                      "images", "text"}
 
 
 def test_the_report_round_trips_with_its_counts(tmp_path):
@@ -284,7 +326,7 @@ def test_the_table_shows_the_worst_result_and_every_problem():
 
 
 def test_every_check_has_a_name_in_report_order():
-    assert list(CHECKS) == ["qpdf", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "pictures", "colour",
-                            "text"]
+    assert list(CHECKS) == ["qpdf", "content", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "pictures",
+                            "colour", "text"]
     assert list(COLUMNS) == [*CHECKS, MAKEUP, RENDER, "open"]  # the table's columns: every check, in the same order
     assert set(preflight.ONLY_FOR) <= set(CHECKS)

@@ -203,8 +203,26 @@ def test_a_drawing_weasyprint_fails_to_draw_stops_the_build(minimal_issue, tmp_p
     assert ("error: since-the-victory-2023-H1-en-print.pdf: render: WeasyPrint: Failed to render SVG image"
             " file:///issues/2023-H1/images/sketch.svg") in errors
     assert ("error: since-the-victory-2023-H1-en-screen.pdf: pictures: the picture described as 'Hills and a sun'"
-            " came out blank: its marked content paints nothing on page 5") in errors
+            " came out blank: its marked content paints nothing on page 5 (images/sketch.svg)") in errors
     assert not (output / "2023-H1").exists()
+
+
+@pytest.mark.parametrize("picture, drawing", [
+    ("images/sketch.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 200"><rect width="300"'
+                          ' height="200" fill="none"/></svg>'),
+    ("images/dark.png", None),
+])
+def test_a_picture_that_came_out_blank_is_named_by_the_preflight(minimal_issue, tmp_path, monkeypatch, capsys,
+                                                                 in_process, picture, drawing):
+    """Validation refuses both; should one pass it, the preflight's error names the file, not only its page."""
+    monkeypatch.setattr("bulletin.validation.picture_problem", lambda path: None)
+    apply_edits(minimal_issue, [{"file": picture, "write": drawing} if drawing else
+                                {"file": picture, "picture": {"mode": "RGB", "size": [1600, 1200],
+                                                              "colour": [20, 20, 20]}},
+                                {"file": "issue.yaml", "replace": "images/sketch.svg", "with": picture}])
+    assert main([str(minimal_issue), "--output", str(tmp_path / "output"), "--lang", "en", "-q"]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": pictures: " in line]
+    assert errors and all(line.endswith(f" on page 5 ({picture})") for line in errors), errors
 
 
 def test_a_rule_weasyprint_ignores_is_a_named_warning_of_the_delivery(minimal_issue, tmp_path, monkeypatch,
