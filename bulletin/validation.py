@@ -33,6 +33,7 @@ ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # http:, file:, dat
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
 FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
 FIGURE_QUALIFIERS = ("about", "more-than", "nearly")  # words printed before a figure's number
+FIGURE_FIELDS = ("id", "value", "format", "unit", "qualifier", "chart")  # what a key figure may give
 ISSUE_FIELDS = ("number", "published", "source_language", "languages", "issn", "cover_image",
                 "sections", "chronology", "figures")
 
@@ -266,7 +267,7 @@ def _read_dated_list(root: YamlMap, key: str, what: str, period, checker: Checke
 def _read_figures(root: YamlMap, languages: tuple[str, ...], checker: Checker, ids: Ids) -> list[dict]:
     figures = []
     for entry, _spot in _entries(root, "figures", "issue", checker):
-        checker.known_fields(entry, ("id", "value", "format", "unit", "qualifier", "chart"), "figure")
+        checker.known_fields(entry, FIGURE_FIELDS, "figure")
         figure_id = checker.get(entry, "id", "figure", identifier)
         ids.claim(checker, "figure", figure_id, entry.value_spots.get("id", entry.spot))
         what = f"figure '{figure_id}'"
