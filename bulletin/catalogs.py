@@ -30,7 +30,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .catalog_checks import catalog_faults, plural_count
-from .delivery import write_atomically
+from .atomic import write_atomically
 from .errors import BuildError, ContentError, Mark, Problem, display_path, undecodable
 from .files import NotAFile, check_project_file, open_file, read_file, read_project_text
 from .project import MAX_TEMPLATE

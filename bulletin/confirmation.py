@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .delivery import write_atomically
+from .atomic import write_atomically
 from .errors import BuildError, ContentError, UsageError, display_path
 from .schema import Checker
 from .sources import source_hash, source_text

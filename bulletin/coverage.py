@@ -68,7 +68,7 @@ _INVISIBLE_RANGES = ((0x09, 0x0A), (0x0D, 0x0D), (0xAD, 0xAD), (0x34F, 0x34F), (
 INVISIBLE = frozenset(chr(code) for first, last in _INVISIBLE_RANGES for code in range(first, last + 1))
 
 # The texts the templates set as Markdown, whose character references become characters
-# (see rendering.markdown_to_html): keys in a language file, "*" standing for any id.
+# (see markdown.markdown_to_html): keys in a language file, "*" standing for any id.
 MARKDOWN_TEXTS = (("about",), ("articles", "*", "body"))
 # A character reference as markdown-it's `entity` rule reads it; one escaped with '\' stays as written.
 _REFERENCE = re.compile(r"(?<!\\)&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")

@@ -34,14 +34,12 @@ import os
 import shutil
 import sys
 import tempfile
-import uuid
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
+from .atomic import sync_dir, sync_tree, atomic_file, describe_os_error, write_atomically
 from .errors import BuildError, BulletinError, display_path
 from .fingerprints import file_entry
 
@@ -113,7 +111,7 @@ class Staging:
             raise BuildError(f"nothing to deliver: {display_path(self.path)} was already committed or discarded")
         target = delivered(self.root, self.issue)
         _check_target(target, self.issue)
-        _sync_tree(self.path)
+        sync_tree(self.path)
         self.committing = True
         try:
             if not os.path.lexists(target):
@@ -131,8 +129,8 @@ class Staging:
         except OSError as err:
             raise BuildError(f"cannot deliver {self.issue} to {display_path(target)}: {describe_os_error(err)};"
                              " the previous delivery is unchanged") from err
-        _sync_dir(self.root)
-        _sync_dir(self.path.parent)
+        sync_dir(self.root)
+        sync_dir(self.path.parent)
         # The old delivery now sits at self.path; what cannot be deleted now, the next build will.
         shutil.rmtree(self.path, ignore_errors=True)
         return target
@@ -148,7 +146,7 @@ class Staging:
         if os.path.lexists(previous):  # left by a crash after the delivery was already in place
             _remove_previous(previous, self.issue)
         os.rename(target, previous)
-        _sync_dir(self.path.parent)
+        sync_dir(self.path.parent)
         try:
             os.rename(self.path, target)
         except OSError:
@@ -159,7 +157,7 @@ class Staging:
                                  f" {display_path(previous)}; the next build puts it back ({describe_os_error(err)})") from err
             raise
         self.committed = True
-        _sync_dir(self.root)
+        sync_dir(self.root)
         # What cannot be deleted now, the next build will (see _recover).
         shutil.rmtree(previous, ignore_errors=True)
 
@@ -249,62 +247,6 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-@contextmanager
-def atomic_file(target: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
-    """Open a file beside `target` for writing; when the block ends, flush it to disk, give it `mode` and
-    rename it over `target` in one step. On an error `target` stays as it was, so nothing ever sees half a file.
-
-    Where the kernel can (Linux), the file has no name at all while it is written (O_TMPFILE): a process killed
-    in the middle leaves nothing behind. It is named, under a temporary name, only once whole and on disk."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = _open_unnamed(target.parent), None
-    if handle is None:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-            if temporary is None:
-                temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.part"
-                _name(file.fileno(), temporary)
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        raise
-
-
-def _name(handle: int, path: Path) -> None:
-    """Give the unnamed file open as `handle` the name `path` (linkat through /proc, following the link: with
-    a folder handle given, os.link calls linkat and not link, which would link the /proc entry itself)."""
-    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.link(f"/proc/self/fd/{handle}", path.name, dst_dir_fd=folder, follow_symlinks=True)
-    finally:
-        os.close(folder)
-
-
-def _open_unnamed(folder: Path) -> int | None:
-    """Open a new file without a name in `folder`, or return None where the system or the file system has none."""
-    if not hasattr(os, "O_TMPFILE") or not os.path.isdir("/proc/self/fd"):  # naming it later needs /proc
-        return None
-    try:
-        return os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600)
-    except OSError as err:
-        if err.errno in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
-            return None
-        raise
-
-
-def write_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `target` through a temporary file in the same folder, then rename (`atomic_file`)."""
-    with atomic_file(target, mode) as file:
-        file.write(data)
-
-
 def _previous(root: Path, issue: str) -> Path:
     """Return where a fallback commit keeps the previous delivery between its two renames."""
     return root / STAGING / f"{issue}.{PREVIOUS}"
@@ -318,7 +260,7 @@ def _recover(root: Path, issue: str) -> None:
     if not os.path.lexists(delivered(root, issue)):
         _check_target(previous, issue)  # only a delivery is put in the delivery's place
         os.rename(previous, delivered(root, issue))
-        _sync_dir(root)
+        sync_dir(root)
     else:  # the new delivery was already in place: this is the old one
         _remove_previous(previous, issue)
 
@@ -395,39 +337,3 @@ def _renameat2():
     function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
     function.restype = ctypes.c_int
     return function
-
-
-def _sync_tree(folder: Path) -> None:
-    """Flush a folder's files and subfolders to disk, so the swap never exposes unwritten data."""
-    for directory, _, files in os.walk(folder):
-        for name in files:
-            _sync_path(os.path.join(directory, name))
-        _sync_dir(Path(directory))
-
-
-def _sync_dir(folder: Path) -> None:
-    """Flush a folder's entries (renames, new names) to disk."""
-    _sync_path(os.fspath(folder))
-
-
-def _sync_path(path: str) -> None:
-    """fsync one file or folder, best effort: some file systems refuse, and nothing depends on it."""
-    try:
-        handle = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
-def describe_os_error(err: OSError) -> str:
-    """Say in an editor's words why a file operation failed."""
-    if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"output folder is read-only ({err.strerror})"
-    if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"disk full ({err.strerror})"
-    return err.strerror or str(err)

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .delivery import write_atomically
+from .atomic import write_atomically
 
 SEVERITIES = ("pass", "warning", "error")  # from best to worst
 # The checks in the order of the report's columns: those of the PDF (preflight.CHECKS), the page make-up's

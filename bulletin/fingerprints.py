@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_atomically
 from .errors import BuildError, display_path, lies_within
 from .files import open_file, read_file
 
@@ -109,8 +110,6 @@ class DigestCache:
 
     def save(self) -> None:
         """Write what was learnt; a cache that cannot be written only costs hashing next time."""
-        from .delivery import write_atomically  # (which needs this module) written whole or not at all
-
         if self.path is None or not self.changed:
             return
         try:

@@ -34,6 +34,7 @@ import pikepdf
 from weasyprint.document import Document
 from weasyprint.pdf.metadata import DocumentMetadata
 
+from .pdftree import structure_elements
 from .settings import MM_TO_PT
 
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
@@ -99,22 +100,6 @@ def finish_screen(pdf: bytes | BinaryIO, labels: dict[str, str], output: BinaryI
                     annotation.Contents = pikepdf.String(labels[str(target)])
         _mark_pagination_as_artifacts(document)
     return _rewrite(pdf, change, output)
-
-
-def structure_elements(element: object) -> list[pikepdf.Dictionary]:
-    """Return every structure element below `element` in a structure tree, each once."""
-    found, seen, todo = [], set(), [element]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, pikepdf.Array):
-            todo.extend(item)
-        elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") not in ("/MCR", "/OBJR"):
-            key = item.objgen if item.is_indirect else id(item)
-            if key not in seen:
-                seen.add(key)
-                found.append(item)
-                todo.append(item.get("/K"))
-    return found
 
 
 def _mark_pagination_as_artifacts(document: pikepdf.Pdf) -> None:

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .delivery import write_atomically
+from .atomic import write_atomically
 from .settings import VARIANTS
 
 if TYPE_CHECKING:  # the print stage loads the rendering engine, which reading a manifest must not

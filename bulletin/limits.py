@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 from .errors import Problem
-from .rendering import nested_blocks, printed_paragraphs
+from .markdown import nested_blocks, printed_paragraphs
 from .texts import MARKDOWN_FIELDS, Places, TextField
 from .typography import NBSP, plain_text
 

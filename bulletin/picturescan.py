@@ -15,7 +15,7 @@ from __future__ import annotations
 import pikepdf
 from PIL import Image
 
-from .finishing import structure_elements
+from .pdftree import structure_elements
 
 PAINTING = frozenset({"Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "Tj", "TJ", "'", '"'})
 OPERATORS = " ".join(sorted(PAINTING | {"BDC", "BMC", "EMC"}))  # all others are skipped by the parser

@@ -31,7 +31,7 @@ from pathlib import Path
 from PIL import Image, ImageCms
 
 from .colours import CONVERTER, OutputProfile, print_raster, print_svg, screen_colours
-from .delivery import write_atomically
+from .atomic import write_atomically
 from .errors import BuildError, display_path
 from .fingerprints import Inputs, combine
 from .fonts import Typefaces

@@ -28,7 +28,7 @@ from pathlib import Path
 import pikepdf
 
 from .colourscan import find_colour
-from .finishing import structure_elements
+from .pdftree import structure_elements
 from .findings import Finding, plural
 from .picturescan import blank_images, unshown_figures
 from .streamscan import stream_problems

@@ -32,7 +32,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
-from .delivery import atomic_file
+from .atomic import atomic_file
 from .errors import BuildError, display_path
 from .files import display_entry
 from .fonts import FONT_PACKAGE, TYPEFACES, find_font_files

@@ -30,7 +30,7 @@ from weasyprint.formatting_structure.boxes import ReplacedBox
 from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
-from .delivery import atomic_file, describe_os_error
+from .atomic import atomic_file, describe_os_error
 from .errors import BuildError, display_path
 from .files import not_a_file
 from .finishing import finish_print, finish_screen, fix_metadata, link_labels

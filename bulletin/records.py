@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .delivery import CHECKSUM, delivered, write_atomically
+from .delivery import CHECKSUM, delivered
+from .atomic import write_atomically
 from .errors import BuildError, display_path
 from .files import read_file
 from .fingerprints import Inputs, file_entry, tool_versions

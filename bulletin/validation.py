@@ -26,7 +26,7 @@ from .pictures import picture_problem
 from .project import TEMPLATES
 from .schema import Checker, day, identifier, number, text, unique, whole_number
 from .texts import MARKDOWN_FIELDS, Places, TextField, Texts, read_texts
-from .rendering import refused_references
+from .markdown import refused_references
 from .typography import doubtful_marks
 
 ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # http:, file:, data:… (a path has no scheme)

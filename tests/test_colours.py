@@ -13,8 +13,7 @@ import pytest
 from PIL import Image, ImageChops, ImageCms, ImageOps
 from weasyprint import CSS, HTML
 
-from bulletin.colours import (PALETTE, cmyk_css, cmyk_of, load_profile, palette_stylesheet, print_raster,
-                              print_svg)
+from bulletin.colours import PALETTE, cmyk_css, cmyk_of, load_profile, palette_stylesheet, print_raster, print_svg
 from bulletin.errors import BuildError
 from bulletin.settings import DEFAULT_PROFILE
 

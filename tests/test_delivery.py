@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import delivery
-from bulletin.delivery import STAGING, delivered, start_delivery, write_atomically, write_manifest, write_package
+from bulletin import atomic, delivery
+from bulletin.delivery import STAGING, delivered, start_delivery, write_manifest, write_package
+from bulletin.atomic import write_atomically
 from bulletin.errors import BuildError
 from bulletin.fingerprints import file_entry
 
@@ -280,7 +281,7 @@ def test_a_build_killed_while_writing_leaves_the_previous_delivery(tmp_path, pre
 @pytest.mark.parametrize("unnamed", [True, False])  # with O_TMPFILE, and where the file system has none
 def test_a_file_is_written_whole_under_its_name_and_nothing_else(tmp_path, monkeypatch, unnamed):
     if not unnamed:
-        monkeypatch.setattr(delivery, "_open_unnamed", lambda folder: None)
+        monkeypatch.setattr(atomic, "_open_unnamed", lambda folder: None)
     (tmp_path / "a.pdf").write_bytes(b"old")
     write_atomically(tmp_path / "a.pdf", b"new", mode=0o640)
     assert [path.name for path in tmp_path.iterdir()] == ["a.pdf"] and (tmp_path / "a.pdf").read_bytes() == b"new"

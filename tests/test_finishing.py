@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from bulletin.finishing import finish_print, finish_screen, fix_metadata, link_labels, structure_elements
+from bulletin.finishing import finish_print, finish_screen, fix_metadata, link_labels
+from bulletin.pdftree import structure_elements
 from bulletin.settings import MM_TO_PT
 
 HEAD = ('<meta name="dcterms.created" content="2023-01-15T09:00:00Z">'

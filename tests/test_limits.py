@@ -10,7 +10,7 @@ import pytest
 
 from bulletin.errors import Mark
 from bulletin.limits import MAX_MARKDOWN, MAX_NESTING, MAX_PARAGRAPH, MAX_TEXT, MAX_WORD, text_problems
-from bulletin.rendering import markdown_to_html
+from bulletin.markdown import markdown_to_html
 from bulletin.texts import TextField
 
 from conftest import PROJECT, apply_edits

@@ -13,7 +13,7 @@ from weasyprint.document import Document
 from bulletin import printing
 from bulletin.cli import main
 from bulletin.errors import BuildError
-from bulletin.delivery import write_atomically
+from bulletin.atomic import write_atomically
 from bulletin import fonts
 from bulletin.fonts import FONT_DIRS, find_typefaces
 from bulletin.editions import engine_findings, unshown_findings

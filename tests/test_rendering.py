@@ -23,8 +23,8 @@ from bulletin.examination import validate_issue
 from bulletin.localization import Formats, load_translations
 from bulletin.model import Edition
 from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
-from bulletin.rendering import (css_string, make_environment, markdown_to_html, refused_references, render_edition,
-                                with_allowed_tags)
+from bulletin.rendering import css_string, make_environment, render_edition, with_allowed_tags
+from bulletin.markdown import markdown_to_html, refused_references
 
 from conftest import MINIMAL, apply_edits, page_texts, within
 
