@@ -27,12 +27,12 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageChops, ImageDraw
 
-from bulletin.errors import ContentError
+from bulletin.util.errors import ContentError
 from bulletin.model import Period, period_of
-from bulletin.next_issue import publication_date
-from bulletin.schema import Checker
-from bulletin.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, language_file
-from bulletin.validation import FIGURE_FIELDS, read_issue
+from bulletin.workflow.next_issue import publication_date
+from bulletin.content.schema import Checker
+from bulletin.content.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, language_file
+from bulletin.content.validation import FIGURE_FIELDS, read_issue
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "2022-H2"  # the issue whose texts are reused
 COPIES = 3  # how often each article with a photograph appears

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import UsageError
+from .util.errors import UsageError
 from .model import Period, period_of
 
 PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder

@@ -19,8 +19,8 @@ import pytest
 import yaml
 from PIL import Image, ImageDraw
 
-from bulletin.catalogs import catalog_path
-from bulletin.cli import main
+from bulletin.language.catalogs import catalog_path
+from bulletin.workflow.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLE = PROJECT / "issues" / "2022-H2"
@@ -125,7 +125,7 @@ def read_catalogs_beside(folder: Path, monkeypatch) -> None:
     """Make the build and validate read the catalogs that edits changed beside the issue in `folder`, if any."""
     copy = folder.parent / "translations"
     if copy.is_dir():
-        for module in ("bulletin.publishing", "bulletin.status", "bulletin.examination"):
+        for module in ("bulletin.workflow.publishing", "bulletin.workflow.status", "bulletin.content.examination"):
             monkeypatch.setattr(f"{module}.TRANSLATIONS", copy)
 
 
@@ -200,7 +200,7 @@ def wrote_nothing(output: Path) -> bool:
 def in_process(monkeypatch):
     """Make the build's PDFs in the test's own process, where the test's changes to the code reach
     (worker processes start from a clean copy of it)."""
-    monkeypatch.setattr("bulletin.publishing.available_cores", lambda: 1)
+    monkeypatch.setattr("bulletin.workflow.publishing.available_cores", lambda: 1)
 
 
 def load_case(name: str) -> dict:
@@ -258,7 +258,7 @@ DRAWING = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 300 200'>\n{}</s
 def drawing_problem_of(folder: Path, inside: str, seconds: int = 3) -> str | None:
     """Return what validation finds wrong with a drawing of 300 × 200 made of `inside` (from its second line), found
     within `seconds`."""
-    from bulletin.drawings import drawing_problem
+    from bulletin.content.drawings.checks import drawing_problem
 
     path = folder / "drawing.svg"
     path.write_text(DRAWING.format(inside), encoding="utf-8")

@@ -15,12 +15,12 @@ import pytest
 import tinyhtml5
 from hypothesis import given, settings, strategies as st
 
-from bulletin.catalogs import catalog_path, catalog_problems, read_catalog_state, template_strings
-from bulletin.examination import validate_issue
-from bulletin.localization import load_translations
+from bulletin.language.catalogs import catalog_path, catalog_problems, read_catalog_state, template_strings
+from bulletin.content.examination import validate_issue
+from bulletin.language.localization import load_translations
 from bulletin.model import Edition
 from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
-from bulletin.rendering import render_edition
+from bulletin.printing.rendering import render_edition
 
 from conftest import CASES, LANGUAGES, MINIMAL, apply_edits, load_case
 

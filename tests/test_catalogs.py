@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from bulletin.catalogs import (CATALOG_WIDTH, TEMPLATE_WIDTH, catalog_path, catalog_problems, format_changes,
-                               read_catalog_state, template_strings, update_catalogs)
-from bulletin.cli import main
-from bulletin.errors import ContentError
-from bulletin.localization import LANGUAGES, load_translations
+from bulletin.language.catalogs import (CATALOG_WIDTH, TEMPLATE_WIDTH, catalog_path, catalog_problems, format_changes,
+                                        read_catalog_state, template_strings, update_catalogs)
+from bulletin.workflow.cli import main
+from bulletin.util.errors import ContentError
+from bulletin.language.localization import LANGUAGES, load_translations
 
 PROJECT = Path(__file__).resolve().parent.parent
 EDITIONS = tuple(LANGUAGES)
@@ -254,7 +254,7 @@ def test_the_committed_catalogs_are_written_as_the_command_writes_them(language)
 
 
 def test_the_catalogs_command_updates_and_checks(project, monkeypatch, capsys):
-    monkeypatch.setattr("bulletin.commands.PROJECT", project)
+    monkeypatch.setattr("bulletin.workflow.commands.PROJECT", project)
     assert main(["catalogs", "--check"]) == 0
     assert capsys.readouterr().out.count(": unchanged") == 5
     add_new_string(project)
@@ -266,7 +266,7 @@ def test_the_catalogs_command_updates_and_checks(project, monkeypatch, capsys):
 
 
 def test_the_catalogs_command_refuses_a_catalog_a_build_could_not_use(project, monkeypatch, capsys):
-    monkeypatch.setattr("bulletin.commands.PROJECT", project)
+    monkeypatch.setattr("bulletin.workflow.commands.PROJECT", project)
     path = catalog_path(project / "translations", "ru")
     edit(path, 'msgstr "№\u00a0%(number)s"', 'msgstr "№\u00a0%(numbr)s"')
     add_new_string(project)

@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 import yaml
 
-from bulletin.characters import describe_character, refusal, stacked_marks
-from bulletin.cli import main
+from bulletin.language.characters import describe_character, refusal, stacked_marks
+from bulletin.workflow.cli import main
 
 from conftest import apply_edits, load_case, within
 
@@ -60,8 +60,8 @@ def test_validate_names_a_refused_character_once_as_the_build_does(minimal_issue
 def test_a_lone_surrogate_read_without_libyaml_is_refused_at_its_text(minimal_issue, monkeypatch, capsys):
     """libyaml refuses a \\u escape of a surrogate as a syntax error; PyYAML's own reader, used where PyYAML was
     built without it, reads it into the text, where it is refused too (and never reaches a hash or the PDF)."""
-    monkeypatch.setattr("bulletin.content._LOADER", yaml.SafeLoader)
-    monkeypatch.setattr("bulletin.coverage._LOADER", yaml.SafeLoader)
+    monkeypatch.setattr("bulletin.content.loading._LOADER", yaml.SafeLoader)
+    monkeypatch.setattr("bulletin.content.coverage._LOADER", yaml.SafeLoader)
     apply_edits(minimal_issue, load_case("lone-surrogate")["edits"])
     monkeypatch.chdir(minimal_issue.parent)
     message = ("2023-H1/en.yaml:28:17: event 'second-event': character '\\ud83d' (U+D83D <surrogate-D83D>) is half"

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from bulletin.cli import main
+from bulletin.workflow.cli import main
 from bulletin.project import newest_issue
 
 from conftest import PROJECT, apply_edits, page_texts, run_in_terminal
@@ -77,7 +77,7 @@ def test_without_an_issue_folder_the_newest_issue_is_built(tmp_path, capsys):
 
 
 def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
-    script = (f"from bulletin.cli import main; raise SystemExit(main([{str(minimal_issue)!r}, '--lang', 'en,es',"
+    script = (f"from bulletin.workflow.cli import main; raise SystemExit(main([{str(minimal_issue)!r}, '--lang', 'en,es',"
               f" '--variant', 'screen', '--output', {str(tmp_path / 'out')!r}]))")
     output = run_in_terminal(script, timeout=120)
     assert "━" in output, output  # rich's bars

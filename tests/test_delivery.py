@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import atomic, delivery
-from bulletin.delivery import STAGING, delivered, start_delivery, write_manifest, write_package
-from bulletin.atomic import write_atomically
-from bulletin.errors import BuildError
-from bulletin.fingerprints import file_entry
+from bulletin.util import atomic
+from bulletin.delivery import swap as delivery
+from bulletin.delivery.swap import STAGING, delivered, start_delivery, write_manifest
+from bulletin.delivery.package import write_package
+from bulletin.util.atomic import write_atomically
+from bulletin.util.errors import BuildError
+from bulletin.util.fingerprints import file_entry
 
 from conftest import PROJECT, every_file
 
@@ -210,7 +212,8 @@ def test_start_removes_a_previous_delivery_already_replaced(tmp_path, previous):
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from bulletin.delivery import atomic_file, start_delivery
+from bulletin.delivery.swap import start_delivery
+from bulletin.util.atomic import atomic_file
 
 root, mode = Path(sys.argv[1]), sys.argv[2]
 BIG = "since-the-victory-2022-H2-az-print.pdf"

@@ -9,12 +9,12 @@ import subprocess
 import pytest
 from PIL import Image
 
-from bulletin.cli import main
-from bulletin.examination import validate_issue
-from bulletin.localization import load_translations
+from bulletin.workflow.cli import main
+from bulletin.content.examination import validate_issue
+from bulletin.language.localization import load_translations
 from bulletin.model import Edition
 from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
-from bulletin.rendering import render_edition
+from bulletin.printing.rendering import render_edition
 
 from conftest import apply_edits, page_texts, wrote_nothing
 
@@ -32,7 +32,7 @@ def untranslated_contents(tmp_path, monkeypatch):
     catalog = copy / "ru" / "LC_MESSAGES" / "messages.po"
     catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "Содержание"', 'msgstr ""'),
                        encoding="utf-8")
-    monkeypatch.setattr("bulletin.publishing.TRANSLATIONS", copy)
+    monkeypatch.setattr("bulletin.workflow.publishing.TRANSLATIONS", copy)
 
 
 def test_a_build_without_draft_refuses_missing_translations(minimal_issue, tmp_path, capsys):
@@ -46,7 +46,7 @@ def test_a_build_without_draft_refuses_missing_translations(minimal_issue, tmp_p
 def test_a_draft_stands_in_the_source_text_marked_and_marks_every_page(
         minimal_issue, tmp_path, monkeypatch, untranslated_contents, capsys):
     apply_edits(minimal_issue, [RU_TITLE, RU_BODY, RU_CHRONOLOGY])
-    monkeypatch.setattr("bulletin.cli.OUTPUT", tmp_path / "output")
+    monkeypatch.setattr("bulletin.workflow.cli.OUTPUT", tmp_path / "output")
     assert main([str(minimal_issue), "--draft", "--lang", "ru,az"]) == 0
     captured = capsys.readouterr()
     assert "interface string(s) not translated; the draft uses the source language's: “Contents”" in captured.err

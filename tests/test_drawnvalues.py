@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.drawings import drawing_problem
+from bulletin.content.drawings.checks import drawing_problem
 
 from conftest import drawing_problem_of
 

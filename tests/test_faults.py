@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.cli import main
+from bulletin.workflow.cli import main
 
 from conftest import PROJECT, apply_edits, every_file
 

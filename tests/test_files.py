@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
-from bulletin import files
-from bulletin.files import NotAFile, ProjectFileError, not_a_file, open_file, read_file
-from bulletin.rendering import TemplateLoader
-from bulletin.settings import MAX_PROFILE
-from bulletin.cli import main
+from bulletin.util import files
+from bulletin.util.files import NotAFile, ProjectFileError, not_a_file, open_file, read_file
+from bulletin.printing.rendering import TemplateLoader
+from bulletin.printing.settings import MAX_PROFILE
+from bulletin.workflow.cli import main
 
 from conftest import MINIMAL, PROJECT, make_socket, within, wrote_nothing
 
@@ -163,7 +163,7 @@ def test_a_colour_profile_that_is_a_pipe_or_too_large_is_refused_unread(minimal_
     options = ["--icc-profile", str(profile)] if given == "--icc-profile" else []
     if given == "pyproject.toml":
         (tmp_path / "pyproject.toml").write_text('[tool.bulletin.print]\nicc-profile = "bureau.icc"\n')
-        monkeypatch.setattr("bulletin.cli.PYPROJECT", tmp_path / "pyproject.toml")
+        monkeypatch.setattr("bulletin.workflow.cli.PYPROJECT", tmp_path / "pyproject.toml")
     read_file, read = files.read_file, []
     monkeypatch.setattr(files, "read_file", lambda path, *limit: read.append(path) or read_file(path, *limit))
     with within(BOUND):

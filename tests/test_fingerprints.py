@@ -6,7 +6,7 @@ import json
 import shutil
 import sys
 
-from bulletin.fingerprints import DigestCache, combine, digest_files, read_inputs, tool_versions
+from bulletin.util.fingerprints import DigestCache, combine, digest_files, read_inputs, tool_versions
 
 from conftest import PROJECT, SAMPLE
 
@@ -45,7 +45,7 @@ def test_read_inputs_names_every_input_relative_to_its_folder(tmp_path):
     inputs = read_inputs(SAMPLE, PROJECT)
     assert "issue.yaml" in inputs.issue and "az.yaml" in inputs.issue
     assert {"templates/bulletin.css", "translations/ru/LC_MESSAGES/messages.po", "babel.cfg", "pyproject.toml",
-            "bulletin/fingerprints.py"} <= set(inputs.project)
+            "bulletin/util/fingerprints.py", "bulletin/content/drawings/checks.py"} <= set(inputs.project)
     assert not any(name.endswith(".mo") for name in inputs.project)
     # The same issue elsewhere has the same fingerprint; one changed byte changes it.
     copy = shutil.copytree(SAMPLE, tmp_path / SAMPLE.name)

@@ -11,9 +11,9 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from bulletin.finishing import finish_print, finish_screen, fix_metadata, link_labels
-from bulletin.pdftree import structure_elements
-from bulletin.settings import MM_TO_PT
+from bulletin.printing.finishing import finish_print, finish_screen, fix_metadata, link_labels
+from bulletin.util.pdftree import structure_elements
+from bulletin.printing.settings import MM_TO_PT
 
 HEAD = ('<meta name="dcterms.created" content="2023-01-15T09:00:00Z">'
         '<meta name="dcterms.modified" content="2023-01-20T18:30:00Z"><title>Zəfərdən bəri</title>')

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from bulletin.cli import main
-from bulletin.content import Source, load_source
-from bulletin.errors import ContentError, Problem
-from bulletin.examination import validate_issue
+from bulletin.workflow.cli import main
+from bulletin.content.loading import Source, load_source
+from bulletin.util.errors import ContentError, Problem
+from bulletin.content.examination import validate_issue
 
 from conftest import LANGUAGES, MINIMAL
 

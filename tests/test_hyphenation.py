@@ -12,10 +12,10 @@ import pyphen
 import pytest
 from weasyprint import HTML
 
-from bulletin import hyphenation
-from bulletin.hyphenation import (CONSONANTS, VOWELS, AzerbaijaniHyphDict, KeepsAbbreviations, dictionary_text,
-                                  generate_patterns, lower_azerbaijani, register_hyphenation)
-from bulletin.fonts import find_typefaces
+from bulletin.language import hyphenation
+from bulletin.language.hyphenation import (CONSONANTS, VOWELS, AzerbaijaniHyphDict, KeepsAbbreviations, dictionary_text,
+                                           generate_patterns, lower_azerbaijani, register_hyphenation)
+from bulletin.language.fonts import find_typefaces
 
 from conftest import PROJECT, page_texts
 
@@ -149,7 +149,7 @@ def test_registration_is_made_again_when_pyphen_forgot_it(monkeypatch):
 def test_another_process_writes_its_own_file_and_removes_it_at_exit():
     """Each process has a private dictionary file, gone when the process ends."""
     ours = register_hyphenation()
-    script = ("import pyphen; from bulletin.hyphenation import register_hyphenation;"
+    script = ("import pyphen; from bulletin.language.hyphenation import register_hyphenation;"
               " print(register_hyphenation()); print(pyphen.Pyphen(lang='az').inserted('Kəlbəcər'))")
     output = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True,
                             cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)}).stdout.split()

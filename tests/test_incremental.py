@@ -6,19 +6,20 @@ import dataclasses
 import logging
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bulletin.cli import main
-from bulletin.errors import BuildError
-from bulletin.fingerprints import Inputs, read_inputs
-from bulletin.incremental import Ingredients, changes, recipe
-from bulletin.publishing import publish_issue
-from bulletin.settings import PrintSettings
-from bulletin.workers import Workers
+from bulletin.workflow.cli import main
+from bulletin.util.errors import BuildError
+from bulletin.util.fingerprints import Inputs, read_inputs
+from bulletin.delivery.incremental import Ingredients, changes, recipe
+from bulletin.workflow.publishing import publish_issue
+from bulletin.printing.settings import PrintSettings
+from bulletin.util.workers import Workers
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, apply_edits
 
@@ -57,11 +58,25 @@ def test_what_every_edition_shares_changes_every_edition(ingredients):
             ({"issue.yaml": "0" * 64}, None, {}, "text changed"),
             ({"images/fortress.jpg": "0" * 64}, None, {}, "pictures changed"),
             (None, {"templates/bulletin.css": "0" * 64}, {}, "templates changed"),
-            (None, {"bulletin/typography.py": "0" * 64}, {}, "code changed"),
+            (None, {"bulletin/language/typography.py": "0" * 64}, {}, "code changed"),
             (None, None, {"fonts": {"NotoSerif-Regular.ttf": "0" * 64}}, "fonts changed"),
             (None, None, {"tools": {"weasyprint": "71.0", "qpdf": "11.3.0"}}, "tools changed")]:
         changed = changed_with(ingredients, issue, project, **other)
         assert set(changed) == every and {tuple(reasons) for reasons in changed.values()} == {(reason,)}
+
+
+def test_a_change_to_any_module_of_the_package_rebuilds_every_edition(ingredients, tmp_path):
+    project = tmp_path / "project"
+    for name in ("templates", "translations", "bulletin"):
+        shutil.copytree(PROJECT / name, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    for name in ("babel.cfg", "pyproject.toml"):
+        shutil.copyfile(PROJECT / name, project / name)
+    before = dataclasses.replace(ingredients, inputs=read_inputs(SAMPLE, project))
+    nested = project / "bulletin" / "content" / "drawings" / "checks.py"  # two folders down the package
+    nested.write_text(nested.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    after = dataclasses.replace(ingredients, inputs=read_inputs(SAMPLE, project))
+    changed = {key: changes({"recipe": recipes(before)[key]}, recipes(after)[key]) for key in recipes(before)}
+    assert changed == {(language, variant): ["code changed"] for language in LANGUAGES for variant in VARIANTS}
 
 
 def test_print_settings_change_the_print_files_only(ingredients):
@@ -113,8 +128,8 @@ def test_a_build_with_nothing_changed_writes_nothing_and_says_what_it_skipped(mi
 def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_content(minimal_issue, tmp_path):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
-    script = ("import sys; from bulletin.cli import main; status = main(sys.argv[1:]);"
-              " loaded = [name for name in ('weasyprint', 'bulletin.validation', 'bulletin.publishing', 'PIL')"
+    script = ("import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
+              " loaded = [name for name in ('weasyprint', 'bulletin.content.validation', 'bulletin.workflow.publishing', 'PIL')"
               " if name in sys.modules]; print(status, loaded)")
     result = subprocess.run([sys.executable, "-c", script, str(minimal_issue), "--output", str(output)],
                             capture_output=True, text=True, cwd=PROJECT, check=True)
@@ -156,7 +171,7 @@ def test_editions_are_made_side_by_side_in_worker_processes_with_the_same_bytes(
 
 def test_a_build_with_workers_leaves_the_rendering_engine_to_them(minimal_issue, tmp_path):
     # Loading WeasyPrint takes half a second: the build's own process would spend it while both cores could print.
-    script = ("import sys; from bulletin.cli import main; status = main(sys.argv[1:]);"
+    script = ("import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
               " print(status, [name for name in ('weasyprint', 'pikepdf') if name in sys.modules])")
     output = tmp_path / "out"
     result = subprocess.run([sys.executable, "-c", script, str(minimal_issue), "--output", str(output), "-q",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from bulletin.cli import main
-from bulletin.layout import LAYOUT, EditionLayout, editions_layout, format_layout, out_of_step
+from bulletin.workflow.cli import main
+from bulletin.delivery.layout import LAYOUT, EditionLayout, editions_layout, format_layout, out_of_step
 from conftest import LANGUAGES, apply_edits, page_texts
 
 
@@ -89,8 +89,8 @@ def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issu
                                                                     in_process):
     """A fault is the layout's, not the variant's: one preflight warning for both variants, and a line in
     layout.txt. An edition kept from the previous delivery keeps its faults and is marked as kept."""
-    from bulletin import printing
-    from bulletin.jobs import Fault
+    from bulletin.printing import pdf as printing
+    from bulletin.printing.jobs import Fault
     real = printing.check_makeup
     monkeypatch.setattr(printing, "check_makeup", lambda document: real(document) + [
         Fault(2, "widow", "widow: the last line of “Test” stands alone at the head of the page")])

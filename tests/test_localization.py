@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from bulletin.cli import main
-from bulletin.errors import ContentError
-from bulletin.catalogs import catalog_path, template_strings
-from bulletin.localization import Formats, load_translations
+from bulletin.workflow.cli import main
+from bulletin.util.errors import ContentError
+from bulletin.language.catalogs import catalog_path, template_strings
+from bulletin.language.localization import Formats, load_translations
 from bulletin.model import period_of
 from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
-from bulletin.rendering import make_environment
+from bulletin.printing.rendering import make_environment
 
 from conftest import LANGUAGES, wrote_nothing
 
@@ -95,7 +95,7 @@ def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(translations
     catalog["Contents"].string = ""
     with path.open("wb") as file:
         write_po(file, catalog)
-    monkeypatch.setattr("bulletin.publishing.TRANSLATIONS", translations_copy)
+    monkeypatch.setattr("bulletin.workflow.publishing.TRANSLATIONS", translations_copy)
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--output", str(output)]) == 2  # a translator's to fix, as validate says
     line = next(number for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)

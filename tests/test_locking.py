@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from bulletin import locking
-from bulletin.errors import BuildError
-from bulletin.locking import Busy, hold_lock
+from bulletin.util import locking
+from bulletin.util.errors import BuildError
+from bulletin.util.locking import Busy, hold_lock
 
 
 def test_the_lock_records_its_holder_and_clears_the_record_on_release(tmp_path):

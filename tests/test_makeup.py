@@ -9,17 +9,17 @@ from weasyprint import CSS, HTML
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
 from weasyprint.text.fonts import FontConfiguration
 
-from bulletin.colours import palette_stylesheet
-from bulletin.errors import BuildError
-from bulletin.examination import validate_issue
-from bulletin.fonts import find_typefaces
-from bulletin.localization import load_catalogs
-from bulletin.makeup import check_makeup, keep_pages, measure_pictures, section_pages
+from bulletin.printing.colours import palette_stylesheet
+from bulletin.util.errors import BuildError
+from bulletin.content.examination import validate_issue
+from bulletin.language.fonts import find_typefaces
+from bulletin.language.localization import load_catalogs
+from bulletin.printing.makeup import check_makeup, keep_pages, measure_pictures, section_pages
 from bulletin.model import Edition
-from bulletin.printing import ConfinedFetcher, page_stylesheet
+from bulletin.printing.pdf import ConfinedFetcher, page_stylesheet
 from bulletin.project import PYPROJECT, TEMPLATES
-from bulletin.rendering import render_edition
-from bulletin.settings import load_settings
+from bulletin.printing.rendering import render_edition
+from bulletin.printing.settings import load_settings
 
 from conftest import SAMPLE, page_texts
 

@@ -11,13 +11,13 @@ import pytest
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 
-from bulletin import preflight
-from bulletin.cli import main
-from bulletin.colours import load_profile
-from bulletin.findings import Finding
-from bulletin.incremental import GROUPS
-from bulletin.publishing import publish_issue
-from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT, PrintSettings
+from bulletin.preflight import checks as preflight
+from bulletin.workflow.cli import main
+from bulletin.printing.colours import load_profile
+from bulletin.preflight.findings import Finding
+from bulletin.delivery.incremental import GROUPS
+from bulletin.workflow.publishing import publish_issue
+from bulletin.printing.settings import DEFAULT_PROFILE, MM_TO_PT, PrintSettings
 
 from conftest import LANGUAGES, VARIANTS, apply_edits
 

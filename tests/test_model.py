@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bulletin.cli import main
+from bulletin.workflow.cli import main
 from bulletin.model import issue_name_problem, period_of
 
 from conftest import MINIMAL

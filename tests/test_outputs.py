@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import outputs
-from bulletin.cli import main
-from bulletin.errors import UsageError
-from bulletin.outputs import check_output, delivery_problem
+from bulletin.delivery import outputs
+from bulletin.workflow.cli import main
+from bulletin.util.errors import UsageError
+from bulletin.delivery.outputs import check_output, delivery_problem
 
 from conftest import PROJECT, SAMPLE, every_file
 

@@ -7,10 +7,10 @@ import io
 import pytest
 from PIL import Image, ImageFile
 
-from bulletin.cli import main
-from bulletin.colours import OutputProfile, print_raster
-from bulletin.pictures import eight_bits, picture_problem
-from bulletin.settings import DEFAULT_PROFILE
+from bulletin.workflow.cli import main
+from bulletin.printing.colours import OutputProfile, print_raster
+from bulletin.content.pictures import eight_bits, picture_problem
+from bulletin.printing.settings import DEFAULT_PROFILE
 
 from conftest import apply_edits, make_picture, wrote_nothing
 

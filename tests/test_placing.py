@@ -12,16 +12,16 @@ import pikepdf
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageOps, ImageStat, PngImagePlugin
 
-from bulletin import placing
-from bulletin.cli import main
-from bulletin.colours import load_profile
-from bulletin.errors import BuildError
-from bulletin.examination import validate_issue
-from bulletin.fingerprints import read_inputs
-from bulletin.fonts import find_typefaces
-from bulletin.placing import PictureJob, SlotProbe, measure, needed_pixels, prepare_picture, prepare_pictures
-from bulletin.settings import DEFAULT_PROFILE, PrintSettings
-from bulletin.workers import Workers
+from bulletin.printing import placing
+from bulletin.workflow.cli import main
+from bulletin.printing.colours import load_profile
+from bulletin.util.errors import BuildError
+from bulletin.content.examination import validate_issue
+from bulletin.util.fingerprints import read_inputs
+from bulletin.language.fonts import find_typefaces
+from bulletin.printing.placing import PictureJob, SlotProbe, measure, needed_pixels, prepare_picture, prepare_pictures
+from bulletin.printing.settings import DEFAULT_PROFILE, PrintSettings
+from bulletin.util.workers import Workers
 
 from conftest import LANGUAGES, MINIMAL, PROJECT, SAMPLE, Build, apply_edits, make_picture
 

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image, ImageChops
 from weasyprint import HTML
 
-from bulletin.errors import BuildError
-from bulletin.preview import LABEL_HEIGHT, PAGE_PPI, find_label_font, write_previews
+from bulletin.util.errors import BuildError
+from bulletin.workflow.preview import LABEL_HEIGHT, PAGE_PPI, find_label_font, write_previews
 
 A5_MM = (148, 210)
 A5_PIXELS = tuple(round(mm / 25.4 * PAGE_PPI) for mm in A5_MM)  # 583 x 827 at 100 ppi
@@ -132,7 +132,7 @@ def test_an_odd_page_count_ends_on_a_right_hand_page(tmp_path):
 
 def test_page_numbers_are_set_in_noto_sans_or_without_it_in_pillows_font(tmp_path, monkeypatch):
     assert find_label_font().name == "NotoSans-Regular.ttf"
-    monkeypatch.setattr("bulletin.fonts.FONT_DIRS", (tmp_path / "no-fonts",))  # where both stages look
+    monkeypatch.setattr("bulletin.language.fonts.FONT_DIRS", (tmp_path / "no-fonts",))  # where both stages look
     assert find_label_font() is None
     write_previews({"en": make_pdf(tmp_path / "en.pdf", 1)}, tmp_path / "preview")
     with Image.open(tmp_path / "preview" / "en-contact-sheet.png") as sheet:

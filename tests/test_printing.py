@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 from weasyprint.document import Document
 
-from bulletin import printing
-from bulletin.cli import main
-from bulletin.errors import BuildError
-from bulletin.atomic import write_atomically
-from bulletin import fonts
-from bulletin.fonts import FONT_DIRS, find_typefaces
-from bulletin.editions import engine_findings, unshown_findings
-from bulletin.printing import ConfinedFetcher
+from bulletin.printing import pdf as printing
+from bulletin.workflow.cli import main
+from bulletin.util.errors import BuildError
+from bulletin.util.atomic import write_atomically
+from bulletin.language import fonts
+from bulletin.language.fonts import FONT_DIRS, find_typefaces
+from bulletin.printing.editions import engine_findings, unshown_findings
+from bulletin.printing.pdf import ConfinedFetcher
 from bulletin.project import TEMPLATES
-from bulletin.settings import PrintSettings
-from bulletin.typography import plain_text
+from bulletin.printing.settings import PrintSettings
+from bulletin.language.typography import plain_text
 
 from conftest import LANGUAGES, apply_edits, page_texts, pdf_fonts
 
@@ -163,7 +163,7 @@ def test_a_font_folder_hidden_from_a_hardened_service_is_passed_over(monkeypatch
         def is_dir(self):
             raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr("bulletin.fonts.FONT_DIRS", (Hidden("/home/bulletin/.local/share/fonts"), *FONT_DIRS))
+    monkeypatch.setattr("bulletin.language.fonts.FONT_DIRS", (Hidden("/home/bulletin/.local/share/fonts"), *FONT_DIRS))
     assert len(find_typefaces().files) == 8
 
 
@@ -194,7 +194,7 @@ def test_a_drawing_weasyprint_fails_to_draw_stops_the_build(minimal_issue, tmp_p
                                                             in_process):
     """WeasyPrint printed what it had drawn before it failed, logged a line and the build went on to exit 0.
     Should such a drawing ever pass validation, the build now fails, naming it."""
-    monkeypatch.setattr("bulletin.validation.picture_problem", lambda path: None)  # as if validation missed it
+    monkeypatch.setattr("bulletin.content.validation.picture_problem", lambda path: None)  # as if validation missed it
     apply_edits(minimal_issue, [{"file": "images/sketch.svg", "write": '<svg xmlns="http://www.w3.org/2000/svg"'
                                  ' width="300" height="200"><use id="a" href="#a"/></svg>'}])
     output = tmp_path / "output"
@@ -215,7 +215,7 @@ def test_a_drawing_weasyprint_fails_to_draw_stops_the_build(minimal_issue, tmp_p
 def test_a_picture_that_came_out_blank_is_named_by_the_preflight(minimal_issue, tmp_path, monkeypatch, capsys,
                                                                  in_process, picture, drawing):
     """Validation refuses both; should one pass it, the preflight's error names the file, not only its page."""
-    monkeypatch.setattr("bulletin.validation.picture_problem", lambda path: None)
+    monkeypatch.setattr("bulletin.content.validation.picture_problem", lambda path: None)
     apply_edits(minimal_issue, [{"file": picture, "write": drawing} if drawing else
                                 {"file": picture, "picture": {"mode": "RGB", "size": [1600, 1200],
                                                               "colour": [20, 20, 20]}},

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from bulletin.progress import make_progress
+from bulletin.util.progress import make_progress
 
 from conftest import run_in_terminal
 
@@ -84,7 +84,7 @@ def test_while_bars_are_drawn_the_log_writes_through_them(handler):
 
 SCRIPT = textwrap.dedent(f"""
     import logging, sys, time
-    from bulletin.progress import make_progress
+    from bulletin.util.progress import make_progress
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     with make_progress() as progress:
         task = progress.task("print", total={len(MESSAGES)})

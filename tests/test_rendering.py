@@ -16,15 +16,15 @@ from babel.support import Translations
 from markupsafe import Markup
 from PIL import Image
 
-from bulletin.catalogs import catalog_path, template_strings
-from bulletin.cli import main
-from bulletin.errors import BuildError
-from bulletin.examination import validate_issue
-from bulletin.localization import Formats, load_translations
+from bulletin.language.catalogs import catalog_path, template_strings
+from bulletin.workflow.cli import main
+from bulletin.util.errors import BuildError
+from bulletin.content.examination import validate_issue
+from bulletin.language.localization import Formats, load_translations
 from bulletin.model import Edition
 from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
-from bulletin.rendering import css_string, make_environment, render_edition, with_allowed_tags
-from bulletin.markdown import markdown_to_html, refused_references
+from bulletin.printing.rendering import css_string, make_environment, render_edition, with_allowed_tags
+from bulletin.language.markdown import markdown_to_html, refused_references
 
 from conftest import MINIMAL, apply_edits, page_texts, within
 
@@ -177,7 +177,7 @@ def test_marked_up_is_extracted_and_formats_its_arguments_as_text(tmp_path):
 
 
 def test_a_build_prints_hostile_translations_as_characters(hostile_catalogs, minimal_issue, tmp_path, monkeypatch):
-    monkeypatch.setattr("bulletin.publishing.TRANSLATIONS", hostile_catalogs)
+    monkeypatch.setattr("bulletin.workflow.publishing.TRANSLATIONS", hostile_catalogs)
     output = tmp_path / "out"
     # A draft: the fixture's Russian catalog is incomplete, and every catalog of the issue is checked.
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "--draft",

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import cli
-from bulletin.cli import main
-from bulletin.fingerprints import tool_versions
-from bulletin.incremental import read_ingredients
-from bulletin.completeness import delivery_gaps
-from bulletin.schedule import NOT_READY, due_issue, scheduled_run
-from bulletin.settings import load_settings
+from bulletin.workflow import cli
+from bulletin.workflow.cli import main
+from bulletin.util.fingerprints import tool_versions
+from bulletin.delivery.incremental import read_ingredients
+from bulletin.delivery.completeness import delivery_gaps
+from bulletin.workflow.schedule import NOT_READY, due_issue, scheduled_run
+from bulletin.printing.settings import load_settings
 
 from conftest import LANGUAGES, PROJECT, VARIANTS
 
@@ -191,7 +191,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
 
     # A second run finds the delivery complete: it touches nothing, and does not load the rendering engine.
     before = snapshot(folder)
-    run = subprocess.run([sys.executable, "-c", "import sys; from bulletin.cli import main;"
+    run = subprocess.run([sys.executable, "-c", "import sys; from bulletin.workflow.cli import main;"
                           " status = main(sys.argv[1:]); print('weasyprint' in sys.modules); sys.exit(status)",
                           *scheduled(issues, output, "2023-12-31")], cwd=PROJECT, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -285,7 +285,7 @@ def test_a_failed_build_reports_and_keeps_nothing(minimal_issue, tmp_path, capsy
 def hold(output: Path) -> subprocess.Popen:
     """Start a process that takes the output folder's lock and keeps it until killed."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from bulletin.locking import hold_lock\n"
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from bulletin.util.locking import hold_lock\n"
          "with hold_lock(Path(sys.argv[1]), 'a test holder'):\n    print('held', flush=True); time.sleep(600)",
          str(output)], cwd=PROJECT, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline() == "held\n"
@@ -382,7 +382,7 @@ def test_a_report_that_cannot_be_written_does_not_change_the_outcome(tmp_path, c
         raise OSError(errno.ENOSPC, "No space left on device")
 
     # (A folder in the way of the report is no longer possible: such an output folder is refused from the start.)
-    monkeypatch.setattr("bulletin.records.write_atomically", full_disk)
+    monkeypatch.setattr("bulletin.delivery.records.write_atomically", full_disk)
     assert main(scheduled(tmp_path / "issues", output, "2023-07-01")) == NOT_READY
     assert "issue 2023-H1 is not ready" in capsys.readouterr().out
     log = (output / "scheduled.log").read_text(encoding="utf-8")

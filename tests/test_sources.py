@@ -7,14 +7,14 @@ import unicodedata
 import pyphen
 import pytest
 
-from bulletin.cli import main
-from bulletin.confirmation import confirm
-from bulletin.content import load_source
-from bulletin.examination import validate_issue
-from bulletin.hyphenation import register_hyphenation
-from bulletin.schema import Checker
-from bulletin.sources import FRESH, STALE, UNCONFIRMED, freshness, source_hash
-from bulletin.validation import read_issue
+from bulletin.workflow.cli import main
+from bulletin.workflow.confirmation import confirm
+from bulletin.content.loading import load_source
+from bulletin.content.examination import validate_issue
+from bulletin.language.hyphenation import register_hyphenation
+from bulletin.content.schema import Checker
+from bulletin.content.sources import FRESH, STALE, UNCONFIRMED, freshness, source_hash
+from bulletin.content.validation import read_issue
 
 from conftest import apply_edits
 

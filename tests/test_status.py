@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from bulletin.cli import main
+from bulletin.workflow.cli import main
 from bulletin.project import TRANSLATIONS
 
 from conftest import SAMPLE, apply_edits, load_case
@@ -18,8 +18,8 @@ def translations_copy(tmp_path, monkeypatch):
     """A copy of the catalogs that a test may edit, read by `status` and `validate`."""
     copy = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS, copy)
-    monkeypatch.setattr("bulletin.status.TRANSLATIONS", copy)
-    monkeypatch.setattr("bulletin.examination.TRANSLATIONS", copy)
+    monkeypatch.setattr("bulletin.workflow.status.TRANSLATIONS", copy)
+    monkeypatch.setattr("bulletin.content.examination.TRANSLATIONS", copy)
     return copy
 
 

@@ -1,7 +1,7 @@
 """The benchmark's synthetic issue is a valid issue: the benchmark measures builds, not refusals."""
 
 from bench.synthetic import make_issue
-from bulletin.examination import examine_issue
+from bulletin.content.examination import examine_issue
 
 
 def test_synthetic_issue_validates(tmp_path):

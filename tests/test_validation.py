@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.cli import main
+from bulletin.workflow.cli import main
 
 from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, read_catalogs_beside, within
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from bulletin.colours import load_profile
-from bulletin.colourscan import find_colour
-from bulletin.examination import validate_issue
-from bulletin.settings import DEFAULT_PROFILE, MM_TO_PT
-from bulletin.typography import plain_text, typeset_text
+from bulletin.printing.colours import load_profile
+from bulletin.preflight.colourscan import find_colour
+from bulletin.content.examination import validate_issue
+from bulletin.printing.settings import DEFAULT_PROFILE, MM_TO_PT
+from bulletin.language.typography import plain_text, typeset_text
 
 from conftest import LANGUAGES, SAMPLE, page_texts
 

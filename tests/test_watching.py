@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.errors import BuildError, ContentError, Mark, Problem
-from bulletin.watching import Sources, watch
+from bulletin.util.errors import BuildError, ContentError, Mark, Problem
+from bulletin.workflow.watching import Sources, watch
 
 PROJECT = Path(__file__).resolve().parent.parent
 WAIT = 5.0  # seconds: the longest a test waits for the watcher to answer
@@ -184,7 +184,7 @@ def test_ctrl_c_during_a_build_ends_the_watching_quietly(watching):
 
 
 def test_ctrl_c_while_waiting_ends_the_watching_quietly(tmp_path):
-    script = (f"from pathlib import Path; from bulletin.watching import watch;"
+    script = (f"from pathlib import Path; from bulletin.workflow.watching import watch;"
               f" watch([Path({str(tmp_path)!r})], lambda: 'ok'); print('returned')")
     process = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(PROJECT)))

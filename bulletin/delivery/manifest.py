@@ -1,0 +1,151 @@
+"""What a delivery says about itself: manifest.json, and what is kept from the previous one.
+
+The manifest lists every delivered file with its language, variant, pages (and the pages
+each part of the edition takes, and its faults of make-up), trim and bleed, colour profile,
+SHA-256 and size, plus a hash of the issue's inputs and the versions of the tools that made
+it, so that a printing bureau can check what it received and the team can tell which build
+made which file. When an editor rebuilds one language, the
+others' files, manifest entries and preflight findings are kept from the previous
+delivery; this module reads them back. It writes nothing but the failed preflight report:
+the delivery stage writes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..util.files import read_file
+from ..util.fingerprints import Inputs, file_entry
+from .layout import LAYOUT, layout_entry
+from ..model import Edition, Issue
+from ..preflight.findings import Finding, write_report
+from ..printing.settings import VARIANTS, PrintSettings
+
+if TYPE_CHECKING:  # the printing stage loads the rendering engine, which reading a manifest must not
+    from ..printing.colours import OutputProfile
+    from ..printing.jobs import Printed
+
+MANIFEST = "manifest.json"
+PREFLIGHT = "preflight.json"
+FAILED_REPORT = ".preflight-failed.json"  # after the issue's name, beside its delivery: a failed preflight's report
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the current delivery of an issue holds, as its manifest and preflight report say."""
+
+    entries: dict[str, dict] = field(default_factory=dict)  # file name -> manifest entry
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # file name -> its preflight findings
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """Return the manifest of a delivery folder, or None when there is none, or none this project could
+    have written: each entry of its files a mapping that names a file of the folder itself."""
+    try:
+        manifest = json.loads(read_file(folder / MANIFEST).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # a missing, unreadable or damaged file, or absurd nesting
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return None
+    if not all(isinstance(entry, dict) and plain_name(entry.get("file")) for entry in manifest["files"]):
+        return None
+    return manifest
+
+
+def plain_name(name: object) -> bool:
+    """Tell whether `name` is the name of a file in a folder: no path, nothing a file system refuses."""
+    if not isinstance(name, str) or name in ("", ".", "..") or "\0" in name or Path(name).name != name:
+        return False
+    try:
+        name.encode("utf-8")  # a lone surrogate, which no file name can hold
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def read_previous(root: Path, issue: str) -> Previous:
+    """Read the manifest and preflight report of the current delivery; an unreadable one counts as none."""
+    folder = root / issue
+    manifest = read_manifest(folder)
+    try:
+        report = json.loads(read_file(folder / PREFLIGHT).decode("utf-8"))
+        entries = {entry["file"]: entry for entry in manifest["files"] if entry["file"].endswith(".pdf")}
+        findings = {name: [Finding(file=name, **finding) for finding in group["findings"]]
+                    for name, group in report["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return Previous()
+    return Previous({name: entry for name, entry in entries.items() if name in findings}, findings)
+
+
+def carried_findings(previous: Previous, kept: list[str]) -> list[Finding]:
+    """Return the preflight findings of the files kept from the previous delivery."""
+    return [finding for name in kept for finding in previous.findings.get(name, [])]
+
+
+def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
+                      previous: Previous, settings: PrintSettings, profile: OutputProfile | None,
+                      inputs: Inputs, tools: dict[str, str], recipes: dict[str, dict], folder: Path,
+                      draft: bool = False) -> dict:
+    """Return the manifest of the delivery being made in `folder` from `inputs` (by a draft build, with `draft`);
+    each PDF built carries its recipe (`incremental`).
+
+    The inputs are those read before the build began: a file changed while it ran then makes
+    the delivery look out of date, never up to date.
+    """
+    files = [previous.entries[name] for name in kept]
+    for edition, result in printed:
+        entry = file_entry(result.path)
+        entry.update(language=edition.language, variant=result.variant, pages=result.pages,
+                     standard=VARIANTS[result.variant].pdf_variant.upper(),
+                     trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
+                     colour=_colour(result.variant, profile), recipe=recipes[result.path.name],
+                     made_with=made_with(result.variant, settings, profile.digest if profile else None, draft),
+                     **layout_entry(result))
+        files.append(entry)
+    files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
+    if (folder / LAYOUT).exists():
+        files.append(file_entry(folder / LAYOUT) | {"purpose": "layout report"})
+    return {
+        "issue": issue.period.name,
+        "number": issue.number,
+        "period": {"start": issue.period.start.isoformat(), "end": issue.period.end.isoformat()},
+        "published": issue.published.isoformat(),
+        "languages": list(issue.languages),  # every language of the issue, built or kept
+        "inputs": inputs.digest,
+        "tools": tools,
+        "files": sorted(files, key=lambda entry: entry["file"]),
+    }
+
+
+def made_with(variant: str, settings: PrintSettings, profile_digest: str | None, draft: bool = False) -> dict:
+    """Return the settings a file of `variant` depends on (a part of its recipe). A draft says so, so that a
+    draft file is never kept by a build that is not one."""
+    if variant == "print":
+        found = {"trim_mm": list(settings.trim_mm), "bleed_mm": settings.bleed_mm, "crop_marks": settings.crop_marks,
+                 "page_multiple": settings.page_multiple, "min_ppi": settings.min_ppi,
+                 "warn_ppi": settings.warn_ppi, "profile_sha256": profile_digest}
+    else:
+        found = {"trim_mm": list(settings.trim_mm), "screen_ppi": settings.screen_ppi}
+    return found | ({"draft": True} if draft else {})
+
+
+def _colour(variant: str, profile: OutputProfile | None) -> dict:
+    if variant == "print" and profile is not None:
+        return {"space": "CMYK", "output_intent": profile.description, "profile": profile.path.name,
+                "profile_sha256": profile.digest}
+    return {"space": "sRGB"}
+
+
+def failed_report(root: Path, issue: str) -> Path:
+    """Return where the preflight report of a build of `issue` that delivered nothing goes: beside the delivery."""
+    return root / f"{issue}{FAILED_REPORT}"
+
+
+def write_failed_report(findings: list[Finding], root: Path, issue: str) -> Path:
+    """Write the preflight report of a build that delivered nothing beside the delivery; return its path."""
+    target = failed_report(root, issue)
+    write_report(findings, target)
+    return target
