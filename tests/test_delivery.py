@@ -18,7 +18,8 @@ import pytest
 
 from bulletin.util import atomic
 from bulletin.delivery import swap as delivery
-from bulletin.delivery.swap import STAGING, delivered, start_delivery, write_manifest
+from bulletin.delivery.ownership import STAGING, delivered
+from bulletin.delivery.swap import start_delivery, write_manifest
 from bulletin.delivery.package import write_package
 from bulletin.util.atomic import write_atomically
 from bulletin.util.errors import BuildError
@@ -508,11 +509,11 @@ def test_write_package_is_reproducible_and_lists_its_members(tmp_path):
     members = [staging.path / name for name in ("ru.pdf", "az.pdf", "manifest.json")]
     for member in members:
         member.write_bytes(member.name.encode() * 1000)
-    first = write_package(staging, "first.zip", members).read_bytes()
+    first = write_package(staging.path, "first.zip", members).read_bytes()
     for member in members:  # another build's clock and umask
         os.utime(member, (2e9, 2e9))
         member.chmod(0o600)
-    second = write_package(staging, "second.zip", list(reversed(members))).read_bytes()
+    second = write_package(staging.path, "second.zip", list(reversed(members))).read_bytes()
     assert first == second
     with zipfile.ZipFile(staging.path / "first.zip") as package:
         assert package.namelist() == ["az.pdf", "manifest.json", "ru.pdf"]
@@ -521,7 +522,7 @@ def test_write_package_is_reproducible_and_lists_its_members(tmp_path):
             assert info.compress_type == zipfile.ZIP_DEFLATED and info.extra == b""
             assert package.read(info) == (staging.path / info.filename).read_bytes()
     with pytest.raises(BuildError, match="members must be"):
-        write_package(staging, "bad.zip", [tmp_path / "elsewhere.pdf"])
+        write_package(staging.path, "bad.zip", [tmp_path / "elsewhere.pdf"])
     staging.discard()
 
 

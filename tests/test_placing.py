@@ -19,7 +19,9 @@ from bulletin.util.errors import BuildError
 from bulletin.content.examination import validate_issue
 from bulletin.util.fingerprints import read_inputs
 from bulletin.language.fonts import find_typefaces
-from bulletin.printing.placing import PictureJob, SlotProbe, measure, needed_pixels, prepare_picture, prepare_pictures
+from bulletin.printing.inworker import measure
+from bulletin.printing.jobs import SlotProbe
+from bulletin.printing.placing import PictureJob, needed_pixels, prepare_picture, prepare_pictures
 from bulletin.printing.settings import DEFAULT_PROFILE, PrintSettings
 from bulletin.util.workers import Workers
 

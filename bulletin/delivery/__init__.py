@@ -6,7 +6,8 @@ its checksum, swapped in whole: a delivery is replaced completely or not at all,
 folder recognisably a delivery is ever replaced. It also answers what a next build must make
 again (`incremental`) and whether a delivery is complete and current (`completeness`).
 
-    swap          staging a delivery and swapping it in, the package and checksum
+    swap          staging a delivery and swapping it in
+    package       the bureau's zip and its checksum, written and checked
     manifest      what a delivery says about itself, and what is kept from the previous one
     layout        the layout report: the pages each part takes in each language
     ownership     which entries of an output folder are the builds' own

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .swap import delivered
+from .ownership import delivered
 from ..util.errors import display_path
 from ..util.fingerprints import Inputs, file_entry
 from .incremental import Ingredients, changes, recipe

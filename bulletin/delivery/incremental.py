@@ -30,6 +30,7 @@ from pathlib import Path
 from ..util.errors import BuildError
 from ..util.files import check_project_file
 from ..util.fingerprints import DigestCache, Inputs, combine, read_inputs, tool_versions
+from ..content.loading import ISSUE_FILE, load_source
 from ..language.fonts import find_typefaces
 from .manifest import PREFLIGHT, made_with, read_manifest
 from .package import package_gaps
@@ -121,8 +122,6 @@ def issue_languages(folder: Path) -> tuple[tuple[str, ...], str] | None:
 
     Read with the content loader all the same: issue.yaml may be anything an editor or a stranger wrote, and
     a plain YAML load can raise on a date that is no day (2022-02-31) or crash on deep nesting."""
-    from ..content.loading import ISSUE_FILE, load_source  # only here: a build with nothing to do needs nothing else of it
-
     loaded = load_source(folder / ISSUE_FILE)
     if loaded.problems:
         return None

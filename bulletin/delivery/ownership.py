@@ -31,7 +31,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .package import CHECKSUM
-from .swap import PREVIOUS, STAGING
 from ..util.files import read_file
 from .incremental import CACHE, DIGESTS, PICTURE_CACHE
 from .layout import LAYOUT
@@ -39,9 +38,12 @@ from ..util.locking import LOCK
 from .manifest import FAILED_REPORT, MANIFEST, PREFLIGHT
 from ..model import FILE_PREFIX, issue_name_problem, package_name
 from ..project import CONTACT_SHEET, DRAFTS, PAGE_PICTURE, PREVIEWS
-from .records import REPORT, SCHEDULE_LOG
 from ..printing.settings import VARIANTS
 
+STAGING = ".staging"  # folder under the output root that holds builds in progress
+PREVIOUS = "previous"  # suffix of the folder that holds the previous delivery during a fallback commit
+REPORT = "build-report.json"  # in output/<issue>/: what the last scheduled run of the issue did
+SCHEDULE_LOG = "scheduled.log"  # in the output folder: a line per scheduled run
 CRON_LOG = "cron.log"  # what cron catches of a scheduled run's output (deploy/cron)
 GITKEEP = ".gitkeep"  # the repository's, which keeps the empty output/ in a clone
 ROOT_FILES = frozenset({LOCK, SCHEDULE_LOG, CRON_LOG, GITKEEP})  # files a build (or its schedule) writes there
@@ -54,6 +56,11 @@ CACHED_PICTURE = re.compile(r"[0-9a-f]{32}\.(?:jpg|png|svg)")  # `placing.cache_
 PDFTOPPM = re.compile(r"\.pdftoppm-[a-z0-9_]+")  # the preview's scratch folder, left by a killed build
 NAMED = 2  # the names given in a message about a folder that holds others
 MAX_RECORD = 16_000_000  # bytes: a manifest or build report larger than this is no build's
+
+
+def delivered(root: Path, issue: str) -> Path:
+    """Return the folder that holds the issue's delivery."""
+    return root / issue
 
 
 def foreign_entries(root: Path) -> list[str]:

@@ -19,22 +19,23 @@ from ..util.errors import BuildError, display_path
 from ..util.files import read_file
 from ..util.fingerprints import file_entry
 from .manifest import MANIFEST, PREFLIGHT
-from .swap import Staging
 
 CHECKSUM = ".sha256"  # suffix of the file that holds the package's SHA-256, beside it
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build's clock leaks in
 ZIP_MODE = 0o100644  # a regular file, rw-r--r--, whoever's umask built it
 
 
-def write_package(staging: Staging, name: str, members: list[Path]) -> Path:
-    """Write a zip `name` into the staging folder holding `members` (files in the staging folder) under their names; reproducible: sorted members, fixed timestamp 1980-01-01 00:00:00, fixed permissions 0o644, ZIP_DEFLATED, no extra fields, so the same members give identical bytes."""
-    folder = Path(os.path.abspath(staging.path))
+def write_package(staging: Path, name: str, members: list[Path]) -> Path:
+    """Write a zip `name` into the staging folder holding `members` (files in the staging folder) under their
+    names; reproducible: sorted members, fixed timestamp 1980-01-01 00:00:00, fixed permissions 0o644,
+    ZIP_DEFLATED, no extra fields, so the same members give identical bytes."""
+    folder = Path(os.path.abspath(staging))
     outside = [str(path) for path in members if Path(os.path.abspath(path)).parent != folder]
     names = [Path(path).name for path in members]
     if outside or len(set(names)) != len(names) or name in names or "/" in name:
         raise BuildError(f"package {name}: members must be distinct files of the staging folder other than"
                          f" the package itself: {', '.join(outside) or ', '.join(sorted(names))}")
-    target = staging.path / name
+    target = staging / name
     try:
         with atomic_file(target) as file, zipfile.ZipFile(file, "w") as package:
             for path in sorted(members, key=lambda path: Path(path).name):
@@ -44,7 +45,7 @@ def write_package(staging: Staging, name: str, members: list[Path]) -> Path:
     return target
 
 
-def write_checksum(staging: Staging, path: Path) -> Path:
+def write_checksum(path: Path) -> Path:
     """Write `<name>.sha256` beside a file of the staging folder, as sha256sum writes it, so that the
     printing bureau can check the package it received (`sha256sum -c`); return its path."""
     target = path.with_name(path.name + CHECKSUM)

@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .package import CHECKSUM
-from .swap import delivered
+from .ownership import REPORT, SCHEDULE_LOG, delivered
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, display_path
 from ..util.files import read_file
@@ -30,8 +30,6 @@ from ..util.fingerprints import Inputs, file_entry, tool_versions
 from .manifest import MANIFEST, read_manifest
 from ..util.progress import Step
 
-REPORT = "build-report.json"  # in output/<issue>/
-SCHEDULE_LOG = "scheduled.log"  # in the output folder
 
 
 class Timestamped(logging.Formatter):

@@ -40,9 +40,9 @@ from pathlib import Path
 
 from ..util.atomic import sync_dir, sync_tree, describe_os_error, write_atomically
 from ..util.errors import BuildError, BulletinError, display_path
+from .outputs import check_replaceable
+from .ownership import PREVIOUS, STAGING, delivered, is_delivery, staging_problem
 
-STAGING = ".staging"  # folder under the output root that holds builds in progress
-PREVIOUS = "previous"  # suffix of the folder that holds the previous delivery during a fallback commit
 
 
 RENAME_EXCHANGE = 2  # renameat2 flag: swap the two paths (linux/fs.h)
@@ -84,7 +84,7 @@ class Staging:
     def carry_over(self, keep: Callable[[str], bool]) -> list[str]:
         """Hard-link (copy when linking fails) into the staging folder every file of the current delivery whose name `keep` accepts; return the names."""
         current = delivered(self.root, self.issue)
-        if not current.is_dir() or not _is_delivery(current, self.issue):  # only ever an earlier delivery's files
+        if not current.is_dir() or not is_delivery(current, self.issue):  # only ever an earlier delivery's files
             return []
         carried = []
         for source in sorted(current.iterdir()):
@@ -184,14 +184,9 @@ def _tell_what_is_left(error: BulletinError, root: Path, issue: str) -> Bulletin
     """Add to a failed build's error what it left in place: the editor's next question."""
     current = delivered(root, issue)
     error.add_note(f"the previous delivery, {display_path(current)}, is unchanged"
-                   if current.is_dir() and not current.is_symlink() and _is_delivery(current, issue)
+                   if current.is_dir() and not current.is_symlink() and is_delivery(current, issue)
                    else "nothing was delivered")
     return error
-
-
-def delivered(root: Path, issue: str) -> Path:
-    """Return the folder that holds the issue's delivery."""
-    return root / issue
 
 
 def write_manifest(staging: Staging, manifest: dict) -> Path:
@@ -232,8 +227,6 @@ def _remove_previous(previous: Path, issue: str) -> None:
 def _clear_stale(staging_root: Path) -> None:
     """Remove the staging folders of builds whose process is no longer running; stop, removing none, when one of
     them holds what no build writes there."""
-    from .ownership import staging_problem
-
     stale = [folder for folder in sorted(staging_root.iterdir())
              if len(parts := folder.name.rsplit(".", 2)) == 3 and parts[1].isdigit() and not _running(int(parts[1]))]
     for folder in stale:
@@ -262,15 +255,7 @@ def _running(pid: int) -> bool:
 
 def _check_target(target: Path, issue: str) -> None:
     """Stop when the delivery's place is taken by anything but an earlier delivery of `issue` (`outputs`)."""
-    from .outputs import check_replaceable  # (which needs this module's names) only when there is a folder to judge
-
     check_replaceable(target, issue)
-
-
-def _is_delivery(folder: Path, issue: str) -> bool:
-    from .ownership import is_delivery
-
-    return is_delivery(folder, issue)
 
 
 def _exchange(source: Path, target: Path) -> None:

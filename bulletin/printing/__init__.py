@@ -16,6 +16,7 @@ Each edition is a job (`jobs`) that a worker process runs.
     placing    each picture prepared at the size and resolution it is printed at
     jobs       the stage's jobs and their results, as plain records
     editions   one edition and variant per job: render, lay out, write, check
+    inworker   the calls that run only in a worker, where WeasyPrint is loaded
 """
 
 from ..util.exports import lazy_exports

@@ -3,7 +3,7 @@
 A job is sent to a worker process and its result comes back pickled (`workers`). Both are
 defined here, apart from the rendering engine, so that the build which sends and receives
 them never loads WeasyPrint itself: that takes half a second, spent while both cores could
-be laying out. `make_edition` loads the engine where the job runs (`editions`).
+be laying out. `inworker` loads the engine where the job runs.
 """
 
 from __future__ import annotations
@@ -93,8 +93,11 @@ class Fault:
         return f"page {self.page}: {self.message}"
 
 
-def make_edition(job: Job) -> Made:
-    """Render, print and check one edition's PDF in one variant (`editions.make_edition`)."""
-    from . import editions  # the rendering engine: a worker has it loaded already
+@dataclass(frozen=True)
+class SlotProbe:
+    """The places of an issue's pictures, to be measured in one variant before the editions are laid out."""
 
-    return editions.make_edition(job)
+    variant: str
+    settings: PrintSettings
+    typefaces: Typefaces
+    slots: tuple[tuple[str, tuple[int, int]], ...]  # per picture: its slot (see SLOTS) and its size in pixels

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -37,14 +36,11 @@ from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from ..language.fonts import Typefaces
 from ..language.hyphenation import register_hyphenation
 from .rendering import ISSUE_URL_PATH
-from .jobs import Printed
+from .jobs import Printed, SlotProbe
 from .makeup import (CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, picture_pages,
                      section_pages)
 from ..project import PROJECT, STYLESHEET, TEMPLATES
 from .settings import VARIANTS, PrintSettings
-
-if TYPE_CHECKING:
-    from .placing import SlotProbe
 
 
 class ConfinedFetcher(URLFetcher):

@@ -39,26 +39,12 @@ from ..model import Issue
 from ..content.pictures import ORIENTATION, SIDEWAYS, picture_problem, upright
 from .settings import PrintSettings
 from ..util.workers import Workers
+from .inworker import measure
+from .jobs import SlotProbe
 
 SCREEN_QUALITY = 88  # JPEG quality of photographs scaled down for the screen edition
-CODE = ("bulletin/printing/placing.py", "bulletin/printing/colours.py", "bulletin/content/pictures.py")  # what makes a prepared picture
-
-
-@dataclass(frozen=True)
-class SlotProbe:
-    """The places of an issue's pictures, to be measured in one variant before the editions are laid out."""
-
-    variant: str
-    settings: PrintSettings
-    typefaces: Typefaces
-    slots: tuple[tuple[str, tuple[int, int]], ...]  # per picture: its slot (see SLOTS) and its size in pixels
-
-
-def measure(probe: SlotProbe) -> list[tuple[float, float]]:
-    """The drawn size of each slot of `probe`, in millimetres (`printing.measure_slots`, in a worker)."""
-    from .pdf import measure_slots  # the rendering engine: loaded by the workers, not by the build
-
-    return measure_slots(probe)
+# What makes a prepared picture: its code is part of the cache key.
+CODE = ("bulletin/printing/placing.py", "bulletin/printing/colours.py", "bulletin/content/pictures.py")
 
 
 @dataclass(frozen=True)

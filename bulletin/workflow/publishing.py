@@ -35,7 +35,8 @@ from ..content.examination import validate_issue
 from ..util.files import check_project_file
 from ..util.fingerprints import Inputs
 from ..language.fonts import Typefaces, find_typefaces
-from ..printing.jobs import Job, Printed, make_edition
+from ..printing.inworker import make_edition
+from ..printing.jobs import Job, Printed
 from ..delivery.incremental import (PICTURE_CACHE, Ingredients, changes, intact, read_ingredients, recipe,
                                     remember_delivery, same_settings)
 from ..delivery.layout import editions_layout, layout_entry, write_layout_report
@@ -230,8 +231,8 @@ def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed
         prints = sorted(staging.path.glob("*-print.pdf"))
         if not prints:
             raise UsageError("--package needs the print variant: the package holds the print PDFs")
-        zipped = write_package(staging, package_name(issue.period.name), prints + [manifest, staging.path / PREFLIGHT])
-        write_checksum(staging, zipped)
+        zipped = write_package(staging.path, package_name(issue.period.name), prints + [manifest, staging.path / PREFLIGHT])
+        write_checksum(zipped)
     return {entry["file"]: entry["sha256"] for entry in description["files"] if entry["file"].endswith(".pdf")}
 
 

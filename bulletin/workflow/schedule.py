@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..delivery.completeness import delivery_gaps
-from ..delivery.swap import delivered
+from ..delivery.ownership import delivered
 from ..util.errors import BuildError, BulletinError, ContentError, display_path
 from ..util.files import kind_of
 from ..delivery.incremental import read_ingredients
