@@ -114,3 +114,25 @@ def test_each_stage_exports_what_it_names(stage):
     assert package.__all__ and all(callable(getattr(package, name)) for name in package.__all__)
     with pytest.raises(AttributeError):
         getattr(package, "no_such_entry_point")
+
+
+# WeasyPrint's public API: what its documentation shows; anything else is reached through printing/engine.py.
+PUBLIC_ENGINE = ("weasyprint", "weasyprint.document", "weasyprint.text.fonts")
+
+
+def test_only_the_engine_module_touches_weasyprint_internals():
+    touching = []
+    for name, path in MODULES.items():
+        if name == "bulletin.printing.engine":
+            continue
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("weasyprint"):
+                touching += [f"{name} imports {node.module}"] if node.module not in PUBLIC_ENGINE else []
+            elif isinstance(node, ast.Import):
+                touching += [f"{name} imports {alias.name}" for alias in node.names
+                             if alias.name.startswith("weasyprint.") and alias.name not in PUBLIC_ENGINE]
+            elif isinstance(node, ast.Attribute) and node.attr == "_page_box":
+                touching.append(f"{name} reads _page_box")
+    assert touching == []
+    assert "_page_box" in MODULES["bulletin.printing.engine"].read_text(encoding="utf-8")

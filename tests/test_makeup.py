@@ -9,6 +9,7 @@ from weasyprint import CSS, HTML
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
 from weasyprint.text.fonts import FontConfiguration
 
+from bulletin.printing import engine
 from bulletin.printing.colours import palette_stylesheet
 from bulletin.util.errors import BuildError
 from bulletin.content.examination import validate_issue
@@ -267,7 +268,7 @@ def test_a_figure_whose_caption_is_on_the_next_page_is_found(typefaces, photo):
 def text_width_mm(typefaces: str, text: str) -> float:
     """Return the width of `text` set on one line in the test documents' font."""
     document = lay_out(typefaces, f'<p style="white-space: nowrap">{text}</p>')
-    [box] = [box for box in document.pages[0]._page_box.descendants() if isinstance(box, TextBox)]
+    [box] = [box for box in engine.page_boxes(document.pages[0], placeholders=False) if isinstance(box, TextBox)]
     return box.width * 25.4 / 96
 
 
@@ -381,7 +382,7 @@ def test_the_sample_s_article_text_is_justified_and_hyphenated():
     """Every line of an article's paragraph but its last reaches the column's edge, and words break at line ends."""
     _, document = lay_out_edition("en")
     lines, hyphenated = 0, 0
-    bodies = [box for page in document.pages for box in page._page_box.descendants()
+    bodies = [box for page in document.pages for box in engine.page_boxes(page, placeholders=False)
               if box.element_tag == "div" and "body" in (box.element.get("class") or "").split()]
     paragraphs = {id(box): box for body in bodies for box in body.descendants() if box.element_tag == "p"}
     for box in paragraphs.values():

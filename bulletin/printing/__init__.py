@@ -17,6 +17,7 @@ Each edition is a job (`jobs`) that a worker process runs.
     jobs       the stage's jobs and their results, as plain records
     editions   one edition and variant per job: render, lay out, write, check
     inworker   the calls that run only in a worker, where WeasyPrint is loaded
+    engine     every use of WeasyPrint's internals: the laid-out box tree, and why
 """
 
 from ..util.exports import lazy_exports

@@ -25,36 +25,21 @@ BleedBox stay where they were.
 from __future__ import annotations
 
 import io
-import re
-import uuid
 from collections.abc import Callable
 from typing import BinaryIO
 
 import pikepdf
 from weasyprint.document import Document
-from weasyprint.pdf.metadata import DocumentMetadata
 
 from ..util.pdftree import structure_elements
+from . import engine
+from .engine import ReproducibleMetadata
 from .settings import MM_TO_PT
 
-DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 MARK_LENGTH_MM = 5.0  # crop marks start at the edge of the bleed and are this long
 MARGIN_MM = 1.0  # paper left beyond the marks' ends
 MARK_WIDTH_PT = 0.25  # hairline
 
-
-
-class ReproducibleMetadata(DocumentMetadata):
-    """Document metadata whose XMP DocumentID is fixed by the document's name."""
-
-    def __init__(self, document_name: str, **attributes):
-        super().__init__(**attributes)
-        self.document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'since-the-victory:' + document_name)}"
-
-    def generate_rdf_metadata(self, variant, version, conformance):
-        """Return WeasyPrint's RDF metadata with the fixed DocumentID in place of a random one."""
-        rdf = super().generate_rdf_metadata(variant, version, conformance)
-        return DOCUMENT_ID.sub(self.document_id.encode(), rdf)
 
 
 def fix_metadata(document: Document, document_name: str) -> None:
@@ -66,11 +51,10 @@ def link_labels(document: Document) -> dict[str, str]:
     """Return the text a reader sees on each link, by the link's target (an anchor or a URL)."""
     labels: dict[str, str] = {}
     for page in document.pages:
-        # The box tree (private in WeasyPrint) is where a link's element and target meet.
-        for box in page._page_box.descendants(placeholders=True):
-            link, element = getattr(box, "link", None), box.element
-            if link and element is not None and element.tag == "a":
-                _kind, (_scope, target) = link  # ('url', ('internal' or 'external', anchor or URL))
+        # The box tree (`engine`) is where a link's element and target meet.
+        for box in engine.page_boxes(page):
+            target, element = engine.link_of(box), engine.element_of(box)
+            if target and element is not None and element.tag == "a":
                 text = " ".join("".join(element.itertext()).split())
                 if text:
                     labels.setdefault(target, text)

@@ -30,10 +30,9 @@ from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
 
 from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import Box, LineBox, MarginBox, ReplacedBox, TextBox
-from weasyprint.images import RasterImage
 
 from ..util.errors import BuildError
+from . import engine
 from .jobs import Fault, Part, Placement
 
 SPARE_PAGE = "spare-page-"  # id prefix of the templates' spare blank pages
@@ -80,11 +79,9 @@ def measure_pictures(document: Document, locate: Callable[[str], Path | None] = 
     """
     placements = []
     for number, page in enumerate(document.pages, start=1):
-        # WeasyPrint keeps the box tree of a page in a private attribute; it is the only
-        # place where a replaced box's final size is known.
-        # placeholders=True: absolutely and fixed positioned boxes are measured too.
-        for box in page._page_box.descendants(placeholders=True):
-            if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage):
+        # The box tree is the only place where a replaced box's final size is known (`engine`).
+        for box in engine.page_boxes(page):
+            if engine.raster_pixels(box) is not None:
                 placements.append(_placement(box, number, locate))
     return placements
 
@@ -99,11 +96,11 @@ def picture_pages(document: Document, locate: Callable[[str], Path | None] = lam
     """
     drawn, unshown = {}, {}
     for number, page in enumerate(document.pages, start=1):
-        for box in page._page_box.descendants(placeholders=True):  # private: see measure_pictures
-            element = box.element
+        for box in engine.page_boxes(page):
+            element = engine.element_of(box)
             if element is None or element.tag != "img":
                 continue
-            if isinstance(box, ReplacedBox):
+            if engine.is_picture(box):
                 drawn.setdefault(element, number)
             else:
                 unshown.setdefault(element, number)
@@ -114,26 +111,28 @@ def picture_pages(document: Document, locate: Callable[[str], Path | None] = lam
             [(page, source(element)) for element, page in unshown.items() if element not in drawn])
 
 
-def _placement(box: ReplacedBox, page: int, locate: Callable[[str], Path | None]) -> Placement:
-    image = box.replacement
-    width, height = drawn_size(box, image.width, image.height)
+def _placement(box: object, page: int, locate: Callable[[str], Path | None]) -> Placement:
+    pixels = engine.raster_pixels(box)
+    width, height = drawn_size(box, *pixels)
     size_mm = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
-    ppi = min(image.width / (width / CSS_PX_PER_INCH), image.height / (height / CSS_PX_PER_INCH))
-    source = box.element.get("src", "") if box.element is not None else ""
+    ppi = min(pixels[0] / (width / CSS_PX_PER_INCH), pixels[1] / (height / CSS_PX_PER_INCH))
+    element = engine.element_of(box)
+    source = element.get("src", "") if element is not None else ""
     parts = urlsplit(source)
     path = locate(source) or (Path(unquote(parts.path)) if parts.scheme == "file" else Path(source))
-    return Placement(path, page, (image.width, image.height), size_mm, ppi)
+    return Placement(path, page, pixels, size_mm, ppi)
 
 
-def drawn_size(box: ReplacedBox, width: int, height: int) -> tuple[float, float]:
+def drawn_size(box: object, width: int, height: int) -> tuple[float, float]:
     """Return the size, in CSS pixels, at which a picture of `width` × `height` pixels is painted in `box`
     (object-fit)."""
-    fit = box.style["object_fit"]
+    fit = engine.object_fit(box)
+    box_width, box_height = engine.box_size(box)
     if fit == "fill" or not width or not height:
-        return max(box.width, 1e-6), max(box.height, 1e-6)
+        return max(box_width, 1e-6), max(box_height, 1e-6)
     if fit == "none":
         return float(width), float(height)
-    scales = (box.width / width, box.height / height)
+    scales = (box_width / width, box_height / height)
     scale = max(scales) if fit == "cover" else min(scales)
     if fit == "scale-down":
         scale = min(scale, 1.0)
@@ -166,9 +165,10 @@ def _part_title(document: Document, anchor: str, index: int) -> str:
     """Return the editor's name of a part; a section's is the title its heading carries."""
     if anchor in PARTS:
         return PARTS[anchor]
-    for box in document.pages[index]._page_box.descendants():
-        if box.element is not None and box.element.get("id") == anchor:
-            return box.element.get("data-section") or _words(box.element.itertext())
+    for box in engine.page_boxes(document.pages[index], placeholders=False):
+        element = engine.element_of(box)
+        if element is not None and element.get("id") == anchor:
+            return element.get("data-section") or _words(element.itertext())
     return anchor
 
 
@@ -218,32 +218,29 @@ def check_makeup(document: Document) -> list[Fault]:
     walk = _Walk()
     for number, page in enumerate(document.pages, start=1):
         frame = walk.frame(number, None)
-        for child in page._page_box.children:  # the private box tree, as in measure_pictures
-            if isinstance(child, Box) and not isinstance(child, MarginBox):
-                _visit(walk, child, frame, None)
+        for child in engine.page_blocks(page):
+            _visit(walk, child, frame, None)
     faults = walk.faults + _split_paragraphs(walk) + _split_figures(walk)
     return sorted(faults, key=lambda fault: fault.page)  # stable: within a page, in the order of the checks
 
 
-def _visit(walk: _Walk, box: Box, frame: _Frame, figure: Element | None) -> None:
+def _visit(walk: _Walk, box: object, frame: _Frame, figure: Element | None) -> None:
     """Walk `box` and its descendants in reading order; `figure` is the figure element it is in."""
-    if box.element_tag == "figure":
-        figure = box.element
-    if isinstance(box, ReplacedBox):
+    if engine.tag_of(box) == "figure":
+        figure = engine.element_of(box)
+    if engine.is_picture(box):
         _content(walk, frame, None)
         if figure is not None:
             walk.pictures[figure] = frame
         return
-    lines = [child for child in box.children if isinstance(child, LineBox)]
+    lines = engine.lines_of(box)
     if lines:
         _lines(walk, box, lines, frame, figure)
         return
     column = 0
-    for child in box.children:
-        # Absolutely positioned boxes (outside list markers too) are left as placeholders: out of the flow.
-        if not isinstance(child, Box):
-            continue
-        if child.is_column:  # WeasyPrint lays out a multi-column box as anonymous column boxes
+    # Absolutely positioned boxes (outside list markers too) are left out, as placeholders: out of the flow.
+    for child in engine.block_children(box):
+        if engine.is_column(child):  # WeasyPrint lays out a multi-column box as anonymous column boxes
             column += 1
             _visit(walk, child, walk.frame(frame.page, column), figure)
         else:
@@ -251,19 +248,19 @@ def _visit(walk: _Walk, box: Box, frame: _Frame, figure: Element | None) -> None
             _visit(walk, child, frame, figure)
 
 
-def _lines(walk: _Walk, box: Box, lines: list[LineBox], frame: _Frame, figure: Element | None) -> None:
+def _lines(walk: _Walk, box: object, lines: list, frame: _Frame, figure: Element | None) -> None:
     """Take in a block of line boxes: its text, headings, paragraph fragments and caption."""
-    left, right = box.content_box_x(), box.content_box_x() + box.width
+    left, right = engine.measure_of(box)
     # In justified text every line but the last fills its measure; ragged text may leave a short line
     # before a long word (a figure's qualifier), but never one of a few letters.
-    shortest = SHORT_LINE if box.style["text_align_all"] == "justify" else SHORT_RAGGED_LINE
+    shortest = SHORT_LINE if engine.justified(box) else SHORT_RAGGED_LINE
     for index, line in enumerate(lines):
         # The last line of a block, and a line ended on purpose (<br>: verse, an address), may be short.
-        ended = index == len(lines) - 1 or any(part.element_tag == "br" for part in line.descendants())
+        ended = index == len(lines) - 1 or "br" in engine.line_tags(line)
         _check_line(walk, line, left, right, frame, 0 if ended else shortest)
-        if figure is not None and any(isinstance(child, ReplacedBox) for child in line.descendants()):
+        if figure is not None and engine.line_has_picture(line):
             walk.pictures[figure] = frame
-    tag, element = box.element_tag, box.element
+    tag, element = engine.tag_of(box), engine.element_of(box)
     if element is None or "::" in (tag or ""):  # pseudo-elements belong to no paragraph
         _content(walk, frame, None)
         return
@@ -292,21 +289,21 @@ def _content(walk: _Walk, frame: _Frame, heading: Element | None) -> None:
     walk.heading = (frame, heading) if heading is not None else None
 
 
-def _check_line(walk: _Walk, line: LineBox, left: float, right: float, frame: _Frame, shortest: float) -> None:
+def _check_line(walk: _Walk, line: object, left: float, right: float, frame: _Frame, shortest: float) -> None:
     """Report a line whose text runs out of its block's content box, past the tolerance, and one
     that fills less than `shortest` of its measure."""
-    if not line.children:
+    extent = engine.line_extent(line)
+    if extent is None:
         return
-    start = min(child.position_x for child in line.children)
-    end = max(child.position_x + child.margin_width() for child in line.children)
+    start, end = extent
     if end - start < shortest * (right - left):
-        text = "".join(box.text for box in line.descendants() if isinstance(box, TextBox))
+        text = engine.line_text(line)
         walk.faults.append(Fault(frame.page, "short line", f"short line {_quote(text)}: it fills"
                                  f" {(end - start) / (right - left):.0%} of its measure and the text goes on"
                                  " below it"))
     overrun = max(end - right, left - start) / CSS_PX_PER_MM
     if overrun > OVERFULL_TOLERANCE_MM:
-        text = "".join(box.text for box in line.descendants() if isinstance(box, TextBox))
+        text = engine.line_text(line)
         where = "past its column" if frame.column else "into the margin"
         walk.faults.append(Fault(frame.page, "overfull line",
                                  f"overfull line {_quote(text)} runs {overrun:.1f} mm {where}"))

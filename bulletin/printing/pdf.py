@@ -25,7 +25,6 @@ from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import ReplacedBox
 from weasyprint.text.fonts import FontConfiguration
 
 from .colours import palette_stylesheet
@@ -36,6 +35,7 @@ from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from ..language.fonts import Typefaces
 from ..language.hyphenation import register_hyphenation
 from .rendering import ISSUE_URL_PATH
+from . import engine
 from .jobs import Printed, SlotProbe
 from .makeup import (CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, picture_pages,
                      section_pages)
@@ -86,7 +86,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
     WeasyPrint may read `base`, the `issue` folder, the font files and the colour profile, nothing else.
     """
     fetcher = ConfinedFetcher((base, issue) + readable_files(typefaces, settings), pictures, issue)
-    with engine_messages() as engine:  # told as the PDF's findings (`editions`), not as lines of the log
+    with engine_messages() as said:  # told as the PDF's findings (`editions`), not as lines of the log
         try:
             document = lay_out(html, base, fetcher, typefaces, variant, settings)
             document = keep_pages(document, settings.multiple(variant))
@@ -117,7 +117,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
             raise BuildError(f"cannot write {target.name}: {describe_os_error(err)}") from err
         except Exception as err:  # font subsetting, a picture WeasyPrint cannot embed, pikepdf: never a traceback
             raise BuildError(f"{target.name}: the PDF could not be written: {err}") from err
-    return Printed(target, variant, len(document.pages), placements, parts, faults, unshown, tuple(engine), shown)
+    return Printed(target, variant, len(document.pages), placements, parts, faults, unshown, tuple(said), shown)
 
 
 @contextmanager
@@ -192,20 +192,21 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
         html = (f'<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="{STYLESHEET}"></head><body>'
                 + "".join(body) + "</body></html>")
         fetcher = ConfinedFetcher((TEMPLATES, Path(folder)) + readable_files(probe.typefaces, probe.settings))
-        with engine_messages() as engine:  # what it says of the stylesheet is told with each PDF
+        with engine_messages() as said:  # what it says of the stylesheet is told with each PDF
             try:
                 document = lay_out(html, TEMPLATES, fetcher, probe.typefaces, probe.variant, probe.settings)
             except Exception as err:  # the stylesheet, say: told as the build's error, not a traceback
                 raise BuildError(f"the places of the photographs could not be laid out ({probe.variant}): {err}") \
                     from err
-        failed = [message for message in engine if message.startswith(("Failed", "Error"))]
+        failed = [message for message in said if message.startswith(("Failed", "Error"))]
         if failed:  # a stand-in not drawn is a place not measured
             raise BuildError(f"the places of the photographs could not be measured ({probe.variant}): {failed[0]}")
     sizes: dict[int, tuple[float, float]] = {}
     for page in document.pages:
-        for box in page._page_box.descendants(placeholders=True):  # private: where a box's final size is
-            if isinstance(box, ReplacedBox) and box.element is not None and box.element.get("data-slot"):
-                index = int(box.element.get("data-slot"))
+        for box in engine.page_boxes(page):  # where a box's final size is known
+            element = engine.element_of(box)
+            if engine.is_picture(box) and element is not None and element.get("data-slot"):
+                index = int(element.get("data-slot"))
                 width, height = drawn_size(box, *probe.slots[index][1])
                 sizes[index] = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
     missing = [probe.slots[index][0] for index in range(len(probe.slots)) if index not in sizes]
