@@ -44,6 +44,7 @@ sys.path.insert(0, str(PROJECT))
 from synthetic import make_issue  # noqa: E402  (bench/ is the script's own folder)
 
 from bulletin.util.progress import Progress  # noqa: E402
+from bulletin.delivery.plan import Asked  # noqa: E402
 from bulletin.workflow.publishing import publish_issue  # noqa: E402
 from bulletin.printing.settings import load_settings  # noqa: E402
 from bulletin.util.workers import available_cores  # noqa: E402
@@ -130,7 +131,7 @@ def compare(issue: Path, settings, workers: int, folder: Path) -> tuple[dict, di
 def timed_build(issue: Path, settings, output: Path) -> dict:
     progress = Progress()
     started = time.perf_counter()
-    delivered = publish_issue(issue, settings=settings, output_root=output, progress=progress, force=True)
+    delivered = publish_issue(issue, Asked(force=True), settings, output, progress)
     return {"seconds": time.perf_counter() - started, "steps": progress.steps, "delivered": delivered}
 
 

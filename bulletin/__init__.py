@@ -1,8 +1,10 @@
 """The publishing pipeline of the bulletin "Since the Victory": an issue's YAML files to checked PDFs.
 
 The path of an issue is load and validate -> localize -> render HTML -> print PDF -> preflight ->
-deliver; `workflow.publishing.publish_issue` makes one call per stage. The code is cut into
-stages, each a subpackage whose `__init__` says what it takes and gives and names its modules.
+deliver; `workflow.building.build_issue` makes one call per stage, and `workflow.publishing`'s
+`publish_issue`, the entry point of every build, calls it when there is work. The code is cut
+into stages, each a subpackage whose `__init__` says what it takes and gives and names its
+modules.
 They are listed here in the order of their imports: each uses only those above it.
 
     util       shared helpers that know nothing of bulletins (errors, files, atomic writes...)

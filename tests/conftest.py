@@ -125,7 +125,7 @@ def read_catalogs_beside(folder: Path, monkeypatch) -> None:
     """Make the build and validate read the catalogs that edits changed beside the issue in `folder`, if any."""
     copy = folder.parent / "translations"
     if copy.is_dir():
-        for module in ("bulletin.workflow.publishing", "bulletin.workflow.status", "bulletin.content.examination"):
+        for module in ("bulletin.workflow.building", "bulletin.workflow.status", "bulletin.content.examination"):
             monkeypatch.setattr(f"{module}.TRANSLATIONS", copy)
 
 
@@ -200,7 +200,8 @@ def wrote_nothing(output: Path) -> bool:
 def in_process(monkeypatch):
     """Make the build's PDFs in the test's own process, where the test's changes to the code reach
     (worker processes start from a clean copy of it)."""
-    monkeypatch.setattr("bulletin.workflow.publishing.available_cores", lambda: 1)
+    monkeypatch.setattr("bulletin.util.workers.available_cores", lambda: 1)  # the fork server's
+    monkeypatch.setattr("bulletin.workflow.building.available_cores", lambda: 1)  # the build's pool
 
 
 def load_case(name: str) -> dict:

@@ -32,7 +32,7 @@ def untranslated_contents(tmp_path, monkeypatch):
     catalog = copy / "ru" / "LC_MESSAGES" / "messages.po"
     catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "Содержание"', 'msgstr ""'),
                        encoding="utf-8")
-    monkeypatch.setattr("bulletin.workflow.publishing.TRANSLATIONS", copy)
+    monkeypatch.setattr("bulletin.workflow.building.TRANSLATIONS", copy)
 
 
 def test_a_build_without_draft_refuses_missing_translations(minimal_issue, tmp_path, capsys):

@@ -17,6 +17,7 @@ from bulletin.workflow.cli import main
 from bulletin.util.errors import BuildError
 from bulletin.util.fingerprints import Inputs, read_inputs
 from bulletin.delivery.incremental import Ingredients, changes, recipe
+from bulletin.delivery.plan import Asked
 from bulletin.workflow.publishing import publish_issue
 from bulletin.printing.settings import PrintSettings
 from bulletin.util.workers import Workers
@@ -129,7 +130,7 @@ def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_conten
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
     script = ("import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
-              " loaded = [name for name in ('weasyprint', 'bulletin.content.validation', 'bulletin.workflow.publishing', 'PIL')"
+              " loaded = [name for name in ('weasyprint', 'bulletin.content.validation', 'bulletin.workflow.building', 'PIL')"
               " if name in sys.modules]; print(status, loaded)")
     result = subprocess.run([sys.executable, "-c", script, str(minimal_issue), "--output", str(output)],
                             capture_output=True, text=True, cwd=PROJECT, check=True)
@@ -159,8 +160,8 @@ def test_a_change_to_one_language_rebuilds_that_language_alone(minimal_issue, tm
 
 
 def test_editions_are_made_side_by_side_in_worker_processes_with_the_same_bytes(minimal_issue, tmp_path):
-    one = publish_issue(minimal_issue, None, None, PrintSettings(workers=1), tmp_path / "one")
-    two = publish_issue(minimal_issue, None, None, PrintSettings(workers=2), tmp_path / "two")
+    one = publish_issue(minimal_issue, Asked(), PrintSettings(workers=1), tmp_path / "one")
+    two = publish_issue(minimal_issue, Asked(), PrintSettings(workers=2), tmp_path / "two")
     assert {outcome.worker for outcome in one.outcomes.values()} == {os.getpid()}
     workers = {outcome.worker for outcome in two.outcomes.values()}
     assert len(workers) == 2 and os.getpid() not in workers

@@ -95,7 +95,7 @@ def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(translations
     catalog["Contents"].string = ""
     with path.open("wb") as file:
         write_po(file, catalog)
-    monkeypatch.setattr("bulletin.workflow.publishing.TRANSLATIONS", translations_copy)
+    monkeypatch.setattr("bulletin.workflow.building.TRANSLATIONS", translations_copy)
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--output", str(output)]) == 2  # a translator's to fix, as validate says
     line = next(number for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)

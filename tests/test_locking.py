@@ -46,3 +46,15 @@ def test_a_lock_that_cannot_be_made_names_its_file(tmp_path):
     with pytest.raises(BuildError, match=r"cannot lock .*: .*\.lock: Is a directory"):
         with hold_lock(tmp_path, "a build"):
             pass
+
+
+def test_a_process_that_holds_the_lock_may_take_it_again_only_when_it_says_so(tmp_path):
+    with hold_lock(tmp_path, "scheduled run for 2022-H2"):
+        with hold_lock(tmp_path, "build of 2022-H2", again=True):
+            assert json.loads((tmp_path / ".lock").read_text())["purpose"] == "scheduled run for 2022-H2"
+        with pytest.raises(Busy):
+            with hold_lock(tmp_path, "build of 2022-H2"):
+                pass
+        assert json.loads((tmp_path / ".lock").read_text())["purpose"] == "scheduled run for 2022-H2"
+    with hold_lock(tmp_path, "build of 2022-H2"):  # released whole by the outer holder
+        pass

@@ -16,6 +16,7 @@ from bulletin.workflow.cli import main
 from bulletin.printing.colours import load_profile
 from bulletin.preflight.findings import Finding
 from bulletin.delivery.incremental import GROUPS
+from bulletin.delivery.plan import Asked
 from bulletin.workflow.publishing import publish_issue
 from bulletin.printing.settings import DEFAULT_PROFILE, MM_TO_PT, PrintSettings
 
@@ -100,8 +101,8 @@ def test_rebuilding_one_language_keeps_the_others_as_they_were(minimal_issue, tm
 
 def test_files_made_with_other_print_settings_are_not_kept_by_a_partial_rebuild(minimal_issue, tmp_path, caplog):
     output = tmp_path / "output"
-    assert publish_issue(minimal_issue, ("az", "en"), None, PrintSettings(), output).files
-    publish_issue(minimal_issue, ("en",), None, PrintSettings(bleed_mm=5), output)
+    assert publish_issue(minimal_issue, Asked(("az", "en")), PrintSettings(), output).files
+    publish_issue(minimal_issue, Asked(("en",)), PrintSettings(bleed_mm=5), output)
     names = {path.name for path in (output / "2023-H1").iterdir()}
     assert "since-the-victory-2023-H1-az-print.pdf" not in names  # 3 mm bleed: it would not match the new one
     assert "since-the-victory-2023-H1-az-screen.pdf" in names  # the screen file does not depend on the bleed
@@ -200,7 +201,7 @@ def test_other_print_settings_give_pdfs_that_pass_the_preflight(minimal_issue, t
                                  "with": "cover_image: images/sketch.svg\nsections:"}]
                 + [{"file": f"{language}.yaml", "replace": f"language: {language}\n",
                     "with": f"language: {language}\ncover_alt: \"Hills\"\n"} for language in LANGUAGES])
-    delivered = publish_issue(minimal_issue, ("en",), ("print",), settings, tmp_path / "output")
+    delivered = publish_issue(minimal_issue, Asked(("en",), ("print",)), settings, tmp_path / "output")
     (printed,) = delivered.printed.values()
     assert printed.pages % settings.page_multiple == 0
     report = json.loads((delivered.folder / "preflight.json").read_text(encoding="utf-8"))

@@ -177,7 +177,7 @@ def test_marked_up_is_extracted_and_formats_its_arguments_as_text(tmp_path):
 
 
 def test_a_build_prints_hostile_translations_as_characters(hostile_catalogs, minimal_issue, tmp_path, monkeypatch):
-    monkeypatch.setattr("bulletin.workflow.publishing.TRANSLATIONS", hostile_catalogs)
+    monkeypatch.setattr("bulletin.workflow.building.TRANSLATIONS", hostile_catalogs)
     output = tmp_path / "out"
     # A draft: the fixture's Russian catalog is incomplete, and every catalog of the issue is checked.
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "--draft",

@@ -247,13 +247,13 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     # Other tools, or other print settings, make the delivery out of date too.
     settings = load_settings(PROJECT / "pyproject.toml")
     ingredients = read_ingredients(minimal_issue, settings, output)
-    assert delivery_gaps(output, "2023-H1", ingredients, settings) == []
+    assert delivery_gaps(output, minimal_issue, ingredients, settings) == []
     newer = replace(ingredients, tools=tool_versions() | {"weasyprint": "99.0"})
-    assert delivery_gaps(output, "2023-H1", newer, settings) == [
+    assert delivery_gaps(output, minimal_issue, newer, settings) == [
         f"tools changed: weasyprint {tool_versions()['weasyprint']} → 99.0"] + [
         f"since-the-victory-2023-H1-{language}-{variant}.pdf must be made again: tools changed"
         for language in LANGUAGES for variant in ("print", "screen")]
-    assert delivery_gaps(output, "2023-H1", ingredients, replace(settings, bleed_mm=5)) == [
+    assert delivery_gaps(output, minimal_issue, ingredients, replace(settings, bleed_mm=5)) == [
         f"since-the-victory-2023-H1-{language}-print.pdf must be made again: settings changed"
         for language in LANGUAGES]
 
@@ -353,7 +353,7 @@ def test_a_damaged_manifest_means_build_again_never_a_crash(manifest, minimal_is
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(manifest, encoding="utf-8")
     settings = load_settings(PROJECT / "pyproject.toml")
-    gaps = delivery_gaps(tmp_path / "output", "2023-H1", read_ingredients(minimal_issue, settings, tmp_path / "output"),
+    gaps = delivery_gaps(tmp_path / "output", minimal_issue, read_ingredients(minimal_issue, settings, tmp_path / "output"),
                          settings)
     assert gaps and all(isinstance(gap, str) for gap in gaps)
 

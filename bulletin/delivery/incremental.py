@@ -14,8 +14,8 @@ and one over them all.
 
 A build makes again only the PDFs whose recipe differs from the one recorded, and says why by
 naming the groups that changed; a change to the Russian text rebuilds the Russian PDFs alone.
-`unchanged_delivery` answers, before any content is parsed or the rendering engine loaded,
-whether a build would make nothing at all. File digests come from a `DigestCache` under
+Whether a build would make nothing at all is answered by `completeness.delivery_gaps`, before
+any content is parsed or the rendering engine loaded. File digests come from a `DigestCache` under
 output/.cache, so that the answer costs a few stats, not hashing every picture.
 """
 
@@ -32,11 +32,9 @@ from ..util.files import check_project_file
 from ..util.fingerprints import DigestCache, Inputs, combine, read_inputs, tool_versions
 from ..content.loading import ISSUE_FILE, load_source
 from ..language.fonts import find_typefaces
-from .manifest import PREFLIGHT, made_with, read_manifest
-from .package import package_gaps
-from ..model import pdf_name
+from .manifest import made_with
 from ..project import PROJECT
-from ..printing.settings import MAX_PROFILE, VARIANTS, PrintSettings
+from ..printing.settings import MAX_PROFILE, PrintSettings
 
 CACHE = ".cache"  # under the output root: what builds remember from one to the next
 DIGESTS = f"{CACHE}/digests.json"  # the digests of input files, by stat
@@ -130,45 +128,6 @@ def issue_languages(folder: Path) -> tuple[tuple[str, ...], str] | None:
     if not isinstance(languages, list) or not languages or not all(isinstance(code, str) for code in languages):
         return None
     return tuple(languages), source if isinstance(source, str) else languages[0]
-
-
-def unchanged_delivery(folder: Path, root: Path, languages: tuple[str, ...] | None,
-                       variants: tuple[str, ...] | None, settings: PrintSettings, draft: bool = False,
-                       package: bool = False) -> list[str] | None:
-    """Return the PDFs a build of `folder` into `root` would skip ("az print"...), when it would make nothing: every
-    PDF asked for is made from its present recipe, every file of the delivery is as its manifest describes
-    it, the delivery was made from the present inputs, and (if asked for) the printing bureau's package
-    holds current print files of every language. None when anything is to be done, or cannot be told
-    without the full build."""
-    delivery = root / folder.name
-    manifest = read_manifest(delivery)
-    listed = issue_languages(folder) if manifest is not None else None
-    if listed is None:
-        return None
-    listed_languages, source = listed
-    languages = languages or listed_languages
-    if not set(languages) <= set(listed_languages) or manifest.get("languages") != list(listed_languages):
-        return None
-    try:
-        ingredients = read_ingredients(folder, settings, root)
-    except BuildError:  # an unreadable input or missing fonts: the build says so
-        return None
-    if manifest.get("inputs") != ingredients.inputs.digest:
-        return None
-    entries = {entry["file"]: entry for entry in manifest["files"]}
-    asked = {pdf_name(folder.name, language, variant): (language, variant)
-             for language in languages for variant in variants or VARIANTS}
-    # The bureau's package holds every language's print file: all of them must be current for it.
-    bundled = {pdf_name(folder.name, language, "print"): (language, "print") for language in listed_languages}
-    for name, (language, variant) in (asked | (bundled if package else {})).items():
-        if changes(entries.get(name), recipe(ingredients, language, variant, settings, draft, source)):
-            return None
-    if PREFLIGHT not in entries or intact(root, folder.name, entries) != set(entries):
-        return None  # every file the manifest lists, the reports included, as it was delivered
-    if package:
-        if package_gaps(delivery, folder.name, [name for name in entries if name.endswith("-print.pdf")]):
-            return None
-    return [f"{language} {variant}" for language, variant in asked.values()]
 
 
 def intact(root: Path, issue: str, entries: dict[str, dict]) -> set[str]:

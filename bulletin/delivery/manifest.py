@@ -18,15 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..util.files import read_file
-from ..util.fingerprints import Inputs, file_entry
-from .layout import LAYOUT, layout_entry
-from ..model import Edition, Issue
 from ..preflight.findings import Finding, write_report
-from ..printing.settings import VARIANTS, PrintSettings
+from ..printing.settings import PrintSettings
 
 if TYPE_CHECKING:  # the printing stage loads the rendering engine, which reading a manifest must not
-    from ..printing.colours import OutputProfile
-    from ..printing.jobs import Printed
+    pass
 
 MANIFEST = "manifest.json"
 PREFLIGHT = "preflight.json"
@@ -85,41 +81,6 @@ def carried_findings(previous: Previous, kept: list[str]) -> list[Finding]:
     return [finding for name in kept for finding in previous.findings.get(name, [])]
 
 
-def describe_delivery(issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
-                      previous: Previous, settings: PrintSettings, profile: OutputProfile | None,
-                      inputs: Inputs, tools: dict[str, str], recipes: dict[str, dict], folder: Path,
-                      draft: bool = False) -> dict:
-    """Return the manifest of the delivery being made in `folder` from `inputs` (by a draft build, with `draft`);
-    each PDF built carries its recipe (`incremental`).
-
-    The inputs are those read before the build began: a file changed while it ran then makes
-    the delivery look out of date, never up to date.
-    """
-    files = [previous.entries[name] for name in kept]
-    for edition, result in printed:
-        entry = file_entry(result.path)
-        entry.update(language=edition.language, variant=result.variant, pages=result.pages,
-                     standard=VARIANTS[result.variant].pdf_variant.upper(),
-                     trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
-                     colour=_colour(result.variant, profile), recipe=recipes[result.path.name],
-                     made_with=made_with(result.variant, settings, profile.digest if profile else None, draft),
-                     **layout_entry(result))
-        files.append(entry)
-    files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
-    if (folder / LAYOUT).exists():
-        files.append(file_entry(folder / LAYOUT) | {"purpose": "layout report"})
-    return {
-        "issue": issue.period.name,
-        "number": issue.number,
-        "period": {"start": issue.period.start.isoformat(), "end": issue.period.end.isoformat()},
-        "published": issue.published.isoformat(),
-        "languages": list(issue.languages),  # every language of the issue, built or kept
-        "inputs": inputs.digest,
-        "tools": tools,
-        "files": sorted(files, key=lambda entry: entry["file"]),
-    }
-
-
 def made_with(variant: str, settings: PrintSettings, profile_digest: str | None, draft: bool = False) -> dict:
     """Return the settings a file of `variant` depends on (a part of its recipe). A draft says so, so that a
     draft file is never kept by a build that is not one."""
@@ -130,13 +91,6 @@ def made_with(variant: str, settings: PrintSettings, profile_digest: str | None,
     else:
         found = {"trim_mm": list(settings.trim_mm), "screen_ppi": settings.screen_ppi}
     return found | ({"draft": True} if draft else {})
-
-
-def _colour(variant: str, profile: OutputProfile | None) -> dict:
-    if variant == "print" and profile is not None:
-        return {"space": "CMYK", "output_intent": profile.description, "profile": profile.path.name,
-                "profile_sha256": profile.digest}
-    return {"space": "sRGB"}
 
 
 def failed_report(root: Path, issue: str) -> Path:

@@ -30,6 +30,7 @@ LOCK = ".lock"  # the lock file's name in the output folder
 POLL = 1.0  # seconds between two tries while waiting for the lock
 
 LOG = logging.getLogger("bulletin")
+_HELD: set[tuple[int, str]] = set()  # the output folders whose lock this process holds, with its pid
 
 
 class Busy(BulletinError):
@@ -40,12 +41,18 @@ class Busy(BulletinError):
 
 
 @contextmanager
-def hold_lock(root: Path, purpose: str, wait: float = 0) -> Iterator[None]:
+def hold_lock(root: Path, purpose: str, wait: float = 0, again: bool = False) -> Iterator[None]:
     """Hold the lock of the output folder `root` while the block runs; Busy when another process
     holds it and keeps it longer than `wait` seconds.
 
     `purpose` says what this process does with the folder, such as "scheduled run for 2022-H2".
+    With `again`, a process that holds the lock already (the scheduled run, which then builds) goes on
+    under it; without, it is refused like any other.
     """
+    key = (os.getpid(), os.path.realpath(root))
+    if again and key in _HELD:
+        yield
+        return
     path = root / LOCK
     handle, writable = _open(root, path)
     try:
@@ -58,9 +65,11 @@ def hold_lock(root: Path, purpose: str, wait: float = 0) -> Iterator[None]:
         if writable:
             _write(handle, {"pid": os.getpid(), "purpose": purpose,
                             "since": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        _HELD.add(key)
         try:
             yield
         finally:
+            _HELD.discard(key)
             if writable:
                 os.ftruncate(handle, 0)  # a cleared record tells the next holder that this one ended well
     finally:

@@ -1,12 +1,13 @@
 """Workflow: the commands of the people who make the bulletin, and the whole path of a build.
 
 Takes a command line (build.py, through ./run); gives builds, checks and reports, with exit
-codes an editor or a scheduler can act on. `publishing.publish_issue` is the whole path of an
-issue from its YAML files to a checked delivery, one call per stage; the other modules are the
-commands around it.
+codes an editor or a scheduler can act on. `publishing.publish_issue` is the whole path of a
+build, which every command that builds goes through; `building.build_issue` makes a delivery
+from an issue's YAML files, one call per stage; the other modules are the commands around it.
 
     cli           the command line: parse arguments, run a command, turn errors into exit codes
-    publishing    the whole path of a build, one call per stage
+    publishing    the whole path of a build: the lock, the nothing-changed answer, previews
+    building      the making of a delivery, one call per stage
     commands      validate, status, confirm, catalogs, new: the commands that render nothing
     status        what is left to translate, per language
     confirmation  confirming translations against the current source texts

@@ -27,14 +27,16 @@ import re
 import signal
 import sys
 import textwrap
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import commands
 from ..util.errors import BulletinError, ContentError, display_path
-from ..util.locking import hold_lock
-from ..project import DRAFTS, ISSUES, OUTPUT, PREVIEWS, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
+from ..project import DRAFTS, ISSUES, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
+
+if TYPE_CHECKING:
+    from ..delivery.plan import Delivered
 
 LOG = logging.getLogger("bulletin")
 OUTCOMES = {  # what invalid content means for each command that stops on it
@@ -132,75 +134,32 @@ def describe_draft(parser: argparse.ArgumentParser) -> None:
 
 def run_build(arguments: argparse.Namespace) -> int:
     """Build, deliver, and (with --preview) picture the pages; print the delivered files."""
-    for path in build_once(arguments).files:
+    delivered = build_once(arguments)
+    for path in delivered.files + delivered.previews:
         print(display_path(path))
     return 0
 
 
-@dataclass(frozen=True)
-class Built:
-    """What one build wrote."""
-
-    files: list[Path]  # every file of the delivery, kept ones included, then the previews
-    made: list[Path]  # the PDFs this build made, and the contact sheets
-
-    def describe(self) -> str:
-        """Name what this build made, one file a line."""
-        return "\n".join(display_path(path) for path in self.made)
-
-
-def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Built:
-    """Build the issue as the arguments say, into `output` (default: as --output and --draft say).
-
-    When nothing asked for changed since the delivery, say so and stop before anything is parsed
-    or the rendering engine loaded: the answer takes a fraction of a second.
-    """
-    from ..delivery.incremental import unchanged_delivery
-    from ..delivery.manifest import failed_report
-    from ..delivery.outputs import check_output
+def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Delivered:
+    """Build the issue as the arguments say, into `output` (default: as --output and --draft say)."""
+    from ..delivery.plan import Asked
     from ..printing.settings import load_settings
+    from ..util.progress import make_progress
+    from .publishing import publish_issue
 
-    folder = issue_folder(arguments.issue)
-    output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
-    check_output(output, folder)  # before anything is written there, the lock included
+    asked = Asked(arguments.lang, arguments.variant, arguments.package, arguments.draft, arguments.force)
     settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile,
                              workers=getattr(arguments, "workers", None))
-    with hold_lock(output, f"build of {folder.name}"):
-        skipped = (None if arguments.force or arguments.preview else
-                   unchanged_delivery(folder, output, arguments.lang, arguments.variant, settings, arguments.draft,
-                                      arguments.package))
-        if skipped is not None:
-            delivery = output / folder.name
-            # A failed attempt's report, if any, no longer matters: the delivery in place is current.
-            failed_report(output, folder.name).unlink(missing_ok=True)
-            LOG.info("%s: nothing changed since the delivery was made; skipped %s", display_path(delivery),
-                     ", ".join(skipped))
-            return Built(sorted(path for path in delivery.iterdir() if path.is_file()), [])
-        from ..util.workers import available_cores, start_fork_server
-
-        start_fork_server(settings.workers or available_cores())  # it loads the engine while the pipeline loads
-        from ..util.progress import make_progress
-        from .publishing import publish_issue
-
-        with make_progress(quiet=arguments.quiet) as progress:
-            delivered = publish_issue(folder, arguments.lang, arguments.variant, settings, output, arguments.package,
-                                      arguments.draft, progress, arguments.force)
-    pdfs = {key: printed.path for key, printed in delivered.printed.items()}
-    previews = write_previews(pdfs, output / PREVIEWS / folder.name, output) if arguments.preview else []
-    sheets = [path for path in previews if path.name.endswith("contact-sheet.png")]
-    return Built(list(delivered.files) + previews, sorted(pdfs.values()) + sheets)
+    output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
+    with make_progress(quiet=arguments.quiet) as progress:
+        return publish_issue(issue_folder(arguments.issue), asked, settings, output, progress, arguments.preview)
 
 
-def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path, root: Path) -> list[Path]:
-    """Picture each language's pages, from its screen PDF when there is one (no bleed, RGB), into `folder` under
-    the output folder `root`."""
-    from .preview import write_previews as picture_pages
-
-    chosen: dict[str, Path] = {}
-    for (language, _variant), path in sorted(pdfs.items(), key=lambda item: item[0][1] != "screen"):
-        chosen.setdefault(language, path)
-    LOG.info("previews: %s", display_path(folder))
-    return picture_pages(chosen, folder, root=root)
+def made(delivered: Delivered) -> str:
+    """Name what a build made, one file a line: its PDFs and contact sheets."""
+    sheets = [path for path in delivered.previews if path.name.endswith("contact-sheet.png")]
+    return "\n".join(display_path(path) for path in sorted(printed.path for printed in delivered.printed.values())
+                     + sheets)
 
 
 def describe_watch(parser: argparse.ArgumentParser) -> None:
@@ -223,7 +182,7 @@ def run_watch(arguments: argparse.Namespace) -> int:
     arguments.issue = issue_folder(arguments.issue)
     check_output(arguments.output or OUTPUT / DRAFTS, arguments.issue)  # once before watching, and at each build
     watch([arguments.issue, TEMPLATES, TRANSLATIONS], lambda: build_once(arguments, OUTPUT / DRAFTS),
-          describe=Built.describe)
+          describe=made)
     return 0
 
 

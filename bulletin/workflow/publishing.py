@@ -1,257 +1,93 @@
-"""The whole path of an issue, from its YAML files to a checked delivery in output/<issue>/.
+"""The whole path of a build, from an issue's YAML files to a checked delivery in output/<issue>/.
 
-    validate -> localize -> plan -> prepare pictures -> render HTML -> print PDF -> preflight -> deliver
-                                          └─ each edition and variant in a worker process ─┘
+`publish_issue` is where every build goes through, whoever starts it (the command line, the
+watcher, the scheduled run, the benchmark):
 
-Validation includes the check that the fonts can show every character of the texts
-(`coverage`); rendering includes the typographic pass (`typography`); printing checks the
-page make-up of each edition (`makeup`), and the delivery carries the layout report of
-the pages each part takes in each language (`layout`).
+    check the output folder -> take its lock -> nothing changed? stop -> make the delivery -> previews
 
-Only the PDFs whose recipe (everything that makes them: `incremental`) changed since the
-delivery are made again; the others are kept as delivered. The PDFs to make are rendered,
-printed and checked side by side, one worker process per core (`workers`, `editions`).
-
-`publish_issue` makes one call per stage and is the place to read first. Content is
-validated for every language and every catalog is checked before the first PDF is laid out,
-so that a build either fails early with every problem listed or renders everything. Every
-file is written into a staging folder that becomes the delivery only once every PDF has
-passed the preflight and the manifest (and the package) are written: a failed build leaves
-the previous delivery exactly as it was.
+It refuses an output folder that holds or lies within the input before anything is written
+there (`outputs`), then holds the folder's lock for the rest (`locking`). When the delivery in
+place already holds what was asked for, made from the present inputs (`completeness`), it
+says so and stops: that answer takes a fraction of a second, since it parses no content and
+loads neither the pipeline nor the rendering engine. Otherwise `building.build_issue` makes the
+delivery, stage by stage; this module imports it only then, for that reason. A failed attempt's
+preflight report is removed once a delivery in place is current.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..printing.colours import OutputProfile, load_profile, readable_profile
-from ..delivery.swap import Staging, start_delivery, write_manifest
-from ..delivery.package import write_checksum, write_package
-from ..util.errors import BuildError, UsageError, display_path
-from ..content.examination import validate_issue
-from ..util.files import check_project_file
-from ..util.fingerprints import Inputs
-from ..language.fonts import Typefaces, find_typefaces
-from ..printing.inworker import make_edition
-from ..printing.jobs import Job, Printed
-from ..delivery.incremental import (PICTURE_CACHE, Ingredients, changes, intact, read_ingredients, recipe,
-                                    remember_delivery, same_settings)
-from ..delivery.layout import editions_layout, layout_entry, write_layout_report
-from ..language.localization import check_catalogs, compile_catalogs
-from ..delivery.manifest import (PREFLIGHT, Previous, carried_findings, describe_delivery, failed_report, read_previous,
-                                 write_failed_report)
-from ..model import Edition, Issue, package_name
+from ..delivery.completeness import delivery_gaps
+from ..delivery.incremental import issue_languages, read_ingredients
+from ..delivery.manifest import failed_report
 from ..delivery.outputs import check_output
-from ..printing.placing import prepare_pictures
-from ..project import EXTRACTION_CONFIG, MAX_TEMPLATE, OUTPUT, PYPROJECT, STYLESHEET, TEMPLATES, TRANSLATIONS
-from ..preflight.findings import Finding, count, format_table, write_report
-from ..util.progress import Progress
+from ..delivery.plan import Asked, Delivered
 from ..printing.settings import VARIANTS, PrintSettings, load_settings
-from ..util.workers import Outcome, Workers, available_cores, start_fork_server
+from ..project import OUTPUT, PREVIEWS, PYPROJECT
+from ..util.errors import BuildError, UsageError, display_path
+from ..util.locking import hold_lock
+from ..util.progress import Progress
 
 LOG = logging.getLogger("bulletin")
 
 
-@dataclass(frozen=True)
-class Delivered:
-    """What a build delivered."""
-
-    folder: Path  # output/<issue>/
-    printed: dict[tuple[str, str], Printed]  # the PDFs this build wrote, by language and variant
-    files: list[Path]  # every file of the delivery, including those kept from the previous one
-    inputs: Inputs  # what the delivery was made from
-    outcomes: dict[tuple[str, str], Outcome]  # how each PDF this build wrote was made: time, memory, worker
-
-
-def publish_issue(folder: Path, languages: tuple[str, ...] | None = None,
-                  variants: tuple[str, ...] | None = None, settings: PrintSettings | None = None,
-                  output_root: Path = OUTPUT, package: bool = False, draft: bool = False,
-                  progress: Progress | None = None, force: bool = False) -> Delivered:
-    """Validate the issue in `folder`, print each requested edition and variant, check and deliver them.
-
-    Only the PDFs whose recipe changed since the delivery are made again (all of them with
-    `force`), as many at a time as the settings' `workers` (0: one per core); the others are kept.
-    A `draft` is built even when translations are missing: the source language's texts and
-    interface strings stand in for them, marked, and every page carries a draft mark.
-    `progress` shows the stages (bars on a terminal); by default each step is a log line.
-    """
-    if draft and package:
+def publish_issue(folder: Path, asked: Asked = Asked(), settings: PrintSettings | None = None,
+                  output_root: Path = OUTPUT, progress: Progress | None = None, preview: bool = False) -> Delivered:
+    """Deliver what `asked` asks for of the issue in `folder` into `output_root`, unless it is there already;
+    with `preview`, picture every page too. `progress` shows the stages (bars on a terminal); by default each
+    step is a log line."""
+    if asked.draft and asked.package:
         raise UsageError("--package makes the printing bureau's zip; a draft is never sent to the bureau")
     settings = settings or load_settings(PYPROJECT)
-    progress = progress or Progress()
+    check_output(Path(output_root), folder)  # before anything is written there, the lock included: as given
     output_root = Path(os.path.abspath(output_root))  # pictures prepared under it are fetched by absolute URL
-    check_output(output_root, folder)  # the command line checked it before its lock; other callers did not
-    start_fork_server(settings.workers or available_cores())  # it loads WeasyPrint while the issue is validated
-    # Before anything is read: a file changed during the build makes the delivery look out of date.
-    ingredients = read_ingredients(folder, settings, output_root)
-    with progress.step("validate"):
-        issue = validate_issue(folder, draft, TRANSLATIONS)  # the catalogs and the fonts' coverage included
-        check_project_file(TEMPLATES / STYLESHEET, "stylesheet", MAX_TEMPLATE)  # WeasyPrint would wait on a pipe
-        typefaces = find_typefaces()
-        languages = select_languages(issue.languages, languages)
-        variants = select_variants(variants)
-        fallback_language = issue.source_language if draft else None
-        catalogs = check_catalogs(languages, fallback_language, TRANSLATIONS, EXTRACTION_CONFIG)
-    with progress.step("localize"):
-        translations = compile_catalogs(catalogs, fallback_language)
-    with start_delivery(output_root, issue.period.name) as staging:
-        previous = read_previous(output_root, issue.period.name)
-        recipes = {Edition(issue, language).pdf_name(variant):
-                   recipe(ingredients, language, variant, settings, draft, issue.source_language)
-                   for language in issue.languages for variant in VARIANTS}
-        wanted, kept = plan_delivery(issue, languages, variants, previous, recipes, staging, package, force)
-        building = {variant for _edition, variant in wanted.values()}
-        with Workers(min(settings.workers or available_cores(), len(wanted))) as workers:
-            with progress.step("prepare pictures"):
-                # The profile is needed to print, and to describe kept print files made with it.
-                profile = (load_profile(settings.icc_profile) if "print" in building
-                           else readable_profile(settings.icc_profile))
-                pictures = prepare_pictures(issue, building, settings, typefaces, profile, ingredients.inputs,
-                                            output_root / PICTURE_CACHE, workers) if wanted else {}
-            made = make_editions(list(wanted.values()), kept, translations, typefaces, settings, pictures, staging,
-                                 draft, progress, workers)
-        printed = [(edition, result.value.printed) for (edition, _variant), result in made]
-        findings = carried_findings(previous, kept) + [finding for _job, result in made
-                                                       for finding in result.value.findings]
-        with progress.step("deliver"):
-            digests = deliver(staging, issue, printed, kept, previous, findings, settings, profile, ingredients,
-                              recipes, package, draft)
-            files = sorted(path.name for path in staging.path.iterdir())
-            delivery = staging.commit()
-            remember_delivery(output_root, issue.period.name, digests)
-    failed_report(output_root, issue.period.name).unlink(missing_ok=True)
-    return Delivered(delivery, {(edition.language, result.variant): replace(result, path=delivery / result.path.name)
-                                for edition, result in printed}, [delivery / name for name in files],
-                     ingredients.inputs,
-                     {(edition.language, variant): result for (edition, variant), result in made})
+    with hold_lock(output_root, f"build of {folder.name}", again=True):  # the scheduled run holds it already
+        current = None if asked.force or preview else skipped_editions(folder, asked, settings, output_root)
+        if current is not None:
+            delivery = output_root / folder.name
+            failed_report(output_root, folder.name).unlink(missing_ok=True)  # the delivery in place is current
+            LOG.info("%s: nothing changed since the delivery was made; skipped %s", display_path(delivery),
+                     ", ".join(current))
+            return Delivered(delivery, {}, sorted(path for path in delivery.iterdir() if path.is_file()), None, {},
+                             skipped=current)
+        from ..util.workers import available_cores, start_fork_server  # as the pipeline: only when there is work
+
+        start_fork_server(settings.workers or available_cores())  # it loads the engine while the pipeline loads
+        from .building import build_issue
+
+        delivered = build_issue(folder, asked, settings, output_root, progress or Progress())
+    if not preview:
+        return delivered
+    pdfs = {key: printed.path for key, printed in delivered.printed.items()}
+    previews = write_previews(pdfs, output_root / PREVIEWS / folder.name, output_root)
+    return Delivered(delivered.folder, delivered.printed, delivered.files, delivered.inputs, delivered.outcomes,
+                     previews=previews)
 
 
-def plan_delivery(issue: Issue, languages: tuple[str, ...], variants: tuple[str, ...], previous: Previous,
-                  recipes: dict[str, dict], staging: Staging, package: bool,
-                  force: bool) -> tuple[dict[str, tuple[Edition, str]], list[str]]:
-    """Decide which PDFs to make and which to keep from the delivery (linked into the staging folder); say why.
-
-    A PDF asked for is made when its recipe differs from the delivered one's, or its delivered file was
-    changed or damaged since (every one, with `force`). The others stay: those asked for are unchanged;
-    those not asked for are kept when made with the same settings, with a warning when their other
-    inputs changed, and the printing bureau's package is refused rather than made of such a mixed set.
-    """
-    whole = intact(staging.root, issue.period.name, previous.entries)
-    # Why each PDF of the issue differs from the delivered one, if it does: worked out once, for all of them.
-    outdated = {name: changes(previous.entries.get(name), made) for name, made in recipes.items()}
-    wanted, unchanged = {}, []
-    for language in languages:
-        for variant in variants:
-            name = Edition(issue, language).pdf_name(variant)
-            reasons = ["asked for (--force)"] if force else outdated[name]
-            if not reasons and name not in whole:
-                reasons = ["the delivered file was changed or damaged since"]
-            if reasons:
-                LOG.info("%s %s: to build: %s", language, variant, "; ".join(reasons))
-                wanted[name] = (Edition(issue, language), variant)
-            else:
-                unchanged.append(f"{language} {variant}")
-    if unchanged:
-        LOG.info("unchanged since the delivery, kept as they are: %s", ", ".join(unchanged))
-    kept = staging.carry_over(lambda name: name in previous.entries and name not in wanted and name in whole
-                              and name in recipes and same_settings(previous.entries[name], recipes[name]))
-    for name in sorted(set(previous.entries) - set(wanted) - set(kept)):
-        LOG.warning("%s: dropped from the delivery: it was made with other settings, or is not as delivered;"
-                    " build its language again", name)
-    stale = sorted(name for name in kept if outdated[name])
-    for name in stale:
-        LOG.warning("%s: kept from the delivery, but out of date (%s); build its language again", name,
-                    "; ".join(outdated[name]))
-    mixed = [name for name in stale if name.endswith("-print.pdf")]
-    if package and mixed:
-        raise UsageError(f"--package would send the bureau print files made from other inputs: {', '.join(mixed)};"
-                         " build every language (without --lang) to package them")
-    return wanted, kept
+def skipped_editions(folder: Path, asked: Asked, settings: PrintSettings, root: Path) -> list[str] | None:
+    """Return the editions a build of `folder` into `root` would skip ("az print"...), when it would make nothing;
+    None when anything is to be done, or cannot be told without the full build (which then says why)."""
+    try:
+        ingredients = read_ingredients(folder, settings, root)
+    except BuildError:  # an unreadable input or missing fonts: the build says so
+        return None
+    if delivery_gaps(root, folder, ingredients, settings, asked):
+        return None
+    listed = issue_languages(folder)
+    languages = asked.languages or (listed[0] if listed else ())
+    return [f"{language} {variant}" for language in languages for variant in asked.variants or VARIANTS]
 
 
-def make_editions(wanted: list[tuple[Edition, str]], kept: list[str], translations: dict, typefaces: Typefaces,
-                  settings: PrintSettings, pictures: dict[str, dict[Path, Path]], staging: Staging, draft: bool,
-                  progress: Progress, workers: Workers) -> list[tuple[tuple[Edition, str], Outcome]]:
-    """Make each edition's PDF in its variant, side by side in the `workers`, into the staging folder.
+def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path, root: Path) -> list[Path]:
+    """Picture each language's pages, from its screen PDF when there is one (no bleed, RGB), into `folder` under
+    the output folder `root`."""
+    from .preview import write_previews as picture_pages  # Pillow and poppler: only when previews are asked for
 
-    The faults of make-up of an edition are told once: with the first variant made, unless a variant kept
-    from the delivery (laid out alike) carries them already."""
-    first = {}
-    for edition, variant in wanted:
-        if not any(edition.pdf_name(other) in kept for other in VARIANTS):
-            first.setdefault(edition.language, variant)
-    jobs = [Job(edition, variant, settings, typefaces, translations[edition.language],
-                pictures[variant], staging.path / edition.pdf_name(variant), draft,
-                makeup=first.get(edition.language) == variant)
-            for edition, variant in wanted]
-    task = progress.task("print", len(jobs))
-
-    def done(job: Job, outcome: Outcome) -> None:
-        made = outcome.value
-        for step, seconds in (("print", made.steps["render"] + made.steps["print"]),
-                              ("preflight", made.steps["preflight"])):
-            progress.record(f"{step} {job}", seconds)
-        task.advance(f"{job}: {made.printed.pages} pages in {made.steps['render'] + made.steps['print']:.1f} s;"
-                     f" preflight: {count(made.findings, 'error')} error(s), {count(made.findings, 'warning')}"
-                     f" warning(s) in {made.steps['preflight']:.1f} s")
-
-    # The longest first (print files, whose photographs make their preflight long), so that no worker is left
-    # with a long job at the end while the others idle.
-    order = sorted(range(len(jobs)), key=lambda index: jobs[index].variant != "print")
-    outcomes = dict(zip(order, workers.run(make_edition, [jobs[index] for index in order], done)))
-    return [(wanted[index], outcomes[index]) for index in range(len(jobs))]
-
-
-def deliver(staging: Staging, issue: Issue, printed: list[tuple[Edition, Printed]], kept: list[str],
-            previous: Previous, findings: list[Finding], settings: PrintSettings, profile: OutputProfile | None,
-            ingredients: Ingredients, recipes: dict[str, dict], package: bool, draft: bool = False) -> dict[str, str]:
-    """Write the preflight report, the manifest and (with `package`) the bureau's zip into the staging folder;
-    return the SHA-256 of each PDF delivered, by name."""
-    table = format_table(findings)
-    errors = count(findings, "error")
-    if errors:
-        report = write_failed_report(findings, staging.root, issue.period.name)
-        raise BuildError(f"preflight found {errors} error(s); nothing was delivered.\n{table}"
-                         f"The full report is {display_path(report)}.")
-    for line in table.splitlines():  # a line each, so that each carries its time in a scheduled run's log
-        LOG.info("%s", line)
-    write_report(findings, staging.path / PREFLIGHT)
-    kept_entries = [previous.entries[name] for name in kept]
-    built = [{"language": edition.language, "variant": result.variant} | layout_entry(result)
-             for edition, result in printed]
-    kept_languages = {entry.get("language") for entry in kept_entries} - {entry["language"] for entry in built}
-    write_layout_report(staging.path, editions_layout(kept_entries + built), issue.languages, kept_languages)
-    description = describe_delivery(issue, printed, kept, previous, settings, profile, ingredients.inputs,
-                                    ingredients.tools, recipes, staging.path, draft)
-    manifest = write_manifest(staging, description)
-    if package:
-        prints = sorted(staging.path.glob("*-print.pdf"))
-        if not prints:
-            raise UsageError("--package needs the print variant: the package holds the print PDFs")
-        zipped = write_package(staging.path, package_name(issue.period.name), prints + [manifest, staging.path / PREFLIGHT])
-        write_checksum(zipped)
-    return {entry["file"]: entry["sha256"] for entry in description["files"] if entry["file"].endswith(".pdf")}
-
-
-def select_languages(available: tuple[str, ...], wanted: tuple[str, ...] | None) -> tuple[str, ...]:
-    """Return the requested languages in the order asked for, or all in the issue's order."""
-    if not wanted:
-        return available
-    unknown = [language for language in wanted if language not in available]
-    if unknown:
-        raise UsageError(f"--lang {','.join(unknown)}: not a language of this issue"
-                         f" (it has {', '.join(available)})")
-    return tuple(dict.fromkeys(wanted))
-
-
-def select_variants(wanted: tuple[str, ...] | None) -> tuple[str, ...]:
-    """Return the requested variants in a fixed order, or all of them."""
-    if not wanted:
-        return tuple(VARIANTS)
-    unknown = [variant for variant in wanted if variant not in VARIANTS]
-    if unknown:
-        raise UsageError(f"--variant {','.join(unknown)}: unknown; choose from {', '.join(VARIANTS)}")
-    return tuple(variant for variant in VARIANTS if variant in wanted)
+    chosen: dict[str, Path] = {}
+    for (language, _variant), path in sorted(pdfs.items(), key=lambda item: item[0][1] != "screen"):
+        chosen.setdefault(language, path)
+    LOG.info("previews: %s", display_path(folder))
+    return picture_pages(chosen, folder, root=root)

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..delivery.completeness import delivery_gaps
+from ..delivery.plan import EVERYTHING
 from ..delivery.ownership import delivered
 from ..util.errors import BuildError, BulletinError, ContentError, display_path
 from ..util.files import kind_of
@@ -69,7 +70,7 @@ def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, 
                 missing = folder_problem(folder)
                 ingredients = read_ingredients(folder, settings, root) if missing is None else None
                 record.inputs = ingredients.inputs if ingredients else None
-                record.reasons = delivery_gaps(root, issue, ingredients, settings) if ingredients else [missing]
+                record.reasons = delivery_gaps(root, folder, ingredients, settings) if ingredients else [missing]
                 if not record.reasons:
                     LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
                     print(f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
@@ -99,12 +100,11 @@ def build_due_issue(folder: Path, root: Path, settings: PrintSettings, record: R
                         len(readiness.warnings))
         if readiness.problems:
             return not_ready(root, record, progress, readiness.problems, readiness.warnings)
-        from .publishing import publish_issue  # the rendering engine, loaded only when there is work for it
+        from .publishing import publish_issue  # the pipeline, loaded only when there is work for it
 
         before = _identity(delivered(root, record.issue))
         try:
-            record.inputs = publish_issue(folder, settings=settings, output_root=root, package=True,
-                                          progress=progress).inputs
+            record.inputs = publish_issue(folder, EVERYTHING, settings, root, progress).inputs
         except ContentError as err:  # what the check above did not catch, the build's own validation did
             return not_ready(root, record, progress, [str(problem) for problem in err.problems], readiness.warnings)
         except BuildError as err:
