@@ -3,7 +3,7 @@
 Where a picture goes, and how large, is the stylesheet's business and the same in every
 language: the cover's picture, and each article's illustrations across the text's width under
 a height limit. Before the editions are laid out, WeasyPrint lays out one stand-in of the same
-pixel size in each picture's place, once per variant (`printing.measure_slots`), which gives
+pixel size in each picture's place, once per variant (`pdf.measure_slots`), which gives
 the size at which each picture is drawn. Each photograph is then scaled down to that size at
 the variant's resolution (print: the warning resolution, 300 ppi by default, so that no
 photograph falls under it by scaling; screen: screen-ppi), never up; print pictures are
