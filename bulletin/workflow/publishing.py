@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ..delivery.completeness import delivery_gaps
@@ -63,8 +64,7 @@ def publish_issue(folder: Path, asked: Asked = Asked(), settings: PrintSettings 
         return delivered
     pdfs = {key: printed.path for key, printed in delivered.printed.items()}
     previews = write_previews(pdfs, output_root / PREVIEWS / folder.name, output_root)
-    return Delivered(delivered.folder, delivered.printed, delivered.files, delivered.inputs, delivered.outcomes,
-                     previews=previews)
+    return replace(delivered, previews=previews)
 
 
 def skipped_editions(folder: Path, asked: Asked, settings: PrintSettings, root: Path) -> list[str] | None:
