@@ -136,3 +136,25 @@ def test_only_the_engine_module_touches_weasyprint_internals():
                 touching.append(f"{name} reads _page_box")
     assert touching == []
     assert "_page_box" in MODULES["bulletin.printing.engine"].read_text(encoding="utf-8")
+
+
+FILES = ("css", "html", "yaml", "json", "po", "pot", "txt")  # bulletin.css is a file's name, not a module's
+
+
+def test_every_module_named_in_a_string_exists():
+    """Names written as strings (the workers' preload list, say) move with the code or fail here."""
+    named = {node.value for path in MODULES.values() for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and re.fullmatch(r"bulletin(\.[a-z_]+)+", node.value) and node.value.rpartition(".")[2] not in FILES}
+    assert "bulletin.printing.editions" in named  # the preload list is read
+    assert sorted(name for name in named if name not in MODULES) == []
+
+
+def test_the_installed_package_holds_every_stage():
+    import tomllib
+
+    from setuptools import find_packages
+
+    found = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    packages = set(find_packages(str(PROJECT), include=found["find"]["include"]))
+    assert packages == {name for name, path in MODULES.items() if path.name == "__init__.py"}
