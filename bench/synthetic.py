@@ -27,12 +27,12 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageChops, ImageDraw
 
-from bulletin.util.errors import ContentError
-from bulletin.model import Period, period_of
-from bulletin.workflow.next_issue import publication_date
 from bulletin.content.schema import Checker
 from bulletin.content.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, language_file
 from bulletin.content.validation import FIGURE_FIELDS, read_issue
+from bulletin.model import Period, period_of
+from bulletin.util.errors import ContentError
+from bulletin.workflow.next_issue import publication_date
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "2022-H2"  # the issue whose texts are reused
 COPIES = 3  # how often each article with a photograph appears
@@ -130,7 +130,8 @@ def _issue_yaml(facts: dict, period: Period, sections: list[dict], cover: str | 
             for article in section["articles"]]} for section in sections],
         "chronology": [{"id": event["id"], "date": _moved(event["date"], sample, period)}
                        for event in facts["chronology"]],
-        "figures": [{key: figure[key] for key in FIGURE_FIELDS if figure[key] is not None} for figure in facts["figures"]],
+        "figures": [{key: figure[key] for key in FIGURE_FIELDS if figure[key] is not None}
+                    for figure in facts["figures"]],
     }
     header = f"# Synthetic issue {period.name} for the benchmark: the texts of {SAMPLE.name}, repeated.\n"
     return header + yaml.dump(issue, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None,

@@ -10,10 +10,10 @@ them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping
 
 Localized = Mapping[str, str]  # a text in each language of the issue, by language code
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .util.errors import UsageError
 from .model import Period, period_of
+from .util.errors import UsageError
 
 PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
 TEMPLATES = PROJECT / "templates"

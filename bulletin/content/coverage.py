@@ -41,17 +41,18 @@ from fontTools.ttLib import TTFont, TTLibError
 from ..language.catalog_checks import msgstr_lines
 from ..language.catalogs import catalog_path, parse_catalog
 from ..language.characters import REFUSED, describe_character
-from .loading import MAX_FILE_BYTES, normalized
+from ..language.typography import CONVENTIONS, NBSP
 from ..util.errors import BuildError, Mark, Problem, lies_within
 from ..util.files import read_file
+from .loading import MAX_FILE_BYTES, normalized
 from .texts import language_file
-from ..language.typography import CONVENTIONS, NBSP
 
 # What the typographic pass puts into texts, whatever the editors typed: each language's
 # quotation marks and dash, the apostrophe, en dash (also a stand-in for the minus sign, which
-# the fonts lack), ellipsis, numero sign and no-break space; and what the languages need besides: Spanish opening marks, the
-# Azerbaijani letters (with their capitals, for headings set in capitals), Russian ё, the narrow
-# no-break space of CLDR's formats. The fonts must show them all; tests/test_coverage.py asserts it.
+# the fonts lack), ellipsis, numero sign and no-break space; and what the languages need besides:
+# Spanish opening marks, the Azerbaijani letters (with their capitals, for headings set in
+# capitals), Russian ё, the narrow no-break space of CLDR's formats. The fonts must show them all;
+# tests/test_coverage.py asserts it.
 TYPOGRAPHY = "".join(sorted(set("".join(conventions.quotes + conventions.dash for conventions in CONVENTIONS.values())
                                 + "’–…№" + NBSP + "\u202f¿¡əƏğĞıİöÖüÜşŞçÇёЁ")))
 

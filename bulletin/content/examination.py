@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..language.catalogs import catalog_problems, read_catalog_state, template_strings
-from .coverage import check_coverage
-from ..util.errors import ContentError, Problem
 from ..language.fonts import find_typefaces
-from .limits import text_problems
 from ..model import Issue
 from ..project import EXTRACTION_CONFIG, TRANSLATIONS
+from ..util.errors import ContentError, Problem
+from .coverage import check_coverage
+from .limits import text_problems
 from .schema import Checker
 from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, Texts

@@ -30,10 +30,10 @@ import re
 from collections.abc import Iterable
 
 from ..language.characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
-from ..util.errors import Problem
 from ..language.markdown import nested_blocks, printed_paragraphs
-from .texts import MARKDOWN_FIELDS, Places, TextField
 from ..language.typography import NBSP, plain_text
+from ..util.errors import Problem
+from .texts import MARKDOWN_FIELDS, Places, TextField
 
 MAX_WORD = 100  # characters of a word, no-break spaces included
 MAX_PARAGRAPH = 5_000  # characters of a paragraph of a Markdown text, as printed

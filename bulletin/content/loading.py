@@ -122,8 +122,9 @@ def load_source(path: Path) -> Source:
     except yaml.reader.ReaderError as err:  # a character YAML does not allow: the reader stops at its first
         where = max(text.find(chr(err.character)), 0)  # (libyaml counts its position in bytes, not characters)
         line, column = text.count("\n", 0, where) + 1, where - text.rfind("\n", 0, where)
-        source.problems.append(Problem(Mark(path, line, column), f"YAML syntax: the character U+{err.character:04X}"
-                                                                 " is not allowed in a YAML file (a control character)"))
+        source.problems.append(Problem(Mark(path, line, column),
+                                       f"YAML syntax: the character U+{err.character:04X}"
+                                       " is not allowed in a YAML file (a control character)"))
         return source
     except yaml.YAMLError as err:
         source.problems.append(Problem(start, f"YAML syntax: {err}"))
@@ -162,14 +163,15 @@ def _syntax_hint(err: yaml.MarkedYAMLError, text: str) -> str:
     if "cannot start any token" in problem and "\t" in line:
         return "; indent with spaces, not tabs"
     if value and (value[0] in _INDICATORS or value[:2] in ("- ", "? ")):
-        return (f"; a text that starts with {value[0]!r} must be put in quotes (YAML reads {value[0]!r} there as part of"
-                " its own syntax): write it in double quotes, or in single quotes when it holds double ones")
+        return (f"; a text that starts with {value[0]!r} must be put in quotes (YAML reads {value[0]!r} there"
+                " as part of its own syntax): write it in double quotes, or in single quotes when it holds double ones")
     if problem.startswith("did not find expected"):
         return "; check the indentation: the fields of one entry start in the same column"
     return ""
 
 
-_INDICATORS = "@`%[]{}*!&>|,#"  # characters with which YAML starts its own syntax, not a text: a text so started needs quotes
+# The characters with which YAML starts its own syntax, not a text: a text so started needs quotes.
+_INDICATORS = "@`%[]{}*!&>|,#"
 
 
 def _open_quote(text: str, mark: yaml.Mark) -> int | None:

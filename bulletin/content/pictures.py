@@ -21,8 +21,8 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageMath, ImageOps
 
-from .drawings.checks import drawing_problem
 from ..util.files import open_file
+from .drawings.checks import drawing_problem
 
 # File suffix -> the formats it may hold (MPO: a camera's JPEG with a second frame, printed as its first).
 FORMATS = {".jpg": ("JPEG", "MPO"), ".jpeg": ("JPEG", "MPO"), ".png": ("PNG",)}

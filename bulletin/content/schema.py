@@ -13,12 +13,12 @@ import datetime
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..language.characters import describe_character
-from .loading import Spot, YamlList, YamlMap
 from ..util.errors import Problem
+from .loading import Spot, YamlList, YamlMap
 
 IDENTIFIER = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # ids: lowercase words joined by hyphens (whole value)
 MAX_IDENTIFIER = 60  # characters of an id: it names an anchor and a line of the translators' files

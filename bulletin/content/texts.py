@@ -20,9 +20,9 @@ from functools import reduce
 from operator import getitem
 from pathlib import Path
 
-from .loading import ISSUE_FILE, Spot, YamlMap, load_source
 from ..util.errors import Mark, Problem
 from ..util.files import not_a_file
+from .loading import ISSUE_FILE, Spot, YamlMap, load_source
 from .schema import Checker, nearest, odd_character, text
 
 # The groups of texts in a language file: for each, what one entry is called in messages,

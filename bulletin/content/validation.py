@@ -15,19 +15,29 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from .loading import ISSUE_FILE, Spot, YamlMap, load_source
+from ..language.localization import LANGUAGES, Formats
+from ..language.markdown import refused_references
+from ..language.typography import doubtful_marks
+from ..model import (
+    Article,
+    Event,
+    Figure,
+    Illustration,
+    Issue,
+    Period,
+    Section,
+    Untranslated,
+    issue_name_problem,
+    period_of,
+)
+from ..project import TEMPLATES
 from ..util.errors import Mark, Problem
 from ..util.files import not_a_file
 from .ids import Ids
-from ..language.localization import LANGUAGES, Formats
-from ..model import (Article, Event, Figure, Illustration, Issue, Period, Section, Untranslated, issue_name_problem,
-                     period_of)
+from .loading import ISSUE_FILE, Spot, YamlMap, load_source
 from .pictures import picture_problem
-from ..project import TEMPLATES
 from .schema import Checker, day, identifier, number, text, unique, whole_number
 from .texts import MARKDOWN_FIELDS, Places, TextField, Texts, read_texts
-from ..language.markdown import refused_references
-from ..language.typography import doubtful_marks
 
 ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # http:, file:, data:… (a path has no scheme)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .ownership import delivered
+from ..model import pdf_name
+from ..printing.settings import VARIANTS, PrintSettings
 from ..util.errors import display_path
 from ..util.fingerprints import Inputs
 from .incremental import Ingredients, changes, intact, issue_languages, recipe
-from .package import package_gaps
 from .manifest import MANIFEST, PREFLIGHT, plain_name, read_manifest
+from .ownership import delivered
+from .package import package_gaps
 from .plan import EVERYTHING, Asked
-from ..model import pdf_name
 from .records import read_report
-from ..printing.settings import VARIANTS, PrintSettings
 
 LISTED = 5  # changed inputs named in a reason before "and N more"
 

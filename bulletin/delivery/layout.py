@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..util.atomic import write_atomically
 from ..printing.settings import VARIANTS
+from ..util.atomic import write_atomically
 
 if TYPE_CHECKING:  # the print stage loads the rendering engine, which reading a manifest must not
     from ..printing.jobs import Printed

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..util.files import read_file
 from ..preflight.findings import Finding, write_report
 from ..printing.settings import PrintSettings
+from ..util.files import read_file
 
 if TYPE_CHECKING:  # the printing stage loads the rendering engine, which reading a manifest must not
     pass

@@ -30,15 +30,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .package import CHECKSUM
+from ..model import FILE_PREFIX, issue_name_problem, package_name
+from ..printing.settings import VARIANTS
+from ..project import CONTACT_SHEET, DRAFTS, PAGE_PICTURE, PREVIEWS
 from ..util.files import read_file
+from ..util.locking import LOCK
 from .incremental import CACHE, DIGESTS, PICTURE_CACHE
 from .layout import LAYOUT
-from ..util.locking import LOCK
 from .manifest import FAILED_REPORT, MANIFEST, PREFLIGHT
-from ..model import FILE_PREFIX, issue_name_problem, package_name
-from ..project import CONTACT_SHEET, DRAFTS, PAGE_PICTURE, PREVIEWS
-from ..printing.settings import VARIANTS
+from .package import CHECKSUM
 
 STAGING = ".staging"  # folder under the output root that holds builds in progress
 PREVIOUS = "previous"  # suffix of the folder that holds the previous delivery during a fallback commit

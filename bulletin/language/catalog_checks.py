@@ -34,8 +34,8 @@ from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.plurals import get_plural
 from markupsafe import Markup, escape
 
-from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 from ..util.errors import Mark, Problem
+from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 
 SAMPLE_NUMBERS = range(1000)  # the numbers a plural rule is tried on, as msgfmt tries its own range
 UTF8 = ("utf-8", "utf8")  # the charsets a header may declare, in lower case

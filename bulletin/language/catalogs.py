@@ -29,11 +29,11 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from .catalog_checks import catalog_faults, plural_count
+from ..project import MAX_TEMPLATE
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, ContentError, Mark, Problem, display_path, undecodable
 from ..util.files import NotAFile, check_project_file, open_file, read_file, read_project_text
-from ..project import MAX_TEMPLATE
+from .catalog_checks import catalog_faults, plural_count
 
 CATALOG_DOMAIN = "messages"
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of the bulletin is some 10 kB: larger ones are refused, not parsed

@@ -21,16 +21,16 @@ from pathlib import Path
 
 import polib
 from babel import Locale
-from babel.lists import format_list
 from babel.dates import format_date, format_interval, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 from babel.units import UnknownUnitError, format_unit
 
-from .catalogs import CATALOG_DOMAIN, catalog_problems, read_catalog, template_strings
-from ..util.errors import ContentError, display_path
 from ..model import Figure, Period
 from ..project import EXTRACTION_CONFIG, TRANSLATIONS
+from ..util.errors import ContentError, display_path
+from .catalogs import CATALOG_DOMAIN, catalog_problems, read_catalog, template_strings
 
 # Edition languages and the CLDR locale each is formatted with. English is British: the
 # bulletin's English follows British usage (16 January 2023, kilometres).

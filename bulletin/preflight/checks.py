@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pikepdf
 
-from .colourscan import find_colour
 from ..util.pdftree import structure_elements
+from .colourscan import find_colour
 from .findings import Finding, plural
 from .picturescan import blank_images, unshown_figures
 from .streamscan import stream_problems

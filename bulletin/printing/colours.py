@@ -25,9 +25,9 @@ import PIL
 from PIL import Image, ImageCms
 from tinycss2.color3 import RGBA, parse_color
 
+from ..content.pictures import ORIENTATION, upright
 from ..util.errors import BuildError
 from ..util.files import ProjectFileError, read_project_file
-from ..content.pictures import ORIENTATION, upright
 from .settings import MAX_PROFILE
 
 # The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
@@ -109,7 +109,8 @@ def load_profile(path: Path) -> OutputProfile:
                          " not CMYK; print needs the bureau's CMYK profile")
     try:
         profile = OutputProfile(path, data)
-        profile.description
+        # Read for LittleCMS to parse the profile now, so that a bad one fails here, named.
+        profile.description  # noqa: B018
     except (OSError, ImageCms.PyCMSError) as err:
         raise BuildError(f"colour profile {path}: unreadable ({err})") from err
     return profile

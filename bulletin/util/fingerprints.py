@@ -19,10 +19,10 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sysconfig
 import time
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path

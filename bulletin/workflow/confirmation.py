@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..util.atomic import write_atomically
-from ..util.errors import BuildError, ContentError, UsageError, display_path
 from ..content.schema import Checker
 from ..content.sources import source_hash, source_text
 from ..content.texts import TextField, language_file
 from ..content.validation import read_issue
+from ..util.atomic import write_atomically
+from ..util.errors import BuildError, ContentError, UsageError, display_path
 
 # What may stand before a text's value: its anchor and its source tag, in either order.
 _PROPERTIES = re.compile(r"(?:(?P<anchor>&[^\s,\[\]{}]+)[ \t]+|!source-[0-9a-f]{8}[ \t]+)*")

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from babel import Locale
 
-from ..util.errors import BuildError, ContentError, UsageError
-from ..model import Period, issue_name_problem, period_of
-from ..project import ISSUES, newest_issue
 from ..content.schema import Checker
 from ..content.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, ids_by_group, language_file
 from ..content.validation import read_issue
+from ..model import Period, issue_name_problem, period_of
+from ..project import ISSUES, newest_issue
+from ..util.errors import BuildError, ContentError, UsageError
 
 CARRIED_GROUPS = ("sections", "figures", "charts")  # texts that stay from issue to issue
 TO_WRITE = '""'  # how an empty text is written: validation lists it as empty

@@ -32,11 +32,11 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
+from ..language.fonts import FONT_PACKAGE, TYPEFACES, find_font_files
+from ..project import CONTACT_SHEET, PAGE_PICTURE
 from ..util.atomic import atomic_file
 from ..util.errors import BuildError, display_path
 from ..util.files import display_entry
-from ..language.fonts import FONT_PACKAGE, TYPEFACES, find_font_files
-from ..project import CONTACT_SHEET, PAGE_PICTURE
 
 PAGE_PPI = 100  # pages at about a screen's own resolution: 9-point body text is about 12 pixels high
 POINTS_PER_INCH = 72
@@ -82,7 +82,7 @@ def write_previews(pdfs: Mapping[str, Path], folder: Path, resolution: int = PAG
     with ThreadPoolExecutor(max_workers=workers) as pool:
         jobs = {language: pool.submit(preview_edition, language, pdf, folder, resolution, font)
                 for language, pdf in pdfs.items()}
-        for language, job in jobs.items():
+        for job in jobs.values():
             try:
                 written += job.result()
             except BuildError as err:

@@ -31,19 +31,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..delivery.completeness import delivery_gaps
-from ..delivery.plan import EVERYTHING
+from ..delivery.incremental import read_ingredients
+from ..delivery.manifest import MANIFEST
+from ..delivery.outputs import check_output
 from ..delivery.ownership import delivered
+from ..delivery.plan import EVERYTHING
+from ..delivery.records import Record, delivered_files, logging_to, write_build_report
+from ..model import period_of
+from ..printing.settings import PrintSettings
+from ..project import ISSUES, OUTPUT
 from ..util.errors import BuildError, BulletinError, ContentError, display_path
 from ..util.files import kind_of
-from ..delivery.incremental import read_ingredients
 from ..util.locking import hold_lock
-from ..delivery.manifest import MANIFEST
-from ..model import period_of
-from ..delivery.outputs import check_output
 from ..util.progress import Progress, make_progress
-from ..project import ISSUES, OUTPUT
-from ..delivery.records import Record, delivered_files, logging_to, write_build_report
-from ..printing.settings import PrintSettings
 
 NOT_READY = 3  # exit status: the due issue is missing, invalid or incomplete; nothing was delivered
 INTERRUPTED = 130  # exit status: stopped by Ctrl-C or SIGTERM (systemd's stop or time-out)

@@ -14,12 +14,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..language.catalogs import CatalogState, catalog_path, catalog_problems, read_catalog_state, template_strings
-from ..util.errors import ContentError, Problem, display_path
 from ..content.examination import examine_issue
-from ..project import EXTRACTION_CONFIG, TRANSLATIONS
 from ..content.sources import STALE, UNCONFIRMED, outdated
 from ..content.texts import TextField, language_file
+from ..language.catalogs import CatalogState, catalog_path, catalog_problems, read_catalog_state, template_strings
+from ..project import EXTRACTION_CONFIG, TRANSLATIONS
+from ..util.errors import ContentError, Problem, display_path
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,11 @@ from pathlib import Path
 import tinycss2
 from lxml import etree
 
-from .drawn import FONTS, LINKS, SVG, XLINK, Drawing, cascade, local, text_problem
-from .values import value_problem
-from .expansion import MAX_DEPTH, expansion_problem
 from ...util.files import read_file
+from .drawn import FONTS, LINKS, SVG, XLINK, Drawing, cascade, local, text_problem
+from .expansion import MAX_DEPTH, expansion_problem
 from .stylerules import matching_costs, matching_problem, media_problem, style_problem
+from .values import value_problem
 
 MAX_BYTES = 2_000_000  # a drawing's file, like a content file
 MAX_ELEMENTS = 10_000  # elements in the file (WeasyPrint takes about half a millisecond to draw one)

@@ -20,8 +20,8 @@ import cssselect2
 import tinycss2
 from lxml import etree
 
-from ..coverage import INVISIBLE, covered_characters, describe_character
 from ...language.fonts import find_typefaces
+from ..coverage import INVISIBLE, covered_characters, describe_character
 
 FONTS = ("Bulletin Serif", "Bulletin Sans")  # the families a drawing's text may use (fonts.TYPEFACES)
 SVG, XLINK = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xlink}"

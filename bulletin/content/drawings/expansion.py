@@ -20,10 +20,27 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from .drawn import LINKS, SHAPES, TEXTS, Drawing, Styles, inherit, local
-from .values import read_colour
-from .shapes import (IDENTITY, VIEWPORTS, Box, Matrix, alpha, drawing_viewport, grow, length, map_box, multiply,
-                     numbers, overlap, shape_box, smaller_scale, transform_matrix, translation, viewport_matrix)
+from .shapes import (
+    IDENTITY,
+    VIEWPORTS,
+    Box,
+    Matrix,
+    alpha,
+    drawing_viewport,
+    grow,
+    length,
+    map_box,
+    multiply,
+    numbers,
+    overlap,
+    shape_box,
+    smaller_scale,
+    transform_matrix,
+    translation,
+    viewport_matrix,
+)
 from .stylerules import MAX_MATCHING
+from .values import read_colour
 
 MAX_DRAWN = 10_000  # elements drawn once references are expanded, each letter of text counting as one
 MAX_DEPTH = 100  # elements nested, references expanded: WeasyPrint draws each level with a call of its own
@@ -151,10 +168,10 @@ class Walk:
         for part in PARTS:
             if (drawn := self.target(styles.get(part))) is not None:
                 self.draw(drawn, self.context[drawn], path, replace(place, counts=False), group=True)
-        if name == "use":
-            if (copy := self.target(next((styles[link] for link in LINKS if link in styles), None))) is not None:
-                moved = multiply(place.ctm, translation(own))
-                self.draw(copy, styles, path, replace(place, ctm=moved), group=local(copy) == "symbol")
+        used = next((styles[link] for link in LINKS if link in styles), None) if name == "use" else None
+        if (copy := self.target(used)) is not None:  # a <use> that names an element
+            moved = multiply(place.ctm, translation(own))
+            self.draw(copy, styles, path, replace(place, ctm=moved), group=local(copy) == "symbol")
         if name in SHAPES or name in TEXTS:
             self._patterns(element, styles, place, path)
         if name in MARKED:
@@ -237,9 +254,9 @@ class Walk:
         box = self._box(element, name, styles) if reason is None else None
         if reason is None and box is None:
             reason = f"of no size (line {element.sourceline})"
-        elif reason is None and place.clip is not None and all(map(math.isfinite, place.ctm + box)):
-            if overlap(map_box(place.ctm, grow(box, width if stroked else 0.0)), place.clip) is None:
-                reason = f"wholly outside {place.clipped_by} (line {element.sourceline})"
+        elif (reason is None and place.clip is not None and all(map(math.isfinite, place.ctm + box))
+              and overlap(map_box(place.ctm, grow(box, width if stroked else 0.0)), place.clip) is None):
+            reason = f"wholly outside {place.clipped_by} (line {element.sourceline})"
         if reason is None:
             self.shown += 1
         elif not self.unshown:
