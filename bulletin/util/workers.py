@@ -107,16 +107,16 @@ class Workers:
                 done(job, outcomes[-1])
             return outcomes
         futures: dict[Future, Any] = {self.pool.submit(_in_worker, function, job): job for job in jobs}
-        outcomes: dict[Future, Outcome] = {}
+        finished_outcomes: dict[Future, Outcome] = {}
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=list(futures).index):  # in the jobs' order, for a steady log
                 outcome = _result(future, describe(futures[future]))
                 _tell(outcome.records)
-                outcomes[future] = outcome
+                finished_outcomes[future] = outcome
                 done(futures[future], outcome)
-        return [outcomes[future] for future in futures]
+        return [finished_outcomes[future] for future in futures]
 
 
 class _Failed(Exception):
