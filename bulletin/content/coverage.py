@@ -38,7 +38,7 @@ from pathlib import Path
 import yaml
 from fontTools.ttLib import TTFont, TTLibError
 
-from ..language.catalog_checks import msgstr_lines
+from ..language.catalog_checks import entry_line, msgstr_lines
 from ..language.catalogs import catalog_path, parse_catalog
 from ..language.characters import REFUSED, describe_character
 from ..language.typography import CONVENTIONS, NBSP
@@ -248,12 +248,12 @@ def _catalog_problems(path: Path, covered: frozenset[str], reason: str) -> list[
         unshown = _unshown(translated, covered)
         if not unshown:
             continue
-        spans = msgstr_lines(rows, entry.linenum)
+        spans = msgstr_lines(rows, entry_line(entry))
         for char in sorted(unshown):
             message = f"character {describe_character(char)} {reason}"
             places = [lines.starts[number] + column for number in spans
                       for column in _find_all(rows[number], char)]
-            problems += _per_line(lines, places or [lines.starts[max(entry.linenum - 1, 0)]], message)
+            problems += _per_line(lines, places or [lines.starts[max(entry_line(entry) - 1, 0)]], message)
     return problems
 
 
