@@ -192,7 +192,8 @@ def _text_problems(path: Path, covered: frozenset[str], reason: str) -> list[Pro
 def _scalars(root: yaml.Node | None) -> Iterator[tuple[yaml.ScalarNode, tuple[str, ...]]]:
     """Every scalar value of a composed file with the keys that lead to it; keys are not values, and a
     value repeated by an alias is yielded once."""
-    stack, seen = [(root, ())] if root is not None else [], set()
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())] if root is not None else []
+    seen: set[int] = set()
     while stack:
         node, keys = stack.pop()
         if id(node) in seen:

@@ -63,11 +63,11 @@ def examine_issue(folder: Path, draft: bool = False, translations: Path | None =
     translations = translations or TRANSLATIONS
     checker = Checker()
     facts, texts = read_issue(folder, checker)
-    if facts is None:
+    if facts is None or texts is None:  # issue.yaml could not be read
         return Examination(sorted(set(checker.problems)), [])
     source = facts["source_language"]
     required = (source,) if draft else facts["languages"]
-    problems = (checker.problems + [Problem(gap.mark, gap.gap) for gap in texts.gaps(required)]
+    problems = (checker.problems + texts.gap_problems(required)
                 + reference_problems(texts.fields) + text_problems(texts.fields)
                 + _catalog_problems(facts["languages"], source, draft, translations)
                 + check_coverage(folder, facts["languages"], translations, find_typefaces().files.values()))
@@ -99,6 +99,7 @@ def validate_issue(folder: Path, draft: bool = False, translations: Path | None 
     if examination.problems:
         raise ContentError(examination.problems, examination.hint)
     facts, texts = examination.facts, examination.texts
+    assert facts is not None and texts is not None, "an issue.yaml that cannot be read is a problem"
     counts: dict[str, Counter] = {}
     for item, state in examination.outdated:
         counts.setdefault(item.language, Counter())[state] += 1
