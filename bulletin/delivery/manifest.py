@@ -66,6 +66,8 @@ def read_previous(root: Path, issue: str) -> Previous:
     """Read the manifest and preflight report of the current delivery; an unreadable one counts as none."""
     folder = root / issue
     manifest = read_manifest(folder)
+    if manifest is None:
+        return Previous()
     try:
         report = json.loads(read_file(folder / PREFLIGHT).decode("utf-8"))
         entries = {entry["file"]: entry for entry in manifest["files"] if entry["file"].endswith(".pdf")}

@@ -102,7 +102,7 @@ def name_some(names: list[str]) -> str:
 
 # What each folder of an output folder may hold: a test of the name of each file, and for each subfolder
 # the function that lists what it holds that no build wrote there (None: a folder no build makes).
-FileTest = Callable[[str], bool]
+FileTest = Callable[[str], object]  # any true value passes a name: a match, say
 FolderRule = Callable[[Path, str], list[str]]
 
 
@@ -171,10 +171,9 @@ def _listed(manifest: Path, issue: str) -> set[str] | None:
     record = _record(manifest)
     if record is None or record.get("issue") != issue or not isinstance(record.get("files"), list):
         return None
-    names = [entry.get("file") if isinstance(entry, dict) else None for entry in record["files"]]
-    if not all(isinstance(name, str) and (_pdf(name, issue) or name in REPORTS) for name in names):
-        return None
-    return set(names)
+    names = [name for entry in record["files"] if isinstance(entry, dict) and isinstance(name := entry.get("file"), str)
+             and (_pdf(name, issue) or name in REPORTS)]
+    return set(names) if len(names) == len(record["files"]) else None
 
 
 def _pdf(name: str, issue: str) -> bool:

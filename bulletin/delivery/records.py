@@ -80,7 +80,9 @@ def delivered_files(root: Path, issue: str) -> list[dict]:
     """Describe the files of the delivery as its manifest does, the manifest itself and the package added."""
     folder = delivered(root, issue)
     kept = ("file", "language", "variant", "pages", "size", "sha256", "purpose")
-    files = [{key: entry[key] for key in kept if key in entry} for entry in read_manifest(folder)["files"]]
+    manifest = read_manifest(folder)
+    assert manifest is not None, "a delivery is made with its manifest"
+    files = [{key: entry[key] for key in kept if key in entry} for entry in manifest["files"]]
     files.append(file_entry(folder / MANIFEST) | {"purpose": "manifest"})
     for package in sorted(folder.glob("*.zip")):
         files.append(file_entry(package) | {"purpose": "package for the printing bureau"})

@@ -211,10 +211,10 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
     for page in document.pages:
         for box in engine.page_boxes(page):  # where a box's final size is known
             element = engine.element_of(box)
-            if engine.is_picture(box) and element is not None and element.get("data-slot"):
-                index = int(element.get("data-slot"))
-                width, height = drawn_size(box, *probe.slots[index][1])
-                sizes[index] = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
+            if engine.is_picture(box) and element is not None and (written := element.get("data-slot")):
+                index = int(written)
+                across, down = drawn_size(box, *probe.slots[index][1])
+                sizes[index] = (across / CSS_PX_PER_INCH * 25.4, down / CSS_PX_PER_INCH * 25.4)
     missing = [probe.slots[index][0] for index in range(len(probe.slots)) if index not in sizes]
     if missing:
         raise BuildError(f"the stylesheet places no picture in these slots: {', '.join(sorted(set(missing)))}")

@@ -150,6 +150,7 @@ def prepare_picture(job: PictureJob) -> None:
     profile = OutputProfile(*job.profile) if job.profile else None
     try:
         if job.variant == "print":
+            assert profile is not None, "the build loads the output profile for print"
             made = (print_svg(data, profile) if job.source.suffix.lower() == ".svg"
                     else print_raster(data, profile, job.size))
         else:

@@ -121,7 +121,8 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
         lstrip_blocks=True,
     )
     # Jinja2 would take each translation for markup (Markup(msgstr) % arguments): each is escaped first.
-    environment.install_gettext_callables(
+    # (a method the i18n extension adds to the environment, which Jinja2's types cannot know)
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_as_escaped(translations.gettext), ngettext=_as_escaped(translations.ngettext),
         pgettext=_as_escaped(translations.pgettext), npgettext=_as_escaped(translations.npgettext), newstyle=True)
     environment.globals[MARKUP_KEYWORD] = lambda msgid, **arguments: (
@@ -142,7 +143,7 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
     return environment
 
 
-def _as_escaped(translate: Callable[..., str]) -> Callable[..., Markup]:
+def _as_escaped(translate: Callable[..., object]) -> Callable[..., Markup]:
     """Wrap a gettext function so that what it returns is escaped text."""
     return lambda *arguments: escape(translate(*arguments))
 

@@ -111,7 +111,8 @@ def make_editions(plan: Plan, translations: dict, typefaces: Typefaces, pictures
 
     The faults of make-up of an edition are told once: with the first variant made, unless a variant kept
     from the delivery (laid out alike) carries them already."""
-    first, wanted = {}, list(plan.wanted.values())
+    first: dict[str, str] = {}  # each language, and the variant whose make-up faults are told
+    wanted = list(plan.wanted.values())
     for edition, variant in wanted:
         if not any(edition.pdf_name(other) in plan.kept for other in VARIANTS):
             first.setdefault(edition.language, variant)
@@ -152,7 +153,8 @@ def deliver(plan: Plan, staging: Staging, printed: list[tuple[Edition, Printed]]
     kept_entries = [plan.previous.entries[name] for name in plan.kept]
     built = [{"language": edition.language, "variant": result.variant} | layout_entry(result)
              for edition, result in printed]
-    kept_languages = {entry.get("language") for entry in kept_entries} - {entry["language"] for entry in built}
+    kept_languages = ({language for entry in kept_entries if isinstance(language := entry.get("language"), str)}
+                      - {entry["language"] for entry in built})
     write_layout_report(staging.path, editions_layout(kept_entries + built), issue.languages, kept_languages)
     description = describe_delivery(plan, printed, profile, staging.path)
     manifest = write_manifest(staging, description)

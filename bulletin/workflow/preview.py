@@ -161,8 +161,8 @@ def run_pdftoppm(pdf: Path, prefix: Path, resolution: int) -> list[Path]:
         said = result.stderr.strip() or f"exit status {result.returncode}"
         raise BuildError(f"{display_path(pdf)}: pdftoppm could not render it: {said}")
     # pdftoppm pads page numbers to the width of the page count (-1, -01, -001 ...).
-    numbered = {int(RENDERED_PAGE.search(path.name).group(1)): path
-                for path in prefix.parent.glob(f"{prefix.name}-*.png")}
+    numbered = {int(found.group(1)): path for path in prefix.parent.glob(f"{prefix.name}-*.png")
+                if (found := RENDERED_PAGE.search(path.name))}
     return [numbered[number] for number in sorted(numbered)]
 
 
@@ -179,7 +179,8 @@ def trim_area(page: pikepdf.Page) -> Area:
     """Return the TrimBox's place in the CropBox, in the page's displayed orientation."""
     crop_left, crop_bottom, crop_right, crop_top = normalized(page.cropbox)
     trim_left, trim_bottom, trim_right, trim_top = normalized(page.trimbox)
-    margins = (trim_left - crop_left, crop_top - trim_top, crop_right - trim_right, trim_bottom - crop_bottom)
+    margins: tuple[float, ...] = (trim_left - crop_left, crop_top - trim_top, crop_right - trim_right,
+                                  trim_bottom - crop_bottom)
     width, height = crop_right - crop_left, crop_top - crop_bottom
     # /Rotate turns the page clockwise in quarter turns: each turn moves every side on by one place.
     turns = int(page.obj.get("/Rotate", 0)) // 90 % 4
