@@ -55,7 +55,7 @@ def make_issue(parent: Path, name: str = "2099-H1", photos: int = 20) -> Path:
         raise ValueError(f"{name!r}: an issue is named <YYYY>-H1 or <YYYY>-H2, such as 2099-H1")
     checker = Checker()
     facts, texts = read_issue(SAMPLE, checker)
-    if checker.problems:
+    if checker.problems or facts is None or texts is None:
         raise ContentError(checker.problems, f"{SAMPLE.name}, the sample issue, must read without problems")
     sections = _plan(facts, photos)
     folder = Path(parent) / name
@@ -167,6 +167,7 @@ def _text(item: TextField, indent: int) -> str:
     """A text as YAML with its source tag: a literal block when it has several lines, else in quotes."""
     tag = f"!source-{item.confirmed} " if item.confirmed else ""
     value = item.value
+    assert value is not None, "only written texts are carried over"
     if "\n" in value.rstrip("\n") and not value[:1].isspace() and not value.endswith("\n\n"):
         chomping = "" if value.endswith("\n") else "-"
         lines = [" " * indent + line if line else "" for line in value.rstrip("\n").split("\n")]
