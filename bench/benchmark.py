@@ -43,11 +43,11 @@ sys.path.insert(0, str(PROJECT))
 
 from synthetic import make_issue  # noqa: E402  (bench/ is the script's own folder)
 
-from bulletin.util.progress import Progress  # noqa: E402
 from bulletin.delivery.plan import Asked  # noqa: E402
-from bulletin.workflow.publishing import publish_issue  # noqa: E402
 from bulletin.printing.settings import load_settings  # noqa: E402
+from bulletin.util.progress import Progress  # noqa: E402
 from bulletin.util.workers import available_cores  # noqa: E402
+from bulletin.workflow.publishing import publish_issue  # noqa: E402
 
 GOALS = {"parallel": 0.55, "no-op": 0.3, "overhead": 1.10, "memory": 250}
 REPEATS = 3  # times each edition is made by our print stage and by WeasyPrint alone

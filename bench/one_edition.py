@@ -24,19 +24,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bulletin.printing.colours import load_profile  # noqa: E402
-from bulletin.printing.editions import check_resolution  # noqa: E402
-from bulletin.content.examination import validate_issue  # noqa: E402
-from bulletin.util.fingerprints import read_inputs  # noqa: E402
-from bulletin.language.fonts import find_typefaces  # noqa: E402
-from bulletin.language.localization import load_catalogs  # noqa: E402
-from bulletin.model import Edition  # noqa: E402
-from bulletin.printing.placing import prepare_pictures  # noqa: E402
-from bulletin.printing.pdf import ConfinedFetcher, lay_out, print_pdf, readable_files  # noqa: E402
-from bulletin.project import PROJECT, PYPROJECT, TEMPLATES  # noqa: E402
-from bulletin.printing.rendering import render_edition  # noqa: E402
-from bulletin.printing.settings import VARIANTS, load_settings  # noqa: E402
-from bulletin.util.workers import Workers  # noqa: E402
+from bulletin.content.examination import validate_issue
+from bulletin.language.fonts import find_typefaces
+from bulletin.language.localization import load_catalogs
+from bulletin.model import Edition
+from bulletin.printing.colours import load_profile
+from bulletin.printing.editions import check_resolution
+from bulletin.printing.pdf import ConfinedFetcher, lay_out, print_pdf, readable_files
+from bulletin.printing.placing import prepare_pictures
+from bulletin.printing.rendering import render_edition
+from bulletin.printing.settings import VARIANTS, load_settings
+from bulletin.project import PROJECT, PYPROJECT, TEMPLATES
+from bulletin.util.fingerprints import read_inputs
+from bulletin.util.workers import Workers
 
 VARIANT = "print"
 

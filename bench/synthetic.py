@@ -27,12 +27,12 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageChops, ImageDraw
 
-from bulletin.util.errors import ContentError
-from bulletin.model import Period, period_of
-from bulletin.workflow.next_issue import publication_date
 from bulletin.content.schema import Checker
 from bulletin.content.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, language_file
 from bulletin.content.validation import FIGURE_FIELDS, read_issue
+from bulletin.model import Period, period_of
+from bulletin.util.errors import ContentError
+from bulletin.workflow.next_issue import publication_date
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "2022-H2"  # the issue whose texts are reused
 COPIES = 3  # how often each article with a photograph appears
@@ -55,7 +55,7 @@ def make_issue(parent: Path, name: str = "2099-H1", photos: int = 20) -> Path:
         raise ValueError(f"{name!r}: an issue is named <YYYY>-H1 or <YYYY>-H2, such as 2099-H1")
     checker = Checker()
     facts, texts = read_issue(SAMPLE, checker)
-    if checker.problems:
+    if checker.problems or facts is None or texts is None:
         raise ContentError(checker.problems, f"{SAMPLE.name}, the sample issue, must read without problems")
     sections = _plan(facts, photos)
     folder = Path(parent) / name
@@ -130,7 +130,8 @@ def _issue_yaml(facts: dict, period: Period, sections: list[dict], cover: str | 
             for article in section["articles"]]} for section in sections],
         "chronology": [{"id": event["id"], "date": _moved(event["date"], sample, period)}
                        for event in facts["chronology"]],
-        "figures": [{key: figure[key] for key in FIGURE_FIELDS if figure[key] is not None} for figure in facts["figures"]],
+        "figures": [{key: figure[key] for key in FIGURE_FIELDS if figure[key] is not None}
+                    for figure in facts["figures"]],
     }
     header = f"# Synthetic issue {period.name} for the benchmark: the texts of {SAMPLE.name}, repeated.\n"
     return header + yaml.dump(issue, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None,
@@ -166,6 +167,7 @@ def _text(item: TextField, indent: int) -> str:
     """A text as YAML with its source tag: a literal block when it has several lines, else in quotes."""
     tag = f"!source-{item.confirmed} " if item.confirmed else ""
     value = item.value
+    assert value is not None, "only written texts are carried over"
     if "\n" in value.rstrip("\n") and not value[:1].isspace() and not value.endswith("\n\n"):
         chomping = "" if value.endswith("\n") else "-"
         lines = [" " * indent + line if line else "" for line in value.rstrip("\n").split("\n")]

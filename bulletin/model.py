@@ -10,10 +10,10 @@ them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping
 
 Localized = Mapping[str, str]  # a text in each language of the issue, by language code
 
@@ -178,9 +178,8 @@ def issue_name_problem(name: str) -> str | None:
 
 def period_of(name: str) -> Period | None:
     """Return the half-year an issue folder name stands for, or None if it is not one (see `issue_name_problem`)."""
-    if issue_name_problem(name):
+    if issue_name_problem(name) or (match := ISSUE_NAME.fullmatch(name)) is None:
         return None
-    match = ISSUE_NAME.fullmatch(name)
     year = int(match["year"])
     if match["half"] == "1":
         return Period(name, date(year, 1, 1), date(year, 6, 30))

@@ -13,14 +13,15 @@ from pathlib import Path
 import polib
 import pytest
 import tinyhtml5
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bulletin.language.catalogs import catalog_path, catalog_problems, read_catalog_state, template_strings
 from bulletin.content.examination import validate_issue
+from bulletin.language.catalogs import catalog_path, catalog_problems, read_catalog_state, template_strings
 from bulletin.language.localization import load_translations
 from bulletin.model import Edition
-from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.printing.rendering import render_edition
+from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 
 from conftest import CASES, LANGUAGES, MINIMAL, apply_edits, load_case
 

@@ -9,11 +9,19 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from bulletin.language.catalogs import (CATALOG_WIDTH, TEMPLATE_WIDTH, catalog_path, catalog_problems, format_changes,
-                                        read_catalog_state, template_strings, update_catalogs)
-from bulletin.workflow.cli import main
-from bulletin.util.errors import ContentError
+from bulletin.language.catalogs import (
+    CATALOG_WIDTH,
+    TEMPLATE_WIDTH,
+    catalog_path,
+    catalog_problems,
+    format_changes,
+    read_catalog_state,
+    template_strings,
+    update_catalogs,
+)
 from bulletin.language.localization import LANGUAGES, load_translations
+from bulletin.util.errors import ContentError
+from bulletin.workflow.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 EDITIONS = tuple(LANGUAGES)

@@ -15,8 +15,8 @@ from conftest import apply_edits, load_case, within
 
 @pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x85", "\ud800", "\udfff", "\ufdd0", "\uffff",
                                   "\U0010fffe", "\u202a", "\u202e", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c",
-                                  "\u2028", "\u2029", "\ufeff", "\U000e0001", "\U000e0041", "\ufff9", "\u200d", "\ufe0f",
-                                  "\ufffc", "\ufffd"])
+                                  "\u2028", "\u2029", "\ufeff", "\U000e0001", "\U000e0041", "\ufff9", "\u200d",
+                                  "\ufe0f", "\ufffc", "\ufffd"])
 def test_characters_that_print_wrongly_or_hide_text_are_refused(char):
     """The direction marks among the controls of writing direction; the joiner and selector that ask for emoji;
     the stand-ins for an object or a character a conversion lost."""

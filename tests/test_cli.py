@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from bulletin.workflow.cli import main
 from bulletin.project import newest_issue
+from bulletin.workflow.cli import main
 
 from conftest import PROJECT, apply_edits, page_texts, run_in_terminal
 
@@ -77,8 +77,8 @@ def test_without_an_issue_folder_the_newest_issue_is_built(tmp_path, capsys):
 
 
 def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
-    script = (f"from bulletin.workflow.cli import main; raise SystemExit(main([{str(minimal_issue)!r}, '--lang', 'en,es',"
-              f" '--variant', 'screen', '--output', {str(tmp_path / 'out')!r}]))")
+    script = (f"from bulletin.workflow.cli import main; raise SystemExit(main([{str(minimal_issue)!r},"
+              f" '--lang', 'en,es', '--variant', 'screen', '--output', {str(tmp_path / 'out')!r}]))")
     output = run_in_terminal(script, timeout=120)
     assert "━" in output, output  # rich's bars
     assert "print" in output and "preflight" in output and "2/2" in output

@@ -13,10 +13,17 @@ import pytest
 from PIL import Image, ImageChops, ImageCms, ImageOps
 from weasyprint import CSS, HTML
 
-from bulletin.printing.colours import (PALETTE, cmyk_css, cmyk_of, load_profile, palette_stylesheet, print_raster,
-                                       print_svg)
-from bulletin.util.errors import BuildError
+from bulletin.printing.colours import (
+    PALETTE,
+    cmyk_css,
+    cmyk_of,
+    load_profile,
+    palette_stylesheet,
+    print_raster,
+    print_svg,
+)
 from bulletin.printing.settings import DEFAULT_PROFILE
+from bulletin.util.errors import BuildError
 
 SVG = "{http://www.w3.org/2000/svg}"
 BLACK_INK = "device-cmyk(0 0 0 1)"

@@ -9,9 +9,9 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
 from bulletin.content.coverage import INVISIBLE, TYPOGRAPHY, check_coverage, covered_characters, describe_character
-from bulletin.util.errors import Mark, Problem
 from bulletin.language.fonts import find_typefaces
 from bulletin.project import TRANSLATIONS
+from bulletin.util.errors import Mark, Problem
 
 from conftest import LANGUAGES, SAMPLE, apply_edits, main, pdf_fonts, wrote_nothing
 

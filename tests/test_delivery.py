@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.util import atomic
 from bulletin.delivery import swap as delivery
 from bulletin.delivery.ownership import STAGING, delivered
-from bulletin.delivery.swap import start_delivery, write_manifest
 from bulletin.delivery.package import write_package
+from bulletin.delivery.swap import start_delivery, write_manifest
+from bulletin.util import atomic
 from bulletin.util.atomic import write_atomically
 from bulletin.util.errors import BuildError
 from bulletin.util.fingerprints import file_entry
@@ -101,10 +101,9 @@ def test_commit_swaps_in_one_step_without_renaming(tmp_path, previous, monkeypat
 @pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
 def test_a_failed_build_leaves_the_previous_delivery_and_no_staging(tmp_path, previous, error):
     root = tmp_path / "output"
-    with pytest.raises(error):
-        with start_delivery(root, ISSUE) as staging:
-            write_atomically(staging.path / pdf_name("en"), b"half a new PDF")
-            raise error("preflight failed")
+    with pytest.raises(error), start_delivery(root, ISSUE) as staging:
+        write_atomically(staging.path / pdf_name("en"), b"half a new PDF")
+        raise error("preflight failed")
     assert every_file(root / ISSUE) == previous
     assert not staging.path.exists() and staging_leftovers(root) == []
 

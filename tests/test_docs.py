@@ -111,7 +111,8 @@ def test_the_map_check_fails_when_a_module_is_missing_or_named_but_gone():
     assert map_errors(doubled, modules) == (["bulletin/printing/engine.py"], [])
 
 
-@pytest.mark.parametrize("page", sorted([README, *DOCS.rglob("*.md")]), ids=lambda path: path.relative_to(PROJECT).as_posix())
+@pytest.mark.parametrize("page", sorted([README, *DOCS.rglob("*.md")]),
+                         ids=lambda path: path.relative_to(PROJECT).as_posix())
 def test_every_path_of_the_code_that_a_page_names_exists(page):
     gone = [path for path in NAMED.findall(page.read_text(encoding="utf-8")) if not (PROJECT / path).exists()]
     assert gone == []

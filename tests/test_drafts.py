@@ -9,12 +9,12 @@ import subprocess
 import pytest
 from PIL import Image
 
-from bulletin.workflow.cli import main
 from bulletin.content.examination import validate_issue
 from bulletin.language.localization import load_translations
 from bulletin.model import Edition
-from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.printing.rendering import render_edition
+from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
+from bulletin.workflow.cli import main
 
 from conftest import apply_edits, page_texts, wrote_nothing
 
@@ -124,7 +124,8 @@ def test_a_final_build_does_not_keep_a_draft_file(minimal_issue, tmp_path, capsy
 
 def test_a_final_build_warns_about_stale_translations(minimal_issue, tmp_path, capsys):
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
-                                {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: "Шуша"'}])
+                                {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"',
+                                 "with": 'title: "Шуша"'}])
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--lang", "ru", "--variant", "screen", "--output", str(output)]) == 0
     errors = capsys.readouterr().err

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from bulletin.workflow.cli import main
 from bulletin.content.drawings.checks import drawing_problem
 from bulletin.content.pictures import picture_problem
+from bulletin.workflow.cli import main
 
 from conftest import PROJECT, SAMPLE, apply_edits, page_texts, pdf_fonts, within
 

@@ -99,7 +99,8 @@ def test_transforms_nested_beyond_what_a_pdf_holds_are_refused(tmp_path):
 
 def test_dashes_in_a_marker_are_measured_as_the_marker_is_drawn(tmp_path):
     inside = ("<defs><marker id='m' viewBox='0 0 100000 100000'><path d='M0 0 L100000 100000' stroke='black'"
-              " stroke-dasharray='10'/></marker></defs>\n<path d='M10 10 L290 190' stroke='black' marker-end='url(#m)'/>")
+              " stroke-dasharray='10'/></marker></defs>\n"
+              "<path d='M10 10 L290 190' stroke='black' marker-end='url(#m)'/>")
     assert drawing_problem_of(tmp_path, inside) == (
         "strokes with dashes or gaps too short, stroke-dasharray '10' (line 2): 0.0003 long in a drawing 300 wide; a"
         " dash or gap may be no shorter than 1/10,000 of the drawing, or the PDF rounds it to nothing")

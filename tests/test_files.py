@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
-from bulletin.util import files
-from bulletin.util.files import NotAFile, ProjectFileError, not_a_file, open_file, read_file
 from bulletin.printing.rendering import TemplateLoader
 from bulletin.printing.settings import MAX_PROFILE
+from bulletin.util import files
+from bulletin.util.files import NotAFile, ProjectFileError, not_a_file, open_file, read_file
 from bulletin.workflow.cli import main
 
 from conftest import MINIMAL, PROJECT, make_socket, within, wrote_nothing

@@ -12,8 +12,8 @@ from PIL import Image
 from weasyprint import HTML
 
 from bulletin.printing.finishing import finish_print, finish_screen, fix_metadata, link_labels
-from bulletin.util.pdftree import structure_elements
 from bulletin.printing.settings import MM_TO_PT
+from bulletin.util.pdftree import structure_elements
 
 HEAD = ('<meta name="dcterms.created" content="2023-01-15T09:00:00Z">'
         '<meta name="dcterms.modified" content="2023-01-20T18:30:00Z"><title>Zəfərdən bəri</title>')

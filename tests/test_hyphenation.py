@@ -13,9 +13,17 @@ import pytest
 from weasyprint import HTML
 
 from bulletin.language import hyphenation
-from bulletin.language.hyphenation import (CONSONANTS, VOWELS, AzerbaijaniHyphDict, KeepsAbbreviations, dictionary_text,
-                                           generate_patterns, lower_azerbaijani, register_hyphenation)
 from bulletin.language.fonts import find_typefaces
+from bulletin.language.hyphenation import (
+    CONSONANTS,
+    VOWELS,
+    AzerbaijaniHyphDict,
+    KeepsAbbreviations,
+    dictionary_text,
+    generate_patterns,
+    lower_azerbaijani,
+    register_hyphenation,
+)
 
 from conftest import PROJECT, page_texts
 

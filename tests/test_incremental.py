@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.workflow.cli import main
-from bulletin.util.errors import BuildError
-from bulletin.util.fingerprints import Inputs, read_inputs
 from bulletin.delivery.incremental import Ingredients, changes, recipe
 from bulletin.delivery.plan import Asked
-from bulletin.workflow.publishing import publish_issue
 from bulletin.printing.settings import PrintSettings
+from bulletin.util.errors import BuildError
+from bulletin.util.fingerprints import Inputs, read_inputs
 from bulletin.util.workers import Workers
+from bulletin.workflow.cli import main
+from bulletin.workflow.publishing import publish_issue
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, apply_edits
 
@@ -90,7 +90,8 @@ def test_print_settings_change_the_print_files_only(ingredients):
 
 def test_a_draft_depends_on_the_source_language_it_stands_in_with(ingredients):
     inputs = Inputs(ingredients.inputs.issue | {"az.yaml": "0" * 64}, ingredients.inputs.project)
-    before, after = recipes(ingredients, draft=True), recipes(dataclasses.replace(ingredients, inputs=inputs), draft=True)
+    before = recipes(ingredients, draft=True)
+    after = recipes(dataclasses.replace(ingredients, inputs=inputs), draft=True)
     assert all(before[key] != after[key] for key in before)  # every draft may show the source's texts
     assert recipes(ingredients)[("ru", "print")] != before[("ru", "print")]  # a draft is never taken for a delivery
 
@@ -130,8 +131,8 @@ def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_conten
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
     script = ("import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
-              " loaded = [name for name in ('weasyprint', 'bulletin.content.validation', 'bulletin.workflow.building', 'PIL')"
-              " if name in sys.modules]; print(status, loaded)")
+              " loaded = [name for name in ('weasyprint', 'bulletin.content.validation',"
+              " 'bulletin.workflow.building', 'PIL') if name in sys.modules]; print(status, loaded)")
     result = subprocess.run([sys.executable, "-c", script, str(minimal_issue), "--output", str(output)],
                             capture_output=True, text=True, cwd=PROJECT, check=True)
     assert result.stdout.splitlines()[-1] == "0 []", result.stderr
@@ -182,9 +183,8 @@ def test_a_build_with_workers_leaves_the_rendering_engine_to_them(minimal_issue,
 
 
 def test_a_worker_that_dies_is_a_build_error_naming_its_job():
-    with pytest.raises(BuildError, match=r"job 3: a worker process ended without finishing it"):
-        with Workers(2) as workers:
-            workers.run(os._exit, [3], describe=lambda job: f"job {job}")
+    with pytest.raises(BuildError, match=r"job 3: a worker process ended without finishing it"), Workers(2) as workers:
+        workers.run(os._exit, [3], describe=lambda job: f"job {job}")
 
 
 def test_a_delivered_file_damaged_since_is_made_again_and_only_it(minimal_issue, tmp_path, capsys):
@@ -222,7 +222,6 @@ def log_then_fail(message: str) -> None:
 
 
 def test_a_job_that_fails_in_a_worker_tells_its_messages_then_its_error(caplog):
-    with pytest.raises(BuildError, match="failed after half-way"):
-        with Workers(2) as workers:
-            workers.run(log_then_fail, ["half-way"])
+    with pytest.raises(BuildError, match="failed after half-way"), Workers(2) as workers:
+        workers.run(log_then_fail, ["half-way"])
     assert "half-way" in caplog.text

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from bulletin.workflow.cli import main
 from bulletin.delivery.layout import LAYOUT, EditionLayout, editions_layout, format_layout, out_of_step
+from bulletin.workflow.cli import main
+
 from conftest import LANGUAGES, apply_edits, page_texts
 
 

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from bulletin.util.errors import Mark
 from bulletin.content.limits import MAX_MARKDOWN, MAX_NESTING, MAX_PARAGRAPH, MAX_TEXT, MAX_WORD, text_problems
-from bulletin.language.markdown import markdown_to_html
 from bulletin.content.texts import TextField
+from bulletin.language.markdown import markdown_to_html
+from bulletin.util.errors import Mark
 
 from conftest import PROJECT, apply_edits
 

@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from bulletin.workflow.cli import main
-from bulletin.util.errors import ContentError
 from bulletin.language.catalogs import catalog_path, template_strings
 from bulletin.language.localization import Formats, load_translations
 from bulletin.model import period_of
-from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
 from bulletin.printing.rendering import make_environment
+from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
+from bulletin.util.errors import ContentError
+from bulletin.workflow.cli import main
 
 from conftest import LANGUAGES, wrote_nothing
 

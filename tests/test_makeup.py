@@ -9,18 +9,18 @@ from weasyprint import CSS, HTML
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
 from weasyprint.text.fonts import FontConfiguration
 
-from bulletin.printing import engine
-from bulletin.printing.colours import palette_stylesheet
-from bulletin.util.errors import BuildError
 from bulletin.content.examination import validate_issue
 from bulletin.language.fonts import find_typefaces
 from bulletin.language.localization import load_catalogs
-from bulletin.printing.makeup import check_makeup, keep_pages, measure_pictures, section_pages
 from bulletin.model import Edition
+from bulletin.printing import engine
+from bulletin.printing.colours import palette_stylesheet
+from bulletin.printing.makeup import check_makeup, keep_pages, measure_pictures, section_pages
 from bulletin.printing.pdf import ConfinedFetcher, page_stylesheet
-from bulletin.project import PYPROJECT, TEMPLATES
 from bulletin.printing.rendering import render_edition
 from bulletin.printing.settings import load_settings
+from bulletin.project import PYPROJECT, TEMPLATES
+from bulletin.util.errors import BuildError
 
 from conftest import SAMPLE, page_texts
 
@@ -299,7 +299,8 @@ def test_a_word_left_alone_on_a_line_before_an_unbreakable_run_is_a_short_line(t
     """A line that is not its paragraph's last but holds a single short word: justified or ragged."""
     run = "the reconstruction of the city"
     for align in ("justify", "left"):
-        body = f'<p style="width: 52mm; text-align: {align}">Then <span style="white-space: {{}}">{run}</span> went on.</p>'
+        body = (f'<p style="width: 52mm; text-align: {align}">Then <span style="white-space: {{}}">{run}</span>'
+                " went on.</p>")
         found = [str(fault) for fault in check_makeup(lay_out(typefaces, body.format("nowrap")))]
         assert len(found) == 1 and found[0].startswith("page 1: short line “Then”: it fills "), found
         assert check_makeup(lay_out(typefaces, body.format("normal"))) == []

@@ -11,14 +11,14 @@ import pytest
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 
-from bulletin.preflight import checks as preflight
-from bulletin.workflow.cli import main
-from bulletin.printing.colours import load_profile
-from bulletin.preflight.findings import Finding
 from bulletin.delivery.incremental import GROUPS
 from bulletin.delivery.plan import Asked
-from bulletin.workflow.publishing import publish_issue
+from bulletin.preflight import checks as preflight
+from bulletin.preflight.findings import Finding
+from bulletin.printing.colours import load_profile
 from bulletin.printing.settings import DEFAULT_PROFILE, MM_TO_PT, PrintSettings
+from bulletin.workflow.cli import main
+from bulletin.workflow.publishing import publish_issue
 
 from conftest import LANGUAGES, VARIANTS, apply_edits
 
@@ -141,7 +141,8 @@ def test_a_photograph_under_the_minimum_resolution_stops_the_print_build(minimal
     assert main([str(minimal_issue), "--output", str(tmp_path / "output"), "--lang", "en"]) == 1
     error = capsys.readouterr().err
     assert "since-the-victory-2023-H1-en-print.pdf: pictures too coarse for print" in error
-    assert "2023-H1/images/photo.jpg on page 5: 52 ppi (300×187 px over 148×92 mm), under the minimum of 150 ppi" in error
+    assert ("2023-H1/images/photo.jpg on page 5: 52 ppi (300×187 px over 148×92 mm), under the minimum of 150 ppi"
+            in error)
     assert not (tmp_path / "output" / "2023-H1").exists()
 
 

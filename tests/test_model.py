@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from bulletin.workflow.cli import main
 from bulletin.model import issue_name_problem, period_of
+from bulletin.workflow.cli import main
 
 from conftest import MINIMAL
 

@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from bulletin.workflow.cli import main
-from bulletin.model import period_of
-from bulletin.workflow.next_issue import issue_number, publication_date
 from bulletin.content.schema import Checker
 from bulletin.content.sources import FRESH, freshness
 from bulletin.content.validation import read_issue
+from bulletin.model import period_of
+from bulletin.workflow.cli import main
+from bulletin.workflow.next_issue import issue_number, publication_date
 
 from conftest import SAMPLE, page_texts
 

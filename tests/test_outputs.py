@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bulletin.delivery import outputs
-from bulletin.workflow.cli import main
-from bulletin.util.errors import UsageError
 from bulletin.delivery.outputs import check_output, delivery_problem
+from bulletin.util.errors import UsageError
+from bulletin.workflow.cli import main
 
 from conftest import PROJECT, SAMPLE, every_file
 

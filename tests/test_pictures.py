@@ -7,13 +7,12 @@ import io
 import pytest
 from PIL import Image, ImageFile
 
-from bulletin.workflow.cli import main
-from bulletin.printing.colours import OutputProfile, print_raster
 from bulletin.content.pictures import eight_bits, picture_problem
+from bulletin.printing.colours import OutputProfile, print_raster
 from bulletin.printing.settings import DEFAULT_PROFILE
+from bulletin.workflow.cli import main
 
 from conftest import apply_edits, make_picture, wrote_nothing
-
 
 SVG = "<svg xmlns='http://www.w3.org/2000/svg'>\n{}</svg>"
 

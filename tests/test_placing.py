@@ -12,18 +12,18 @@ import pikepdf
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageOps, ImageStat, PngImagePlugin
 
-from bulletin.printing import placing
-from bulletin.workflow.cli import main
-from bulletin.printing.colours import load_profile
-from bulletin.util.errors import BuildError
 from bulletin.content.examination import validate_issue
-from bulletin.util.fingerprints import read_inputs
 from bulletin.language.fonts import find_typefaces
+from bulletin.printing import placing
+from bulletin.printing.colours import load_profile
 from bulletin.printing.inworker import measure
 from bulletin.printing.jobs import SlotProbe
 from bulletin.printing.placing import PictureJob, needed_pixels, prepare_picture, prepare_pictures
 from bulletin.printing.settings import DEFAULT_PROFILE, PrintSettings
+from bulletin.util.errors import BuildError
+from bulletin.util.fingerprints import read_inputs
 from bulletin.util.workers import Workers
+from bulletin.workflow.cli import main
 
 from conftest import LANGUAGES, MINIMAL, PROJECT, SAMPLE, Build, apply_edits, make_picture
 
@@ -51,7 +51,7 @@ def test_each_photograph_is_made_the_size_it_is_placed_at_in_each_variant(sample
     for variant, ppi in (("print", 300), ("screen", 150)):
         drawn = measure(SlotProbe(variant, SETTINGS, find_typefaces(),
                                         tuple(("illustration", Image.open(path).size) for path in photos)))
-        for path, (width_mm, height_mm) in zip(photos, drawn):
+        for path, (width_mm, _height_mm) in zip(photos, drawn):
             with Image.open(prepared[variant][path.resolve()]) as image:
                 assert image.format == "JPEG" and image.mode == ("CMYK" if variant == "print" else "RGB")
                 # Just enough pixels for the resolution over the drawn size, in the original's proportions.

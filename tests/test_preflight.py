@@ -13,10 +13,10 @@ from PIL import Image
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from bulletin.preflight import checks as preflight
-from bulletin.preflight.findings import COLUMNS, Finding, format_table, write_report
-from bulletin.preflight.checks import CHECKS, MAKEUP, RENDER, Expectation, preflight_pdf
 from bulletin.language.fonts import find_typefaces
+from bulletin.preflight import checks as preflight
+from bulletin.preflight.checks import CHECKS, MAKEUP, RENDER, Expectation, preflight_pdf
+from bulletin.preflight.findings import COLUMNS, Finding, format_table, write_report
 
 # Where Debian's libgs-common installs Ghostscript's CMYK profile; the tests skip without it.
 PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")

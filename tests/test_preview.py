@@ -104,7 +104,7 @@ def test_the_contact_sheet_shows_the_issue_in_bound_spreads(tmp_path):
     boxes = {number: colour_box(sheet, colour) for number, colour in enumerate(PAGE_COLOURS, start=1)}
     assert all(boxes.values())
     width = boxes[2][2] - boxes[2][0]
-    assert 100 < width and sheet.width <= 3000 and sheet.height <= 3000
+    assert width > 100 and sheet.width <= 3000 and sheet.height <= 3000
     cover, left, right, last = boxes[1], boxes[2], boxes[3], boxes[6]
     # Pages 2 and 3 face each other, the cover stands apart before them on the same row.
     assert left[1] == right[1] == cover[1]

@@ -10,11 +10,11 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from bulletin.workflow.cli import main
 from bulletin.content.examination import validate_issue
 from bulletin.language.localization import Formats, load_translations
-from bulletin.project import EXTRACTION_CONFIG, TRANSLATIONS
 from bulletin.language.typography import plain_text
+from bulletin.project import EXTRACTION_CONFIG, TRANSLATIONS
+from bulletin.workflow.cli import main
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, page_texts, pdf_fonts
 

@@ -16,15 +16,15 @@ from babel.support import Translations
 from markupsafe import Markup
 from PIL import Image
 
-from bulletin.language.catalogs import catalog_path, template_strings
-from bulletin.workflow.cli import main
-from bulletin.util.errors import BuildError
 from bulletin.content.examination import validate_issue
+from bulletin.language.catalogs import catalog_path, template_strings
 from bulletin.language.localization import Formats, load_translations
-from bulletin.model import Edition
-from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
-from bulletin.printing.rendering import css_string, make_environment, render_edition, with_allowed_tags
 from bulletin.language.markdown import markdown_to_html, refused_references
+from bulletin.model import Edition
+from bulletin.printing.rendering import css_string, make_environment, render_edition, with_allowed_tags
+from bulletin.project import EXTRACTION_CONFIG, TEMPLATES, TRANSLATIONS
+from bulletin.util.errors import BuildError
+from bulletin.workflow.cli import main
 
 from conftest import MINIMAL, apply_edits, page_texts, within
 

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from bulletin.delivery.completeness import delivery_gaps
+from bulletin.delivery.incremental import read_ingredients
+from bulletin.printing.settings import load_settings
+from bulletin.util.fingerprints import tool_versions
 from bulletin.workflow import cli
 from bulletin.workflow.cli import main
-from bulletin.util.fingerprints import tool_versions
-from bulletin.delivery.incremental import read_ingredients
-from bulletin.delivery.completeness import delivery_gaps
 from bulletin.workflow.schedule import NOT_READY, due_issue, scheduled_run
-from bulletin.printing.settings import load_settings
 
 from conftest import LANGUAGES, PROJECT, VARIANTS
 
@@ -206,7 +206,8 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     assert "2023-H1 delivered with 3 warning(s). Report: " in capsys.readouterr().out
     report = json.loads((folder / "build-report.json").read_text(encoding="utf-8"))
     assert report["reasons"] == ["its inputs changed since it was made: issue az.yaml"] + [
-        f"since-the-victory-2023-H1-az-{variant}.pdf must be made again: text changed" for variant in ("print", "screen")]
+        f"since-the-victory-2023-H1-az-{variant}.pdf must be made again: text changed"
+        for variant in ("print", "screen")]
     assert [warning.split(": ", 2)[1:] for warning in report["warnings"]] == [
         ["warning", "event 'first-event' is stale: the az text is not the one this translation was confirmed"
                     " against"]] * 3
@@ -285,7 +286,8 @@ def test_a_failed_build_reports_and_keeps_nothing(minimal_issue, tmp_path, capsy
 def hold(output: Path) -> subprocess.Popen:
     """Start a process that takes the output folder's lock and keeps it until killed."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from bulletin.util.locking import hold_lock\n"
+        [sys.executable, "-c", "import sys, time; from pathlib import Path\n"
+         "from bulletin.util.locking import hold_lock\n"
          "with hold_lock(Path(sys.argv[1]), 'a test holder'):\n    print('held', flush=True); time.sleep(600)",
          str(output)], cwd=PROJECT, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline() == "held\n"
@@ -353,8 +355,8 @@ def test_a_damaged_manifest_means_build_again_never_a_crash(manifest, minimal_is
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(manifest, encoding="utf-8")
     settings = load_settings(PROJECT / "pyproject.toml")
-    gaps = delivery_gaps(tmp_path / "output", minimal_issue, read_ingredients(minimal_issue, settings, tmp_path / "output"),
-                         settings)
+    ingredients = read_ingredients(minimal_issue, settings, tmp_path / "output")
+    gaps = delivery_gaps(tmp_path / "output", minimal_issue, ingredients, settings)
     assert gaps and all(isinstance(gap, str) for gap in gaps)
 
 

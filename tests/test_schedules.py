@@ -7,7 +7,7 @@ import os
 import re
 import shlex
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -149,7 +149,7 @@ def under(path: str, folders: list[str]) -> bool:
 def test_the_timer_fires_on_1_january_and_1_july_and_on_no_day_between(year):
     """Six consecutive elapses from the start of the year are 1 January and 1 July, once each, for three years."""
     timer = unit_settings(TIMER)["Timer"]
-    elapses = timer_elapses(only(timer, "OnCalendar"), datetime(year, 1, 1, tzinfo=timezone.utc), 6)
+    elapses = timer_elapses(only(timer, "OnCalendar"), datetime(year, 1, 1, tzinfo=UTC), 6)
     assert [elapse.date() for elapse in elapses] == due_dates((year, year + 1, year + 2))
     assert len({elapse.time() for elapse in elapses}) == 1
 
@@ -243,7 +243,7 @@ def test_the_workflow_fires_on_1_january_and_1_july_and_on_no_other_day():
 def test_the_three_schedules_fire_at_the_same_time_of_day():
     """The timer, the cron.d file and the workflow agree on the hour and minute."""
     calendar = only(unit_settings(TIMER)["Timer"], "OnCalendar")
-    timer = timer_elapses(calendar, datetime(2024, 1, 1, tzinfo=timezone.utc), 1)
+    timer = timer_elapses(calendar, datetime(2024, 1, 1, tzinfo=UTC), 1)
     cron = cron_firings([schedule for schedule, _, _ in cron_lines()[0]], (2024,))
     github = cron_firings(workflow_crons(), (2024,))
     assert {moment.time() for moment in timer + cron + github} == {timer[0].time()}

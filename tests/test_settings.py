@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.util.errors import UsageError
 from bulletin.printing.settings import DEFAULT_PROFILE, MM_TO_PT, VARIANTS, PrintSettings, load_settings, parse_trim
+from bulletin.util.errors import UsageError
 
 WHERE = "pyproject.toml [tool.bulletin.print]: "
 

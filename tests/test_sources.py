@@ -7,14 +7,14 @@ import unicodedata
 import pyphen
 import pytest
 
-from bulletin.workflow.cli import main
-from bulletin.workflow.confirmation import confirm
-from bulletin.content.loading import load_source
 from bulletin.content.examination import validate_issue
-from bulletin.language.hyphenation import register_hyphenation
+from bulletin.content.loading import load_source
 from bulletin.content.schema import Checker
 from bulletin.content.sources import FRESH, STALE, UNCONFIRMED, freshness, source_hash
 from bulletin.content.validation import read_issue
+from bulletin.language.hyphenation import register_hyphenation
+from bulletin.workflow.cli import main
+from bulletin.workflow.confirmation import confirm
 
 from conftest import apply_edits
 
@@ -177,7 +177,8 @@ def test_a_text_without_its_source_text_cannot_be_confirmed(minimal_issue, capsy
 
 
 def test_a_source_text_carries_no_source_tag(minimal_issue, capsys):
-    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": 'title: "Şuşa"', "with": 'title: !source-b6719dfb "Şuşa"'}])
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": 'title: "Şuşa"',
+                                 "with": 'title: !source-b6719dfb "Şuşa"'}])
     assert main(["validate", str(minimal_issue)]) == 2
     assert ("az.yaml:7:12: section 'shusha': 'title': a text of the source language is translated from nothing;"
             " remove its !source tag") in capsys.readouterr().out

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from bulletin.workflow.cli import main
 from bulletin.project import TRANSLATIONS
+from bulletin.workflow.cli import main
 
 from conftest import SAMPLE, apply_edits, load_case
 

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from bulletin.workflow.cli import main
 from bulletin.language.typography import NBSP, WORD_JOINER, doubtful_marks, typeset_html, typeset_text
+from bulletin.workflow.cli import main
+
 from conftest import LANGUAGES, apply_edits, page_texts, within
 
 
@@ -235,9 +236,9 @@ def test_a_query_in_a_markdown_body_names_the_line_of_the_mark(minimal_issue, tm
 def test_a_query_whose_line_cannot_be_found_stays_at_its_own_value(tmp_path):
     """An escaped quote reads otherwise in the file: the query falls back to where the value starts, never to
     another field that happens to hold the same words."""
-    from bulletin.util.errors import Mark
     from bulletin.content.texts import TextField
     from bulletin.content.validation import typographic_queries
+    from bulletin.util.errors import Mark
     path = tmp_path / "es.yaml"
     path.write_text('lead: "Se abrió el \\"Museo de Shusha."\nbody: |\n  Se abrió el "Museo de Shusha.\n',
                     encoding="utf-8")
@@ -250,9 +251,9 @@ def test_a_query_whose_line_cannot_be_found_stays_at_its_own_value(tmp_path):
 def test_thousands_of_queries_are_each_placed_at_their_own_line_in_time_in_proportion(tmp_path):
     """Each paragraph's stray quotation mark is placed at its own line, by a search that only moves forward
     through the file: sought from the start of the value for each query, 20,000 of them took minutes."""
-    from bulletin.util.errors import Mark
     from bulletin.content.texts import TextField
     from bulletin.content.validation import typographic_queries
+    from bulletin.util.errors import Mark
     paragraphs = [f'Paragraph {number} "opens' for number in range(20_000)]
     path = tmp_path / "en.yaml"
     path.write_text("body: |\n" + "".join(f"  {paragraph}\n\n" for paragraph in paragraphs), encoding="utf-8")

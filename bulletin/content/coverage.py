@@ -38,20 +38,21 @@ from pathlib import Path
 import yaml
 from fontTools.ttLib import TTFont, TTLibError
 
-from ..language.catalog_checks import msgstr_lines
+from ..language.catalog_checks import entry_line, msgstr_lines
 from ..language.catalogs import catalog_path, parse_catalog
 from ..language.characters import REFUSED, describe_character
-from .loading import MAX_FILE_BYTES, normalized
+from ..language.typography import CONVENTIONS, NBSP
 from ..util.errors import BuildError, Mark, Problem, lies_within
 from ..util.files import read_file
+from .loading import MAX_FILE_BYTES, normalized
 from .texts import language_file
-from ..language.typography import CONVENTIONS, NBSP
 
 # What the typographic pass puts into texts, whatever the editors typed: each language's
 # quotation marks and dash, the apostrophe, en dash (also a stand-in for the minus sign, which
-# the fonts lack), ellipsis, numero sign and no-break space; and what the languages need besides: Spanish opening marks, the
-# Azerbaijani letters (with their capitals, for headings set in capitals), Russian ё, the narrow
-# no-break space of CLDR's formats. The fonts must show them all; tests/test_coverage.py asserts it.
+# the fonts lack), ellipsis, numero sign and no-break space; and what the languages need besides:
+# Spanish opening marks, the Azerbaijani letters (with their capitals, for headings set in
+# capitals), Russian ё, the narrow no-break space of CLDR's formats. The fonts must show them all;
+# tests/test_coverage.py asserts it.
 TYPOGRAPHY = "".join(sorted(set("".join(conventions.quotes + conventions.dash for conventions in CONVENTIONS.values())
                                 + "’–…№" + NBSP + "\u202f¿¡əƏğĞıİöÖüÜşŞçÇёЁ")))
 
@@ -191,7 +192,8 @@ def _text_problems(path: Path, covered: frozenset[str], reason: str) -> list[Pro
 def _scalars(root: yaml.Node | None) -> Iterator[tuple[yaml.ScalarNode, tuple[str, ...]]]:
     """Every scalar value of a composed file with the keys that lead to it; keys are not values, and a
     value repeated by an alias is yielded once."""
-    stack, seen = [(root, ())] if root is not None else [], set()
+    stack: list[tuple[yaml.Node, tuple[str, ...]]] = [(root, ())] if root is not None else []
+    seen: set[int] = set()
     while stack:
         node, keys = stack.pop()
         if id(node) in seen:
@@ -247,12 +249,12 @@ def _catalog_problems(path: Path, covered: frozenset[str], reason: str) -> list[
         unshown = _unshown(translated, covered)
         if not unshown:
             continue
-        spans = msgstr_lines(rows, entry.linenum)
+        spans = msgstr_lines(rows, entry_line(entry))
         for char in sorted(unshown):
             message = f"character {describe_character(char)} {reason}"
             places = [lines.starts[number] + column for number in spans
                       for column in _find_all(rows[number], char)]
-            problems += _per_line(lines, places or [lines.starts[max(entry.linenum - 1, 0)]], message)
+            problems += _per_line(lines, places or [lines.starts[max(entry_line(entry) - 1, 0)]], message)
     return problems
 
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..language.catalogs import catalog_problems, read_catalog_state, template_strings
-from .coverage import check_coverage
-from ..util.errors import ContentError, Problem
 from ..language.fonts import find_typefaces
-from .limits import text_problems
 from ..model import Issue
 from ..project import EXTRACTION_CONFIG, TRANSLATIONS
+from ..util.errors import ContentError, Problem
+from .coverage import check_coverage
+from .limits import text_problems
 from .schema import Checker
 from .sources import STALE, UNCONFIRMED, outdated
 from .texts import TextField, Texts
@@ -63,11 +63,11 @@ def examine_issue(folder: Path, draft: bool = False, translations: Path | None =
     translations = translations or TRANSLATIONS
     checker = Checker()
     facts, texts = read_issue(folder, checker)
-    if facts is None:
+    if facts is None or texts is None:  # issue.yaml could not be read
         return Examination(sorted(set(checker.problems)), [])
     source = facts["source_language"]
     required = (source,) if draft else facts["languages"]
-    problems = (checker.problems + [Problem(gap.mark, gap.gap) for gap in texts.gaps(required)]
+    problems = (checker.problems + texts.gap_problems(required)
                 + reference_problems(texts.fields) + text_problems(texts.fields)
                 + _catalog_problems(facts["languages"], source, draft, translations)
                 + check_coverage(folder, facts["languages"], translations, find_typefaces().files.values()))
@@ -99,6 +99,7 @@ def validate_issue(folder: Path, draft: bool = False, translations: Path | None 
     if examination.problems:
         raise ContentError(examination.problems, examination.hint)
     facts, texts = examination.facts, examination.texts
+    assert facts is not None and texts is not None, "an issue.yaml that cannot be read is a problem"
     counts: dict[str, Counter] = {}
     for item, state in examination.outdated:
         counts.setdefault(item.language, Counter())[state] += 1

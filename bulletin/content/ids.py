@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .loading import Spot
-from ..util.files import read_project_text
 from ..project import MAX_TEMPLATE
+from ..util.files import read_project_text
+from .loading import Spot
 from .schema import Checker
 
 # An anchor in a template: id="about", or id="section-{{ section.id }}" (a prefix before the id put in it).
@@ -52,9 +52,9 @@ class Ids:
             return False
         if value in self.given:
             other, first = self.given[value]
-            checker.report(spot, f"duplicate {kind} id '{value}' (first used at line {first.mark.line})" if other == kind
-                           else f"{kind} id '{value}' is already the id of {'an' if other[0] in 'aeiou' else 'a'} {other}"
-                                f" (line {first.mark.line});"
+            line, article = first.mark.line, "an" if other[0] in "aeiou" else "a"
+            checker.report(spot, f"duplicate {kind} id '{value}' (first used at line {line})" if other == kind
+                           else f"{kind} id '{value}' is already the id of {article} {other} (line {line});"
                                 " every section, article, illustration, event and figure needs an id of its own")
             return False
         names, prefixes = template_anchors(self.templates)

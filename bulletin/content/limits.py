@@ -30,10 +30,10 @@ import re
 from collections.abc import Iterable
 
 from ..language.characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
-from ..util.errors import Problem
 from ..language.markdown import nested_blocks, printed_paragraphs
-from .texts import MARKDOWN_FIELDS, Places, TextField
 from ..language.typography import NBSP, plain_text
+from ..util.errors import Mark, Problem
+from .texts import MARKDOWN_FIELDS, Places, TextField
 
 MAX_WORD = 100  # characters of a word, no-break spaces included
 MAX_PARAGRAPH = 5_000  # characters of a paragraph of a Markdown text, as printed
@@ -52,19 +52,20 @@ def text_problems(fields: Iterable[TextField]) -> list[Problem]:
     places, problems = Places(), []
     for field in fields:
         if field.value:
-            problems += _size_problems(field, places) + _character_problems(field, places)
+            problems += _size_problems(field, field.value, places) + _character_problems(field, field.value, places)
     return problems
 
 
-def _size_problems(field: TextField, places: Places) -> list[Problem]:
-    """The bounds a text goes beyond: its length, its paragraphs' (in Markdown) and its words'."""
+def _size_problems(field: TextField, value: str, places: Places) -> list[Problem]:
+    """The bounds a text (`value`, that of `field`) goes beyond: its length, its paragraphs' (in Markdown) and
+    its words'."""
     problems = []
     markdown = field.part in MARKDOWN_FIELDS
     limit, kind = (MAX_MARKDOWN, _KINDS[field.part]) if markdown else (MAX_TEXT, "a text other than a body")
-    if len(field.value) > limit:
-        problems.append(Problem(field.mark, f"{field.label} is {len(field.value):,} characters long; {kind} may"
+    if len(value) > limit:
+        problems.append(Problem(field.mark, f"{field.label} is {len(value):,} characters long; {kind} may"
                                             f" have at most {limit:,}: shorten it"))
-    for start, end, printed in printed_paragraphs(field.value) if markdown else [(0, len(field.value), field.value)]:
+    for start, end, printed in printed_paragraphs(value) if markdown else [(0, len(value), value)]:
         if markdown and len(printed) > MAX_PARAGRAPH:
             problems.append(Problem(places.mark(field, start), f"{field.label}: a paragraph of {len(printed):,}"
                                                                f" characters; a paragraph may have at most"
@@ -72,9 +73,9 @@ def _size_problems(field: TextField, places: Places) -> list[Problem]:
         word = next((match[0] for match in _WORD.finditer(plain_text(printed, field.language))
                      if len(match[0]) > MAX_WORD), None)
         if word is not None:
-            problems.append(Problem(places.mark(field, _written_at(field.value, start, end, word)),
+            problems.append(Problem(places.mark(field, _written_at(value, start, end, word)),
                                     _word_message(field, word)))
-    deep = next(((start, depth) for start, depth in nested_blocks(field.value) if depth > MAX_NESTING),
+    deep = next(((start, depth) for start, depth in nested_blocks(value) if depth > MAX_NESTING),
                 None) if markdown else None
     if deep is not None:
         problems.append(Problem(places.mark(field, deep[0]), f"{field.label}: quotes and lists nested {deep[1]} deep"
@@ -95,22 +96,24 @@ def _word_message(field: TextField, word: str) -> str:
 def _written_at(value: str, start: int, end: int, word: str) -> int:
     """Where in value[start:end] `word`, as the typographic pass set it, is written: found by its first
     characters, or by its first letters and digits, which the pass leaves alone; else `start`."""
-    for probe in (word[:20], re.match(r"\w{0,20}", word)[0]):
+    letters = re.match(r"\w{0,20}", word)  # always matches, if only an empty string
+    for probe in (word[:20], letters[0] if letters else ""):
         index = value.find(probe, start, end) if probe else -1
         if index >= 0:
             return index
     return start
 
 
-def _character_problems(field: TextField, places: Places) -> list[Problem]:
-    """A problem for each character no text may hold, and for a letter with too many marks, once per line."""
-    found = {}
-    for match in REFUSED.finditer(field.value):
+def _character_problems(field: TextField, value: str, places: Places) -> list[Problem]:
+    """A problem for each character no text (`value`, that of `field`) may hold, and for a letter with too many
+    marks, once per line."""
+    found: dict[tuple[str, int], Mark] = {}
+    for match in REFUSED.finditer(value):
         mark = places.mark(field, match.start())
         found.setdefault((match[0], mark.line), mark)
-    stacked = {}
-    for index, count in stacked_marks(field.value):
+    stacked: dict[int, Problem] = {}
+    for index, count in stacked_marks(value):
         mark = places.mark(field, index)
-        stacked.setdefault(mark.line, Problem(mark, f"{field.label}: {too_many_marks(field.value, index, count)}"))
+        stacked.setdefault(mark.line, Problem(mark, f"{field.label}: {too_many_marks(value, index, count)}"))
     return ([Problem(mark, f"{field.label}: character {describe_character(char)} {refusal(char)}")
              for (char, _line), mark in found.items()] + list(stacked.values()))

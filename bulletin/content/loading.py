@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 import yaml
 
@@ -35,6 +36,9 @@ MAX_NODES = 200_000  # bound on values built from one file, aliases included
 MAX_DEPTH = 100  # bound on lists and mappings nested in one another, aliases included (content nests seven deep)
 # libyaml's parser when PyYAML was built with it: the same nodes and marks, several times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # libyaml's marks, which its parser gives, have the fields of PyYAML's own
+    from yaml._yaml import Mark as _LibyamlMark
+YamlMark: TypeAlias = "yaml.Mark | _LibyamlMark"  # where YAML says a token starts
 # The one tag content may carry: on a translated text, the hash of the source-language text it
 # was last confirmed against, e.g. `title: !source-1a2b3c4d "..."` (see `sources`).
 SOURCE_TAG = re.compile(r"^!source-(?P<hash>[0-9a-f]{8})$")
@@ -120,10 +124,11 @@ def load_source(path: Path) -> Source:
                                              f"{_syntax_hint(err, text)}"))
         return source
     except yaml.reader.ReaderError as err:  # a character YAML does not allow: the reader stops at its first
-        where = max(text.find(chr(err.character)), 0)  # (libyaml counts its position in bytes, not characters)
-        line, column = text.count("\n", 0, where) + 1, where - text.rfind("\n", 0, where)
-        source.problems.append(Problem(Mark(path, line, column), f"YAML syntax: the character U+{err.character:04X}"
-                                                                 " is not allowed in a YAML file (a control character)"))
+        offset = max(text.find(chr(err.character)), 0)  # (libyaml counts its position in bytes, not characters)
+        line, column = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        source.problems.append(Problem(Mark(path, line, column),
+                                       f"YAML syntax: the character U+{err.character:04X}"
+                                       " is not allowed in a YAML file (a control character)"))
         return source
     except yaml.YAMLError as err:
         source.problems.append(Problem(start, f"YAML syntax: {err}"))
@@ -153,7 +158,8 @@ def _syntax_hint(err: yaml.MarkedYAMLError, text: str) -> str:
     left_open = "; a text in quotes is not closed: end it with the same quotation mark it starts with"
     if "unexpected end of stream" in problem and "quoted scalar" in (err.context or ""):
         return left_open
-    if problem.startswith("did not find expected key") and (opened := _open_quote(text, mark)) is not None:
+    if (problem.startswith("did not find expected key") and mark is not None
+            and (opened := _open_quote(text, mark)) is not None):
         return f"{left_open} (the text in quotes at line {opened} runs on to here)"
     if problem.startswith("did not find expected key") and value[:1] in ("'", '"'):
         other = "single" if value[0] == '"' else "double"
@@ -162,14 +168,15 @@ def _syntax_hint(err: yaml.MarkedYAMLError, text: str) -> str:
     if "cannot start any token" in problem and "\t" in line:
         return "; indent with spaces, not tabs"
     if value and (value[0] in _INDICATORS or value[:2] in ("- ", "? ")):
-        return (f"; a text that starts with {value[0]!r} must be put in quotes (YAML reads {value[0]!r} there as part of"
-                " its own syntax): write it in double quotes, or in single quotes when it holds double ones")
+        return (f"; a text that starts with {value[0]!r} must be put in quotes (YAML reads {value[0]!r} there"
+                " as part of its own syntax): write it in double quotes, or in single quotes when it holds double ones")
     if problem.startswith("did not find expected"):
         return "; check the indentation: the fields of one entry start in the same column"
     return ""
 
 
-_INDICATORS = "@`%[]{}*!&>|,#"  # characters with which YAML starts its own syntax, not a text: a text so started needs quotes
+# The characters with which YAML starts its own syntax, not a text: a text so started needs quotes.
+_INDICATORS = "@`%[]{}*!&>|,#"
 
 
 def _open_quote(text: str, mark: yaml.Mark) -> int | None:
@@ -189,7 +196,7 @@ def _open_quote(text: str, mark: yaml.Mark) -> int | None:
     return last.start_mark.line + 1 if last.end_mark.line == mark.line else None
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
+def _too_deep(text: str) -> YamlMark | None:
     """Where lists and mappings first nest more than MAX_DEPTH deep in `text`, if they do.
 
     Read from the parser's events, before anything is composed: libyaml's composer recurses on the
@@ -324,5 +331,5 @@ def normalized(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def _mark(path: Path, yaml_mark: yaml.Mark) -> Mark:
+def _mark(path: Path, yaml_mark: YamlMark) -> Mark:
     return Mark(path, yaml_mark.line + 1, yaml_mark.column + 1)

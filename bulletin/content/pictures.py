@@ -21,8 +21,8 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageMath, ImageOps
 
-from .drawings.checks import drawing_problem
 from ..util.files import open_file
+from .drawings.checks import drawing_problem
 
 # File suffix -> the formats it may hold (MPO: a camera's JPEG with a second frame, printed as its first).
 FORMATS = {".jpg": ("JPEG", "MPO"), ".jpeg": ("JPEG", "MPO"), ".png": ("PNG",)}
@@ -38,7 +38,7 @@ def picture_problem(path: Path) -> str | None:
     """Return what is wrong with a picture file, or None when it can be printed as it is."""
     if path.suffix.lower() == ".svg":
         return drawing_problem(path)
-    expected = FORMATS.get(path.suffix.lower())
+    expected = FORMATS[path.suffix.lower()]  # an issue's pictures have these types (validation), and the cache's
     try:
         with _strict(), open_file(path) as file, Image.open(file) as image:  # a regular file, never a pipe
             if image.format not in expected:
@@ -46,8 +46,8 @@ def picture_problem(path: Path) -> str | None:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 return f"is {width} × {height} pixels, more than the {MAX_PIXELS // 1_000_000} million allowed"
-            if getattr(image, "n_frames", 1) > 1 and image.format == "PNG":
-                return _animation_problem(image)
+            if (frames := getattr(image, "n_frames", 1)) > 1 and image.format == "PNG":
+                return _animation_problem(image, frames)
             image.load()
             if shows_nothing(image):
                 return ("shows nothing: it is all one colour, or so nearly that no difference can be seen, or wholly"
@@ -57,11 +57,11 @@ def picture_problem(path: Path) -> str | None:
     return None
 
 
-def _animation_problem(image: Image.Image) -> str:
+def _animation_problem(image: Image.Image, frames: int) -> str:
     if getattr(image, "default_image", False):  # its still image is not a frame of the animation
         return ("is an animated PNG whose still image is not one of its frames: the print shows that image, and a"
                 " browser the animation; save the frame meant as a PNG of its own")
-    return (f"is an animated PNG of {image.n_frames} frames: the print shows the first, and a browser the animation;"
+    return (f"is an animated PNG of {frames} frames: the print shows the first, and a browser the animation;"
             " save the frame meant as a PNG of its own")
 
 

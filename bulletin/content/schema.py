@@ -13,15 +13,21 @@ import datetime
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TypeAlias, TypeVar
 
 from ..language.characters import describe_character
-from .loading import Spot, YamlList, YamlMap
 from ..util.errors import Problem
+from .loading import Spot, YamlList, YamlMap
 
 IDENTIFIER = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # ids: lowercase words joined by hyphens (whole value)
 MAX_IDENTIFIER = 60  # characters of an id: it names an anchor and a line of the translators' files
+
+_Read = TypeVar("_Read")  # what a reader gives
+# A reader of one kind of value (`text`, `day`, `number`...): the value, where it is written, how a problem
+# names it; it reports what is wrong and returns None.
+Reader: TypeAlias = Callable[["Checker", object, Spot, str], _Read | None]
 
 _KIND_NAMES = {
     bool: "a yes/no value",
@@ -100,8 +106,8 @@ class Checker:
             return None
         return self.sequence(node[key], node.value_spots[key], f"{what}: '{key}'")
 
-    def get(self, node: YamlMap, key: str, what: str, kind: Callable[..., object],
-            required: bool = True) -> object:
+    def get(self, node: YamlMap, key: str, what: str, kind: Reader[_Read],
+            required: bool = True) -> _Read | None:
         """Read `node[key]` checked by `kind` (one of the readers below); None if wrong or absent."""
         if key not in node:
             if required:
@@ -159,9 +165,9 @@ def day(checker: Checker, value: object, spot: Spot, what: str) -> datetime.date
     """Read a calendar date written as YYYY-MM-DD."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
-    written = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", value.strip()) if isinstance(value, str) else None
-    if written:
-        checker.report(spot, f"{what}: {_not_a_date(value.strip(), *(int(part) for part in written.groups()), spot)}")
+    if isinstance(value, str) and (written := re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", value.strip())):
+        year, month, number = (int(part) for part in written.groups())
+        checker.report(spot, f"{what}: {_not_a_date(written[0], year, month, number, spot)}")
         return None
     checker.report(spot, f"{what}: expected a date written as YYYY-MM-DD, found {describe(value)}"
                          + (f" {spot.raw!r}" if spot.raw else ""))
@@ -203,24 +209,32 @@ def _odd_number(value: int | float, spot: Spot) -> str | None:
 
 def whole_number(checker: Checker, value: object, spot: Spot, what: str) -> int | None:
     """Read a positive whole number."""
-    return _number(checker, value, spot, what, isinstance(value, int) and not isinstance(value, bool)
-                   and value > 0, "a positive whole number")
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value if _as_it_looks(checker, value, spot, what) else None
+    _not_a_number(checker, value, spot, what, "a positive whole number")
+    return None
 
 
 def number(checker: Checker, value: object, spot: Spot, what: str) -> float | None:
     """Read a number, whole or decimal."""
-    return _number(checker, value, spot, what, isinstance(value, (int, float)) and not isinstance(value, bool),
-                   "a number")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value if _as_it_looks(checker, value, spot, what) else None
+    _not_a_number(checker, value, spot, what, "a number")
+    return None
 
 
-def _number(checker: Checker, value: object, spot: Spot, what: str, fits: bool, expected: str) -> float | None:
-    """Return `value` when it `fits` and is the number it looks like; else report and return None."""
-    problem = _odd_number(value, spot) if fits else (f"expected {expected}, found {describe(value)}"
-                                                     + (f" {spot.raw!r}" if spot.raw else ""))
-    if problem:
+def _as_it_looks(checker: Checker, value: int | float, spot: Spot, what: str) -> bool:
+    """Whether `value` is the number it looks like (`_odd_number`); report it when it is not."""
+    if problem := _odd_number(value, spot):
         checker.report(spot, f"{what}: {problem}")
-        return None
-    return value
+        return False
+    return True
+
+
+def _not_a_number(checker: Checker, value: object, spot: Spot, what: str, expected: str) -> None:
+    """Report that `value` is not the `expected` number."""
+    checker.report(spot, f"{what}: expected {expected}, found {describe(value)}"
+                         + (f" {spot.raw!r}" if spot.raw else ""))
 
 
 def unique(checker: Checker, seen: dict[str, Spot], key: str | None, spot: Spot, what: str) -> bool:

@@ -15,14 +15,15 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import getitem
 from pathlib import Path
 
-from .loading import ISSUE_FILE, Spot, YamlMap, load_source
 from ..util.errors import Mark, Problem
 from ..util.files import not_a_file
+from .loading import ISSUE_FILE, Spot, YamlMap, load_source
 from .schema import Checker, nearest, odd_character, text
 
 # The groups of texts in a language file: for each, what one entry is called in messages,
@@ -85,6 +86,10 @@ class Texts:
         """The fields of `languages` that are missing or empty."""
         return [item for item in self.fields if item.gap and item.language in languages]
 
+    def gap_problems(self, languages: tuple[str, ...]) -> list[Problem]:
+        """Each missing or empty field of `languages` as a problem at its place."""
+        return [Problem(item.mark, item.gap) for item in self.fields if item.gap and item.language in languages]
+
     def of(self, language: str) -> list[TextField]:
         """Every field of one language."""
         return [item for item in self.fields if item.language == language]
@@ -128,7 +133,8 @@ class _Search:
     def __init__(self, field: TextField, lines: list[str]):
         self.field = field
         self.lines = lines
-        self.starts = [0] + [match.end() for match in re.finditer("\n", field.value)]  # where its lines start
+        self.value = field.value or ""  # only a text that is there is searched
+        self.starts = [0] + [match.end() for match in re.finditer("\n", self.value)]  # where its lines start
         self.last = min(field.mark.line + len(self.starts), len(lines))  # the last file line it may be on
         self.found: dict[int, tuple[int, int]] = {}  # the file line and column of each line of the text found
         self.furthest = -1  # the furthest line of the text found
@@ -136,12 +142,12 @@ class _Search:
         self.costly = 0
 
     def mark(self, index: int) -> Mark:
-        field = self.field
+        field, value = self.field, self.value
         number = bisect_right(self.starts, index) - 1  # the line of the text that holds the character
         start = self.starts[number]
-        end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(field.value)
-        if number not in self.found and field.value[start:end].strip() and self.costly < self.COSTLY:
-            self.seek(number, field.value[start:end])
+        end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(value)
+        if number not in self.found and value[start:end].strip() and self.costly < self.COSTLY:
+            self.seek(number, value[start:end])
         if number not in self.found:
             return field.mark
         line, column = self.found[number]
@@ -212,7 +218,7 @@ class _LanguageReader:
     """Reads the file of one language into `texts`."""
 
     def __init__(self, folder: Path, language: str, source_language: str | None, texts: Texts, checker: Checker,
-                 unsure: set[str] = frozenset()):
+                 unsure: Collection[str] = frozenset()):
         self.path = language_file(folder, language)
         self.unsure = unsure  # the groups whose ids issue.yaml gives wrongly: their unknown keys are not reported
         self.language = language
@@ -263,9 +269,9 @@ class _LanguageReader:
                 meant = nearest(str(key), [name for name in found if name not in node])
                 notes = [f"YAML reads the unquoted {written!r} as {key!r}; write it in quotes" if written else
                          f"it holds {odd}, which no id has" if odd else "", f"did you mean '{meant}'?" if meant else ""]
-                notes = "; ".join(note for note in notes if note)
+                said = "; ".join(note for note in notes if note)
                 self.checker.report(spot, f"unknown {noun} {written or str(key)!r}: issue.yaml has no {noun} with this"
-                                          " id" + (f" ({notes})" if notes else ""))
+                                          " id" + (f" ({said})" if said else ""))
         for key in wanted:
             owner = f"{noun} '{key}'"
             if key not in node:

@@ -14,20 +14,31 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from .loading import ISSUE_FILE, Spot, YamlMap, load_source
+from ..language.localization import LANGUAGES, Formats
+from ..language.markdown import refused_references
+from ..language.typography import doubtful_marks
+from ..model import (
+    Article,
+    Event,
+    Figure,
+    Illustration,
+    Issue,
+    Period,
+    Section,
+    Untranslated,
+    issue_name_problem,
+    period_of,
+)
+from ..project import TEMPLATES
 from ..util.errors import Mark, Problem
 from ..util.files import not_a_file
 from .ids import Ids
-from ..language.localization import LANGUAGES, Formats
-from ..model import (Article, Event, Figure, Illustration, Issue, Period, Section, Untranslated, issue_name_problem,
-                     period_of)
+from .loading import ISSUE_FILE, Spot, YamlMap, load_source
 from .pictures import picture_problem
-from ..project import TEMPLATES
 from .schema import Checker, day, identifier, number, text, unique, whole_number
 from .texts import MARKDOWN_FIELDS, Places, TextField, Texts, read_texts
-from ..language.markdown import refused_references
-from ..language.typography import doubtful_marks
 
 ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # http:, file:, data:… (a path has no scheme)
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may place
@@ -74,10 +85,11 @@ def stand_in(texts: Texts, gaps: list[TextField], source_language: str) -> None:
 def _read_facts(folder: Path, checker: Checker) -> dict | None:
     """Check issue.yaml and return its facts as plain values; None when it cannot be read."""
     path = folder / ISSUE_FILE
-    period = period_of(folder.name)
-    if period is None:
-        checker.problems.append(Problem(Mark(folder, 1, 1), issue_name_problem(folder.name)))
+    if problem := issue_name_problem(folder.name):
+        checker.problems.append(Problem(Mark(folder, 1, 1), problem))
         return None
+    period = period_of(folder.name)
+    assert period is not None, "a name with no problem is a half-year's"
     if not os.path.lexists(path):  # a folder or a pipe of this name is there, and not missing: load says what it is
         checker.problems.append(Problem(Mark(path, 1, 1), f"{ISSUE_FILE} is missing from the issue folder"))
         return None
@@ -87,7 +99,7 @@ def _read_facts(folder: Path, checker: Checker) -> dict | None:
     if root is None:
         return None
     checker.known_fields(root, ISSUE_FIELDS, "issue")
-    facts = {
+    facts: dict[str, Any] = {  # plain values of many kinds, as YAML gives them
         "period": period,
         "number": checker.get(root, "number", "issue", whole_number),
         "published": checker.get(root, "published", "issue", day),
@@ -170,7 +182,7 @@ def _read_image(folder: Path, node: YamlMap, key: str, what: str, checker: Check
     if name is None:
         return None
     path, problem = _picture_file(folder, name)
-    if problem is None:
+    if path is not None:  # a file of the issue: is it a picture the bulletin can print?
         problem = picture_problem(path)
     if problem is None:
         return path
@@ -271,7 +283,7 @@ def _read_figures(root: YamlMap, languages: tuple[str, ...], checker: Checker, i
         figure_id = checker.get(entry, "id", "figure", identifier)
         ids.claim(checker, "figure", figure_id, entry.value_spots.get("id", entry.spot))
         what = f"figure '{figure_id}'"
-        figure = {"id": figure_id, "value": checker.get(entry, "value", what, number),
+        figure: dict[str, Any] = {"id": figure_id, "value": checker.get(entry, "value", what, number),
                   "format": checker.get(entry, "format", what, text),
                   "unit": checker.get(entry, "unit", what, text, required=entry.get("format") == "unit"),
                   "qualifier": checker.get(entry, "qualifier", what, text, required=False),

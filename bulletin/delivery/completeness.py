@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .ownership import delivered
+from ..model import pdf_name
+from ..printing.settings import VARIANTS, PrintSettings
 from ..util.errors import display_path
 from ..util.fingerprints import Inputs
 from .incremental import Ingredients, changes, intact, issue_languages, recipe
-from .package import package_gaps
 from .manifest import MANIFEST, PREFLIGHT, plain_name, read_manifest
+from .ownership import delivered
+from .package import package_gaps
 from .plan import EVERYTHING, Asked
-from ..model import pdf_name
 from .records import read_report
-from ..printing.settings import VARIANTS, PrintSettings
 
 LISTED = 5  # changed inputs named in a reason before "and N more"
 
@@ -44,14 +44,14 @@ def delivery_gaps(root: Path, folder: Path, ingredients: Ingredients, settings: 
             return ["there is no delivery yet"]
         return [f"{display_path(delivery / MANIFEST)} cannot be read"]
     entries = {entry["file"]: entry for entry in manifest["files"]}
-    languages = manifest.get("languages") if isinstance(manifest.get("languages"), list) else []
-    languages = [language for language in languages if plain_name(language)]
+    given = manifest.get("languages")
+    languages = [language for language in given if plain_name(language)] if isinstance(given, list) else []
     gaps = []
     if manifest.get("inputs") != inputs.digest:  # then every file was made from other inputs: said once here
         gaps.append(_changed_inputs(delivery, inputs, manifest.get("inputs")))
     tools = ingredients.tools
     if manifest.get("tools") != tools:
-        old = manifest.get("tools") if isinstance(manifest.get("tools"), dict) else {}
+        old = before if isinstance(before := manifest.get("tools"), dict) else {}
         gaps.append("tools changed: " + ", ".join(f"{name} {old.get(name, 'none')} → {version}"
                                                   for name, version in tools.items() if old.get(name) != version))
     if not languages:
@@ -75,7 +75,8 @@ def _changed_inputs(folder: Path, inputs: Inputs, delivered_from: object) -> str
     last = report.get("inputs", {}) if report.get("result") == "delivered" else {}
     if not isinstance(last, dict) or last.get("sha256") != delivered_from:
         last = {}
-    then = {part: last.get(part) if isinstance(last.get(part), dict) else {} for part in ("issue", "project")}
+    then: dict[str, dict] = {part: digests if isinstance(digests := last.get(part), dict) else {}
+                             for part in ("issue", "project")}
     changed = [f"{part} {name}" for part, now in (("issue", inputs.issue), ("project", inputs.project))
                for name in sorted(set(now) | set(then[part])) if now.get(name) != then[part].get(name)]
     if not last or not changed:

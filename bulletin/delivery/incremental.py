@@ -27,14 +27,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..content.loading import ISSUE_FILE, load_source
+from ..language.fonts import find_typefaces
+from ..printing.settings import MAX_PROFILE, PrintSettings
+from ..project import PROJECT
 from ..util.errors import BuildError
 from ..util.files import check_project_file
 from ..util.fingerprints import DigestCache, Inputs, combine, read_inputs, tool_versions
-from ..content.loading import ISSUE_FILE, load_source
-from ..language.fonts import find_typefaces
 from .manifest import made_with
-from ..project import PROJECT
-from ..printing.settings import MAX_PROFILE, PrintSettings
 
 CACHE = ".cache"  # under the output root: what builds remember from one to the next
 DIGESTS = f"{CACHE}/digests.json"  # the digests of input files, by stat

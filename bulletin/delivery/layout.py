@@ -12,12 +12,13 @@ every part whose page count differs between languages, naming it. It changes no 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
-from ..util.atomic import write_atomically
 from ..printing.settings import VARIANTS
+from ..util.atomic import write_atomically
 
 if TYPE_CHECKING:  # the print stage loads the rendering engine, which reading a manifest must not
     from ..printing.jobs import Printed
@@ -55,7 +56,7 @@ def editions_layout(entries: list[dict]) -> dict[str, EditionLayout]:
     return layout
 
 
-def _valid(parts: object) -> bool:
+def _valid(parts: object) -> TypeGuard[list[dict]]:
     return isinstance(parts, list) and all(
         isinstance(part, dict) and all(isinstance(part.get(name), kind) for name, kind in _PART_FIELDS.items())
         for part in parts)
@@ -78,7 +79,7 @@ def out_of_step(layout: dict[str, EditionLayout]) -> list[str]:
     return warnings
 
 
-def format_layout(layout: dict[str, EditionLayout], kept: set[str] = frozenset()) -> str:
+def format_layout(layout: dict[str, EditionLayout], kept: Collection[str] = frozenset()) -> str:
     """Return the table of pages per part (rows) and language (columns), each as `pages (p. first page)`."""
     names = _part_names(layout)
     width = max([len("part")] + [len(title) for title in names.values()])
@@ -96,7 +97,7 @@ def format_layout(layout: dict[str, EditionLayout], kept: set[str] = frozenset()
 
 
 def write_layout_report(folder: Path, layout: dict[str, EditionLayout], languages: tuple[str, ...],
-                        kept: set[str] = frozenset()) -> Path:
+                        kept: Collection[str] = frozenset()) -> Path:
     """Write layout.txt into the delivery `folder`, log its table and warn about parts out of step."""
     # In the issue's order of languages, whatever order the editions were printed in: the report's
     # titles and the order of its warnings must not depend on it.

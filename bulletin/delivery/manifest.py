@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..util.files import read_file
 from ..preflight.findings import Finding, write_report
 from ..printing.settings import PrintSettings
+from ..util.files import read_file
 
 if TYPE_CHECKING:  # the printing stage loads the rendering engine, which reading a manifest must not
     pass
@@ -66,6 +66,8 @@ def read_previous(root: Path, issue: str) -> Previous:
     """Read the manifest and preflight report of the current delivery; an unreadable one counts as none."""
     folder = root / issue
     manifest = read_manifest(folder)
+    if manifest is None:
+        return Previous()
     try:
         report = json.loads(read_file(folder / PREFLIGHT).decode("utf-8"))
         entries = {entry["file"]: entry for entry in manifest["files"] if entry["file"].endswith(".pdf")}

@@ -26,10 +26,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..util.errors import BuildError, UsageError, display_path
 from ..model import issue_name_problem
-from .ownership import delivery_problem, foreign_entries, is_delivery, name_some
 from ..project import DRAFTS, ISSUES, OUTPUT, PROJECT, TEMPLATES, TRANSLATIONS
+from ..util.errors import BuildError, UsageError, display_path
+from .ownership import delivery_problem, foreign_entries, is_delivery, name_some
 
 __all__ = ["check_output", "check_replaceable", "delivery_problem", "is_delivery", "shown"]
 

@@ -30,15 +30,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .package import CHECKSUM
+from ..model import FILE_PREFIX, issue_name_problem, package_name
+from ..printing.settings import VARIANTS
+from ..project import CONTACT_SHEET, DRAFTS, PAGE_PICTURE, PREVIEWS
 from ..util.files import read_file
+from ..util.locking import LOCK
 from .incremental import CACHE, DIGESTS, PICTURE_CACHE
 from .layout import LAYOUT
-from ..util.locking import LOCK
 from .manifest import FAILED_REPORT, MANIFEST, PREFLIGHT
-from ..model import FILE_PREFIX, issue_name_problem, package_name
-from ..project import CONTACT_SHEET, DRAFTS, PAGE_PICTURE, PREVIEWS
-from ..printing.settings import VARIANTS
+from .package import CHECKSUM
 
 STAGING = ".staging"  # folder under the output root that holds builds in progress
 PREVIOUS = "previous"  # suffix of the folder that holds the previous delivery during a fallback commit
@@ -102,7 +102,7 @@ def name_some(names: list[str]) -> str:
 
 # What each folder of an output folder may hold: a test of the name of each file, and for each subfolder
 # the function that lists what it holds that no build wrote there (None: a folder no build makes).
-FileTest = Callable[[str], bool]
+FileTest = Callable[[str], object]  # any true value passes a name: a match, say
 FolderRule = Callable[[Path, str], list[str]]
 
 
@@ -171,10 +171,9 @@ def _listed(manifest: Path, issue: str) -> set[str] | None:
     record = _record(manifest)
     if record is None or record.get("issue") != issue or not isinstance(record.get("files"), list):
         return None
-    names = [entry.get("file") if isinstance(entry, dict) else None for entry in record["files"]]
-    if not all(isinstance(name, str) and (_pdf(name, issue) or name in REPORTS) for name in names):
-        return None
-    return set(names)
+    names = [name for entry in record["files"] if isinstance(entry, dict) and isinstance(name := entry.get("file"), str)
+             and (_pdf(name, issue) or name in REPORTS)]
+    return set(names) if len(names) == len(record["files"]) else None
 
 
 def _pdf(name: str, issue: str) -> bool:

@@ -50,7 +50,7 @@ def write_checksum(path: Path) -> Path:
     printing bureau can check the package it received (`sha256sum -c`); return its path."""
     target = path.with_name(path.name + CHECKSUM)
     try:
-        write_atomically(target, f"{file_entry(path)['sha256']}  {path.name}\n".encode("utf-8"))
+        write_atomically(target, f"{file_entry(path)['sha256']}  {path.name}\n".encode())
     except OSError as err:
         raise BuildError(f"cannot write {display_path(target)}: {describe_os_error(err)}") from err
     return target

@@ -18,18 +18,17 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .package import CHECKSUM
-from .ownership import REPORT, SCHEDULE_LOG, delivered
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, display_path
 from ..util.files import read_file
 from ..util.fingerprints import Inputs, file_entry, tool_versions
-from .manifest import MANIFEST, read_manifest
 from ..util.progress import Step
-
+from .manifest import MANIFEST, read_manifest
+from .ownership import REPORT, SCHEDULE_LOG, delivered
+from .package import CHECKSUM
 
 
 class Timestamped(logging.Formatter):
@@ -49,7 +48,7 @@ class Record:
 
     issue: str  # the due issue, such as "2022-H2"
     day: date  # the date the run is for
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
     clock: float = field(default_factory=time.monotonic)  # for the run's duration
     reasons: list[str] = field(default_factory=list)  # why the delivery had to be made again
     inputs: Inputs | None = None  # what it was (or would have been) built from
@@ -62,7 +61,7 @@ class Record:
             "issue": self.issue,
             "date": self.day.isoformat(),
             "started": self.started.isoformat(timespec="seconds"),
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(time.monotonic() - self.clock, 3),
             "result": result,
             "exit_status": status,
@@ -81,7 +80,9 @@ def delivered_files(root: Path, issue: str) -> list[dict]:
     """Describe the files of the delivery as its manifest does, the manifest itself and the package added."""
     folder = delivered(root, issue)
     kept = ("file", "language", "variant", "pages", "size", "sha256", "purpose")
-    files = [{key: entry[key] for key in kept if key in entry} for entry in read_manifest(folder)["files"]]
+    manifest = read_manifest(folder)
+    assert manifest is not None, "a delivery is made with its manifest"
+    files = [{key: entry[key] for key in kept if key in entry} for entry in manifest["files"]]
     files.append(file_entry(folder / MANIFEST) | {"purpose": "manifest"})
     for package in sorted(folder.glob("*.zip")):
         files.append(file_entry(package) | {"purpose": "package for the printing bureau"})

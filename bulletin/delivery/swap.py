@@ -38,12 +38,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..util.atomic import sync_dir, sync_tree, describe_os_error, write_atomically
+from ..util.atomic import describe_os_error, sync_dir, sync_tree, write_atomically
 from ..util.errors import BuildError, BulletinError, display_path
 from .outputs import check_replaceable
 from .ownership import PREVIOUS, STAGING, delivered, is_delivery, staging_problem
-
-
 
 RENAME_EXCHANGE = 2  # renameat2 flag: swap the two paths (linux/fs.h)
 AT_FDCWD = -100  # renameat2 directory argument: paths are relative to the working directory
@@ -82,7 +80,8 @@ class Staging:
             _tell_what_is_left(exc, self.root, self.issue)
 
     def carry_over(self, keep: Callable[[str], bool]) -> list[str]:
-        """Hard-link (copy when linking fails) into the staging folder every file of the current delivery whose name `keep` accepts; return the names."""
+        """Hard-link (copy when linking fails) into the staging folder every file of the current delivery
+        whose name `keep` accepts; return the names."""
         current = delivered(self.root, self.issue)
         if not current.is_dir() or not is_delivery(current, self.issue):  # only ever an earlier delivery's files
             return []
@@ -103,7 +102,8 @@ class Staging:
         return carried
 
     def commit(self) -> Path:
-        """Make the staging folder the delivery root/<issue>/ atomically; remove the previous one; return the delivery's path."""
+        """Make the staging folder the delivery root/<issue>/ atomically; remove the previous one; return the
+        delivery's path."""
         if self.committed or not self.path.is_dir():
             raise BuildError(f"nothing to deliver: {display_path(self.path)} was already committed or discarded")
         target = delivered(self.root, self.issue)
@@ -151,7 +151,8 @@ class Staging:
                 os.rename(previous, target)
             except OSError as err:
                 raise BuildError(f"cannot deliver {self.issue}: the previous delivery is left in"
-                                 f" {display_path(previous)}; the next build puts it back ({describe_os_error(err)})") from err
+                                 f" {display_path(previous)}; the next build puts it back"
+                                 f" ({describe_os_error(err)})") from err
             raise
         self.committed = True
         sync_dir(self.root)
@@ -176,7 +177,8 @@ def start_delivery(root: Path, issue: str) -> Staging:
         error = BuildError(f"cannot start delivering {issue} in {display_path(root)}: {describe_os_error(err)}")
         raise _tell_what_is_left(error, root, issue) from err
     except BuildError as err:
-        raise _tell_what_is_left(err, root, issue)
+        _tell_what_is_left(err, root, issue)
+        raise
     return Staging(root, issue, path)
 
 
@@ -190,7 +192,8 @@ def _tell_what_is_left(error: BulletinError, root: Path, issue: str) -> Bulletin
 
 
 def write_manifest(staging: Staging, manifest: dict) -> Path:
-    """Write manifest.json (UTF-8, indent 2, sorted keys, ensure_ascii False, trailing newline) into the staging folder atomically; return its path."""
+    """Write manifest.json (UTF-8, indent 2, sorted keys, ensure_ascii False, trailing newline) into the staging
+    folder atomically; return its path."""
     target = staging.path / "manifest.json"
     text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     try:

@@ -34,8 +34,8 @@ from babel.messages.catalog import PYTHON_FORMAT
 from babel.messages.plurals import get_plural
 from markupsafe import Markup, escape
 
-from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 from ..util.errors import Mark, Problem
+from .characters import REFUSED, describe_character, refusal, stacked_marks, too_many_marks
 
 SAMPLE_NUMBERS = range(1000)  # the numbers a plural rule is tried on, as msgfmt tries its own range
 UTF8 = ("utf-8", "utf8")  # the charsets a header may declare, in lower case
@@ -45,7 +45,7 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 def catalog_faults(catalog: polib.POFile, text: str, path: Path, language: str) -> list[Problem]:
     """Return what msgfmt --check would refuse in the catalog, and what the templates could not format."""
     rows = text.splitlines()  # as polib numbers its lines
-    first_entry = min((entry.linenum for entry in catalog), default=len(rows) + 1)
+    first_entry = min((entry_line(entry) for entry in catalog), default=len(rows) + 1)
     header = _header_rows(rows[:first_entry])
     faults = _charset_faults(catalog, path, header)
     count, choices, plural_faults = _plural_rule(catalog, language, path, header)
@@ -53,7 +53,7 @@ def catalog_faults(catalog: polib.POFile, text: str, path: Path, language: str) 
     for entry in catalog:
         if entry.obsolete or entry.fuzzy or not entry.msgid:
             continue
-        lines = msgstr_lines(rows, entry.linenum)
+        lines = msgstr_lines(rows, entry_line(entry))
         label = f'interface string "{entry.msgid}"'
         if not entry.msgid_plural:
             if entry.msgstr:
@@ -79,6 +79,11 @@ def plural_count(catalog: polib.POFile, language: str) -> int:
     """Return how many plural forms the catalog's header declares; Babel's count for the language without one."""
     declared = _NPLURALS.search(catalog.metadata.get("Plural-Forms", ""))
     return int(declared.group(1)) if declared else get_plural(language).num_plurals
+
+
+def entry_line(entry: polib.POEntry) -> int:
+    """Return the 1-based line an entry starts on: polib numbers each entry it reads (1 for one it did not)."""
+    return entry.linenum if entry.linenum is not None else 1
 
 
 def msgstr_lines(rows: list[str], first: int) -> list[int]:

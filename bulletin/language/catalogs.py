@@ -29,11 +29,11 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from .catalog_checks import catalog_faults, plural_count
+from ..project import MAX_TEMPLATE
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, ContentError, Mark, Problem, display_path, undecodable
 from ..util.files import NotAFile, check_project_file, open_file, read_file, read_project_text
-from ..project import MAX_TEMPLATE
+from .catalog_checks import catalog_faults, entry_line, plural_count
 
 CATALOG_DOMAIN = "messages"
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of the bulletin is some 10 kB: larger ones are refused, not parsed
@@ -46,7 +46,7 @@ TRANSLATIONS_FOLDER = "translations"  # in the project's top folder
 # The options the committed files were written with, so that Babel rewrites them byte for byte:
 # `pybabel extract --project ... --copyright-holder ... --sort-output` (width 76, the default)
 # for messages.pot, and `pybabel update --width 100` for each messages.po.
-TEMPLATE_HEADER = {"project": "Since the Victory", "copyright_holder": "Since the Victory"}
+TEMPLATE_OWNER = "Since the Victory"  # the project, and the copyright holder, of the template's header
 TEMPLATE_WIDTH = 76
 CATALOG_WIDTH = 100
 
@@ -112,7 +112,7 @@ def extract_template(extraction_config: Path) -> Catalog:
     (and wait on a named pipe forever)."""
     text = read_project_text(extraction_config, "extraction configuration", MAX_TEMPLATE)
     methods, options = parse_mapping_cfg(StringIO(text), filename=str(extraction_config))
-    template = Catalog(**TEMPLATE_HEADER)
+    template = _new_template()
 
     def check(name: str, _method: str, _options: dict) -> None:  # Babel calls it before it opens each file
         check_project_file(extraction_config.parent / name, "template", MAX_TEMPLATE)
@@ -159,7 +159,7 @@ def read_catalog(language: str, translations_dir: Path,
     forms = plural_count(catalog, language)
     # Template strings have no context (template_strings drops it), as Babel's catalog.get(msgid).
     found = {entry.msgid: entry for entry in catalog if not entry.obsolete and entry.msgctxt is None}
-    entries = tuple(Entry(msgid, _state(found.get(msgid), forms), found[msgid].linenum if msgid in found else 1)
+    entries = tuple(Entry(msgid, _state(found.get(msgid), forms), entry_line(found[msgid]) if msgid in found else 1)
                     for msgid in sorted(wanted))
     faults = tuple(catalog_faults(catalog, text, path, language))
     return CatalogState(language, path, entries, len(catalog.obsolete_entries()), None, faults), catalog
@@ -199,12 +199,16 @@ def catalog_problems(state: CatalogState, complete: bool = True) -> list[Problem
         for entry in state.entries if complete and entry.state != "translated"]
 
 
+def _new_template() -> Catalog:
+    return Catalog(project=TEMPLATE_OWNER, copyright_holder=TEMPLATE_OWNER)
+
+
 def update_catalogs(project: Path, languages: tuple[str, ...], check: bool = False) -> list[CatalogChange]:
     """Extract the template strings into messages.pot, merge them into each catalog, say what changed;
     ContentError, and nothing written, when a catalog has faults (`catalog_problems` but untranslated strings)."""
     translations = project / TRANSLATIONS_FOLDER
     pot = translations / f"{CATALOG_DOMAIN}.pot"
-    old_template = _read(pot, None) if pot.exists() else Catalog(**TEMPLATE_HEADER)
+    old_template = _read(pot, None) if pot.exists() else _new_template()
     # Every catalog checked before anything is written. Babel keeps one of two entries with the same msgid
     # without a word, and reads a catalog with the charset its header names: merging would lose or garble.
     if faults := [fault for language in languages for fault in read_catalog_state(language, translations, ()).faults]:

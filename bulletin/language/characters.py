@@ -80,7 +80,7 @@ def refusal(char: str) -> str | None:
 
 # Where a letter may carry too many marks: combining marks are neither word characters nor spaces, so that
 # the runs of those few are the only ones to look into, whatever the text.
-_UNWORDED = re.compile(r"[^\w\s]{%d,}" % (MAX_MARKS + 1))
+_UNWORDED = re.compile(r"[^\w\s]{%d,}" % (MAX_MARKS + 1))  # noqa: UP031 - in an f-string, {{{ }}}
 
 
 def stacked_marks(text: str) -> Iterator[tuple[int, int]]:

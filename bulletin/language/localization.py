@@ -21,16 +21,16 @@ from pathlib import Path
 
 import polib
 from babel import Locale
-from babel.lists import format_list
 from babel.dates import format_date, format_interval, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 from babel.units import UnknownUnitError, format_unit
 
-from .catalogs import CATALOG_DOMAIN, catalog_problems, read_catalog, template_strings
-from ..util.errors import ContentError, display_path
 from ..model import Figure, Period
 from ..project import EXTRACTION_CONFIG, TRANSLATIONS
+from ..util.errors import ContentError, display_path
+from .catalogs import CATALOG_DOMAIN, catalog_problems, read_catalog, template_strings
 
 # Edition languages and the CLDR locale each is formatted with. English is British: the
 # bulletin's English follows British usage (16 January 2023, kilometres).
@@ -71,8 +71,8 @@ def check_catalogs(languages: tuple[str, ...], fallback_language: str | None = N
 def compile_catalogs(catalogs: dict, fallback_language: str | None = None) -> dict[str, Translations]:
     """Compile the catalogs `check_catalogs` gave; the fallback language's stands in for what others lack."""
     fallback = _compile(catalogs[fallback_language]) if fallback_language else None
-    return {language: fallback if language == fallback_language else _compile(checked, fallback)
-            for language, checked in catalogs.items()}
+    return {language: fallback if fallback is not None and language == fallback_language
+            else _compile(checked, fallback) for language, checked in catalogs.items()}
 
 
 def load_catalogs(languages: tuple[str, ...], fallback_language: str | None = None,
@@ -90,6 +90,7 @@ def _check_catalog(language: str, translations_dir: Path, wanted: tuple[str, ...
     state, catalog = read_catalog(language, translations_dir, wanted)
     if problems := catalog_problems(state, complete):
         raise ContentError(problems)
+    assert catalog is not None, "a catalog that cannot be read has a fault"
     missing = [entry.msgid for entry in state.entries if entry.state != "translated"]
     # Compiled from the catalog as read for the check, leaving out what the check did not accept
     # (half-translated plurals, fuzzy guesses): those come from the fallback in a draft.
@@ -165,7 +166,7 @@ class Formats:
         """Format a key figure as a number, a percentage or a quantity with its unit."""
         if figure.format == "percent":
             return format_percent(figure.value, locale=self.locale)
-        if figure.format == "unit":
+        if figure.format == "unit" and figure.unit is not None:  # validation gives every such figure its unit
             return self.quantity(figure.value, figure.unit)
         return self.number(figure.value)
 
@@ -175,4 +176,4 @@ class Formats:
             formatted = format_unit(value, unit, length=length, locale=self.locale)
             if unit not in formatted:  # Babel prints the unit id when CLDR has no pattern
                 return formatted
-        raise UnknownUnitError(unit=unit, locale=str(self.locale))
+        raise UnknownUnitError(unit=unit, locale=self.locale)

@@ -348,7 +348,7 @@ class _HtmlSetter(HTMLParser):
                                                   if name in _SET_ATTRIBUTES and value else value)
                                                  for name, value in attrs]))
         else:
-            self.out.append(self.get_starttag_text())
+            self.out.append(self.get_starttag_text() or "")  # never None while a start tag is handled
         if tag not in _VOID:
             self.stack.append((tag, language, left_alone))
 

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pikepdf
 
+from ..util.pdftree import PdfObject, structure_elements
 from .colourscan import find_colour
-from ..util.pdftree import structure_elements
 from .findings import Finding, plural
 from .picturescan import blank_images, unshown_figures
 from .streamscan import stream_problems
@@ -189,7 +189,8 @@ def check_pdfx(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Find
 
 def check_tagging(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check what PDF/UA-1 asks for: structure tree, language, title and the figures' alternative text."""
-    problems, root, xmp = [], pdf.Root, _xmp(pdf)
+    root: PdfObject = pdf.Root  # read as it comes
+    problems, xmp = [], _xmp(pdf)
     if "/StructTreeRoot" not in root:
         problems.append("no structure tree (/StructTreeRoot): the PDF is not tagged")
     if root.get("/MarkInfo", {}).get("/Marked") is not True:
@@ -281,8 +282,9 @@ def check_images(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fi
 
 def check_pictures(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check that no picture came out blank, or (in a tagged PDF) as its alternative text."""
-    problems = [(page, f"an image of {size} came out blank (all one colour) on page {page}")
-                for page, size in blank_images(pdf)]
+    problems: list[tuple[int | None, str]] = []  # (the page, or None for a Figure that names none; what)
+    problems += [(page, f"an image of {size} came out blank (all one colour) on page {page}")
+                 for page, size in blank_images(pdf)]
     if expected.variant == "screen":
         problems += [(page, f"{what} on page {page}") for page, what in unshown_figures(pdf)]
     return [_error(path, PICTURES, message, page) for page, message in problems] or [
@@ -324,7 +326,7 @@ def _normal(text: str, dehyphenate: bool = False) -> str:
 
 def _xmp(pdf: pikepdf.Pdf) -> dict[str, str]:
     """Return the XMP properties as {"{namespace}name": text}, whether written as elements or attributes."""
-    metadata, properties = pdf.Root.get("/Metadata"), {}
+    metadata, properties = pdf.Root.get("/Metadata"), dict[str, str]()
     if isinstance(metadata, pikepdf.Stream):
         for element in ElementTree.fromstring(metadata.read_bytes()).iter():
             properties.setdefault(str(element.tag), "".join(element.itertext()).strip())

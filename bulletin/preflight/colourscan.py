@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import pikepdf
 
+from ..util.pdftree import PdfObject
+
 
 def find_colour(pdf: pikepdf.Pdf, unwanted: str) -> dict[str, list[int]]:
     """Return each use of the `unwanted` model ("rgb" or "cmyk") with the pages it occurs on."""
-    scan, problems = ColourScan(unwanted), {}
+    scan = ColourScan(unwanted)
+    problems: dict[str, list[int]] = {}
     for number, page in enumerate(pdf.pages, 1):
         for problem in sorted(scan.page(page.obj)):
             problems.setdefault(problem, []).append(number)
@@ -29,10 +32,11 @@ class ColourScan:
     def __init__(self, unwanted: str):
         self.unwanted = unwanted  # "rgb" in print, "cmyk" in screen
         self.cache: dict[object, frozenset[str]] = {}  # object (and caller) -> problems in it and below it
-        self.callers: list[pikepdf.Dictionary] = []  # resources named in keys by id, kept so no id is reused
+        self.callers: list[PdfObject] = []  # resources named in keys by id, kept so no id is reused
 
-    def page(self, page: pikepdf.Dictionary) -> set[str]:
-        node, resources = page, pikepdf.Dictionary()
+    def page(self, page: PdfObject) -> set[str]:
+        node: PdfObject = page
+        resources: PdfObject = pikepdf.Dictionary()
         while isinstance(node, pikepdf.Dictionary):  # /Resources may be inherited from the page tree
             if "/Resources" in node:
                 resources = node.Resources
@@ -41,13 +45,14 @@ class ColourScan:
         found = set(self.content(page, resources, page.objgen)) if "/Contents" in page else set()
         found |= self.group(page)
         for annotation in page.get("/Annots", pikepdf.Array()):
-            normal = annotation.get("/AP", {}).get("/N") if isinstance(annotation, pikepdf.Dictionary) else None
+            normal = (annotation.get("/AP", pikepdf.Dictionary()).get("/N")
+                      if isinstance(annotation, pikepdf.Dictionary) else None)
             for stream in [normal] if isinstance(normal, pikepdf.Stream) else (
                     normal.values() if isinstance(normal, pikepdf.Dictionary) else []):
                 found |= self.xobject(stream, pikepdf.Dictionary())
         return found
 
-    def content(self, owner: pikepdf.Object, resources: pikepdf.Dictionary, key: object) -> frozenset[str]:
+    def content(self, owner: PdfObject, resources: PdfObject, key: object) -> frozenset[str]:
         if key in self.cache:
             return self.cache[key]
         self.cache[key] = frozenset()  # a form that draws itself must not recurse forever
@@ -70,17 +75,18 @@ class ColourScan:
                 mask = resources.get("/ExtGState", {}).get(operands[0], {}).get("/SMask")
                 if isinstance(mask, pikepdf.Dictionary):
                     found |= self.xobject(mask.get("/G"), resources)
-            elif operator == "INLINE IMAGE":
+            elif operator == "INLINE IMAGE" and isinstance(instruction, pikepdf.ContentStreamInlineImage):
                 image = instruction.iimage.obj
                 found |= self.image(image.get("/ColorSpace", image.get("/CS")), resources, "inline image")
         self.cache[key] = frozenset(found)
         return self.cache[key]
 
-    def xobject(self, xobject: object, resources: pikepdf.Dictionary) -> frozenset[str]:
+    def xobject(self, xobject: object, resources: PdfObject) -> frozenset[str]:
         if not isinstance(xobject, pikepdf.Stream):
             return frozenset()
         if xobject.get("/Subtype") == "/Image":
-            masked = xobject.get("/ImageMask") is True
+            # pikepdf gives a PDF boolean as Python's bool; its types say a pikepdf object.
+            masked = xobject.get("/ImageMask") is True  # type: ignore[comparison-overlap]
             return frozenset() if masked else self.image(xobject.get("/ColorSpace"), resources, "image")
         own = xobject.get("/Resources")
         if isinstance(own, pikepdf.Dictionary):
@@ -89,7 +95,7 @@ class ColourScan:
         self.callers.append(resources)
         return self.content(xobject, resources, (xobject.objgen, id(resources))) | self.group(xobject)
 
-    def image(self, space: object, resources: pikepdf.Dictionary, what: str) -> frozenset[str]:
+    def image(self, space: object, resources: PdfObject, what: str) -> frozenset[str]:
         model, label = colour_space(space, resources)
         # PDF/X-4 would let a RIP convert ICC-tagged RGB photographs, but this project converts
         # every photograph itself, so any RGB picture in print is a picture that missed it.
@@ -106,13 +112,13 @@ class ColourScan:
         model, label = colour_space(shading.get("/ColorSpace") if isinstance(shading, pikepdf.Object) else None)
         return frozenset({f"{label} shading"}) if model == self.unwanted else frozenset()
 
-    def group(self, owner: pikepdf.Object) -> frozenset[str]:
+    def group(self, owner: PdfObject) -> frozenset[str]:
         group = owner.get("/Group")
         model, label = colour_space(group.get("/CS") if isinstance(group, pikepdf.Dictionary) else None)
         return frozenset({f"{label} transparency group"}) if model == self.unwanted else frozenset()
 
 
-def colour_space(space: object, resources: pikepdf.Dictionary | None = None, depth: int = 0) -> tuple[str, str]:
+def colour_space(space: object, resources: PdfObject | None = None, depth: int = 0) -> tuple[str, str]:
     """Classify a colour space as (model: rgb, cmyk, gray or other; label)."""
     if isinstance(space, pikepdf.Name):
         # Inline images may abbreviate the device spaces.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pikepdf
 from PIL import Image
 
-from ..util.pdftree import structure_elements
+from ..util.pdftree import PdfObject, structure_elements
 
 PAINTING = frozenset({"Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "Tj", "TJ", "'", '"'})
 OPERATORS = " ".join(sorted(PAINTING | {"BDC", "BMC", "EMC"}))  # all others are skipped by the parser
@@ -23,7 +23,8 @@ OPERATORS = " ".join(sorted(PAINTING | {"BDC", "BMC", "EMC"}))  # all others are
 
 def blank_images(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
     """Return each image that shows nothing, with the first page that paints it: (page, its size)."""
-    found, seen = [], set()
+    found: list[tuple[int, str]] = []
+    seen: set[tuple[int, int]] = set()  # the images and forms read, by object number and generation
     for number, page in enumerate(pdf.pages, 1):
         for image in _painted_images(page.obj, _resources(page.obj), seen):
             if _shows_nothing(image):
@@ -31,7 +32,7 @@ def blank_images(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
     return found
 
 
-def _resources(page: pikepdf.Dictionary) -> pikepdf.Dictionary:
+def _resources(page: PdfObject) -> PdfObject:
     node = page
     while isinstance(node, pikepdf.Dictionary):  # /Resources may be inherited from the page tree
         if "/Resources" in node:
@@ -40,7 +41,7 @@ def _resources(page: pikepdf.Dictionary) -> pikepdf.Dictionary:
     return pikepdf.Dictionary()
 
 
-def _painted_images(owner: pikepdf.Object, resources: pikepdf.Dictionary, seen: set) -> list[pikepdf.Stream]:
+def _painted_images(owner: PdfObject, resources: PdfObject, seen: set[tuple[int, int]]) -> list[pikepdf.Stream]:
     """The images the content of `owner` paints, each image and form once however often it is painted."""
     images = []
     xobjects = resources.get("/XObject", pikepdf.Dictionary())
@@ -68,23 +69,25 @@ def _shows_nothing(image: pikepdf.Stream) -> bool:
     return all(low == high for low, high in _extrema(image))
 
 
-def _extrema(image: pikepdf.Stream) -> list[tuple[int, int]]:
+def _extrema(image: pikepdf.Stream) -> list[tuple[float, float]]:
     decoded: Image.Image = pikepdf.PdfImage(image).as_pil_image()
     extrema = decoded.getextrema()
     return list(extrema) if isinstance(extrema[0], tuple) else [extrema]
 
 
-def unshown_figures(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
-    """Return each Figure of a tagged PDF that came out as its alternative text or paints nothing: (page, what)."""
+def unshown_figures(pdf: pikepdf.Pdf) -> list[tuple[int | None, str]]:
+    """Return each Figure of a tagged PDF that came out as its alternative text or paints nothing: (page, what;
+    None for a Figure that names no page)."""
     pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
     painted: dict[int, set[int]] = {}  # page -> the MCIDs whose marked content paints something
-    found = []
+    found: list[tuple[int | None, str]] = []
     for element in structure_elements(pdf.Root.get("/StructTreeRoot")):
         if element.get("/S") != "/Figure":
             continue
-        page = pages.get(element.get("/Pg").objgen) if isinstance(element.get("/Pg"), pikepdf.Dictionary) else None
-        kids = element.get("/K")
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        shown_on = element.get("/Pg")
+        page = pages.get(shown_on.objgen) if isinstance(shown_on, pikepdf.Dictionary) else None
+        given = element.get("/K")
+        kids: list[PdfObject] = list(given) if isinstance(given, pikepdf.Array) else [given]
         described = f"the picture described as {_short(str(element.get('/Alt', '')))}"
         if any(isinstance(kid, pikepdf.Dictionary) and "/S" in kid for kid in kids):
             found.append((page, f"{described} came out as its alternative text"))
@@ -98,7 +101,7 @@ def unshown_figures(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
     return found
 
 
-def _painting_marks(page: pikepdf.Dictionary) -> set[int]:
+def _painting_marks(page: PdfObject) -> set[int]:
     """The MCIDs of a page whose marked content paints something (the innermost MCID owns what it encloses)."""
     stack: list[int | None] = []
     painting = set()
@@ -106,7 +109,7 @@ def _painting_marks(page: pikepdf.Dictionary) -> set[int]:
         operator = str(instruction.operator)
         if operator in ("BDC", "BMC"):
             properties = instruction.operands[-1] if operator == "BDC" else None
-            mark = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
+            mark: PdfObject = properties.get("/MCID") if isinstance(properties, pikepdf.Dictionary) else None
             stack.append(int(mark) if mark is not None else (stack[-1] if stack else None))
         elif operator == "EMC":
             if stack:

@@ -21,6 +21,8 @@ from decimal import Decimal
 
 import pikepdf
 
+from ..util.pdftree import PdfObject
+
 # Every operator of a content stream (ISO 32000-1, annex A).
 OPERATORS = frozenset("""b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k
     l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* y ' \"""".split())
@@ -35,19 +37,20 @@ KINDS = {"/XObject": "form", "/Pattern": "pattern", "/ExtGState": "soft mask"}
 
 def stream_problems(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
     """Return what in the PDF's content streams readers cannot draw: (the first page that paints it, what)."""
-    found, seen = [], set()
+    found: list[tuple[int, str]] = []
+    seen: set[tuple[int, int]] = set()  # the streams read, by object number and generation
     for number, page in enumerate(pdf.pages, 1):
-        streams = [(page.obj, f"page {number}")] + [
+        streams: list[tuple[PdfObject, str]] = [(page.obj, f"page {number}")] + [
             (annotation.AP.N, f"an annotation's appearance on page {number}")
             for annotation in page.obj.get("/Annots", pikepdf.Array())
-            if isinstance(annotation, pikepdf.Dictionary) and isinstance(annotation.get("/AP", {}).get("/N"),
-                                                                         pikepdf.Stream)]
+            if isinstance(annotation, pikepdf.Dictionary)
+            and isinstance(annotation.get("/AP", pikepdf.Dictionary()).get("/N"), pikepdf.Stream)]
         for stream, name in streams:
             found += [(number, problem) for problem in _scan(stream, _resources(page.obj), seen, name)]
     return found
 
 
-def _resources(owner: pikepdf.Object) -> pikepdf.Dictionary:
+def _resources(owner: PdfObject) -> PdfObject:
     node = owner
     while isinstance(node, pikepdf.Dictionary):  # a page's /Resources may be inherited from the page tree
         if "/Resources" in node:
@@ -56,7 +59,7 @@ def _resources(owner: pikepdf.Object) -> pikepdf.Dictionary:
     return pikepdf.Dictionary()
 
 
-def _scan(stream: pikepdf.Object, resources: pikepdf.Dictionary, seen: set, name: str) -> list[str]:
+def _scan(stream: PdfObject, resources: PdfObject, seen: set[tuple[int, int]], name: str) -> list[str]:
     """What a content stream, and those it paints with (forms, tiling patterns, soft masks), hold that readers cannot
     draw, each stream once and each problem once with how often it comes."""
     problems: Counter = Counter()
@@ -121,7 +124,7 @@ def _readable(operand: object) -> bool:
     if isinstance(operand, int):
         return abs(operand) <= MAX_INTEGER
     if isinstance(operand, (Decimal, float)):
-        return math.isfinite(operand) and abs(operand) <= MAX_REAL
+        return math.isfinite(operand) and -MAX_REAL <= operand <= MAX_REAL
     return True
 
 

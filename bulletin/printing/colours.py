@@ -25,9 +25,9 @@ import PIL
 from PIL import Image, ImageCms
 from tinycss2.color3 import RGBA, parse_color
 
+from ..content.pictures import ORIENTATION, upright
 from ..util.errors import BuildError
 from ..util.files import ProjectFileError, read_project_file
-from ..content.pictures import ORIENTATION, upright
 from .settings import MAX_PROFILE
 
 # The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
@@ -109,7 +109,8 @@ def load_profile(path: Path) -> OutputProfile:
                          " not CMYK; print needs the bureau's CMYK profile")
     try:
         profile = OutputProfile(path, data)
-        profile.description
+        # Read for LittleCMS to parse the profile now, so that a bad one fails here, named.
+        profile.description  # noqa: B018
     except (OSError, ImageCms.PyCMSError) as err:
         raise BuildError(f"colour profile {path}: unreadable ({err})") from err
     return profile
@@ -144,9 +145,10 @@ def cmyk_of_all(colours: Iterable[str], profile: OutputProfile) -> dict[str, tup
             others.append(rgb)
     if others:
         strip = Image.frombytes("RGB", (len(others), 1), bytes.fromhex("".join(rgb[1:] for rgb in others)))
-        inks = ImageCms.applyTransform(strip, profile.from_srgb).tobytes()
+        inks = _made(ImageCms.applyTransform(strip, profile.from_srgb)).tobytes()
         for index, rgb in enumerate(others):
-            found[rgb] = tuple(round(value / 255, 3) for value in inks[index * 4:index * 4 + 4])
+            cyan, magenta, yellow, black = (round(value / 255, 3) for value in inks[index * 4:index * 4 + 4])
+            found[rgb] = (cyan, magenta, yellow, black)
     return found
 
 
@@ -205,13 +207,13 @@ def print_raster(data: bytes, profile: OutputProfile, size: tuple[int, int] | No
         image = _flatten(image)
     if image.mode == "CMYK":
         converted = image
-    elif image.mode in ("L", "1", "I", "I;16") and space == "GRAY":
-        converted = ImageCms.profileToProfile(image.convert("L"), source, profile._profile, outputMode="CMYK",
-                                              renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    elif image.mode in ("L", "1", "I", "I;16") and source is not None and space == "GRAY":
+        converted = _made(ImageCms.profileToProfile(image.convert("L"), source, profile._profile, outputMode="CMYK",
+                                                    renderingIntent=ImageCms.Intent.PERCEPTUAL))
     else:
-        converted = ImageCms.profileToProfile(
-            image.convert("RGB"), source if space == "RGB" else ImageCms.createProfile("sRGB"),
-            profile._profile, outputMode="CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL)
+        converted = _made(ImageCms.profileToProfile(
+            image.convert("RGB"), source if source is not None and space == "RGB" else ImageCms.createProfile("sRGB"),
+            profile._profile, outputMode="CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL))
     output = io.BytesIO()
     converted.save(output, format="JPEG", quality=JPEG_QUALITY, dpi=resolution)
     return output.getvalue()
@@ -223,17 +225,25 @@ def screen_colours(image: Image.Image, profile: OutputProfile | None) -> Image.I
     embedded = image.info.get("icc_profile")
     source = ImageCms.ImageCmsProfile(io.BytesIO(embedded)) if embedded else None
     space = source.profile.xcolor_space.strip() if source else ""
-    if image.mode == "CMYK" and (space == "CMYK" or profile):
-        converted = ImageCms.profileToProfile(image, source if space == "CMYK" else profile._profile,
-                                              ImageCms.createProfile("sRGB"), outputMode="RGB",
-                                              renderingIntent=ImageCms.Intent.PERCEPTUAL)
-    elif image.mode in ("RGB", "RGBA") and space == "RGB":
-        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode,
-                                              renderingIntent=ImageCms.Intent.PERCEPTUAL)
+    through = None  # for a CMYK photograph: its own profile, or else the output profile
+    if image.mode == "CMYK":
+        through = source if source is not None and space == "CMYK" else profile._profile if profile else None
+    if through is not None:
+        converted = _made(ImageCms.profileToProfile(image, through, ImageCms.createProfile("sRGB"), outputMode="RGB",
+                                                    renderingIntent=ImageCms.Intent.PERCEPTUAL))
+    elif image.mode in ("RGB", "RGBA") and source is not None and space == "RGB":
+        converted = _made(ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
+                                                    outputMode=image.mode, renderingIntent=ImageCms.Intent.PERCEPTUAL))
     else:
         return image.convert("RGB") if image.mode == "CMYK" else image
     converted.info = {key: value for key, value in image.info.items() if key != "icc_profile"}
     return converted
+
+
+def _made(image: Image.Image | None) -> Image.Image:
+    """The image a conversion of LittleCMS made: Pillow's give None only when asked to convert in place."""
+    assert image is not None
+    return image
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -23,16 +23,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..util.errors import BuildError, display_path
-from ..preflight.findings import Finding
-from .jobs import Job, Made, Printed
 from ..language.localization import Formats
+from ..language.typography import typeset_text
 from ..preflight.checks import MAKEUP, PICTURES, RENDER, Expectation, preflight_pdf
-from .pdf import print_pdf
+from ..preflight.findings import Finding
 from ..project import TEMPLATES
+from ..util.errors import BuildError, display_path
+from .jobs import Job, Made, Printed
+from .pdf import print_pdf
 from .rendering import render_edition
 from .settings import PrintSettings
-from ..language.typography import typeset_text
 
 FAMILIES = ("Bulletin-Serif", "Bulletin-Sans")  # the only fonts a PDF may embed
 # What WeasyPrint says of a stylesheet's rules and declarations it does not apply (`weasyprint/css/`): the

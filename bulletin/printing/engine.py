@@ -36,6 +36,7 @@ import uuid
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
+from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import Box, LineBox, MarginBox, ReplacedBox, TextBox
 from weasyprint.images import RasterImage
 from weasyprint.pdf.metadata import DocumentMetadata
@@ -43,12 +44,12 @@ from weasyprint.pdf.metadata import DocumentMetadata
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
-def page_boxes(page: object, placeholders: bool = True) -> Iterator[Box]:
+def page_boxes(page: Page, placeholders: bool = True) -> Iterator[Box]:
     """Yield every box of a laid-out page; with `placeholders`, absolutely and fixed positioned ones too."""
     return page._page_box.descendants(placeholders=placeholders)
 
 
-def page_blocks(page: object) -> list[Box]:
+def page_blocks(page: Page) -> list[Box]:
     """Return the boxes directly on a page but its margin boxes (running heads, page numbers)."""
     return [child for child in page._page_box.children if isinstance(child, Box) and not isinstance(child, MarginBox)]
 

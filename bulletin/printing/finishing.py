@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pikepdf
 from weasyprint.document import Document
@@ -66,9 +66,9 @@ def _rewrite(pdf: bytes | BinaryIO, change: Callable[[pikepdf.Pdf], None], outpu
     or else return its bytes. Read from a file and saved to a file, no copy of the PDF is held in memory."""
     with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
         change(document)
-        target = output or io.BytesIO()
-        document.save(target, deterministic_id=True, compress_streams=True)
-    return b"" if output else target.getvalue()
+        buffer = io.BytesIO()  # unused when the PDF goes to `output`
+        document.save(output or buffer, deterministic_id=True, compress_streams=True)
+    return b"" if output else buffer.getvalue()
 
 
 def finish_screen(pdf: bytes | BinaryIO, labels: dict[str, str], output: BinaryIO | None = None) -> bytes:
@@ -113,12 +113,16 @@ def _mark_pagination_as_artifacts(document: pikepdf.Pdf) -> None:
 
 def _rewrite_marked_content(document: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
     """Mark the page's marked-content sequences numbered `mcids` as pagination artifacts."""
-    instructions = []
-    for operands, operator in pikepdf.parse_content_stream(page):
+    # As (operands, operator), which pikepdf writes back as read (a whole instruction it writes anew, 216 as
+    # 216.); the operands are pikepdf's own list, which its types do not call a collection.
+    instructions: list[tuple[Any, pikepdf.Operator]] = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction.operands, instruction.operator
         properties = operands[1] if str(operator) == "BDC" and len(operands) == 2 else None
         if isinstance(properties, pikepdf.Dictionary) and int(properties.get(pikepdf.Name.MCID, -1)) in mcids:
-            operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-        instructions.append((operands, operator))
+            instructions.append(([pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)], operator))
+        else:
+            instructions.append((operands, operator))
     page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
@@ -155,7 +159,8 @@ def _add_crop_marks(document: pikepdf.Pdf, page: pikepdf.Page, trim: list[float]
     # WeasyPrint leaves its page transformation in force; wrap its content so the marks are
     # drawn in the page's own coordinates.
     page.contents_add(document.make_stream(b"q\n"), prepend=True)
-    page.contents_add(document.make_stream(b"\nQ\n" + _marks(*trim, bleed)), prepend=False)
+    left, bottom, right, top = trim
+    page.contents_add(document.make_stream(b"\nQ\n" + _marks(left, bottom, right, top, bleed)), prepend=False)
 
 
 def _marks(left: float, bottom: float, right: float, top: float, offset: float) -> bytes:

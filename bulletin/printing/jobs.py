@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..preflight.findings import Finding
 from ..language.fonts import Typefaces
 from ..language.localization import PortableTranslations
 from ..model import Edition
+from ..preflight.findings import Finding
 from .settings import PrintSettings
 
 

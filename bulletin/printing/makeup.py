@@ -81,8 +81,8 @@ def measure_pictures(document: Document, locate: Callable[[str], Path | None] = 
     for number, page in enumerate(document.pages, start=1):
         # The box tree is the only place where a replaced box's final size is known (`engine`).
         for box in engine.page_boxes(page):
-            if engine.raster_pixels(box) is not None:
-                placements.append(_placement(box, number, locate))
+            if (pixels := engine.raster_pixels(box)) is not None:
+                placements.append(_placement(box, pixels, number, locate))
     return placements
 
 
@@ -94,7 +94,8 @@ def picture_pages(document: Document, locate: Callable[[str], Path | None] = lam
     A picture that fails to load is laid out as an inline box holding its alt text, where a replaced box
     would hold the picture: both keep the <img> element, so the boxes tell one from the other.
     """
-    drawn, unshown = {}, {}
+    drawn: dict[Element, int] = {}  # each <img> element, and the first page it is on
+    unshown: dict[Element, int] = {}
     for number, page in enumerate(document.pages, start=1):
         for box in engine.page_boxes(page):
             element = engine.element_of(box)
@@ -111,8 +112,7 @@ def picture_pages(document: Document, locate: Callable[[str], Path | None] = lam
             [(page, source(element)) for element, page in unshown.items() if element not in drawn])
 
 
-def _placement(box: object, page: int, locate: Callable[[str], Path | None]) -> Placement:
-    pixels = engine.raster_pixels(box)
+def _placement(box: object, pixels: tuple[int, int], page: int, locate: Callable[[str], Path | None]) -> Placement:
     width, height = drawn_size(box, *pixels)
     size_mm = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
     ppi = min(pixels[0] / (width / CSS_PX_PER_INCH), pixels[1] / (height / CSS_PX_PER_INCH))

@@ -18,8 +18,7 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -27,19 +26,26 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
-from .colours import palette_stylesheet
+from ..language.fonts import Typefaces
+from ..language.hyphenation import register_hyphenation
+from ..project import PROJECT, STYLESHEET, TEMPLATES
 from ..util.atomic import atomic_file, describe_os_error
 from ..util.errors import BuildError, display_path
 from ..util.files import not_a_file
-from .finishing import finish_print, finish_screen, fix_metadata, link_labels
-from ..language.fonts import Typefaces
-from ..language.hyphenation import register_hyphenation
-from .rendering import ISSUE_URL_PATH
 from . import engine
+from .colours import palette_stylesheet
+from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .jobs import Printed, SlotProbe
-from .makeup import (CSS_PX_PER_INCH, check_makeup, drawn_size, keep_pages, measure_pictures, picture_pages,
-                     section_pages)
-from ..project import PROJECT, STYLESHEET, TEMPLATES
+from .makeup import (
+    CSS_PX_PER_INCH,
+    check_makeup,
+    drawn_size,
+    keep_pages,
+    measure_pictures,
+    picture_pages,
+    section_pages,
+)
+from .rendering import ISSUE_URL_PATH
 from .settings import VARIANTS, PrintSettings
 
 
@@ -205,10 +211,10 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
     for page in document.pages:
         for box in engine.page_boxes(page):  # where a box's final size is known
             element = engine.element_of(box)
-            if engine.is_picture(box) and element is not None and element.get("data-slot"):
-                index = int(element.get("data-slot"))
-                width, height = drawn_size(box, *probe.slots[index][1])
-                sizes[index] = (width / CSS_PX_PER_INCH * 25.4, height / CSS_PX_PER_INCH * 25.4)
+            if engine.is_picture(box) and element is not None and (written := element.get("data-slot")):
+                index = int(written)
+                across, down = drawn_size(box, *probe.slots[index][1])
+                sizes[index] = (across / CSS_PX_PER_INCH * 25.4, down / CSS_PX_PER_INCH * 25.4)
     missing = [probe.slots[index][0] for index in range(len(probe.slots)) if index not in sizes]
     if missing:
         raise BuildError(f"the stylesheet places no picture in these slots: {', '.join(sorted(set(missing)))}")

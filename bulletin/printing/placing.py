@@ -30,17 +30,17 @@ from pathlib import Path
 
 from PIL import Image, ImageCms
 
-from .colours import CONVERTER, OutputProfile, print_raster, print_svg, screen_colours
+from ..content.pictures import ORIENTATION, SIDEWAYS, picture_problem, upright
+from ..language.fonts import Typefaces
+from ..model import Issue
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, display_path
 from ..util.fingerprints import Inputs, combine
-from ..language.fonts import Typefaces
-from ..model import Issue
-from ..content.pictures import ORIENTATION, SIDEWAYS, picture_problem, upright
-from .settings import PrintSettings
 from ..util.workers import Workers
+from .colours import CONVERTER, OutputProfile, print_raster, print_svg, screen_colours
 from .inworker import measure
 from .jobs import SlotProbe
+from .settings import PrintSettings
 
 SCREEN_QUALITY = 88  # JPEG quality of photographs scaled down for the screen edition
 # What makes a prepared picture: its code is part of the cache key.
@@ -66,9 +66,9 @@ def prepare_pictures(issue: Issue, variants: set[str], settings: PrintSettings, 
     the cache yet. `inputs` are the digests of the issue's and the project's files."""
     pictures = slots(issue)
     pixels = {picture: pixel_size(picture) for picture in pictures}
-    rasters = [picture for picture in pictures if pixels[picture] is not None]
-    probes = [SlotProbe(variant, settings, typefaces, tuple((pictures[picture], pixels[picture]) for picture in rasters))
-              for variant in sorted(variants)] if rasters else []
+    rasters = {picture: size for picture, size in pixels.items() if size is not None}  # the photographs
+    shown = tuple((pictures[picture], size) for picture, size in rasters.items())
+    probes = [SlotProbe(variant, settings, typefaces, shown) for variant in sorted(variants)] if rasters else []
     measured = dict(zip(sorted(variants), (outcome.value for outcome in workers.run(
         measure, probes, describe=lambda probe: f"the places of the photographs ({probe.variant})"))))
     code = combine({name: inputs.project.get(name, "") for name in CODE})
@@ -78,7 +78,7 @@ def prepare_pictures(issue: Issue, variants: set[str], settings: PrintSettings, 
     for variant in sorted(variants):
         sizes = dict(zip(rasters, measured.get(variant, [])))
         for picture in pictures:
-            size = needed_pixels(pixels[picture], sizes[picture], resolution(variant, settings)) \
+            size = needed_pixels(rasters[picture], sizes[picture], resolution(variant, settings)) \
                 if picture in sizes else None
             if variant == "screen" and pixels[picture] is None:
                 continue  # a drawing: as it is
@@ -150,6 +150,7 @@ def prepare_picture(job: PictureJob) -> None:
     profile = OutputProfile(*job.profile) if job.profile else None
     try:
         if job.variant == "print":
+            assert profile is not None, "the build loads the output profile for print"
             made = (print_svg(data, profile) if job.source.suffix.lower() == ".svg"
                     else print_raster(data, profile, job.size))
         else:

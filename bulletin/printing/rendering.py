@@ -29,13 +29,13 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from ..language.catalogs import MARKUP_KEYWORD
-from ..util.errors import BuildError
-from ..util.files import read_project_text
 from ..language.localization import Formats
 from ..language.markdown import markdown_to_html
+from ..language.typography import typeset_html, typeset_text
 from ..model import Edition, Untranslated
 from ..project import MAX_TEMPLATE, STYLESHEET
-from ..language.typography import typeset_html, typeset_text
+from ..util.errors import BuildError
+from ..util.files import read_project_text
 
 MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
 # Pictures are addressed as file:///issues/<issue>/<path> whatever the issue folder's real place:
@@ -43,7 +43,7 @@ MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
 # where the repository is checked out. The printing stage's fetcher maps these URLs back.
 ISSUE_URL_PATH = "/issues"
 ALLOWED_TAGS = ("em", "strong", "sub", "sup", "br")  # the markup a translation given to marked_up() may hold
-_TAG = re.compile(r"&lt;(/?)({0})\s*/?&gt;".format("|".join(ALLOWED_TAGS)))  # one of them, once escaped
+_TAG = re.compile(r"&lt;(/?)({})\s*/?&gt;".format("|".join(ALLOWED_TAGS)))  # one of them, once escaped
 
 
 def mark_untranslated(value: str) -> str:
@@ -121,7 +121,8 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
         lstrip_blocks=True,
     )
     # Jinja2 would take each translation for markup (Markup(msgstr) % arguments): each is escaped first.
-    environment.install_gettext_callables(
+    # (a method the i18n extension adds to the environment, which Jinja2's types cannot know)
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_as_escaped(translations.gettext), ngettext=_as_escaped(translations.ngettext),
         pgettext=_as_escaped(translations.pgettext), npgettext=_as_escaped(translations.npgettext), newstyle=True)
     environment.globals[MARKUP_KEYWORD] = lambda msgid, **arguments: (
@@ -142,7 +143,7 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
     return environment
 
 
-def _as_escaped(translate: Callable[..., str]) -> Callable[..., Markup]:
+def _as_escaped(translate: Callable[..., object]) -> Callable[..., Markup]:
     """Wrap a gettext function so that what it returns is escaped text."""
     return lambda *arguments: escape(translate(*arguments))
 

@@ -19,13 +19,14 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sysconfig
 import time
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .atomic import write_atomically
 from .errors import BuildError, display_path, lies_within
@@ -44,6 +45,7 @@ PROJECT_FOLDERS = ("templates", "translations")
 PROJECT_FILES = ("babel.cfg", "pyproject.toml")
 SETTLED = 2.0  # seconds since a file's last change before its digest is remembered: a write within the
 # same tick of the clock could otherwise leave a changed file with the stat it had when it was hashed
+_Value = TypeVar("_Value")  # what a cache entry holds: the cache gives back what was computed
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class DigestCache:
         self.entries[key] = _signature(path.stat()) + [digest]
         self.changed = True
 
-    def recall(self, key: str, signature: list, compute: Callable[[], object], remember: bool = True) -> object:
+    def recall(self, key: str, signature: list, compute: Callable[[], _Value], remember: bool = True) -> _Value:
         """Return the value remembered under `key` with this `signature`, or compute (and remember) it."""
         known = self.entries.get(key)
         if isinstance(known, list) and len(known) == len(signature) + 1 and known[:-1] == signature:

@@ -21,10 +21,10 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import BulletinError, BuildError, display_path
+from .errors import BuildError, BulletinError, display_path
 
 LOCK = ".lock"  # the lock file's name in the output folder
 POLL = 1.0  # seconds between two tries while waiting for the lock
@@ -64,7 +64,7 @@ def hold_lock(root: Path, purpose: str, wait: float = 0, again: bool = False) ->
                         "" if writable else f" (only the owner of {display_path(path)} can clear its record)")
         if writable:
             _write(handle, {"pid": os.getpid(), "purpose": purpose,
-                            "since": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+                            "since": datetime.now(UTC).isoformat(timespec="seconds")})
         _HELD.add(key)
         try:
             yield

@@ -7,7 +7,17 @@ recursion, each element once.
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
 import pikepdf
+
+# A PDF object as pikepdf gives it, read as it comes. Its Python type follows its type in the file,
+# which a damaged file may get wrong anywhere: the readers check with isinstance where they must
+# know, look entries up with `{}` for a missing dictionary, and let pikepdf's own error (a finding
+# of the preflight) say what else is wrong. pikepdf's types cannot say that: they would have every
+# value narrowed first, which changes what a damaged file is told, and refuse as a key the name an
+# operator gives, which pikepdf takes.
+PdfObject: TypeAlias = Any
 
 
 def structure_elements(element: object) -> list[pikepdf.Dictionary]:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TextIO
 
@@ -77,12 +77,12 @@ class Progress:
 
     def record(self, name: str, seconds: float) -> None:
         """Keep a step timed elsewhere (in a worker process) that ended just now."""
-        self.steps.append(Step(name, datetime.now(timezone.utc) - timedelta(seconds=seconds), seconds, "done"))
+        self.steps.append(Step(name, datetime.now(UTC) - timedelta(seconds=seconds), seconds, "done"))
 
     @contextmanager
     def step(self, name: str, logged: bool = True) -> Iterator[None]:
         """Time the step `name` run in the block; keep it in `steps`, and (when `logged`) log its end."""
-        started, clock = datetime.now(timezone.utc), time.monotonic()
+        started, clock = datetime.now(UTC), time.monotonic()
         outcome = "failed"
         try:
             yield

@@ -33,7 +33,8 @@ from .errors import BuildError
 
 # Loaded once by the fork server, so that every worker starts with them: the rendering engine, and what
 # prepares the pictures, with the readers of the formats of photographs and LittleCMS.
-PRELOAD = ["bulletin.printing.editions", "bulletin.printing.placing", "PIL.JpegImagePlugin", "PIL.PngImagePlugin", "PIL.ImageCms"]
+PRELOAD = ["bulletin.printing.editions", "bulletin.printing.placing",
+           "PIL.JpegImagePlugin", "PIL.PngImagePlugin", "PIL.ImageCms"]
 LOGGERS = ("", "bulletin", "weasyprint", "fontTools", "pikepdf")  # whose levels a worker takes from the build
 
 
@@ -106,16 +107,16 @@ class Workers:
                 done(job, outcomes[-1])
             return outcomes
         futures: dict[Future, Any] = {self.pool.submit(_in_worker, function, job): job for job in jobs}
-        outcomes: dict[Future, Outcome] = {}
+        finished_outcomes: dict[Future, Outcome] = {}
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=list(futures).index):  # in the jobs' order, for a steady log
                 outcome = _result(future, describe(futures[future]))
                 _tell(outcome.records)
-                outcomes[future] = outcome
+                finished_outcomes[future] = outcome
                 done(futures[future], outcome)
-        return [outcomes[future] for future in futures]
+        return [finished_outcomes[future] for future in futures]
 
 
 class _Failed(Exception):
@@ -203,7 +204,7 @@ def _in_worker(function: Callable[[Any], Any], job: Any) -> Outcome:
     _collected.records = []
     try:
         outcome = _timed(function, job)
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - whatever the job raised goes back, with the log
         raise _Failed(err, tuple(_collected.records)) from None
     finally:
         gc.collect()  # a laid-out document is full of cycles: freed now, the next job starts from a clean heap

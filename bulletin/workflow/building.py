@@ -27,26 +27,26 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from ..printing.colours import OutputProfile, load_profile, readable_profile
-from ..delivery.swap import Staging, start_delivery, write_manifest
-from ..delivery.package import write_checksum, write_package
-from ..util.errors import BuildError, UsageError, display_path
 from ..content.examination import validate_issue
-from ..util.files import check_project_file
+from ..delivery.incremental import PICTURE_CACHE, read_ingredients, recipe, remember_delivery
+from ..delivery.layout import editions_layout, layout_entry, write_layout_report
+from ..delivery.manifest import PREFLIGHT, carried_findings, failed_report, read_previous, write_failed_report
+from ..delivery.package import write_checksum, write_package
+from ..delivery.plan import Asked, Delivered, Plan, describe_delivery, plan_delivery
+from ..delivery.swap import Staging, start_delivery, write_manifest
 from ..language.fonts import Typefaces, find_typefaces
+from ..language.localization import check_catalogs, compile_catalogs
+from ..model import Edition, package_name
+from ..preflight.findings import Finding, count, format_table, write_report
+from ..printing.colours import OutputProfile, load_profile, readable_profile
 from ..printing.inworker import make_edition
 from ..printing.jobs import Job, Printed
-from ..delivery.incremental import PICTURE_CACHE, read_ingredients, recipe, remember_delivery
-from ..delivery.plan import Asked, Delivered, Plan, describe_delivery, plan_delivery
-from ..delivery.layout import editions_layout, layout_entry, write_layout_report
-from ..language.localization import check_catalogs, compile_catalogs
-from ..delivery.manifest import PREFLIGHT, carried_findings, failed_report, read_previous, write_failed_report
-from ..model import Edition, package_name
 from ..printing.placing import prepare_pictures
-from ..project import EXTRACTION_CONFIG, MAX_TEMPLATE, STYLESHEET, TEMPLATES, TRANSLATIONS
-from ..preflight.findings import Finding, count, format_table, write_report
-from ..util.progress import Progress
 from ..printing.settings import VARIANTS, PrintSettings
+from ..project import EXTRACTION_CONFIG, MAX_TEMPLATE, STYLESHEET, TEMPLATES, TRANSLATIONS
+from ..util.errors import BuildError, UsageError, display_path
+from ..util.files import check_project_file
+from ..util.progress import Progress
 from ..util.workers import Outcome, Workers, available_cores
 
 LOG = logging.getLogger("bulletin")
@@ -111,7 +111,8 @@ def make_editions(plan: Plan, translations: dict, typefaces: Typefaces, pictures
 
     The faults of make-up of an edition are told once: with the first variant made, unless a variant kept
     from the delivery (laid out alike) carries them already."""
-    first, wanted = {}, list(plan.wanted.values())
+    first: dict[str, str] = {}  # each language, and the variant whose make-up faults are told
+    wanted = list(plan.wanted.values())
     for edition, variant in wanted:
         if not any(edition.pdf_name(other) in plan.kept for other in VARIANTS):
             first.setdefault(edition.language, variant)
@@ -152,7 +153,8 @@ def deliver(plan: Plan, staging: Staging, printed: list[tuple[Edition, Printed]]
     kept_entries = [plan.previous.entries[name] for name in plan.kept]
     built = [{"language": edition.language, "variant": result.variant} | layout_entry(result)
              for edition, result in printed]
-    kept_languages = {entry.get("language") for entry in kept_entries} - {entry["language"] for entry in built}
+    kept_languages = ({language for entry in kept_entries if isinstance(language := entry.get("language"), str)}
+                      - {entry["language"] for entry in built})
     write_layout_report(staging.path, editions_layout(kept_entries + built), issue.languages, kept_languages)
     description = describe_delivery(plan, printed, profile, staging.path)
     manifest = write_manifest(staging, description)

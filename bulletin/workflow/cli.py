@@ -31,9 +31,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import commands
-from ..util.errors import BulletinError, ContentError, display_path
 from ..project import DRAFTS, ISSUES, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
+from ..util.errors import BulletinError, ContentError, display_path
+from . import commands
 
 if TYPE_CHECKING:
     from ..delivery.plan import Delivered
@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader of the output went away (| head): nothing left to say
-        sys.stdout = open(os.devnull, "w")  # so that the interpreter's final flush does not fail
+        # Left open, so that the interpreter's final flush does not fail.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 1
 
 
@@ -208,8 +209,8 @@ def describe_scheduled(parser: argparse.ArgumentParser) -> None:
 
 def run_scheduled(arguments: argparse.Namespace) -> int:
     """Deliver the due issue; a stop from systemd (SIGTERM) ends the build as Ctrl-C does, cleanly."""
-    from .schedule import scheduled_run
     from ..printing.settings import load_settings
+    from .schedule import scheduled_run
 
     def interrupt(_signal, _frame):
         raise KeyboardInterrupt

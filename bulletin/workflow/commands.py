@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..util.errors import ContentError, UsageError, display_path
 from ..project import ISSUES, PROJECT, issue_folder
+from ..util.errors import ContentError, UsageError, display_path
 
 
 def describe_validate(parser: argparse.ArgumentParser) -> None:
@@ -67,8 +67,8 @@ def run_status(arguments: argparse.Namespace) -> int:
         if not arguments.json:
             raise
         # Scripts reading the JSON get JSON, whatever happened.
-        print(json.dumps({"issue": folder.name, "complete": False, "problems": [str(problem) for problem in err.problems]},
-                         ensure_ascii=False, indent=2))
+        problems = [str(problem) for problem in err.problems]
+        print(json.dumps({"issue": folder.name, "complete": False, "problems": problems}, ensure_ascii=False, indent=2))
         return err.exit_status
     print(status_json(status) if arguments.json else format_status(status), end="")
     return 0 if status.complete else 1

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..util.atomic import write_atomically
-from ..util.errors import BuildError, ContentError, UsageError, display_path
 from ..content.schema import Checker
 from ..content.sources import source_hash, source_text
 from ..content.texts import TextField, language_file
 from ..content.validation import read_issue
+from ..util.atomic import write_atomically
+from ..util.errors import BuildError, ContentError, UsageError, display_path
 
 # What may stand before a text's value: its anchor and its source tag, in either order.
 _PROPERTIES = re.compile(r"(?:(?P<anchor>&[^\s,\[\]{}]+)[ \t]+|!source-[0-9a-f]{8}[ \t]+)*")
@@ -37,7 +37,7 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
     against the current source texts, writing their source hashes into the language file."""
     checker = Checker()
     facts, texts = read_issue(folder, checker)
-    if facts is None or facts["source_language"] is None:
+    if facts is None or texts is None or facts["source_language"] is None:
         raise ContentError(checker.problems)
     source_language = facts["source_language"]
     if language not in facts["languages"] or language == source_language:
@@ -48,10 +48,11 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
     if blocking := [problem for problem in checker.problems if problem.mark.path in files]:
         raise ContentError(blocking)
     chosen = _choose(texts.of(language), names)
-    if unsourced := [item.name for item in chosen if source_text(texts, item, source_language) is None]:
+    sources = {item: source_text(texts, item, source_language) for item in chosen}
+    if unsourced := [item.name for item, source in sources.items() if source is None]:
         raise UsageError(f"no {source_language} text to confirm against for {', '.join(unsourced)};"
                          f" the {source_language} text must be written first")
-    hashes = {item: source_hash(source_text(texts, item, source_language)) for item in chosen}
+    hashes = {item: source_hash(source) for item, source in sources.items() if source is not None}
     changed = [item for item in chosen if item.confirmed != hashes[item]]
     path = files[0]
     if changed:
@@ -60,7 +61,7 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
         _replace(path, _with_tags(original, {item: hashes[item] for item in changed}))
         _, reread = read_issue(folder, Checker())
         wanted = {item.key: hashes[item] for item in changed}
-        if {item.key: item.confirmed for item in reread.of(language) if item.key in wanted} != wanted:
+        if reread is None or {item.key: item.confirmed for item in reread.of(language) if item.key in wanted} != wanted:
             _replace(path, original)
             raise BuildError(f"{display_path(path)}: could not write the source hashes where the texts are;"
                              " the file is unchanged")
@@ -72,7 +73,8 @@ def _choose(fields: list[TextField], names: tuple[str, ...]) -> list[TextField]:
     written = [item for item in fields if item.value is not None]
     if not names:
         return written
-    chosen, unknown = [], []
+    chosen: list[TextField] = []
+    unknown: list[str] = []
     for name in names:
         prefix = tuple(name.split("."))
         matching = [item for item in written if item.key[:len(prefix)] == prefix]
@@ -94,6 +96,7 @@ def _with_tags(text: str, hashes: dict[TextField, str]) -> str:
         line = lines[index]
         rest = line[column:]
         properties = _PROPERTIES.match(rest)
+        assert properties is not None, "all of the pattern is optional"
         anchor = f"{properties['anchor']} " if properties["anchor"] else ""
         lines[index] = line[:column] + anchor + f"!source-{hashes[item]} " + rest[properties.end():]
     return "".join(lines)

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from babel import Locale
 
-from ..util.errors import BuildError, ContentError, UsageError
-from ..model import Period, issue_name_problem, period_of
-from ..project import ISSUES, newest_issue
 from ..content.schema import Checker
 from ..content.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, ids_by_group, language_file
 from ..content.validation import read_issue
+from ..model import Period, issue_name_problem, period_of
+from ..project import ISSUES, newest_issue
+from ..util.errors import BuildError, ContentError, UsageError
 
 CARRIED_GROUPS = ("sections", "figures", "charts")  # texts that stay from issue to issue
 TO_WRITE = '""'  # how an empty text is written: validation lists it as empty
@@ -42,7 +42,7 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     previous = previous or newest_issue(root, before=period)
     checker = Checker()
     facts, texts = read_issue(previous, checker)
-    if checker.problems:  # what cannot be read cannot be carried over
+    if checker.problems or facts is None or texts is None:  # what cannot be read cannot be carried over
         raise ContentError(checker.problems, f"{previous.name}, the issue to start from, must read without problems:"
                                              " fix them, or start from another issue with --from")
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
@@ -155,7 +155,7 @@ def _language_yaml(language: str, period: Period, previous: Path, facts: dict, t
 
 def _text(item: TextField | None, indent: int) -> str:
     """A text as YAML, with its source tag; an empty text to write when there is none."""
-    if item is None:
+    if item is None or item.value is None:
         return TO_WRITE
     tag = f"!source-{item.confirmed} " if item.confirmed else ""
     value = item.value
@@ -171,6 +171,7 @@ def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...]) 
     """Stop when the new files do not read back as the texts carried into them (a bug, not content)."""
     checker = Checker()
     _, texts = read_issue(folder, checker)
+    assert texts is not None, "the issue.yaml just written reads back"
     for language in languages:
         found = {item.key: (item.value, item.confirmed) for item in texts.of(language) if item.value is not None}
         expected = {item.key: (item.value, item.confirmed) for item in written.of(language)

@@ -32,11 +32,11 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
+from ..language.fonts import FONT_PACKAGE, TYPEFACES, find_font_files
+from ..project import CONTACT_SHEET, PAGE_PICTURE
 from ..util.atomic import atomic_file
 from ..util.errors import BuildError, display_path
 from ..util.files import display_entry
-from ..language.fonts import FONT_PACKAGE, TYPEFACES, find_font_files
-from ..project import CONTACT_SHEET, PAGE_PICTURE
 
 PAGE_PPI = 100  # pages at about a screen's own resolution: 9-point body text is about 12 pixels high
 POINTS_PER_INCH = 72
@@ -82,7 +82,7 @@ def write_previews(pdfs: Mapping[str, Path], folder: Path, resolution: int = PAG
     with ThreadPoolExecutor(max_workers=workers) as pool:
         jobs = {language: pool.submit(preview_edition, language, pdf, folder, resolution, font)
                 for language, pdf in pdfs.items()}
-        for language, job in jobs.items():
+        for job in jobs.values():
             try:
                 written += job.result()
             except BuildError as err:
@@ -161,8 +161,8 @@ def run_pdftoppm(pdf: Path, prefix: Path, resolution: int) -> list[Path]:
         said = result.stderr.strip() or f"exit status {result.returncode}"
         raise BuildError(f"{display_path(pdf)}: pdftoppm could not render it: {said}")
     # pdftoppm pads page numbers to the width of the page count (-1, -01, -001 ...).
-    numbered = {int(RENDERED_PAGE.search(path.name).group(1)): path
-                for path in prefix.parent.glob(f"{prefix.name}-*.png")}
+    numbered = {int(found.group(1)): path for path in prefix.parent.glob(f"{prefix.name}-*.png")
+                if (found := RENDERED_PAGE.search(path.name))}
     return [numbered[number] for number in sorted(numbered)]
 
 
@@ -179,7 +179,8 @@ def trim_area(page: pikepdf.Page) -> Area:
     """Return the TrimBox's place in the CropBox, in the page's displayed orientation."""
     crop_left, crop_bottom, crop_right, crop_top = normalized(page.cropbox)
     trim_left, trim_bottom, trim_right, trim_top = normalized(page.trimbox)
-    margins = (trim_left - crop_left, crop_top - trim_top, crop_right - trim_right, trim_bottom - crop_bottom)
+    margins: tuple[float, ...] = (trim_left - crop_left, crop_top - trim_top, crop_right - trim_right,
+                                  trim_bottom - crop_bottom)
     width, height = crop_right - crop_left, crop_top - crop_bottom
     # /Rotate turns the page clockwise in quarter turns: each turn moves every side on by one place.
     turns = int(page.obj.get("/Rotate", 0)) // 90 % 4

@@ -31,19 +31,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..delivery.completeness import delivery_gaps
-from ..delivery.plan import EVERYTHING
+from ..delivery.incremental import read_ingredients
+from ..delivery.manifest import MANIFEST
+from ..delivery.outputs import check_output
 from ..delivery.ownership import delivered
+from ..delivery.plan import EVERYTHING
+from ..delivery.records import Record, delivered_files, logging_to, write_build_report
+from ..model import period_of
+from ..printing.settings import PrintSettings
+from ..project import ISSUES, OUTPUT
 from ..util.errors import BuildError, BulletinError, ContentError, display_path
 from ..util.files import kind_of
-from ..delivery.incremental import read_ingredients
 from ..util.locking import hold_lock
-from ..delivery.manifest import MANIFEST
-from ..model import period_of
-from ..delivery.outputs import check_output
 from ..util.progress import Progress, make_progress
-from ..project import ISSUES, OUTPUT
-from ..delivery.records import Record, delivered_files, logging_to, write_build_report
-from ..printing.settings import PrintSettings
 
 NOT_READY = 3  # exit status: the due issue is missing, invalid or incomplete; nothing was delivered
 INTERRUPTED = 130  # exit status: stopped by Ctrl-C or SIGTERM (systemd's stop or time-out)
@@ -67,10 +67,12 @@ def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, 
             with hold_lock(root, f"scheduled run for {issue}", wait):
                 LOG.info("scheduled run for %s: issue %s (%s) is due", day.isoformat(), issue, issue_period(issue))
                 warn_undelivered(issues, root, issue)
-                missing = folder_problem(folder)
-                ingredients = read_ingredients(folder, settings, root) if missing is None else None
-                record.inputs = ingredients.inputs if ingredients else None
-                record.reasons = delivery_gaps(root, folder, ingredients, settings) if ingredients else [missing]
+                if (missing := folder_problem(folder)) is None:
+                    ingredients = read_ingredients(folder, settings, root)
+                    record.inputs = ingredients.inputs
+                    record.reasons = delivery_gaps(root, folder, ingredients, settings)
+                else:
+                    record.reasons = [missing]
                 if not record.reasons:
                     LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
                     print(f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
@@ -171,7 +173,9 @@ def due_issue(day: date) -> str:
 
 def due_date(issue: str) -> date:
     """Return the day from which `issue` is due: the day after its half-year ends."""
-    return period_of(issue).end + timedelta(days=1)
+    period = period_of(issue)
+    assert period is not None, "an issue is named for its half-year"
+    return period.end + timedelta(days=1)
 
 
 def warn_undelivered(issues: Path, root: Path, issue: str) -> None:
@@ -232,7 +236,7 @@ def folder_problem(folder: Path) -> str | None:
     else:
         if stat.S_ISDIR(mode):
             return None
-        found = "a file" if stat.S_ISREG(mode) else kind_of(mode)
+        found = kind_of(mode) or "a file"  # (None for a regular file)
     return (f"{display_path(folder)}: is {found}, not the folder of issue {folder.name}, due from"
             f" {due_date(folder.name).isoformat()}: move it away, and put the issue's folder there (or {start})")
 

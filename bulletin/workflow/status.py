@@ -14,12 +14,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..language.catalogs import CatalogState, catalog_path, catalog_problems, read_catalog_state, template_strings
-from ..util.errors import ContentError, Problem, display_path
 from ..content.examination import examine_issue
-from ..project import EXTRACTION_CONFIG, TRANSLATIONS
 from ..content.sources import STALE, UNCONFIRMED, outdated
 from ..content.texts import TextField, language_file
+from ..language.catalogs import CatalogState, catalog_path, catalog_problems, read_catalog_state, template_strings
+from ..project import EXTRACTION_CONFIG, TRANSLATIONS
+from ..util.errors import ContentError, Problem, display_path
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,12 @@ def issue_status(folder: Path) -> IssueStatus:
     problems of its file listed with it, and those of the rest of the issue on their own."""
     examination = examine_issue(folder, translations=TRANSLATIONS)
     facts, texts = examination.facts, examination.texts
-    if facts is None or facts["source_language"] is None or not facts["languages"]:
+    if facts is None or texts is None or facts["source_language"] is None or not facts["languages"]:
         raise ContentError(examination.problems)  # without its languages, nothing of the issue can be judged
     wanted = template_strings(EXTRACTION_CONFIG)
     source_language = facts["source_language"]
     files = {language_file(folder, language): language for language in facts["languages"]}
-    told = ({Problem(gap.mark, gap.gap) for gap in texts.gaps(facts["languages"])}  # as missing texts
+    told = (set(texts.gap_problems(facts["languages"]))  # as missing texts
             | {problem for problem in examination.problems  # with the catalog's state
                if problem.mark.path in {catalog_path(TRANSLATIONS, language) for language in facts["languages"]}})
     problems = [problem for problem in examination.problems if problem not in told]

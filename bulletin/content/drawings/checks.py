@@ -30,11 +30,11 @@ from pathlib import Path
 import tinycss2
 from lxml import etree
 
-from .drawn import FONTS, LINKS, SVG, XLINK, Drawing, cascade, local, text_problem
-from .values import value_problem
-from .expansion import MAX_DEPTH, expansion_problem
 from ...util.files import read_file
+from .drawn import FONTS, LINKS, SVG, XLINK, Drawing, cascade, line_of, local, text_problem
+from .expansion import MAX_DEPTH, expansion_problem
 from .stylerules import matching_costs, matching_problem, media_problem, style_problem
+from .values import value_problem
 
 MAX_BYTES = 2_000_000  # a drawing's file, like a content file
 MAX_ELEMENTS = 10_000  # elements in the file (WeasyPrint takes about half a millisecond to draw one)
@@ -61,7 +61,6 @@ NOT_PRINTED.update({name: f"animates (<{name}>): a printed drawing is one pictur
                     ("animate", "animateColor", "animateMotion", "animateTransform", "set", "discard")})
 FILTER_EFFECTS = ("feOffset", "feBlend")  # the only filter primitives WeasyPrint applies
 UNREADABLE = "url(?)"  # stands for a url() that CSS reads as an error
-PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, remove_pis=True)
 
 
 def drawing_problem(path: Path) -> str | None:
@@ -73,15 +72,16 @@ def drawing_problem(path: Path) -> str | None:
         text = data.decode("utf-8")
         if "<!ENTITY" in text:  # entities that expand, or read other files: a drawing has no use for them
             return f"declares XML entities (line {_line_of(text, '<!ENTITY')}), which a drawing must not"
-        root = etree.fromstring(data, etree.XMLParser(**PARSER))
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_pis=True)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
         if err.msg.startswith("Excessive depth"):  # libxml2's own bound, far above what WeasyPrint can draw
             return f"nests elements more than {MAX_DEPTH} deep (line {err.lineno})"
         return f"is not well-formed SVG ({err.msg})"
     except (OSError, UnicodeDecodeError) as err:
         return f"is not well-formed SVG ({err})"
-    if root.tag not in (SVG + "svg", "svg"):
-        return f"is not an SVG drawing (its root element is <{root.tag}>)"
+    if (tag := str(root.tag)) not in (SVG + "svg", "svg"):  # (a parsed element's tag is text already)
+        return f"is not an SVG drawing (its root element is <{tag}>)"
     elements = list(root.iter(etree.Element))
     if len(elements) > MAX_ELEMENTS:
         return f"has {len(elements):,} elements, more than the {MAX_ELEMENTS:,} a drawing may have"
@@ -136,13 +136,13 @@ def references(drawing: Drawing) -> Iterator[tuple[int, str]]:
     for element in drawing.elements:
         for name, value in element.attrib.items():
             if name in HREFS:
-                yield element.sourceline, value.strip()
+                yield line_of(element), value.strip()
             elif name == "style" or "(" in value:  # a url() needs its parenthesis, whatever escapes spell it
                 tokens = tinycss2.parse_blocks_contents(value) if name == "style" else \
                     tinycss2.parse_component_value_list(value)
-                yield from ((element.sourceline, address) for _line, address in _css_addresses(tokens))
+                yield from ((line_of(element), address) for _line, address in _css_addresses(tokens))
     for element, rules in drawing.stylesheets:
-        yield from ((element.sourceline + line - 1, address) for line, address in _css_addresses(rules))
+        yield from ((line_of(element) + line - 1, address) for line, address in _css_addresses(rules))
 
 
 def _css_addresses(nodes) -> Iterator[tuple[int, str]]:
@@ -179,7 +179,7 @@ def _content_problem(drawing: Drawing) -> str | None:
     for element, rules in drawing.stylesheets:
         for rule in rules:
             if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
-                return (f"declares a font (@font-face, line {element.sourceline + rule.source_line - 1}); text in a"
+                return (f"declares a font (@font-face, line {line_of(element) + rule.source_line - 1}); text in a"
                         f" drawing may use only the bulletin's fonts, {' and '.join(map(repr, FONTS))}")
     return None
 

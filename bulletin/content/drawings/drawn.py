@@ -20,8 +20,8 @@ import cssselect2
 import tinycss2
 from lxml import etree
 
-from ..coverage import INVISIBLE, covered_characters, describe_character
 from ...language.fonts import find_typefaces
+from ..coverage import INVISIBLE, covered_characters, describe_character
 
 FONTS = ("Bulletin Serif", "Bulletin Sans")  # the families a drawing's text may use (fonts.TYPEFACES)
 SVG, XLINK = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xlink}"
@@ -47,6 +47,11 @@ class Drawing:
 def local(element: etree._Element) -> str:
     """The element's name without its namespace, as WeasyPrint reads it."""
     return etree.QName(element).localname
+
+
+def line_of(element: etree._Element) -> int:
+    """The line the element starts on: lxml numbers every element it parses (0 for one it did not)."""
+    return element.sourceline or 0
 
 
 def cascade(drawing: Drawing) -> dict[etree._Element, Styles]:
@@ -93,7 +98,8 @@ def style_declarations(css: str) -> tuple[list[tuple[str, str]], list[tuple[str,
 
 def _declarations(css: str | list) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The normal and the important declarations of a block, as WeasyPrint reads them."""
-    plain, marked = [], []
+    plain: list[tuple[str, str]] = []
+    marked: list[tuple[str, str]] = []
     for declaration in tinycss2.parse_blocks_contents(css):
         if declaration.type == "declaration" and not declaration.name.startswith("-"):
             (marked if declaration.important else plain).append(
@@ -140,8 +146,8 @@ def _texts(root: etree._Element, declared: dict[etree._Element, Styles]) -> Iter
         styles = inherit(parent, declared.get(element, {}))
         setting = local(element) in TEXTS
         if setting and element.text:
-            yield element.text, element.sourceline, styles
+            yield element.text, line_of(element), styles
         if within and element.tail:  # drawn as a span of its parent's text (WeasyPrint: text_children)
             written = "".join(element.itertext())
-            yield element.tail, element.sourceline + written.count("\n"), parent
+            yield element.tail, line_of(element) + written.count("\n"), parent
         stack += [(child, styles, within or setting) for child in reversed(element) if isinstance(child.tag, str)]

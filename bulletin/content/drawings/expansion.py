@@ -20,10 +20,28 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from .drawn import LINKS, SHAPES, TEXTS, Drawing, Styles, inherit, local
-from .values import read_colour
-from .shapes import (IDENTITY, VIEWPORTS, Box, Matrix, alpha, drawing_viewport, grow, length, map_box, multiply,
-                     numbers, overlap, shape_box, smaller_scale, transform_matrix, translation, viewport_matrix)
+from .shapes import (
+    IDENTITY,
+    VIEWPORTS,
+    Box,
+    Matrix,
+    alpha,
+    drawing_viewport,
+    every,
+    grow,
+    length,
+    map_box,
+    multiply,
+    numbers,
+    overlap,
+    shape_box,
+    smaller_scale,
+    transform_matrix,
+    translation,
+    viewport_matrix,
+)
 from .stylerules import MAX_MATCHING
+from .values import read_colour
 
 MAX_DRAWN = 10_000  # elements drawn once references are expanded, each letter of text counting as one
 MAX_DEPTH = 100  # elements nested, references expanded: WeasyPrint draws each level with a call of its own
@@ -86,7 +104,8 @@ class Walk:
         self.declared, self.costs = declared, costs
         self.ids: dict[str, etree._Element] = {}
         for element in drawing.elements:  # WeasyPrint finds the first element with an id
-            self.ids.setdefault(element.get("id"), element)
+            if (own := element.get("id")) is not None:
+                self.ids.setdefault(own, element)
         self.context = self._context(drawing.root)
         self.drawn = self.lookups = self.matching = 0
         self.shapes = self.shown = 0  # shapes and texts drawn, and those of them that show
@@ -98,7 +117,8 @@ class Walk:
 
     def _context(self, root: etree._Element) -> dict[etree._Element, Styles]:
         """Each element's styles where it stands in the document (what a pattern, marker or mask is drawn with)."""
-        context, stack = {}, [(root, {})]
+        context: dict[etree._Element, Styles] = {}
+        stack: list[tuple[etree._Element, Styles]] = [(root, {})]
         while stack:
             element, parent = stack.pop()
             context[element] = inherit(parent, self.declared.get(element, {}))
@@ -151,10 +171,10 @@ class Walk:
         for part in PARTS:
             if (drawn := self.target(styles.get(part))) is not None:
                 self.draw(drawn, self.context[drawn], path, replace(place, counts=False), group=True)
-        if name == "use":
-            if (copy := self.target(next((styles[link] for link in LINKS if link in styles), None))) is not None:
-                moved = multiply(place.ctm, translation(own))
-                self.draw(copy, styles, path, replace(place, ctm=moved), group=local(copy) == "symbol")
+        used = next((styles[link] for link in LINKS if link in styles), None) if name == "use" else None
+        if (copy := self.target(used)) is not None:  # a <use> that names an element
+            moved = multiply(place.ctm, translation(own))
+            self.draw(copy, styles, path, replace(place, ctm=moved), group=local(copy) == "symbol")
         if name in SHAPES or name in TEXTS:
             self._patterns(element, styles, place, path)
         if name in MARKED:
@@ -186,7 +206,7 @@ class Walk:
             box = self._clip_box(clip, element)
             if box is None:
                 place = replace(place, veil=f"clipped away by a clipping path of no size (line {element.sourceline})")
-            elif box != "unknown" and clip.get("clipPathUnits") != "objectBoundingBox":
+            elif isinstance(box, tuple) and clip.get("clipPathUnits") != "objectBoundingBox":  # not 'unknown'
                 box = map_box(place.ctm, box)
                 place = replace(place, clip=overlap(place.clip, box) or (0, 0, 0, 0) if place.clip else box,
                                 clipped_by="its clipping path")
@@ -203,8 +223,10 @@ class Walk:
             if styles.get("display") == "none":
                 continue
             name = local(child)
-            box = shape_box(name, styles, self.viewport) if name in SHAPES else "unknown"
-            if box == "unknown" or (box is not None and not all(map(math.isfinite, box))):
+            if name not in SHAPES:
+                return "unknown"
+            box = shape_box(name, styles, self.viewport)
+            if box is not None and not all(map(math.isfinite, box)):
                 return "unknown"
             if box is not None and name != "line":
                 boxes.append(map_box(transform_matrix(styles.get("transform", "")) or IDENTITY, box))
@@ -237,9 +259,9 @@ class Walk:
         box = self._box(element, name, styles) if reason is None else None
         if reason is None and box is None:
             reason = f"of no size (line {element.sourceline})"
-        elif reason is None and place.clip is not None and all(map(math.isfinite, place.ctm + box)):
-            if overlap(map_box(place.ctm, grow(box, width if stroked else 0.0)), place.clip) is None:
-                reason = f"wholly outside {place.clipped_by} (line {element.sourceline})"
+        elif (reason is None and box is not None and place.clip is not None and all(map(math.isfinite, place.ctm + box))
+              and overlap(map_box(place.ctm, grow(box, width if stroked else 0.0)), place.clip) is None):
+            reason = f"wholly outside {place.clipped_by} (line {element.sourceline})"
         if reason is None:
             self.shown += 1
         elif not self.unshown:
@@ -275,9 +297,9 @@ class Walk:
         return grow((x - letters * size, y - 2 * size, x + letters * size, y + size), shifts)
 
     def _dashes(self, element: etree._Element, styles: Styles, place: Place) -> None:
-        dashes = [length(value, self._diagonal()) for value in styles.get("stroke-dasharray", "").replace(",", " ")
-                  .split() if value != "none"]
-        if not dashes or None in dashes or any(dash < 0 for dash in dashes) or not any(dashes):
+        written = styles.get("stroke-dasharray", "").replace(",", " ").split()
+        dashes = every([length(value, self._diagonal()) for value in written if value != "none"])  # None: not lengths
+        if not dashes or any(dash < 0 for dash in dashes) or not any(dashes):
             return  # no dashes: drawn as a line, by browsers too
         shortest = min(dash for dash in dashes if dash > 0) * smaller_scale(place.ctm)
         least = max(self.viewport) / MAX_DASHES_ACROSS
@@ -360,10 +382,11 @@ def _pattern_attributes(pattern: etree._Element, walk: Walk) -> dict[str, str]:
     """A pattern's attributes, with those it takes from the patterns it names by href (as WeasyPrint inherits them)."""
     found: dict[str, str] = {}
     seen = set()
-    while pattern is not None and pattern not in seen and local(pattern) == "pattern":
-        seen.add(pattern)
-        found = dict(pattern.attrib) | found
-        pattern = walk.ids.get(next((pattern.get(link) for link in LINKS if pattern.get(link)), "").strip()[1:])
+    current: etree._Element | None = pattern
+    while current is not None and current not in seen and local(current) == "pattern":
+        seen.add(current)
+        found = dict(current.attrib) | found
+        current = walk.ids.get(next((named for link in LINKS if (named := current.get(link))), "").strip()[1:])
     return found
 
 

@@ -71,16 +71,23 @@ def transform_matrix(value: str) -> Matrix | None:
     return matrix if position == len(value) else None
 
 
+def every(values: list[float | None]) -> list[float] | None:
+    """The values, or None when one of them could not be read."""
+    read = [value for value in values if value is not None]
+    return read if len(read) == len(values) else None
+
+
 def _function(name: str, arguments: list[str]) -> Matrix | None:
     if name in ("rotate", "skew", "skewX", "skewY"):
-        angles = [_angle(argument) for argument in arguments[:1 if name == "rotate" else 2]]
-        lengths = [length(argument) for argument in arguments[1:]] if name == "rotate" else []
+        angles = every([_angle(argument) for argument in arguments[:1 if name == "rotate" else 2]])
+        lengths = every([length(argument) for argument in arguments[1:]] if name == "rotate" else [])
     else:
-        angles, lengths = [], [length(argument) for argument in arguments]
-    if None in angles or None in lengths:
+        angles, lengths = [], every([length(argument) for argument in arguments])
+    if angles is None or lengths is None:
         return None
     if name == "matrix":
-        return tuple(lengths)  # type: ignore[return-value]
+        a, b, c, d, e, f = lengths  # FUNCTIONS gives matrix() six arguments
+        return (a, b, c, d, e, f)
     if name.startswith("translate"):
         x, y = (lengths + [0.0])[:2] if name == "translate" else (lengths[0], 0.0) if name == "translateX" \
             else (0.0, lengths[0])
@@ -229,11 +236,12 @@ def drawing_viewport(root: dict[str, str]) -> tuple[tuple[float, float], Box | N
     width and height; None where it gives neither."""
     box = numbers(root.get("viewBox"))
     width, height = length(root.get("width")), length(root.get("height"))
-    sized = width is not None and height is not None and width > 0 and height > 0
+    sized = (width, height) if width is not None and height is not None and width > 0 and height > 0 else None
     if len(box) != 4:
-        return ((width, height), (0.0, 0.0, width, height)) if sized else (DEFAULT_VIEWPORT, None)
+        return (sized, (0.0, 0.0, *sized)) if sized else (DEFAULT_VIEWPORT, None)
     left, top, across, down = box
     if sized and root.get("preserveAspectRatio", "").split()[:1] != ["none"]:
+        width, height = sized
         scale = min(width / across, height / down)
         extra_x, extra_y = width / scale - across, height / scale - down
         return (across, down), (left - extra_x, top - extra_y, left + across + extra_x, top + down + extra_y)

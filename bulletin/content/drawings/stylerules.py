@@ -28,7 +28,7 @@ import tinycss2
 from cssselect2 import parser as selectors
 from lxml import etree
 
-from .drawn import Drawing, local
+from .drawn import Drawing, line_of, local
 
 MAX_SELECTORS = 500  # selectors in <style> rules, each matched against every element
 MAX_COMBINATORS = 8  # combinators in one selector, those within :not(), :is(), :where() and :has() counted too
@@ -48,9 +48,11 @@ def style_problem(drawing: Drawing) -> str | None:
 
 def _nesting_problem(drawing: Drawing) -> str | None:
     """The first place where the style nests brackets, blocks or functions more than MAX_NESTING deep."""
-    parsed = [(element.sourceline, rules, element.sourceline - 1) for element, rules in drawing.stylesheets
-              if _openings(element.text) > MAX_NESTING]
-    parsed += [(element.sourceline, tinycss2.parse_component_value_list(value), None)
+    # (the line, the parsed style, where its own lines start, for a <style> element)
+    parsed: list[tuple[int, list, int | None]] = [
+        (line_of(element), rules, line_of(element) - 1) for element, rules in drawing.stylesheets
+        if _openings(element.text or "") > MAX_NESTING]  # (each stylesheet has a text)
+    parsed += [(line_of(element), tinycss2.parse_component_value_list(value), None)
                for element in drawing.elements for value in element.attrib.values() if _openings(value) > MAX_NESTING]
     for line, nodes, offset in parsed:
         stack = [(node, 1) for node in nodes]
@@ -75,7 +77,7 @@ def _rules(drawing: Drawing):
     for element, rules in drawing.stylesheets:
         for rule in rules:
             if rule.type == "qualified-rule":
-                yield element.sourceline + rule.source_line - 1, rule
+                yield line_of(element) + rule.source_line - 1, rule
 
 
 def _selector_problem(drawing: Drawing) -> str | None:
@@ -205,14 +207,14 @@ def media_problem(drawing: Drawing) -> str | None:
             return (f"has a <style> for media {element.get('media')!r} (line {element.sourceline}), which the print"
                     " applies everywhere and a browser only there; a drawing's style is for every medium")
         for rule in rules:
-            line = element.sourceline + rule.source_line - 1
+            line = line_of(element) + rule.source_line - 1
             if rule.type == "at-rule" and rule.lower_at_keyword not in OWN_MESSAGES:
                 return _at_rule_message(rule.at_keyword, line)
             if rule.type == "qualified-rule":
                 inner = next((node for node in tinycss2.parse_blocks_contents(rule.content)
                               if node.type in ("at-rule", "qualified-rule")), None)
                 if inner is not None and inner.type == "at-rule":
-                    return _at_rule_message(inner.at_keyword, element.sourceline + inner.source_line - 1)
+                    return _at_rule_message(inner.at_keyword, line_of(element) + inner.source_line - 1)
                 if inner is not None:
                     return (f"nests a style rule within another (line {element.sourceline + inner.source_line - 1}),"
                             " which the print ignores and a browser applies; write each rule on its own")

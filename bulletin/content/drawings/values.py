@@ -24,7 +24,7 @@ from functools import lru_cache
 import tinycss2
 from tinycss2.color5 import parse_color
 
-from .drawn import Drawing, local, style_declarations
+from .drawn import Drawing, line_of, local, style_declarations
 from .shapes import NUMBERS, smaller_scale, transform_matrix
 
 MAX_NUMBER = 10_000_000  # the largest number a drawing may write (a map in metres needs seven digits)
@@ -66,15 +66,15 @@ def _values(drawing: Drawing) -> Iterator[tuple[str, str, str, int]]:
     for element in drawing.elements:
         for name, value in element.attrib.items():
             if not name.startswith("{") and name != "style":
-                yield local(element), name, value, element.sourceline
+                yield local(element), name, value, line_of(element)
         for declarations in style_declarations(element.get("style", "")):
-            yield from ((local(element), name, value, element.sourceline) for name, value in declarations)
+            yield from ((local(element), name, value, line_of(element)) for name, value in declarations)
     for element, rules in drawing.stylesheets:
         for rule in rules:
             if rule.type == "qualified-rule":
                 for declaration in _declarations(rule.content):
                     yield "", declaration.lower_name, tinycss2.serialize(declaration.value), \
-                        element.sourceline + declaration.source_line - 1
+                        line_of(element) + declaration.source_line - 1
 
 
 def _declarations(css) -> list:
@@ -102,7 +102,7 @@ def _value_problem(element: str, name: str, value: str, line: int) -> str | None
         return _viewbox_problem(value, line)
     if name in TRANSFORMS:
         return _transform_problem(name, value, line)
-    if name in RADII.get(element, ()) and NUMBERS.match(value.strip()) and float(NUMBERS.match(value.strip())[0]) < 0:
+    if name in RADII.get(element, ()) and (number := NUMBERS.match(value.strip())) and float(number[0]) < 0:
         return (f"has a negative {name}, {_shown(value)} (line {line}), which a browser does not draw and the print"
                 " does; write a positive one")
     return None
