@@ -19,7 +19,8 @@ import pytest
 from bulletin.util.errors import BuildError, ContentError, Mark, Problem
 from bulletin.workflow.watching import Sources, watch
 
-PROJECT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT
+
 WAIT = 5.0  # seconds: the longest a test waits for the watcher to answer
 BUILT = "built in "  # how a successful build's last line begins, after the time of day
 # Made before the watching starts: a file written at once into a new folder can go unseen, as the

@@ -15,7 +15,8 @@ from bulletin.workflow.cli import main
 from bulletin.util.errors import ContentError
 from bulletin.language.localization import LANGUAGES, load_translations
 
-PROJECT = Path(__file__).resolve().parent.parent
+from conftest import PROJECT
+
 EDITIONS = tuple(LANGUAGES)
 NEW = "Something new"
 
