@@ -20,6 +20,7 @@ import yaml
 from PIL import Image, ImageDraw
 
 from bulletin.language.catalogs import catalog_path
+from bulletin.util.steps import STEPS
 from bulletin.workflow.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -224,6 +225,16 @@ def pdf_fonts(pdf: Path) -> list[dict[str, str]]:
         # name, type words..., encoding, emb, sub, uni, object, id
         fonts.append({"name": parts[0], "embedded": parts[-5], "subset": parts[-4]})
     return fonts
+
+
+def killed_at(step: str, target: str = "*") -> str:
+    """Python source that makes the process running it kill itself with SIGKILL, as the out-of-memory killer or a
+    power cut would, when it reaches `step` (a key of `bulletin.util.steps.STEPS`) for a target whose path matches
+    the pattern `target`; put before a child process's own code."""
+    assert step in STEPS, step
+    return ("import fnmatch, os, signal\nfrom bulletin.util import steps\n"
+            f"steps.reached = lambda step, target: step == {step!r} and fnmatch.fnmatch(str(target), {target!r})"
+            " and os.kill(os.getpid(), signal.SIGKILL)\n")
 
 
 def run_in_terminal(script: str, timeout: float = 20) -> str:

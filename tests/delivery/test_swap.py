@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.util import atomic
 from bulletin.delivery import swap as delivery
 from bulletin.delivery.ownership import STAGING, delivered
 from bulletin.delivery.swap import start_delivery, write_manifest
@@ -25,7 +24,7 @@ from bulletin.util.atomic import write_atomically
 from bulletin.util.errors import BuildError
 from bulletin.util.fingerprints import file_entry
 
-from conftest import PROJECT, every_file
+from conftest import PROJECT, every_file, killed_at
 
 ISSUE = "2022-H2"
 LANGUAGES = ("az", "ru", "en", "es")
@@ -210,71 +209,32 @@ def test_start_removes_a_previous_delivery_already_replaced(tmp_path, previous):
     assert staging_leftovers(root) == []
 
 
-CHILD = """
-import json, sys, time
+WRITER = """
+import sys
 from pathlib import Path
 from bulletin.delivery.swap import start_delivery
-from bulletin.util.atomic import atomic_file
 
-root, mode = Path(sys.argv[1]), sys.argv[2]
-BIG = "since-the-victory-2022-H2-az-print.pdf"
-if mode == "atomic":  # one build that writes a big file slowly, as every file of a build is written
-    with start_delivery(root, "2022-H2") as staging:
-        with atomic_file(staging.path / BIG) as file:
-            print(staging.path, flush=True)
-            for count in range(1_000_000):
-                file.write(b"x" * 65536)
-                file.flush()
-                if count == 20:
-                    print("written", flush=True)
-                time.sleep(0.005)
-elif mode == "write":  # one build that writes a big file slowly, in place
-    with start_delivery(root, "2022-H2") as staging:
-        with open(staging.path / BIG, "wb") as file:
-            print(staging.path, flush=True)
-            while True:
-                file.write(b"x" * 65536)
-                file.flush()
-                time.sleep(0.005)
-else:  # build after build, each a complete set of files of one number
-    number = 0
-    print("ready", flush=True)
-    while True:
-        number += 1
-        with start_delivery(root, "2022-H2") as staging:
-            names = [f"since-the-victory-2022-H2-{language}-print.pdf" for language in ("az", "ru", "en", "es")]
-            for name in names:
-                (staging.path / name).write_bytes(b"%d " % number * 5000)
-            (staging.path / "manifest.json").write_text(
-                json.dumps({"issue": "2022-H2", "number": number, "files": [{"file": name} for name in names]}))
-            staging.commit()
+root = Path(sys.argv[1])
+with start_delivery(root, "2022-H2") as staging:  # one build that writes a big file slowly, in place
+    with open(staging.path / "since-the-victory-2022-H2-az-print.pdf", "wb") as file:
+        print(staging.path, flush=True)
+        while True:
+            file.write(b"x" * 65536)
+            file.flush()
 """
-
-
-def start_child(root: Path, mode: str) -> tuple[subprocess.Popen, str]:
-    """Start a Python process running CHILD; return it and the first line it prints."""
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(root), mode], cwd=PROJECT,
-                             stdout=subprocess.PIPE, text=True)
-    return child, child.stdout.readline().strip()
-
-
-def kill(child: subprocess.Popen) -> None:
-    """SIGKILL a child process and reap it."""
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    child.stdout.close()
-    assert child.returncode == -signal.SIGKILL
 
 
 def test_a_build_killed_while_writing_leaves_the_previous_delivery(tmp_path, previous):
     root = tmp_path / "output"
-    child, line = start_child(root, "write")
-    staging = Path(line)
+    child = subprocess.Popen([sys.executable, "-c", WRITER, str(root)], cwd=PROJECT, stdout=subprocess.PIPE, text=True)
+    staging = Path(child.stdout.readline().strip())
     deadline = time.monotonic() + 30
     big = staging / pdf_name("az")
     while (not big.exists() or big.stat().st_size < 1 << 20) and time.monotonic() < deadline:
         time.sleep(0.01)
-    kill(child)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
     assert big.stat().st_size >= 1 << 20, "the child never wrote its file"
     assert every_file(root / ISSUE) == previous
     assert staging_leftovers(root) == [staging.name]
@@ -282,44 +242,96 @@ def test_a_build_killed_while_writing_leaves_the_previous_delivery(tmp_path, pre
     assert every_file(root / ISSUE) == previous and staging_leftovers(root) == []
 
 
-@pytest.mark.parametrize("unnamed", [True, False])  # with O_TMPFILE, and where the file system has none
-def test_a_file_is_written_whole_under_its_name_and_nothing_else(tmp_path, monkeypatch, unnamed):
-    if not unnamed:
-        monkeypatch.setattr(atomic, "_open_unnamed", lambda folder: None)
-    (tmp_path / "a.pdf").write_bytes(b"old")
-    write_atomically(tmp_path / "a.pdf", b"new", mode=0o640)
-    assert [path.name for path in tmp_path.iterdir()] == ["a.pdf"] and (tmp_path / "a.pdf").read_bytes() == b"new"
-    assert (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o640
+DELIVERIES = """
+import errno, json, sys
+from pathlib import Path
+from bulletin.delivery import swap
+
+root, renames, kill = Path(sys.argv[1]), sys.argv[2] == "renames", sys.argv[3]
 
 
-def test_a_file_being_written_has_no_name_so_a_killed_build_leaves_no_part_of_it(tmp_path, previous):
-    root = tmp_path / "output"
-    child, line = start_child(root, "atomic")
-    staging = Path(line)
-    assert child.stdout.readline().strip() == "written"  # more than a megabyte, somewhere on the disk
-    kill(child)
-    assert list(staging.iterdir()) == []  # nothing named, whole or partial
-    assert every_file(root / ISSUE) == previous
-    start_delivery(root, ISSUE).discard()
-    assert staging_leftovers(root) == []
+def no_exchange(source, target):
+    raise OSError(errno.ENOSYS, "Function not implemented")
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.13, 0.21, 0.34])
-def test_a_build_killed_at_any_moment_leaves_one_complete_delivery(tmp_path, delay):
-    root = tmp_path / "output"
-    child, _ = start_child(root, "loop")
-    deadline = time.monotonic() + 30
-    while not (root / ISSUE).exists() and time.monotonic() < deadline:
-        time.sleep(0.001)
-    time.sleep(delay)
-    kill(child)
-    files = every_file(root / ISSUE)
+if renames:  # a kernel or a file system that cannot exchange two paths
+    swap._exchange = no_exchange
+for number in (1, 2, 3):
+    if number == 3:
+        exec(kill)  # the third delivery is killed at its step
+    with swap.start_delivery(root, "2022-H2") as staging:
+        names = [f"since-the-victory-2022-H2-{language}-print.pdf" for language in ("az", "ru", "en", "es")]
+        for name in names:
+            (staging.path / name).write_bytes(b"%d " % number * 5000)
+        (staging.path / "manifest.json").write_text(
+            json.dumps({"issue": "2022-H2", "number": number, "files": [{"file": name} for name in names]}))
+        staging.commit()
+"""
+
+
+def delivery_number(folder: Path) -> int:
+    """Return the number of the delivery made by DELIVERIES in `folder`, checking that it is complete and one."""
+    files = every_file(folder)
     assert sorted(files) == sorted([pdf_name(language) for language in LANGUAGES] + ["manifest.json"])
-    pdfs = {data for name, data in files.items() if name.endswith(".pdf")}
-    assert len(pdfs) == 1 and len(files[pdf_name("az")].split()) == 5000
-    assert json.loads(files["manifest.json"])["number"] == int(files[pdf_name("az")].split()[0])
+    number = json.loads(files.pop("manifest.json"))["number"]
+    assert set(files.values()) == {b"%d " % number * 5000}
+    return number
+
+
+@pytest.mark.parametrize("step, renames, now, then", [
+    ("delivery staged", False, 2, 2),
+    ("delivery staged", True, 2, 2),
+    ("delivery aside", True, None, 2),  # between the two renames: no delivery in place until the next build
+    ("delivery swapped", False, 3, 3),
+    ("delivery swapped", True, 3, 3),
+])
+def test_a_delivery_killed_at_each_step_of_its_swap_leaves_one_whole_delivery(tmp_path, step, renames, now, then):
+    """A process killed at a step of its commit leaves the previous delivery whole, or the new one; where it was
+    killed between the two renames, the next build puts the previous one back. Nothing partial is left either way,
+    and the next build clears what the killed one left in .staging."""
+    root = tmp_path / "output"
+    arguments = [str(root), "renames" if renames else "exchange", killed_at(step, str(root / ISSUE))]
+    done = subprocess.run([sys.executable, "-c", DELIVERIES, *arguments], cwd=PROJECT)
+    assert done.returncode == -signal.SIGKILL
+    if now is None:
+        assert not (root / ISSUE).exists() and delivery_number(root / STAGING / f"{ISSUE}.previous") == 2
+    else:
+        assert delivery_number(root / ISSUE) == now
+    assert staging_leftovers(root)  # what the killed build left
     start_delivery(root, ISSUE).discard()
-    assert every_file(root / ISSUE) == files and staging_leftovers(root) == []
+    assert delivery_number(root / ISSUE) == then and staging_leftovers(root) == []
+
+
+@pytest.mark.parametrize("renames", [False, True])
+def test_every_file_and_folder_of_a_delivery_is_on_disk_before_the_swap(tmp_path, previous, monkeypatch, renames):
+    """Swapped in before its files and folders are flushed, a delivery could be found empty after a power cut."""
+    root = tmp_path / "output"
+    events, fsync, rename, exchange = [], os.fsync, os.rename, delivery._exchange
+
+    def recorded_fsync(handle):
+        events.append(os.fstat(handle).st_ino)
+        fsync(handle)
+
+    def recorded_exchange(source, target):
+        events.append("swap")
+        if renames:
+            raise OSError(errno.ENOSYS, "Function not implemented")
+        exchange(source, target)
+
+    def recorded_rename(source, target):
+        events.append("swap" if Path(target) == root / ISSUE else "rename")
+        rename(source, target)
+    monkeypatch.setattr(delivery, "_exchange", recorded_exchange)
+    monkeypatch.setattr(os, "rename", recorded_rename)
+    with start_delivery(root, ISSUE) as staging:
+        (staging.path / "reports").mkdir()
+        for name in (pdf_name("en"), "reports/preflight.json"):
+            write_atomically(staging.path / name, b"new")
+        staging.carry_over(lambda name: name == pdf_name("az"))
+        written = {path.stat().st_ino for path in [staging.path, *staging.path.rglob("*")]}
+        monkeypatch.setattr(os, "fsync", recorded_fsync)
+        staging.commit()
+    assert written <= set(events[:events.index("swap")])
 
 
 @pytest.mark.parametrize("code, words", [(errno.EROFS, "read-only"), (errno.EACCES, "read-only"),

@@ -1,4 +1,4 @@
-"""Printing: the bulletin's fonts for every character, confined fetching, atomic files."""
+"""Printing: the bulletin's fonts for every character, confined fetching, a failed write, the engine's warnings."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from weasyprint.document import Document
 from bulletin.printing import pdf as printing
 from bulletin.workflow.cli import main
 from bulletin.util.errors import BuildError
-from bulletin.util.atomic import write_atomically
 from bulletin.language import fonts
 from bulletin.language.fonts import FONT_DIRS, find_typefaces
 from bulletin.printing.editions import engine_findings, unshown_findings
@@ -119,15 +118,6 @@ def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, cap
     error = capsys.readouterr().err
     assert error.splitlines()[-2:] == ["build failed: cannot write since-the-victory-2023-H1-en-print.pdf: disk full"
                                        " (No space left on device)", "nothing was delivered"]
-
-
-def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
-    def failing_fsync(fd):
-        raise OSError(28, "No space left on device")
-    monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(OSError):
-        write_atomically(tmp_path / "a.pdf", b"%PDF-1.7")
-    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1/x.png", "file://host/etc/passwd"])
