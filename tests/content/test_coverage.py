@@ -204,6 +204,7 @@ def test_validate_and_the_scheduled_check_report_it_too(minimal_issue, tmp_path,
 BASES = "©®™‼⁉ℹ#*19aəШñ"
 
 
+@pytest.mark.slow
 def test_the_invisible_characters_a_text_may_hold_are_drawn_with_the_bulletins_fonts_alone(tmp_path):
     """Each is drawn as nothing, whatever stands before and after it: the Arabic letter mark made WeasyPrint fetch
     an Arabic font, the emoji selector after ©, and a joiner between two, a font of the system (the build then

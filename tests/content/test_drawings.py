@@ -55,6 +55,7 @@ TOO_MUCH = (" once its <use> elements, patterns, markers, masks and clipping pat
             " counting as one")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("inside, message", [
     pytest.param(nested_uses(9), f"draws more than 10,000 elements (line 3){TOO_MUCH}", id="a billion uses"),
     pytest.param("<use id='a' href='#a'/>", f"draws '#a' within itself (line 2){ENDLESS}", id="a use of itself"),
@@ -235,6 +236,7 @@ def test_text_in_the_bulletins_fonts_passes(tmp_path, inside):
     assert problem(tmp_path, inside) is None
 
 
+@pytest.mark.slow
 def test_a_family_named_in_another_case_prints_in_the_bulletins_font(minimal_issue, tmp_path):
     apply_edits(minimal_issue, [{"file": "images/sketch.svg", "write": SVG.format(
         "<rect width='300' height='200' fill='#f7f2e7'/><text x='20' y='40' font-family='bulletin serif'>Şuşa</text>"
@@ -246,6 +248,7 @@ def test_a_family_named_in_another_case_prints_in_the_bulletins_font(minimal_iss
     assert any("Şuşa" in text and "Xankəndi" in text for text in page_texts(pdf))
 
 
+@pytest.mark.slow
 def test_a_hostile_drawing_in_an_issue_stops_the_build_within_seconds(minimal_issue, tmp_path):
     """The build's own check, run as an editor runs it: WeasyPrint would draw this for hours."""
     apply_edits(minimal_issue, [{"file": "images/sketch.svg", "write": SVG.format(nested_uses(9))}])

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from bulletin.workflow.cli import main
@@ -149,6 +150,7 @@ def check_loaded(source: Source, path: Path) -> None:
         assert problem.mark.path == path and problem.mark.line >= 1 and problem.mark.column >= 1, problem
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.one_of(st.text(), st.lists(st.sampled_from(TOKENS)).map("".join), NESTED))
 def test_any_text_loads_or_is_reported_with_its_place(text):
@@ -167,6 +169,7 @@ def test_any_bytes_load_or_are_reported_with_their_place(data):
         check_loaded(load_source(path), path)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutated_files(), st.booleans())
 def test_a_mutated_issue_is_valid_or_its_problems_are_placed(files, draft):
@@ -181,6 +184,7 @@ def test_a_mutated_issue_is_valid_or_its_problems_are_placed(files, draft):
             assert all(set(section.title) == set(issue.languages) for section in issue.sections)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutated_files())
 def test_validate_command_answers_a_mutated_issue_without_a_traceback(files):

@@ -28,6 +28,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_text_the_layout_would_take_minutes_on_is_refused_in_seconds(name, minimal_issue, tmp_path):
     old, new, said = HOSTILE[name]
@@ -67,6 +68,7 @@ def test_a_link_address_is_not_a_printed_word():
     assert len(text_problems([field(f"See {address}.", "body")])) == 1
 
 
+@pytest.mark.slow
 def test_a_body_at_the_bounds_is_built_in_time_in_proportion(minimal_issue, tmp_path):
     """Paragraphs of the longest words allowed, as long as allowed, in a body as long as allowed: the layout of each
     such word starts from the whole rest of its paragraph, yet the edition is built in some 15 s, as fast as one of

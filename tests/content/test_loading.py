@@ -27,6 +27,7 @@ def test_yaml_is_loaded_safely(tmp_path):
     assert "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed" in source.problems[0].message
 
 
+@pytest.mark.slow
 def test_an_alias_bomb_fails_fast(tmp_path):
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 9):

@@ -14,7 +14,9 @@ from bulletin.workflow.cli import main
 
 from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, read_catalogs_beside, within
 
-CASE_NAMES = sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
+SLOW_CASES = {"billion-laughs", "long-body", "animated-png", "drawing-uses-multiply"}  # each a second or more
+CASE_NAMES = [pytest.param(name, marks=[pytest.mark.slow] if name in SLOW_CASES else [])
+              for name in sorted(path.parent.name for path in CASES.glob("*/case.yaml"))]
 CASE_SECONDS = 60  # a case that takes longer hangs: the build and `validate` answer each in about a second
 OUTSIDE = ("/etc/passwd", "/etc/hostname", "/etc/shadow")  # where the hostile references of the cases point
 OPENED: list[str] = []  # every file this process opens while `reading` is on (an audit hook cannot be removed)
@@ -28,6 +30,7 @@ def _record_opens(event: str, arguments: tuple) -> None:
 sys.addaudithook(_record_opens)
 
 
+@pytest.mark.slow
 def test_the_minimal_issue_is_valid(minimal_issue, tmp_path, capsys):
     assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "en", "-q"]) == 0
 
@@ -71,9 +74,9 @@ def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_is
     assert checked == 2 and [line for line in listed if ": warning: " not in line] == case["expected"]
 
 
-def test_every_problem_of_an_issue_is_reported_in_one_run(minimal_issue, monkeypatch, capsys):
+def test_every_problem_of_an_issue_is_reported_in_one_run(minimal_issue, tmp_path, monkeypatch, capsys):
     for name in ("missing-russian-title", "date-outside-period", "missing-image", "no-as-text"):
         apply_edits(minimal_issue, load_case(name)["edits"])
     monkeypatch.chdir(minimal_issue.parent)
-    assert main([minimal_issue.name]) == 2
+    assert main([minimal_issue.name, "--output", str(tmp_path / "out")]) == 2
     assert len(capsys.readouterr().err.splitlines()) == 4 + 2  # the problems, the hint to build a draft, the count

@@ -28,6 +28,8 @@ from bulletin.workflow.cli import main
 
 from conftest import MINIMAL, PROJECT, apply_edits, every_file, killed_at
 
+pytestmark = pytest.mark.slow  # every test builds
+
 ISSUE = "2023-H1"
 CHANGE = [{"file": "en.yaml", "replace": "This is a *trial* issue.", "with": "This is a *trial* issue, changed."}]
 

@@ -106,6 +106,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in folder.iterdir()}
 
 
+@pytest.mark.slow
 def test_a_build_with_nothing_changed_writes_nothing_and_says_what_it_skipped(minimal_issue, tmp_path, capsys):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
@@ -125,6 +126,7 @@ def test_a_build_with_nothing_changed_writes_nothing_and_says_what_it_skipped(mi
         "since-the-victory-2023-H1-en-print.pdf", "since-the-victory-2023-H1-en-screen.pdf"}
 
 
+@pytest.mark.slow
 def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_content(minimal_issue, tmp_path):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
@@ -136,6 +138,7 @@ def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_conten
     assert result.stdout.splitlines()[-1] == "0 []", result.stderr
 
 
+@pytest.mark.slow
 def test_a_change_to_one_language_rebuilds_that_language_alone(minimal_issue, tmp_path, capsys):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
@@ -158,6 +161,7 @@ def test_a_change_to_one_language_rebuilds_that_language_alone(minimal_issue, tm
     assert "nothing changed since the delivery was made" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_editions_are_made_side_by_side_in_worker_processes_with_the_same_bytes(minimal_issue, tmp_path):
     one = publish_issue(minimal_issue, None, None, PrintSettings(workers=1), tmp_path / "one")
     two = publish_issue(minimal_issue, None, None, PrintSettings(workers=2), tmp_path / "two")
@@ -169,6 +173,7 @@ def test_editions_are_made_side_by_side_in_worker_processes_with_the_same_bytes(
         assert printed.path.read_bytes() == two.printed[key].path.read_bytes(), key
 
 
+@pytest.mark.slow
 def test_a_build_with_workers_leaves_the_rendering_engine_to_them(minimal_issue, tmp_path):
     # Loading WeasyPrint takes half a second: the build's own process would spend it while both cores could print.
     script = ("import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
@@ -186,6 +191,7 @@ def test_a_worker_that_dies_is_a_build_error_naming_its_job():
             workers.run(os._exit, [3], describe=lambda job: f"job {job}")
 
 
+@pytest.mark.slow
 def test_a_delivered_file_damaged_since_is_made_again_and_only_it(minimal_issue, tmp_path, capsys):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "az", "-q"]) == 0
@@ -200,6 +206,7 @@ def test_a_delivered_file_damaged_since_is_made_again_and_only_it(minimal_issue,
     assert damaged.read_bytes() == whole  # made again, the same bytes
 
 
+@pytest.mark.slow
 def test_files_kept_out_of_date_are_told_and_never_packaged(minimal_issue, tmp_path, capsys):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--package", "-q"]) == 0

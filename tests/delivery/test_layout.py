@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
 from bulletin.workflow.cli import main
 from bulletin.delivery.layout import LAYOUT, EditionLayout, editions_layout, format_layout, out_of_step
 from conftest import LANGUAGES, apply_edits, page_texts
@@ -52,6 +54,7 @@ def test_the_layout_comes_from_print_and_ignores_damaged_entries():
     assert editions_layout(entries) == {"az": EditionLayout(parts(1, 8, 4, 1), ["page 2: widow"])}
 
 
+@pytest.mark.slow
 def test_the_delivery_holds_the_layout_report_and_each_pdf_its_parts(sample_build):
     manifest = json.loads((sample_build.folder / "manifest.json").read_text(encoding="utf-8"))
     report = sample_build.folder / LAYOUT
@@ -73,6 +76,7 @@ def test_the_delivery_holds_the_layout_report_and_each_pdf_its_parts(sample_buil
         assert sum(part["pages"] for part in pdf["parts"]) <= len(pages)
 
 
+@pytest.mark.slow
 def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp_path, capsys):
     paragraph = "This paragraph makes the English edition of the first article run longer than the others. " * 6
     apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      First paragraph.",
@@ -85,6 +89,7 @@ def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp
     assert "warning: " in (output / "2023-H1" / LAYOUT).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issue, tmp_path, capsys, monkeypatch,
                                                                     in_process):
     """A fault is the layout's, not the variant's: one preflight warning for both variants, and a line in

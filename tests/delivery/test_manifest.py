@@ -35,6 +35,7 @@ def place_photo(issue: Path, size: tuple[int, int]) -> None:
     apply_edits(issue, [{"file": "issue.yaml", "replace": "images/sketch.svg", "with": "images/photo.jpg"}])
 
 
+@pytest.mark.slow
 def test_the_manifest_describes_every_delivered_file(sample_build):
     manifest = json.loads((sample_build.folder / "manifest.json").read_text(encoding="utf-8"))
     entries = {entry["file"]: entry for entry in manifest["files"]}
@@ -57,6 +58,7 @@ def test_the_manifest_describes_every_delivered_file(sample_build):
     assert manifest["tools"]["weasyprint"] == "70.0" and manifest["tools"]["qpdf"][0].isdigit()
 
 
+@pytest.mark.slow
 def test_the_preflight_report_passes_all_eight_pdfs(sample_build):
     report = json.loads((sample_build.folder / "preflight.json").read_text(encoding="utf-8"))
     assert report["errors"] == 0 and report["warnings"] == 0
@@ -67,6 +69,7 @@ def test_the_preflight_report_passes_all_eight_pdfs(sample_build):
         assert ("pdfx" if "-print" in name else "tagging") in checks
 
 
+@pytest.mark.slow
 def test_the_package_holds_the_print_pdfs_manifest_and_preflight_report(sample_build):
     with zipfile.ZipFile(sample_build.folder / "since-the-victory-2022-H2-print.zip") as package:
         names = sorted(package.namelist())
@@ -77,6 +80,7 @@ def test_the_package_holds_the_print_pdfs_manifest_and_preflight_report(sample_b
         assert package.testzip() is None
 
 
+@pytest.mark.slow
 def test_rebuilding_one_language_keeps_the_others_as_they_were(minimal_issue, tmp_path):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
@@ -98,6 +102,7 @@ def test_rebuilding_one_language_keeps_the_others_as_they_were(minimal_issue, tm
     assert len(report["files"]) == 8 and report["errors"] == 0
 
 
+@pytest.mark.slow
 def test_files_made_with_other_print_settings_are_not_kept_by_a_partial_rebuild(minimal_issue, tmp_path, caplog):
     output = tmp_path / "output"
     assert publish_issue(minimal_issue, ("az", "en"), None, PrintSettings(), output).files
@@ -112,6 +117,7 @@ def test_files_made_with_other_print_settings_are_not_kept_by_a_partial_rebuild(
     assert bleeds == {5}
 
 
+@pytest.mark.slow
 def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(minimal_issue, tmp_path, monkeypatch,
                                                                            capsys, in_process):
     output = tmp_path / "output"
@@ -135,6 +141,7 @@ def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(min
     assert not (output / "2023-H1.preflight-failed.json").exists()
 
 
+@pytest.mark.slow
 def test_a_photograph_under_the_minimum_resolution_stops_the_print_build(minimal_issue, tmp_path, capsys):
     place_photo(minimal_issue, (300, 187))  # about 52 ppi where it is placed
     assert main([str(minimal_issue), "--output", str(tmp_path / "output"), "--lang", "en"]) == 1
@@ -144,6 +151,7 @@ def test_a_photograph_under_the_minimum_resolution_stops_the_print_build(minimal
     assert not (tmp_path / "output" / "2023-H1").exists()
 
 
+@pytest.mark.slow
 def test_a_photograph_under_300_ppi_gets_a_warning_naming_it_and_its_page(minimal_issue, tmp_path, capsys):
     place_photo(minimal_issue, (1200, 748))  # about 207 ppi
     assert main([str(minimal_issue), "--output", str(tmp_path / "output"), "--lang", "en"]) == 0
@@ -167,6 +175,7 @@ def test_an_rgb_profile_is_refused_for_print(minimal_issue, tmp_path, capsys):
     assert "describes RGB, not CMYK" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_crop_marks_are_drawn_outside_the_bleed_in_registration_colour(minimal_issue, tmp_path):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "ru", "--crop-marks", "-q"]) == 0
@@ -181,6 +190,7 @@ def test_crop_marks_are_drawn_outside_the_bleed_in_registration_colour(minimal_i
         assert all("/Registration" not in page.Resources.get("/ColorSpace", {}) for page in pdf.pages)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_a_second_build_gives_identical_bytes(minimal_issue, tmp_path, variant):
     for name in ("first", "second"):
@@ -191,6 +201,7 @@ def test_a_second_build_gives_identical_bytes(minimal_issue, tmp_path, variant):
         name: data for name, (data, _inode) in second.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("settings", [PrintSettings(bleed_mm=5, page_multiple=8), PrintSettings(trim="A5"),
                                       PrintSettings(page_multiple=1, crop_marks=True)],
                          ids=["5 mm bleed, 8 pages", "A5", "no padding, crop marks"])

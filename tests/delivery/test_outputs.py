@@ -268,6 +268,7 @@ def test_a_named_pipe_for_a_manifest_is_never_waited_on(tmp_path):
         check_output(tmp_path, None)
 
 
+@pytest.mark.slow
 def test_an_editors_files_in_a_delivery_are_never_deleted_by_the_next_build(minimal_issue, tmp_path, capsys):
     output = tmp_path / "out"
     build = [str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]

@@ -153,6 +153,7 @@ ISSUE = validate_issue(MINIMAL)
 
 
 # The same examples on every run (derandomize), nothing kept between runs; about 20 seconds.
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(st.sampled_from(LANGUAGES), st.sampled_from(WANTED), st.integers(0, 2),
        st.lists(st.sampled_from(PIECES), max_size=8).map("".join))

@@ -201,6 +201,7 @@ def test_a_narrow_column_is_hyphenated_at_the_dictionarys_break_points(tmp_path)
             assert len(before) in breaks(by_hand[word.lower()]), f"{before}-{after}"
 
 
+@pytest.mark.slow
 def test_without_the_registration_the_same_column_is_not_hyphenated(tmp_path):
     """Laid out in a process that never registers the dictionary, lang="az" breaks no word."""
     pdf = tmp_path / "column.pdf"
@@ -212,6 +213,7 @@ def test_without_the_registration_the_same_column_is_not_hyphenated(tmp_path):
     assert page_texts(pdf) and line_ends(pdf) == []
 
 
+@pytest.mark.slow
 def test_the_azerbaijani_edition_is_hyphenated_by_the_build(sample_build):
     """The print stage registers the patterns: the sample's az edition breaks words at its syllables."""
     register_hyphenation()

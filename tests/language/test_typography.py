@@ -152,6 +152,7 @@ def test_descriptions_and_running_heads_are_set_too():
 QUOTED = {"az": "«Şuşa İli»", "ru": "«Дорога Победы»", "en": "“Memory and heritage”", "es": "«Año de Shusha»"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_printed_editions_carry_their_language_s_marks(sample_build, language):
     text = "\n".join(page_texts(sample_build.pdf(language, "screen")))
@@ -171,6 +172,7 @@ def test_printed_editions_carry_their_language_s_marks(sample_build, language):
         assert "—" in flat and not re.search(r"—\s*$", text, re.MULTILINE), "a raya was left at a line end"
 
 
+@pytest.mark.slow
 def test_russian_numbers_stay_with_their_units_and_the_number_sign(sample_build):
     lines = [line.rstrip() for line in "\n".join(page_texts(sample_build.pdf("ru", "screen"))).splitlines()]
     assert "№ 4" in " ".join(" ".join(lines).split())
@@ -180,6 +182,7 @@ def test_russian_numbers_stay_with_their_units_and_the_number_sign(sample_build)
         assert not re.search(r"(?<!\w)[вксуоиа]$", line), f"a one-letter word ends a line: {line!r}"
 
 
+@pytest.mark.slow
 def test_azerbaijani_capitals_keep_the_dotted_and_dotless_i(minimal_issue, tmp_path):
     """Headings in capitals: i becomes İ and ı becomes I (text-transform with lang="az")."""
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": 'title: "Şuşa"',
@@ -208,6 +211,7 @@ def test_doubtful_marks_are_queried_not_guessed():
     assert doubtful_marks("Vea https://x.az/?id=5 y ¿qué? (?)", "es") == []  # an address's ?, the (?) of doubt
 
 
+@pytest.mark.slow
 def test_validate_and_the_build_query_them_at_their_place(minimal_issue, tmp_path, monkeypatch, capsys):
     apply_edits(minimal_issue, [{"file": "es.yaml", "replace": '"Una entrada breve."',
                                  "with": "'Una \"entrada breve. ¿Por qué? Y esto?'"}])
@@ -267,6 +271,7 @@ def test_thousands_of_queries_are_each_placed_at_their_own_line_in_time_in_propo
 HOSTILE = ["a", "1", "-", ".", "1-", "-1", "...", '"', "'", "— ", "1 000 ", "A. ", "a@", "a.", "¿", 'a"\n\n']
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", HOSTILE)
 def test_the_typographic_pass_takes_time_in_proportion_to_the_text(unit):
     """200,000 characters of a pattern are set in well under a second per language; an e-mail address sought

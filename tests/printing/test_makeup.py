@@ -363,6 +363,7 @@ def lay_out_edition(language: str):
     return issue, keep_pages(document, settings.multiple("print"))
 
 
+@pytest.mark.slow
 def test_the_sample_edition_has_no_makeup_faults_and_each_part_its_pages():
     issue, document = lay_out_edition("en")
     assert [str(fault) for fault in check_makeup(document)] == []
@@ -377,6 +378,7 @@ def test_the_sample_edition_has_no_makeup_faults_and_each_part_its_pages():
     assert (parts[0].pages, parts[-1].pages, parts[-1].first_page) == (1, 1, len(document.pages))
 
 
+@pytest.mark.slow
 def test_the_sample_s_article_text_is_justified_and_hyphenated():
     """Every line of an article's paragraph but its last reaches the column's edge, and words break at line ends."""
     _, document = lay_out_edition("en")

@@ -42,6 +42,7 @@ def prepare(issue, cache: Path, variants=("print", "screen")) -> dict[str, dict[
                                 read_inputs(issue.folder, PROJECT), cache, workers)
 
 
+@pytest.mark.slow
 def test_each_photograph_is_made_the_size_it_is_placed_at_in_each_variant(sample, tmp_path):
     prepared = prepare(sample, tmp_path / "cache")
     photos = [path for path in sample.pictures if path.suffix == ".jpg"]
@@ -61,6 +62,7 @@ def test_each_photograph_is_made_the_size_it_is_placed_at_in_each_variant(sample
         assert b"device-cmyk(" in prepared["print"][path.resolve()].read_bytes()
 
 
+@pytest.mark.slow
 def test_the_stand_ins_are_placed_as_the_editions_place_the_pictures(sample_build, sample):
     """The probe's markup (printing.SLOTS) must lay out as the templates do: the print PDFs' photographs
     come out at exactly 300 ppi, the screen PDFs' at 150."""
@@ -71,6 +73,7 @@ def test_the_stand_ins_are_placed_as_the_editions_place_the_pictures(sample_buil
         assert images == [f"6 images, {expected}"], name
 
 
+@pytest.mark.slow
 def test_pictures_are_prepared_once_for_every_language(sample_build, sample, tmp_path):
     cache = sample_build.folder.parent / ".cache" / "pictures"
     photos = [path for path in sample.pictures if path.suffix == ".jpg"]
@@ -82,6 +85,7 @@ def test_pictures_are_prepared_once_for_every_language(sample_build, sample, tmp
     assert set(written) == {path for files in prepared.values() for path in files.values()}
 
 
+@pytest.mark.slow
 def test_a_damaged_or_changed_picture_is_made_again(sample, tmp_path):
     issue_folder = shutil.copytree(SAMPLE, tmp_path / "2022-H2")
     issue = validate_issue(issue_folder, False)
@@ -134,6 +138,7 @@ def test_a_picture_that_cannot_be_read_is_a_build_error_naming_it(tmp_path):
                                    (profile.path, profile.data)))
 
 
+@pytest.mark.slow
 def test_a_photograph_on_the_cover_is_made_the_size_it_is_drawn_at(minimal_issue, tmp_path, monkeypatch):
     """The cover's place, too, is measured as the template makes it; and an issue named by a relative path
     (as an editor types it) finds its pictures."""
@@ -226,6 +231,7 @@ def looks(image: Image.Image, profile) -> Image.Image:
     return Image.alpha_composite(paper, image).convert("L").resize((24, 16), Image.Resampling.BOX)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["print", "screen"])
 def test_a_photograph_in_every_mode_prints_as_it_looks(every_mode, variant):
     """16-bit grey came out white in print (Pillow cut its tones at 255) and as noise on screen (WeasyPrint drew

@@ -26,6 +26,7 @@ from conftest import LANGUAGES, apply_edits, page_texts, pdf_fonts
 SPECIAL = "Əə Ğğ İı Şş Çç Öö Üü Шуша Ёё № « » „ “ — ñ ¿ ¡ ’"
 
 
+@pytest.mark.slow
 def test_every_character_of_the_four_languages_comes_from_the_bulletins_fonts(minimal_issue, tmp_path):
     for language in LANGUAGES:
         # the about text is the first block of each file (after its source tag in the translations)
@@ -63,6 +64,7 @@ NESTED_LISTS = """\
 """
 
 
+@pytest.mark.slow
 def test_every_level_of_a_list_is_marked_with_the_bulletins_fonts(minimal_issue, tmp_path):
     """The second and third levels' default markers (◦ and ▪) are in neither font: WeasyPrint drew them in a font
     of the system, and the preflight failed the build naming no file."""
@@ -79,6 +81,7 @@ def test_every_level_of_a_list_is_marked_with_the_bulletins_fonts(minimal_issue,
         assert any(line.startswith(marked) for line in lines), marked
 
 
+@pytest.mark.slow
 def test_raw_html_in_content_is_printed_as_text(minimal_issue, tmp_path):
     apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Text.", "with": "      Text <b>bold</b>."}])
     output = tmp_path / "out"
@@ -93,6 +96,7 @@ def test_missing_fonts_stop_the_build_naming_them(monkeypatch, tmp_path):
         find_typefaces()
 
 
+@pytest.mark.slow
 def test_a_failed_build_keeps_the_previous_delivery_and_leaves_no_partial_file(minimal_issue, tmp_path, monkeypatch,
                                                                                capsys, in_process):
     output = tmp_path / "output"
@@ -110,6 +114,7 @@ def test_a_failed_build_keeps_the_previous_delivery_and_leaves_no_partial_file(m
     assert os.listdir(output / ".staging") == []
 
 
+@pytest.mark.slow
 def test_a_failed_write_names_the_file(minimal_issue, tmp_path, monkeypatch, capsys, in_process):
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -180,6 +185,7 @@ def test_what_weasyprint_warns_about_becomes_findings_not_log_lines(tmp_path, ca
     assert (unshown.check, unshown.severity, unshown.page) == ("pictures", "error", 1)
 
 
+@pytest.mark.slow
 def test_a_drawing_weasyprint_fails_to_draw_stops_the_build(minimal_issue, tmp_path, monkeypatch, capsys,
                                                             in_process):
     """WeasyPrint printed what it had drawn before it failed, logged a line and the build went on to exit 0.
@@ -197,6 +203,7 @@ def test_a_drawing_weasyprint_fails_to_draw_stops_the_build(minimal_issue, tmp_p
     assert not (output / "2023-H1").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("picture, drawing", [
     ("images/sketch.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 200"><rect width="300"'
                           ' height="200" fill="none"/></svg>'),
@@ -215,6 +222,7 @@ def test_a_picture_that_came_out_blank_is_named_by_the_preflight(minimal_issue, 
     assert errors and all(line.endswith(f" on page 5 ({picture})") for line in errors), errors
 
 
+@pytest.mark.slow
 def test_a_rule_weasyprint_ignores_is_a_named_warning_of_the_delivery(minimal_issue, tmp_path, monkeypatch,
                                                                      in_process):
     """Even when the build is quiet (-q), which hides WeasyPrint's warnings from the log."""
@@ -231,6 +239,7 @@ def test_a_rule_weasyprint_ignores_is_a_named_warning_of_the_delivery(minimal_is
                             r" property\.", warning["message"]), name
 
 
+@pytest.mark.slow
 def test_the_sample_issue_gives_weasyprint_nothing_to_warn_about(sample_build):
     report = json.loads((sample_build.folder / "preflight.json").read_text(encoding="utf-8"))
     assert report["errors"] == 0

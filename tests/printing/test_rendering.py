@@ -176,6 +176,7 @@ def test_marked_up_is_extracted_and_formats_its_arguments_as_text(tmp_path):
         "<em>&lt;i&gt;3&lt;/i&gt;</em> &lt;a href=&#34;x&#34;&gt;chiffres&lt;/a&gt;")
 
 
+@pytest.mark.slow
 def test_a_build_prints_hostile_translations_as_characters(hostile_catalogs, minimal_issue, tmp_path, monkeypatch):
     monkeypatch.setattr("bulletin.workflow.publishing.TRANSLATIONS", hostile_catalogs)
     output = tmp_path / "out"
@@ -200,6 +201,7 @@ def test_refused_links_are_each_found_at_their_own_place():
     assert [index for index, _, _ in refused_references("[a](file:x) and [b](file:x), [c](file:x)")] == [4, 20, 33]
 
 
+@pytest.mark.slow
 def test_thousands_of_refused_links_are_found_in_time_in_proportion_to_the_text():
     """A link written with an entity is not found as written: each of 40,000 was sought through the rest of the
     text, which took half a minute; now each is found where it is written, from one pass over the text."""
@@ -237,6 +239,7 @@ def test_a_link_with_text_is_not_refused():
     assert refused_references("[*a*](https://example.org) [x][r] <https://example.org>\n\n[r]: https://e.org") == []
 
 
+@pytest.mark.slow
 def test_autolinks_and_links_by_reference_print_as_links(minimal_issue, tmp_path):
     apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Second paragraph.\n",
                                  "with": "      See <https://example.org/page-1> and [the list][r].\n\n"

@@ -16,6 +16,8 @@ from bulletin.language.typography import plain_text, typeset_text
 
 from conftest import LANGUAGES, SAMPLE, page_texts
 
+pytestmark = pytest.mark.slow  # every test reads the PDFs of the sample's build
+
 A4 = (210 * MM_TO_PT, 297 * MM_TO_PT)
 BLEED = 3 * MM_TO_PT
 

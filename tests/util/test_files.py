@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from bulletin.printing.rendering import TemplateLoader
 from bulletin.printing.settings import MAX_PROFILE
 from bulletin.workflow.cli import main
 
-from conftest import MINIMAL, PROJECT, make_socket, within, wrote_nothing
+from conftest import MINIMAL, PROJECT, copy_project, make_socket, within, wrote_nothing
 
 BOUND = 60  # seconds for a command on a small issue: far below a build's own, far above what the command takes
 
@@ -80,6 +79,7 @@ def test_a_regular_file_is_read_up_to_its_limit(tmp_path):
         assert os.get_blocking(file.fileno())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["az.yaml", "issue.yaml"])
 def test_no_command_waits_on_a_named_pipe_in_the_issue(minimal_issue, tmp_path, name):
     (minimal_issue / name).unlink()
@@ -99,13 +99,7 @@ def test_no_command_waits_on_a_named_pipe_in_the_issue(minimal_issue, tmp_path, 
 def project_copy(tmp_path) -> Path:
     """A copy of the project (code, templates, catalogs, settings) with the minimal issue, whose templates a test
     may break without touching the project's own: build.py run in it imports the copy's code."""
-    top = tmp_path / "project"
-    for name in ("bulletin", "templates", "translations"):
-        shutil.copytree(PROJECT / name, top / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-    for name in ("build.py", "babel.cfg", "pyproject.toml"):
-        shutil.copy(PROJECT / name, top / name)
-    shutil.copytree(MINIMAL, top / "issues" / MINIMAL.name)
-    return top
+    return copy_project(tmp_path / "project", MINIMAL)
 
 
 def put(path: Path, kind: str) -> None:
@@ -121,6 +115,7 @@ SAID = {"fifo": "is a named pipe (FIFO), not a file; put the file itself there",
         "folder": "is a folder, not a file; put the file itself there", "loop": "is a loop of symbolic links"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, what, kind, commands", [
     ("cover.html", "template", "fifo", ("validate", "status", "build")),  # each waited forever
     ("cover.html", "template", "folder", ("validate", "build")),  # each a traceback

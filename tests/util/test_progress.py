@@ -97,6 +97,7 @@ SCRIPT = textwrap.dedent(f"""
 """)
 
 
+@pytest.mark.slow
 def test_a_terminal_gets_bars_with_the_messages_and_warnings_above_them():
     output = run_in_terminal(SCRIPT)
     lines = visible_lines(output)

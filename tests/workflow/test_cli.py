@@ -15,11 +15,11 @@ import pytest
 from bulletin.workflow.cli import main
 from bulletin.project import newest_issue
 
-from conftest import PROJECT, apply_edits, page_texts, run_in_terminal
+from conftest import MINIMAL, PROJECT, SAMPLE, apply_edits, copy_project, page_texts, run_in_terminal
 
 
-def test_an_unknown_language_is_a_usage_error(minimal_issue, capsys):
-    assert main([str(minimal_issue), "--lang", "fr"]) == 2
+def test_an_unknown_language_is_a_usage_error(minimal_issue, tmp_path, capsys):
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "fr"]) == 2
     assert "--lang fr: not a language of this issue (it has az, ru, en, es)" in capsys.readouterr().err
 
 
@@ -38,6 +38,7 @@ def test_the_newest_issue_is_the_latest_half_year(tmp_path):
     assert newest_issue(tmp_path).name == "2023-H1"
 
 
+@pytest.mark.slow
 def test_a_build_prints_the_delivered_files_on_stdout_and_progress_on_stderr(minimal_issue, tmp_path, capsys):
     assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "az,es"]) == 0
     captured = capsys.readouterr()
@@ -52,6 +53,7 @@ def test_a_build_prints_the_delivered_files_on_stdout_and_progress_on_stderr(min
     assert "0 errors, 0 warnings in 4 files" in captured.err
 
 
+@pytest.mark.slow
 def test_only_the_variants_asked_for_are_built(minimal_issue, tmp_path, capsys):
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
@@ -71,11 +73,17 @@ def test_a_number_of_workers_out_of_bounds_is_bad_usage_of_the_option(minimal_is
     assert f"argument --workers: {value!r} is not a number of workers (1 to 64)" in err and "pyproject" not in err
 
 
-def test_without_an_issue_folder_the_newest_issue_is_built(tmp_path, capsys):
-    assert main(["--lang", "en", "--variant", "screen", "--output", str(tmp_path), "-q"]) == 0
-    assert (tmp_path / "2022-H2" / "since-the-victory-2022-H2-en-screen.pdf").is_file()
+@pytest.mark.slow
+def test_without_an_issue_folder_the_newest_issue_is_built(tmp_path):
+    """In a copy of the project holding the sample and the minimal issue, whatever the project's issues/ holds."""
+    project = copy_project(tmp_path / "project", SAMPLE, MINIMAL)
+    done = subprocess.run([sys.executable, "build.py", "--lang", "en", "--variant", "screen", "--output", "out", "-q"],
+                          cwd=project, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [path.name for path in (project / "out").glob("*/*.pdf")] == ["since-the-victory-2023-H1-en-screen.pdf"]
 
 
+@pytest.mark.slow
 def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
     script = (f"from bulletin.workflow.cli import main; raise SystemExit(main([{str(minimal_issue)!r}, '--lang', 'en,es',"
               f" '--variant', 'screen', '--output', {str(tmp_path / 'out')!r}]))")
@@ -86,6 +94,7 @@ def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
     assert (tmp_path / "out" / "2023-H1" / "since-the-victory-2023-H1-es-screen.pdf").is_file()
 
 
+@pytest.mark.slow
 def test_off_a_terminal_a_build_writes_plain_lines(minimal_issue, tmp_path):
     process = subprocess.run([sys.executable, "build.py", str(minimal_issue), "--lang", "en", "--variant", "screen",
                               "--output", str(tmp_path / "out")], cwd=PROJECT, capture_output=True, text=True,
@@ -120,6 +129,7 @@ class Watcher:
         raise AssertionError(f"the watcher never said {pattern!r}; it said:\n{''.join(self.said)}")
 
 
+@pytest.mark.slow
 def test_watch_rebuilds_the_edition_on_each_change_and_survives_errors(minimal_issue, tmp_path):
     output = tmp_path / "out"
     watcher = Watcher([str(minimal_issue), "--lang", "en", "--output", str(output)])
@@ -144,6 +154,7 @@ def test_watch_rebuilds_the_edition_on_each_change_and_survives_errors(minimal_i
         assert watcher.process.wait(timeout=30) == 0
 
 
+@pytest.mark.slow
 def test_an_output_folder_given_relative_to_the_working_directory(minimal_issue, tmp_path, monkeypatch):
     """Pictures prepared for print under a relative output folder are still found by WeasyPrint."""
     monkeypatch.chdir(tmp_path)

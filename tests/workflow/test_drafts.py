@@ -43,6 +43,7 @@ def test_a_build_without_draft_refuses_missing_translations(minimal_issue, tmp_p
     assert wrote_nothing(tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_a_draft_stands_in_the_source_text_marked_and_marks_every_page(
         minimal_issue, tmp_path, monkeypatch, untranslated_contents, capsys):
     apply_edits(minimal_issue, [RU_TITLE, RU_BODY, RU_CHRONOLOGY])
@@ -86,6 +87,7 @@ def test_the_html_of_a_draft_tags_each_stand_in_with_its_language(minimal_issue)
     assert "untranslated" not in english and "draft-mark" not in english  # complete, and not built as a draft
 
 
+@pytest.mark.slow
 def test_previews_picture_every_page_and_the_spreads(minimal_issue, tmp_path, capsys):
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--lang", "en,es", "--variant", "screen", "--preview",
@@ -112,6 +114,7 @@ def test_a_draft_is_never_packaged_for_the_bureau(minimal_issue, tmp_path, capsy
     assert not any(tmp_path.rglob("*.pdf"))
 
 
+@pytest.mark.slow
 def test_a_final_build_does_not_keep_a_draft_file(minimal_issue, tmp_path, capsys):
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--draft", "--lang", "az", "--variant", "screen", "--output", str(output)]) == 0
@@ -122,6 +125,7 @@ def test_a_final_build_does_not_keep_a_draft_file(minimal_issue, tmp_path, capsy
         "since-the-victory-2023-H1-ru-screen.pdf"]
 
 
+@pytest.mark.slow
 def test_a_final_build_warns_about_stale_translations(minimal_issue, tmp_path, capsys):
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
                                 {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: "Шуша"'}])

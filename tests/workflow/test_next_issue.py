@@ -87,6 +87,7 @@ def test_once_the_source_texts_are_written_a_draft_is_valid(issues, capsys):
     assert "2023-H1/ru.yaml:23:12: article 'shusha-1': 'title' is empty" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_from_new_to_a_previewed_draft(issues, tmp_path, capsys):
     assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
     fill_in_the_source(issues / "2023-H1")

@@ -45,6 +45,7 @@ def has_ink(image: Image.Image, box: tuple[int, int, int, int]) -> bool:
     return min(low for low, _high in image.crop(box).getextrema()) < 120
 
 
+@pytest.mark.slow
 def test_every_page_is_a_picture_numbered_in_order_at_the_preview_resolution(tmp_path):
     pdf = make_pdf(tmp_path / "en.pdf", 12)  # pdftoppm itself would number these -01 ... -12
     written = write_previews({"en": pdf}, tmp_path / "preview")
@@ -140,6 +141,7 @@ def test_page_numbers_are_set_in_noto_sans_or_without_it_in_pillows_font(tmp_pat
         assert has_ink(sheet, (cover[0], cover[3] + 2, cover[2], cover[3] + LABEL_HEIGHT))
 
 
+@pytest.mark.slow
 def test_a_shorter_rebuild_leaves_no_stale_pages_and_keeps_other_files(tmp_path):
     folder = tmp_path / "preview"
     write_previews({"en": make_pdf(tmp_path / "long.pdf", 12), "ru": make_pdf(tmp_path / "ru.pdf", 2)}, folder)

@@ -18,6 +18,8 @@ from bulletin.language.typography import plain_text
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, page_texts, pdf_fonts
 
+pytestmark = pytest.mark.slow  # every test reads the sample's build, or builds it again
+
 
 def interface(language: str, msgid: str) -> str:
     """Return an interface string as the edition's catalog translates it."""

@@ -149,6 +149,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     return {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in sorted(folder.iterdir())}
 
 
+@pytest.mark.slow
 def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_issue, tmp_path, capsys, monkeypatch):
     output = tmp_path / "output"
     issues = minimal_issue.parent
@@ -258,6 +259,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
         for language in LANGUAGES]
 
 
+@pytest.mark.slow
 def test_a_delivery_missing_its_package_or_a_language_is_not_complete(minimal_issue, tmp_path, capsys):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "az,ru", "-q"]) == 0
@@ -312,6 +314,7 @@ def test_one_run_at_a_time_and_a_dead_holder_is_no_obstacle(minimal_issue, tmp_p
     assert (output / ".lock").read_text() == ""  # released on the way out, so the next one finds no dead holder
 
 
+@pytest.mark.slow
 def test_a_scheduled_run_waits_for_a_build_that_holds_the_lock(tmp_path, capsys):
     output = tmp_path / "output"
     holder = hold(output)
@@ -325,6 +328,7 @@ def test_a_scheduled_run_waits_for_a_build_that_holds_the_lock(tmp_path, capsys)
     assert "recovered" in err  # terminated, the holder had no time to clear its record
 
 
+@pytest.mark.slow
 def test_a_stop_from_systemd_ends_the_build_cleanly(minimal_issue, tmp_path):
     output = tmp_path / "output"
     run = subprocess.Popen([sys.executable, "build.py", *scheduled(minimal_issue.parent, output, "2023-07-01")],

@@ -103,6 +103,7 @@ def missing_title(path: Path) -> ContentError:
     return ContentError([Problem(Mark(path, 3, 7), "article 'vagif-poetry-days': 'title' is missing")])
 
 
+@pytest.mark.slow
 def test_a_build_at_the_start_and_after_each_change_errors_included(watching):
     watcher = watching(None, missing_title(Path("issue/en.yaml")))
     told = watcher.out.getvalue()
@@ -119,12 +120,14 @@ def test_a_build_at_the_start_and_after_each_change_errors_included(watching):
     assert watcher.calls == 3 and "build 3\n" in told
 
 
+@pytest.mark.slow
 def test_a_file_saved_during_the_first_build_starts_another(watching, tmp_path):
     watcher = watching(lambda: save(tmp_path / "issue" / "en.yaml", "title: Since the Victory!\n"))
     watcher.wait_for(BUILT, times=2)
     assert watcher.calls == 2
 
 
+@pytest.mark.slow
 def test_a_build_error_is_told_by_its_category(watching):
     watcher = watching(None, BuildError("templates/bulletin.html:12: template error: 'issue' is undefined"))
     save(watcher.folder / "style.css", "body { color: black }\n")
@@ -133,6 +136,7 @@ def test_a_build_error_is_told_by_its_category(watching):
     assert "Traceback" not in told
 
 
+@pytest.mark.slow
 def test_a_bug_is_told_with_its_traceback_and_the_watching_goes_on(watching):
     watcher = watching(None, ZeroDivisionError("division by zero"))
     save(watcher.folder / "bulletin.html", "<p>{{ _('Since the Victory') }}</p>\n")
@@ -143,6 +147,7 @@ def test_a_bug_is_told_with_its_traceback_and_the_watching_goes_on(watching):
     assert watcher.calls == 3
 
 
+@pytest.mark.slow
 def test_editors_and_builds_files_start_no_build(watching):
     watcher = watching()
     folder = watcher.folder
@@ -157,6 +162,7 @@ def test_editors_and_builds_files_start_no_build(watching):
         str(folder / "images" / "cover.jpg")]
 
 
+@pytest.mark.slow
 def test_a_single_file_is_still_watched_after_an_editor_replaces_it(watching, tmp_path):
     settings = tmp_path / "pyproject.toml"
     save(settings, "[tool.bulletin.print]\n")
