@@ -374,6 +374,16 @@ def test_a_file_in_place_of_the_delivery_stops_the_build(tmp_path):
         start_delivery(root, ISSUE)
 
 
+def test_a_link_in_place_of_the_delivery_stops_the_build_even_to_a_delivery(tmp_path, previous):
+    """A build would otherwise replace, through the link, a folder it was never given."""
+    root = tmp_path / "output"
+    (root / ISSUE).rename(tmp_path / "elsewhere")
+    (root / ISSUE).symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(BuildError, match=rf"{ISSUE} exists and is not a folder"):
+        start_delivery(root, ISSUE)
+    assert every_file(tmp_path / "elsewhere") == previous and (root / ISSUE).is_symlink()
+
+
 NOT_A_DELIVERY = ("{} is not a delivery of 2022-H2: it holds 'images', 'issue.yaml', which no build of 2022-H2"
                   " delivered, and no manifest.json. A build replaces only an earlier delivery, whole, and left this as"
                   " it was: move what no build delivered elsewhere, or deliver into another output folder")
