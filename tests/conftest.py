@@ -1,4 +1,10 @@
-"""Shared fixtures: the sample issue built once, small issues copied and edited per test."""
+"""Shared fixtures: the sample issue built once, small issues copied and edited per test.
+
+The tests read the sample issue from its frozen copy, tests/sample/2022-H2, never from issues/,
+which editors change (and where `new` adds the next issue); they write only into their own
+temporary folders, never into the project's output/ (`project_output_untouched` fails a test that
+does, where a real build or scheduled run may be at work).
+"""
 
 from __future__ import annotations
 
@@ -20,10 +26,12 @@ import yaml
 from PIL import Image, ImageDraw
 
 from bulletin.language.catalogs import catalog_path
+from bulletin.project import OUTPUT
+from bulletin.util.steps import STEPS
 from bulletin.workflow.cli import main
 
-PROJECT = Path(__file__).resolve().parent.parent
-SAMPLE = PROJECT / "issues" / "2022-H2"
+from shared_build import PROJECT, SAMPLE, shared_folder, start_build, wait_for_build
+
 CASES = Path(__file__).resolve().parent / "cases"
 MINIMAL = CASES / "minimal" / "2023-H1"
 LANGUAGES = ("az", "ru", "en", "es")
@@ -46,12 +54,44 @@ class Build:
                 for language in LANGUAGES for variant in VARIANTS if self.pdf(language, variant).exists()}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sample_build_started(request, tmp_path_factory) -> Iterator[None]:
+    """Start the sample's build in the background as the session starts, if a test will read it (`shared_build`)."""
+    builder = None
+    if any("sample_build" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        builder = start_build(shared_folder(tmp_path_factory))
+    yield
+    if builder is not None:
+        builder.wait()  # even when this session has ended early, another worker's may still be reading it
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Build:
-    """Build the full sample issue once: four languages, both variants, and the bureau's package."""
-    output = tmp_path_factory.mktemp("sample-output")
-    assert main([str(SAMPLE), "--output", str(output), "--package", "-q"]) == 0
-    return Build(output / "2022-H2")
+    """The full sample issue, built once per session: four languages, both variants, and the bureau's package. The
+    tests only read it."""
+    return Build(wait_for_build(shared_folder(tmp_path_factory)))
+
+
+@pytest.hookimpl(trylast=True)  # once the tests to run are chosen
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow tests first: with pytest-xdist each long one then starts while there are quick ones left to run
+    beside it, and both workers finish together."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def _entries(folder: Path) -> dict[str, int]:
+    """Every path under `folder`, with the time it was last changed."""
+    return {path.relative_to(folder).as_posix(): path.lstat().st_mtime_ns for path in folder.rglob("*")}
+
+
+@pytest.fixture(autouse=True)
+def project_output_untouched() -> Iterator[None]:
+    """Fail a test that wrote into the project's own output/ (give it a folder of its own with --output)."""
+    before = _entries(OUTPUT)
+    yield
+    after = _entries(OUTPUT)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"the test wrote into the project's output/: {', '.join(changed)}"
 
 
 @pytest.fixture
@@ -60,6 +100,20 @@ def minimal_issue(tmp_path) -> Path:
     target = tmp_path / "issues" / "2023-H1"
     shutil.copytree(MINIMAL, target)
     return target
+
+
+def copy_project(top: Path, *issues: Path) -> Path:
+    """Copy to `top` what the commands read of the project (the code, templates, catalogs, settings, ./run and its
+    lists of packages), with each folder of `issues` under top/issues; return `top`. build.py and ./run run there
+    import the copy's code and take the copy for the project, so a test may break it, and nothing is written into
+    the project's own folders."""
+    for name in ("bulletin", "templates", "translations", "scripts"):
+        shutil.copytree(PROJECT / name, top / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    for name in ("build.py", "babel.cfg", "pyproject.toml", "constraints.txt", "run"):
+        shutil.copy2(PROJECT / name, top / name)
+    for issue in issues:
+        shutil.copytree(issue, top / "issues" / issue.name)
+    return top
 
 
 def apply_edits(folder: Path, edits: list[dict]) -> None:
@@ -225,6 +279,16 @@ def pdf_fonts(pdf: Path) -> list[dict[str, str]]:
         # name, type words..., encoding, emb, sub, uni, object, id
         fonts.append({"name": parts[0], "embedded": parts[-5], "subset": parts[-4]})
     return fonts
+
+
+def killed_at(step: str, target: str = "*") -> str:
+    """Python source that makes the process running it kill itself with SIGKILL, as the out-of-memory killer or a
+    power cut would, when it reaches `step` (a key of `bulletin.util.steps.STEPS`) for a target whose path matches
+    the pattern `target`; put before a child process's own code."""
+    assert step in STEPS, step
+    return ("import fnmatch, os, signal\nfrom bulletin.util import steps\n"
+            f"steps.reached = lambda step, target: step == {step!r} and fnmatch.fnmatch(str(target), {target!r})"
+            " and os.kill(os.getpid(), signal.SIGKILL)\n")
 
 
 def run_in_terminal(script: str, timeout: float = 20) -> str:

@@ -52,7 +52,7 @@ from .texts import language_file
 # the fonts lack), ellipsis, numero sign and no-break space; and what the languages need besides:
 # Spanish opening marks, the Azerbaijani letters (with their capitals, for headings set in
 # capitals), Russian ё, the narrow no-break space of CLDR's formats. The fonts must show them all;
-# tests/test_coverage.py asserts it.
+# tests/content/test_coverage.py asserts it.
 TYPOGRAPHY = "".join(sorted(set("".join(conventions.quotes + conventions.dash for conventions in CONVENTIONS.values())
                                 + "’–…№" + NBSP + "\u202f¿¡əƏğĞıİöÖüÜşŞçÇёЁ")))
 
@@ -62,7 +62,7 @@ TYPOGRAPHY = "".join(sorted(set("".join(conventions.quotes + conventions.dash fo
 # space and non-joiner, word joiner and invisible operators, deprecated format controls, variation
 # selectors but the emoji one: Unicode's default-ignorable characters, which HarfBuzz shapes as nothing
 # when a font lacks them. Each is one WeasyPrint draws with the bulletin's fonts alone, after any letter
-# or symbol they have (tests/test_coverage.py makes it so): the Arabic letter mark, for one, fetched an
+# or symbol they have (tests/content/test_coverage.py makes it so): the Arabic letter mark, for one, fetched an
 # Arabic font, and the emoji selector after © a font of the system. Those are refused (`characters`).
 _INVISIBLE_RANGES = ((0x09, 0x0A), (0x0D, 0x0D), (0xAD, 0xAD), (0x34F, 0x34F), (0x180E, 0x180E), (0x200B, 0x200C),
                      (0x2060, 0x2064), (0x206A, 0x206F), (0xFE00, 0xFE0E), (0xE0100, 0xE01EF))

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..util import steps
 from ..util.atomic import describe_os_error, sync_dir, sync_tree, write_atomically
 from ..util.errors import BuildError, BulletinError, display_path
 from .outputs import check_replaceable
@@ -108,6 +109,7 @@ class Staging:
             raise BuildError(f"nothing to deliver: {display_path(self.path)} was already committed or discarded")
         target = delivered(self.root, self.issue)
         _check_target(target, self.issue)
+        steps.reached("delivery staged", target)
         sync_tree(self.path)
         self.committing = True
         try:
@@ -123,6 +125,7 @@ class Staging:
                     self._commit_by_renames(target)
                 else:
                     self.committed = True
+                    steps.reached("delivery swapped", target)
         except OSError as err:
             raise BuildError(f"cannot deliver {self.issue} to {display_path(target)}: {describe_os_error(err)};"
                              " the previous delivery is unchanged") from err
@@ -144,6 +147,7 @@ class Staging:
             _remove_previous(previous, self.issue)
         os.rename(target, previous)
         sync_dir(self.path.parent)
+        steps.reached("delivery aside", target)
         try:
             os.rename(self.path, target)
         except OSError:
@@ -156,6 +160,7 @@ class Staging:
             raise
         self.committed = True
         sync_dir(self.root)
+        steps.reached("delivery swapped", target)
         # What cannot be deleted now, the next build will (see _recover).
         shutil.rmtree(previous, ignore_errors=True)
 

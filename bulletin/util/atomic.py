@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from . import steps
+
 
 @contextmanager
 def atomic_file(target: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
@@ -33,12 +35,14 @@ def atomic_file(target: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
     try:
         with os.fdopen(handle, "wb") as file:
             yield file
+            steps.reached("file written", target)
             file.flush()
             os.fsync(file.fileno())
             if temporary is None:
                 temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.part"
                 _name(file.fileno(), temporary)
         os.chmod(temporary, mode)
+        steps.reached("file on disk", target)
         os.replace(temporary, target)
     except BaseException:
         if temporary is not None:
