@@ -28,9 +28,15 @@ from PIL import Image, ImageDraw
 from bulletin.language.catalogs import catalog_path
 from bulletin.project import OUTPUT
 from bulletin.util.steps import STEPS
-from bulletin.workflow.cli import main
+from bulletin.workflow.cli import main  # noqa: F401 (the tests' way in, imported from here)
 
-from shared_build import PROJECT, SAMPLE, shared_folder, start_build, wait_for_build
+from shared_build import (
+    PROJECT,
+    SAMPLE,  # noqa: F401 (the frozen sample, imported from here)
+    shared_folder,
+    start_build,
+    wait_for_build,
+)
 
 CASES = Path(__file__).resolve().parent / "cases"
 MINIMAL = CASES / "minimal" / "2023-H1"

@@ -17,12 +17,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bulletin.workflow.cli import main
+from bulletin.content.examination import validate_issue
 from bulletin.content.loading import Source, load_source
 from bulletin.util.errors import ContentError, Problem
-from bulletin.content.examination import validate_issue
+from bulletin.workflow.cli import main
 
 from conftest import LANGUAGES, MINIMAL
 

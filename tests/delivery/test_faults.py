@@ -49,8 +49,11 @@ def disk(tmp_path):
 
 def partial_files(output: Path) -> list[str]:
     """The files under `output` that are not whole: temporary names, and PDFs that do not end as a PDF does."""
-    return [path.relative_to(output).as_posix() for path in output.rglob("*") if path.is_file()
-            and (path.name.endswith(".part") or path.suffix == ".pdf" and not path.read_bytes().rstrip().endswith(b"%%EOF"))]
+    def whole(path: Path) -> bool:
+        if path.name.endswith(".part"):
+            return False
+        return path.suffix != ".pdf" or path.read_bytes().rstrip().endswith(b"%%EOF")
+    return [path.relative_to(output).as_posix() for path in output.rglob("*") if path.is_file() and not whole(path)]
 
 
 def build(issue: Path, output: Path) -> int:

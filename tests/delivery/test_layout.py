@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from bulletin.workflow.cli import main
 from bulletin.delivery.layout import LAYOUT, EditionLayout, editions_layout, format_layout, out_of_step
+from bulletin.workflow.cli import main
+
 from conftest import LANGUAGES, apply_edits, page_texts
 
 

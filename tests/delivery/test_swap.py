@@ -20,7 +20,6 @@ from bulletin.delivery import swap as delivery
 from bulletin.delivery.ownership import STAGING, delivered
 from bulletin.delivery.package import write_package
 from bulletin.delivery.swap import start_delivery, write_manifest
-from bulletin.util import atomic
 from bulletin.util.atomic import write_atomically
 from bulletin.util.errors import BuildError
 from bulletin.util.fingerprints import file_entry

@@ -35,7 +35,8 @@ def messages(pdf: Path, check: str, expected=PRINT, severity: str = "error") -> 
 def set_box(pdf: pikepdf.Pdf, page: int, box: str, *edges: float | None) -> None:
     """Move the edges of a page's box that are given (left, bottom, right, top), keeping the others."""
     current = [float(value) for value in pdf.pages[page].obj[Name("/" + box)]]
-    pdf.pages[page].obj[Name("/" + box)] = [current[index] if edge is None else edge for index, edge in enumerate(edges)]
+    moved = [current[index] if edge is None else edge for index, edge in enumerate(edges)]
+    pdf.pages[page].obj[Name("/" + box)] = moved
 
 
 def edit_xmp(pdf: pikepdf.Pdf, old: bytes, new: bytes) -> None:

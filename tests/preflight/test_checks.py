@@ -11,10 +11,11 @@ import pytest
 from weasyprint import HTML
 
 from bulletin.preflight import checks as preflight
-from bulletin.preflight.findings import COLUMNS, Finding, format_table, write_report
 from bulletin.preflight.checks import CHECKS, MAKEUP, RENDER, preflight_pdf
+from bulletin.preflight.findings import COLUMNS, Finding, format_table, write_report
 
 from .pdfs import COVER, NEXT, PRINT, SCREEN, SCREEN_COVER, TITLE, only
+
 
 def test_a_clean_print_pdf_passes_every_check(clean_print):
     findings = preflight_pdf(clean_print, PRINT)

@@ -63,7 +63,7 @@ def operator_rg(pdf):
 
 
 @rgb_case("RGB colour (operator RG)")
-def operator_RG(pdf):
+def operator_rg_stroke(pdf):
     page_with(pdf, b"1 0 0 RG " + BOX)
 
 
@@ -271,7 +271,8 @@ def test_a_form_on_its_callers_resources_is_read_for_each_caller():
     (Name.DeviceRGB, ("rgb", "/DeviceRGB")), (Name("/RGB"), ("rgb", "/DeviceRGB")),
     (Name("/CMYK"), ("cmyk", "/DeviceCMYK")), (Name("/G"), ("gray", "/DeviceGray")),
     (Array([Name.CalGray, Dictionary()]), ("gray", "/CalGray")), (Array([Name.Lab, Dictionary()]), ("other", "/Lab")),
-    (Name.Unknown, ("other", "/Unknown")), (None, ("other", "no colour space")), (Array(), ("other", "no colour space")),
+    (Name.Unknown, ("other", "/Unknown")), (None, ("other", "no colour space")),
+    (Array(), ("other", "no colour space")),
 ])
 def test_colour_spaces_are_classed_by_their_model(space, expected):
     assert colour_space(space) == expected

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from weasyprint.document import Document
 
-from bulletin.printing import pdf as printing
-from bulletin.workflow.cli import main
-from bulletin.util.errors import BuildError
 from bulletin.language import fonts
 from bulletin.language.fonts import FONT_DIRS, find_typefaces
+from bulletin.language.typography import plain_text
+from bulletin.printing import pdf as printing
 from bulletin.printing.editions import engine_findings, unshown_findings
 from bulletin.printing.pdf import ConfinedFetcher
-from bulletin.project import TEMPLATES
 from bulletin.printing.settings import PrintSettings
-from bulletin.language.typography import plain_text
+from bulletin.project import TEMPLATES
+from bulletin.util.errors import BuildError
+from bulletin.workflow.cli import main
 
 from conftest import LANGUAGES, apply_edits, page_texts, pdf_fonts
 
