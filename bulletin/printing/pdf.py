@@ -179,7 +179,7 @@ def lay_out(html: str, base: Path, fetcher: ConfinedFetcher, typefaces: Typeface
     )
 
 
-# The markup that places a picture, as the templates write it (tests/test_placing checks they agree).
+# The markup that places a picture, as the templates write it (tests/printing/test_placing.py checks they agree).
 SLOTS = {
     "cover": '<section class="cover"><img class="cover-image" {image}></section>',
     "illustration": '<article class="article"><figure class="illustration"><img {image}></figure></article>',
