@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw
 from bulletin.language.catalogs import catalog_path
 from bulletin.project import OUTPUT
 from bulletin.util.steps import STEPS
-from bulletin.workflow.cli import main  # noqa: F401 (the tests' way in, imported from here)
+from bulletin.workflow.cli import main  # also the tests' way in, imported from here
 
 from shared_build import (
     PROJECT,
@@ -106,6 +106,25 @@ def minimal_issue(tmp_path) -> Path:
     target = tmp_path / "issues" / "2023-H1"
     shutil.copytree(MINIMAL, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def minimal_delivery(tmp_path_factory) -> Path:
+    """An output folder holding the minimal issue's delivery (every edition, no package), built once per session:
+    read it, or copy it with `delivered_output`."""
+    top = tmp_path_factory.mktemp("minimal-delivery")
+    shutil.copytree(MINIMAL, top / "issues" / MINIMAL.name)
+    assert main([str(top / "issues" / MINIMAL.name), "--output", str(top / "output"), "-q"]) == 0
+    return top / "output"
+
+
+@pytest.fixture
+def delivered_output(minimal_issue, minimal_delivery, tmp_path) -> Path:
+    """tmp_path/output holding a delivery of `minimal_issue` as it is now, for a test to build on: a copy of the
+    session's (the inputs are known by their contents, not their place, so the copy is current)."""
+    output = tmp_path / "output"
+    shutil.copytree(minimal_delivery, output, symlinks=True)
+    return output
 
 
 def copy_project(top: Path, *issues: Path) -> Path:
@@ -256,10 +275,13 @@ def wrote_nothing(output: Path) -> bool:
     return {path.name for path in output.iterdir()} <= {".lock", ".cache"} and cached <= {"digests.json"}
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def in_process(monkeypatch):
-    """Make the build's PDFs in the test's own process, where the test's changes to the code reach
-    (worker processes start from a clean copy of it)."""
+    """Make a test's builds lay out their PDFs in the test's own process, where the test's changes to the code
+    reach (worker processes start from a clean copy of it), and where the engine, once loaded and warm, serves
+    every build of the session: the tests run side by side on pytest-xdist's workers instead. The worker
+    processes of a build are tested where they are asked for (`PrintSettings(workers=2)`, `--workers 2`), and by
+    the sample's build and every build run as a command of its own."""
     monkeypatch.setattr("bulletin.util.workers.available_cores", lambda: 1)  # the fork server's
     monkeypatch.setattr("bulletin.workflow.building.available_cores", lambda: 1)  # the build's pool
 

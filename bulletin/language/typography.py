@@ -52,7 +52,9 @@ class Conventions:
     tied_after: tuple[str, ...] = ()  # particles tied to the word before them
 
 
-# Units: a trailing * stands for any ending (человек* ties 2 человека and 5 человек alike).
+# Units: a trailing * stands for any ending (человек* ties 2 человека and 5 человек alike). The tables are laid out
+# for reading, by language, not by the formatter.
+# fmt: off
 _COMMON_UNITS = ("km", "m", "cm", "mm", "ha", "kg", "t", "%", "°C", "km²", "m²", "MW", "kW", "kV")
 CONVENTIONS = {
     "az": Conventions("az", "«»“”", "—", False,
@@ -74,6 +76,7 @@ QUOTES = "\"'“”„«»‘’"  # every mark a text may have been typed with
 # Abbreviations tied to the number after them, in any of the languages.
 _NUMBERED = ("No.", "Nos.", "p.", "pp.", "art.", "Art.", "vol.", "N.º", "n.º", "núm.", "pág.", "д.", "ст.", "п.", "ч.",
              "гл.", "стр.", "səh.", "b.")
+# fmt: on
 _LETTER = r"[^\W\d_]"
 _SPACE = "[ \u00a0\u2009\u202f]"  # spaces a dash may stand between
 _DASH = r"(?:--?|—|–)"  # what may have been typed for a dash

@@ -32,6 +32,8 @@ from conftest import LANGUAGES, MINIMAL
 # examples per property take about ten seconds on two cores; no deadline, as a slow machine is no failure.
 # Each example copies the issue itself (tempfile): no pytest fixture is shared between examples.
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None)
+# A mutated issue is validated whole, in every language: fewer examples, each of which tries many fields at once.
+FUZZ_ISSUE = settings(FUZZ, max_examples=60)
 
 FILES = ("issue.yaml",) + tuple(f"{language}.yaml" for language in LANGUAGES)
 # Values YAML 1.1 reads as something else than they look, the syntax editors stumble on, and numbers,
@@ -171,7 +173,7 @@ def test_any_bytes_load_or_are_reported_with_their_place(data):
 
 
 @pytest.mark.slow
-@FUZZ
+@FUZZ_ISSUE
 @given(mutated_files(), st.booleans())
 def test_a_mutated_issue_is_valid_or_its_problems_are_placed(files, draft):
     with minimal_issue_with(files) as folder:
@@ -186,7 +188,7 @@ def test_a_mutated_issue_is_valid_or_its_problems_are_placed(files, draft):
 
 
 @pytest.mark.slow
-@FUZZ
+@FUZZ_ISSUE
 @given(mutated_files())
 def test_validate_command_answers_a_mutated_issue_without_a_traceback(files):
     with minimal_issue_with(files) as folder:

@@ -109,9 +109,8 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.slow
-def test_a_build_with_nothing_changed_writes_nothing_and_says_what_it_skipped(minimal_issue, tmp_path, capsys):
-    output = tmp_path / "output"
-    assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
+def test_a_build_with_nothing_changed_writes_nothing_and_says_what_it_skipped(minimal_issue, delivered_output, capsys):
+    output = delivered_output
     delivery = output / minimal_issue.name
     before, folder = snapshot(delivery), delivery.stat().st_ino
     capsys.readouterr()
@@ -129,9 +128,8 @@ def test_a_build_with_nothing_changed_writes_nothing_and_says_what_it_skipped(mi
 
 
 @pytest.mark.slow
-def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_content(minimal_issue, tmp_path):
-    output = tmp_path / "output"
-    assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
+def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_content(minimal_issue, delivered_output):
+    output = delivered_output
     script = ("import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
               " loaded = [name for name in ('weasyprint', 'bulletin.content.validation',"
               " 'bulletin.workflow.building', 'PIL') if name in sys.modules]; print(status, loaded)")
@@ -141,9 +139,8 @@ def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_conten
 
 
 @pytest.mark.slow
-def test_a_change_to_one_language_rebuilds_that_language_alone(minimal_issue, tmp_path, capsys):
-    output = tmp_path / "output"
-    assert main([str(minimal_issue), "--output", str(output), "-q"]) == 0
+def test_a_change_to_one_language_rebuilds_that_language_alone(minimal_issue, delivered_output, capsys):
+    output = delivered_output
     delivery = output / minimal_issue.name
     before = snapshot(delivery)
     apply_edits(minimal_issue, [{"file": "ru.yaml", "replace": "      Текст.", "with": "      Другой текст."}])
