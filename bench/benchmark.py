@@ -79,41 +79,72 @@ def run(folder: Path, workers: int) -> None:
     sequential, parallel = compare(issue, settings, workers, folder / "synthetic")
     pages = sum(outcome.value.printed.pages for outcome in parallel["delivered"].outcomes.values())
     report_stages(sequential, parallel, workers)
-    print(f"\npages made: {pages}; {pages / parallel['seconds']:.1f} pages/s with {workers} workers,"
-          f" {pages / sequential['seconds']:.1f} pages/s with one")
+    print(
+        f"\npages made: {pages}; {pages / parallel['seconds']:.1f} pages/s with {workers} workers,"
+        f" {pages / sequential['seconds']:.1f} pages/s with one"
+    )
     sample = compare(SAMPLE, settings, workers, folder / "sample")
     for name, (one, many) in (("sample issue", sample), ("synthetic issue", (sequential, parallel))):
-        verdict(f"1. {workers} workers / one after another, {name}", many["seconds"] / one["seconds"],
-                GOALS["parallel"], f"{many['seconds']:.1f} s / {one['seconds']:.1f} s")
+        verdict(
+            f"1. {workers} workers / one after another, {name}",
+            many["seconds"] / one["seconds"],
+            GOALS["parallel"],
+            f"{many['seconds']:.1f} s / {one['seconds']:.1f} s",
+        )
     output = folder / "synthetic" / f"{workers}-workers"  # the last build with one worker per core
 
     idle, said = build_command(issue, output)
     verdict("2. rebuild with nothing changed (s)", idle, GOALS["no-op"], said)
     language_file = issue / "ru.yaml"
-    language_file.write_text(language_file.read_text(encoding="utf-8").replace(
-        "    lead: ", "    lead: Изменено. ", 1), encoding="utf-8")
+    language_file.write_text(
+        language_file.read_text(encoding="utf-8").replace("    lead: ", "    lead: Изменено. ", 1), encoding="utf-8"
+    )
     one_language, said = build_command(issue, output)
-    print(f"   rebuild after a change to ru.yaml: {one_language:.1f} s ({one_language / parallel['seconds']:.2f} of"
-          f" the full build); {said}")
+    print(
+        f"   rebuild after a change to ru.yaml: {one_language:.1f} s ({one_language / parallel['seconds']:.2f} of"
+        f" the full build); {said}"
+    )
 
     ratios = [overhead(issue, language, output) for language in ("az", "ru", "en", "es")]
-    verdict("4. our print stage / WeasyPrint alone (worst)", max(ratios), GOALS["overhead"],
-            ", ".join(f"{language} {ratio:.3f}" for language, ratio in zip(("az", "ru", "en", "es"), ratios)))
+    verdict(
+        "4. our print stage / WeasyPrint alone (worst)",
+        max(ratios),
+        GOALS["overhead"],
+        ", ".join(f"{language} {ratio:.3f}" for language, ratio in zip(("az", "ru", "en", "es"), ratios)),
+    )
 
     peaks: dict[int, float] = {}
     for outcome in parallel["delivered"].outcomes.values():
         peaks[outcome.worker] = max(peaks.get(outcome.worker, 0.0), outcome.peak_mb)
-    verdict("5. peak memory of a worker (MB)", max(peaks.values()), GOALS["memory"],
-            ", ".join(f"{peak:.0f}" for peak in sorted(peaks.values())))
+    verdict(
+        "5. peak memory of a worker (MB)",
+        max(peaks.values()),
+        GOALS["memory"],
+        ", ".join(f"{peak:.0f}" for peak in sorted(peaks.values())),
+    )
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
-    return (f"{available_cores()} cores ({cpu}), {memory} MB of memory, {platform.system()} {platform.release()},"
-            f" Python {platform.python_version()}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    memory = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return (
+        f"{available_cores()} cores ({cpu}), {memory} MB of memory, {platform.system()} {platform.release()},"
+        f" Python {platform.python_version()}"
+    )
 
 
 def compare(issue: Path, settings, workers: int, folder: Path) -> tuple[dict, dict]:
@@ -155,8 +186,12 @@ def stage(build: dict, name: str) -> float:
 def build_command(issue: Path, output: Path) -> tuple[float, str]:
     """Run `./run build` as an editor would, set-up check included; return its time and what it said it did."""
     started = time.perf_counter()
-    result = subprocess.run([str(PROJECT / "run"), "build", str(issue), "--output", str(output)],
-                            capture_output=True, text=True, cwd=PROJECT)
+    result = subprocess.run(
+        [str(PROJECT / "run"), "build", str(issue), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
     seconds = time.perf_counter() - started
     if result.returncode:
         raise SystemExit(f"./run build failed ({result.returncode}):\n{result.stderr}")
@@ -167,8 +202,12 @@ def build_command(issue: Path, output: Path) -> tuple[float, str]:
 def overhead(issue: Path, language: str, output: Path) -> float:
     """The time of our print stage over WeasyPrint's alone for the language's print edition, the quickest of
     REPEATS each, made in turn in one fresh process (`one_edition.py`)."""
-    result = subprocess.run([sys.executable, str(HERE / "one_edition.py"), str(issue), language, str(output),
-                             str(REPEATS)], capture_output=True, text=True, cwd=PROJECT)
+    result = subprocess.run(
+        [sys.executable, str(HERE / "one_edition.py"), str(issue), language, str(output), str(REPEATS)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
     if result.returncode:
         raise SystemExit(f"one_edition.py failed:\n{result.stderr}")
     times = json.loads(result.stdout.strip().splitlines()[-1])

@@ -48,15 +48,30 @@ def main(folder: Path, language: str, output: Path, repeats: int) -> dict[str, f
     translations = load_catalogs((language,))[language]
     typefaces = find_typefaces()
     with Workers(1) as workers:  # finds them in the cache; lays out the pictures' places once, which warms up
-        pictures = prepare_pictures(issue, {VARIANT}, settings, typefaces, load_profile(settings.icc_profile),
-                                    read_inputs(folder, PROJECT), output / ".cache" / "pictures",
-                                    workers)[VARIANT]
+        pictures = prepare_pictures(
+            issue,
+            {VARIANT},
+            settings,
+            typefaces,
+            load_profile(settings.icc_profile),
+            read_inputs(folder, PROJECT),
+            output / ".cache" / "pictures",
+            workers,
+        )[VARIANT]
     spare_pages = settings.multiple(VARIANT) - 1
     html = render_edition(edition, TEMPLATES, translations, spare_pages)
 
     def ours(target: Path) -> None:
-        printed = print_pdf(render_edition(edition, TEMPLATES, translations, spare_pages), TEMPLATES, folder,
-                            typefaces, target, VARIANT, settings, pictures)
+        printed = print_pdf(
+            render_edition(edition, TEMPLATES, translations, spare_pages),
+            TEMPLATES,
+            folder,
+            typefaces,
+            target,
+            VARIANT,
+            settings,
+            pictures,
+        )
         check_resolution(printed, settings)
 
     def alone(target: Path) -> None:
@@ -77,5 +92,8 @@ def main(folder: Path, language: str, output: Path, repeats: int) -> dict[str, f
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]),
-                          int(sys.argv[4]) if len(sys.argv) > 4 else 3)))
+    print(
+        json.dumps(
+            main(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 3)
+        )
+    )

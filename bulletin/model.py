@@ -134,7 +134,8 @@ class Issue:
     def pictures(self) -> tuple[Path, ...]:
         """Every picture file the issue places: the cover's and the articles', each once."""
         files = ([self.cover_image] if self.cover_image else []) + [
-            picture.file for article in self.articles for picture in article.illustrations]
+            picture.file for article in self.articles for picture in article.illustrations
+        ]
         return tuple(dict.fromkeys(files))
 
 
@@ -171,8 +172,10 @@ def issue_name_problem(name: str) -> str | None:
     if not match:
         return "an issue is named <YYYY>-H1 or <YYYY>-H2, such as 2022-H2"
     if not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
-        return (f"the year {match['year']} is out of range: an issue is named for a year from {FIRST_YEAR},"
-                f" the year of the liberation, to {LAST_YEAR}, such as 2022-H2")
+        return (
+            f"the year {match['year']} is out of range: an issue is named for a year from {FIRST_YEAR},"
+            f" the year of the liberation, to {LAST_YEAR}, such as 2022-H2"
+        )
     return None
 
 

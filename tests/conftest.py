@@ -56,8 +56,12 @@ class Build:
 
     def pdfs(self) -> dict[tuple[str, str], Path]:
         """Return every PDF of the delivery by (language, variant)."""
-        return {(language, variant): self.pdf(language, variant)
-                for language in LANGUAGES for variant in VARIANTS if self.pdf(language, variant).exists()}
+        return {
+            (language, variant): self.pdf(language, variant)
+            for language in LANGUAGES
+            for variant in VARIANTS
+            if self.pdf(language, variant).exists()
+        }
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -168,14 +172,16 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
         if edit.get("delete"):
             path.unlink()
         elif "write" in edit:
-            path.write_text(edit.get("before", "") + edit["write"] * edit.get("repeat", 1) + edit.get("after", ""),
-                            encoding=encoding)
+            path.write_text(
+                edit.get("before", "") + edit["write"] * edit.get("repeat", 1) + edit.get("after", ""),
+                encoding=encoding,
+            )
         elif "picture" in edit:
             make_picture(path, **edit["picture"])
         elif "write_hex" in edit:
             path.write_bytes(bytes.fromhex("".join(edit["write_hex"].split())))
         elif "copy" in edit:
-            path.write_bytes((PROJECT / edit["copy"]).read_bytes()[:edit.get("bytes")])
+            path.write_bytes((PROJECT / edit["copy"]).read_bytes()[: edit.get("bytes")])
         elif "symlink" in edit:
             path.symlink_to(edit["symlink"])
         elif edit.get("fifo") or edit.get("folder") or edit.get("socket"):
@@ -219,8 +225,15 @@ def make_socket(path: Path) -> None:
         os.chdir(here)
 
 
-def make_picture(path: Path, mode: str = "RGB", size: tuple[int, int] = (64, 48), colour: tuple | int | None = None,
-                 tones: int = 65_536, frames: int = 1, **options) -> Path:
+def make_picture(
+    path: Path,
+    mode: str = "RGB",
+    size: tuple[int, int] = (64, 48),
+    colour: tuple | int | None = None,
+    tones: int = 65_536,
+    frames: int = 1,
+    **options,
+) -> Path:
     """Write a picture in `mode` and the format the suffix of `path` names: a shaded one (a gradient across, a
     dark disc in the middle), or all one `colour`; 16-bit grey in its first `tones` levels; a PNG of `frames` > 1 is
     animated, the disc moving from frame to frame. `options` are Pillow's for saving (comment=, exif=,
@@ -231,8 +244,9 @@ def make_picture(path: Path, mode: str = "RGB", size: tuple[int, int] = (64, 48)
     else:
         image = _in_mode(_shaded(size), mode, tones)
     if frames > 1:
-        options |= dict(save_all=True, append_images=[_in_mode(_shaded(size, frame), mode, tones)
-                                                      for frame in range(1, frames)])
+        options |= dict(
+            save_all=True, append_images=[_in_mode(_shaded(size, frame), mode, tones) for frame in range(1, frames)]
+        )
     image.save(path, format={".jpg": "JPEG", ".jpeg": "JPEG"}.get(path.suffix.lower(), "PNG"), **options)
     return path
 
@@ -242,7 +256,9 @@ def _shaded(size: tuple[int, int], shift: int = 0) -> Image.Image:
     width, height = size
     across, down = Image.linear_gradient("L").rotate(90).resize(size), Image.linear_gradient("L").resize(size)
     image = Image.merge("RGB", (across, down, across.point(lambda value: 255 - value)))
-    ImageDraw.Draw(image).ellipse((width * .3 + shift, height * .3, width * .7 + shift, height * .7), fill=(20, 20, 20))
+    ImageDraw.Draw(image).ellipse(
+        (width * 0.3 + shift, height * 0.3, width * 0.7 + shift, height * 0.7), fill=(20, 20, 20)
+    )
     return image
 
 
@@ -262,8 +278,9 @@ def _in_mode(image: Image.Image, mode: str, tones: int = 65_536) -> Image.Image:
 
 def every_file(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by relative path, with its bytes: what a delivery holds, to compare."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
 
 
 def wrote_nothing(output: Path) -> bool:
@@ -293,8 +310,9 @@ def load_case(name: str) -> dict:
 
 def page_texts(pdf: Path) -> list[str]:
     """Return the text of each page of a PDF, as pdftotext extracts it."""
-    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
-                          check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return text.split("\f")[:-1]
 
 
@@ -314,19 +332,25 @@ def killed_at(step: str, target: str = "*") -> str:
     power cut would, when it reaches `step` (a key of `bulletin.util.steps.STEPS`) for a target whose path matches
     the pattern `target`; put before a child process's own code."""
     assert step in STEPS, step
-    return ("import fnmatch, os, signal\nfrom bulletin.util import steps\n"
-            f"steps.reached = lambda step, target: step == {step!r} and fnmatch.fnmatch(str(target), {target!r})"
-            " and os.kill(os.getpid(), signal.SIGKILL)\n")
+    return (
+        "import fnmatch, os, signal\nfrom bulletin.util import steps\n"
+        f"steps.reached = lambda step, target: step == {step!r} and fnmatch.fnmatch(str(target), {target!r})"
+        " and os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
 
 
 def run_in_terminal(script: str, timeout: float = 20) -> str:
     """Run a Python script with a pseudo-terminal as its stdin, stdout and stderr; return what it wrote."""
     controller, terminal = os.openpty()
-    environment = {name: value for name, value in os.environ.items()
-                   if name not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")}
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+    }
     environment.update(TERM="xterm-256color", COLUMNS="100", PYTHONPATH=str(PROJECT))
-    process = subprocess.Popen([sys.executable, "-c", script], stdin=terminal, stdout=terminal, stderr=terminal,
-                               cwd=PROJECT, env=environment)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=terminal, stdout=terminal, stderr=terminal, cwd=PROJECT, env=environment
+    )
     os.close(terminal)
     output, deadline = b"", time.monotonic() + timeout
     try:
@@ -363,11 +387,13 @@ def drawing_problem_of(folder: Path, inside: str, seconds: int = 3) -> str | Non
 def within(seconds: int) -> Iterator[None]:
     """Stop the block with TimeoutError after `seconds`: a hang, where nothing should take more than a few.
     SIGALRM interrupts even a blocking open or read."""
+
     class Expired(Exception):
         pass
 
     def expire(_signal, _frame):
         raise Expired
+
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(seconds)
     try:

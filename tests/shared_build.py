@@ -55,8 +55,13 @@ def start_build(folder: Path) -> subprocess.Popen | None:
         (folder / "started").touch()
         with open(folder / "log", "w") as log:
             # The lock is passed on with the file: held by both until this process closes its own.
-            return subprocess.Popen([sys.executable, "-c", BUILDER, str(SAMPLE), str(folder)], cwd=PROJECT,
-                                    pass_fds=(lock.fileno(),), stdout=log, stderr=subprocess.STDOUT)
+            return subprocess.Popen(
+                [sys.executable, "-c", BUILDER, str(SAMPLE), str(folder)],
+                cwd=PROJECT,
+                pass_fds=(lock.fileno(),),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
 
 def wait_for_build(folder: Path) -> Path:
@@ -65,8 +70,9 @@ def wait_for_build(folder: Path) -> Path:
     with open(folder / "lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (folder / "status").exists():  # never started, or its process died
-            (folder / "status").write_text(str(main([str(SAMPLE), "--output", str(folder / "output"), "--package",
-                                                     "-q"])))
+            (folder / "status").write_text(
+                str(main([str(SAMPLE), "--output", str(folder / "output"), "--package", "-q"]))
+            )
     log = (folder / "log").read_text(encoding="utf-8") if (folder / "log").exists() else ""
     assert (folder / "status").read_text() == "0", f"the sample's build failed:\n{log}"
     return folder / "output" / SAMPLE.name

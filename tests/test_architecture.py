@@ -41,7 +41,7 @@ def imports(name: str) -> list[tuple[str, bool]]:
                 base = child.module or ""
                 if child.level:
                     parts = package.split(".")
-                    base = ".".join(parts[:len(parts) - child.level + 1] + ([base] if base else []))
+                    base = ".".join(parts[: len(parts) - child.level + 1] + ([base] if base else []))
                 for alias in child.names:
                     target = f"{base}.{alias.name}"
                     found.append((target if target in MODULES else base, inside))
@@ -73,18 +73,27 @@ def test_no_module_imports_itself_through_others():
 
     for name in MODULES:
         if name not in state:
-            assert (cycle := cycle_from(name, [])) is None, " -> ".join(cycle[cycle.index(cycle[-1]):])
+            assert (cycle := cycle_from(name, [])) is None, " -> ".join(cycle[cycle.index(cycle[-1]) :])
 
 
 def test_imports_point_down_the_stages():
-    upward = [f"{name} imports {target}" for name in MODULES if part(name) for target, _ in imports(name)
-              if part(target) and ORDER.index(part(target)) > ORDER.index(part(name))]
+    upward = [
+        f"{name} imports {target}"
+        for name in MODULES
+        if part(name)
+        for target, _ in imports(name)
+        if part(target) and ORDER.index(part(target)) > ORDER.index(part(name))
+    ]
     assert upward == []
 
 
 def test_imports_wait_inside_functions_only_where_the_reason_is_written():
-    deferred = [f"{name} defers {target}" for name in MODULES for target, waits in imports(name)
-                if waits and not name.startswith(DEFERRING)]
+    deferred = [
+        f"{name} defers {target}"
+        for name in MODULES
+        for target, waits in imports(name)
+        if waits and not name.startswith(DEFERRING)
+    ]
     assert deferred == []
 
 
@@ -130,8 +139,11 @@ def test_only_the_engine_module_touches_weasyprint_internals():
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("weasyprint"):
                 touching += [f"{name} imports {node.module}"] if node.module not in PUBLIC_ENGINE else []
             elif isinstance(node, ast.Import):
-                touching += [f"{name} imports {alias.name}" for alias in node.names
-                             if alias.name.startswith("weasyprint.") and alias.name not in PUBLIC_ENGINE]
+                touching += [
+                    f"{name} imports {alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("weasyprint.") and alias.name not in PUBLIC_ENGINE
+                ]
             elif isinstance(node, ast.Attribute) and node.attr == "_page_box":
                 touching.append(f"{name} reads _page_box")
     assert touching == []
@@ -143,9 +155,15 @@ FILES = ("css", "html", "yaml", "json", "po", "pot", "txt")  # bulletin.css is a
 
 def test_every_module_named_in_a_string_exists():
     """Names written as strings (the workers' preload list, say) move with the code or fail here."""
-    named = {node.value for path in MODULES.values() for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-             if isinstance(node, ast.Constant) and isinstance(node.value, str)
-             and re.fullmatch(r"bulletin(\.[a-z_]+)+", node.value) and node.value.rpartition(".")[2] not in FILES}
+    named = {
+        node.value
+        for path in MODULES.values()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"bulletin(\.[a-z_]+)+", node.value)
+        and node.value.rpartition(".")[2] not in FILES
+    }
     assert "bulletin.printing.editions" in named  # the preload list is read
     assert sorted(name for name in named if name not in MODULES) == []
 

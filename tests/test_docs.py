@@ -26,8 +26,12 @@ README_LINK = re.compile(r"\]\((docs/[^)#\s]+\.md)(?:#([^)\s]+))?\)")
 def build_site(config: Path, site: Path) -> subprocess.CompletedProcess[str]:
     """Build the MkDocs site of `config` into `site` in strict mode, as ./run test does (not --quiet, which
     hides the warnings from strict mode too)."""
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
-                           str(config), "--site-dir", str(site)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def package_modules() -> set[str]:
@@ -56,18 +60,28 @@ def site(tmp_path_factory) -> Path:
 
 def test_the_docs_build_in_strict_mode_into_the_folder_asked_for(site):
     pages = {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
-    assert {"index.html", "editors/issue.html", "translators.html", "bureau.html", "operators.html",
-            "developers/architecture.html"} <= pages
+    assert {
+        "index.html",
+        "editors/issue.html",
+        "translators.html",
+        "bureau.html",
+        "operators.html",
+        "developers/architecture.html",
+    } <= pages
     assert not (PROJECT / "site").exists()
     architecture = (site / "developers" / "architecture.html").read_text(encoding="utf-8")
     assert "<code>bulletin/printing/engine.py</code>" in architecture
 
 
-@pytest.mark.parametrize(("fault", "warning"), [
-    ("(bureau-guide.md)", "contains a link 'bureau-guide.md', but the target is not found"),
-    ("(bureau.md#no-such-section)", "does not contain an anchor '#no-such-section'"),
-    ("notes.md", 'The following pages exist in the docs directory, but are not included in the "nav"'),
-], ids=["link to a page that is not there", "link to a section that is not there", "page left out of the nav"])
+@pytest.mark.parametrize(
+    ("fault", "warning"),
+    [
+        ("(bureau-guide.md)", "contains a link 'bureau-guide.md', but the target is not found"),
+        ("(bureau.md#no-such-section)", "does not contain an anchor '#no-such-section'"),
+        ("notes.md", 'The following pages exist in the docs directory, but are not included in the "nav"'),
+    ],
+    ids=["link to a page that is not there", "link to a section that is not there", "page left out of the nav"],
+)
 def test_a_broken_link_or_a_page_left_out_of_the_nav_fails_the_build(fault, warning, tmp_path):
     shutil.copytree(DOCS, tmp_path / "docs")
     shutil.copy(PROJECT / "mkdocs.yml", tmp_path / "mkdocs.yml")
@@ -75,8 +89,9 @@ def test_a_broken_link_or_a_page_left_out_of_the_nav_fails_the_build(fault, warn
         (tmp_path / "docs" / fault).write_text("# Notes\n", encoding="utf-8")
     else:
         translators = tmp_path / "docs" / "translators.md"
-        translators.write_text(translators.read_text(encoding="utf-8") + f"\nSee [the bureau]{fault}.\n",
-                               encoding="utf-8")
+        translators.write_text(
+            translators.read_text(encoding="utf-8") + f"\nSee [the bureau]{fault}.\n", encoding="utf-8"
+        )
     built = build_site(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert built.returncode != 0
     assert warning in built.stderr
@@ -111,8 +126,9 @@ def test_the_map_check_fails_when_a_module_is_missing_or_named_but_gone():
     assert map_errors(doubled, modules) == (["bulletin/printing/engine.py"], [])
 
 
-@pytest.mark.parametrize("page", sorted([README, *DOCS.rglob("*.md")]),
-                         ids=lambda path: path.relative_to(PROJECT).as_posix())
+@pytest.mark.parametrize(
+    "page", sorted([README, *DOCS.rglob("*.md")]), ids=lambda path: path.relative_to(PROJECT).as_posix()
+)
 def test_every_path_of_the_code_that_a_page_names_exists(page):
     gone = [path for path in NAMED.findall(page.read_text(encoding="utf-8")) if not (PROJECT / path).exists()]
     assert gone == []

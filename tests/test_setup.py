@@ -39,9 +39,13 @@ def fake_command(folder: Path, name: str, script: str) -> None:
 
 def without_packages(folder: Path, missing: str) -> dict[str, str]:
     """An environment for ./run, not root, in which dpkg says the packages `missing` (a|b) are not installed."""
-    fake_command(folder, "dpkg-query", 'shift 2; for package; do case "$package" in'
-                                       f' {missing}) echo "$package unknown ok not-installed";;'
-                                       ' *) echo "$package install ok installed";; esac; done')
+    fake_command(
+        folder,
+        "dpkg-query",
+        'shift 2; for package; do case "$package" in'
+        f' {missing}) echo "$package unknown ok not-installed";;'
+        ' *) echo "$package install ok installed";; esac; done',
+    )
     fake_command(folder, "id", "echo 1000")
     return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}"}
 
@@ -49,8 +53,7 @@ def without_packages(folder: Path, missing: str) -> dict[str, str]:
 def test_run_lists_missing_debian_packages_when_not_root(tmp_path, checkout):
     """Without root, ./run names the missing packages and how to install them, and stops."""
     environment = without_packages(tmp_path, "fonts-noto-core|qpdf")
-    result = subprocess.run(["bash", "run", "setup"], cwd=checkout, env=environment,
-                            capture_output=True, text=True)
+    result = subprocess.run(["bash", "run", "setup"], cwd=checkout, env=environment, capture_output=True, text=True)
     assert result.returncode == 1
     assert "These Debian packages are missing: fonts-noto-core qpdf" in result.stderr
     assert "apt-get install fonts-noto-core qpdf" in result.stderr
@@ -61,14 +64,18 @@ def test_packages_only_the_tests_need_are_asked_for_by_the_tests_only(tmp_path, 
     environment = without_packages(tmp_path, "systemd")
     setup = subprocess.run(["bash", "run", "setup"], cwd=checkout, env=environment, capture_output=True, text=True)
     assert setup.returncode == 0 and setup.stderr == "", setup.stderr  # nothing to install
-    test = subprocess.run(["bash", "run", "test", "--collect-only", "-q"], cwd=checkout, env=environment,
-                          capture_output=True, text=True)
+    test = subprocess.run(
+        ["bash", "run", "test", "--collect-only", "-q"], cwd=checkout, env=environment, capture_output=True, text=True
+    )
     assert test.returncode == 1 and "These Debian packages are missing: systemd" in test.stderr
 
 
 def test_every_debian_package_of_the_setup_is_installed_here():
-    listed = [line.split("#")[0].strip() for name in ("debian-packages.txt", "debian-packages-test.txt")
-              for line in (PROJECT / "scripts" / name).read_text().splitlines()]
+    listed = [
+        line.split("#")[0].strip()
+        for name in ("debian-packages.txt", "debian-packages-test.txt")
+        for line in (PROJECT / "scripts" / name).read_text().splitlines()
+    ]
     for package in filter(None, listed):
         status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
         assert status.stdout == "install ok installed", package
@@ -82,6 +89,7 @@ def test_pybabel_extract_with_babel_cfg_gives_the_committed_template(tmp_path):
     def msgids(path: Path) -> set:
         with path.open("rb") as file:
             return {message.id for message in read_po(file) if message.id}
+
     assert msgids(pot) == msgids(PROJECT / "translations" / "messages.pot")
 
 

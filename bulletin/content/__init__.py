@@ -22,6 +22,13 @@ Nothing here renders or writes a file.
 from ..util.exports import lazy_exports
 
 __all__ = ["examine_issue", "validate_issue", "check_problems", "read_issue", "load_source"]
-__getattr__ = lazy_exports(__name__, {
-    "examine_issue": ".examination", "validate_issue": ".examination", "check_problems": ".examination",
-    "read_issue": ".validation", "load_source": ".loading"})
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "examine_issue": ".examination",
+        "validate_issue": ".examination",
+        "check_problems": ".examination",
+        "read_issue": ".validation",
+        "load_source": ".loading",
+    },
+)

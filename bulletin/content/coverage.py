@@ -53,8 +53,16 @@ from .texts import language_file
 # Spanish opening marks, the Azerbaijani letters (with their capitals, for headings set in
 # capitals), Russian ё, the narrow no-break space of CLDR's formats. The fonts must show them all;
 # tests/content/test_coverage.py asserts it.
-TYPOGRAPHY = "".join(sorted(set("".join(conventions.quotes + conventions.dash for conventions in CONVENTIONS.values())
-                                + "’–…№" + NBSP + "\u202f¿¡əƏğĞıİöÖüÜşŞçÇёЁ")))
+TYPOGRAPHY = "".join(
+    sorted(
+        set(
+            "".join(conventions.quotes + conventions.dash for conventions in CONVENTIONS.values())
+            + "’–…№"
+            + NBSP
+            + "\u202f¿¡əƏğĞıİöÖüÜşŞçÇёЁ"
+        )
+    )
+)
 
 # Characters a text may hold that are drawn with no glyph of their own, which a font may lack: line
 # breaks and tabs (the layout turns them into space), soft hyphen (only a hyphen, '-' or U+2010, is
@@ -64,8 +72,18 @@ TYPOGRAPHY = "".join(sorted(set("".join(conventions.quotes + conventions.dash fo
 # when a font lacks them. Each is one WeasyPrint draws with the bulletin's fonts alone, after any letter
 # or symbol they have (tests/content/test_coverage.py makes it so): the Arabic letter mark, for one, fetched an
 # Arabic font, and the emoji selector after © a font of the system. Those are refused (`characters`).
-_INVISIBLE_RANGES = ((0x09, 0x0A), (0x0D, 0x0D), (0xAD, 0xAD), (0x34F, 0x34F), (0x180E, 0x180E), (0x200B, 0x200C),
-                     (0x2060, 0x2064), (0x206A, 0x206F), (0xFE00, 0xFE0E), (0xE0100, 0xE01EF))
+_INVISIBLE_RANGES = (
+    (0x09, 0x0A),
+    (0x0D, 0x0D),
+    (0xAD, 0xAD),
+    (0x34F, 0x34F),
+    (0x180E, 0x180E),
+    (0x200B, 0x200C),
+    (0x2060, 0x2064),
+    (0x206A, 0x206F),
+    (0xFE00, 0xFE0E),
+    (0xE0100, 0xE01EF),
+)
 INVISIBLE = frozenset(chr(code) for first, last in _INVISIBLE_RANGES for code in range(first, last + 1))
 
 # The texts the templates set as Markdown, whose character references become characters
@@ -79,8 +97,7 @@ _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def check_coverage(folder: Path, languages: Iterable[str], translations: Path,
-                   fonts: Iterable[Path]) -> list[Problem]:
+def check_coverage(folder: Path, languages: Iterable[str], translations: Path, fonts: Iterable[Path]) -> list[Problem]:
     """Return a problem for each character of the issue's texts and catalogs that a font cannot show, per line."""
     fonts = tuple(fonts)
     covered = covered_characters(fonts)
@@ -180,9 +197,9 @@ def _text_problems(path: Path, covered: frozenset[str], reason: str) -> list[Pro
             message = f"character {describe_character(char)}{how} {reason}"
             count = value.count(written)
             # A letter read composed may be written decomposed in the file: it is sought in both forms.
-            places = (_places(raw, node.start_mark.index, node.end_mark.index, written, count)
-                      or _places(raw, node.start_mark.index, node.end_mark.index,
-                                 unicodedata.normalize("NFD", written), count))
+            places = _places(raw, node.start_mark.index, node.end_mark.index, written, count) or _places(
+                raw, node.start_mark.index, node.end_mark.index, unicodedata.normalize("NFD", written), count
+            )
             if not places:  # written as a YAML escape: the value's own place is the nearest there is
                 places = [node.start_mark.index]
             problems += _per_line(lines, places, message)
@@ -202,15 +219,19 @@ def _scalars(root: yaml.Node | None) -> Iterator[tuple[yaml.ScalarNode, tuple[st
         if isinstance(node, yaml.ScalarNode):
             yield node, keys
         elif isinstance(node, yaml.MappingNode):
-            stack += [(value, keys + (str(key.value) if isinstance(key, yaml.ScalarNode) else "",))
-                      for key, value in node.value]
+            stack += [
+                (value, keys + (str(key.value) if isinstance(key, yaml.ScalarNode) else "",))
+                for key, value in node.value
+            ]
         elif isinstance(node, yaml.SequenceNode):
             stack += [(item, keys) for item in node.value]
 
 
 def _is_markdown(keys: tuple[str, ...]) -> bool:
-    return any(len(keys) == len(pattern) and all(want in ("*", key) for want, key in zip(pattern, keys))
-               for pattern in MARKDOWN_TEXTS)
+    return any(
+        len(keys) == len(pattern) and all(want in ("*", key) for want, key in zip(pattern, keys))
+        for pattern in MARKDOWN_TEXTS
+    )
 
 
 def _places(raw: str, start: int, end: int, written: str, count: int) -> list[int]:
@@ -252,8 +273,7 @@ def _catalog_problems(path: Path, covered: frozenset[str], reason: str) -> list[
         spans = msgstr_lines(rows, entry_line(entry))
         for char in sorted(unshown):
             message = f"character {describe_character(char)} {reason}"
-            places = [lines.starts[number] + column for number in spans
-                      for column in _find_all(rows[number], char)]
+            places = [lines.starts[number] + column for number in spans for column in _find_all(rows[number], char)]
             problems += _per_line(lines, places or [lines.starts[max(entry_line(entry) - 1, 0)]], message)
     return problems
 

@@ -47,10 +47,15 @@ class Examination:
     def outdated_warnings(self) -> list[Problem]:
         """Each stale or unconfirmed translation as a warning at its place."""
         source = self.facts["source_language"] if self.facts else None
-        return sorted(Problem(item.mark, f"{item.label} is stale: the {source} text is not the one this translation"
-                                         " was confirmed against" if state == STALE else
-                              f"{item.label} has not been confirmed against the {source} text")
-                      for item, state in self.outdated)
+        return sorted(
+            Problem(
+                item.mark,
+                f"{item.label} is stale: the {source} text is not the one this translation was confirmed against"
+                if state == STALE
+                else f"{item.label} has not been confirmed against the {source} text",
+            )
+            for item, state in self.outdated
+        )
 
 
 def examine_issue(folder: Path, draft: bool = False, translations: Path | None = None) -> Examination:
@@ -67,27 +72,42 @@ def examine_issue(folder: Path, draft: bool = False, translations: Path | None =
         return Examination(sorted(set(checker.problems)), [])
     source = facts["source_language"]
     required = (source,) if draft else facts["languages"]
-    problems = (checker.problems + texts.gap_problems(required)
-                + reference_problems(texts.fields) + text_problems(texts.fields)
-                + _catalog_problems(facts["languages"], source, draft, translations)
-                + check_coverage(folder, facts["languages"], translations, find_typefaces().files.values()))
+    problems = (
+        checker.problems
+        + texts.gap_problems(required)
+        + reference_problems(texts.fields)
+        + text_problems(texts.fields)
+        + _catalog_problems(facts["languages"], source, draft, translations)
+        + check_coverage(folder, facts["languages"], translations, find_typefaces().files.values())
+    )
     untranslated = [gap for gap in texts.gaps(facts["languages"]) if gap.language != source]
     hint = None
     if untranslated and not draft:
-        hint = (f"{len(untranslated)} translated text(s) are missing; build with --draft to use the {source} text in"
-                " their place, marked")
-    return Examination(sorted(set(problems)), sorted(set(typographic_queries(texts.fields))), hint, facts, texts,
-                       outdated(texts, texts.fields, source) if source else [])
+        hint = (
+            f"{len(untranslated)} translated text(s) are missing; build with --draft to use the {source} text in"
+            " their place, marked"
+        )
+    return Examination(
+        sorted(set(problems)),
+        sorted(set(typographic_queries(texts.fields))),
+        hint,
+        facts,
+        texts,
+        outdated(texts, texts.fields, source) if source else [],
+    )
 
 
-def _catalog_problems(languages: tuple[str, ...], source: str | None, draft: bool,
-                      translations: Path) -> list[Problem]:
+def _catalog_problems(languages: tuple[str, ...], source: str | None, draft: bool, translations: Path) -> list[Problem]:
     """What is wrong with the interface catalogs of `languages`: in a draft, only the source language's must be
     complete (the others fall back to it), but none may have a fault."""
     wanted = template_strings(EXTRACTION_CONFIG)
-    return [problem for language in languages
-            for problem in catalog_problems(read_catalog_state(language, translations, wanted),
-                                            complete=language == source or not draft)]
+    return [
+        problem
+        for language in languages
+        for problem in catalog_problems(
+            read_catalog_state(language, translations, wanted), complete=language == source or not draft
+        )
+    ]
 
 
 def validate_issue(folder: Path, draft: bool = False, translations: Path | None = None) -> Issue:
@@ -104,13 +124,21 @@ def validate_issue(folder: Path, draft: bool = False, translations: Path | None 
     for item, state in examination.outdated:
         counts.setdefault(item.language, Counter())[state] += 1
     for language, found in counts.items():  # a line per language: `status` lists them one by one
-        LOG.warning("%s: %d translated text(s) stale and %d unconfirmed; build.py status %s lists them",
-                    language, found[STALE], found[UNCONFIRMED], folder.name)
+        LOG.warning(
+            "%s: %d translated text(s) stale and %d unconfirmed; build.py status %s lists them",
+            language,
+            found[STALE],
+            found[UNCONFIRMED],
+            folder.name,
+        )
     for query in examination.warnings:
         LOG.warning("%s", query.as_warning())
     if draft:
-        stand_in(texts, [gap for gap in texts.gaps(facts["languages"]) if gap.language != facts["source_language"]],
-                 facts["source_language"])
+        stand_in(
+            texts,
+            [gap for gap in texts.gaps(facts["languages"]) if gap.language != facts["source_language"]],
+            facts["source_language"],
+        )
     return assemble(folder, facts, texts.values)
 
 

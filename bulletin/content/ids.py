@@ -53,17 +53,24 @@ class Ids:
         if value in self.given:
             other, first = self.given[value]
             line, article = first.mark.line, "an" if other[0] in "aeiou" else "a"
-            checker.report(spot, f"duplicate {kind} id '{value}' (first used at line {line})" if other == kind
-                           else f"{kind} id '{value}' is already the id of {article} {other} (line {line});"
-                                " every section, article, illustration, event and figure needs an id of its own")
+            checker.report(
+                spot,
+                f"duplicate {kind} id '{value}' (first used at line {line})"
+                if other == kind
+                else f"{kind} id '{value}' is already the id of {article} {other} (line {line});"
+                " every section, article, illustration, event and figure needs an id of its own",
+            )
             return False
         names, prefixes = template_anchors(self.templates)
         clash = value if value in names else next((prefix for prefix in prefixes if value.startswith(prefix)), None)
         if clash is not None:
             reserved = ", ".join(sorted(names) + [f"{prefix}..." for prefix in prefixes])
-            checker.report(spot, f"{kind} id '{value}' " + ("is the name of a part of the bulletin itself"
-                                                            if clash == value else f"starts with '{clash}'")
-                           + f"; choose another (ids may not be or start with: {reserved})")
+            checker.report(
+                spot,
+                f"{kind} id '{value}' "
+                + ("is the name of a part of the bulletin itself" if clash == value else f"starts with '{clash}'")
+                + f"; choose another (ids may not be or start with: {reserved})",
+            )
             return False
         self.given[value] = (kind, spot)
         return True

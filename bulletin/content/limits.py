@@ -63,34 +63,56 @@ def _size_problems(field: TextField, value: str, places: Places) -> list[Problem
     markdown = field.part in MARKDOWN_FIELDS
     limit, kind = (MAX_MARKDOWN, _KINDS[field.part]) if markdown else (MAX_TEXT, "a text other than a body")
     if len(value) > limit:
-        problems.append(Problem(field.mark, f"{field.label} is {len(value):,} characters long; {kind} may"
-                                            f" have at most {limit:,}: shorten it"))
+        problems.append(
+            Problem(
+                field.mark,
+                f"{field.label} is {len(value):,} characters long; {kind} may have at most {limit:,}: shorten it",
+            )
+        )
     for start, end, printed in printed_paragraphs(value) if markdown else [(0, len(value), value)]:
         if markdown and len(printed) > MAX_PARAGRAPH:
-            problems.append(Problem(places.mark(field, start), f"{field.label}: a paragraph of {len(printed):,}"
-                                                               f" characters; a paragraph may have at most"
-                                                               f" {MAX_PARAGRAPH:,}: divide it with blank lines"))
-        word = next((match[0] for match in _WORD.finditer(plain_text(printed, field.language))
-                     if len(match[0]) > MAX_WORD), None)
+            problems.append(
+                Problem(
+                    places.mark(field, start),
+                    f"{field.label}: a paragraph of {len(printed):,}"
+                    f" characters; a paragraph may have at most"
+                    f" {MAX_PARAGRAPH:,}: divide it with blank lines",
+                )
+            )
+        word = next(
+            (match[0] for match in _WORD.finditer(plain_text(printed, field.language)) if len(match[0]) > MAX_WORD),
+            None,
+        )
         if word is not None:
-            problems.append(Problem(places.mark(field, _written_at(value, start, end, word)),
-                                    _word_message(field, word)))
-    deep = next(((start, depth) for start, depth in nested_blocks(value) if depth > MAX_NESTING),
-                None) if markdown else None
+            problems.append(
+                Problem(places.mark(field, _written_at(value, start, end, word)), _word_message(field, word))
+            )
+    deep = (
+        next(((start, depth) for start, depth in nested_blocks(value) if depth > MAX_NESTING), None)
+        if markdown
+        else None
+    )
     if deep is not None:
-        problems.append(Problem(places.mark(field, deep[0]), f"{field.label}: quotes and lists nested {deep[1]} deep"
-                                                             f" (or more); they may nest at most {MAX_NESTING} deep,"
-                                                             " and what is deeper is not printed: take out some '>'"
-                                                             " or some indentation"))
+        problems.append(
+            Problem(
+                places.mark(field, deep[0]),
+                f"{field.label}: quotes and lists nested {deep[1]} deep"
+                f" (or more); they may nest at most {MAX_NESTING} deep,"
+                " and what is deeper is not printed: take out some '>'"
+                " or some indentation",
+            )
+        )
     return problems
 
 
 def _word_message(field: TextField, word: str) -> str:
     joined = any(space in word for space in _JOINED)
-    return (f"{field.label}: a word of {len(word):,} characters (“{word[:20]}…”); a line breaks only between"
-            f" words, and a word may have at most {MAX_WORD} characters"
-            + (", counting the no-break spaces that join numbers, units and initials" if joined else "")
-            + ": put spaces in it, or shorten it")
+    return (
+        f"{field.label}: a word of {len(word):,} characters (“{word[:20]}…”); a line breaks only between"
+        f" words, and a word may have at most {MAX_WORD} characters"
+        + (", counting the no-break spaces that join numbers, units and initials" if joined else "")
+        + ": put spaces in it, or shorten it"
+    )
 
 
 def _written_at(value: str, start: int, end: int, word: str) -> int:
@@ -115,5 +137,7 @@ def _character_problems(field: TextField, value: str, places: Places) -> list[Pr
     for index, count in stacked_marks(value):
         mark = places.mark(field, index)
         stacked.setdefault(mark.line, Problem(mark, f"{field.label}: {too_many_marks(value, index, count)}"))
-    return ([Problem(mark, f"{field.label}: character {describe_character(char)} {refusal(char)}")
-             for (char, _line), mark in found.items()] + list(stacked.values()))
+    return [
+        Problem(mark, f"{field.label}: character {describe_character(char)} {refusal(char)}")
+        for (char, _line), mark in found.items()
+    ] + list(stacked.values())

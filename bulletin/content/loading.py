@@ -42,6 +42,8 @@ YamlMark: TypeAlias = "yaml.Mark | _LibyamlMark"  # where YAML says a token star
 # The one tag content may carry: on a translated text, the hash of the source-language text it
 # was last confirmed against, e.g. `title: !source-1a2b3c4d "..."` (see `sources`).
 SOURCE_TAG = re.compile(r"^!source-(?P<hash>[0-9a-f]{8})$")
+
+
 # What to do about a syntax error, where YAML's words do not say it.
 @dataclass(frozen=True)
 class Spot:
@@ -90,8 +92,9 @@ def load_source(path: Path) -> Source:
     start = Mark(path, 1, 1)
     try:
         if not lies_within(path, path.parent):
-            source.problems.append(Problem(start, "file is a symbolic link to a file outside the issue folder;"
-                                                  " it was not read"))
+            source.problems.append(
+                Problem(start, "file is a symbolic link to a file outside the issue folder; it was not read")
+            )
             return source
         data = read_file(path, MAX_FILE_BYTES)
         if len(data) > MAX_FILE_BYTES:
@@ -120,15 +123,19 @@ def load_source(path: Path) -> Source:
         context = ""
         if err.context and err.context_mark and err.problem:
             context = f" ({err.context} that starts at line {err.context_mark.line + 1})"
-        source.problems.append(Problem(mark, f"YAML syntax: {err.problem or err.context}{context}"
-                                             f"{_syntax_hint(err, text)}"))
+        source.problems.append(
+            Problem(mark, f"YAML syntax: {err.problem or err.context}{context}{_syntax_hint(err, text)}")
+        )
         return source
     except yaml.reader.ReaderError as err:  # a character YAML does not allow: the reader stops at its first
         offset = max(text.find(chr(err.character)), 0)  # (libyaml counts its position in bytes, not characters)
         line, column = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
-        source.problems.append(Problem(Mark(path, line, column),
-                                       f"YAML syntax: the character U+{err.character:04X}"
-                                       " is not allowed in a YAML file (a control character)"))
+        source.problems.append(
+            Problem(
+                Mark(path, line, column),
+                f"YAML syntax: the character U+{err.character:04X} is not allowed in a YAML file (a control character)",
+            )
+        )
         return source
     except yaml.YAMLError as err:
         source.problems.append(Problem(start, f"YAML syntax: {err}"))
@@ -150,26 +157,37 @@ def _syntax_hint(err: yaml.MarkedYAMLError, text: str) -> str:
     line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
     value = line.partition(": ")[2].lstrip() if ": " in line else ""
     if problem == "found invalid Unicode character escape code":  # a \u escape of a surrogate: half an emoji
-        return ("; a \\u escape of D800 to DFFF is half of a character: write the character itself, or its \\U"
-                " escape with eight digits")
+        return (
+            "; a \\u escape of D800 to DFFF is half of a character: write the character itself, or its \\U"
+            " escape with eight digits"
+        )
     if "mapping values are not allowed" in problem:
-        return ("; a text holding ': ' must be put in quotes: write it in single quotes, 'like: this', which may"
-                " hold double quotes (write a single quote in it twice: '')")
+        return (
+            "; a text holding ': ' must be put in quotes: write it in single quotes, 'like: this', which may"
+            " hold double quotes (write a single quote in it twice: '')"
+        )
     left_open = "; a text in quotes is not closed: end it with the same quotation mark it starts with"
     if "unexpected end of stream" in problem and "quoted scalar" in (err.context or ""):
         return left_open
-    if (problem.startswith("did not find expected key") and mark is not None
-            and (opened := _open_quote(text, mark)) is not None):
+    if (
+        problem.startswith("did not find expected key")
+        and mark is not None
+        and (opened := _open_quote(text, mark)) is not None
+    ):
         return f"{left_open} (the text in quotes at line {opened} runs on to here)"
     if problem.startswith("did not find expected key") and value[:1] in ("'", '"'):
         other = "single" if value[0] == '"' else "double"
-        return (f"; the text goes on after its closing quotation mark: to put {value[0]} inside a text, write the"
-                f" whole text in {other} quotes (or, in single quotes, write a single quote twice: '')")
+        return (
+            f"; the text goes on after its closing quotation mark: to put {value[0]} inside a text, write the"
+            f" whole text in {other} quotes (or, in single quotes, write a single quote twice: '')"
+        )
     if "cannot start any token" in problem and "\t" in line:
         return "; indent with spaces, not tabs"
     if value and (value[0] in _INDICATORS or value[:2] in ("- ", "? ")):
-        return (f"; a text that starts with {value[0]!r} must be put in quotes (YAML reads {value[0]!r} there"
-                " as part of its own syntax): write it in double quotes, or in single quotes when it holds double ones")
+        return (
+            f"; a text that starts with {value[0]!r} must be put in quotes (YAML reads {value[0]!r} there"
+            " as part of its own syntax): write it in double quotes, or in single quotes when it holds double ones"
+        )
     if problem.startswith("did not find expected"):
         return "; check the indentation: the fields of one entry start in the same column"
     return ""
@@ -246,12 +264,20 @@ class _TreeBuilder:
         """Build `node`, found inside `depth` lists and mappings."""
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooLarge(Problem(Mark(self.path, 1, 1),
-                                    f"file expands to more than {MAX_NODES} values (aliases nested too deep?)"))
+            raise _TooLarge(
+                Problem(
+                    Mark(self.path, 1, 1), f"file expands to more than {MAX_NODES} values (aliases nested too deep?)"
+                )
+            )
         spot = self.spot(node)
         if depth >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # deeper than the text: aliases
-            raise _TooLarge(Problem(spot.mark, f"lists and mappings nested more than {MAX_DEPTH} deep through"
-                                               " aliases (an alias inside the value it names?)"))
+            raise _TooLarge(
+                Problem(
+                    spot.mark,
+                    f"lists and mappings nested more than {MAX_DEPTH} deep through"
+                    " aliases (an alias inside the value it names?)",
+                )
+            )
         self.built.add(id(node))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
             self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"))
@@ -260,8 +286,13 @@ class _TreeBuilder:
             return self.build_mapping(node, spot, depth + 1)
         if isinstance(node, yaml.ScalarNode) and node.tag.startswith("!"):
             if not SOURCE_TAG.match(node.tag):
-                self.problems.append(Problem(spot.mark, f"YAML tag {node.tag!r} is not allowed in content"
-                                                        " (the only tag is !source-<hash> on a translated text)"))
+                self.problems.append(
+                    Problem(
+                        spot.mark,
+                        f"YAML tag {node.tag!r} is not allowed in content"
+                        " (the only tag is !source-<hash> on a translated text)",
+                    )
+                )
             return normalized(node.value)  # a tagged scalar is text, whatever it looks like
         if isinstance(node, yaml.SequenceNode):
             result = YamlList(spot)
@@ -270,10 +301,17 @@ class _TreeBuilder:
                 result.append(self.build(item, depth + 1))
             return result
         if node.tag not in _PLAIN_SCALARS:  # written with a tag (!!binary), or a YAML oddity (= is a "value")
-            written = f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')}" if node.tag != _VALUE_TAG \
+            written = (
+                f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')}"
+                if node.tag != _VALUE_TAG
                 else f"{node.value!r} as a special value"
-            self.problems.append(Problem(spot.mark, f"YAML reads {written}, which content cannot hold; write the"
-                                                    " text in quotes, without a tag"))
+            )
+            self.problems.append(
+                Problem(
+                    spot.mark,
+                    f"YAML reads {written}, which content cannot hold; write the text in quotes, without a tag",
+                )
+            )
             return normalized(node.value)
         try:
             value = self.constructor.construct_object(node, deep=True)
@@ -296,8 +334,9 @@ class _TreeBuilder:
                 continue
             if key in result:
                 first = result.key_spots[key].mark
-                self.problems.append(Problem(
-                    self.spot(key_node).mark, f"duplicate key '{key}' (first written at line {first.line})"))
+                self.problems.append(
+                    Problem(self.spot(key_node).mark, f"duplicate key '{key}' (first written at line {first.line})")
+                )
                 continue
             result.key_spots[key] = self.spot(key_node)
             result.value_spots[key] = self.spot(value_node)
@@ -310,8 +349,14 @@ class _TreeBuilder:
         alias = id(node) in self.built  # an alias yields the anchored node itself, with the anchor's place
         if isinstance(node, yaml.ScalarNode):
             tag = SOURCE_TAG.match(node.tag)
-            return Spot(mark, normalized(node.value), node.style in ("'", '"'), tag["hash"] if tag else None, alias,
-                        self.comment_after(node))
+            return Spot(
+                mark,
+                normalized(node.value),
+                node.style in ("'", '"'),
+                tag["hash"] if tag else None,
+                alias,
+                self.comment_after(node),
+            )
         return Spot(mark, alias=alias)
 
     def comment_after(self, node: yaml.ScalarNode) -> tuple[Mark, str] | None:

@@ -50,8 +50,10 @@ def picture_problem(path: Path) -> str | None:
                 return _animation_problem(image, frames)
             image.load()
             if shows_nothing(image):
-                return ("shows nothing: it is all one colour, or so nearly that no difference can be seen, or wholly"
-                        " transparent; replace it with the picture meant")
+                return (
+                    "shows nothing: it is all one colour, or so nearly that no difference can be seen, or wholly"
+                    " transparent; replace it with the picture meant"
+                )
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         return f"is damaged or not a picture ({err})"
     return None
@@ -59,10 +61,14 @@ def picture_problem(path: Path) -> str | None:
 
 def _animation_problem(image: Image.Image, frames: int) -> str:
     if getattr(image, "default_image", False):  # its still image is not a frame of the animation
-        return ("is an animated PNG whose still image is not one of its frames: the print shows that image, and a"
-                " browser the animation; save the frame meant as a PNG of its own")
-    return (f"is an animated PNG of {frames} frames: the print shows the first, and a browser the animation;"
-            " save the frame meant as a PNG of its own")
+        return (
+            "is an animated PNG whose still image is not one of its frames: the print shows that image, and a"
+            " browser the animation; save the frame meant as a PNG of its own"
+        )
+    return (
+        f"is an animated PNG of {frames} frames: the print shows the first, and a browser the animation;"
+        " save the frame meant as a PNG of its own"
+    )
 
 
 def shows_nothing(image: Image.Image) -> bool:
@@ -120,7 +126,8 @@ def eight_bits(image: Image.Image) -> Image.Image:
     scaled = grey.point(lambda value: value / 257 + 0.5).convert("L")
     transparent = image.info.get("transparency")
     if isinstance(transparent, int):
-        scaled.putalpha(ImageMath.lambda_eval(lambda names: (names["grey"] != transparent) * 255,
-                                              grey=grey).convert("L"))
+        scaled.putalpha(
+            ImageMath.lambda_eval(lambda names: (names["grey"] != transparent) * 255, grey=grey).convert("L")
+        )
     scaled.info = {key: value for key, value in image.info.items() if key != "transparency"}
     return scaled

@@ -82,9 +82,12 @@ class Checker:
             meant = nearest(str(key), [name for name in allowed if name not in node])
             if meant is not None:
                 self.misspelt.setdefault(id(node), set()).add(meant)
-            self.report(node.key_spots[key], f"{what}: unknown field '{key}'"
-                                             + (f" (did you mean '{meant}'?)" if meant else "")
-                                             + f"; expected one of: {', '.join(allowed)}")
+            self.report(
+                node.key_spots[key],
+                f"{what}: unknown field '{key}'"
+                + (f" (did you mean '{meant}'?)" if meant else "")
+                + f"; expected one of: {', '.join(allowed)}",
+            )
 
     def absent(self, node: YamlMap, key: str, what: str) -> None:
         """Report that the field `key` of `node` is missing, unless a misspelling of it was reported."""
@@ -106,8 +109,7 @@ class Checker:
             return None
         return self.sequence(node[key], node.value_spots[key], f"{what}: '{key}'")
 
-    def get(self, node: YamlMap, key: str, what: str, kind: Reader[_Read],
-            required: bool = True) -> _Read | None:
+    def get(self, node: YamlMap, key: str, what: str, kind: Reader[_Read], required: bool = True) -> _Read | None:
         """Read `node[key]` checked by `kind` (one of the readers below); None if wrong or absent."""
         if key not in node:
             if required:
@@ -128,8 +130,10 @@ def text(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
         return None
     hint = ""
     if spot.raw is not None and not spot.quoted:
-        hint = (f" (YAML reads the unquoted {spot.raw!r} as {describe(value)};"
-                f" write \"{spot.raw}\" in quotes if it is meant as text)")
+        hint = (
+            f" (YAML reads the unquoted {spot.raw!r} as {describe(value)};"
+            f' write "{spot.raw}" in quotes if it is meant as text)'
+        )
     checker.report(spot, f"{what}: expected text, found {describe(value)}{hint}")
     return None
 
@@ -151,9 +155,12 @@ def identifier(checker: Checker, value: object, spot: Spot, what: str) -> str | 
     found = text(checker, value, spot, what)
     if found is not None and not IDENTIFIER.fullmatch(found):
         odd = odd_character(found)
-        checker.report(spot, f"{what}: {found!r} is not a valid id"
-                             + (f": it holds {odd}, which no id has" if odd else "")
-                             + "; expected lowercase letters, digits and hyphens, such as 'vagif-poetry-days'")
+        checker.report(
+            spot,
+            f"{what}: {found!r} is not a valid id"
+            + (f": it holds {odd}, which no id has" if odd else "")
+            + "; expected lowercase letters, digits and hyphens, such as 'vagif-poetry-days'",
+        )
         return None
     if found is not None and len(found) > MAX_IDENTIFIER:
         checker.report(spot, f"{what}: the id is {len(found)} characters long; an id has at most {MAX_IDENTIFIER}")
@@ -169,8 +176,11 @@ def day(checker: Checker, value: object, spot: Spot, what: str) -> datetime.date
         year, month, number = (int(part) for part in written.groups())
         checker.report(spot, f"{what}: {_not_a_date(written[0], year, month, number, spot)}")
         return None
-    checker.report(spot, f"{what}: expected a date written as YYYY-MM-DD, found {describe(value)}"
-                         + (f" {spot.raw!r}" if spot.raw else ""))
+    checker.report(
+        spot,
+        f"{what}: expected a date written as YYYY-MM-DD, found {describe(value)}"
+        + (f" {spot.raw!r}" if spot.raw else ""),
+    )
     return None
 
 
@@ -181,15 +191,17 @@ def _not_a_date(written: str, year: int, month: int, number: int, spot: Spot) ->
     if year < 1:
         return f"{written} is not a day of the calendar: there is no year 0"
     if not 1 <= number <= calendar.monthrange(year, month)[1]:
-        return (f"{written} is not a day of the calendar:"
-                f" {datetime.date(year, month, 1):%B %Y} has {calendar.monthrange(year, month)[1]} days")
+        return (
+            f"{written} is not a day of the calendar:"
+            f" {datetime.date(year, month, 1):%B %Y} has {calendar.monthrange(year, month)[1]} days"
+        )
     as_date = f"{year:04}-{month:02}-{number:02}"
     if spot.quoted:
         return f"{written} is in quotes, so it is text; write the date without quotes: {as_date}"
     return f"{written}: write a date with two digits for its month and day: {as_date}"
 
 
-MAX_NUMBER = 10 ** 15  # no figure of the bulletin comes near; beyond it, numbers cannot be printed exactly
+MAX_NUMBER = 10**15  # no figure of the bulletin comes near; beyond it, numbers cannot be printed exactly
 
 
 def _odd_number(value: int | float, spot: Spot) -> str | None:
@@ -233,8 +245,9 @@ def _as_it_looks(checker: Checker, value: int | float, spot: Spot, what: str) ->
 
 def _not_a_number(checker: Checker, value: object, spot: Spot, what: str, expected: str) -> None:
     """Report that `value` is not the `expected` number."""
-    checker.report(spot, f"{what}: expected {expected}, found {describe(value)}"
-                         + (f" {spot.raw!r}" if spot.raw else ""))
+    checker.report(
+        spot, f"{what}: expected {expected}, found {describe(value)}" + (f" {spot.raw!r}" if spot.raw else "")
+    )
 
 
 def unique(checker: Checker, seen: dict[str, Spot], key: str | None, spot: Spot, what: str) -> bool:

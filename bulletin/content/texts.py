@@ -188,10 +188,13 @@ def read_texts(folder: Path, facts: dict, checker: Checker) -> Texts:
     for stray in sorted(folder.glob("*.yaml")) if facts["languages"] else ():
         if stray.name != ISSUE_FILE and stray.stem not in facts["languages"]:
             kind = not_a_file(stray)  # never opened: said as what it is, when it is not even a file
-            checker.problems.append(Problem(
-                Mark(stray, 1, 1), (f"is {kind}, not a file; " if kind else "")
-                + f"'{stray.stem}' is not a language of this issue"
-                  f" (issue.yaml 'languages' lists {', '.join(facts['languages'])})"))
+            checker.problems.append(
+                Problem(
+                    Mark(stray, 1, 1),
+                    (f"is {kind}, not a file; " if kind else "") + f"'{stray.stem}' is not a language of this issue"
+                    f" (issue.yaml 'languages' lists {', '.join(facts['languages'])})",
+                )
+            )
     return texts
 
 
@@ -209,16 +212,26 @@ def _given_ids(facts: dict) -> dict[str, list[str | None]]:
         "illustrations": [picture["id"] for article in articles for picture in article["illustrations"]],
         "chronology": [event["id"] for event in facts["chronology"]],
         "figures": [figure["id"] for figure in facts["figures"]],
-        "charts": list(dict.fromkeys(figure["chart"] for figure in facts["figures"]
-                                     if figure["chart"] or figure.get("chart_given"))),
+        "charts": list(
+            dict.fromkeys(
+                figure["chart"] for figure in facts["figures"] if figure["chart"] or figure.get("chart_given")
+            )
+        ),
     }
 
 
 class _LanguageReader:
     """Reads the file of one language into `texts`."""
 
-    def __init__(self, folder: Path, language: str, source_language: str | None, texts: Texts, checker: Checker,
-                 unsure: Collection[str] = frozenset()):
+    def __init__(
+        self,
+        folder: Path,
+        language: str,
+        source_language: str | None,
+        texts: Texts,
+        checker: Checker,
+        unsure: Collection[str] = frozenset(),
+    ):
         self.path = language_file(folder, language)
         self.unsure = unsure  # the groups whose ids issue.yaml gives wrongly: their unknown keys are not reported
         self.language = language
@@ -237,8 +250,9 @@ class _LanguageReader:
         self.checker.known_fields(root, LANGUAGE_FIELDS, what)
         declared = self.checker.get(root, "language", what, text)
         if declared is not None and declared != self.language:
-            self.checker.report(root.value_spots["language"],
-                                f"'language' is {declared!r} but this is the file of {self.language!r}")
+            self.checker.report(
+                root.value_spots["language"], f"'language' is {declared!r} but this is the file of {self.language!r}"
+            )
         for name in singles:
             self.take(root, (name,), what, name, self.texts.values[name])
         for group, (noun, fields) in GROUPS.items():
@@ -258,8 +272,9 @@ class _LanguageReader:
             return None
         return self.checker.mapping(source.tree, Spot(Mark(self.path, 1, 1)), self.path.name)
 
-    def read_group(self, node: YamlMap, group: str, noun: str, fields: tuple[str, ...] | None,
-                   wanted: list[str]) -> None:
+    def read_group(
+        self, node: YamlMap, group: str, noun: str, fields: tuple[str, ...] | None, wanted: list[str]
+    ) -> None:
         found = self.texts.values[group]
         for key in node:
             if key not in found and group not in self.unsure:
@@ -267,11 +282,20 @@ class _LanguageReader:
                 written = spot.raw if spot.raw is not None and spot.raw != str(key) else None
                 odd = odd_character(str(key))
                 meant = nearest(str(key), [name for name in found if name not in node])
-                notes = [f"YAML reads the unquoted {written!r} as {key!r}; write it in quotes" if written else
-                         f"it holds {odd}, which no id has" if odd else "", f"did you mean '{meant}'?" if meant else ""]
+                notes = [
+                    f"YAML reads the unquoted {written!r} as {key!r}; write it in quotes"
+                    if written
+                    else f"it holds {odd}, which no id has"
+                    if odd
+                    else "",
+                    f"did you mean '{meant}'?" if meant else "",
+                ]
                 said = "; ".join(note for note in notes if note)
-                self.checker.report(spot, f"unknown {noun} {written or str(key)!r}: issue.yaml has no {noun} with this"
-                                          " id" + (f" ({said})" if said else ""))
+                self.checker.report(
+                    spot,
+                    f"unknown {noun} {written or str(key)!r}: issue.yaml has no {noun} with this"
+                    " id" + (f" ({said})" if said else ""),
+                )
         for key in wanted:
             owner = f"{noun} '{key}'"
             if key not in node:
@@ -281,8 +305,10 @@ class _LanguageReader:
             elif fields is None:
                 self.take(node, (group, key), owner, key, found[key], whole=True)
             elif node.value_spots[key].alias:
-                self.checker.report(node.value_spots[key], f"{owner} repeats these texts with a YAML alias (*);"
-                                                           " write them out in its own place")
+                self.checker.report(
+                    node.value_spots[key],
+                    f"{owner} repeats these texts with a YAML alias (*); write them out in its own place",
+                )
             else:
                 entry = self.checker.mapping(node[key], node.value_spots[key], owner)
                 if entry is not None:
@@ -290,8 +316,9 @@ class _LanguageReader:
                     for name in fields:
                         self.take(entry, (group, key, name), owner, name, found[key][name])
 
-    def take(self, node: YamlMap, key: tuple[str, ...], owner: str, name: str, found: dict,
-             whole: bool = False) -> None:
+    def take(
+        self, node: YamlMap, key: tuple[str, ...], owner: str, name: str, found: dict, whole: bool = False
+    ) -> None:
         """Read the text `node[name]` into `found[language]`, or record its gap."""
         label = owner if whole else f"{owner}: '{name}'"
         if name not in node:
@@ -300,26 +327,34 @@ class _LanguageReader:
         value, spot = node[name], node.value_spots[name]
         if spot.alias:
             # YAML gives an alias the place of its anchor: the message names the field, the place the anchor.
-            self.checker.report(spot, f"{label} repeats this text with a YAML alias (*); write it out in its own"
-                                      " place, so that it can be translated and confirmed on its own")
+            self.checker.report(
+                spot,
+                f"{label} repeats this text with a YAML alias (*); write it out in its own"
+                " place, so that it can be translated and confirmed on its own",
+            )
             return
         if spot.comment:  # a text that goes on after ' #' is cut there: almost never a comment meant as one
             mark, comment = spot.comment
             shown = comment if len(comment) <= 40 else comment[:40] + "…"
-            self.checker.problems.append(Problem(mark, f"{label}: the text ends before '{shown}', which YAML reads as"
-                                                       " a comment after a space; put the whole text in quotes to"
-                                                       " keep it (a comment goes on a line of its own)"))
+            self.checker.problems.append(
+                Problem(
+                    mark,
+                    f"{label}: the text ends before '{shown}', which YAML reads as"
+                    " a comment after a space; put the whole text in quotes to"
+                    " keep it (a comment goes on a line of its own)",
+                )
+            )
         if spot.source_hash and self.language == self.source_language:
-            self.checker.report(spot, f"{label}: a text of the source language is translated from nothing;"
-                                      " remove its !source tag")
+            self.checker.report(
+                spot, f"{label}: a text of the source language is translated from nothing; remove its !source tag"
+            )
         if value is None or (isinstance(value, str) and not value.strip()):
             self.add_gap(key, owner, spot.mark, f"{label} is empty; expected text")
             return
         value = text(self.checker, value, spot, label)
         if value is not None:
             found[self.language] = value
-        self.texts.fields.append(TextField(self.language, key, owner, spot.mark, value,
-                                           confirmed=spot.source_hash))
+        self.texts.fields.append(TextField(self.language, key, owner, spot.mark, value, confirmed=spot.source_hash))
 
     def add_gap(self, key: tuple[str, ...], owner: str, mark: Mark, message: str) -> None:
         self.texts.fields.append(TextField(self.language, key, owner, mark, gap=message))

@@ -45,25 +45,41 @@ IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg")  # picture files an issue may pl
 FIGURE_FORMATS = ("number", "percent", "unit")  # how a key figure is printed
 FIGURE_QUALIFIERS = ("about", "more-than", "nearly")  # words printed before a figure's number
 FIGURE_FIELDS = ("id", "value", "format", "unit", "qualifier", "chart")  # what a key figure may give
-ISSUE_FIELDS = ("number", "published", "source_language", "languages", "issn", "cover_image",
-                "sections", "chronology", "figures")
+ISSUE_FIELDS = (
+    "number",
+    "published",
+    "source_language",
+    "languages",
+    "issn",
+    "cover_image",
+    "sections",
+    "chronology",
+    "figures",
+)
 
 
 def typographic_queries(fields: Iterable[TextField]) -> list[Problem]:
     """Return, as warnings at the mark concerned, what a proofreader would query in the typed texts
     (a quotation mark that pairs with none, a Spanish question without its ¿): printed all the same."""
     places = Places()
-    return [Problem(places.mark(field, index), f"{field.label}: {query}") for field in fields if field.value
-            for index, query in doubtful_marks(field.value, field.language)]
+    return [
+        Problem(places.mark(field, index), f"{field.label}: {query}")
+        for field in fields
+        if field.value
+        for index, query in doubtful_marks(field.value, field.language)
+    ]
 
 
 def reference_problems(fields: Iterable[TextField]) -> list[Problem]:
     """Return, at the place each is written, what the Markdown texts point to that the bulletin refuses: pictures
     in the text, and links other than http(s) and mailto (files, scripts, paths), which no PDF may carry."""
     places = Places()
-    return [Problem(places.mark(field, index), f"{field.label}: {reference!r}: {why}")
-            for field in fields if field.value and field.part in MARKDOWN_FIELDS
-            for index, reference, why in refused_references(field.value)]
+    return [
+        Problem(places.mark(field, index), f"{field.label}: {reference!r}: {why}")
+        for field in fields
+        if field.value and field.part in MARKDOWN_FIELDS
+        for index, reference, why in refused_references(field.value)
+    ]
 
 
 def read_issue(folder: Path, checker: Checker) -> tuple[dict | None, Texts | None]:
@@ -109,8 +125,10 @@ def _read_facts(folder: Path, checker: Checker) -> dict | None:
     _check_publication(facts["published"], period, root, checker)
     facts["source_language"] = checker.get(root, "source_language", "issue", _language_code)
     if facts["source_language"] and facts["source_language"] not in facts["languages"]:
-        checker.report(root.value_spots["source_language"],
-                       f"issue: 'source_language' {facts['source_language']!r} is not among 'languages'")
+        checker.report(
+            root.value_spots["source_language"],
+            f"issue: 'source_language' {facts['source_language']!r} is not among 'languages'",
+        )
     facts["issn"] = _read_issn(root, facts["languages"], checker)
     ids = Ids(TEMPLATES)
     facts["sections"] = _read_sections(folder, root, period, checker, ids)
@@ -123,10 +141,11 @@ def _check_publication(published: date | None, period: Period, root: YamlMap, ch
     """An issue comes out after its half-year, and before the next half-year is over (a wrong year, mostly)."""
     latest = date(period.end.year + 1, 6, 30) if period.end.month == 12 else date(period.end.year, 12, 31)
     if published is not None and not period.end < published <= latest:
-        checker.report(root.value_spots["published"],
-                       f"issue: 'published' is {published}; an issue covering {period.name} is published after"
-                       f" {period.end}" + (f" and no later than {latest}: is the year right?"
-                                           if published > latest else ""))
+        checker.report(
+            root.value_spots["published"],
+            f"issue: 'published' is {published}; an issue covering {period.name} is published after"
+            f" {period.end}" + (f" and no later than {latest}: is the year right?" if published > latest else ""),
+        )
 
 
 def _language_code(checker: Checker, value: object, spot: Spot, what: str) -> str | None:
@@ -160,9 +179,11 @@ def _read_issn(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> d
     for language in languages:
         value = checker.get(node, language, "issue: 'issn'", text)
         if value is not None and not _valid_issn(value):
-            checker.report(node.value_spots[language],
-                           f"issue: 'issn' of language {language!r}: {value!r} is not a valid ISSN"
-                           " (NNNN-NNNC with a correct check digit C)")
+            checker.report(
+                node.value_spots[language],
+                f"issue: 'issn' of language {language!r}: {value!r} is not a valid ISSN"
+                " (NNNN-NNNC with a correct check digit C)",
+            )
         elif value is not None:
             issn[language] = value
     return issn
@@ -176,8 +197,9 @@ def _valid_issn(value: str) -> bool:
     return digits[7] == ("X" if remainder == 10 else str(remainder))
 
 
-def _read_image(folder: Path, node: YamlMap, key: str, what: str, checker: Checker,
-                required: bool = True) -> Path | None:
+def _read_image(
+    folder: Path, node: YamlMap, key: str, what: str, checker: Checker, required: bool = True
+) -> Path | None:
     name = checker.get(node, key, what, text, required=required)
     if name is None:
         return None
@@ -193,16 +215,20 @@ def _read_image(folder: Path, node: YamlMap, key: str, what: str, checker: Check
 def _picture_file(folder: Path, name: str) -> tuple[Path | None, str | None]:
     """The file a picture's path names in the issue `folder`, links followed, or what keeps it from being one."""
     if ADDRESS.match(name):
-        return None, ("is an address; a picture is a file of the issue, named by its path in the issue folder"
-                      " (such as images/photo.jpg)")
+        return None, (
+            "is an address; a picture is a file of the issue, named by its path in the issue folder"
+            " (such as images/photo.jpg)"
+        )
     if "\0" in name:
         return None, "holds a null character, which no file name can"
     try:
         path = (folder / name).resolve(strict=False)
         if not path.is_relative_to(folder.resolve()):
             linked = Path(os.path.normpath(folder.absolute() / name)).is_relative_to(folder.absolute())
-            return None, "is a symbolic link to a file outside the issue folder" if linked else \
-                "is outside the issue folder"
+            return (
+                None,
+                "is a symbolic link to a file outside the issue folder" if linked else "is outside the issue folder",
+            )
         if path.suffix.lower() not in IMAGE_TYPES:
             return None, f"is not a picture; expected one of {', '.join(IMAGE_TYPES)}"
         if not path.exists():
@@ -228,8 +254,10 @@ def _entries(root: YamlMap, key: str, what: str, checker: Checker):
 def _read_dated(entry: YamlMap, what: str, period, checker: Checker):
     when = checker.get(entry, "date", what, day)
     if when is not None and when not in period:
-        checker.report(entry.value_spots["date"],
-                       f"{what}: 'date' {when} is outside the issue's period {period.start} to {period.end}")
+        checker.report(
+            entry.value_spots["date"],
+            f"{what}: 'date' {when} is outside the issue's period {period.start} to {period.end}",
+        )
         return None
     return when
 
@@ -252,14 +280,21 @@ def _read_sections(folder: Path, root: YamlMap, period, checker: Checker, ids: I
                 checker.known_fields(picture, ("id", "file"), "illustration")
                 picture_id = checker.get(picture, "id", label, identifier)
                 ids.claim(checker, "illustration", picture_id, picture.value_spots.get("id", picture.spot))
-                pictures.append({"id": picture_id,
-                                 "file": _read_image(folder, picture, "file", f"illustration '{picture_id}'",
-                                                     checker)})
-            articles.append({"id": article_id, "date": _read_dated(item, label, period, checker),
-                             "illustrations": pictures})
+                pictures.append(
+                    {
+                        "id": picture_id,
+                        "file": _read_image(folder, picture, "file", f"illustration '{picture_id}'", checker),
+                    }
+                )
+            articles.append(
+                {"id": article_id, "date": _read_dated(item, label, period, checker), "illustrations": pictures}
+            )
         if isinstance(entry.get("articles"), list) and not entry["articles"]:
-            checker.report(entry.value_spots["articles"], f"{what}: 'articles' is empty; a section holds at least"
-                                                          " one article (remove the section until it has one)")
+            checker.report(
+                entry.value_spots["articles"],
+                f"{what}: 'articles' is empty; a section holds at least"
+                " one article (remove the section until it has one)",
+            )
         sections.append({"id": section_id, "articles": articles})
     if not sections and "sections" in root:
         checker.report(root.value_spots["sections"], "issue: 'sections' is empty; an issue has at least one section")
@@ -283,23 +318,32 @@ def _read_figures(root: YamlMap, languages: tuple[str, ...], checker: Checker, i
         figure_id = checker.get(entry, "id", "figure", identifier)
         ids.claim(checker, "figure", figure_id, entry.value_spots.get("id", entry.spot))
         what = f"figure '{figure_id}'"
-        figure: dict[str, Any] = {"id": figure_id, "value": checker.get(entry, "value", what, number),
-                  "format": checker.get(entry, "format", what, text),
-                  "unit": checker.get(entry, "unit", what, text, required=entry.get("format") == "unit"),
-                  "qualifier": checker.get(entry, "qualifier", what, text, required=False),
-                  "chart": checker.get(entry, "chart", what, identifier, required=False),
-                  "chart_given": "chart" in entry}  # even wrongly: then the charts' texts cannot be told unknown
+        figure: dict[str, Any] = {
+            "id": figure_id,
+            "value": checker.get(entry, "value", what, number),
+            "format": checker.get(entry, "format", what, text),
+            "unit": checker.get(entry, "unit", what, text, required=entry.get("format") == "unit"),
+            "qualifier": checker.get(entry, "qualifier", what, text, required=False),
+            "chart": checker.get(entry, "chart", what, identifier, required=False),
+            "chart_given": "chart" in entry,
+        }  # even wrongly: then the charts' texts cannot be told unknown
         if figure["qualifier"] is not None and figure["qualifier"] not in FIGURE_QUALIFIERS:
-            checker.report(entry.value_spots["qualifier"], f"{what}: 'qualifier' {figure['qualifier']!r};"
-                                                           f" expected one of: {', '.join(FIGURE_QUALIFIERS)}")
+            checker.report(
+                entry.value_spots["qualifier"],
+                f"{what}: 'qualifier' {figure['qualifier']!r}; expected one of: {', '.join(FIGURE_QUALIFIERS)}",
+            )
         if figure["format"] is not None and figure["format"] not in FIGURE_FORMATS:
-            checker.report(entry.value_spots["format"],
-                           f"{what}: 'format' {figure['format']!r}; expected one of: {', '.join(FIGURE_FORMATS)}")
+            checker.report(
+                entry.value_spots["format"],
+                f"{what}: 'format' {figure['format']!r}; expected one of: {', '.join(FIGURE_FORMATS)}",
+            )
         elif figure["format"] == "unit" and figure["unit"] and figure["value"] is not None:
             _check_unit(entry, figure, languages, checker)
         elif figure["format"] == "percent" and figure["value"] is not None and not 0 <= figure["value"] <= 1:
-            checker.report(entry.value_spots["value"],
-                           f"{what}: a percentage is written as a fraction: 0.2 for 20 %, not {figure['value']}")
+            checker.report(
+                entry.value_spots["value"],
+                f"{what}: a percentage is written as a fraction: 0.2 for 20 %, not {figure['value']}",
+            )
         figures.append(figure)
     return figures
 
@@ -309,37 +353,70 @@ def _check_unit(entry: YamlMap, figure: dict, languages: tuple[str, ...], checke
         try:
             Formats.for_language(language).quantity(figure["value"], figure["unit"])
         except (ValueError, KeyError):  # Babel's UnknownUnitError is a ValueError
-            checker.report(entry.value_spots["unit"],
-                           f"figure '{figure['id']}': 'unit' {figure['unit']!r} is not a CLDR unit that can be"
-                           f" written in {language!r}, such as 'length-kilometer' or 'duration-year'")
+            checker.report(
+                entry.value_spots["unit"],
+                f"figure '{figure['id']}': 'unit' {figure['unit']!r} is not a CLDR unit that can be"
+                f" written in {language!r}, such as 'length-kilometer' or 'duration-year'",
+            )
             return
 
 
 def assemble(folder: Path, facts: dict, texts: dict) -> Issue:
     """Build the model from checked facts and texts (no problem is left at this point)."""
+
     def illustration(picture: dict) -> Illustration:
         own = texts["illustrations"][picture["id"]]
         return Illustration(picture["id"], picture["file"], own["caption"], own["credit"], own["alt"])
 
     def article(item: dict) -> Article:
         own = texts["articles"][item["id"]]
-        return Article(item["id"], item["date"], own["title"], own["lead"], own["body"],
-                       tuple(illustration(picture) for picture in item["illustrations"]))
+        return Article(
+            item["id"],
+            item["date"],
+            own["title"],
+            own["lead"],
+            own["body"],
+            tuple(illustration(picture) for picture in item["illustrations"]),
+        )
 
     sections = tuple(
-        Section(entry["id"], texts["sections"][entry["id"]]["title"],
-                tuple(article(item) for item in entry["articles"]))
-        for entry in facts["sections"])
-    chronology = tuple(sorted(
-        (Event(entry["id"], entry["date"], texts["chronology"][entry["id"]]) for entry in facts["chronology"]),
-        key=lambda event: event.date))
+        Section(
+            entry["id"], texts["sections"][entry["id"]]["title"], tuple(article(item) for item in entry["articles"])
+        )
+        for entry in facts["sections"]
+    )
+    chronology = tuple(
+        sorted(
+            (Event(entry["id"], entry["date"], texts["chronology"][entry["id"]]) for entry in facts["chronology"]),
+            key=lambda event: event.date,
+        )
+    )
     figures = tuple(
-        Figure(entry["id"], entry["value"], entry["format"], entry["unit"], entry["qualifier"], entry["chart"],
-               texts["figures"][entry["id"]])
-        for entry in facts["figures"])
-    return Issue(folder=folder, period=facts["period"], number=facts["number"], published=facts["published"],
-                 source_language=facts["source_language"], languages=facts["languages"], issn=facts["issn"],
-                 cover_image=facts["cover_image"], publisher=texts["publisher"], about=texts["about"],
-                 cover_alt=texts["cover_alt"],
-                 sections=sections, chronology=chronology, figures=figures,
-                 charts=texts["charts"])
+        Figure(
+            entry["id"],
+            entry["value"],
+            entry["format"],
+            entry["unit"],
+            entry["qualifier"],
+            entry["chart"],
+            texts["figures"][entry["id"]],
+        )
+        for entry in facts["figures"]
+    )
+    return Issue(
+        folder=folder,
+        period=facts["period"],
+        number=facts["number"],
+        published=facts["published"],
+        source_language=facts["source_language"],
+        languages=facts["languages"],
+        issn=facts["issn"],
+        cover_image=facts["cover_image"],
+        publisher=texts["publisher"],
+        about=texts["about"],
+        cover_alt=texts["cover_alt"],
+        sections=sections,
+        chronology=chronology,
+        figures=figures,
+        charts=texts["charts"],
+    )

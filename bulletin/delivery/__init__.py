@@ -21,6 +21,13 @@ again (`incremental`, `plan`) and whether a delivery is complete and current (`c
 from ..util.exports import lazy_exports
 
 __all__ = ["start_delivery", "delivered", "check_output", "plan_delivery", "delivery_gaps"]
-__getattr__ = lazy_exports(__name__, {
-    "start_delivery": ".swap", "delivered": ".ownership", "check_output": ".outputs",
-    "plan_delivery": ".plan", "delivery_gaps": ".completeness"})
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "start_delivery": ".swap",
+        "delivered": ".ownership",
+        "check_output": ".outputs",
+        "plan_delivery": ".plan",
+        "delivery_gaps": ".completeness",
+    },
+)

@@ -31,8 +31,9 @@ from .records import read_report
 LISTED = 5  # changed inputs named in a reason before "and N more"
 
 
-def delivery_gaps(root: Path, folder: Path, ingredients: Ingredients, settings: PrintSettings,
-                  asked: Asked = EVERYTHING) -> list[str]:
+def delivery_gaps(
+    root: Path, folder: Path, ingredients: Ingredients, settings: PrintSettings, asked: Asked = EVERYTHING
+) -> list[str]:
     """Say what keeps the delivery under `root` of the issue in `folder` from holding what `asked` asks for,
     complete and current; [] when nothing does. By default, what the scheduled run delivers: every edition and
     the bureau's package."""
@@ -52,14 +53,21 @@ def delivery_gaps(root: Path, folder: Path, ingredients: Ingredients, settings: 
     tools = ingredients.tools
     if manifest.get("tools") != tools:
         old = before if isinstance(before := manifest.get("tools"), dict) else {}
-        gaps.append("tools changed: " + ", ".join(f"{name} {old.get(name, 'none')} → {version}"
-                                                  for name, version in tools.items() if old.get(name) != version))
+        gaps.append(
+            "tools changed: "
+            + ", ".join(
+                f"{name} {old.get(name, 'none')} → {version}"
+                for name, version in tools.items()
+                if old.get(name) != version
+            )
+        )
     if not languages:
         gaps.append("the manifest does not list the issue's languages (made by an older version)")
     listed = issue_languages(folder)  # the issue's own, where issue.yaml says them plainly
     source = listed[1] if listed else None
-    gaps += _missing_editions(issue, list(listed[0]) if listed else languages, entries, ingredients, settings,
-                              asked, source)
+    gaps += _missing_editions(
+        issue, list(listed[0]) if listed else languages, entries, ingredients, settings, asked, source
+    )
     whole = intact(root, issue, entries)
     gaps += [f"{name} is missing or not as delivered" for name in sorted(entries) if name not in whole]
     if PREFLIGHT not in entries:
@@ -75,18 +83,30 @@ def _changed_inputs(folder: Path, inputs: Inputs, delivered_from: object) -> str
     last = report.get("inputs", {}) if report.get("result") == "delivered" else {}
     if not isinstance(last, dict) or last.get("sha256") != delivered_from:
         last = {}
-    then: dict[str, dict] = {part: digests if isinstance(digests := last.get(part), dict) else {}
-                             for part in ("issue", "project")}
-    changed = [f"{part} {name}" for part, now in (("issue", inputs.issue), ("project", inputs.project))
-               for name in sorted(set(now) | set(then[part])) if now.get(name) != then[part].get(name)]
+    then: dict[str, dict] = {
+        part: digests if isinstance(digests := last.get(part), dict) else {} for part in ("issue", "project")
+    }
+    changed = [
+        f"{part} {name}"
+        for part, now in (("issue", inputs.issue), ("project", inputs.project))
+        for name in sorted(set(now) | set(then[part]))
+        if now.get(name) != then[part].get(name)
+    ]
     if not last or not changed:
         return "its inputs changed since it was made"
     more = f" and {len(changed) - LISTED} more" if len(changed) > LISTED else ""
     return f"its inputs changed since it was made: {', '.join(changed[:LISTED])}{more}"
 
 
-def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict], ingredients: Ingredients,
-                      settings: PrintSettings, asked: Asked, source: str | None) -> list[str]:
+def _missing_editions(
+    issue: str,
+    languages: list[str],
+    entries: dict[str, dict],
+    ingredients: Ingredients,
+    settings: PrintSettings,
+    asked: Asked,
+    source: str | None,
+) -> list[str]:
     """Say which edition asked for is absent, or not made from its present recipe. The bureau's package holds
     every language's print file: with it, all of them are asked for."""
     gaps = []
@@ -95,9 +115,12 @@ def _missing_editions(issue: str, languages: list[str], entries: dict[str, dict]
         gaps.append(f"{', '.join(unknown)}: not a language of the issue")
     for language in languages:
         for variant in VARIANTS:
-            if not ((asked.languages is None or language in asked.languages)
-                    and (asked.variants is None or variant in asked.variants)
-                    or asked.package and variant == "print"):
+            if not (
+                (asked.languages is None or language in asked.languages)
+                and (asked.variants is None or variant in asked.variants)
+                or asked.package
+                and variant == "print"
+            ):
                 continue
             name = pdf_name(issue, language, variant)
             reasons = changes(entries.get(name), recipe(ingredients, language, variant, settings, asked.draft, source))

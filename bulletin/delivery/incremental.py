@@ -68,21 +68,35 @@ def read_ingredients(folder: Path, settings: PrintSettings, root: Path) -> Ingre
     return Ingredients(inputs, fonts, profile, tools)
 
 
-def recipe(ingredients: Ingredients, language: str, variant: str, settings: PrintSettings,
-           draft: bool = False, source_language: str | None = None) -> dict:
+def recipe(
+    ingredients: Ingredients,
+    language: str,
+    variant: str,
+    settings: PrintSettings,
+    draft: bool = False,
+    source_language: str | None = None,
+) -> dict:
     """Return the recipe of the `language` edition's `variant` PDF: a digest per group, and one of them all."""
     languages = {language, source_language} if draft and source_language else {language}
     issue, project = ingredients.inputs.issue, ingredients.inputs.project
-    text = {name: digest for name, digest in issue.items() if name.endswith(".yaml")
-            and (not LANGUAGE_FILE.fullmatch(name) or name.removesuffix(".yaml") in languages)}
+    text = {
+        name: digest
+        for name, digest in issue.items()
+        if name.endswith(".yaml") and (not LANGUAGE_FILE.fullmatch(name) or name.removesuffix(".yaml") in languages)
+    }
     catalogs = tuple(f"translations/{code}/" for code in languages)
     groups = {
         "text": combine(text),
         "pictures": combine({name: digest for name, digest in issue.items() if not name.endswith(".yaml")}),
         "catalog": combine({name: digest for name, digest in project.items() if name.startswith(catalogs)}),
         "templates": combine({name: digest for name, digest in project.items() if name.startswith("templates/")}),
-        "code": combine({name: digest for name, digest in project.items()
-                         if not name.startswith(("templates/", "translations/")) and name != "pyproject.toml"}),
+        "code": combine(
+            {
+                name: digest
+                for name, digest in project.items()
+                if not name.startswith(("templates/", "translations/")) and name != "pyproject.toml"
+            }
+        ),
         "fonts": combine(ingredients.fonts),
         "settings": _digest(made_with(variant, settings, ingredients.profile, draft)),
         "tools": _digest(ingredients.tools),
@@ -110,8 +124,11 @@ def changes(entry: dict | None, wanted: dict) -> list[str]:
 def same_settings(entry: dict, wanted: dict) -> bool:
     """Tell whether a delivered PDF was made with the settings a PDF made now would be."""
     made = entry.get("recipe")
-    return (isinstance(made, dict) and isinstance(made.get("groups"), dict)
-            and made["groups"].get("settings") == wanted["groups"]["settings"])
+    return (
+        isinstance(made, dict)
+        and isinstance(made.get("groups"), dict)
+        and made["groups"].get("settings") == wanted["groups"]["settings"]
+    )
 
 
 def issue_languages(folder: Path) -> tuple[tuple[str, ...], str] | None:

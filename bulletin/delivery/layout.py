@@ -50,8 +50,13 @@ def editions_layout(entries: list[dict]) -> dict[str, EditionLayout]:
     for variant in VARIANT_ORDER:
         for entry in entries:
             parts, faults = entry.get("parts"), entry.get("makeup", [])
-            if (entry.get("variant") == variant and isinstance(entry.get("language"), str) and _valid(parts)
-                    and isinstance(faults, list) and all(isinstance(fault, str) for fault in faults)):
+            if (
+                entry.get("variant") == variant
+                and isinstance(entry.get("language"), str)
+                and _valid(parts)
+                and isinstance(faults, list)
+                and all(isinstance(fault, str) for fault in faults)
+            ):
                 layout.setdefault(entry["language"], EditionLayout(parts, faults))
     return layout
 
@@ -59,23 +64,25 @@ def editions_layout(entries: list[dict]) -> dict[str, EditionLayout]:
 def _valid(parts: object) -> TypeGuard[list[dict]]:
     return isinstance(parts, list) and all(
         isinstance(part, dict) and all(isinstance(part.get(name), kind) for name, kind in _PART_FIELDS.items())
-        for part in parts)
+        for part in parts
+    )
 
 
 def out_of_step(layout: dict[str, EditionLayout]) -> list[str]:
     """Return a warning for each part that takes a different number of pages in some languages."""
     warnings = []
     for part_id, title in _part_names(layout).items():
-        pages = {language: part["pages"] for language, edition in layout.items()
-                 if (part := _part(edition, part_id))}
+        pages = {language: part["pages"] for language, edition in layout.items() if (part := _part(edition, part_id))}
         counts = set(pages.values())
         if len(counts) < 2:
             continue
         usual = max(counts, key=lambda count: (list(pages.values()).count(count), -count))
         differing = ", ".join(f"{count} in {language}" for language, count in pages.items() if count != usual)
         keeping = ", ".join(language for language, count in pages.items() if count == usual)
-        warnings.append(f"“{title}” ({part_id}) takes {differing} but {usual} in {keeping}: the editions are"
-                        " out of step from there on; shorten the text or the pictures of the longer edition")
+        warnings.append(
+            f"“{title}” ({part_id}) takes {differing} but {usual} in {keeping}: the editions are"
+            " out of step from there on; shorten the text or the pictures of the longer edition"
+        )
     return warnings
 
 
@@ -86,8 +93,10 @@ def format_layout(layout: dict[str, EditionLayout], kept: Collection[str] = froz
     header = [f"{language}{'*' if language in kept else ''}" for language in layout]
     lines = [f"{'part':<{width}}  " + "  ".join(f"{name:>11}" for name in header)]
     for part_id, title in names.items():
-        cells = [f"{part['pages']} (p. {part['first_page']})" if (part := _part(edition, part_id)) else "—"
-                 for edition in layout.values()]
+        cells = [
+            f"{part['pages']} (p. {part['first_page']})" if (part := _part(edition, part_id)) else "—"
+            for edition in layout.values()
+        ]
         lines.append(f"{title:<{width}}  " + "  ".join(f"{cell:>11}" for cell in cells))
     totals = [sum(part["pages"] for part in edition.parts) for edition in layout.values()]
     lines.append(f"{'pages in parts':<{width}}  " + "  ".join(f"{total:>11}" for total in totals))
@@ -96,8 +105,9 @@ def format_layout(layout: dict[str, EditionLayout], kept: Collection[str] = froz
     return "\n".join(lines) + "\n"
 
 
-def write_layout_report(folder: Path, layout: dict[str, EditionLayout], languages: tuple[str, ...],
-                        kept: Collection[str] = frozenset()) -> Path:
+def write_layout_report(
+    folder: Path, layout: dict[str, EditionLayout], languages: tuple[str, ...], kept: Collection[str] = frozenset()
+) -> Path:
     """Write layout.txt into the delivery `folder`, log its table and warn about parts out of step."""
     # In the issue's order of languages, whatever order the editions were printed in: the report's
     # titles and the order of its warnings must not depend on it.
@@ -105,9 +115,13 @@ def write_layout_report(folder: Path, layout: dict[str, EditionLayout], language
     table = format_layout(layout, kept)
     warnings = out_of_step(layout)
     faults = [f"{language}: {fault}" for language, edition in layout.items() for fault in edition.faults]
-    text = ("Pages each part of the issue takes, by edition: the number of pages, and the page it starts on.\n\n"
-            + table + "".join(f"\nwarning: {warning}" for warning in warnings)
-            + ("\n\nFaults of make-up:\n" + "\n".join(faults) if faults else "\n\nNo faults of make-up.") + "\n")
+    text = (
+        "Pages each part of the issue takes, by edition: the number of pages, and the page it starts on.\n\n"
+        + table
+        + "".join(f"\nwarning: {warning}" for warning in warnings)
+        + ("\n\nFaults of make-up:\n" + "\n".join(faults) if faults else "\n\nNo faults of make-up.")
+        + "\n"
+    )
     target = folder / LAYOUT
     write_atomically(target, text.encode("utf-8"))
     for line in table.splitlines():

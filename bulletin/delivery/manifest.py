@@ -71,8 +71,10 @@ def read_previous(root: Path, issue: str) -> Previous:
     try:
         report = json.loads(read_file(folder / PREFLIGHT).decode("utf-8"))
         entries = {entry["file"]: entry for entry in manifest["files"] if entry["file"].endswith(".pdf")}
-        findings = {name: [Finding(file=name, **finding) for finding in group["findings"]]
-                    for name, group in report["files"].items()}
+        findings = {
+            name: [Finding(file=name, **finding) for finding in group["findings"]]
+            for name, group in report["files"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return Previous()
     return Previous({name: entry for name, entry in entries.items() if name in findings}, findings)
@@ -87,9 +89,15 @@ def made_with(variant: str, settings: PrintSettings, profile_digest: str | None,
     """Return the settings a file of `variant` depends on (a part of its recipe). A draft says so, so that a
     draft file is never kept by a build that is not one."""
     if variant == "print":
-        found = {"trim_mm": list(settings.trim_mm), "bleed_mm": settings.bleed_mm, "crop_marks": settings.crop_marks,
-                 "page_multiple": settings.page_multiple, "min_ppi": settings.min_ppi,
-                 "warn_ppi": settings.warn_ppi, "profile_sha256": profile_digest}
+        found = {
+            "trim_mm": list(settings.trim_mm),
+            "bleed_mm": settings.bleed_mm,
+            "crop_marks": settings.crop_marks,
+            "page_multiple": settings.page_multiple,
+            "min_ppi": settings.min_ppi,
+            "warn_ppi": settings.warn_ppi,
+            "profile_sha256": profile_digest,
+        }
     else:
         found = {"trim_mm": list(settings.trim_mm), "screen_ppi": settings.screen_ppi}
     return found | ({"draft": True} if draft else {})

@@ -40,21 +40,28 @@ def check_output(root: Path, issue: Path | None = None, issues: Path = ISSUES) -
     where = _resolve(root)
     inputs = [(f"the issue folder {issue.name}", issue)] if issue is not None else []
     inputs += [("the folder of the issues", folder) for folder in dict.fromkeys((issues, ISSUES))]
-    inputs += [("the folder of the templates", TEMPLATES), ("the folder of the catalogs", TRANSLATIONS),
-               ("the folder of the code", PROJECT / "bulletin")]
+    inputs += [
+        ("the folder of the templates", TEMPLATES),
+        ("the folder of the catalogs", TRANSLATIONS),
+        ("the folder of the code", PROJECT / "bulletin"),
+    ]
     linked = where != Path(os.path.abspath(root))  # then the folder it names is said too
     # An input that cannot be resolved (a loop of symbolic links) holds nothing an output folder could meet.
     resolved = [(what, folder) for what, folder in ((what, _resolved(folder)) for what, folder in inputs) if folder]
     clash = _clash(where, resolved, _resolve(PROJECT), linked)
     if clash:
-        raise UsageError(f"{shown(root)}: cannot be the output folder: it {clash}; a build replaces what is in"
-                         " its output folder, and would destroy the input. Give a folder of its own: a new or empty"
-                         f" one, or {display_path(OUTPUT)}/ (the default)")
+        raise UsageError(
+            f"{shown(root)}: cannot be the output folder: it {clash}; a build replaces what is in"
+            " its output folder, and would destroy the input. Give a folder of its own: a new or empty"
+            f" one, or {display_path(OUTPUT)}/ (the default)"
+        )
     inside = _project_folder(where) or _project_folder(Path(os.path.abspath(root)))
     if inside:
-        raise UsageError(f"{shown(root)}: cannot be the output folder: it is inside {inside}, where a build's files"
-                         " would corrupt or mix with the project's own. In the project, give"
-                         f" {display_path(OUTPUT)}/ (the default) or a folder at its top level, or a folder elsewhere")
+        raise UsageError(
+            f"{shown(root)}: cannot be the output folder: it is inside {inside}, where a build's files"
+            " would corrupt or mix with the project's own. In the project, give"
+            f" {display_path(OUTPUT)}/ (the default) or a folder at its top level, or a folder elsewhere"
+        )
     if not os.path.lexists(where):
         return
     if not where.is_dir():
@@ -62,18 +69,29 @@ def check_output(root: Path, issue: Path | None = None, issues: Path = ISSUES) -
     try:
         foreign = foreign_entries(where)
     except OSError as err:
-        raise UsageError(f"{shown(root)}: cannot be the output folder: it cannot be read"
-                         f" ({err.strerror or err})") from err
+        raise UsageError(
+            f"{shown(root)}: cannot be the output folder: it cannot be read ({err.strerror or err})"
+        ) from err
     if foreign:
-        named = [where / name for name in foreign if issue_name_problem(Path(name).name) is None
-                 and Path(name).parent in (Path("."), Path(DRAFTS))  # where deliveries go
-                 and (where / name).is_dir() and not (where / name).is_symlink()]
-        why = (f" ({named[0].relative_to(where)} is no delivery: {delivery_problem(named[0], named[0].name)})"
-               if named else "")
-        raise UsageError(f"{shown(root)}: not an output folder: it holds {name_some(foreign)}, which no build"
-                         f" wrote{why}; a build would delete them with what it replaces, or mix its files with them."
-                         " Move them elsewhere, or give a folder of the output's own: a new or empty one, or one"
-                         " only builds have written to")
+        named = [
+            where / name
+            for name in foreign
+            if issue_name_problem(Path(name).name) is None
+            and Path(name).parent in (Path("."), Path(DRAFTS))  # where deliveries go
+            and (where / name).is_dir()
+            and not (where / name).is_symlink()
+        ]
+        why = (
+            f" ({named[0].relative_to(where)} is no delivery: {delivery_problem(named[0], named[0].name)})"
+            if named
+            else ""
+        )
+        raise UsageError(
+            f"{shown(root)}: not an output folder: it holds {name_some(foreign)}, which no build"
+            f" wrote{why}; a build would delete them with what it replaces, or mix its files with them."
+            " Move them elsewhere, or give a folder of the output's own: a new or empty one, or one"
+            " only builds have written to"
+        )
 
 
 def check_replaceable(target: Path, issue: str) -> None:
@@ -83,13 +101,16 @@ def check_replaceable(target: Path, issue: str) -> None:
     if not os.path.lexists(target):
         return
     if target.is_symlink() or not target.is_dir():
-        raise BuildError(f"{display_path(target)} exists and is not a folder: move it away,"
-                         " the issue's delivery goes there")
+        raise BuildError(
+            f"{display_path(target)} exists and is not a folder: move it away, the issue's delivery goes there"
+        )
     problem = delivery_problem(target, issue)
     if problem:
-        raise BuildError(f"{display_path(target)} is not a delivery of {issue}: {problem}. A build replaces only an"
-                         " earlier delivery, whole, and left this as it was: move what no build delivered elsewhere,"
-                         " or deliver into another output folder")
+        raise BuildError(
+            f"{display_path(target)} is not a delivery of {issue}: {problem}. A build replaces only an"
+            " earlier delivery, whole, and left this as it was: move what no build delivered elsewhere,"
+            " or deliver into another output folder"
+        )
 
 
 def shown(path: Path) -> str:
@@ -141,5 +162,6 @@ def _project_folder(root: Path) -> str | None:
     top = project / root.relative_to(project).parts[0]
     if root == top or not os.path.lexists(top):
         return None
-    return f"{shown(top)}/, " + ("the project's output folder, where only builds write" if top == output
-                                 else "a folder of the project")
+    return f"{shown(top)}/, " + (
+        "the project's output folder, where only builds write" if top == output else "a folder of the project"
+    )

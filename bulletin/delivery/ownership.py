@@ -139,6 +139,7 @@ def _root_folder(drafts: bool) -> Callable[[str], FolderRule | None]:
         if issue_name_problem(name) is None:
             return _delivery_rule(name)
         return None
+
     return rule
 
 
@@ -146,6 +147,7 @@ def _delivery_rule(issue: str) -> FolderRule:
     def foreign(folder: Path, prefix: str) -> list[str]:
         problem, names = _delivery(folder, issue)
         return [prefix.rstrip("/")] if problem else [prefix + name for name in names]
+
     return foreign
 
 
@@ -171,14 +173,21 @@ def _listed(manifest: Path, issue: str) -> set[str] | None:
     record = _record(manifest)
     if record is None or record.get("issue") != issue or not isinstance(record.get("files"), list):
         return None
-    names = [name for entry in record["files"] if isinstance(entry, dict) and isinstance(name := entry.get("file"), str)
-             and (_pdf(name, issue) or name in REPORTS)]
+    names = [
+        name
+        for entry in record["files"]
+        if isinstance(entry, dict)
+        and isinstance(name := entry.get("file"), str)
+        and (_pdf(name, issue) or name in REPORTS)
+    ]
     return set(names) if len(names) == len(record["files"]) else None
 
 
 def _pdf(name: str, issue: str) -> bool:
-    return re.fullmatch(rf"{re.escape(FILE_PREFIX)}-{re.escape(issue)}-{LANGUAGE}-(?:{'|'.join(VARIANTS)})\.pdf",
-                        name) is not None
+    return (
+        re.fullmatch(rf"{re.escape(FILE_PREFIX)}-{re.escape(issue)}-{LANGUAGE}-(?:{'|'.join(VARIANTS)})\.pdf", name)
+        is not None
+    )
 
 
 def _names_issue(path: Path, issue: str) -> bool:
@@ -221,8 +230,9 @@ def _staging_folder(name: str) -> FolderRule | None:
 def _preview_folder(name: str) -> FolderRule | None:
     if issue_name_problem(name) is not None:
         return None
-    return lambda folder, prefix: _foreign(folder, prefix, _preview_language,
-                                           lambda file: re.fullmatch(LANGUAGE + re.escape(CONTACT_SHEET), file))
+    return lambda folder, prefix: _foreign(
+        folder, prefix, _preview_language, lambda file: re.fullmatch(LANGUAGE + re.escape(CONTACT_SHEET), file)
+    )
 
 
 def _preview_language(name: str) -> FolderRule | None:
@@ -232,8 +242,11 @@ def _preview_language(name: str) -> FolderRule | None:
 
 
 def _scratch(name: str) -> FolderRule | None:
-    return (lambda folder, prefix: _foreign(folder, prefix, _no_folder, PAGE_PICTURE.fullmatch)) \
-        if PDFTOPPM.fullmatch(name) else None
+    return (
+        (lambda folder, prefix: _foreign(folder, prefix, _no_folder, PAGE_PICTURE.fullmatch))
+        if PDFTOPPM.fullmatch(name)
+        else None
+    )
 
 
 def _no_folder(_name: str) -> None:
@@ -245,8 +258,10 @@ def _holding(folders: dict[str, FolderRule], files: FileTest) -> FolderRule:
 
 
 OWN_FOLDERS: dict[str, FolderRule] = {  # the output folder's folders that builds alone write into
-    CACHE: _holding({PICTURE_CACHE.removeprefix(f"{CACHE}/"): _holding({}, CACHED_PICTURE.fullmatch)},
-                    lambda name: name == DIGESTS.removeprefix(f"{CACHE}/")),
+    CACHE: _holding(
+        {PICTURE_CACHE.removeprefix(f"{CACHE}/"): _holding({}, CACHED_PICTURE.fullmatch)},
+        lambda name: name == DIGESTS.removeprefix(f"{CACHE}/"),
+    ),
     STAGING: lambda folder, prefix: _foreign(folder, prefix, _staging_folder, lambda name: False),
     PREVIEWS: lambda folder, prefix: _foreign(folder, prefix, _preview_folder, lambda name: False),
 }

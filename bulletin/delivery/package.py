@@ -33,8 +33,10 @@ def write_package(staging: Path, name: str, members: list[Path]) -> Path:
     outside = [str(path) for path in members if Path(os.path.abspath(path)).parent != folder]
     names = [Path(path).name for path in members]
     if outside or len(set(names)) != len(names) or name in names or "/" in name:
-        raise BuildError(f"package {name}: members must be distinct files of the staging folder other than"
-                         f" the package itself: {', '.join(outside) or ', '.join(sorted(names))}")
+        raise BuildError(
+            f"package {name}: members must be distinct files of the staging folder other than"
+            f" the package itself: {', '.join(outside) or ', '.join(sorted(names))}"
+        )
     target = staging / name
     try:
         with atomic_file(target) as file, zipfile.ZipFile(file, "w") as package:
@@ -79,11 +81,22 @@ def package_gaps(folder: Path, issue: str, prints: list[str]) -> list[str]:
             members = {info.filename: info.file_size for info in package.infolist()}
             same_manifest = package.read(MANIFEST) == read_file(folder / MANIFEST)
     # A damaged member can fail to inflate (zlib.error), name a method zipfile lacks or be encrypted.
-    except (OSError, UnicodeDecodeError, KeyError, EOFError, RuntimeError, NotImplementedError, zlib.error,
-            zipfile.BadZipFile):
+    except (
+        OSError,
+        UnicodeDecodeError,
+        KeyError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+        zipfile.BadZipFile,
+    ):
         return [f"{name} or its checksum {name}{CHECKSUM} is missing or unreadable"]
-    if set(members) != set(prints) | {MANIFEST, PREFLIGHT} or not same_manifest or any(
-            members[member] != _size(folder / member) for member in prints):
+    if (
+        set(members) != set(prints) | {MANIFEST, PREFLIGHT}
+        or not same_manifest
+        or any(members[member] != _size(folder / member) for member in prints)
+    ):
         return [f"{name} does not hold this delivery's print files"]
     return []
 

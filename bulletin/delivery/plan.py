@@ -72,9 +72,15 @@ class Delivered:
     previews: list[Path] = field(default_factory=list)  # pictures of the pages, when asked for
 
 
-def plan_delivery(issue: Issue, languages: tuple[str, ...], variants: tuple[str, ...], asked: Asked,
-                  previous: Previous, recipes: dict[str, dict], staging: Staging
-                  ) -> tuple[dict[str, tuple[Edition, str]], list[str]]:
+def plan_delivery(
+    issue: Issue,
+    languages: tuple[str, ...],
+    variants: tuple[str, ...],
+    asked: Asked,
+    previous: Previous,
+    recipes: dict[str, dict],
+    staging: Staging,
+) -> tuple[dict[str, tuple[Edition, str]], list[str]]:
     """Decide which PDFs to make and which to keep from the delivery (linked into the staging folder); say why.
 
     A PDF asked for is made when its recipe differs from the delivered one's, or its delivered file was
@@ -99,24 +105,40 @@ def plan_delivery(issue: Issue, languages: tuple[str, ...], variants: tuple[str,
                 unchanged.append(f"{language} {variant}")
     if unchanged:
         LOG.info("unchanged since the delivery, kept as they are: %s", ", ".join(unchanged))
-    kept = staging.carry_over(lambda name: name in previous.entries and name not in wanted and name in whole
-                              and name in recipes and same_settings(previous.entries[name], recipes[name]))
+    kept = staging.carry_over(
+        lambda name: (
+            name in previous.entries
+            and name not in wanted
+            and name in whole
+            and name in recipes
+            and same_settings(previous.entries[name], recipes[name])
+        )
+    )
     for name in sorted(set(previous.entries) - set(wanted) - set(kept)):
-        LOG.warning("%s: dropped from the delivery: it was made with other settings, or is not as delivered;"
-                    " build its language again", name)
+        LOG.warning(
+            "%s: dropped from the delivery: it was made with other settings, or is not as delivered;"
+            " build its language again",
+            name,
+        )
     stale = sorted(name for name in kept if outdated[name])
     for name in stale:
-        LOG.warning("%s: kept from the delivery, but out of date (%s); build its language again", name,
-                    "; ".join(outdated[name]))
+        LOG.warning(
+            "%s: kept from the delivery, but out of date (%s); build its language again",
+            name,
+            "; ".join(outdated[name]),
+        )
     mixed = [name for name in stale if name.endswith("-print.pdf")]
     if asked.package and mixed:
-        raise UsageError(f"--package would send the bureau print files made from other inputs: {', '.join(mixed)};"
-                         " build every language (without --lang) to package them")
+        raise UsageError(
+            f"--package would send the bureau print files made from other inputs: {', '.join(mixed)};"
+            " build every language (without --lang) to package them"
+        )
     return wanted, kept
 
 
-def describe_delivery(plan: Plan, printed: list[tuple[Edition, Printed]], profile: OutputProfile | None,
-                      folder: Path) -> dict:
+def describe_delivery(
+    plan: Plan, printed: list[tuple[Edition, Printed]], profile: OutputProfile | None, folder: Path
+) -> dict:
     """Return the manifest of the delivery being made in `folder` as `plan` says; each PDF built carries its
     recipe (`incremental`).
 
@@ -127,13 +149,18 @@ def describe_delivery(plan: Plan, printed: list[tuple[Edition, Printed]], profil
     files = [plan.previous.entries[name] for name in plan.kept]
     for edition, result in printed:
         entry = file_entry(result.path)
-        entry.update(language=edition.language, variant=result.variant, pages=result.pages,
-                     standard=VARIANTS[result.variant].pdf_variant.upper(),
-                     trim_mm=list(settings.trim_mm), bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
-                     colour=_colour(result.variant, profile), recipe=plan.recipes[result.path.name],
-                     made_with=made_with(result.variant, settings, profile.digest if profile else None,
-                                         plan.asked.draft),
-                     **layout_entry(result))
+        entry.update(
+            language=edition.language,
+            variant=result.variant,
+            pages=result.pages,
+            standard=VARIANTS[result.variant].pdf_variant.upper(),
+            trim_mm=list(settings.trim_mm),
+            bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
+            colour=_colour(result.variant, profile),
+            recipe=plan.recipes[result.path.name],
+            made_with=made_with(result.variant, settings, profile.digest if profile else None, plan.asked.draft),
+            **layout_entry(result),
+        )
         files.append(entry)
     files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
     if (folder / LAYOUT).exists():
@@ -152,6 +179,10 @@ def describe_delivery(plan: Plan, printed: list[tuple[Edition, Printed]], profil
 
 def _colour(variant: str, profile: OutputProfile | None) -> dict:
     if variant == "print" and profile is not None:
-        return {"space": "CMYK", "output_intent": profile.description, "profile": profile.path.name,
-                "profile_sha256": profile.digest}
+        return {
+            "space": "CMYK",
+            "output_intent": profile.description,
+            "profile": profile.path.name,
+            "profile_sha256": profile.digest,
+        }
     return {"space": "sRGB"}

@@ -53,8 +53,16 @@ class Record:
     reasons: list[str] = field(default_factory=list)  # why the delivery had to be made again
     inputs: Inputs | None = None  # what it was (or would have been) built from
 
-    def report(self, result: str, status: int, message: str, steps: list[Step], built: Sequence[dict] = (),
-               problems: Sequence[str] = (), warnings: Sequence[str] = ()) -> dict:
+    def report(
+        self,
+        result: str,
+        status: int,
+        message: str,
+        steps: list[Step],
+        built: Sequence[dict] = (),
+        problems: Sequence[str] = (),
+        warnings: Sequence[str] = (),
+    ) -> dict:
         """Return the build report of the run, ended with `result` and exit `status`."""
         inputs = self.inputs
         return {

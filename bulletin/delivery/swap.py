@@ -51,9 +51,6 @@ AT_FDCWD = -100  # renameat2 directory argument: paths are relative to the worki
 NO_EXCHANGE = (errno.ENOSYS, errno.EINVAL)
 
 
-
-
-
 @dataclass
 class Staging:
     """A delivery being made: files are written into `path`, then `commit` makes it output/<issue>/.
@@ -127,8 +124,10 @@ class Staging:
                     self.committed = True
                     steps.reached("delivery swapped", target)
         except OSError as err:
-            raise BuildError(f"cannot deliver {self.issue} to {display_path(target)}: {describe_os_error(err)};"
-                             " the previous delivery is unchanged") from err
+            raise BuildError(
+                f"cannot deliver {self.issue} to {display_path(target)}: {describe_os_error(err)};"
+                " the previous delivery is unchanged"
+            ) from err
         sync_dir(self.root)
         sync_dir(self.path.parent)
         # The old delivery now sits at self.path; what cannot be deleted now, the next build will.
@@ -154,9 +153,11 @@ class Staging:
             try:
                 os.rename(previous, target)
             except OSError as err:
-                raise BuildError(f"cannot deliver {self.issue}: the previous delivery is left in"
-                                 f" {display_path(previous)}; the next build puts it back"
-                                 f" ({describe_os_error(err)})") from err
+                raise BuildError(
+                    f"cannot deliver {self.issue}: the previous delivery is left in"
+                    f" {display_path(previous)}; the next build puts it back"
+                    f" ({describe_os_error(err)})"
+                ) from err
             raise
         self.committed = True
         sync_dir(self.root)
@@ -190,9 +191,11 @@ def start_delivery(root: Path, issue: str) -> Staging:
 def _tell_what_is_left(error: BulletinError, root: Path, issue: str) -> BulletinError:
     """Add to a failed build's error what it left in place: the editor's next question."""
     current = delivered(root, issue)
-    error.add_note(f"the previous delivery, {display_path(current)}, is unchanged"
-                   if current.is_dir() and not current.is_symlink() and is_delivery(current, issue)
-                   else "nothing was delivered")
+    error.add_note(
+        f"the previous delivery, {display_path(current)}, is unchanged"
+        if current.is_dir() and not current.is_symlink() and is_delivery(current, issue)
+        else "nothing was delivered"
+    )
     return error
 
 
@@ -235,13 +238,18 @@ def _remove_previous(previous: Path, issue: str) -> None:
 def _clear_stale(staging_root: Path) -> None:
     """Remove the staging folders of builds whose process is no longer running; stop, removing none, when one of
     them holds what no build writes there."""
-    stale = [folder for folder in sorted(staging_root.iterdir())
-             if len(parts := folder.name.rsplit(".", 2)) == 3 and parts[1].isdigit() and not _running(int(parts[1]))]
+    stale = [
+        folder
+        for folder in sorted(staging_root.iterdir())
+        if len(parts := folder.name.rsplit(".", 2)) == 3 and parts[1].isdigit() and not _running(int(parts[1]))
+    ]
     for folder in stale:
         problem = staging_problem(folder) if folder.is_dir() and not folder.is_symlink() else "it is not a folder"
         if problem:
-            raise BuildError(f"{display_path(folder)} is not a staging folder a build left: {problem}. A build"
-                             " removes only what builds wrote, and left this as it was: move it elsewhere")
+            raise BuildError(
+                f"{display_path(folder)} is not a staging folder a build left: {problem}. A build"
+                " removes only what builds wrote, and left this as it was: move it elsewhere"
+            )
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -10,6 +10,7 @@ an issue's texts with these rules, the printing stage applies them.
     catalogs        what each catalog holds, and keeping catalogs in step with the templates
     catalog_checks  what msgfmt --check refuses in a catalog, and what the templates need of it
     typography      the typographic pass: quotation marks, dashes and no-break spaces
+    quotes          quotation marks paired, and set by nesting level (for typography)
     hyphenation     Azerbaijani hyphenation patterns, from the orthography's syllable rules
     characters      which characters a text may hold, and how to name one to an editor
     fonts           the bulletin's typefaces and where their files are installed
@@ -19,6 +20,14 @@ an issue's texts with these rules, the printing stage applies them.
 from ..util.exports import lazy_exports
 
 __all__ = ["Formats", "load_translations", "typeset_html", "typeset_text", "find_typefaces", "markdown_to_html"]
-__getattr__ = lazy_exports(__name__, {
-    "Formats": ".localization", "load_translations": ".localization", "typeset_html": ".typography",
-    "typeset_text": ".typography", "find_typefaces": ".fonts", "markdown_to_html": ".markdown"})
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "Formats": ".localization",
+        "load_translations": ".localization",
+        "typeset_html": ".typography",
+        "typeset_text": ".typography",
+        "find_typefaces": ".fonts",
+        "markdown_to_html": ".markdown",
+    },
+)

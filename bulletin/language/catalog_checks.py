@@ -57,21 +57,29 @@ def catalog_faults(catalog: polib.POFile, text: str, path: Path, language: str) 
         label = f'interface string "{entry.msgid}"'
         if not entry.msgid_plural:
             if entry.msgstr:
-                faults += [Problem(Mark(path, _line_of(rows, lines, "msgstr"), 1), f"{label}: {message}")
-                           for message in _translation_faults(entry.msgid, (entry.msgid,), entry.msgstr, True)]
+                faults += [
+                    Problem(Mark(path, _line_of(rows, lines, "msgstr"), 1), f"{label}: {message}")
+                    for message in _translation_faults(entry.msgid, (entry.msgid,), entry.msgstr, True)
+                ]
             continue
         if len(entry.msgstr_plural) > count:
-            faults.append(Problem(Mark(path, _line_of(rows, lines, f"msgstr[{count}]"), 1),
-                                  f"{label} has {len(entry.msgstr_plural)} plural forms; the header's"
-                                  f" Plural-Forms has nplurals={count}"))
+            faults.append(
+                Problem(
+                    Mark(path, _line_of(rows, lines, f"msgstr[{count}]"), 1),
+                    f"{label} has {len(entry.msgstr_plural)} plural forms; the header's"
+                    f" Plural-Forms has nplurals={count}",
+                )
+            )
         for form, translation in sorted(entry.msgstr_plural.items()):
             if not translation:  # an empty form is an untranslated entry, which catalogs.read_catalog tells
                 continue
             strict = choices is None or choices.count(form) > 1
-            faults += [Problem(Mark(path, _line_of(rows, lines, f"msgstr[{form}]"), 1),
-                               f"{label}, plural form {form}: {message}")
-                       for message in _translation_faults(entry.msgid, (entry.msgid, entry.msgid_plural),
-                                                          translation, strict)]
+            faults += [
+                Problem(
+                    Mark(path, _line_of(rows, lines, f"msgstr[{form}]"), 1), f"{label}, plural form {form}: {message}"
+                )
+                for message in _translation_faults(entry.msgid, (entry.msgid, entry.msgid_plural), translation, strict)
+            ]
     return faults
 
 
@@ -119,18 +127,27 @@ def _charset_faults(catalog: polib.POFile, path: Path, header: dict[str, int]) -
     another charset is decoded with it when the build loads it."""
     content_type = catalog.metadata.get("Content-Type")
     if content_type is None:
-        return [Problem(Mark(path, header[""], 1), 'the header has no Content-Type; add the line'
-                                                   ' "Content-Type: text/plain; charset=UTF-8\\n"')]
+        return [
+            Problem(
+                Mark(path, header[""], 1),
+                'the header has no Content-Type; add the line "Content-Type: text/plain; charset=UTF-8\\n"',
+            )
+        ]
     charset = re.search(r"charset=([^\s;]+)", content_type)
     if charset and charset.group(1).lower() in UTF8:
         return []
-    return [Problem(Mark(path, header.get("content-type", header[""]), 1),
-                    f'the header\'s Content-Type is "{content_type}", but catalogs are read as UTF-8: make it'
-                    ' "text/plain; charset=UTF-8", with the file saved as UTF-8')]
+    return [
+        Problem(
+            Mark(path, header.get("content-type", header[""]), 1),
+            f'the header\'s Content-Type is "{content_type}", but catalogs are read as UTF-8: make it'
+            ' "text/plain; charset=UTF-8", with the file saved as UTF-8',
+        )
+    ]
 
 
-def _plural_rule(catalog: polib.POFile, language: str, path: Path,
-                 header: dict[str, int]) -> tuple[int, list[int] | None, list[Problem]]:
+def _plural_rule(
+    catalog: polib.POFile, language: str, path: Path, header: dict[str, int]
+) -> tuple[int, list[int] | None, list[Problem]]:
     """How many plural forms the header declares and the form its rule picks for each of SAMPLE_NUMBERS, as
     the build will use them (None when the rule cannot be read), with what is wrong with them for the
     language (Babel's rule)."""
@@ -142,8 +159,17 @@ def _plural_rule(catalog: polib.POFile, language: str, path: Path,
     if declared is None:
         if not any(entry.msgid_plural for entry in catalog if not entry.obsolete):
             return expected.num_plurals, None, []
-        return expected.num_plurals, None, [Problem(mark, f"the header has no Plural-Forms, which a catalog with"
-                                                          f" plural entries needs; for {name} add the line {wanted}")]
+        return (
+            expected.num_plurals,
+            None,
+            [
+                Problem(
+                    mark,
+                    f"the header has no Plural-Forms, which a catalog with"
+                    f" plural entries needs; for {name} add the line {wanted}",
+                )
+            ],
+        )
     count = _NPLURALS.search(declared)
     expression = re.search(r"plural\s*=\s*([^;]+)", declared)
     nplurals = int(count.group(1)) if count else expected.num_plurals
@@ -155,13 +181,31 @@ def _plural_rule(catalog: polib.POFile, language: str, path: Path,
     if choices is None:
         return nplurals, None, [Problem(mark, f"the header's Plural-Forms cannot be read; for {name} it is {wanted}")]
     if nplurals != expected.num_plurals:
-        return nplurals, choices, [Problem(mark, f"the header's Plural-Forms has nplurals={nplurals}, but {name}"
-                                                 f" has {expected.num_plurals} plural forms; make it {wanted}")]
+        return (
+            nplurals,
+            choices,
+            [
+                Problem(
+                    mark,
+                    f"the header's Plural-Forms has nplurals={nplurals}, but {name}"
+                    f" has {expected.num_plurals} plural forms; make it {wanted}",
+                )
+            ],
+        )
     rule = c2py(expected.plural_expr)
     for number, form in zip(SAMPLE_NUMBERS, choices):
         if form != rule(number):
-            return nplurals, choices, [Problem(mark, f"the header's plural rule chooses form {form} for {number},"
-                                                     f" where {name} uses form {rule(number)}; make it {wanted}")]
+            return (
+                nplurals,
+                choices,
+                [
+                    Problem(
+                        mark,
+                        f"the header's plural rule chooses form {form} for {number},"
+                        f" where {name} uses form {rule(number)}; make it {wanted}",
+                    )
+                ],
+            )
     return nplurals, choices, []
 
 
@@ -169,8 +213,7 @@ def _translation_faults(msgid: str, sources: tuple[str, ...], translation: str, 
     """What is wrong with one translation of `msgid` (its plural too, among `sources`): placeholders the
     templates could not fill, and line breaks at either end that the msgid does not have. `strict`: the
     translation must use every placeholder (a plural form used for one number alone need not)."""
-    shapes = {name: (spec, conversion)
-              for source in sources for name, spec, conversion in _placeholders(source).named}
+    shapes = {name: (spec, conversion) for source in sources for name, spec, conversion in _placeholders(source).named}
     known = {name: spec + conversion for name, (spec, conversion) in shapes.items()}  # as the msgid writes them
     found = _placeholders(translation)
     used = {name for name, _spec, _conversion in found.named} | set(found.cut)
@@ -180,23 +223,35 @@ def _translation_faults(msgid: str, sources: tuple[str, ...], translation: str, 
         if name in known and conversion != shapes[name][1]:
             faults.append(f"%({name}){spec}{conversion} should be %({name}){known[name]}, as in the msgid")
         elif name in known and spec != shapes[name][0]:
-            faults.append(f"%({name}){spec}{conversion} has a width, precision or flag that the msgid's"
-                          f" %({name}){known[name]} does not, which pads the text with spaces or cuts it;"
-                          f" write %({name}){known[name]}")
+            faults.append(
+                f"%({name}){spec}{conversion} has a width, precision or flag that the msgid's"
+                f" %({name}){known[name]} does not, which pads the text with spaces or cuts it;"
+                f" write %({name}){known[name]}"
+            )
         elif name not in known:
             guess = get_close_matches(name, left_out, 1)
             left_out = [other for other in left_out if other not in guess]  # one mistake, said once
-            faults.append(f"%({name}){spec}{conversion} is not a placeholder of the msgid; "
-                          + (f"did you mean %({guess[0]}){known[guess[0]]}?" if guess else
-                             f"it has {_listing(known)}" if known else "it has none"))
-    faults += [f'"{placeholder}" reads as a placeholder without a name: write "%%" for a percent sign'
-               + (f", or a placeholder of the msgid: {_listing(known)}" if known else "")
-               for placeholder in found.unnamed]
+            faults.append(
+                f"%({name}){spec}{conversion} is not a placeholder of the msgid; "
+                + (
+                    f"did you mean %({guess[0]}){known[guess[0]]}?"
+                    if guess
+                    else f"it has {_listing(known)}"
+                    if known
+                    else "it has none"
+                )
+            )
+    faults += [
+        f'"{placeholder}" reads as a placeholder without a name: write "%%" for a percent sign'
+        + (f", or a placeholder of the msgid: {_listing(known)}" if known else "")
+        for placeholder in found.unnamed
+    ]
     if found.stray:  # the templates format every interface string, placeholders or not
         faults.append('a "%" that starts no placeholder: write "%%" for a percent sign')
     # Characters no text may hold, as in the issue's texts (`characters`): the glyph check leaves them to this one.
-    faults += [f"character {describe_character(char)} {refusal(char)}"
-               for char in dict.fromkeys(REFUSED.findall(translation))]
+    faults += [
+        f"character {describe_character(char)} {refusal(char)}" for char in dict.fromkeys(REFUSED.findall(translation))
+    ]
     composed = unicodedata.normalize("NFC", translation)  # the marks counted as in the issue's texts
     faults += [too_many_marks(composed, index, count) for index, count in stacked_marks(composed)][:1]
     if strict and not found.unnamed:
@@ -208,8 +263,11 @@ def _translation_faults(msgid: str, sources: tuple[str, ...], translation: str, 
             faults.append(f"cannot be formatted: {err}")
     for end, test in (("begins", str.startswith), ("ends", str.endswith)):
         if test(translation, "\n") != test(msgid, "\n"):
-            faults.append(f"the translation {end} with a line break and the msgid does not" if test(translation, "\n")
-                          else f"the msgid {end} with a line break and the translation does not")
+            faults.append(
+                f"the translation {end} with a line break and the msgid does not"
+                if test(translation, "\n")
+                else f"the msgid {end} with a line break and the translation does not"
+            )
     return faults
 
 

@@ -118,8 +118,12 @@ def extract_template(extraction_config: Path) -> Catalog:
         check_project_file(extraction_config.parent / name, "template", MAX_TEMPLATE)
 
     for filename, line, message, comments, context in extract_from_dir(
-            str(extraction_config.parent), methods, options, keywords={**DEFAULT_KEYWORDS, MARKUP_KEYWORD: None},
-            callback=check):
+        str(extraction_config.parent),
+        methods,
+        options,
+        keywords={**DEFAULT_KEYWORDS, MARKUP_KEYWORD: None},
+        callback=check,
+    ):
         template.add(message, None, [(filename, line)], auto_comments=comments, context=context)
     return template
 
@@ -135,16 +139,18 @@ def read_catalog_state(language: str, translations_dir: Path, wanted: tuple[str,
     return read_catalog(language, translations_dir, wanted)[0]
 
 
-def read_catalog(language: str, translations_dir: Path,
-                 wanted: tuple[str, ...]) -> tuple[CatalogState, polib.POFile | None]:
+def read_catalog(
+    language: str, translations_dir: Path, wanted: tuple[str, ...]
+) -> tuple[CatalogState, polib.POFile | None]:
     """Read the catalog of `language`: the state of each of the `wanted` strings, and the catalog
     itself (None when it cannot be read), for a build to compile."""
     path = catalog_path(translations_dir, language)
     try:
         data = read_file(path, MAX_CATALOG_BYTES)  # a named pipe or a folder there is refused, never waited on
         if len(data) > MAX_CATALOG_BYTES:
-            return _unreadable(language, path, Problem(Mark(path, 1, 1), f"the catalog is larger than"
-                                                                         f" {MAX_CATALOG_BYTES} bytes")), None
+            return _unreadable(
+                language, path, Problem(Mark(path, 1, 1), f"the catalog is larger than {MAX_CATALOG_BYTES} bytes")
+            ), None
         text = data.decode("utf-8")
         catalog = parse_catalog(text)
     except FileNotFoundError:
@@ -154,13 +160,16 @@ def read_catalog(language: str, translations_dir: Path,
     except NotAFile as err:
         return _unreadable(language, path, Problem(Mark(path, 1, 1), f"{err.strerror}; it was not read")), None
     except (OSError, ValueError) as err:  # polib reports a syntax error as an OSError
-        return _unreadable(language, path, Problem(Mark(path, 1, 1), f"cannot read the catalog:"
-                                                                     f" {' '.join(str(err).split())}")), None
+        return _unreadable(
+            language, path, Problem(Mark(path, 1, 1), f"cannot read the catalog: {' '.join(str(err).split())}")
+        ), None
     forms = plural_count(catalog, language)
     # Template strings have no context (template_strings drops it), as Babel's catalog.get(msgid).
     found = {entry.msgid: entry for entry in catalog if not entry.obsolete and entry.msgctxt is None}
-    entries = tuple(Entry(msgid, _state(found.get(msgid), forms), entry_line(found[msgid]) if msgid in found else 1)
-                    for msgid in sorted(wanted))
+    entries = tuple(
+        Entry(msgid, _state(found.get(msgid), forms), entry_line(found[msgid]) if msgid in found else 1)
+        for msgid in sorted(wanted)
+    )
     faults = tuple(catalog_faults(catalog, text, path, language))
     return CatalogState(language, path, entries, len(catalog.obsolete_entries()), None, faults), catalog
 
@@ -196,7 +205,9 @@ def catalog_problems(state: CatalogState, complete: bool = True) -> list[Problem
     does not translate."""
     return list(state.faults) + [
         Problem(Mark(state.path, entry.line, 1), f'interface string "{entry.msgid}" {REASONS[entry.state]}')
-        for entry in state.entries if complete and entry.state != "translated"]
+        for entry in state.entries
+        if complete and entry.state != "translated"
+    ]
 
 
 def _new_template() -> Catalog:
@@ -216,13 +227,21 @@ def update_catalogs(project: Path, languages: tuple[str, ...], check: bool = Fal
     catalogs = {language: _read(catalog_path(translations, language), language) for language in languages}
 
     # Through the text of messages.pot, as `pybabel update` reads it: sorted, dated to the minute.
-    template = read_po(BytesIO(_render(extract_template(project / EXTRACTION_CONFIG_NAME), TEMPLATE_WIDTH,
-                                       sort_output=True)))
+    template = read_po(
+        BytesIO(_render(extract_template(project / EXTRACTION_CONFIG_NAME), TEMPLATE_WIDTH, sort_output=True))
+    )
     if _messages(template) == _messages(old_template):
         template = old_template  # messages.pot stays as it is, its POT-Creation-Date included
     before, after = _keyed(old_template), _keyed(template)
-    pot_change = CatalogChange(language=None, path=pot, added=_new(after, before), removed=_new(before, after),
-                               fuzzy=(), changed=template is not old_template, written=False)
+    pot_change = CatalogChange(
+        language=None,
+        path=pot,
+        added=_new(after, before),
+        removed=_new(before, after),
+        fuzzy=(),
+        changed=template is not old_template,
+        written=False,
+    )
     outputs = [(pot_change, _render(template, TEMPLATE_WIDTH, sort_output=True))]
     for language, catalog in catalogs.items():
         outputs.append(_merge(language, catalog_path(translations, language), catalog, template))
@@ -244,10 +263,14 @@ def _merge(language: str, path: Path, catalog: Catalog, template: Catalog) -> tu
     obsolete = _keyed(catalog.obsolete.values())  # an old msgid a fuzzy match took over is not obsolete
     content = _render(catalog, CATALOG_WIDTH)
     return CatalogChange(
-        language=language, path=path, added=_new(after, before),
+        language=language,
+        path=path,
+        added=_new(after, before),
         removed=tuple(sorted(key[0] for key in before if key not in after and key in obsolete)),
         fuzzy=tuple(sorted(key[0] for key in after if key not in before and after[key].fuzzy)),
-        changed=content != path.read_bytes(), written=False), content
+        changed=content != path.read_bytes(),
+        written=False,
+    ), content
 
 
 def format_changes(changes: list[CatalogChange]) -> str:
@@ -255,10 +278,15 @@ def format_changes(changes: list[CatalogChange]) -> str:
     lines = []
     for change in changes:
         untranslated = tuple(msgid for msgid in change.added if msgid not in change.fuzzy)
-        listed = [f"{len(msgids)} {label}: {', '.join(f'“{msgid}”' for msgid in msgids)}"
-                  for label, msgids in (("added", untranslated), ("fuzzy", change.fuzzy),
-                                        ("removed" if change.language is None else "made obsolete", change.removed))
-                  if msgids]
+        listed = [
+            f"{len(msgids)} {label}: {', '.join(f'“{msgid}”' for msgid in msgids)}"
+            for label, msgids in (
+                ("added", untranslated),
+                ("fuzzy", change.fuzzy),
+                ("removed" if change.language is None else "made obsolete", change.removed),
+            )
+            if msgids
+        ]
         if not change.changed:
             what = "unchanged"
         else:
@@ -280,8 +308,10 @@ def _read(path: Path, language: str | None) -> Catalog:
 
 
 def _missing(language: str | None) -> str:
-    return (f"the {language} catalog is missing; create it with"
-            f" 'pybabel init -i translations/messages.pot -d translations -l {language}'")
+    return (
+        f"the {language} catalog is missing; create it with"
+        f" 'pybabel init -i translations/messages.pot -d translations -l {language}'"
+    )
 
 
 def _messages(template: Catalog) -> bytes:

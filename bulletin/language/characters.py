@@ -46,28 +46,52 @@ _LABELS = {"Cc": "control", "Co": "private-use", "Cs": "surrogate"}
 
 # Each kind of refused character: the code points, and what the message says of them after the character.
 _REFUSED = (
-    ("\x00", "is the null character, which ends a text for many programs; remove it (a \\0 or \\x00 escape in"
-             " double quotes writes it)"),
-    ("\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f", "is a control character, which prints as nothing or as a box;"
-                                           " remove it"),
-    ("\ud800-\udfff", "is half of a character (a surrogate written as a \\u escape), no character on its own;"
-                      " write the character itself, or its \\U escape with eight digits"),
-    ("\ufdd0-\ufdef" + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)),
-     "is a noncharacter, kept by Unicode for programs' own use, which no font draws; remove it"),
-    ("\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069",
-     "is an invisible control of writing direction, which can show the words around it in another order than they"
-     " read; remove it"),
-    ("\u2028\u2029", "breaks the line where neither the Markdown nor the layout expects it; remove it, and"
-                     " leave a blank line where a new paragraph starts"),
-    ("\ufeff", "is a byte order mark, an invisible leftover of a copied file that belongs at no place in a text;"
-               " remove it"),
+    (
+        "\x00",
+        "is the null character, which ends a text for many programs; remove it (a \\0 or \\x00 escape in"
+        " double quotes writes it)",
+    ),
+    ("\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f", "is a control character, which prints as nothing or as a box; remove it"),
+    (
+        "\ud800-\udfff",
+        "is half of a character (a surrogate written as a \\u escape), no character on its own;"
+        " write the character itself, or its \\U escape with eight digits",
+    ),
+    (
+        "\ufdd0-\ufdef"
+        + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)),
+        "is a noncharacter, kept by Unicode for programs' own use, which no font draws; remove it",
+    ),
+    (
+        "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069",
+        "is an invisible control of writing direction, which can show the words around it in another order than they"
+        " read; remove it",
+    ),
+    (
+        "\u2028\u2029",
+        "breaks the line where neither the Markdown nor the layout expects it; remove it, and"
+        " leave a blank line where a new paragraph starts",
+    ),
+    (
+        "\ufeff",
+        "is a byte order mark, an invisible leftover of a copied file that belongs at no place in a text; remove it",
+    ),
     ("\U000e0000-\U000e007f\ufff9-\ufffb", "is an invisible character that hides text from the reader; remove it"),
-    ("\u200d\ufe0f", "asks for an emoji, which the bulletin's fonts do not have, so that it would be drawn in another"
-                     " font; remove it"),
-    ("\ufffc", "stands for an object (a picture, a formula) that was not copied with the text, and prints as a box"
-               " reading OBJ; remove it, or write what the object said"),
-    ("\ufffd", "is what a program put in place of a character it could not read: the text was damaged in an"
-               " earlier conversion; write the character that was meant (compare with the original)"),
+    (
+        "\u200d\ufe0f",
+        "asks for an emoji, which the bulletin's fonts do not have, so that it would be drawn in another"
+        " font; remove it",
+    ),
+    (
+        "\ufffc",
+        "stands for an object (a picture, a formula) that was not copied with the text, and prints as a box"
+        " reading OBJ; remove it, or write what the object said",
+    ),
+    (
+        "\ufffd",
+        "is what a program put in place of a character it could not read: the text was damaged in an"
+        " earlier conversion; write the character that was meant (compare with the original)",
+    ),
 )
 REFUSED = re.compile("[" + "".join(characters for characters, _ in _REFUSED) + "]")  # any character refused
 _REASONS = [(re.compile(f"[{characters}]"), reason) for characters, reason in _REFUSED]
@@ -100,8 +124,10 @@ def too_many_marks(text: str, index: int, count: int) -> str:
     """Say that the letter at `index` of `text` carries `count` combining marks, more than it may."""
     letter = text[index] if unicodedata.category(text[index])[0] != "M" else "\u25cc"  # marks on nothing
     first = text[index + 1] if letter != "\u25cc" else text[index]
-    return (f"the letter '{letter}' carries {count} combining marks, the first {describe_character(first)}; a letter"
-            f" may carry at most {MAX_MARKS}, and more run into the lines above and below: remove them")
+    return (
+        f"the letter '{letter}' carries {count} combining marks, the first {describe_character(first)}; a letter"
+        f" may carry at most {MAX_MARKS}, and more run into the lines above and below: remove them"
+    )
 
 
 def describe_character(char: str) -> str:

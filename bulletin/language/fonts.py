@@ -47,7 +47,8 @@ class Typefaces:
         return "\n".join(
             f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight};'
             f' src: url("{path.as_uri()}"); }}'
-            for (family, style, weight), path in sorted(self.files.items()))
+            for (family, style, weight), path in sorted(self.files.items())
+        )
 
 
 def _visible(directory: Path) -> bool:
@@ -76,8 +77,14 @@ def find_typefaces() -> Typefaces:
     found = find_font_files(wanted)
     missing = sorted(wanted - found.keys())
     if missing:
-        raise BuildError(f"fonts missing: {', '.join(missing)}. Install the Debian package {FONT_PACKAGE}"
-                         " (the README's commands do it when run as root).")
-    return Typefaces({(family, style, weight): found[name]
-                      for family, faces in TYPEFACES.items()
-                      for (style, weight), name in faces.items()})
+        raise BuildError(
+            f"fonts missing: {', '.join(missing)}. Install the Debian package {FONT_PACKAGE}"
+            " (the README's commands do it when run as root)."
+        )
+    return Typefaces(
+        {
+            (family, style, weight): found[name]
+            for family, faces in TYPEFACES.items()
+            for (style, weight), name in faces.items()
+        }
+    )

@@ -82,8 +82,12 @@ def generate_patterns() -> list[str]:
 
 def dictionary_text() -> str:
     """Return the whole `.dic` file: encoding, minimum lengths, then each rule's patterns under a comment."""
-    lines = ["UTF-8", f"LEFTHYPHENMIN {LEFT_HYPHEN_MIN}", f"RIGHTHYPHENMIN {RIGHT_HYPHEN_MIN}",
-             "% Azerbaijani (Latin script), generated from the syllable rules by bulletin/language/hyphenation.py"]
+    lines = [
+        "UTF-8",
+        f"LEFTHYPHENMIN {LEFT_HYPHEN_MIN}",
+        f"RIGHTHYPHENMIN {RIGHT_HYPHEN_MIN}",
+        "% Azerbaijani (Latin script), generated from the syllable rules by bulletin/language/hyphenation.py",
+    ]
     for description, rule in RULES:
         lines.append(f"% {description}")
         lines.extend(rule())
@@ -155,11 +159,15 @@ def register_hyphenation() -> Path:
 def _registered(path: Path) -> bool:
     """Tell whether Pyphen finds `path` under "az", parsed by the Azerbaijani dictionary class, and
     its own dictionaries of the other languages parsed by the class that keeps abbreviations whole."""
-    return (pyphen.LANGUAGES.get(LANGUAGE) == path
-            and pyphen.LANGUAGES_LOWERCASE.get(LANGUAGE.lower()) == LANGUAGE
-            and isinstance(pyphen.hdcache.get(path), AzerbaijaniHyphDict)
-            and all(isinstance(pyphen.hdcache.get(pyphen.LANGUAGES[pyphen.language_fallback(language)]),
-                               KeepsAbbreviations) for language in OTHER_LANGUAGES))
+    return (
+        pyphen.LANGUAGES.get(LANGUAGE) == path
+        and pyphen.LANGUAGES_LOWERCASE.get(LANGUAGE.lower()) == LANGUAGE
+        and isinstance(pyphen.hdcache.get(path), AzerbaijaniHyphDict)
+        and all(
+            isinstance(pyphen.hdcache.get(pyphen.LANGUAGES[pyphen.language_fallback(language)]), KeepsAbbreviations)
+            for language in OTHER_LANGUAGES
+        )
+    )
 
 
 def _write_dictionary() -> Path:

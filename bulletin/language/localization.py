@@ -40,8 +40,9 @@ LOG = logging.getLogger("bulletin")
 DOTTED_I_LANGUAGES = ("az", "tr")  # i capitalizes to İ; Python's str.upper does not know it
 
 
-def load_translations(language: str, translations_dir: Path, extraction_config: Path,
-                      fallback: Translations | None = None) -> Translations:
+def load_translations(
+    language: str, translations_dir: Path, extraction_config: Path, fallback: Translations | None = None
+) -> Translations:
     """Compile the catalog of `language` after checking it as `validate` does; ContentError if it is wrong.
 
     With a `fallback` (the source language's, for a draft), strings that are not translated
@@ -51,16 +52,21 @@ def load_translations(language: str, translations_dir: Path, extraction_config: 
     return _compile(checked, fallback)
 
 
-def check_catalogs(languages: tuple[str, ...], fallback_language: str | None = None,
-                   translations_dir: Path = TRANSLATIONS, extraction_config: Path = EXTRACTION_CONFIG) -> dict:
+def check_catalogs(
+    languages: tuple[str, ...],
+    fallback_language: str | None = None,
+    translations_dir: Path = TRANSLATIONS,
+    extraction_config: Path = EXTRACTION_CONFIG,
+) -> dict:
     """Read and check the catalog of every language, and of a draft's `fallback_language`, as `validate` does:
     ContentError with the problems of all; else each catalog with what a build compiles of it."""
     wanted = template_strings(extraction_config)
     catalogs, problems = {}, []
     for language in dict.fromkeys(((fallback_language,) if fallback_language else ()) + tuple(languages)):
         try:
-            catalogs[language] = _check_catalog(language, translations_dir, wanted,
-                                                fallback_language in (None, language))
+            catalogs[language] = _check_catalog(
+                language, translations_dir, wanted, fallback_language in (None, language)
+            )
         except ContentError as err:
             problems += err.problems
     if problems:
@@ -71,20 +77,30 @@ def check_catalogs(languages: tuple[str, ...], fallback_language: str | None = N
 def compile_catalogs(catalogs: dict, fallback_language: str | None = None) -> dict[str, Translations]:
     """Compile the catalogs `check_catalogs` gave; the fallback language's stands in for what others lack."""
     fallback = _compile(catalogs[fallback_language]) if fallback_language else None
-    return {language: fallback if fallback is not None and language == fallback_language
-            else _compile(checked, fallback) for language, checked in catalogs.items()}
+    return {
+        language: fallback if fallback is not None and language == fallback_language else _compile(checked, fallback)
+        for language, checked in catalogs.items()
+    }
 
 
-def load_catalogs(languages: tuple[str, ...], fallback_language: str | None = None,
-                  translations_dir: Path = TRANSLATIONS, extraction_config: Path = EXTRACTION_CONFIG) -> dict:
+def load_catalogs(
+    languages: tuple[str, ...],
+    fallback_language: str | None = None,
+    translations_dir: Path = TRANSLATIONS,
+    extraction_config: Path = EXTRACTION_CONFIG,
+) -> dict:
     """Check, then compile, the catalog of every language (`check_catalogs`, `compile_catalogs`)."""
     catalogs = check_catalogs(languages, fallback_language, translations_dir, extraction_config)
-    return {language: translations for language, translations in compile_catalogs(catalogs, fallback_language).items()
-            if language in languages}
+    return {
+        language: translations
+        for language, translations in compile_catalogs(catalogs, fallback_language).items()
+        if language in languages
+    }
 
 
-def _check_catalog(language: str, translations_dir: Path, wanted: tuple[str, ...],
-                   complete: bool) -> tuple[polib.POFile, bool]:
+def _check_catalog(
+    language: str, translations_dir: Path, wanted: tuple[str, ...], complete: bool
+) -> tuple[polib.POFile, bool]:
     """The catalog of `language` as a build compiles it, and whether it lacks any template string;
     ContentError with its problems (an untranslated string is one only when it must be `complete`)."""
     state, catalog = read_catalog(language, translations_dir, wanted)
@@ -97,8 +113,12 @@ def _check_catalog(language: str, translations_dir: Path, wanted: tuple[str, ...
     for entry in [entry for entry in catalog if entry.msgid in missing]:
         catalog.remove(entry)
     if missing:
-        LOG.warning("%s: %d interface string(s) not translated; the draft uses the source language's: %s",
-                    display_path(state.path), len(missing), ", ".join(f"“{msgid}”" for msgid in missing))
+        LOG.warning(
+            "%s: %d interface string(s) not translated; the draft uses the source language's: %s",
+            display_path(state.path),
+            len(missing),
+            ", ".join(f"“{msgid}”" for msgid in missing),
+        )
     return catalog, bool(missing)
 
 

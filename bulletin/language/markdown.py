@@ -50,8 +50,10 @@ def refused_references(source: str) -> list[tuple[int, str, str]]:
         elif token.type == "link_open" and not str(token.attrGet("href")).lower().startswith(LINK_SCHEMES):
             reference, why = str(token.attrGet("href")), "a link may only be to http, https or mailto addresses"
         elif token.type == "link_open" and not _shows_text(tokens, at + 1):
-            reference, why = str(token.attrGet("href")), ("a link with no text, which a reader can neither see nor"
-                                                          " follow; write its text between the brackets")
+            reference, why = (
+                str(token.attrGet("href")),
+                ("a link with no text, which a reader can neither see nor follow; write its text between the brackets"),
+            )
         else:
             continue
         index, written = search.find(reference)
@@ -125,8 +127,9 @@ def printed_paragraphs(source: str) -> list[tuple[int, int, str]]:
     for token in _MARKDOWN.parse(source):
         if token.type == "inline" and token.map:
             first, last = (starts[min(line, len(starts) - 1)] for line in token.map)
-            paragraphs.append((first, last, "".join(_PRINTED.get(child.type, child.content)
-                                                    for child in token.children or ())))
+            paragraphs.append(
+                (first, last, "".join(_PRINTED.get(child.type, child.content) for child in token.children or ()))
+            )
     return paragraphs
 
 
@@ -144,8 +147,14 @@ def nested_blocks(source: str) -> list[tuple[int, int]]:
 
 
 # The blocks that nest in one another: quotes, and lists (their items are counted with them).
-_NESTING = ("blockquote_open", "blockquote_close", "bullet_list_open", "bullet_list_close", "ordered_list_open",
-            "ordered_list_close")
+_NESTING = (
+    "blockquote_open",
+    "blockquote_close",
+    "bullet_list_open",
+    "bullet_list_close",
+    "ordered_list_open",
+    "ordered_list_close",
+)
 # What a paragraph's line breaks print (their tokens have no content, as tags have none).
 _PRINTED = {"softbreak": " ", "hardbreak": "\n"}
 
@@ -158,4 +167,3 @@ def markdown_to_html(source: str) -> Markup:
         labelled = Markup(html.replace("<p>", Markup('<p data-from="{0}">').format(source.language), 1))
         return Markup('<div class="untranslated" lang="{0}">{1}</div>').format(source.language, labelled)
     return html
-

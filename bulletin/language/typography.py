@@ -7,7 +7,8 @@ the text is in (a source-language stand-in in a draft keeps its own conventions)
 
 - quotation marks by nesting level: Azerbaijani « » then “ ”, Russian « » then „ “,
   English “ ” then ‘ ’, Spanish « » then “ ” then ‘ ’; an apostrophe becomes ’.
-  Whatever marks were typed are reset by level, so a text may be typed with any of them.
+  Whatever marks were typed are reset by level, so a text may be typed with any of them
+  (the pairing is `quotes`).
 - dashes: a hyphen (or two) between spaces, or a dash typed close up between words,
   becomes the language's dash, tied to the word before it by a no-break space (Spanish
   sets its paired raya against the words it encloses instead, paired over the paragraph);
@@ -34,6 +35,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from babel import Locale
+
+from .quotes import QUOTES, pair_quotes, set_quotes
 
 NBSP = "\u00a0"  # no-break space
 WORD_JOINER = "\u2060"  # forbids a line break between its neighbours, invisible
@@ -72,7 +75,6 @@ CONVENTIONS = {
                       _COMMON_UNITS + ("por ciento", "millones", "millón", "kilómetro*", "hectárea*")),
 }
 
-QUOTES = "\"'“”„«»‘’"  # every mark a text may have been typed with
 # Abbreviations tied to the number after them, in any of the languages.
 _NUMBERED = ("No.", "Nos.", "p.", "pp.", "art.", "Art.", "vol.", "N.º", "n.º", "núm.", "pág.", "д.", "ст.", "п.", "ч.",
              "гл.", "стр.", "səh.", "b.")
@@ -83,7 +85,9 @@ _DASH = r"(?:--?|—|–)"  # what may have been typed for a dash
 # Left exactly as typed: web and e-mail addresses.
 # An e-mail address starts where its run of name characters does: tried from inside the run, it would be
 # sought again to the run's end from each of its characters, in time growing with the square of its length.
-ADDRESS = re.compile(r"((?:https?://|www\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)]|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+ADDRESS = re.compile(
+    r"((?:https?://|www\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)]|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+)
 
 
 def typeset_text(text: str, language: str) -> str:
@@ -108,14 +112,19 @@ def _typeset_run(pieces: list[str], language: str) -> list[str]:
     conventions = CONVENTIONS.get(language.split("-")[0])
     if conventions is None:
         return pieces
-    pieces = ["".join(_set_spaces(part, conventions) if index % 2 == 0 else part
-                      for index, part in enumerate(ADDRESS.split(piece))) for piece in pieces]
-    joined = _set_quotes("".join(pieces), conventions.quotes)
+    pieces = [
+        "".join(
+            _set_spaces(part, conventions) if index % 2 == 0 else part
+            for index, part in enumerate(ADDRESS.split(piece))
+        )
+        for piece in pieces
+    ]
+    joined = set_quotes("".join(pieces), conventions.quotes)
     if conventions.paired_dash:
         joined = _pair_rayas(joined)
     result, start = [], 0
     for piece in pieces:  # the block-wide marks are set one character for one, so the pieces keep their lengths
-        result.append(joined[start:start + len(piece)])
+        result.append(joined[start : start + len(piece)])
         start += len(piece)
     return result
 
@@ -125,8 +134,12 @@ def _set_spaces(text: str, conventions: Conventions) -> str:
     text = text.replace("...", "…")
     # 1717-1797, 12-13 May, 3,5-4,5, 1990 - 2000: an en dash; not codes such as 2022-11-08, 978-5-17-1,
     # J2-8015, 492-92 or an ISSN, which do not read as a rising range of two numbers.
-    text = re.sub(r"(?<![\w/.,])(?<!\d[-–])(?<!ISSN )(\d{1,4}(?:[.,]\d+)?)(?:-|–| [-–] )(\d{1,4}(?:[.,]\d+)?)"
-                  r"(?![\d/]|[-–]\d)", _range, text)
+    text = re.sub(
+        r"(?<![\w/.,])(?<!\d[-–])(?<!ISSN )(\d{1,4}(?:[.,]\d+)?)(?:-|–| [-–] )(\d{1,4}(?:[.,]\d+)?)"
+        r"(?![\d/]|[-–]\d)",
+        _range,
+        text,
+    )
     if conventions.paired_dash:
         text = re.sub(r"(?<=\s)--(?=\s)|(?<=\S)--(?=\S)", "—", text)  # -- typed for a raya
         text = re.sub(rf"^{_DASH}(?:{_SPACE}+|(?=[^\d\s]))", "—", text)  # a line of dialogue: —¿Vienes?
@@ -143,14 +156,20 @@ def _set_spaces(text: str, conventions: Conventions) -> str:
     text = re.sub(rf"(?<=\d)-(?={_LETTER})", "-" + WORD_JOINER, text)
     text = re.sub(r"(?:(?<=[\s(])|^)-(?=\d)", "–", text)  # -5 °C: the fonts have no minus sign; an en dash stands in
     text = re.sub(r"№[ \u00a0]*(?=\d)", "№" + NBSP, text)
-    text = re.sub(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d|[-–]\d)",  # 22 000, 1 250 000,5: one number, unbroken
-                  lambda match: match[0].replace(" ", NBSP), text)
+    text = re.sub(
+        r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d|[-–]\d)",  # 22 000, 1 250 000,5: one number, unbroken
+        lambda match: match[0].replace(" ", NBSP),
+        text,
+    )
     text = re.sub(rf"(?<=\d) (?=(?:{_alternation(conventions.units)})(?!\w))", NBSP, text)
     months = _month_names(conventions.locale)
     text = re.sub(rf"(?<!\d)(\d{{1,2}}) (?=(?:de )?(?:{months})(?!\w))", r"\1" + NBSP, text)  # 8 ноября, 29 de agosto
     text = re.sub(rf"(?<!\w)((?:{months})\w{{0,3}}) (?=\d{{1,2}}(?!\d))", r"\1" + NBSP, text)  # mayın 8-də, August 29
-    text = re.sub(rf"(?<!\w)({_LETTER})\. (?={_LETTER})",  # initials: İ. Əliyev
-                  lambda match: match[0].replace(" ", NBSP) if match[1].isupper() else match[0], text)
+    text = re.sub(
+        rf"(?<!\w)({_LETTER})\. (?={_LETTER})",  # initials: İ. Əliyev
+        lambda match: match[0].replace(" ", NBSP) if match[1].isupper() else match[0],
+        text,
+    )
     text = re.sub(rf"(?<![\w.])({_alternation(_NUMBERED)}) (?=\d)", r"\1" + NBSP, text)  # No. 5, p. 5, N.º 5, д. 5
     if conventions.tied_before:
         words = _alternation(conventions.tied_before)
@@ -170,8 +189,10 @@ def _range(match: re.Match) -> str:
 @functools.cache
 def _alternation(words: tuple[str, ...]) -> str:
     """Return `words` as a regular expression, the longest first; a trailing * takes any ending."""
-    return "|".join(re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word)
-                    for word in sorted(words, key=len, reverse=True))
+    return "|".join(
+        re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word)
+        for word in sorted(words, key=len, reverse=True)
+    )
 
 
 @functools.cache
@@ -191,7 +212,7 @@ def _pair_rayas(text: str) -> str:
     """
     characters, aside_open = list(text), False
     for index, character in enumerate(text):
-        if character not in "—–-" or text[index + 1:index + 2].isdigit():
+        if character not in "—–-" or text[index + 1 : index + 2].isdigit():
             continue  # not a raya, or a minus sign: –5 °C
         spaced_before = index == 0 or text[index - 1].isspace()
         spaced_after = index + 1 == len(text) or text[index + 1].isspace()
@@ -224,77 +245,37 @@ def _pair_rayas(text: str) -> str:
     return "".join(characters)
 
 
-def _set_quotes(text: str, marks: str) -> str:
-    """Replace every quotation mark of `text` by the mark of its nesting level; turn apostrophes into ’.
-    A mark that pairs with none is left as typed (`doubtful_marks` queries it)."""
-    characters = list(text)
-    pairs, apostrophes, _ = _pair_quotes(text)
-    for index in apostrophes:
-        characters[index] = "’"
-    levels = len(marks) // 2
-    depth_of: dict[int, int] = {}
-    depth = 0
-    for index in sorted(set(pairs) | set(pairs.values())):
-        if index in pairs:
-            depth_of[index] = depth_of[pairs[index]] = depth
-            depth += 1
-        else:
-            depth -= 1
-    for opening, closing in pairs.items():
-        level = depth_of[opening] % levels
-        characters[opening], characters[closing] = marks[2 * level], marks[2 * level + 1]
-    return "".join(characters)
-
-
-def _pair_quotes(text: str) -> tuple[dict[int, int], list[int], list[int]]:
-    """Find the quotations of `text`: (opening index -> closing index, apostrophes, marks that pair with none)."""
-    stack: list[int] = []  # indexes of the quotations open so far
-    pairs: dict[int, int] = {}
-    apostrophes: list[int] = []
-    stray: list[int] = []
-    for index, character in enumerate(text):
-        if character not in QUOTES:
-            continue
-        before = text[index - 1] if index else " "
-        after = text[index + 1] if index + 1 < len(text) else " "
-        if character in "'’" and before.isalnum() and (after.isalnum() or not _opened_by(stack, text, "'‘’")):
-            apostrophes.append(index)  # it's, Azerbaijan’s, Azerbaijanis’
-            continue
-        after_opening = bool(stack) and stack[-1] == index - 1
-        opens = character in "«„" or (character not in "»" and _opening_place(before, after, after_opening))
-        if opens:
-            stack.append(index)
-        elif stack:
-            pairs[stack.pop()] = index
-        else:
-            stray.append(index)
-    for index in stack:  # never closed: an apostrophe before a word ('90s), or a mistake
-        (apostrophes if text[index] in "'’" else stray).append(index)
-    return pairs, sorted(apostrophes), sorted(stray)
-
-
 def doubtful_marks(text: str, language: str) -> list[tuple[int, str]]:
     """Return what a proofreader would query in a typed text, each with the index of the mark concerned:
     a quotation mark that pairs with none (within its paragraph), and in Spanish a question or
     exclamation without both of its marks."""
     queries, offset = [], 0
     for paragraph in re.split(r"(\n\s*\n)", text):
-        _, _, stray = _pair_quotes(paragraph)
+        _, _, stray = pair_quotes(paragraph)
         if stray and not paragraph.isspace():
             start = max(0, stray[0] - 20)
-            excerpt = " ".join(paragraph[start:stray[0] + 21].split())
-            queries.append((offset + stray[0], f"a quotation mark pairs with none and is printed as typed: "
-                                               f"“{'…' if start else ''}{excerpt}…”"))
+            excerpt = " ".join(paragraph[start : stray[0] + 21].split())
+            queries.append(
+                (
+                    offset + stray[0],
+                    f"a quotation mark pairs with none and is printed as typed: “{'…' if start else ''}{excerpt}…”",
+                )
+            )
         offset += len(paragraph)
     if language.split("-")[0] == "es":
         # Not a web address's ?, nor the (?) and (!) of doubt: blanked out, so that indexes stay.
-        prose = re.sub(r"\([?!]\)", lambda match: " " * len(match[0]),
-                       ADDRESS.sub(lambda match: " " * len(match[0]), text))
+        prose = re.sub(
+            r"\([?!]\)", lambda match: " " * len(match[0]), ADDRESS.sub(lambda match: " " * len(match[0]), text)
+        )
         for opening, closing, what in (("¿", "?", "question"), ("¡", "!", "exclamation")):
             if prose.count(opening) != prose.count(closing):
-                queries.append((_first_unmatched(prose, opening, closing),
-                                f"{prose.count(opening)} {opening} but {prose.count(closing)} {closing}: Spanish"
-                                f" opens every {what} with {opening} and closes it with {closing}"))
+                queries.append(
+                    (
+                        _first_unmatched(prose, opening, closing),
+                        f"{prose.count(opening)} {opening} but {prose.count(closing)} {closing}: Spanish"
+                        f" opens every {what} with {opening} and closes it with {closing}",
+                    )
+                )
     return queries
 
 
@@ -311,20 +292,26 @@ def _first_unmatched(text: str, opening: str, closing: str) -> int:
     return text.rfind(opening)
 
 
-def _opening_place(before: str, after: str, after_opening: bool) -> bool:
-    """Tell whether a quotation mark between `before` and `after` opens a quotation
-    (`after_opening`: the character before it is a mark that opened one)."""
-    return (before.isspace() or before in "([{—–-/¿¡" + WORD_JOINER or after_opening) and not after.isspace()
-
-
-def _opened_by(stack: list[int], text: str, kinds: str) -> bool:
-    """Tell whether the innermost open quotation was opened with one of `kinds`."""
-    return bool(stack) and text[stack[-1]] in kinds
-
-
 # Elements whose text runs on with the text around them; any other element starts a new block.
-_INLINE = {"a", "abbr", "b", "br", "cite", "code", "em", "i", "q", "small", "span", "strong", "sub", "sup", "time", "u",
-           "wbr"}
+_INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "br",
+    "cite",
+    "code",
+    "em",
+    "i",
+    "q",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "u",
+    "wbr",
+}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SET_ATTRIBUTES = ("alt", "data-section")  # attributes that are text a reader gets: descriptions, running heads
 _LEFT_ALONE = {"head", "style", "script"}
@@ -347,9 +334,15 @@ class _HtmlSetter(HTMLParser):
         language = values.get("lang") or language
         left_alone = left_alone or tag in _LEFT_ALONE or values.get("translate") == "no"
         if not left_alone and any(values.get(name) for name in _SET_ATTRIBUTES):
-            self.out.append(_start_tag(tag, [(name, plain_text(value, language)
-                                                  if name in _SET_ATTRIBUTES and value else value)
-                                                 for name, value in attrs]))
+            self.out.append(
+                _start_tag(
+                    tag,
+                    [
+                        (name, plain_text(value, language) if name in _SET_ATTRIBUTES and value else value)
+                        for name, value in attrs
+                    ],
+                )
+            )
         else:
             self.out.append(self.get_starttag_text() or "")  # never None while a start tag is handled
         if tag not in _VOID:

@@ -8,9 +8,10 @@ shows what was checked. The rule for severities: an *error* is what the printing
 or an accessibility audit would reject, so the file must not be delivered; a *warning*
 is worth a look before delivery but may be accepted (a photo between the warning and the
 minimum resolution, CMYK colour in the screen edition). A check that cannot run (a
-damaged file, a missing tool) is an error of that check, never a traceback. This module
-only reads PDFs (the findings module writes the report); it changes no PDF and decides
-nothing itself.
+damaged file, a missing tool) is an error of that check, never a traceback. The checks of a
+standard's marks (PDF/X, PDF/UA) are in `standards`, and run from here. This module only
+reads PDFs (the findings module writes the report); it changes no PDF and decides nothing
+itself.
 """
 
 from __future__ import annotations
@@ -18,43 +19,21 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
-import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import pikepdf
 
-from ..util.pdftree import PdfObject, structure_elements
 from .colourscan import find_colour
-from .findings import Finding, plural
+from .findings import Expectation, Finding, failed, listed, pages_named, passed, plural
 from .picturescan import blank_images, unshown_figures
+from .standards import check_pdfx, check_tagging
 from .streamscan import stream_problems
 
 TIMEOUT = 60  # seconds an external tool may take on one PDF
 TOLERANCE = 0.05  # points by which a page box may differ from its expected place
-LISTED = 5  # pages or lines named in one message before "and N more"
-PDFX, PDFUA = "{http://www.npes.org/pdfx/ns/id/}", "{http://www.aiim.org/pdfua/ns/id/}"  # XMP namespaces
-XMPMM, DC = "{http://ns.adobe.com/xap/1.0/mm/}", "{http://purl.org/dc/elements/1.1/}"
-
-
-@dataclass(frozen=True)
-class Expectation:
-    """What one PDF must be, taken from the edition and the settings that made it."""
-
-    variant: str  # "print" or "screen"
-    language: str  # BCP 47 tag expected in the catalog's /Lang, e.g. "az" or "en-GB"
-    title: str  # the bulletin's title as printed on the cover in this language
-    period: str  # the issue's period as printed on the cover, e.g. "July–December 2022"
-    families: tuple[str, ...]  # font families allowed, as PDF base-font prefixes, e.g. ("Bulletin-Serif",)
-    trim: tuple[float, float]  # trim width and height in PDF points
-    bleed: float  # bleed on every side in points (0 for screen)
-    page_multiple: int  # the page count must be a multiple of this (1 = any)
-    warn_ppi: float  # an image below this effective resolution gets a warning (print)
-    min_ppi: float  # an image below this is an error (print)
-    max_ppi: float | None  # screen: images must not exceed this (a 5 % tolerance), None = no limit
 
 
 def preflight_pdf(path: Path, expected: Expectation) -> list[Finding]:
@@ -62,8 +41,10 @@ def preflight_pdf(path: Path, expected: Expectation) -> list[Finding]:
     try:
         pdf = pikepdf.open(path)
     except Exception as err:  # noqa: BLE001 - whatever makes the file unreadable is a finding
-        return [*_guarded("qpdf", path, partial(_qpdf, path)),
-                Finding(path.name, "open", "error", f"cannot be opened as a PDF: {_scrub(str(err), path)}")]
+        return [
+            *_guarded("qpdf", path, partial(_qpdf, path)),
+            Finding(path.name, "open", "error", f"cannot be opened as a PDF: {_scrub(str(err), path)}"),
+        ]
     with pdf:
         findings = []
         for name, check in CHECKS.items():
@@ -91,24 +72,27 @@ def _qpdf(path: Path) -> list[Finding]:
     result = _run("qpdf", "--check", str(path))
     lines = [_scrub(line, path) for line in (result.stdout + result.stderr).splitlines()]
     if result.returncode == 0:
-        return [_pass(path, "qpdf", "qpdf --check found no problems")]
+        return [passed(path, "qpdf", "qpdf --check found no problems")]
     if result.returncode == 3:
         warnings = [line for line in lines if "WARNING" in line] or lines
-        return [_error(path, "qpdf", f"qpdf --check warnings: {_listed(warnings, '; ')}")]
+        return [failed(path, "qpdf", f"qpdf --check warnings: {listed(warnings, '; ')}")]
     lines = [line for line in lines if line.startswith(("WARNING", "ERROR", "qpdf:"))] or lines
-    return [_error(path, "qpdf", f"qpdf --check failed (exit {result.returncode}): {_listed(lines, '; ')}")]
+    return [failed(path, "qpdf", f"qpdf --check failed (exit {result.returncode}): {listed(lines, '; ')}")]
 
 
 def check_content(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check that every content stream holds only what readers draw, as read by qpdf's tokenizer and by poppler."""
-    findings = [_error(path, "content", message, page) for page, message in stream_problems(pdf)]
+    findings = [failed(path, "content", message, page) for page, message in stream_problems(pdf)]
     # pdftotext reads every operator of every page, and tells on stderr what it could not read.
-    errors = Counter(re.sub(r"^(Syntax \w+) \(\d+\)", r"\1", line) for line in
-                     _run("pdftotext", "-enc", "UTF-8", str(path), "-").stderr.splitlines() if "Error" in line)
+    errors = Counter(
+        re.sub(r"^(Syntax \w+) \(\d+\)", r"\1", line)
+        for line in _run("pdftotext", "-enc", "UTF-8", str(path), "-").stderr.splitlines()
+        if "Error" in line
+    )
     if errors:
         told = [line + (f" ({times} times)" if times > 1 else "") for line, times in errors.items()]
-        findings.append(_error(path, "content", f"poppler cannot read it cleanly: {_listed(told, '; ')}"))
-    return findings or [_pass(path, "content", "every content stream holds only what readers draw")]
+        findings.append(failed(path, "content", f"poppler cannot read it cleanly: {listed(told, '; ')}"))
+    return findings or [passed(path, "content", "every content stream holds only what readers draw")]
 
 
 def check_boxes(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -122,8 +106,9 @@ def check_boxes(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fin
             continue
         size = (trim[2] - trim[0], trim[3] - trim[1])
         if abs(size[0] - width) > TOLERANCE or abs(size[1] - height) > TOLERANCE:
-            problems.setdefault(f"TrimBox is {size[0]:.2f} × {size[1]:.2f} pt, not {width:.2f} × {height:.2f} pt",
-                                []).append(number)
+            problems.setdefault(
+                f"TrimBox is {size[0]:.2f} × {size[1]:.2f} pt, not {width:.2f} × {height:.2f} pt", []
+            ).append(number)
         if bleed_box is None and bleed == 0:
             bleed_box = trim  # a PDF without bleed need not say so
         if bleed_box is None:
@@ -131,18 +116,32 @@ def check_boxes(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fin
             continue
         margins = (trim[0] - bleed_box[0], trim[1] - bleed_box[1], bleed_box[2] - trim[2], bleed_box[3] - trim[3])
         if any(abs(margin - bleed) > TOLERANCE for margin in margins):
-            found = (f"{margins[0]:.2f}" if max(margins) - min(margins) <= TOLERANCE
-                     else ", ".join(f"{margin:.2f}" for margin in margins) + " (left, bottom, right, top)")
-            problems.setdefault(f"BleedBox extends {found} pt beyond the TrimBox instead of {bleed:.2f} pt",
-                                []).append(number)
+            found = (
+                f"{margins[0]:.2f}"
+                if max(margins) - min(margins) <= TOLERANCE
+                else ", ".join(f"{margin:.2f}" for margin in margins) + " (left, bottom, right, top)"
+            )
+            problems.setdefault(f"BleedBox extends {found} pt beyond the TrimBox instead of {bleed:.2f} pt", []).append(
+                number
+            )
         media = _box(page.mediabox)
-        if media is None or any(media[index] > bleed_box[index] + TOLERANCE for index in (0, 1)) or any(
-                media[index] < bleed_box[index] - TOLERANCE for index in (2, 3)):
+        if (
+            media is None
+            or any(media[index] > bleed_box[index] + TOLERANCE for index in (0, 1))
+            or any(media[index] < bleed_box[index] - TOLERANCE for index in (2, 3))
+        ):
             problems.setdefault("MediaBox does not contain the BleedBox", []).append(number)
     if not problems:
-        return [_pass(path, "boxes", f"{plural(len(pdf.pages), 'page')} trimmed to {width:.2f} × {height:.2f} pt"
-                                     f" with {bleed:.2f} pt bleed")]
-    return [_error(path, "boxes", f"{problem} on {_pages(pages)}", pages[0]) for problem, pages in problems.items()]
+        return [
+            passed(
+                path,
+                "boxes",
+                f"{plural(len(pdf.pages), 'page')} trimmed to {width:.2f} × {height:.2f} pt with {bleed:.2f} pt bleed",
+            )
+        ]
+    return [
+        failed(path, "boxes", f"{problem} on {pages_named(pages)}", pages[0]) for problem, pages in problems.items()
+    ]
 
 
 def _box(value: object) -> tuple[float, float, float, float] | None:
@@ -151,77 +150,6 @@ def _box(value: object) -> tuple[float, float, float, float] | None:
         return None
     x0, y0, x1, y1 = (float(number) for number in value)
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-
-
-def check_pdfx(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
-    """Check what PDF/X-4 asks for: a CMYK output intent, the XMP identification, /Trapped."""
-    problems = []
-    intents = [intent for intent in pdf.Root.get("/OutputIntents", pikepdf.Array())
-               if isinstance(intent, pikepdf.Dictionary) and intent.get("/S") == "/GTS_PDFX"]
-    if not intents:
-        problems.append("no /OutputIntents entry with /S /GTS_PDFX")
-    for intent in intents[:1]:
-        if not str(intent.get("/OutputConditionIdentifier", "")).strip():
-            problems.append("the output intent has no /OutputConditionIdentifier")
-        profile = intent.get("/DestOutputProfile")
-        if not isinstance(profile, pikepdf.Stream):
-            problems.append("the output intent has no /DestOutputProfile ICC profile")
-        elif profile.read_bytes()[16:20] != b"CMYK" or profile.get("/N") != 4:
-            problems.append("the output intent's ICC profile is not a CMYK profile with /N 4")
-    xmp = _xmp(pdf)
-    if xmp.get(f"{PDFX}GTS_PDFXVersion") != "PDF/X-4":
-        problems.append(f"XMP pdfxid:GTS_PDFXVersion is {xmp.get(f'{PDFX}GTS_PDFXVersion')!r}, not 'PDF/X-4'")
-    problems += [f"XMP has no xmpMM:{name}" for name in ("DocumentID", "VersionID", "RenditionClass")
-                 if not xmp.get(f"{XMPMM}{name}")]
-    if _info(pdf).get("/Trapped") not in ("/True", "/False"):  # PDF/X does not accept /Unknown
-        problems.append("the info dictionary's /Trapped is missing or neither /True nor /False")
-    if pdf.is_encrypted:
-        problems.append("the file is encrypted")
-    annotated = [number for number, page in enumerate(pdf.pages, 1)
-                 if any(annotation.get("/Subtype") not in ("/PrinterMark", "/TrapNet")
-                        for annotation in page.obj.get("/Annots", pikepdf.Array()))]
-    if annotated:  # a RIP may print them over the page; PDF/X allows none in the printable area
-        problems.append(f"annotations (links) on {_pages(annotated)}")
-    if problems:
-        return [_error(path, "pdfx", problem) for problem in problems]
-    return [_pass(path, "pdfx", f"PDF/X-4, output intent {intents[0].OutputConditionIdentifier}")]
-
-
-def check_tagging(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
-    """Check what PDF/UA-1 asks for: structure tree, language, title and the figures' alternative text."""
-    root: PdfObject = pdf.Root  # read as it comes
-    problems, xmp = [], _xmp(pdf)
-    if "/StructTreeRoot" not in root:
-        problems.append("no structure tree (/StructTreeRoot): the PDF is not tagged")
-    if root.get("/MarkInfo", {}).get("/Marked") is not True:
-        problems.append("/MarkInfo /Marked is not true")
-    language = str(root.get("/Lang", ""))
-    if language.casefold() != expected.language.casefold():  # BCP 47 tags ignore case
-        problems.append(f"catalog /Lang is {language!r}, not {expected.language!r}" if language
-                        else f"the catalog has no /Lang (expected {expected.language!r})")
-    if root.get("/ViewerPreferences", {}).get("/DisplayDocTitle") is not True:
-        problems.append("/ViewerPreferences /DisplayDocTitle is not true")
-    if not str(_info(pdf).get("/Title", "")).strip():
-        problems.append("the info dictionary has no /Title")
-    if not xmp.get(f"{DC}title"):
-        problems.append("XMP has no dc:title")
-    if xmp.get(f"{PDFUA}part") != "1":
-        problems.append("XMP pdfuaid:part is not 1")
-    elements = structure_elements(root.get("/StructTreeRoot"))
-    figures = [element for element in elements if element.get("/S") == "/Figure"]
-    missing = sum(1 for figure in figures if not str(figure.get("/Alt", "")).strip())
-    if missing:
-        problems.append(f"{plural(missing, 'figure')} of {len(figures)} without alternative text (/Alt)")
-    reachable = {element.objgen for element in elements if element.is_indirect}
-    numbers = root.get("/StructTreeRoot", {}).get("/ParentTree", {}).get("/Nums", pikepdf.Array())
-    untagged = sum(1 for index in range(1, len(numbers), 2) if isinstance(numbers[index], pikepdf.Array)
-                   for element in numbers[index]
-                   if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable)
-    if untagged:  # marked content whose element is not in the tree: neither read aloud nor an artifact
-        problems.append(f"{plural(untagged, 'piece')} of marked content outside the structure tree")
-    if problems:
-        return [_error(path, "tagging", problem) for problem in problems]
-    return [_pass(path, "tagging", f"tagged, /Lang {language!r}, {plural(len(figures), 'figure')} with /Alt")]
 
 
 def check_fonts(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -237,8 +165,8 @@ def check_fonts(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fin
         if not _squeeze(name).startswith(allowed):
             problems.append(f"font {name} is not one of {', '.join(expected.families)}")
     if problems:
-        return [_error(path, "fonts", problem) for problem in dict.fromkeys(problems)]
-    return [_pass(path, "fonts", f"{plural(len(rows), 'font')}, all embedded, of {', '.join(expected.families)}")]
+        return [failed(path, "fonts", problem) for problem in dict.fromkeys(problems)]
+    return [passed(path, "fonts", f"{plural(len(rows), 'font')}, all embedded, of {', '.join(expected.families)}")]
 
 
 def _squeeze(name: str) -> str:
@@ -250,8 +178,8 @@ def check_pages(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fin
     """Check that the page count is a multiple of what the binding needs."""
     pages, multiple = len(pdf.pages), max(expected.page_multiple, 1)
     if pages == 0 or pages % multiple:
-        return [_error(path, "pages", f"{plural(pages, 'page')}, not a multiple of {multiple}")]
-    return [_pass(path, "pages", plural(pages, "page") + (f", a multiple of {multiple}" if multiple > 1 else ""))]
+        return [failed(path, "pages", f"{plural(pages, 'page')}, not a multiple of {multiple}")]
+    return [passed(path, "pages", plural(pages, "page") + (f", a multiple of {multiple}" if multiple > 1 else ""))]
 
 
 def check_images(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -261,45 +189,69 @@ def check_images(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fi
     for line in lines[2:]:
         cells = dict(zip(header, line.split()))
         if cells.get("type") == "image":  # a mask's resolution says nothing about the photo's sharpness
-            images.append((int(cells["page"]), f"{cells['width']} × {cells['height']} px",
-                           min(float(cells["x-ppi"]), float(cells["y-ppi"]))))
+            images.append(
+                (
+                    int(cells["page"]),
+                    f"{cells['width']} × {cells['height']} px",
+                    min(float(cells["x-ppi"]), float(cells["y-ppi"])),
+                )
+            )
     for page, size, ppi in images:
         placed = f"image of {size} at {ppi:.0f} ppi on page {page}"
         if expected.variant == "print" and ppi < expected.min_ppi:
-            findings.append(_error(path, "images", f"{placed}, below the minimum of {expected.min_ppi:.0f} ppi",
-                                   page))
+            findings.append(failed(path, "images", f"{placed}, below the minimum of {expected.min_ppi:.0f} ppi", page))
         elif expected.variant == "print" and ppi < expected.warn_ppi:
-            findings.append(Finding(path.name, "images", "warning", f"{placed}, below {expected.warn_ppi:.0f} ppi",
-                                    page))
+            findings.append(
+                Finding(path.name, "images", "warning", f"{placed}, below {expected.warn_ppi:.0f} ppi", page)
+            )
         elif expected.variant == "screen" and expected.max_ppi and ppi > expected.max_ppi * 1.05:
-            findings.append(_error(path, "images", f"{placed}, above {expected.max_ppi:.0f} ppi:"
-                                                   " images of the screen edition must be downsampled", page))
+            findings.append(
+                failed(
+                    path,
+                    "images",
+                    f"{placed}, above {expected.max_ppi:.0f} ppi: images of the screen edition must be downsampled",
+                    page,
+                )
+            )
     if findings or not images:
-        return findings or [_pass(path, "images", "no images")]
+        return findings or [passed(path, "images", "no images")]
     ppis = [ppi for _page, _size, ppi in images]
-    return [_pass(path, "images", f"{plural(len(images), 'image')}, {min(ppis):.0f} to {max(ppis):.0f} ppi")]
+    return [passed(path, "images", f"{plural(len(images), 'image')}, {min(ppis):.0f} to {max(ppis):.0f} ppi")]
 
 
 def check_pictures(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check that no picture came out blank, or (in a tagged PDF) as its alternative text."""
     problems: list[tuple[int | None, str]] = []  # (the page, or None for a Figure that names none; what)
-    problems += [(page, f"an image of {size} came out blank (all one colour) on page {page}")
-                 for page, size in blank_images(pdf)]
+    problems += [
+        (page, f"an image of {size} came out blank (all one colour) on page {page}") for page, size in blank_images(pdf)
+    ]
     if expected.variant == "screen":
         problems += [(page, f"{what} on page {page}") for page, what in unshown_figures(pdf)]
-    return [_error(path, PICTURES, message, page) for page, message in problems] or [
-        _pass(path, PICTURES, "every picture paints something" if expected.variant == "screen"
-              else "no image is blank")]
+    return [failed(path, PICTURES, message, page) for page, message in problems] or [
+        passed(
+            path, PICTURES, "every picture paints something" if expected.variant == "screen" else "no image is blank"
+        )
+    ]
 
 
 def check_colour(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check that print uses no RGB colour, and warn where screen uses CMYK, down to every form and image."""
     problems = find_colour(pdf, "rgb" if expected.variant == "print" else "cmyk")
     if expected.variant == "print":
-        return [_error(path, "colour", f"{problem} on {_pages(pages)}", pages[0])
-                for problem, pages in problems.items()] or [_pass(path, "colour", "no RGB colour")]
-    return [Finding(path.name, "colour", "warning", f"{problem} on {_pages(pages)}: the screen edition should be sRGB",
-                    pages[0]) for problem, pages in problems.items()] or [_pass(path, "colour", "no CMYK colour")]
+        return [
+            failed(path, "colour", f"{problem} on {pages_named(pages)}", pages[0])
+            for problem, pages in problems.items()
+        ] or [passed(path, "colour", "no RGB colour")]
+    return [
+        Finding(
+            path.name,
+            "colour",
+            "warning",
+            f"{problem} on {pages_named(pages)}: the screen edition should be sRGB",
+            pages[0],
+        )
+        for problem, pages in problems.items()
+    ] or [passed(path, "colour", "no CMYK colour")]
 
 
 def check_text(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -307,12 +259,13 @@ def check_text(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Find
     cover = _run("pdftotext", "-f", "1", "-l", "1", "-layout", "-enc", "UTF-8", str(path), "-", check=True).stdout
     # A word hyphenated at a line end ("Zəfər-" / "dən") is also tried joined again.
     texts = (_normal(cover), _normal(cover, dehyphenate=True))
-    missing = [what for what in ("title", "period") if not any(_normal(getattr(expected, what)) in text
-                                                               for text in texts)]
+    missing = [
+        what for what in ("title", "period") if not any(_normal(getattr(expected, what)) in text for text in texts)
+    ]
     if missing:
         wanted = " and the ".join(f"{what} {_normal(getattr(expected, what))!r}" for what in missing)
-        return [_error(path, "text", f"the cover (page 1) lacks the {wanted}; its text begins {texts[0][:80]!r}", 1)]
-    return [_pass(path, "text", "the cover has the title and the period")]
+        return [failed(path, "text", f"the cover (page 1) lacks the {wanted}; its text begins {texts[0][:80]!r}", 1)]
+    return [passed(path, "text", "the cover has the title and the period")]
 
 
 def _normal(text: str, dehyphenate: bool = False) -> str:
@@ -324,27 +277,12 @@ def _normal(text: str, dehyphenate: bool = False) -> str:
     return " ".join(text.split())  # str.split() takes U+00A0, U+2009 and U+202F for spaces
 
 
-def _xmp(pdf: pikepdf.Pdf) -> dict[str, str]:
-    """Return the XMP properties as {"{namespace}name": text}, whether written as elements or attributes."""
-    metadata, properties = pdf.Root.get("/Metadata"), dict[str, str]()
-    if isinstance(metadata, pikepdf.Stream):
-        for element in ElementTree.fromstring(metadata.read_bytes()).iter():
-            properties.setdefault(str(element.tag), "".join(element.itertext()).strip())
-            for name, value in element.attrib.items():
-                properties.setdefault(name, value.strip())
-    return properties
-
-
-def _info(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
-    info = pdf.trailer.get("/Info")
-    return info if isinstance(info, pikepdf.Dictionary) else pikepdf.Dictionary()
-
-
 def _run(*command: str, check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run a tool with a time limit; a missing tool or (with `check`) a failure raises a readable error."""
     try:
-        result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                                timeout=TIMEOUT, check=False)
+        result = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=TIMEOUT, check=False
+        )
     except FileNotFoundError as err:
         package = "qpdf" if command[0] == "qpdf" else "poppler-utils"
         raise RuntimeError(f"{command[0]} is not installed (Debian package {package})") from err
@@ -359,22 +297,6 @@ def _scrub(text: str, path: Path) -> str:
     hundreds of digits by its first ones and its length."""
     text = text.replace(str(path.resolve()), path.name).replace(str(path), path.name).strip()
     return re.sub(r"\d{21,}", lambda match: f"{match[0][:6]}…({len(match[0])} digits)", text)
-
-
-def _pages(pages: list[int]) -> str:
-    return ("page " if len(pages) == 1 else "pages ") + _listed([str(page) for page in pages], ", ")
-
-
-def _listed(items: list[str], separator: str) -> str:
-    return separator.join(items[:LISTED]) + (f" and {len(items) - LISTED} more" if len(items) > LISTED else "")
-
-
-def _pass(path: Path, check: str, message: str) -> Finding:
-    return Finding(path.name, check, "pass", message)
-
-
-def _error(path: Path, check: str, message: str, page: int | None = None) -> Finding:
-    return Finding(path.name, check, "error", message, page)
 
 
 CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {

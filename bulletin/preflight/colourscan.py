@@ -45,10 +45,16 @@ class ColourScan:
         found = set(self.content(page, resources, page.objgen)) if "/Contents" in page else set()
         found |= self.group(page)
         for annotation in page.get("/Annots", pikepdf.Array()):
-            normal = (annotation.get("/AP", pikepdf.Dictionary()).get("/N")
-                      if isinstance(annotation, pikepdf.Dictionary) else None)
-            for stream in [normal] if isinstance(normal, pikepdf.Stream) else (
-                    normal.values() if isinstance(normal, pikepdf.Dictionary) else []):
+            normal = (
+                annotation.get("/AP", pikepdf.Dictionary()).get("/N")
+                if isinstance(annotation, pikepdf.Dictionary)
+                else None
+            )
+            for stream in (
+                [normal]
+                if isinstance(normal, pikepdf.Stream)
+                else (normal.values() if isinstance(normal, pikepdf.Dictionary) else [])
+            ):
                 found |= self.xobject(stream, pikepdf.Dictionary())
         return found
 

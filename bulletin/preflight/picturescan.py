@@ -93,7 +93,8 @@ def unshown_figures(pdf: pikepdf.Pdf) -> list[tuple[int | None, str]]:
             found.append((page, f"{described} came out as its alternative text"))
             continue
         marks = [int(kid) for kid in kids if isinstance(kid, int)] + [
-            int(kid.MCID) for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid]
+            int(kid.MCID) for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid
+        ]
         if page is not None and page not in painted:
             painted[page] = _painting_marks(pdf.pages[page - 1].obj)
         if page is not None and not any(mark in painted[page] for mark in marks):

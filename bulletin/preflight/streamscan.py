@@ -24,8 +24,10 @@ import pikepdf
 from ..util.pdftree import PdfObject
 
 # Every operator of a content stream (ISO 32000-1, annex A).
-OPERATORS = frozenset("""b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k
-    l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* y ' \"""".split())
+OPERATORS = frozenset(
+    """b B b* B* BDC BI BMC BT BX c cm CS cs d d0 d1 Do DP EI EMC ET EX f F f* G g gs h i ID j J K k
+    l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz v w W W* y ' \"""".split()
+)
 MAX_INTEGER = 2**31 - 1  # the largest integer a PDF reader need hold; WeasyPrint writes whole reals as integers
 MAX_REAL = 3.403e38  # the largest real
 MIN_TILE = 0.05  # points: a tiling pattern's least step on the page (a 300-unit drawing's 1/1,000th is about 0.5)
@@ -44,7 +46,8 @@ def stream_problems(pdf: pikepdf.Pdf) -> list[tuple[int, str]]:
             (annotation.AP.N, f"an annotation's appearance on page {number}")
             for annotation in page.obj.get("/Annots", pikepdf.Array())
             if isinstance(annotation, pikepdf.Dictionary)
-            and isinstance(annotation.get("/AP", pikepdf.Dictionary()).get("/N"), pikepdf.Stream)]
+            and isinstance(annotation.get("/AP", pikepdf.Dictionary()).get("/N"), pikepdf.Stream)
+        ]
         for stream, name in streams:
             found += [(number, problem) for problem in _scan(stream, _resources(page.obj), seen, name)]
     return found
@@ -79,8 +82,10 @@ def _scan(stream: PdfObject, resources: PdfObject, seen: set[tuple[int, int]], n
             continue
         bad = next((operand for operand in _flat(operands) if not _readable(operand)), "")
         if bad != "":
-            problems[f"operator {operator} has {'null' if bad is None else _shown(str(bad))} as an operand, which"
-                     " no reader can draw"] += 1
+            problems[
+                f"operator {operator} has {'null' if bad is None else _shown(str(bad))} as an operand, which"
+                " no reader can draw"
+            ] += 1
         if operands and isinstance(operands[-1], pikepdf.Name) and operator in USES:
             used.append((USES[operator], str(operands[-1])))
     told = [f"{name}: {problem}" + (f" ({times} times)" if times > 1 else "") for problem, times in problems.items()]

@@ -23,6 +23,14 @@ Each edition is a job (`jobs`) that a worker process runs.
 from ..util.exports import lazy_exports
 
 __all__ = ["make_edition", "render_edition", "print_pdf", "prepare_pictures", "load_settings", "PrintSettings"]
-__getattr__ = lazy_exports(__name__, {
-    "make_edition": ".editions", "render_edition": ".rendering", "print_pdf": ".pdf", "prepare_pictures": ".placing",
-    "load_settings": ".settings", "PrintSettings": ".settings"})
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "make_edition": ".editions",
+        "render_edition": ".rendering",
+        "print_pdf": ".pdf",
+        "prepare_pictures": ".placing",
+        "load_settings": ".settings",
+        "PrintSettings": ".settings",
+    },
+)

@@ -89,8 +89,13 @@ class OutputProfile:
     @cached_property
     def from_srgb(self) -> ImageCms.ImageCmsTransform:
         """Return the sRGB to CMYK transform of this profile (relative colorimetric)."""
-        return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), self._profile, "RGB", "CMYK",
-                                       renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+        return ImageCms.buildTransform(
+            ImageCms.createProfile("sRGB"),
+            self._profile,
+            "RGB",
+            "CMYK",
+            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        )
 
 
 def load_profile(path: Path) -> OutputProfile:
@@ -100,13 +105,17 @@ def load_profile(path: Path) -> OutputProfile:
     except ProjectFileError as err:
         if os.path.lexists(path):
             raise
-        raise ProjectFileError(f"{err}. Install the Debian package libgs-common for the default profile, or give the"
-                         " printing bureau's profile with --icc-profile.") from err
+        raise ProjectFileError(
+            f"{err}. Install the Debian package libgs-common for the default profile, or give the"
+            " printing bureau's profile with --icc-profile."
+        ) from err
     if len(data) < 128 or data[36:40] != b"acsp":
         raise BuildError(f"colour profile {path}: not an ICC profile")
     if data[16:20] != b"CMYK":
-        raise BuildError(f"colour profile {path}: describes {data[16:20].decode('latin-1').strip()},"
-                         " not CMYK; print needs the bureau's CMYK profile")
+        raise BuildError(
+            f"colour profile {path}: describes {data[16:20].decode('latin-1').strip()},"
+            " not CMYK; print needs the bureau's CMYK profile"
+        )
     try:
         profile = OutputProfile(path, data)
         # Read for LittleCMS to parse the profile now, so that a bad one fails here, named.
@@ -136,7 +145,7 @@ def cmyk_of_all(colours: Iterable[str], profile: OutputProfile) -> dict[str, tup
     palette = {screen: cmyk for screen, cmyk in PALETTE.values()}
     found, others = {}, []
     for rgb in {expand_hex(colour) for colour in colours}:
-        red, green, blue = (int(rgb[index:index + 2], 16) for index in (1, 3, 5))
+        red, green, blue = (int(rgb[index : index + 2], 16) for index in (1, 3, 5))
         if rgb in palette:
             found[rgb] = palette[rgb]
         elif red == green == blue:
@@ -147,7 +156,7 @@ def cmyk_of_all(colours: Iterable[str], profile: OutputProfile) -> dict[str, tup
         strip = Image.frombytes("RGB", (len(others), 1), bytes.fromhex("".join(rgb[1:] for rgb in others)))
         inks = _made(ImageCms.applyTransform(strip, profile.from_srgb)).tobytes()
         for index, rgb in enumerate(others):
-            cyan, magenta, yellow, black = (round(value / 255, 3) for value in inks[index * 4:index * 4 + 4])
+            cyan, magenta, yellow, black = (round(value / 255, 3) for value in inks[index * 4 : index * 4 + 4])
             found[rgb] = (cyan, magenta, yellow, black)
     return found
 
@@ -164,8 +173,9 @@ def print_svg(data: bytes, profile: OutputProfile) -> bytes:
     # so that the default black is rewritten like every other colour.
     data = ROOT_ELEMENT.sub(lambda match: match.group(0) + b' fill="#000000"', data, count=1)
     inks = print_colours([match.group(4) for match in COLOUR_ATTRIBUTE.finditer(data)], profile)
-    data = COLOUR_ATTRIBUTE.sub(lambda match: match.group(1) + match.group(2) + match.group(3)
-                                + inks[match.group(4)] + match.group(3), data)
+    data = COLOUR_ATTRIBUTE.sub(
+        lambda match: match.group(1) + match.group(2) + match.group(3) + inks[match.group(4)] + match.group(3), data
+    )
     inks = print_colours([match.group(3) for match in COLOUR_DECLARATION.finditer(data)], profile)
     return COLOUR_DECLARATION.sub(lambda match: match.group(1) + match.group(2) + inks[match.group(3)], data)
 
@@ -173,8 +183,11 @@ def print_svg(data: bytes, profile: OutputProfile) -> bytes:
 def print_colours(values: list[bytes], profile: OutputProfile) -> dict[bytes, bytes]:
     """Return each SVG paint value with its sRGB colour as device-cmyk(); none, url(), currentColor as they are."""
     colours = {value: parse_color(value.decode("utf-8", "replace").strip()) for value in set(values)}
-    rgbs = {value: "#" + "".join(f"{round(channel * 255):02x}" for channel in colour[:3])
-            for value, colour in colours.items() if isinstance(colour, RGBA)}
+    rgbs = {
+        value: "#" + "".join(f"{round(channel * 255):02x}" for channel in colour[:3])
+        for value, colour in colours.items()
+        if isinstance(colour, RGBA)
+    }
     cmyks = cmyk_of_all(rgbs.values(), profile)
     written = {}
     for value, colour in colours.items():
@@ -191,8 +204,12 @@ def print_raster(data: bytes, profile: OutputProfile, size: tuple[int, int] | No
     scaled down to `size` pixels if given."""
     with Image.open(io.BytesIO(data)) as original:
         resolution = original.info.get("dpi", (300, 300))
-        if original.mode == "CMYK" and original.format == "JPEG" and size is None \
-                and original.getexif().get(ORIENTATION, 1) == 1:
+        if (
+            original.mode == "CMYK"
+            and original.format == "JPEG"
+            and size is None
+            and original.getexif().get(ORIENTATION, 1) == 1
+        ):
             # Ready for print: saved again with its own quantization, so that nothing is lost but its metadata
             # (comments, EXIF, XMP, IPTC), which Pillow writes only when asked (a comment unless it is emptied).
             original.info = {}
@@ -208,12 +225,25 @@ def print_raster(data: bytes, profile: OutputProfile, size: tuple[int, int] | No
     if image.mode == "CMYK":
         converted = image
     elif image.mode in ("L", "1", "I", "I;16") and source is not None and space == "GRAY":
-        converted = _made(ImageCms.profileToProfile(image.convert("L"), source, profile._profile, outputMode="CMYK",
-                                                    renderingIntent=ImageCms.Intent.PERCEPTUAL))
+        converted = _made(
+            ImageCms.profileToProfile(
+                image.convert("L"),
+                source,
+                profile._profile,
+                outputMode="CMYK",
+                renderingIntent=ImageCms.Intent.PERCEPTUAL,
+            )
+        )
     else:
-        converted = _made(ImageCms.profileToProfile(
-            image.convert("RGB"), source if source is not None and space == "RGB" else ImageCms.createProfile("sRGB"),
-            profile._profile, outputMode="CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL))
+        converted = _made(
+            ImageCms.profileToProfile(
+                image.convert("RGB"),
+                source if source is not None and space == "RGB" else ImageCms.createProfile("sRGB"),
+                profile._profile,
+                outputMode="CMYK",
+                renderingIntent=ImageCms.Intent.PERCEPTUAL,
+            )
+        )
     output = io.BytesIO()
     converted.save(output, format="JPEG", quality=JPEG_QUALITY, dpi=resolution)
     return output.getvalue()
@@ -229,11 +259,25 @@ def screen_colours(image: Image.Image, profile: OutputProfile | None) -> Image.I
     if image.mode == "CMYK":
         through = source if source is not None and space == "CMYK" else profile._profile if profile else None
     if through is not None:
-        converted = _made(ImageCms.profileToProfile(image, through, ImageCms.createProfile("sRGB"), outputMode="RGB",
-                                                    renderingIntent=ImageCms.Intent.PERCEPTUAL))
+        converted = _made(
+            ImageCms.profileToProfile(
+                image,
+                through,
+                ImageCms.createProfile("sRGB"),
+                outputMode="RGB",
+                renderingIntent=ImageCms.Intent.PERCEPTUAL,
+            )
+        )
     elif image.mode in ("RGB", "RGBA") and source is not None and space == "RGB":
-        converted = _made(ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
-                                                    outputMode=image.mode, renderingIntent=ImageCms.Intent.PERCEPTUAL))
+        converted = _made(
+            ImageCms.profileToProfile(
+                image,
+                source,
+                ImageCms.createProfile("sRGB"),
+                outputMode=image.mode,
+                renderingIntent=ImageCms.Intent.PERCEPTUAL,
+            )
+        )
     else:
         return image.convert("RGB") if image.mode == "CMYK" else image
     converted.info = {key: value for key, value in image.info.items() if key != "icc_profile"}

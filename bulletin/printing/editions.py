@@ -25,8 +25,8 @@ from pathlib import Path
 
 from ..language.localization import Formats
 from ..language.typography import typeset_text
-from ..preflight.checks import MAKEUP, PICTURES, RENDER, Expectation, preflight_pdf
-from ..preflight.findings import Finding
+from ..preflight.checks import MAKEUP, PICTURES, RENDER, preflight_pdf
+from ..preflight.findings import Expectation, Finding
 from ..project import TEMPLATES
 from ..util.errors import BuildError, display_path
 from .jobs import Job, Made, Printed
@@ -37,11 +37,28 @@ from .settings import PrintSettings
 FAMILIES = ("Bulletin-Serif", "Bulletin-Sans")  # the only fonts a PDF may embed
 # What WeasyPrint says of a stylesheet's rules and declarations it does not apply (`weasyprint/css/`): the
 # templates' own, since content sets no style; warnings. Everything else it warns about is an error.
-STYLE_WARNINGS = ("Ignored `", "Parse error at ", "Unknown @page rule", "Unknown rule ", "Unknown empty rule ",
-                  "Invalid @import rule", "Invalid media type", "Invalid prelude ", "Invalid layer name",
-                  "Invalid math function", "Invalid counter style name", "Unsupported @page selector",
-                  "Unsupported @layer selector", "Expected a media type", "Deprecated `", "Empty @page rule",
-                  "@import rule ", "@counter-style rule was ignored", "In counter style ", "Error: ")
+STYLE_WARNINGS = (
+    "Ignored `",
+    "Parse error at ",
+    "Unknown @page rule",
+    "Unknown rule ",
+    "Unknown empty rule ",
+    "Invalid @import rule",
+    "Invalid media type",
+    "Invalid prelude ",
+    "Invalid layer name",
+    "Invalid math function",
+    "Invalid counter style name",
+    "Unsupported @page selector",
+    "Unsupported @layer selector",
+    "Expected a media type",
+    "Deprecated `",
+    "Empty @page rule",
+    "@import rule ",
+    "@counter-style rule was ignored",
+    "In counter style ",
+    "Error: ",
+)
 TOOL_WARNINGS = ("Using fontTools instead of HarfBuzz", "Please install HarfBuzz")  # this machine's, not the PDF's
 
 LOG = logging.getLogger("bulletin")
@@ -53,13 +70,18 @@ def make_edition(job: Job) -> Made:
     started = time.perf_counter()
     html = render_edition(job.edition, TEMPLATES, job.translations, job.settings.multiple(job.variant) - 1, job.draft)
     steps["render"], started = time.perf_counter() - started, time.perf_counter()
-    printed = print_pdf(html, TEMPLATES, job.edition.issue.folder, job.typefaces, job.target, job.variant,
-                        job.settings, job.pictures)
+    printed = print_pdf(
+        html, TEMPLATES, job.edition.issue.folder, job.typefaces, job.target, job.variant, job.settings, job.pictures
+    )
     if job.variant == "print":
         check_resolution(printed, job.settings)
     steps["print"], started = time.perf_counter() - started, time.perf_counter()
-    findings = (name_pictures(preflight_pdf(printed.path, expectation(job)), printed, job.edition.issue.folder)
-                + makeup_findings(printed, job.makeup) + unshown_findings(printed) + engine_findings(printed))
+    findings = (
+        name_pictures(preflight_pdf(printed.path, expectation(job)), printed, job.edition.issue.folder)
+        + makeup_findings(printed, job.makeup)
+        + unshown_findings(printed)
+        + engine_findings(printed)
+    )
     steps["preflight"] = time.perf_counter() - started
     return Made(printed, findings, steps)
 
@@ -68,28 +90,39 @@ def expectation(job: Job) -> Expectation:
     """What the preflight must find in the job's PDF."""
     language, settings, variant = job.edition.language, job.settings, job.variant
     return Expectation(
-        variant=variant, language=language,
+        variant=variant,
+        language=language,
         title=typeset_text(job.translations.gettext("Since the Victory"), language),
         period=typeset_text(Formats.for_language(language).period(job.edition.issue.period), language),
-        families=FAMILIES, trim=settings.trim_pt, bleed=settings.bleed_pt(variant),
-        page_multiple=settings.multiple(variant), warn_ppi=settings.warn_ppi,
-        min_ppi=settings.min_ppi, max_ppi=settings.screen_ppi if variant == "screen" else None)
+        families=FAMILIES,
+        trim=settings.trim_pt,
+        bleed=settings.bleed_pt(variant),
+        page_multiple=settings.multiple(variant),
+        warn_ppi=settings.warn_ppi,
+        min_ppi=settings.min_ppi,
+        max_ppi=settings.screen_ppi if variant == "screen" else None,
+    )
 
 
 def check_resolution(printed: Printed, settings: PrintSettings) -> None:
     """Warn about print pictures under the warning resolution; stop on those under the minimum."""
     too_low = []
     for picture in printed.pictures:
-        place = (f"{display_path(picture.source)} on page {picture.page}: {picture.ppi:.0f} ppi"
-                 f" ({picture.pixels[0]}×{picture.pixels[1]} px over {picture.size_mm[0]:.0f}×"
-                 f"{picture.size_mm[1]:.0f} mm)")
+        place = (
+            f"{display_path(picture.source)} on page {picture.page}: {picture.ppi:.0f} ppi"
+            f" ({picture.pixels[0]}×{picture.pixels[1]} px over {picture.size_mm[0]:.0f}×"
+            f"{picture.size_mm[1]:.0f} mm)"
+        )
         if picture.ppi < settings.min_ppi:
             too_low.append(f"{place}, under the minimum of {settings.min_ppi:g} ppi")
         elif picture.ppi < settings.warn_ppi:
             LOG.warning("%s: %s, under %g ppi for print", printed.path.name, place, settings.warn_ppi)
     if too_low:
-        raise BuildError(f"{printed.path.name}: pictures too coarse for print:\n  " + "\n  ".join(too_low)
-                         + "\nReplace them with larger originals, or place them smaller.")
+        raise BuildError(
+            f"{printed.path.name}: pictures too coarse for print:\n  "
+            + "\n  ".join(too_low)
+            + "\nReplace them with larger originals, or place them smaller."
+        )
 
 
 def makeup_findings(result: Printed, told: bool) -> list[Finding]:
@@ -100,9 +133,9 @@ def makeup_findings(result: Printed, told: bool) -> list[Finding]:
     if not told:
         return []
     name = result.path.name
-    return ([Finding(name, MAKEUP, "warning", str(fault), fault.page) for fault in result.faults]
-            or [Finding(name, MAKEUP, "pass", "no widow, orphan, stranded heading, parted caption, overfull or"
-                                              " short line")])
+    return [Finding(name, MAKEUP, "warning", str(fault), fault.page) for fault in result.faults] or [
+        Finding(name, MAKEUP, "pass", "no widow, orphan, stranded heading, parted caption, overfull or short line")
+    ]
 
 
 def name_pictures(findings: list[Finding], result: Printed, issue: Path) -> list[Finding]:
@@ -114,18 +147,35 @@ def name_pictures(findings: list[Finding], result: Printed, issue: Path) -> list
             placed.setdefault(page, []).append(source.resolve().relative_to(issue.resolve()).as_posix())
         except ValueError:  # not the issue's: no folder of this machine goes into the report
             placed.setdefault(page, []).append(source.name)
-    return [dataclasses.replace(finding, message=f"{finding.message} (" + (
-                placed[finding.page][0] if len(placed[finding.page]) == 1
-                else "one of " + ", ".join(placed[finding.page])) + ")")
-            if finding.check == PICTURES and finding.severity == "error" and finding.page in placed else finding
-            for finding in findings]
+    return [
+        dataclasses.replace(
+            finding,
+            message=f"{finding.message} ("
+            + (
+                placed[finding.page][0]
+                if len(placed[finding.page]) == 1
+                else "one of " + ", ".join(placed[finding.page])
+            )
+            + ")",
+        )
+        if finding.check == PICTURES and finding.severity == "error" and finding.page in placed
+        else finding
+        for finding in findings
+    ]
 
 
 def unshown_findings(result: Printed) -> list[Finding]:
     """Return, as preflight errors, the pictures WeasyPrint printed as their alt text (it could not draw them)."""
-    return [Finding(result.path.name, PICTURES, "error", f"{display_path(source)} came out as its alternative"
-                                                        f" text on page {page}: WeasyPrint could not draw it", page)
-            for page, source in result.unshown]
+    return [
+        Finding(
+            result.path.name,
+            PICTURES,
+            "error",
+            f"{display_path(source)} came out as its alternative text on page {page}: WeasyPrint could not draw it",
+            page,
+        )
+        for page, source in result.unshown
+    ]
 
 
 def engine_findings(result: Printed) -> list[Finding]:
@@ -134,9 +184,16 @@ def engine_findings(result: Printed) -> list[Finding]:
     for message, times in Counter(result.engine).items():
         told = message + (f" ({times} times)" if times > 1 else "")
         if message.startswith(STYLE_WARNINGS):
-            findings.append(Finding(result.path.name, RENDER, "warning",
-                                    f"WeasyPrint ignored a rule of the stylesheet: {told}"))
+            findings.append(
+                Finding(result.path.name, RENDER, "warning", f"WeasyPrint ignored a rule of the stylesheet: {told}")
+            )
         else:
-            findings.append(Finding(result.path.name, RENDER, "warning" if message.startswith(TOOL_WARNINGS)
-                                    else "error", f"WeasyPrint: {told}"))
+            findings.append(
+                Finding(
+                    result.path.name,
+                    RENDER,
+                    "warning" if message.startswith(TOOL_WARNINGS) else "error",
+                    f"WeasyPrint: {told}",
+                )
+            )
     return findings or [Finding(result.path.name, RENDER, "pass", "WeasyPrint warned about nothing")]

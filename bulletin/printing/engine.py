@@ -115,8 +115,10 @@ def line_extent(line: Box) -> tuple[float, float] | None:
     """Return where the content of a line starts and ends across the page, or None for an empty line."""
     if not line.children:
         return None
-    return (min(child.position_x for child in line.children),
-            max(child.position_x + child.margin_width() for child in line.children))
+    return (
+        min(child.position_x for child in line.children),
+        max(child.position_x + child.margin_width() for child in line.children),
+    )
 
 
 def line_text(line: Box) -> str:

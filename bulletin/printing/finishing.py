@@ -41,7 +41,6 @@ MARGIN_MM = 1.0  # paper left beyond the marks' ends
 MARK_WIDTH_PT = 0.25  # hairline
 
 
-
 def fix_metadata(document: Document, document_name: str) -> None:
     """Make the document's XMP metadata depend on its name and content only."""
     document.metadata = ReproducibleMetadata(document_name, **vars(document.metadata))
@@ -73,6 +72,7 @@ def _rewrite(pdf: bytes | BinaryIO, change: Callable[[pikepdf.Pdf], None], outpu
 
 def finish_screen(pdf: bytes | BinaryIO, labels: dict[str, str], output: BinaryIO | None = None) -> bytes:
     """Describe every link by its text, not by its target's id; make pagination an artifact."""
+
     def change(document: pikepdf.Pdf) -> None:
         for page in document.pages:
             for annotation in page.obj.get(pikepdf.Name.Annots, pikepdf.Array()):
@@ -83,6 +83,7 @@ def finish_screen(pdf: bytes | BinaryIO, labels: dict[str, str], output: BinaryI
                 if target is not None and str(target) in labels:
                     annotation.Contents = pikepdf.String(labels[str(target)])
         _mark_pagination_as_artifacts(document)
+
     return _rewrite(pdf, change, output)
 
 
@@ -103,8 +104,11 @@ def _mark_pagination_as_artifacts(document: pikepdf.Pdf) -> None:
         key, elements = int(numbers[index]), numbers[index + 1]
         if key not in pages or not isinstance(elements, pikepdf.Array):
             continue
-        outside = {mcid for mcid, element in enumerate(elements)
-                   if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
+        outside = {
+            mcid
+            for mcid, element in enumerate(elements)
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
+        }
         if outside:
             _rewrite_marked_content(document, pages[key], outside)
             for mcid in outside:
@@ -128,12 +132,23 @@ def _rewrite_marked_content(document: pikepdf.Pdf, page: pikepdf.Page, mcids: se
 
 def finish_print(pdf: bytes | BinaryIO, bleed: float, crop_marks: bool, output: BinaryIO | None = None) -> bytes:
     """Remove link annotations, give every page a BleedBox as wide as the bleed, add crop marks if asked."""
+
     def change(document: pikepdf.Pdf) -> None:
         # The registration colour (every ink at the tint given), once for all pages.
-        registration = document.make_indirect(pikepdf.Array([
-            pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK,
-            pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
-        ])) if crop_marks else None
+        registration = (
+            document.make_indirect(
+                pikepdf.Array(
+                    [
+                        pikepdf.Name.Separation,
+                        pikepdf.Name.All,
+                        pikepdf.Name.DeviceCMYK,
+                        pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0, 0], C1=[1, 1, 1, 1], N=1),
+                    ]
+                )
+            )
+            if crop_marks
+            else None
+        )
         for page in document.pages:
             if "/Annots" in page.obj:  # links mean nothing on paper, and PDF/X wants no annotations
                 del page.obj.Annots
@@ -141,11 +156,13 @@ def finish_print(pdf: bytes | BinaryIO, bleed: float, crop_marks: bool, output: 
             page.obj.BleedBox = pikepdf.Array([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed])
             if registration is not None:
                 _add_crop_marks(document, page, trim, bleed, registration)
+
     return _rewrite(pdf, change, output)
 
 
-def _add_crop_marks(document: pikepdf.Pdf, page: pikepdf.Page, trim: list[float], bleed: float,
-                    registration: pikepdf.Object) -> None:
+def _add_crop_marks(
+    document: pikepdf.Pdf, page: pikepdf.Page, trim: list[float], bleed: float, registration: pikepdf.Object
+) -> None:
     """Enlarge the page's media box and draw crop marks at its trim box, outside the bleed, in registration colour."""
     slug = bleed + (MARK_LENGTH_MM + MARGIN_MM) * MM_TO_PT
     page.obj.MediaBox = pikepdf.Array([trim[0] - slug, trim[1] - slug, trim[2] + slug, trim[3] + slug])
@@ -167,8 +184,7 @@ def _marks(left: float, bottom: float, right: float, top: float, offset: float) 
     """Return the content stream of the eight crop marks around a trim box, starting `offset` outside it."""
     length = MARK_LENGTH_MM * MM_TO_PT
     lines = []
-    for x, y, out_x, out_y in ((left, bottom, -1, -1), (right, bottom, 1, -1),
-                               (left, top, -1, 1), (right, top, 1, 1)):
+    for x, y, out_x, out_y in ((left, bottom, -1, -1), (right, bottom, 1, -1), (left, top, -1, 1), (right, top, 1, 1)):
         lines.append((x + out_x * offset, y, x + out_x * (offset + length), y))  # along the trim's edge
         lines.append((x, y + out_y * offset, x, y + out_y * (offset + length)))
     path = " ".join(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l" for x1, y1, x2, y2 in lines)

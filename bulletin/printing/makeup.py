@@ -61,18 +61,22 @@ PARTS = {
 
 def keep_pages(document: Document, multiple: int) -> Document:
     """Keep just enough spare pages for a page count that is a multiple of `multiple`."""
-    spare = [index for index, page in enumerate(document.pages)
-             if any(anchor.startswith(SPARE_PAGE) for anchor in page.anchors)]
+    spare = [
+        index
+        for index, page in enumerate(document.pages)
+        if any(anchor.startswith(SPARE_PAGE) for anchor in page.anchors)
+    ]
     needed = -(len(document.pages) - len(spare)) % multiple
     if needed > len(spare):
-        raise BuildError(f"the templates give {len(spare)} spare page(s) before the back cover;"
-                         f" {needed} are needed for a multiple of {multiple}")
+        raise BuildError(
+            f"the templates give {len(spare)} spare page(s) before the back cover;"
+            f" {needed} are needed for a multiple of {multiple}"
+        )
     dropped = set(spare[needed:])
     return document.copy([page for index, page in enumerate(document.pages) if index not in dropped])
 
 
-def measure_pictures(document: Document, locate: Callable[[str], Path | None] = lambda url: None
-                     ) -> list[Placement]:
+def measure_pictures(document: Document, locate: Callable[[str], Path | None] = lambda url: None) -> list[Placement]:
     """Return every raster picture on the laid-out pages with its effective resolution.
 
     `locate` turns a picture's URL into its file (the printing stage's fetcher knows how).
@@ -86,8 +90,9 @@ def measure_pictures(document: Document, locate: Callable[[str], Path | None] = 
     return placements
 
 
-def picture_pages(document: Document, locate: Callable[[str], Path | None] = lambda url: None
-                  ) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
+def picture_pages(
+    document: Document, locate: Callable[[str], Path | None] = lambda url: None
+) -> tuple[list[tuple[int, Path]], list[tuple[int, Path]]]:
     """Return each picture WeasyPrint drew, with the page it is on, and each it could not draw, with the page where it
     shows its alternative text instead.
 
@@ -108,8 +113,11 @@ def picture_pages(document: Document, locate: Callable[[str], Path | None] = lam
 
     def source(element) -> Path:
         return locate(element.get("src", "")) or Path(element.get("src", ""))
-    return ([(page, source(element)) for element, page in drawn.items()],
-            [(page, source(element)) for element, page in unshown.items() if element not in drawn])
+
+    return (
+        [(page, source(element)) for element, page in drawn.items()],
+        [(page, source(element)) for element, page in unshown.items() if element not in drawn],
+    )
 
 
 def _placement(box: object, pixels: tuple[int, int], page: int, locate: Callable[[str], Path | None]) -> Placement:
@@ -283,9 +291,14 @@ def _content(walk: _Walk, frame: _Frame, heading: Element | None) -> None:
         # Text below a row of columns, or a row of columns below a heading, follows on the same page.
         if before.page != frame.page or (before.column and frame.column and before.serial != frame.serial):
             after = f"on page {frame.page}" if before.page != frame.page else f"in column {frame.column}"
-            walk.faults.append(Fault(before.page, "stranded heading",
-                                     f"heading {_quote(_words(element.itertext()))} is the last thing {before.place};"
-                                     f" the text after it starts {after}"))
+            walk.faults.append(
+                Fault(
+                    before.page,
+                    "stranded heading",
+                    f"heading {_quote(_words(element.itertext()))} is the last thing {before.place};"
+                    f" the text after it starts {after}",
+                )
+            )
     walk.heading = (frame, heading) if heading is not None else None
 
 
@@ -298,15 +311,22 @@ def _check_line(walk: _Walk, line: object, left: float, right: float, frame: _Fr
     start, end = extent
     if end - start < shortest * (right - left):
         text = engine.line_text(line)
-        walk.faults.append(Fault(frame.page, "short line", f"short line {_quote(text)}: it fills"
-                                 f" {(end - start) / (right - left):.0%} of its measure and the text goes on"
-                                 " below it"))
+        walk.faults.append(
+            Fault(
+                frame.page,
+                "short line",
+                f"short line {_quote(text)}: it fills"
+                f" {(end - start) / (right - left):.0%} of its measure and the text goes on"
+                " below it",
+            )
+        )
     overrun = max(end - right, left - start) / CSS_PX_PER_MM
     if overrun > OVERFULL_TOLERANCE_MM:
         text = engine.line_text(line)
         where = "past its column" if frame.column else "into the margin"
-        walk.faults.append(Fault(frame.page, "overfull line",
-                                 f"overfull line {_quote(text)} runs {overrun:.1f} mm {where}"))
+        walk.faults.append(
+            Fault(frame.page, "overfull line", f"overfull line {_quote(text)} runs {overrun:.1f} mm {where}")
+        )
 
 
 def _split_paragraphs(walk: _Walk) -> list[Fault]:
@@ -318,11 +338,21 @@ def _split_paragraphs(walk: _Walk) -> list[Fault]:
         text = _quote(_words(element.itertext()))
         first, last = fragments[0], fragments[-1]
         if first.lines == 1:
-            faults.append(Fault(first.frame.page, "orphan",
-                                f"orphan: the first line of {text} stands alone at the foot of {first.frame.name}"))
+            faults.append(
+                Fault(
+                    first.frame.page,
+                    "orphan",
+                    f"orphan: the first line of {text} stands alone at the foot of {first.frame.name}",
+                )
+            )
         if last.lines == 1:
-            faults.append(Fault(last.frame.page, "widow",
-                                f"widow: the last line of {text} stands alone at the top of {last.frame.name}"))
+            faults.append(
+                Fault(
+                    last.frame.page,
+                    "widow",
+                    f"widow: the last line of {text} stands alone at the top of {last.frame.name}",
+                )
+            )
     return faults
 
 
@@ -335,8 +365,9 @@ def _split_figures(walk: _Walk) -> list[Fault]:
             continue
         text = _quote(_words(next(child for child in figure.iter("figcaption")).itertext()))
         where = f"on page {caption.page}" if caption.page != picture.page else f"in column {caption.column}"
-        faults.append(Fault(picture.page, "split figure",
-                            f"figure {text}: the picture is {picture.place}, its caption {where}"))
+        faults.append(
+            Fault(picture.page, "split figure", f"figure {text}: the picture is {picture.place}, its caption {where}")
+        )
     return faults
 
 
@@ -348,4 +379,4 @@ def _words(texts) -> str:
 def _quote(text: str) -> str:
     """Quote the start of `text`, as a finding shows it."""
     text = " ".join(text.split())
-    return f"“{text[:QUOTE_LENGTH - 1].rstrip()}…”" if len(text) > QUOTE_LENGTH else f"“{text}”"
+    return f"“{text[: QUOTE_LENGTH - 1].rstrip()}…”" if len(text) > QUOTE_LENGTH else f"“{text}”"

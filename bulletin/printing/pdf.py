@@ -57,8 +57,9 @@ class ConfinedFetcher(URLFetcher):
     version in print), so the HTML is the same for both variants.
     """
 
-    def __init__(self, allowed: tuple[Path, ...], substitutes: dict[Path, Path] | None = None,
-                 issue: Path | None = None):
+    def __init__(
+        self, allowed: tuple[Path, ...], substitutes: dict[Path, Path] | None = None, issue: Path | None = None
+    ):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
         self.allowed = tuple(path.resolve() for path in allowed)
         self.substitutes = substitutes or {}
@@ -85,8 +86,16 @@ class ConfinedFetcher(URLFetcher):
         return super().fetch(target.as_uri(), headers)
 
 
-def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: Path, variant: str,
-              settings: PrintSettings, pictures: dict[Path, Path] | None = None) -> Printed:
+def print_pdf(
+    html: str,
+    base: Path,
+    issue: Path,
+    typefaces: Typefaces,
+    target: Path,
+    variant: str,
+    settings: PrintSettings,
+    pictures: dict[Path, Path] | None = None,
+) -> Printed:
     """Lay out `html` (whose stylesheets are in `base`) as the `variant` PDF and write it to `target` atomically.
 
     WeasyPrint may read `base`, the `issue` folder, the font files and the colour profile, nothing else.
@@ -112,8 +121,7 @@ def print_pdf(html: str, base: Path, issue: Path, typefaces: Typefaces, target: 
         # of megabytes, and copies of it in memory would weigh on every worker.
         try:
             with tempfile.TemporaryFile(dir=target.parent) as raw, atomic_file(target) as output:
-                document.write_pdf(raw, pdf_variant=VARIANTS[variant].pdf_variant,
-                                   pdf_identifier=target.stem.encode())
+                document.write_pdf(raw, pdf_variant=VARIANTS[variant].pdf_variant, pdf_identifier=target.stem.encode())
                 raw.seek(0)
                 if variant == "print":
                     finish_print(raw, settings.bleed_pt(variant), settings.crop_marks, output)
@@ -161,8 +169,9 @@ def readable_files(typefaces: Typefaces, settings: PrintSettings) -> tuple[Path,
     return tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)
 
 
-def lay_out(html: str, base: Path, fetcher: ConfinedFetcher, typefaces: Typefaces, variant: str,
-            settings: PrintSettings) -> Document:
+def lay_out(
+    html: str, base: Path, fetcher: ConfinedFetcher, typefaces: Typefaces, variant: str, settings: PrintSettings
+) -> Document:
     """Lay out `html` with the typefaces, the variant's palette and page, and the Azerbaijani hyphenation."""
     register_hyphenation()  # Pyphen has no Azerbaijani patterns of its own
     font_config = FontConfiguration()
@@ -171,8 +180,9 @@ def lay_out(html: str, base: Path, fetcher: ConfinedFetcher, typefaces: Typeface
     return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
         font_config=font_config,
         color_profiles=color_profiles,
-        stylesheets=[CSS(string=stylesheet, font_config=font_config, color_profiles=color_profiles,
-                         url_fetcher=fetcher)],
+        stylesheets=[
+            CSS(string=stylesheet, font_config=font_config, color_profiles=color_profiles, url_fetcher=fetcher)
+        ],
         cache={},
         # Pictures read their resolution limit when they are loaded, during layout.
         dpi=settings.screen_ppi if variant == "screen" else None,
@@ -195,15 +205,19 @@ def measure_slots(probe: SlotProbe) -> list[tuple[float, float]]:
             stand_in = Path(folder, f"{index}.svg")
             stand_in.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>')
             body.append(SLOTS[slot].format(image=f'src="{stand_in.as_uri()}" data-slot="{index}" alt=""'))
-        html = (f'<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="{STYLESHEET}"></head><body>'
-                + "".join(body) + "</body></html>")
+        html = (
+            f'<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="{STYLESHEET}"></head><body>'
+            + "".join(body)
+            + "</body></html>"
+        )
         fetcher = ConfinedFetcher((TEMPLATES, Path(folder)) + readable_files(probe.typefaces, probe.settings))
         with engine_messages() as said:  # what it says of the stylesheet is told with each PDF
             try:
                 document = lay_out(html, TEMPLATES, fetcher, probe.typefaces, probe.variant, probe.settings)
             except Exception as err:  # the stylesheet, say: told as the build's error, not a traceback
-                raise BuildError(f"the places of the photographs could not be laid out ({probe.variant}): {err}") \
-                    from err
+                raise BuildError(
+                    f"the places of the photographs could not be laid out ({probe.variant}): {err}"
+                ) from err
         failed = [message for message in said if message.startswith(("Failed", "Error"))]
         if failed:  # a stand-in not drawn is a place not measured
             raise BuildError(f"the places of the photographs could not be measured ({probe.variant}): {failed[0]}")
@@ -226,6 +240,8 @@ def page_stylesheet(variant: str, settings: PrintSettings) -> str:
     width, height = settings.trim_mm
     rules = [f"@page {{ size: {width:g}mm {height:g}mm; bleed: {settings.bleed_pt(variant):g}pt; marks: none; }}"]
     if variant == "print":
-        rules.append(f'@color-profile device-cmyk {{ src: url("{settings.icc_profile.resolve().as_uri()}");'
-                     " components: cyan, magenta, yellow, black; }")
+        rules.append(
+            f'@color-profile device-cmyk {{ src: url("{settings.icc_profile.resolve().as_uri()}");'
+            " components: cyan, magenta, yellow, black; }"
+        )
     return "\n".join(rules)

@@ -59,9 +59,16 @@ class PictureJob:
     profile: tuple[Path, bytes] | None  # print: the output profile's file and bytes
 
 
-def prepare_pictures(issue: Issue, variants: set[str], settings: PrintSettings, typefaces: Typefaces,
-                     profile: OutputProfile | None, inputs: Inputs, cache: Path,
-                     workers: Workers) -> dict[str, dict[Path, Path]]:
+def prepare_pictures(
+    issue: Issue,
+    variants: set[str],
+    settings: PrintSettings,
+    typefaces: Typefaces,
+    profile: OutputProfile | None,
+    inputs: Inputs,
+    cache: Path,
+    workers: Workers,
+) -> dict[str, dict[Path, Path]]:
     """Return, per variant, each picture of the issue and the file that stands for it, making those not in
     the cache yet. `inputs` are the digests of the issue's and the project's files."""
     pictures = slots(issue)
@@ -69,8 +76,17 @@ def prepare_pictures(issue: Issue, variants: set[str], settings: PrintSettings, 
     rasters = {picture: size for picture, size in pixels.items() if size is not None}  # the photographs
     shown = tuple((pictures[picture], size) for picture, size in rasters.items())
     probes = [SlotProbe(variant, settings, typefaces, shown) for variant in sorted(variants)] if rasters else []
-    measured = dict(zip(sorted(variants), (outcome.value for outcome in workers.run(
-        measure, probes, describe=lambda probe: f"the places of the photographs ({probe.variant})"))))
+    measured = dict(
+        zip(
+            sorted(variants),
+            (
+                outcome.value
+                for outcome in workers.run(
+                    measure, probes, describe=lambda probe: f"the places of the photographs ({probe.variant})"
+                )
+            ),
+        )
+    )
     code = combine({name: inputs.project.get(name, "") for name in CODE})
     folder = issue.folder.resolve()
     prepared: dict[str, dict[Path, Path]] = {variant: {} for variant in variants}
@@ -78,14 +94,22 @@ def prepare_pictures(issue: Issue, variants: set[str], settings: PrintSettings, 
     for variant in sorted(variants):
         sizes = dict(zip(rasters, measured.get(variant, [])))
         for picture in pictures:
-            size = needed_pixels(rasters[picture], sizes[picture], resolution(variant, settings)) \
-                if picture in sizes else None
+            size = (
+                needed_pixels(rasters[picture], sizes[picture], resolution(variant, settings))
+                if picture in sizes
+                else None
+            )
             if variant == "screen" and pixels[picture] is None:
                 continue  # a drawing: as it is
             digest = inputs.issue[picture.resolve().relative_to(folder).as_posix()]
-            job = PictureJob(picture, digest, variant, size,
-                             cache / cache_name(picture, digest + code, variant, size, profile),
-                             (profile.path, profile.data) if profile else None)
+            job = PictureJob(
+                picture,
+                digest,
+                variant,
+                size,
+                cache / cache_name(picture, digest + code, variant, size, profile),
+                (profile.path, profile.data) if profile else None,
+            )
             prepared[variant][picture.resolve()] = job.target
             jobs.append(job)
     workers.run(prepare_picture, jobs, describe=lambda job: f"{display_path(job.source)} ({job.variant})")
@@ -124,8 +148,9 @@ def needed_pixels(pixels: tuple[int, int], drawn_mm: tuple[float, float], ppi: f
     return max(1, math.ceil(pixels[0] * scale)), max(1, math.ceil(pixels[1] * scale))
 
 
-def cache_name(picture: Path, source_digest: str, variant: str, size: tuple[int, int] | None,
-               profile: OutputProfile | None) -> str:
+def cache_name(
+    picture: Path, source_digest: str, variant: str, size: tuple[int, int] | None, profile: OutputProfile | None
+) -> str:
     """The name of a prepared picture in the cache: the digest of what it is made of, and its format."""
     digest = hashlib.sha256(f"{source_digest}:{variant}:{size}:{CONVERTER}:{SCREEN_QUALITY}".encode())
     if profile:  # print converts to it; screen from it, for a CMYK photograph without a profile of its own
@@ -151,8 +176,11 @@ def prepare_picture(job: PictureJob) -> None:
     try:
         if job.variant == "print":
             assert profile is not None, "the build loads the output profile for print"
-            made = (print_svg(data, profile) if job.source.suffix.lower() == ".svg"
-                    else print_raster(data, profile, job.size))
+            made = (
+                print_svg(data, profile)
+                if job.source.suffix.lower() == ".svg"
+                else print_raster(data, profile, job.size)
+            )
         else:
             made = screen_raster(data, job.size, png=_keeps_png(job.source, job.variant), profile=profile)
     except (OSError, ValueError, ImageCms.PyCMSError) as err:

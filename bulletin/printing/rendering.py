@@ -74,7 +74,7 @@ def with_allowed_tags(text: str) -> Markup:
     pieces, start = [], 0
     for index in sorted(kept):
         tag = tags[index]
-        pieces += [escaped[start:tag.start()], "<br>" if tag.group(2) == "br" else f"<{tag.group(1)}{tag.group(2)}>"]
+        pieces += [escaped[start : tag.start()], "<br>" if tag.group(2) == "br" else f"<{tag.group(1)}{tag.group(2)}>"]
         start = tag.end()
     return Markup("".join(pieces) + escaped[start:])
 
@@ -87,7 +87,9 @@ def css_string(value: str) -> Markup:
 
 def picture_url(path: Path, folder: Path) -> str:
     """Return the location-independent URL of a picture in the issue `folder`."""
-    return f"file://{ISSUE_URL_PATH}/{quote(folder.name)}/{quote(path.resolve().relative_to(folder.resolve()).as_posix())}"
+    return (
+        f"file://{ISSUE_URL_PATH}/{quote(folder.name)}/{quote(path.resolve().relative_to(folder.resolve()).as_posix())}"
+    )
 
 
 class TemplateLoader(FileSystemLoader):
@@ -123,10 +125,15 @@ def make_environment(templates_dir: Path, translations: Translations, formats: F
     # Jinja2 would take each translation for markup (Markup(msgstr) % arguments): each is escaped first.
     # (a method the i18n extension adds to the environment, which Jinja2's types cannot know)
     environment.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=_as_escaped(translations.gettext), ngettext=_as_escaped(translations.ngettext),
-        pgettext=_as_escaped(translations.pgettext), npgettext=_as_escaped(translations.npgettext), newstyle=True)
+        gettext=_as_escaped(translations.gettext),
+        ngettext=_as_escaped(translations.ngettext),
+        pgettext=_as_escaped(translations.pgettext),
+        npgettext=_as_escaped(translations.npgettext),
+        newstyle=True,
+    )
     environment.globals[MARKUP_KEYWORD] = lambda msgid, **arguments: (
-        with_allowed_tags(translations.gettext(msgid)) % arguments)
+        with_allowed_tags(translations.gettext(msgid)) % arguments
+    )
     environment.filters.update(
         markdown=markdown_to_html,
         marked=mark_untranslated,
@@ -148,8 +155,9 @@ def _as_escaped(translate: Callable[..., object]) -> Callable[..., Markup]:
     return lambda *arguments: escape(translate(*arguments))
 
 
-def render_edition(edition: Edition, templates_dir: Path, translations: Translations,
-                   spare_pages: int = 0, draft: bool = False) -> str:
+def render_edition(
+    edition: Edition, templates_dir: Path, translations: Translations, spare_pages: int = 0, draft: bool = False
+) -> str:
     """Render the HTML document of one edition, with `spare_pages` blank pages before the back cover;
     a `draft` carries a draft mark on every page."""
     formats = Formats.for_language(edition.language)

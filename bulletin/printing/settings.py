@@ -74,9 +74,17 @@ class PrintSettings:
         return self.page_multiple if variant == "print" else 1
 
 
-KEYS = {"trim": "trim", "bleed-mm": "bleed_mm", "page-multiple": "page_multiple", "warn-ppi": "warn_ppi",
-        "min-ppi": "min_ppi", "screen-ppi": "screen_ppi", "icc-profile": "icc_profile",
-        "crop-marks": "crop_marks", "workers": "workers"}
+KEYS = {
+    "trim": "trim",
+    "bleed-mm": "bleed_mm",
+    "page-multiple": "page_multiple",
+    "warn-ppi": "warn_ppi",
+    "min-ppi": "min_ppi",
+    "screen-ppi": "screen_ppi",
+    "icc-profile": "icc_profile",
+    "crop-marks": "crop_marks",
+    "workers": "workers",
+}
 
 
 def parse_trim(value: str) -> tuple[float, float]:
@@ -129,13 +137,16 @@ def check_settings(settings: PrintSettings, where: str) -> PrintSettings:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
             raise UsageError(f"{where}: {names[name]} must be a number of at least 0, not {value!r}")
     if type(settings.page_multiple) is not int or settings.page_multiple not in PAGE_MULTIPLES:
-        raise UsageError(f"{where}: page-multiple must be one of {', '.join(map(str, PAGE_MULTIPLES))},"
-                         f" not {settings.page_multiple!r}")
+        raise UsageError(
+            f"{where}: page-multiple must be one of {', '.join(map(str, PAGE_MULTIPLES))},"
+            f" not {settings.page_multiple!r}"
+        )
     if settings.min_ppi > settings.warn_ppi:
         raise UsageError(f"{where}: min-ppi ({settings.min_ppi:g}) is above warn-ppi ({settings.warn_ppi:g})")
     if type(settings.workers) is not int or not 0 <= settings.workers <= MAX_WORKERS:
-        raise UsageError(f"{where}: workers must be a whole number from 0 (one per core) to {MAX_WORKERS},"
-                         f" not {settings.workers!r}")
+        raise UsageError(
+            f"{where}: workers must be a whole number from 0 (one per core) to {MAX_WORKERS}, not {settings.workers!r}"
+        )
     if not isinstance(settings.crop_marks, bool):
         raise UsageError(f"{where}: crop-marks must be true or false, not {settings.crop_marks!r}")
     try:

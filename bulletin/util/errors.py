@@ -80,7 +80,7 @@ class BuildError(BulletinError):
 
 def undecodable(path: Path, err: UnicodeDecodeError) -> Problem:
     """Return the problem of a file that is not UTF-8, placed at its first wrong byte: the editor's line and column."""
-    before = err.object[:err.start].decode("utf-8", errors="replace")
+    before = err.object[: err.start].decode("utf-8", errors="replace")
     mark = Mark(path, before.count("\n") + 1, len(before) - before.rfind("\n"))
     return Problem(mark, f"file is not UTF-8 text (byte {err.object[err.start]:#04x} here; save it as UTF-8)")
 

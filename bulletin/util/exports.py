@@ -16,8 +16,10 @@ from collections.abc import Callable
 def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], object]:
     """Return a module `__getattr__` for `package` that imports each name of `exports` (name -> module,
     relative to the package) from its module when it is first asked for."""
+
     def __getattr__(name: str) -> object:  # noqa: N807 - it becomes the package's module __getattr__
         if name not in exports:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         return getattr(importlib.import_module(exports[name], package), name)
+
     return __getattr__

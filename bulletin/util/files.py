@@ -97,15 +97,20 @@ def check_project_file(path: Path, what: str, limit: int) -> None:
     try:
         status = os.stat(path)
     except (OSError, ValueError) as err:  # missing, a loop of links, a name too long
-        said = "is a loop of symbolic links" if getattr(err, "errno", None) == errno.ELOOP else \
-            getattr(err, "strerror", None) or str(err)
+        said = (
+            "is a loop of symbolic links"
+            if getattr(err, "errno", None) == errno.ELOOP
+            else getattr(err, "strerror", None) or str(err)
+        )
         raise ProjectFileError(f"{what} {display_entry(path)}: {said}") from err
     kind = kind_of(status.st_mode)
     if kind is not None:
         raise ProjectFileError(f"{what} {display_entry(path)}: is {kind}, not a file; put the file itself there")
     if status.st_size > limit:
-        raise ProjectFileError(f"{what} {display_entry(path)}: is {status.st_size:,} bytes, more than any {what}"
-                               f" takes (at most {limit:,}); give the right file")
+        raise ProjectFileError(
+            f"{what} {display_entry(path)}: is {status.st_size:,} bytes, more than any {what}"
+            f" takes (at most {limit:,}); give the right file"
+        )
 
 
 def read_project_file(path: Path, what: str, limit: int) -> bytes:
@@ -116,8 +121,10 @@ def read_project_file(path: Path, what: str, limit: int) -> bytes:
     except OSError as err:  # swapped for something else since the check, or unreadable
         raise ProjectFileError(f"{what} {display_entry(path)}: {err.strerror or err}") from err
     if len(data) > limit:  # grew since the check
-        raise ProjectFileError(f"{what} {display_entry(path)}: is more than {limit:,} bytes, more than any {what}"
-                               " takes; give the right file")
+        raise ProjectFileError(
+            f"{what} {display_entry(path)}: is more than {limit:,} bytes, more than any {what}"
+            " takes; give the right file"
+        )
     return data
 
 
@@ -126,8 +133,9 @@ def read_project_text(path: Path, what: str, limit: int) -> str:
     try:
         return read_project_file(path, what, limit).decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ProjectFileError(f"{what} {display_entry(path)}: is not UTF-8 text (byte {err.start}); save it as"
-                               " UTF-8") from err
+        raise ProjectFileError(
+            f"{what} {display_entry(path)}: is not UTF-8 text (byte {err.start}); save it as UTF-8"
+        ) from err
 
 
 def display_entry(path: Path) -> str:

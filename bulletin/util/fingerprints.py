@@ -33,8 +33,20 @@ from .errors import BuildError, display_path, lies_within
 from .files import open_file, read_file
 
 # Distribution name in importlib.metadata for each library that shapes the files' bytes.
-LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen", "pillow", "fonttools", "babel",
-             "jinja2", "markdown-it-py", "pikepdf")
+LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "cssselect2",
+    "tinyhtml5",
+    "pyphen",
+    "pillow",
+    "fonttools",
+    "babel",
+    "jinja2",
+    "markdown-it-py",
+    "pikepdf",
+)
 # External programs: name in the manifest -> command that prints the version on its first line.
 PROGRAMS = {"qpdf": ("qpdf", "--version"), "poppler": ("pdftotext", "-v")}
 # Debian packages whose version shapes the files: text layout, font subsetting, typefaces, profile.
@@ -137,8 +149,10 @@ def read_inputs(folder: Path, project: Path, cache: DigestCache | None = None) -
     issue_files = [path for path in files_under(folder) if not path.is_symlink() or lies_within(path, folder)]
     project_files = [path for name in PROJECT_FOLDERS for path in files_under(project / name) if path.suffix != ".mo"]
     project_files += [project / name for name in PROJECT_FILES] + sorted((project / "bulletin").rglob("*.py"))
-    inputs = Inputs(digest_files(issue_files, folder, cache, f"issue:{folder.name}/"),
-                    digest_files(project_files, project, cache, "project:"))
+    inputs = Inputs(
+        digest_files(issue_files, folder, cache, f"issue:{folder.name}/"),
+        digest_files(project_files, project, cache, "project:"),
+    )
     cache.keep_only(f"issue:{folder.name}/", (f"issue:{folder.name}/{name}" for name in inputs.issue))
     cache.keep_only("project:", (f"project:{name}" for name in inputs.project))
     return inputs
@@ -147,16 +161,21 @@ def read_inputs(folder: Path, project: Path, cache: DigestCache | None = None) -
 def files_under(folder: Path) -> list[Path]:
     """Every file under `folder` but those whose names start with a dot; BuildError when a folder cannot be
     read, since a file left out would make changed inputs look unchanged."""
+
     def refuse(err: OSError) -> None:
-        raise BuildError(f"cannot read the input folder {display_path(Path(err.filename or folder))}:"
-                         f" {err.strerror or err}") from err
+        raise BuildError(
+            f"cannot read the input folder {display_path(Path(err.filename or folder))}: {err.strerror or err}"
+        ) from err
 
-    return [Path(directory, name) for directory, _folders, names in os.walk(folder, onerror=refuse)
-            for name in sorted(names) if not name.startswith(".") and os.path.isfile(os.path.join(directory, name))]
+    return [
+        Path(directory, name)
+        for directory, _folders, names in os.walk(folder, onerror=refuse)
+        for name in sorted(names)
+        if not name.startswith(".") and os.path.isfile(os.path.join(directory, name))
+    ]
 
 
-def digest_files(files: Iterable[Path], base: Path, cache: DigestCache | None = None,
-                 kind: str = "") -> dict[str, str]:
+def digest_files(files: Iterable[Path], base: Path, cache: DigestCache | None = None, kind: str = "") -> dict[str, str]:
     """Return the SHA-256 of each file by its path relative to `base`, in POSIX form (remembered in
     `cache` under that path after `kind`)."""
     base = Path(os.path.abspath(base))
@@ -235,8 +254,9 @@ def _system_signature() -> list:
 def _debian_version(package: str) -> str:
     """Return the installed version of a Debian package, or 'missing' (also where there is no dpkg)."""
     try:
-        result = subprocess.run(("dpkg-query", "-W", "-f=${Version}", package), capture_output=True, text=True,
-                                timeout=30)
+        result = subprocess.run(
+            ("dpkg-query", "-W", "-f=${Version}", package), capture_output=True, text=True, timeout=30
+        )
     except (OSError, subprocess.TimeoutExpired):
         return "missing"
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else "missing"

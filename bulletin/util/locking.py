@@ -59,12 +59,17 @@ def hold_lock(root: Path, purpose: str, wait: float = 0, again: bool = False) ->
         _take(handle, root, wait)
         left = _read(handle)
         if left:  # whoever wrote this holds the lock no more, yet never cleared it: it died
-            LOG.warning("recovered the lock of %s: %s, which ended without releasing it%s",
-                        display_path(root), _describe(left),
-                        "" if writable else f" (only the owner of {display_path(path)} can clear its record)")
+            LOG.warning(
+                "recovered the lock of %s: %s, which ended without releasing it%s",
+                display_path(root),
+                _describe(left),
+                "" if writable else f" (only the owner of {display_path(path)} can clear its record)",
+            )
         if writable:
-            _write(handle, {"pid": os.getpid(), "purpose": purpose,
-                            "since": datetime.now(UTC).isoformat(timespec="seconds")})
+            _write(
+                handle,
+                {"pid": os.getpid(), "purpose": purpose, "since": datetime.now(UTC).isoformat(timespec="seconds")},
+            )
         _HELD.add(key)
         try:
             yield
@@ -102,8 +107,10 @@ def _take(handle: int, root: Path, wait: float) -> None:
             holder = _describe(_read(handle))
             if time.monotonic() >= deadline:
                 waited = f" (waited {wait / 60:g} min)" if wait else ""
-                raise Busy(f"{display_path(root)} is in use by {holder}{waited}; nothing was done."
-                           " Run again once it has finished.") from None
+                raise Busy(
+                    f"{display_path(root)} is in use by {holder}{waited}; nothing was done."
+                    " Run again once it has finished."
+                ) from None
             if not announced:
                 LOG.info("waiting up to %g min for %s, in use by %s", wait / 60, display_path(root), holder)
                 announced = True

@@ -44,8 +44,12 @@ class Step:
 
     def as_json(self) -> dict:
         """The step as the build report records it."""
-        return {"name": self.name, "started": self.started.isoformat(timespec="milliseconds"),
-                "seconds": round(self.seconds, 3), "outcome": self.outcome}
+        return {
+            "name": self.name,
+            "started": self.started.isoformat(timespec="milliseconds"),
+            "seconds": round(self.seconds, 3),
+            "outcome": self.outcome,
+        }
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,7 @@ class Progress:
 
 
 @contextmanager
-def make_progress(stream: TextIO | None = None, quiet: bool = False,
-                  bars: bool | None = None) -> Iterator[Progress]:
+def make_progress(stream: TextIO | None = None, quiet: bool = False, bars: bool | None = None) -> Iterator[Progress]:
     """Show a build's progress on `stream`: bars on an interactive terminal unless `quiet`, log lines only elsewhere.
 
     `stream` is sys.stderr as it is at the call (tests replace it); `bars` forces the choice, which is
@@ -129,8 +132,12 @@ def draw_bars(console: Console) -> rich.progress.Progress:
 @contextmanager
 def logging_through(console: Console, stream: TextIO) -> Iterator[None]:
     """Let the log handlers that write to `stream` write through `console` while it draws."""
-    handlers = [handler for name in DRAWN_LOGGERS for handler in logging.getLogger(name).handlers
-                if isinstance(handler, logging.StreamHandler) and handler.stream is stream]
+    handlers = [
+        handler
+        for name in DRAWN_LOGGERS
+        for handler in logging.getLogger(name).handlers
+        if isinstance(handler, logging.StreamHandler) and handler.stream is stream
+    ]
     proxy = FileProxy(console, stream)
     for handler in handlers:
         handler.setStream(proxy)

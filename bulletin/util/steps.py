@@ -16,10 +16,9 @@ from pathlib import Path
 STEPS = {
     "file written": "atomic_file: the writer's data is in the file, not yet flushed to disk nor under its name",
     "file on disk": "atomic_file: the file is on disk under a temporary name, not yet renamed over its target",
-    "delivery staged": "Staging.commit: the build's files are all in the staging folder,"
-                       " not yet flushed for the swap",
+    "delivery staged": "Staging.commit: the build's files are all in the staging folder, not yet flushed for the swap",
     "delivery aside": "Staging.commit without renameat2: the previous delivery is renamed aside,"
-                      " the new one not yet in",
+    " the new one not yet in",
     "delivery swapped": "Staging.commit: the new delivery is in its place, the previous one not yet removed",
 }
 

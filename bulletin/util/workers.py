@@ -33,8 +33,13 @@ from .errors import BuildError
 
 # Loaded once by the fork server, so that every worker starts with them: the rendering engine, and what
 # prepares the pictures, with the readers of the formats of photographs and LittleCMS.
-PRELOAD = ["bulletin.printing.editions", "bulletin.printing.placing",
-           "PIL.JpegImagePlugin", "PIL.PngImagePlugin", "PIL.ImageCms"]
+PRELOAD = [
+    "bulletin.printing.editions",
+    "bulletin.printing.placing",
+    "PIL.JpegImagePlugin",
+    "PIL.PngImagePlugin",
+    "PIL.ImageCms",
+]
 LOGGERS = ("", "bulletin", "weasyprint", "fontTools", "pikepdf")  # whose levels a worker takes from the build
 
 
@@ -82,8 +87,9 @@ class Workers:
         if count > 1:
             context = _fork_server()
             levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
-            self.pool = ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                                            initargs=(levels, os.getpid()))
+            self.pool = ProcessPoolExecutor(
+                count, mp_context=context, initializer=_start_worker, initargs=(levels, os.getpid())
+            )
 
     def __enter__(self) -> Workers:
         return self
@@ -95,9 +101,13 @@ class Workers:
             _stop(self.pool)
         self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def run(self, function: Callable[[Any], Any], jobs: Sequence[Any],
-            done: Callable[[Any, Outcome], None] = lambda job, outcome: None,
-            describe: Callable[[Any], str] = str) -> list[Outcome]:
+    def run(
+        self,
+        function: Callable[[Any], Any],
+        jobs: Sequence[Any],
+        done: Callable[[Any, Outcome], None] = lambda job, outcome: None,
+        describe: Callable[[Any], str] = str,
+    ) -> list[Outcome]:
         """Run `function` on every job; call `done` as each finishes; return the outcomes in the jobs' order.
         `describe` names a job in the message when its worker dies."""
         if self.pool is None:
@@ -134,8 +144,9 @@ def _result(future: Future, job: str) -> Outcome:
         _tell(records)
         raise error from None
     except BrokenProcessPool as err:
-        raise BuildError(f"{job}: a worker process ended without finishing it (killed, or out of memory?);"
-                         " nothing was delivered") from err
+        raise BuildError(
+            f"{job}: a worker process ended without finishing it (killed, or out of memory?); nothing was delivered"
+        ) from err
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -20,5 +20,4 @@ from an issue's YAML files, one call per stage; the other modules are the comman
 from ..util.exports import lazy_exports
 
 __all__ = ["main", "publish_issue", "scheduled_run"]
-__getattr__ = lazy_exports(__name__, {
-    "main": ".cli", "publish_issue": ".publishing", "scheduled_run": ".schedule"})
+__getattr__ = lazy_exports(__name__, {"main": ".cli", "publish_issue": ".publishing", "scheduled_run": ".schedule"})

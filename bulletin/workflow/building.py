@@ -52,8 +52,9 @@ from ..util.workers import Outcome, Workers, available_cores
 LOG = logging.getLogger("bulletin")
 
 
-def build_issue(folder: Path, asked: Asked, settings: PrintSettings, output_root: Path, progress: Progress
-                ) -> Delivered:
+def build_issue(
+    folder: Path, asked: Asked, settings: PrintSettings, output_root: Path, progress: Progress
+) -> Delivered:
     """Validate the issue in `folder`, print each edition and variant `asked` for, check and deliver them.
 
     Only the PDFs whose recipe changed since the delivery are made again (all of them with `asked.force`),
@@ -75,37 +76,70 @@ def build_issue(folder: Path, asked: Asked, settings: PrintSettings, output_root
         translations = compile_catalogs(catalogs, fallback_language)
     with start_delivery(output_root, issue.period.name) as staging:
         previous = read_previous(output_root, issue.period.name)
-        recipes = {Edition(issue, language).pdf_name(variant):
-                   recipe(ingredients, language, variant, settings, asked.draft, issue.source_language)
-                   for language in issue.languages for variant in VARIANTS}
+        recipes = {
+            Edition(issue, language).pdf_name(variant): recipe(
+                ingredients, language, variant, settings, asked.draft, issue.source_language
+            )
+            for language in issue.languages
+            for variant in VARIANTS
+        }
         wanted, kept = plan_delivery(issue, languages, variants, asked, previous, recipes, staging)
         plan = Plan(issue, asked, settings, ingredients, recipes, previous, wanted, kept)
         building = {variant for _edition, variant in wanted.values()}
         with Workers(min(settings.workers or available_cores(), len(wanted))) as workers:
             with progress.step("prepare pictures"):
                 # The profile is needed to print, and to describe kept print files made with it.
-                profile = (load_profile(settings.icc_profile) if "print" in building
-                           else readable_profile(settings.icc_profile))
-                pictures = prepare_pictures(issue, building, settings, typefaces, profile, ingredients.inputs,
-                                            output_root / PICTURE_CACHE, workers) if wanted else {}
+                profile = (
+                    load_profile(settings.icc_profile)
+                    if "print" in building
+                    else readable_profile(settings.icc_profile)
+                )
+                pictures = (
+                    prepare_pictures(
+                        issue,
+                        building,
+                        settings,
+                        typefaces,
+                        profile,
+                        ingredients.inputs,
+                        output_root / PICTURE_CACHE,
+                        workers,
+                    )
+                    if wanted
+                    else {}
+                )
             made = make_editions(plan, translations, typefaces, pictures, staging.path, progress, workers)
         printed = [(edition, result.value.printed) for (edition, _variant), result in made]
-        findings = carried_findings(previous, kept) + [finding for _job, result in made
-                                                       for finding in result.value.findings]
+        findings = carried_findings(previous, kept) + [
+            finding for _job, result in made for finding in result.value.findings
+        ]
         with progress.step("deliver"):
             digests = deliver(plan, staging, printed, findings, profile)
             files = sorted(path.name for path in staging.path.iterdir())
             delivery = staging.commit()
             remember_delivery(output_root, issue.period.name, digests)
     failed_report(output_root, issue.period.name).unlink(missing_ok=True)
-    return Delivered(delivery, {(edition.language, result.variant): replace(result, path=delivery / result.path.name)
-                                for edition, result in printed}, [delivery / name for name in files],
-                     ingredients.inputs,
-                     {(edition.language, variant): result for (edition, variant), result in made})
+    return Delivered(
+        delivery,
+        {
+            (edition.language, result.variant): replace(result, path=delivery / result.path.name)
+            for edition, result in printed
+        },
+        [delivery / name for name in files],
+        ingredients.inputs,
+        {(edition.language, variant): result for (edition, variant), result in made},
+    )
 
 
-def make_editions(plan: Plan, translations: dict, typefaces: Typefaces, pictures: dict[str, dict[Path, Path]],
-                  folder: Path, progress: Progress, workers: Workers) -> list[tuple[tuple[Edition, str], Outcome]]:
+def make_editions(
+    plan: Plan,
+    translations: dict,
+    typefaces: Typefaces,
+    pictures: dict[str, dict[Path, Path]],
+    folder: Path,
+    progress: Progress,
+    workers: Workers,
+) -> list[tuple[tuple[Edition, str], Outcome]]:
     """Make each edition's PDF in its variant that `plan` wants, side by side in the `workers`, into the staging
     `folder`.
 
@@ -116,20 +150,34 @@ def make_editions(plan: Plan, translations: dict, typefaces: Typefaces, pictures
     for edition, variant in wanted:
         if not any(edition.pdf_name(other) in plan.kept for other in VARIANTS):
             first.setdefault(edition.language, variant)
-    jobs = [Job(edition, variant, plan.settings, typefaces, translations[edition.language],
-                pictures[variant], folder / edition.pdf_name(variant), plan.asked.draft,
-                makeup=first.get(edition.language) == variant)
-            for edition, variant in wanted]
+    jobs = [
+        Job(
+            edition,
+            variant,
+            plan.settings,
+            typefaces,
+            translations[edition.language],
+            pictures[variant],
+            folder / edition.pdf_name(variant),
+            plan.asked.draft,
+            makeup=first.get(edition.language) == variant,
+        )
+        for edition, variant in wanted
+    ]
     task = progress.task("print", len(jobs))
 
     def done(job: Job, outcome: Outcome) -> None:
         made = outcome.value
-        for step, seconds in (("print", made.steps["render"] + made.steps["print"]),
-                              ("preflight", made.steps["preflight"])):
+        for step, seconds in (
+            ("print", made.steps["render"] + made.steps["print"]),
+            ("preflight", made.steps["preflight"]),
+        ):
             progress.record(f"{step} {job}", seconds)
-        task.advance(f"{job}: {made.printed.pages} pages in {made.steps['render'] + made.steps['print']:.1f} s;"
-                     f" preflight: {count(made.findings, 'error')} error(s), {count(made.findings, 'warning')}"
-                     f" warning(s) in {made.steps['preflight']:.1f} s")
+        task.advance(
+            f"{job}: {made.printed.pages} pages in {made.steps['render'] + made.steps['print']:.1f} s;"
+            f" preflight: {count(made.findings, 'error')} error(s), {count(made.findings, 'warning')}"
+            f" warning(s) in {made.steps['preflight']:.1f} s"
+        )
 
     # The longest first (print files, whose photographs make their preflight long), so that no worker is left
     # with a long job at the end while the others idle.
@@ -138,23 +186,32 @@ def make_editions(plan: Plan, translations: dict, typefaces: Typefaces, pictures
     return [(wanted[index], outcomes[index]) for index in range(len(jobs))]
 
 
-def deliver(plan: Plan, staging: Staging, printed: list[tuple[Edition, Printed]], findings: list[Finding],
-            profile: OutputProfile | None) -> dict[str, str]:
+def deliver(
+    plan: Plan,
+    staging: Staging,
+    printed: list[tuple[Edition, Printed]],
+    findings: list[Finding],
+    profile: OutputProfile | None,
+) -> dict[str, str]:
     """Write the preflight report, the manifest and (with `package`) the bureau's zip into the staging folder;
     return the SHA-256 of each PDF delivered, by name."""
     issue, table, errors = plan.issue, format_table(findings), count(findings, "error")
     if errors:
         report = write_failed_report(findings, staging.root, issue.period.name)
-        raise BuildError(f"preflight found {errors} error(s); nothing was delivered.\n{table}"
-                         f"The full report is {display_path(report)}.")
+        raise BuildError(
+            f"preflight found {errors} error(s); nothing was delivered.\n{table}"
+            f"The full report is {display_path(report)}."
+        )
     for line in table.splitlines():  # a line each, so that each carries its time in a scheduled run's log
         LOG.info("%s", line)
     write_report(findings, staging.path / PREFLIGHT)
     kept_entries = [plan.previous.entries[name] for name in plan.kept]
-    built = [{"language": edition.language, "variant": result.variant} | layout_entry(result)
-             for edition, result in printed]
-    kept_languages = ({language for entry in kept_entries if isinstance(language := entry.get("language"), str)}
-                      - {entry["language"] for entry in built})
+    built = [
+        {"language": edition.language, "variant": result.variant} | layout_entry(result) for edition, result in printed
+    ]
+    kept_languages = {language for entry in kept_entries if isinstance(language := entry.get("language"), str)} - {
+        entry["language"] for entry in built
+    }
     write_layout_report(staging.path, editions_layout(kept_entries + built), issue.languages, kept_languages)
     description = describe_delivery(plan, printed, profile, staging.path)
     manifest = write_manifest(staging, description)
@@ -162,8 +219,9 @@ def deliver(plan: Plan, staging: Staging, printed: list[tuple[Edition, Printed]]
         prints = sorted(staging.path.glob("*-print.pdf"))
         if not prints:
             raise UsageError("--package needs the print variant: the package holds the print PDFs")
-        zipped = write_package(staging.path, package_name(issue.period.name),
-                               prints + [manifest, staging.path / PREFLIGHT])
+        zipped = write_package(
+            staging.path, package_name(issue.period.name), prints + [manifest, staging.path / PREFLIGHT]
+        )
         write_checksum(zipped)
     return {entry["file"]: entry["sha256"] for entry in description["files"] if entry["file"].endswith(".pdf")}
 
@@ -174,8 +232,7 @@ def select_languages(available: tuple[str, ...], wanted: tuple[str, ...] | None)
         return available
     unknown = [language for language in wanted if language not in available]
     if unknown:
-        raise UsageError(f"--lang {','.join(unknown)}: not a language of this issue"
-                         f" (it has {', '.join(available)})")
+        raise UsageError(f"--lang {','.join(unknown)}: not a language of this issue (it has {', '.join(available)})")
     return tuple(dict.fromkeys(wanted))
 
 

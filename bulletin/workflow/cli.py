@@ -52,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     name = argv.pop(0) if argv and argv[0] in COMMANDS else "build"
     describe, run = COMMANDS[name]
-    parser = argparse.ArgumentParser(prog=f"build.py {name}" if name != "build" else "build.py",
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog=f"build.py {name}" if name != "build" else "build.py", formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     describe(parser)
     parser.description = textwrap.fill(parser.description or "", 100)  # the epilog keeps its own lines
     try:
@@ -95,42 +96,72 @@ def describe_build(parser: argparse.ArgumentParser, watching: bool = False) -> N
 
     parser.description = "Build the PDFs of an issue of the bulletin “Since the Victory”."
     parser.epilog = __doc__.split("\n\n")[1]
-    parser.add_argument("issue", nargs="?", type=Path,
-                        help="the issue folder or name, such as issues/2022-H2 or 2022-H2 (default: the newest)")
-    parser.add_argument("--lang", type=names, required=watching,
-                        help="comma-separated languages to build, such as az,ru"
-                             + ("" if watching else " (default: all of the issue)"))
-    parser.add_argument("--variant", type=names,
-                        help="comma-separated variants: " + "; ".join(
-                            f"{name}: {variant.purpose}" for name, variant in VARIANTS.items())
-                        + " (default: both)")
-    parser.add_argument("--output", type=Path,
-                        help="folder that receives <issue>/ with the delivery (default: output/, or"
-                             f" output/{DRAFTS}/ for a draft)")
-    parser.add_argument("--package", action="store_true",
-                        help="also write a zip for the printing bureau: print PDFs, manifest and preflight report")
-    parser.add_argument("--crop-marks", action="store_true", default=None,
-                        help="draw crop marks outside the bleed of the print PDFs (default: none)")
-    parser.add_argument("--icc-profile", type=Path,
-                        help="the printing bureau's CMYK profile for the output intent"
-                             " (default: [tool.bulletin.print] icc-profile in pyproject.toml, else Ghostscript's)")
+    parser.add_argument(
+        "issue",
+        nargs="?",
+        type=Path,
+        help="the issue folder or name, such as issues/2022-H2 or 2022-H2 (default: the newest)",
+    )
+    parser.add_argument(
+        "--lang",
+        type=names,
+        required=watching,
+        help="comma-separated languages to build, such as az,ru" + ("" if watching else " (default: all of the issue)"),
+    )
+    parser.add_argument(
+        "--variant",
+        type=names,
+        help="comma-separated variants: "
+        + "; ".join(f"{name}: {variant.purpose}" for name, variant in VARIANTS.items())
+        + " (default: both)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help=f"folder that receives <issue>/ with the delivery (default: output/, or output/{DRAFTS}/ for a draft)",
+    )
+    parser.add_argument(
+        "--package",
+        action="store_true",
+        help="also write a zip for the printing bureau: print PDFs, manifest and preflight report",
+    )
+    parser.add_argument(
+        "--crop-marks",
+        action="store_true",
+        default=None,
+        help="draw crop marks outside the bleed of the print PDFs (default: none)",
+    )
+    parser.add_argument(
+        "--icc-profile",
+        type=Path,
+        help="the printing bureau's CMYK profile for the output intent"
+        " (default: [tool.bulletin.print] icc-profile in pyproject.toml, else Ghostscript's)",
+    )
     describe_draft(parser)
-    parser.add_argument("--force", action="store_true",
-                        help="make every PDF asked for again, even those whose inputs did not change")
-    parser.add_argument("--workers", type=workers,
-                        help="how many PDFs to make at once, each in a process of its own"
-                             " (default: [tool.bulletin.print] workers in pyproject.toml, else one per core)")
+    parser.add_argument(
+        "--force", action="store_true", help="make every PDF asked for again, even those whose inputs did not change"
+    )
+    parser.add_argument(
+        "--workers",
+        type=workers,
+        help="how many PDFs to make at once, each in a process of its own"
+        " (default: [tool.bulletin.print] workers in pyproject.toml, else one per core)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="also print WeasyPrint's progress")
 
 
 def describe_draft(parser: argparse.ArgumentParser) -> None:
     """The options a build and the watcher share: draft and preview."""
-    parser.add_argument("--draft", action="store_true",
-                        help="build even with missing translations: the source language's text stands in,"
-                             " marked, and every page carries a draft mark")
-    parser.add_argument("--preview", action="store_true",
-                        help="also write PNG pictures of every page and a contact sheet per language")
+    parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="build even with missing translations: the source language's text stands in,"
+        " marked, and every page carries a draft mark",
+    )
+    parser.add_argument(
+        "--preview", action="store_true", help="also write PNG pictures of every page and a contact sheet per language"
+    )
 
 
 def run_build(arguments: argparse.Namespace) -> int:
@@ -149,8 +180,12 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Del
     from .publishing import publish_issue
 
     asked = Asked(arguments.lang, arguments.variant, arguments.package, arguments.draft, arguments.force)
-    settings = load_settings(PYPROJECT, crop_marks=arguments.crop_marks, icc_profile=arguments.icc_profile,
-                             workers=getattr(arguments, "workers", None))
+    settings = load_settings(
+        PYPROJECT,
+        crop_marks=arguments.crop_marks,
+        icc_profile=arguments.icc_profile,
+        workers=getattr(arguments, "workers", None),
+    )
     output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
     with make_progress(quiet=arguments.quiet) as progress:
         return publish_issue(issue_folder(arguments.issue), asked, settings, output, progress, arguments.preview)
@@ -159,18 +194,21 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Del
 def made(delivered: Delivered) -> str:
     """Name what a build made, one file a line: its PDFs and contact sheets."""
     sheets = [path for path in delivered.previews if path.name.endswith("contact-sheet.png")]
-    return "\n".join(display_path(path) for path in sorted(printed.path for printed in delivered.printed.values())
-                     + sheets)
+    return "\n".join(
+        display_path(path) for path in sorted(printed.path for printed in delivered.printed.values()) + sheets
+    )
 
 
 def describe_watch(parser: argparse.ArgumentParser) -> None:
     """The arguments of the watcher: those of a build, with the language required."""
     describe_build(parser, watching=True)
-    parser.description = ("Build one edition, then build it again whenever a content, picture, template, style or"
-                          " catalog file changes, until Ctrl-C. Errors are reported and the watching goes on;"
-                          " each build says what changed and how long it took. The variant is screen unless"
-                          f" --variant says otherwise, since it is the quicker to build. It writes to"
-                          f" output/{DRAFTS}/ unless --output says otherwise: work in progress is not a delivery.")
+    parser.description = (
+        "Build one edition, then build it again whenever a content, picture, template, style or"
+        " catalog file changes, until Ctrl-C. Errors are reported and the watching goes on;"
+        " each build says what changed and how long it took. The variant is screen unless"
+        f" --variant says otherwise, since it is the quicker to build. It writes to"
+        f" output/{DRAFTS}/ unless --output says otherwise: work in progress is not a delivery."
+    )
     parser.epilog = None
     parser.set_defaults(variant=("screen",))
 
@@ -182,27 +220,34 @@ def run_watch(arguments: argparse.Namespace) -> int:
 
     arguments.issue = issue_folder(arguments.issue)
     check_output(arguments.output or OUTPUT / DRAFTS, arguments.issue)  # once before watching, and at each build
-    watch([arguments.issue, TEMPLATES, TRANSLATIONS], lambda: build_once(arguments, OUTPUT / DRAFTS),
-          describe=made)
+    watch([arguments.issue, TEMPLATES, TRANSLATIONS], lambda: build_once(arguments, OUTPUT / DRAFTS), describe=made)
     return 0
 
 
 def describe_scheduled(parser: argparse.ArgumentParser) -> None:
     """The arguments of the scheduled build, which the systemd timer, cron or CI run."""
-    parser.description = ("Deliver the issue that is due: from 1 January the one covering July–December of the"
-                          " year before, from 1 July the one covering January–June. Does nothing when its delivery"
-                          " is complete and made from the present files. Otherwise checks the issue, and builds"
-                          " every language in both variants with the printing bureau's package. Exit status 3 when"
-                          " the issue is not ready (missing, invalid or incomplete): nothing is delivered, and"
-                          " output/<issue>/build-report.json lists what the editors must fix. Exit status 4 when"
-                          " another build holds the output folder. Every step is logged with its time, also to"
-                          " output/scheduled.log.")
-    parser.add_argument("--date", type=iso_date, default=None,
-                        help="the day to deliver for, YYYY-MM-DD (default: today)")
+    parser.description = (
+        "Deliver the issue that is due: from 1 January the one covering July–December of the"
+        " year before, from 1 July the one covering January–June. Does nothing when its delivery"
+        " is complete and made from the present files. Otherwise checks the issue, and builds"
+        " every language in both variants with the printing bureau's package. Exit status 3 when"
+        " the issue is not ready (missing, invalid or incomplete): nothing is delivered, and"
+        " output/<issue>/build-report.json lists what the editors must fix. Exit status 4 when"
+        " another build holds the output folder. Every step is logged with its time, also to"
+        " output/scheduled.log."
+    )
+    parser.add_argument(
+        "--date", type=iso_date, default=None, help="the day to deliver for, YYYY-MM-DD (default: today)"
+    )
     parser.add_argument("--issues", type=Path, default=ISSUES, help="the folder of the issues (default: issues/)")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="the output folder (default: output/)")
-    parser.add_argument("--wait", type=minutes, default=30, metavar="MINUTES",
-                        help="how long to wait for another build that holds the output folder (default: 30)")
+    parser.add_argument(
+        "--wait",
+        type=minutes,
+        default=30,
+        metavar="MINUTES",
+        help="how long to wait for another build that holds the output folder (default: 30)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="also log WeasyPrint's progress")
 
@@ -217,8 +262,14 @@ def run_scheduled(arguments: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        return scheduled_run(arguments.date or date.today(), arguments.issues, arguments.output,
-                             load_settings(PYPROJECT), arguments.quiet, arguments.wait * 60)
+        return scheduled_run(
+            arguments.date or date.today(),
+            arguments.issues,
+            arguments.output,
+            load_settings(PYPROJECT),
+            arguments.quiet,
+            arguments.wait * 60,
+        )
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -239,7 +290,8 @@ def iso_date(value: str) -> date:
     if not first <= day <= last:
         raise argparse.ArgumentTypeError(
             f"{value!r}: too {'early' if day < first else 'late'}: issues are named for the years {FIRST_YEAR}, the"
-            f" year of the liberation, to {LAST_YEAR}, so one is due on the days from {first} to {last}")
+            f" year of the liberation, to {LAST_YEAR}, so one is due on the days from {first} to {last}"
+        )
     return day
 
 
@@ -270,8 +322,9 @@ def names(value: str) -> tuple[str, ...]:
 
 def configure_logging(quiet: bool, verbose: bool) -> None:
     """Messages to stderr: warnings and errors only with -q; WeasyPrint's own progress with -v."""
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s",
-                        stream=sys.stderr, force=True)
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr, force=True
+    )
     # WeasyPrint's warnings (an ignored CSS rule, an unreadable picture) are always worth seeing;
     # its step-by-step progress only with --verbose.
     weasyprint_level = logging.INFO if verbose else logging.WARNING

@@ -16,13 +16,17 @@ from ..util.errors import ContentError, UsageError, display_path
 
 
 def describe_validate(parser: argparse.ArgumentParser) -> None:
-    parser.description = ("Check issues without rendering anything: every content file, every picture and every"
-                          " catalog. Problems are listed as path:line:column: message; exit status 2 when there"
-                          " are any. Stale and unconfirmed translations are listed as warnings.")
-    parser.add_argument("issues", nargs="*", type=Path, metavar="ISSUE",
-                        help="issue folders or names (default: the newest issue)")
-    parser.add_argument("--draft", action="store_true",
-                        help="check only what a draft build needs: translations may be missing")
+    parser.description = (
+        "Check issues without rendering anything: every content file, every picture and every"
+        " catalog. Problems are listed as path:line:column: message; exit status 2 when there"
+        " are any. Stale and unconfirmed translations are listed as warnings."
+    )
+    parser.add_argument(
+        "issues", nargs="*", type=Path, metavar="ISSUE", help="issue folders or names (default: the newest issue)"
+    )
+    parser.add_argument(
+        "--draft", action="store_true", help="check only what a draft build needs: translations may be missing"
+    )
 
 
 def run_validate(arguments: argparse.Namespace) -> int:
@@ -50,9 +54,11 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
 
 def describe_status(parser: argparse.ArgumentParser) -> None:
-    parser.description = ("Show, per language, what is left to translate: interface strings (translated, fuzzy,"
-                          " untranslated), content texts missing per article, and translations that are stale"
-                          " or unconfirmed. Exit status 1 when any language is incomplete.")
+    parser.description = (
+        "Show, per language, what is left to translate: interface strings (translated, fuzzy,"
+        " untranslated), content texts missing per article, and translations that are stale"
+        " or unconfirmed. Exit status 1 when any language is incomplete."
+    )
     parser.add_argument("issue", nargs="?", type=Path, help="the issue folder or name (default: the newest)")
     parser.add_argument("--json", action="store_true", help="print the status as JSON")
 
@@ -75,14 +81,20 @@ def run_status(arguments: argparse.Namespace) -> int:
 
 
 def describe_confirm(parser: argparse.ArgumentParser) -> None:
-    parser.description = ("Confirm translations against the current source-language texts, after checking or"
-                          " updating them: their source hashes are written into the language file, and"
-                          " `status` no longer lists them as stale.")
+    parser.description = (
+        "Confirm translations against the current source-language texts, after checking or"
+        " updating them: their source hashes are written into the language file, and"
+        " `status` no longer lists them as stale."
+    )
     parser.add_argument("issue", type=Path, help="the issue folder or name, such as 2022-H2")
     parser.add_argument("language", help="the language of the translations, such as ru")
-    parser.add_argument("fields", nargs="*", metavar="FIELD",
-                        help="what to confirm: a text (articles.vagif-mausoleum.title), an entry"
-                             " (articles.vagif-mausoleum) or a group (chronology)")
+    parser.add_argument(
+        "fields",
+        nargs="*",
+        metavar="FIELD",
+        help="what to confirm: a text (articles.vagif-mausoleum.title), an entry"
+        " (articles.vagif-mausoleum) or a group (chronology)",
+    )
     parser.add_argument("--all", action="store_true", help="confirm every written text of the language")
 
 
@@ -94,20 +106,25 @@ def run_confirm(arguments: argparse.Namespace) -> int:
     done = confirm(issue_folder(arguments.issue), arguments.language, tuple(arguments.fields))
     for item in done.changed:
         print(f"{item.mark}: confirmed {item.name}")
-    print(f"{display_path(done.path)}: {len(done.changed)} text(s) confirmed,"
-          f" {done.unchanged} already confirmed", file=sys.stderr)
+    print(
+        f"{display_path(done.path)}: {len(done.changed)} text(s) confirmed, {done.unchanged} already confirmed",
+        file=sys.stderr,
+    )
     return 0
 
 
 def describe_catalogs(parser: argparse.ArgumentParser) -> None:
-    parser.description = ("Extract the interface strings of the templates into translations/messages.pot and"
-                          " update every language's catalog from it: new strings are added untranslated,"
-                          " changed ones marked fuzzy, removed ones kept as obsolete. Reports what changed."
-                          " A catalog with problems that would stop a build (what msgfmt --check refuses, a"
-                          " translation the templates cannot format) is listed, nothing is written and the"
-                          " exit status is 2.")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit status 1 when the catalogs are not up to date")
+    parser.description = (
+        "Extract the interface strings of the templates into translations/messages.pot and"
+        " update every language's catalog from it: new strings are added untranslated,"
+        " changed ones marked fuzzy, removed ones kept as obsolete. Reports what changed."
+        " A catalog with problems that would stop a build (what msgfmt --check refuses, a"
+        " translation the templates cannot format) is listed, nothing is written and the"
+        " exit status is 2."
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit status 1 when the catalogs are not up to date"
+    )
 
 
 def run_catalogs(arguments: argparse.Namespace) -> int:
@@ -121,13 +138,19 @@ def run_catalogs(arguments: argparse.Namespace) -> int:
 
 
 def describe_new(parser: argparse.ArgumentParser) -> None:
-    parser.description = ("Start an issue from the previous one: period and number from its name; languages,"
-                          " ISSNs, sections, cover, key figures and the texts that stay (publisher, about page,"
-                          " section titles, figure labels) carried over; one empty article per section and one"
-                          " empty chronology event to fill in. `validate` then lists what is left.")
+    parser.description = (
+        "Start an issue from the previous one: period and number from its name; languages,"
+        " ISSNs, sections, cover, key figures and the texts that stay (publisher, about page,"
+        " section titles, figure labels) carried over; one empty article per section and one"
+        " empty chronology event to fill in. `validate` then lists what is left."
+    )
     parser.add_argument("name", help="the new issue's name, <YYYY>-H1 or <YYYY>-H2, such as 2023-H1")
-    parser.add_argument("--from", dest="previous", type=Path,
-                        help="the issue to start from (default: the latest one before the new issue)")
+    parser.add_argument(
+        "--from",
+        dest="previous",
+        type=Path,
+        help="the issue to start from (default: the latest one before the new issue)",
+    )
     parser.add_argument("--issues", type=Path, default=ISSUES, help="the folder of the issues (default: issues/)")
 
 
@@ -142,9 +165,12 @@ def run_new(arguments: argparse.Namespace) -> int:
         if path.is_file():
             print(display_path(path))
     where = display_path(folder)
-    print(f"{where}: started. Write the new articles and events, and review what was carried over (the about"
-          f" page, the key figures). Then check with build.py validate {where} and build a draft with"
-          f" build.py {where} --draft --preview", file=sys.stderr)
+    print(
+        f"{where}: started. Write the new articles and events, and review what was carried over (the about"
+        f" page, the key figures). Then check with build.py validate {where} and build a draft with"
+        f" build.py {where} --draft --preview",
+        file=sys.stderr,
+    )
     return 0
 
 

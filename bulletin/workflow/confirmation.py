@@ -41,8 +41,10 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
         raise ContentError(checker.problems)
     source_language = facts["source_language"]
     if language not in facts["languages"] or language == source_language:
-        raise UsageError(f"{language!r} is not a translated language of {folder.name}"
-                         f" (those are {', '.join(code for code in facts['languages'] if code != source_language)})")
+        raise UsageError(
+            f"{language!r} is not a translated language of {folder.name}"
+            f" (those are {', '.join(code for code in facts['languages'] if code != source_language)})"
+        )
     # Both files must read cleanly: the one to edit, and the one whose texts are confirmed against.
     files = (language_file(folder, language), language_file(folder, source_language))
     if blocking := [problem for problem in checker.problems if problem.mark.path in files]:
@@ -50,8 +52,10 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
     chosen = _choose(texts.of(language), names)
     sources = {item: source_text(texts, item, source_language) for item in chosen}
     if unsourced := [item.name for item, source in sources.items() if source is None]:
-        raise UsageError(f"no {source_language} text to confirm against for {', '.join(unsourced)};"
-                         f" the {source_language} text must be written first")
+        raise UsageError(
+            f"no {source_language} text to confirm against for {', '.join(unsourced)};"
+            f" the {source_language} text must be written first"
+        )
     hashes = {item: source_hash(source) for item, source in sources.items() if source is not None}
     changed = [item for item in chosen if item.confirmed != hashes[item]]
     path = files[0]
@@ -63,8 +67,9 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
         wanted = {item.key: hashes[item] for item in changed}
         if reread is None or {item.key: item.confirmed for item in reread.of(language) if item.key in wanted} != wanted:
             _replace(path, original)
-            raise BuildError(f"{display_path(path)}: could not write the source hashes where the texts are;"
-                             " the file is unchanged")
+            raise BuildError(
+                f"{display_path(path)}: could not write the source hashes where the texts are; the file is unchanged"
+            )
     return Confirmed(path, changed, len(chosen) - len(changed))
 
 
@@ -77,7 +82,7 @@ def _choose(fields: list[TextField], names: tuple[str, ...]) -> list[TextField]:
     unknown: list[str] = []
     for name in names:
         prefix = tuple(name.split("."))
-        matching = [item for item in written if item.key[:len(prefix)] == prefix]
+        matching = [item for item in written if item.key[: len(prefix)] == prefix]
         if not matching:
             unknown.append(name)
         chosen.extend(item for item in matching if item not in chosen)
@@ -98,11 +103,10 @@ def _with_tags(text: str, hashes: dict[TextField, str]) -> str:
         properties = _PROPERTIES.match(rest)
         assert properties is not None, "all of the pattern is optional"
         anchor = f"{properties['anchor']} " if properties["anchor"] else ""
-        lines[index] = line[:column] + anchor + f"!source-{hashes[item]} " + rest[properties.end():]
+        lines[index] = line[:column] + anchor + f"!source-{hashes[item]} " + rest[properties.end() :]
     return "".join(lines)
 
 
 def _replace(path: Path, text: str) -> None:
     """Write `text` to `path` in one step, keeping its permissions, so that a failure leaves the old file whole."""
     write_atomically(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o777)
-

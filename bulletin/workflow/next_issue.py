@@ -43,8 +43,11 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     checker = Checker()
     facts, texts = read_issue(previous, checker)
     if checker.problems or facts is None or texts is None:  # what cannot be read cannot be carried over
-        raise ContentError(checker.problems, f"{previous.name}, the issue to start from, must read without problems:"
-                                             " fix them, or start from another issue with --from")
+        raise ContentError(
+            checker.problems,
+            f"{previous.name}, the issue to start from, must read without problems:"
+            " fix them, or start from another issue with --from",
+        )
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
     try:
         _write_issue(staging / name, period, previous, facts, texts)
@@ -59,8 +62,10 @@ def next_facts(facts: dict) -> dict:
     """The facts of the next issue, as far as they follow from the previous one: its sections, each
     with one article still to name and date, one chronology event still to date, its figures."""
     return facts | {
-        "sections": [{"id": section["id"], "articles": [{"id": f"{section['id']}-1", "illustrations": []}]}
-                     for section in facts["sections"]],
+        "sections": [
+            {"id": section["id"], "articles": [{"id": f"{section['id']}-1", "illustrations": []}]}
+            for section in facts["sections"]
+        ],
         "chronology": [{"id": "event-1"}],
     }
 
@@ -75,13 +80,16 @@ def _write_issue(folder: Path, period: Period, previous: Path, facts: dict, text
     (folder / "issue.yaml").write_text(_issue_yaml(period, previous, facts), encoding="utf-8")
     for language in facts["languages"]:
         language_file(folder, language).write_text(
-            _language_yaml(language, period, previous, facts, texts), encoding="utf-8")
+            _language_yaml(language, period, previous, facts, texts), encoding="utf-8"
+        )
 
 
 def issue_number(previous_number: int, previous: Period, period: Period) -> int:
     """The number of an issue, counting one issue per half-year from the previous one."""
+
     def halves(item: Period) -> int:
         return item.start.year * 2 + (item.start.month > 6)
+
     return previous_number + halves(period) - halves(previous)
 
 
@@ -94,12 +102,14 @@ def publication_date(period: Period, previous_published: date | None) -> date:
 
 def _issue_yaml(period: Period, previous: Path, facts: dict) -> str:
     previous_period = facts["period"]
-    lines = [f"# Issue {period.name}, {period.start} to {period.end}; started from {previous.name} by build.py new.",
-             f"# Fill in every empty value; build.py validate {period.name} lists what is left.",
-             f"number: {issue_number(facts['number'], previous_period, period)}",
-             f"published: {publication_date(period, facts['published'])}  # check the day",
-             f"source_language: {facts['source_language']}",
-             f"languages: [{', '.join(facts['languages'])}]"]
+    lines = [
+        f"# Issue {period.name}, {period.start} to {period.end}; started from {previous.name} by build.py new.",
+        f"# Fill in every empty value; build.py validate {period.name} lists what is left.",
+        f"number: {issue_number(facts['number'], previous_period, period)}",
+        f"published: {publication_date(period, facts['published'])}  # check the day",
+        f"source_language: {facts['source_language']}",
+        f"languages: [{', '.join(facts['languages'])}]",
+    ]
     if facts["issn"]:
         lines.append("issn:")
         lines += [f"  {language}: {issn}" for language, issn in facts["issn"].items()]
@@ -110,9 +120,11 @@ def _issue_yaml(period: Period, previous: Path, facts: dict) -> str:
     for section in new["sections"]:
         lines += [f"  - id: {section['id']}", "    articles:"]
         for article in section["articles"]:
-            lines += [f"      - id: {article['id']}  # name the article: a few lowercase words joined by hyphens",
-                      f"        date:  # the day it reports on, between {period.start} and {period.end}",
-                      "        illustrations: []"]
+            lines += [
+                f"      - id: {article['id']}  # name the article: a few lowercase words joined by hyphens",
+                f"        date:  # the day it reports on, between {period.start} and {period.end}",
+                "        illustrations: []",
+            ]
     lines += ["", "chronology:"]
     for event in new["chronology"]:
         lines += [f"  - id: {event['id']}", f"    date:  # between {period.start} and {period.end}"]
@@ -123,8 +135,14 @@ def _issue_yaml(period: Period, previous: Path, facts: dict) -> str:
 
 
 def _figure(figure: dict) -> str:
-    fields = {"id": figure["id"], "value": figure["value"], "format": figure["format"], "unit": figure["unit"],
-              "qualifier": figure["qualifier"], "chart": figure["chart"]}
+    fields = {
+        "id": figure["id"],
+        "value": figure["value"],
+        "format": figure["format"],
+        "unit": figure["unit"],
+        "qualifier": figure["qualifier"],
+        "chart": figure["chart"],
+    }
     return ", ".join(f"{key}: {value}" for key, value in fields.items() if value is not None)
 
 
@@ -132,9 +150,11 @@ def _language_yaml(language: str, period: Period, previous: Path, facts: dict, t
     carried = {item.key: item for item in texts.of(language) if item.value is not None}
     ids = ids_by_group(next_facts(facts))
     english_name = Locale.parse(language).get_display_name("en")
-    lines = [f"# {english_name} texts of issue {period.name}; started from {previous.name} by build.py new.",
-             f'# Texts written {TO_WRITE} are still to be written: build.py status {period.name} lists them.',
-             f"language: {language}"]
+    lines = [
+        f"# {english_name} texts of issue {period.name}; started from {previous.name} by build.py new.",
+        f"# Texts written {TO_WRITE} are still to be written: build.py status {period.name} lists them.",
+        f"language: {language}",
+    ]
     for name in SINGLE_TEXTS + (COVER_TEXTS if facts["cover_image"] else ()):
         lines.append(f"{name}: {_text(carried.get((name,)), 2)}")
     for group, (_noun, fields) in GROUPS.items():
@@ -148,8 +168,10 @@ def _language_yaml(language: str, period: Period, previous: Path, facts: dict, t
                 lines.append(f"  {key}: {_text(carried.get((group, key)) if group in CARRIED_GROUPS else None, 4)}")
                 continue
             lines.append(f"  {key}:")
-            lines += [f"    {field}: {_text(carried.get((group, key, field)) if group in CARRIED_GROUPS else None, 6)}"
-                      for field in fields]
+            lines += [
+                f"    {field}: {_text(carried.get((group, key, field)) if group in CARRIED_GROUPS else None, 6)}"
+                for field in fields
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -174,8 +196,13 @@ def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...]) 
     assert texts is not None, "the issue.yaml just written reads back"
     for language in languages:
         found = {item.key: (item.value, item.confirmed) for item in texts.of(language) if item.value is not None}
-        expected = {item.key: (item.value, item.confirmed) for item in written.of(language)
-                    if item.value is not None and (len(item.key) == 1 or item.key[0] in CARRIED_GROUPS)}
+        expected = {
+            item.key: (item.value, item.confirmed)
+            for item in written.of(language)
+            if item.value is not None and (len(item.key) == 1 or item.key[0] in CARRIED_GROUPS)
+        }
         if not set(expected.items()) <= set(found.items()):
-            raise BuildError(f"{language_file(folder, language).name}: the texts carried over from the previous"
-                             " issue did not read back as written; nothing was created")
+            raise BuildError(
+                f"{language_file(folder, language).name}: the texts carried over from the previous"
+                " issue did not read back as written; nothing was created"
+            )

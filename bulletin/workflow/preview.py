@@ -68,8 +68,9 @@ LOG = logging.getLogger("bulletin")
 Area = tuple[float, float, float, float]
 
 
-def write_previews(pdfs: Mapping[str, Path], folder: Path, resolution: int = PAGE_PPI,
-                   root: Path | None = None) -> list[Path]:
+def write_previews(
+    pdfs: Mapping[str, Path], folder: Path, resolution: int = PAGE_PPI, root: Path | None = None
+) -> list[Path]:
     """Write each language's pages and contact sheet under `folder`, made below `root` (default: its parent)
     through folders only, never a symbolic link; return the files written, sorted."""
     make_folders(folder, folder.parent if root is None else root)
@@ -80,8 +81,10 @@ def write_previews(pdfs: Mapping[str, Path], folder: Path, resolution: int = PAG
     failures: list[str] = []
     workers = max(1, min(len(pdfs), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = {language: pool.submit(preview_edition, language, pdf, folder, resolution, font)
-                for language, pdf in pdfs.items()}
+        jobs = {
+            language: pool.submit(preview_edition, language, pdf, folder, resolution, font)
+            for language, pdf in pdfs.items()
+        }
         for job in jobs.values():
             try:
                 written += job.result()
@@ -118,8 +121,10 @@ def make_folders(folder: Path, root: Path) -> None:
             raise BuildError(f"cannot make {display_path(path)}: {err.strerror or err}") from err
         if path.is_symlink() or not path.is_dir():
             what = "a symbolic link" if path.is_symlink() else "not a folder"
-            raise BuildError(f"{display_entry(path)}: is {what}; previews are written only into folders of their"
-                             " own, and nothing was written: move it elsewhere")
+            raise BuildError(
+                f"{display_entry(path)}: is {what}; previews are written only into folders of their"
+                " own, and nothing was written: move it elsewhere"
+            )
 
 
 def remove_old_pictures(folder: Path) -> None:
@@ -155,14 +160,18 @@ def run_pdftoppm(pdf: Path, prefix: Path, resolution: int) -> list[Path]:
     try:
         result = subprocess.run(command, capture_output=True, text=True)
     except FileNotFoundError as err:
-        raise BuildError(f"{display_path(pdf)}: cannot make previews: pdftoppm is not installed"
-                         " (Debian package poppler-utils)") from err
+        raise BuildError(
+            f"{display_path(pdf)}: cannot make previews: pdftoppm is not installed (Debian package poppler-utils)"
+        ) from err
     if result.returncode != 0:
         said = result.stderr.strip() or f"exit status {result.returncode}"
         raise BuildError(f"{display_path(pdf)}: pdftoppm could not render it: {said}")
     # pdftoppm pads page numbers to the width of the page count (-1, -01, -001 ...).
-    numbered = {int(found.group(1)): path for path in prefix.parent.glob(f"{prefix.name}-*.png")
-                if (found := RENDERED_PAGE.search(path.name))}
+    numbered = {
+        int(found.group(1)): path
+        for path in prefix.parent.glob(f"{prefix.name}-*.png")
+        if (found := RENDERED_PAGE.search(path.name))
+    }
     return [numbered[number] for number in sorted(numbered)]
 
 
@@ -179,8 +188,12 @@ def trim_area(page: pikepdf.Page) -> Area:
     """Return the TrimBox's place in the CropBox, in the page's displayed orientation."""
     crop_left, crop_bottom, crop_right, crop_top = normalized(page.cropbox)
     trim_left, trim_bottom, trim_right, trim_top = normalized(page.trimbox)
-    margins: tuple[float, ...] = (trim_left - crop_left, crop_top - trim_top, crop_right - trim_right,
-                                  trim_bottom - crop_bottom)
+    margins: tuple[float, ...] = (
+        trim_left - crop_left,
+        crop_top - trim_top,
+        crop_right - trim_right,
+        trim_bottom - crop_bottom,
+    )
     width, height = crop_right - crop_left, crop_top - crop_bottom
     # /Rotate turns the page clockwise in quarter turns: each turn moves every side on by one place.
     turns = int(page.obj.get("/Rotate", 0)) // 90 % 4
@@ -204,8 +217,11 @@ def trim_picture(picture: Path, area: Area, resolution: int, target: Path) -> No
     x, y = round(left * scale), round(top * scale)
     box = (x, y, x + whole_pixels(width * scale), y + whole_pixels(height * scale))
     with Image.open(picture) as image:  # reads the size only, until the crop
-        trimmed = None if box == (0, 0, *image.size) else \
-            image.crop((max(x, 0), max(y, 0), min(box[2], image.width), min(box[3], image.height)))
+        trimmed = (
+            None
+            if box == (0, 0, *image.size)
+            else image.crop((max(x, 0), max(y, 0), min(box[2], image.width), min(box[3], image.height)))
+        )
     if trimmed is not None:
         trimmed.save(picture, format="PNG")
     os.replace(picture, target)  # renamed into place: a link at `target` is replaced, never written through
@@ -248,8 +264,10 @@ def sheet_size(page_count: int) -> tuple[int, int]:
     """Return the width and height of the contact sheet of `page_count` pages."""
     spreads = min(SPREADS_PER_ROW, page_count // 2 + 1)  # in the widest row
     rows = page_place(page_count)[0] + 1
-    return (2 * MARGIN + spreads * SPREAD_WIDTH + (spreads - 1) * SPREAD_GAP,
-            FIRST_ROW + rows * ROW_HEIGHT - ROW_GAP + MARGIN)
+    return (
+        2 * MARGIN + spreads * SPREAD_WIDTH + (spreads - 1) * SPREAD_GAP,
+        FIRST_ROW + rows * ROW_HEIGHT - ROW_GAP + MARGIN,
+    )
 
 
 def thumbnail_origin(number: int, width: int) -> tuple[int, int]:
@@ -274,8 +292,7 @@ def find_label_font() -> Path | None:
     found = find_font_files({LABEL_FACE}).get(LABEL_FACE)
     if found:
         return found
-    LOG.warning("%s not found (Debian package %s): the contact sheets use Pillow's own font",
-                LABEL_FACE, FONT_PACKAGE)
+    LOG.warning("%s not found (Debian package %s): the contact sheets use Pillow's own font", LABEL_FACE, FONT_PACKAGE)
     return None
 
 

@@ -35,8 +35,14 @@ from ..util.progress import Progress
 LOG = logging.getLogger("bulletin")
 
 
-def publish_issue(folder: Path, asked: Asked = Asked(), settings: PrintSettings | None = None,
-                  output_root: Path = OUTPUT, progress: Progress | None = None, preview: bool = False) -> Delivered:
+def publish_issue(
+    folder: Path,
+    asked: Asked = Asked(),
+    settings: PrintSettings | None = None,
+    output_root: Path = OUTPUT,
+    progress: Progress | None = None,
+    preview: bool = False,
+) -> Delivered:
     """Deliver what `asked` asks for of the issue in `folder` into `output_root`, unless it is there already;
     with `preview`, picture every page too. `progress` shows the stages (bars on a terminal); by default each
     step is a log line."""
@@ -50,10 +56,14 @@ def publish_issue(folder: Path, asked: Asked = Asked(), settings: PrintSettings 
         if current is not None:
             delivery = output_root / folder.name
             failed_report(output_root, folder.name).unlink(missing_ok=True)  # the delivery in place is current
-            LOG.info("%s: nothing changed since the delivery was made; skipped %s", display_path(delivery),
-                     ", ".join(current))
-            return Delivered(delivery, {}, sorted(path for path in delivery.iterdir() if path.is_file()), None, {},
-                             skipped=current)
+            LOG.info(
+                "%s: nothing changed since the delivery was made; skipped %s",
+                display_path(delivery),
+                ", ".join(current),
+            )
+            return Delivered(
+                delivery, {}, sorted(path for path in delivery.iterdir() if path.is_file()), None, {}, skipped=current
+            )
         from ..util.workers import available_cores, start_fork_server  # as the pipeline: only when there is work
 
         start_fork_server(settings.workers or available_cores())  # it loads the engine while the pipeline loads

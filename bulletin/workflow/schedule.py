@@ -51,8 +51,9 @@ INTERRUPTED = 130  # exit status: stopped by Ctrl-C or SIGTERM (systemd's stop o
 LOG = logging.getLogger("bulletin")
 
 
-def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, quiet: bool = False,
-                  wait: float = 0) -> int:
+def scheduled_run(
+    day: date, issues: Path, root: Path, settings: PrintSettings, quiet: bool = False, wait: float = 0
+) -> int:
     """Deliver the issue due on `day` from `issues` into `root`, unless its delivery is current;
     wait up to `wait` seconds for another build to release the output folder.
 
@@ -75,8 +76,10 @@ def scheduled_run(day: date, issues: Path, root: Path, settings: PrintSettings, 
                     record.reasons = [missing]
                 if not record.reasons:
                     LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
-                    print(f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
-                          " nothing to do")
+                    print(
+                        f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
+                        " nothing to do"
+                    )
                     return 0
                 for reason in record.reasons:
                     LOG.info("%s needs building: %s", issue, reason)
@@ -98,8 +101,9 @@ def build_due_issue(folder: Path, root: Path, settings: PrintSettings, record: R
         with progress.step("check readiness"):
             readiness = check_readiness(folder)
         if readiness.warnings:
-            LOG.warning("%d warning(s), stale or unconfirmed translations: the build report lists them",
-                        len(readiness.warnings))
+            LOG.warning(
+                "%d warning(s), stale or unconfirmed translations: the build report lists them", len(readiness.warnings)
+            )
         if readiness.problems:
             return not_ready(root, record, progress, readiness.problems, readiness.warnings)
         from .publishing import publish_issue  # the pipeline, loaded only when there is work for it
@@ -110,19 +114,40 @@ def build_due_issue(folder: Path, root: Path, settings: PrintSettings, record: R
         except ContentError as err:  # what the check above did not catch, the build's own validation did
             return not_ready(root, record, progress, [str(problem) for problem in err.problems], readiness.warnings)
         except BuildError as err:
-            return finish(root, record, progress, "failed", err.exit_status,
-                          f"the build of {record.issue} failed; the previous delivery, if any, is unchanged: {err}",
-                          warnings=readiness.warnings)
+            return finish(
+                root,
+                record,
+                progress,
+                "failed",
+                err.exit_status,
+                f"the build of {record.issue} failed; the previous delivery, if any, is unchanged: {err}",
+                warnings=readiness.warnings,
+            )
         except KeyboardInterrupt:
             swapped = _identity(delivered(root, record.issue)) != before
-            finish(root, record, progress, "interrupted", INTERRUPTED,
-                   f"the build of {record.issue} was interrupted after its new delivery was in place; the next run"
-                   " checks it" if swapped else
-                   f"the build of {record.issue} was interrupted; the previous delivery, if any, is unchanged")
+            finish(
+                root,
+                record,
+                progress,
+                "interrupted",
+                INTERRUPTED,
+                f"the build of {record.issue} was interrupted after its new delivery was in place; the next run"
+                " checks it"
+                if swapped
+                else f"the build of {record.issue} was interrupted; the previous delivery, if any, is unchanged",
+            )
             raise
     warned = f" with {len(readiness.warnings)} warning(s)" if readiness.warnings else ""
-    return finish(root, record, progress, "delivered", 0, f"{record.issue} delivered{warned}",
-                  built=delivered_files(root, record.issue), warnings=readiness.warnings)
+    return finish(
+        root,
+        record,
+        progress,
+        "delivered",
+        0,
+        f"{record.issue} delivered{warned}",
+        built=delivered_files(root, record.issue),
+        warnings=readiness.warnings,
+    )
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
@@ -140,13 +165,22 @@ def not_ready(root: Path, record: Record, progress: Progress, problems: list[str
         LOG.error("%s", problem)
     earlier = delivered(root, record.issue) / MANIFEST
     kept = f"; the earlier delivery in {display_path(earlier.parent)} is unchanged" if earlier.is_file() else ""
-    return finish(root, record, progress, "not ready", NOT_READY,
-                  f"issue {record.issue} is not ready: {len(problems)} problem(s) for the editors to fix;"
-                  f" nothing was delivered{kept}", problems=problems, warnings=warnings)
+    return finish(
+        root,
+        record,
+        progress,
+        "not ready",
+        NOT_READY,
+        f"issue {record.issue} is not ready: {len(problems)} problem(s) for the editors to fix;"
+        f" nothing was delivered{kept}",
+        problems=problems,
+        warnings=warnings,
+    )
 
 
-def finish(root: Path, record: Record, progress: Progress, result: str, status: int, message: str,
-           **found: list) -> int:
+def finish(
+    root: Path, record: Record, progress: Progress, result: str, status: int, message: str, **found: list
+) -> int:
     """Log and print the outcome, then write the build report; return the exit status, whatever becomes of
     the report (a report that cannot be written is logged, and does not change what happened)."""
     log_lines(logging.INFO if status == 0 else logging.ERROR, f"{message} (exit status {status})")
@@ -187,9 +221,13 @@ def warn_undelivered(issues: Path, root: Path, issue: str) -> None:
     if period_of(previous) is None:  # before the first issue there can be: 2020-H1 has no issue before it
         return
     if (issues / previous).is_dir() and not (delivered(root, previous) / MANIFEST).is_file():
-        LOG.warning("issue %s, due from %s, has never been delivered; to deliver it: build.py scheduled --date %s%s",
-                    previous, due_date(previous).isoformat(), due_date(previous).isoformat(),
-                    folder_options(issues, root))
+        LOG.warning(
+            "issue %s, due from %s, has never been delivered; to deliver it: build.py scheduled --date %s%s",
+            previous,
+            due_date(previous).isoformat(),
+            due_date(previous).isoformat(),
+            folder_options(issues, root),
+        )
 
 
 def folder_options(issues: Path, root: Path = OUTPUT) -> str:
@@ -230,15 +268,19 @@ def folder_problem(folder: Path) -> str | None:
         mode = os.stat(folder).st_mode
     except OSError as err:
         if not os.path.lexists(folder):
-            return (f"{display_path(folder)}: no such folder: issue {folder.name}, due from"
-                    f" {due_date(folder.name).isoformat()}, has not been started ({start})")
+            return (
+                f"{display_path(folder)}: no such folder: issue {folder.name}, due from"
+                f" {due_date(folder.name).isoformat()}, has not been started ({start})"
+            )
         found = "a loop of symbolic links" if err.errno == errno.ELOOP else f"unreadable ({err.strerror or err})"
     else:
         if stat.S_ISDIR(mode):
             return None
         found = kind_of(mode) or "a file"  # (None for a regular file)
-    return (f"{display_path(folder)}: is {found}, not the folder of issue {folder.name}, due from"
-            f" {due_date(folder.name).isoformat()}: move it away, and put the issue's folder there (or {start})")
+    return (
+        f"{display_path(folder)}: is {found}, not the folder of issue {folder.name}, due from"
+        f" {due_date(folder.name).isoformat()}: move it away, and put the issue's folder there (or {start})"
+    )
 
 
 def issue_period(issue: str) -> str:

@@ -48,8 +48,9 @@ class LanguageStatus:
     @property
     def complete(self) -> bool:
         """Nothing left to do in this language."""
-        return self.catalog.complete and not (self.missing or self.stale or self.unconfirmed or self.problems
-                                              or self.unchecked)
+        return self.catalog.complete and not (
+            self.missing or self.stale or self.unconfirmed or self.problems or self.unchecked
+        )
 
 
 @dataclass(frozen=True)
@@ -80,21 +81,32 @@ def issue_status(folder: Path) -> IssueStatus:
     wanted = template_strings(EXTRACTION_CONFIG)
     source_language = facts["source_language"]
     files = {language_file(folder, language): language for language in facts["languages"]}
-    told = (set(texts.gap_problems(facts["languages"]))  # as missing texts
-            | {problem for problem in examination.problems  # with the catalog's state
-               if problem.mark.path in {catalog_path(TRANSLATIONS, language) for language in facts["languages"]}})
+    told = (
+        set(texts.gap_problems(facts["languages"]))  # as missing texts
+        | {
+            problem
+            for problem in examination.problems  # with the catalog's state
+            if problem.mark.path in {catalog_path(TRANSLATIONS, language) for language in facts["languages"]}
+        }
+    )
     problems = [problem for problem in examination.problems if problem not in told]
     languages = []
     unreadable = not texts.of(source_language)  # its file could not be parsed: no text of it, not even gaps
     for language in facts["languages"]:
         own = texts.of(language)
         behind = outdated(texts, own, source_language)
-        languages.append(LanguageStatus(
-            language, language == source_language, read_catalog_state(language, TRANSLATIONS, wanted), own,
-            [item for item, state in behind if state == STALE],
-            [item for item, state in behind if state == UNCONFIRMED],
-            [problem for problem in problems if files.get(problem.mark.path) == language],
-            unreadable and language != source_language))
+        languages.append(
+            LanguageStatus(
+                language,
+                language == source_language,
+                read_catalog_state(language, TRANSLATIONS, wanted),
+                own,
+                [item for item, state in behind if state == STALE],
+                [item for item, state in behind if state == UNCONFIRMED],
+                [problem for problem in problems if files.get(problem.mark.path) == language],
+                unreadable and language != source_language,
+            )
+        )
     other = [problem for problem in problems if problem.mark.path not in files]
     return IssueStatus(folder, source_language, languages, other)
 
@@ -105,18 +117,26 @@ def format_status(status: IssueStatus) -> str:
     for item in status.languages:
         catalog = item.catalog
         interface = f"{catalog.count('translated')}/{len(catalog.entries)}" if catalog.problem is None else "unreadable"
-        rows.append((item.language + (" (source)" if item.source else ""), interface,
-                     str(catalog.count("fuzzy")), str(catalog.count("untranslated") + catalog.count("missing")),
-                     f"{item.written}/{len(item.texts)}" if item.texts or not item.problems else "unreadable",
-                     str(len(item.missing)),
-                     "–" if item.source else str(len(item.stale)),
-                     "–" if item.source else str(len(item.unconfirmed)),
-                     "complete" if item.complete else "incomplete"))
+        rows.append(
+            (
+                item.language + (" (source)" if item.source else ""),
+                interface,
+                str(catalog.count("fuzzy")),
+                str(catalog.count("untranslated") + catalog.count("missing")),
+                f"{item.written}/{len(item.texts)}" if item.texts or not item.problems else "unreadable",
+                str(len(item.missing)),
+                "–" if item.source else str(len(item.stale)),
+                "–" if item.source else str(len(item.unconfirmed)),
+                "complete" if item.complete else "incomplete",
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = [f"Issue {status.folder.name}, source language {status.source_language}", ""]
     for row in rows:
-        cells = [cell.ljust(width) if column in (0, 8) else cell.rjust(width)
-                 for column, (cell, width) in enumerate(zip(row, widths))]
+        cells = [
+            cell.ljust(width) if column in (0, 8) else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths))
+        ]
         lines.append("  ".join(cells).rstrip())
     for item in status.languages:
         if not item.complete:
@@ -142,30 +162,44 @@ def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
     lines += [line for _first, line in sorted(places)]
     lines += [str(problem) for problem in item.problems]
     if item.unchecked:
-        lines.append(f"The translations cannot be checked against the {status.source_language} texts until"
-                     f" {display_path(language_file(status.folder, status.source_language))} can be read")
+        lines.append(
+            f"The translations cannot be checked against the {status.source_language} texts until"
+            f" {display_path(language_file(status.folder, status.source_language))} can be read"
+        )
     if item.stale or item.unconfirmed:
         example = (item.stale or item.unconfirmed)[0].name
-        lines.append(f"After checking a stale or unconfirmed text against the {status.source_language} text,"
-                     f" confirm it: build.py confirm {status.folder.name} {item.language} {example}")
+        lines.append(
+            f"After checking a stale or unconfirmed text against the {status.source_language} text,"
+            f" confirm it: build.py confirm {status.folder.name} {item.language} {example}"
+        )
     return lines
 
 
 def status_json(status: IssueStatus) -> str:
     """The status as JSON, for scripts and dashboards."""
-    return json.dumps({
-        "issue": status.folder.name,
-        "source_language": status.source_language,
-        "complete": status.complete,
-        "languages": [_language_json(item) for item in status.languages],
-        "other_problems": [str(problem) for problem in status.other_problems],
-    }, ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps(
+            {
+                "issue": status.folder.name,
+                "source_language": status.source_language,
+                "complete": status.complete,
+                "languages": [_language_json(item) for item in status.languages],
+                "other_problems": [str(problem) for problem in status.other_problems],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _language_json(item: LanguageStatus) -> dict:
     catalog = item.catalog
-    left = [(field, "missing") for field in item.missing] + [(field, STALE) for field in item.stale] + [
-        (field, UNCONFIRMED) for field in item.unconfirmed]
+    left = (
+        [(field, "missing") for field in item.missing]
+        + [(field, STALE) for field in item.stale]
+        + [(field, UNCONFIRMED) for field in item.unconfirmed]
+    )
     return {
         "language": item.language,
         "source": item.source,
@@ -176,8 +210,11 @@ def _language_json(item: LanguageStatus) -> dict:
             "faults": [str(problem) for problem in catalog.faults],
             **{state: catalog.count(state) for state in ("translated", "fuzzy", "untranslated", "missing")},
             "obsolete": catalog.obsolete,
-            "left": [{"msgid": entry.msgid, "state": entry.state, "line": entry.line}
-                     for entry in catalog.entries if entry.state != "translated"],
+            "left": [
+                {"msgid": entry.msgid, "state": entry.state, "line": entry.line}
+                for entry in catalog.entries
+                if entry.state != "translated"
+            ],
         },
         "content": {
             "texts": len(item.texts),
@@ -186,8 +223,10 @@ def _language_json(item: LanguageStatus) -> dict:
             "stale": len(item.stale),
             "unconfirmed": len(item.unconfirmed),
             "unchecked": item.unchecked,
-            "left": [{"field": field.name, "of": field.owner, "state": state, "place": str(field.mark)}
-                     for field, state in left],
+            "left": [
+                {"field": field.name, "of": field.owner, "state": state, "place": str(field.mark)}
+                for field, state in left
+            ],
             "problems": [str(problem) for problem in item.problems],
         },
     }

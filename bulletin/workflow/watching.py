@@ -28,13 +28,20 @@ from ..util.errors import BulletinError, ContentError, display_path
 
 Result = TypeVar("Result")
 
-SOURCE_SUFFIXES = frozenset({
-    ".yaml",  # issue.yaml and the language files
-    ".svg", ".png", ".jpg", ".jpeg",  # pictures
-    ".html", ".css",  # templates and their style
-    ".po",  # catalogs
-    ".cfg", ".toml",  # babel.cfg (which template strings need translating) and pyproject.toml's print settings
-})
+SOURCE_SUFFIXES = frozenset(
+    {
+        ".yaml",  # issue.yaml and the language files
+        ".svg",
+        ".png",
+        ".jpg",
+        ".jpeg",  # pictures
+        ".html",
+        ".css",  # templates and their style
+        ".po",  # catalogs
+        ".cfg",
+        ".toml",  # babel.cfg (which template strings need translating) and pyproject.toml's print settings
+    }
+)
 SKIPPED_FOLDERS = frozenset({"output"})  # what the build writes; hidden folders (.venv, .git) are skipped too
 IDLE_MS = 300  # how long the watcher waits before coming back empty-handed
 LISTED_CHANGES = 5  # the most changed files named in one line
@@ -64,8 +71,9 @@ class Sources:
         for folder in self.folders:
             if path.is_relative_to(folder):
                 parts = path.relative_to(folder).parts
-                return (path.suffix.lower() in SOURCE_SUFFIXES
-                        and not any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts))
+                return path.suffix.lower() in SOURCE_SUFFIXES and not any(
+                    part.startswith(".") or part in SKIPPED_FOLDERS for part in parts
+                )
         return False
 
     def describe(self) -> str:
@@ -73,16 +81,27 @@ class Sources:
         return ", ".join(display_path(path) for path in self.folders + self.files)
 
 
-def watch(paths: Sequence[Path], rebuild: Callable[[], Result], *, describe: Callable[[Result], str] = str,
-          stop: Event | None = None, out: TextIO | None = None) -> None:
+def watch(
+    paths: Sequence[Path],
+    rebuild: Callable[[], Result],
+    *,
+    describe: Callable[[Result], str] = str,
+    stop: Event | None = None,
+    out: TextIO | None = None,
+) -> None:
     """Call `rebuild`, then again after each batch of changes to the sources in `paths`, until Ctrl-C or `stop`.
 
     What the watching tells goes to `out`, by default sys.stderr as it is at the call.
     """
     out = sys.stderr if out is None else out
     sources = Sources.of(paths)
-    batches = watchfiles.watch(*sources.watched_folders(), stop_event=stop, rust_timeout=IDLE_MS, yield_on_timeout=True,
-                               watch_filter=lambda _change, path: sources.include(Path(path)))
+    batches = watchfiles.watch(
+        *sources.watched_folders(),
+        stop_event=stop,
+        rust_timeout=IDLE_MS,
+        yield_on_timeout=True,
+        watch_filter=lambda _change, path: sources.include(Path(path)),
+    )
     try:
         # The watcher comes back once it is set up (empty-handed after IDLE_MS): building only then
         # means that a file saved during the first build, which can take minutes, is not missed.
@@ -111,8 +130,11 @@ def build(rebuild: Callable[[], Result], describe: Callable[[Result], str], out:
         say(out, f"{clock()} failed after {elapsed(started)}")
     except Exception:  # noqa: BLE001 - an editor should not have to restart the watching for a bug
         traceback.print_exc(file=out)
-        say(out, f"{clock()} failed after {elapsed(started)}: the traceback above is a bug in the build program,"
-                 " not a problem of the content; still watching")
+        say(
+            out,
+            f"{clock()} failed after {elapsed(started)}: the traceback above is a bug in the build program,"
+            " not a problem of the content; still watching",
+        )
     else:
         description = describe(result)
         if description:

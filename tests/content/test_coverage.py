@@ -80,42 +80,55 @@ def make_font(path: Path, characters: str, family: str) -> Path:
 def test_an_emoji_in_a_title_is_reported_at_the_character(tmp_path, fonts):
     ru = write(tmp_path / "issue" / "ru.yaml", 'language: ru\nsections:\n  shusha:\n    title: "Шуша 😀 сегодня"\n')
     assert check_coverage(tmp_path / "issue", ["ru"], tmp_path / "translations", fonts) == [
-        Problem(Mark(ru, 4, 18), EMOJI)]
+        Problem(Mark(ru, 4, 18), EMOJI)
+    ]
 
 
 def test_a_character_in_a_markdown_body_is_reported_at_its_own_line_and_column(tmp_path, fonts):
-    en = write(tmp_path / "issue" / "en.yaml", (
-        "language: en\n"
-        "articles:\n"
-        "  first:\n"
-        "    title: First\n"
-        "    body: |  # a header comment 中 is not the text\n"
-        "      The first paragraph.\n"
-        "\n"
-        "      A second paragraph, *with* 中 in its middle\n"
-        "      and a last line.\n"
-        "    lead: After\n"))
+    en = write(
+        tmp_path / "issue" / "en.yaml",
+        (
+            "language: en\n"
+            "articles:\n"
+            "  first:\n"
+            "    title: First\n"
+            "    body: |  # a header comment 中 is not the text\n"
+            "      The first paragraph.\n"
+            "\n"
+            "      A second paragraph, *with* 中 in its middle\n"
+            "      and a last line.\n"
+            "    lead: After\n"
+        ),
+    )
     assert check_coverage(tmp_path / "issue", ["en"], tmp_path / "translations", fonts) == [
-        Problem(Mark(en, 8, 34), CJK)]
+        Problem(Mark(en, 8, 34), CJK)
+    ]
 
 
 def test_a_character_of_a_catalog_translation_is_reported_in_the_po_file(tmp_path, fonts):
     po = write(tmp_path / "translations" / "ru" / "LC_MESSAGES" / "messages.po", CATALOG)
     # Not the msgid, not the fuzzy or obsolete entries, not a comment: the msgstr that is printed, each line once.
     assert check_coverage(tmp_path / "issue", ["ru"], tmp_path / "translations", fonts) == [
-        Problem(Mark(po, 12, 27), EMOJI), Problem(Mark(po, 24, 17), CJK)]
+        Problem(Mark(po, 12, 27), EMOJI),
+        Problem(Mark(po, 24, 17), CJK),
+    ]
 
 
 def test_comments_keys_and_issue_yaml_are_not_read(tmp_path, fonts):
     write(tmp_path / "issue" / "issue.yaml", "# 😀 the issue's own comment\nnumber: 5\n")
-    az = write(tmp_path / "issue" / "az.yaml", (
-        "# Azərbaycan mətnləri 😀\n"
-        "language: az  # 😀\n"
-        "figures:\n"
-        "  yol😀: Yolun uzunluğu  # 😀 only this line's value counts: 😀\n"
-        "  pay: Pay 😀\n"))
+    az = write(
+        tmp_path / "issue" / "az.yaml",
+        (
+            "# Azərbaycan mətnləri 😀\n"
+            "language: az  # 😀\n"
+            "figures:\n"
+            "  yol😀: Yolun uzunluğu  # 😀 only this line's value counts: 😀\n"
+            "  pay: Pay 😀\n"
+        ),
+    )
     assert check_coverage(tmp_path / "issue", ["az"], tmp_path / "translations", fonts) == [
-        Problem(Mark(az, 5, 12), EMOJI)]
+        Problem(Mark(az, 5, 12), EMOJI)
+    ]
 
 
 def test_every_problem_of_the_issue_is_reported_together(tmp_path, fonts):
@@ -123,23 +136,33 @@ def test_every_problem_of_the_issue_is_reported_together(tmp_path, fonts):
     ru = write(folder / "ru.yaml", "language: ru\nabout: |\n  Один 😀 и ещё 😀,\n  два 😀.\nchronology:\n  a: 中\n")
     es = write(folder / "es.yaml", "language: es\nchronology:\n  a: ¡Hola 😀!\n")
     po = write(translations / "ru" / "LC_MESSAGES" / "messages.po", CATALOG)
-    expected = [Problem(Mark(es, 3, 12), EMOJI),
-                Problem(Mark(ru, 3, 8), EMOJI), Problem(Mark(ru, 4, 7), EMOJI), Problem(Mark(ru, 6, 6), CJK),
-                Problem(Mark(po, 12, 27), EMOJI), Problem(Mark(po, 24, 17), CJK)]
+    expected = [
+        Problem(Mark(es, 3, 12), EMOJI),
+        Problem(Mark(ru, 3, 8), EMOJI),
+        Problem(Mark(ru, 4, 7), EMOJI),
+        Problem(Mark(ru, 6, 6), CJK),
+        Problem(Mark(po, 12, 27), EMOJI),
+        Problem(Mark(po, 24, 17), CJK),
+    ]
     assert check_coverage(folder, ["ru", "es"], translations, fonts) == expected
 
 
 def test_a_character_reference_counts_in_markdown_and_an_escape_at_the_value(tmp_path, fonts):
-    ru = write(tmp_path / "issue" / "ru.yaml", (
-        "language: ru\n"
-        'publisher: "Редакция \\U0001F600"\n'  # YAML's escape: the character is in the text
-        "about: |\n"
-        "  Markdown makes &#x1F600; a character, but not \\&#x1F600;.\n"
-        "chronology:\n"
-        "  a: Not Markdown, so &#x1F600; is printed as written\n"))
+    ru = write(
+        tmp_path / "issue" / "ru.yaml",
+        (
+            "language: ru\n"
+            'publisher: "Редакция \\U0001F600"\n'  # YAML's escape: the character is in the text
+            "about: |\n"
+            "  Markdown makes &#x1F600; a character, but not \\&#x1F600;.\n"
+            "chronology:\n"
+            "  a: Not Markdown, so &#x1F600; is printed as written\n"
+        ),
+    )
     assert check_coverage(tmp_path / "issue", ["ru"], tmp_path / "translations", fonts) == [
         Problem(Mark(ru, 2, 12), EMOJI),
-        Problem(Mark(ru, 4, 18), EMOJI.replace(") cannot", "), written as &#x1F600;, cannot"))]
+        Problem(Mark(ru, 4, 18), EMOJI.replace(") cannot", "), written as &#x1F600;, cannot")),
+    ]
 
 
 def test_a_letter_written_decomposed_is_judged_as_the_one_character_it_makes(tmp_path, fonts):
@@ -147,19 +170,28 @@ def test_a_letter_written_decomposed_is_judged_as_the_one_character_it_makes(tmp
     for the letter the text holds (as `content` reads it), placed where its parts are written."""
     ru = write(tmp_path / "issue" / "ru.yaml", 'language: ru\npublisher: "Редакция \u0627\u0653"\n')
     assert check_coverage(tmp_path / "issue", ["ru"], tmp_path / "translations", fonts) == [
-        Problem(Mark(ru, 2, 22), f"character 'آ' (U+0622 ARABIC LETTER ALEF WITH MADDA ABOVE) {REASON}")]
+        Problem(Mark(ru, 2, 22), f"character 'آ' (U+0622 ARABIC LETTER ALEF WITH MADDA ABOVE) {REASON}")
+    ]
 
 
 def test_only_characters_every_face_shows_pass_and_invisible_ones_are_ignored(tmp_path):
     ascii_ = "".join(map(chr, range(0x20, 0x7F)))
-    fonts = [make_font(tmp_path / "serif.ttf", ascii_ + "é", "Test Serif"),
-             make_font(tmp_path / "sans.ttf", ascii_, "Test Sans")]
-    ru = write(tmp_path / "issue" / "ru.yaml",
-               'language: ru\nabout: "soft\\u00adhyphen, zero\\u200bwidth, joiner\\u200d, \\t tab, mark\\u200e"\n'
-               "publisher: café\n")
+    fonts = [
+        make_font(tmp_path / "serif.ttf", ascii_ + "é", "Test Serif"),
+        make_font(tmp_path / "sans.ttf", ascii_, "Test Sans"),
+    ]
+    ru = write(
+        tmp_path / "issue" / "ru.yaml",
+        'language: ru\nabout: "soft\\u00adhyphen, zero\\u200bwidth, joiner\\u200d, \\t tab, mark\\u200e"\n'
+        "publisher: café\n",
+    )
     assert check_coverage(tmp_path / "issue", ["ru"], tmp_path / "translations", fonts) == [
-        Problem(Mark(ru, 3, 15), "character 'é' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) cannot be shown by the"
-                                 " bulletin's fonts (Test Serif, Test Sans); replace it or remove it")]
+        Problem(
+            Mark(ru, 3, 15),
+            "character 'é' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) cannot be shown by the"
+            " bulletin's fonts (Test Serif, Test Sans); replace it or remove it",
+        )
+    ]
 
 
 def test_characters_are_named_so_that_an_editor_can_find_them():
@@ -211,18 +243,24 @@ def test_the_invisible_characters_a_text_may_hold_are_drawn_with_the_bulletins_f
     failed naming no file); those are refused by validation instead."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
+
     spans = " ".join(f"<span>{base}{char}{base}{char}x</span>" for char in sorted(INVISIBLE) for base in BASES)
     configuration = FontConfiguration()
-    stylesheet = CSS(string=find_typefaces().stylesheet() + 'p { font-family: "Bulletin Serif" }'
-                     ' .sans { font-family: "Bulletin Sans" }', font_config=configuration)
+    stylesheet = CSS(
+        string=find_typefaces().stylesheet() + 'p { font-family: "Bulletin Serif" }'
+        ' .sans { font-family: "Bulletin Sans" }',
+        font_config=configuration,
+    )
     pdf = tmp_path / "invisible.pdf"
     # One face of each family: the layout chooses a font for a character by the family's coverage, not the face's.
-    HTML(string=f'<p>{spans}</p><p class="sans">{spans}</p>').write_pdf(pdf, stylesheets=[stylesheet],
-                                                                       font_config=configuration)
+    HTML(string=f'<p>{spans}</p><p class="sans">{spans}</p>').write_pdf(
+        pdf, stylesheets=[stylesheet], font_config=configuration
+    )
     assert {font["name"].split("+")[1] for font in pdf_fonts(pdf)} == {"Bulletin-Serif", "Bulletin-Sans"}
 
 
 def test_a_format_character_the_fonts_lack_is_reported_like_any_other(tmp_path, fonts):
     en = write(tmp_path / "issue" / "en.yaml", 'language: en\npublisher: "Office\\U0001D173"\n')
     assert check_coverage(tmp_path / "issue", ["en"], tmp_path / "translations", fonts) == [
-        Problem(Mark(en, 2, 12), f"character '\\U0001d173' (U+1D173 MUSICAL SYMBOL BEGIN BEAM) {REASON}")]
+        Problem(Mark(en, 2, 12), f"character '\\U0001d173' (U+1D173 MUSICAL SYMBOL BEGIN BEAM) {REASON}")
+    ]

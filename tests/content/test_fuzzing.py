@@ -38,21 +38,125 @@ FUZZ_ISSUE = settings(FUZZ, max_examples=60)
 FILES = ("issue.yaml",) + tuple(f"{language}.yaml" for language in LANGUAGES)
 # Values YAML 1.1 reads as something else than they look, the syntax editors stumble on, and numbers,
 # dates and file names that are possible but odd.
-ODDITIES = ("yes", "no", "on", "off", "1:30", "1.10", "2023-01-01", "2023-13-45", "~", "null", "[]", "{}",
-            "''", "-", "*a", "&a", "!!str", "!!binary", "!!int x", "!source-00000000", "<<: *a", "? x",
-            "|", ">-", "\t", "0x1F", "0o17", ".inf", ".nan", "1e999", "1.0e+300", "1" + "0" * 30, "-1",
-            "'unclosed", '"\\x', "#", "0001-01-01", "9999-12-31", "2023-02-30", "2023-07-14 12:00",
-            '"images/\\0.svg"', "a" * 300 + ".svg", "../issue.yaml", "images")
+ODDITIES = (
+    "yes",
+    "no",
+    "on",
+    "off",
+    "1:30",
+    "1.10",
+    "2023-01-01",
+    "2023-13-45",
+    "~",
+    "null",
+    "[]",
+    "{}",
+    "''",
+    "-",
+    "*a",
+    "&a",
+    "!!str",
+    "!!binary",
+    "!!int x",
+    "!source-00000000",
+    "<<: *a",
+    "? x",
+    "|",
+    ">-",
+    "\t",
+    "0x1F",
+    "0o17",
+    ".inf",
+    ".nan",
+    "1e999",
+    "1.0e+300",
+    "1" + "0" * 30,
+    "-1",
+    "'unclosed",
+    '"\\x',
+    "#",
+    "0001-01-01",
+    "9999-12-31",
+    "2023-02-30",
+    "2023-07-14 12:00",
+    '"images/\\0.svg"',
+    "a" * 300 + ".svg",
+    "../issue.yaml",
+    "images",
+)
 # A value in a block mapping (`key: value`) or a flow collection (`[a, b]`, `{id: x, date: y}`).
 SCALAR = re.compile(r"(?<=: )[^,{}\[\]\n]+|(?<=[\[,] )[^,{}\[\]\n]+|(?<=\[)[^,{}\[\]\n]+")
 # Pieces of YAML, so that random text is often close to YAML rather than noise; and deep nesting.
-TOKENS = (":", ": ", "- ", "-", "[", "]", "{", "}", ",", "&a ", "*a", "!", "!!", "|", ">", "'", '"', "#",
-          "? ", "%YAML 1.1", "---", "...", "\n", "  ", "\t", "~", "key", "yes", "1", "2023-01-01", "é", "\ufeff")
-NESTED = st.builds(lambda opener, depth: opener * depth,
-                   st.sampled_from(("[", "{a: ", "- ", "&a [*a, ")), st.integers(0, 30_000))
+TOKENS = (
+    ":",
+    ": ",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "*a",
+    "!",
+    "!!",
+    "|",
+    ">",
+    "'",
+    '"',
+    "#",
+    "? ",
+    "%YAML 1.1",
+    "---",
+    "...",
+    "\n",
+    "  ",
+    "\t",
+    "~",
+    "key",
+    "yes",
+    "1",
+    "2023-01-01",
+    "é",
+    "\ufeff",
+)
+NESTED = st.builds(
+    lambda opener, depth: opener * depth, st.sampled_from(("[", "{a: ", "- ", "&a [*a, ")), st.integers(0, 30_000)
+)
 # Pieces of Markdown and of typography, for the texts: links, pictures, quotation marks, dashes.
-MARKDOWN = ("[", "](", ")", "![", "<", ">", "http://a.az", "file:///x", "mailto:", "javascript:", "*", "_", "`",
-            "\n", "\n\n", "  ", "«", "»", "„", "“", "\"", "'", "¿", "?", "—", "#", "a", "Ş", "\u00ad", "\u2028")
+MARKDOWN = (
+    "[",
+    "](",
+    ")",
+    "![",
+    "<",
+    ">",
+    "http://a.az",
+    "file:///x",
+    "mailto:",
+    "javascript:",
+    "*",
+    "_",
+    "`",
+    "\n",
+    "\n\n",
+    "  ",
+    "«",
+    "»",
+    "„",
+    "“",
+    '"',
+    "'",
+    "¿",
+    "?",
+    "—",
+    "#",
+    "a",
+    "Ş",
+    "\u00ad",
+    "\u2028",
+)
 TEXTS = st.one_of(st.text(), st.lists(st.sampled_from(MARKDOWN)).map("".join))
 
 
@@ -79,7 +183,7 @@ def replace_value(draw, lines):
     values = list(SCALAR.finditer(lines[index]))
     if values:
         value = draw(st.sampled_from(values))
-        lines[index] = lines[index][:value.start()] + draw(st.sampled_from(ODDITIES)) + lines[index][value.end():]
+        lines[index] = lines[index][: value.start()] + draw(st.sampled_from(ODDITIES)) + lines[index][value.end() :]
 
 
 def write_text(draw, lines):
@@ -89,7 +193,7 @@ def write_text(draw, lines):
     if values:
         value = draw(st.sampled_from(values))
         text = json.dumps(draw(TEXTS), ensure_ascii=False)
-        lines[index] = lines[index][:value.start()] + text + lines[index][value.end():]
+        lines[index] = lines[index][: value.start()] + text + lines[index][value.end() :]
 
 
 def alias_value(draw, lines):
@@ -110,8 +214,16 @@ def insert_characters(draw, lines):
     lines[index] = lines[index][:column] + draw(st.text(min_size=1, max_size=4)) + lines[index][column:]
 
 
-MUTATIONS = (delete_line, duplicate_line, swap_lines, replace_value, write_text, alias_value, indent_line,
-             insert_characters)
+MUTATIONS = (
+    delete_line,
+    duplicate_line,
+    swap_lines,
+    replace_value,
+    write_text,
+    alias_value,
+    indent_line,
+    insert_characters,
+)
 
 
 @st.composite

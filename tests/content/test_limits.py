@@ -21,10 +21,16 @@ from conftest import PROJECT, apply_edits, main, within
 HOSTILE = {
     "title-word": ('"First article"', '"' + "a" * 20_000 + '"', "'title': a word of 20,000 characters"),
     "quotation-marks": ('"A short lead."', "'" + '"' * 200_000 + "'", "'lead' is 200,000 characters long"),
-    "long-words": ("      Second paragraph.\n", "      " + ("a" * 150 + " ") * 266 + "\n",
-                   "'body': a paragraph of 40,165 characters"),
-    "ordinary-words": ("      Second paragraph.\n", ("      " + "Word " * 20 + "\n\n") * 2_000,
-                       "'body' is 204,017 characters long"),
+    "long-words": (
+        "      Second paragraph.\n",
+        "      " + ("a" * 150 + " ") * 266 + "\n",
+        "'body': a paragraph of 40,165 characters",
+    ),
+    "ordinary-words": (
+        "      Second paragraph.\n",
+        ("      " + "Word " * 20 + "\n\n") * 2_000,
+        "'body' is 204,017 characters long",
+    ),
 }
 
 
@@ -47,13 +53,19 @@ def field(value: str, part: str = "title") -> TextField:
     return TextField("en", key, "article 'first'", Mark(PROJECT / "en.yaml", 1, 1), value)
 
 
-@pytest.mark.parametrize("part, value, bound", [
-    ("title", "a" * MAX_WORD, "a word of"),
-    ("title", ("word " * MAX_TEXT)[:MAX_TEXT], "characters long"),
-    ("body", ("word " * MAX_PARAGRAPH)[:MAX_PARAGRAPH], "a paragraph of"),
-    ("about", (("word " * MAX_PARAGRAPH)[:MAX_PARAGRAPH - 2] + "\n\n") * (MAX_MARKDOWN // MAX_PARAGRAPH),
-     "characters long"),
-])
+@pytest.mark.parametrize(
+    "part, value, bound",
+    [
+        ("title", "a" * MAX_WORD, "a word of"),
+        ("title", ("word " * MAX_TEXT)[:MAX_TEXT], "characters long"),
+        ("body", ("word " * MAX_PARAGRAPH)[:MAX_PARAGRAPH], "a paragraph of"),
+        (
+            "about",
+            (("word " * MAX_PARAGRAPH)[: MAX_PARAGRAPH - 2] + "\n\n") * (MAX_MARKDOWN // MAX_PARAGRAPH),
+            "characters long",
+        ),
+    ],
+)
 def test_each_bound_is_the_last_length_allowed(part, value, bound):
     assert text_problems([field(value, part)]) == []
     longer = value.replace("a", "aa", 1) if bound == "a word of" else value + "x"
@@ -75,19 +87,36 @@ def test_a_body_at_the_bounds_is_built_in_time_in_proportion(minimal_issue, tmp_
     paragraph = " ".join(["a" * MAX_WORD] * (MAX_PARAGRAPH // (MAX_WORD + 1)))
     body = "".join(f"      {paragraph}\n\n" for _ in range(MAX_MARKDOWN // (len(paragraph) + 2)))
     apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Second paragraph.\n", "with": body}])
-    run = subprocess.run([sys.executable, str(PROJECT / "build.py"), "2023-H1", "--lang", "en", "--variant", "screen",
-                          "--output", str(tmp_path / "out"), "-q"], cwd=minimal_issue.parent,
-                         capture_output=True, text=True, timeout=180)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT / "build.py"),
+            "2023-H1",
+            "--lang",
+            "en",
+            "--variant",
+            "screen",
+            "--output",
+            str(tmp_path / "out"),
+            "-q",
+        ],
+        cwd=minimal_issue.parent,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 0, run.stderr
 
 
 # Quotes and lists nested `depth` deep, around a paragraph: each kind, and the two in turn on one line.
 NESTED = {
     "quotes": lambda depth: "> " * depth + "Deep text.\n",
-    "lists": lambda depth: "".join("  " * level + "- Item\n" for level in range(depth - 1)) + "  " * (depth - 1)
-    + "- Deep text.\n",
-    "numbered-lists": lambda depth: "".join("   " * level + "1. Item\n" for level in range(depth - 1))
-    + "   " * (depth - 1) + "1. Deep text.\n",
+    "lists": lambda depth: (
+        "".join("  " * level + "- Item\n" for level in range(depth - 1)) + "  " * (depth - 1) + "- Deep text.\n"
+    ),
+    "numbered-lists": lambda depth: (
+        "".join("   " * level + "1. Item\n" for level in range(depth - 1)) + "   " * (depth - 1) + "1. Deep text.\n"
+    ),
     "lists-and-quotes": lambda depth: "".join(("- ", "> ")[level % 2] for level in range(depth)) + "Deep text.\n",
 }
 
@@ -102,7 +131,8 @@ def test_quotes_and_lists_may_nest_only_a_few_deep_and_are_printed_whole_up_to_i
     deeper = "First paragraph.\n\n" + NESTED[kind](MAX_NESTING + 1)
     assert [problem.message for problem in text_problems([field(deeper, "body")])] == [
         f"article 'first': 'body': quotes and lists nested {MAX_NESTING + 1} deep (or more); they may nest at most"
-        f" {MAX_NESTING} deep, and what is deeper is not printed: take out some '>' or some indentation"]
+        f" {MAX_NESTING} deep, and what is deeper is not printed: take out some '>' or some indentation"
+    ]
 
 
 def test_text_nested_past_markdown_its_limit_is_refused_not_dropped():

@@ -71,7 +71,8 @@ def test_lists_and_mappings_nested_too_deep_are_refused_at_their_place(tmp_path)
         source = load_source(path)
         assert source.tree is None
         assert [(problem.mark.line, problem.mark.column, problem.message) for problem in source.problems] == [
-            (1, column, f"lists and mappings nested more than {MAX_DEPTH} deep")]
+            (1, column, f"lists and mappings nested more than {MAX_DEPTH} deep")
+        ]
 
 
 def test_an_alias_inside_the_value_it_names_is_refused_at_its_anchor(tmp_path):
@@ -82,7 +83,6 @@ def test_an_alias_inside_the_value_it_names_is_refused_at_its_anchor(tmp_path):
     assert source.tree is None
     assert [(problem.mark.line, problem.mark.column) for problem in source.problems] == [(2, 7)]
     assert "(an alias inside the value it names?)" in source.problems[0].message
-
 
 
 def test_decomposed_text_is_read_composed_where_it_is_written(tmp_path):
@@ -104,21 +104,27 @@ def test_a_comment_right_after_an_unquoted_value_is_noted_where_it_starts(tmp_pa
     cut there is not lost without a word; text in quotes, a block scalar's header, nothing and lines of their own
     may carry comments."""
     path = tmp_path / "az.yaml"
-    path.write_text("title: İlk #1 məqalə\n"
-                    "lead: !source-b9f76b7a A lead\tabout road\t#5\n"
-                    "body: |  # Markdown\n  Text # not a comment\n"
-                    "quoted: \"Road #5\"  # a comment\n"
-                    "single: 'Road' # a comment\n"
-                    "# a line of its own\n"
-                    "empty:  # to write\n"
-                    "none: ~  # nothing yet\n"
-                    "hash: Road#5\n"
-                    "folded: a text that\n  goes on #6\n", encoding="utf-8")
+    path.write_text(
+        "title: İlk #1 məqalə\n"
+        "lead: !source-b9f76b7a A lead\tabout road\t#5\n"
+        "body: |  # Markdown\n  Text # not a comment\n"
+        'quoted: "Road #5"  # a comment\n'
+        "single: 'Road' # a comment\n"
+        "# a line of its own\n"
+        "empty:  # to write\n"
+        "none: ~  # nothing yet\n"
+        "hash: Road#5\n"
+        "folded: a text that\n  goes on #6\n",
+        encoding="utf-8",
+    )
     source = load_source(path)
     comments = {key: spot.comment for key, spot in source.tree.value_spots.items() if spot.comment}
     assert not source.problems
     assert {key: (mark.line, mark.column, said) for key, (mark, said) in comments.items()} == {
-        "title": (1, 12, "#1 məqalə"), "lead": (2, 42, "#5"), "folded": (12, 11, "#6")}
+        "title": (1, 12, "#1 məqalə"),
+        "lead": (2, 42, "#5"),
+        "folded": (12, 11, "#6"),
+    }
     assert source.tree["title"] == "İlk" and source.tree["hash"] == "Road#5"
 
 
@@ -127,7 +133,9 @@ def test_a_comment_is_found_after_a_byte_order_mark_and_windows_line_ends(tmp_pa
     """libyaml counts a value's place without the byte order mark that starts a file, PyYAML's own parser with it."""
     monkeypatch.setattr("bulletin.content.loading._LOADER", getattr(yaml, loader, yaml.SafeLoader))
     path = tmp_path / "en.yaml"
-    path.write_bytes("\ufefftitle: Road 😀 #5\r\nlead: \"Ok\" # fine\r\ncaption: A #6\r\n".encode("utf-8"))
+    path.write_bytes('\ufefftitle: Road 😀 #5\r\nlead: "Ok" # fine\r\ncaption: A #6\r\n'.encode("utf-8"))
     spots = load_source(path).tree.value_spots
     assert [(key, spot.comment[0].line, spot.comment[0].column) for key, spot in spots.items() if spot.comment] == [
-        ("title", 1, 15), ("caption", 3, 12)]
+        ("title", 1, 15),
+        ("caption", 3, 12),
+    ]

@@ -22,8 +22,11 @@ from conftest import apply_edits
 def states(folder, language: str) -> dict[str, str]:
     """The freshness of every written text of `language`, by field name."""
     facts, texts = read_issue(folder, Checker())
-    return {item.name: freshness(texts, item, facts["source_language"]) for item in texts.of(language)
-            if item.value is not None}
+    return {
+        item.name: freshness(texts, item, facts["source_language"])
+        for item in texts.of(language)
+        if item.value is not None
+    }
 
 
 def test_the_hash_ignores_line_wrapping_but_not_words_or_paragraphs():
@@ -72,14 +75,21 @@ def test_a_changed_source_text_makes_its_translations_stale_and_nothing_else(min
 
 
 def test_rewrapping_the_source_text_does_not_make_translations_stale(minimal_issue):
-    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Bu, *sınaq* buraxılışıdır.",
-                                 "with": "Bu, *sınaq*\n  buraxılışıdır."}])
+    apply_edits(
+        minimal_issue,
+        [{"file": "az.yaml", "replace": "Bu, *sınaq* buraxılışıdır.", "with": "Bu, *sınaq*\n  buraxılışıdır."}],
+    )
     assert states(minimal_issue, "ru")["about"] == FRESH
 
 
 def test_confirming_a_text_writes_only_its_tag(minimal_issue):
-    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Birinci abzas.", "with": "Birinci, yeni abzas."},
-                                {"file": "az.yaml", "replace": "Qısa giriş.", "with": "Yeni giriş."}])
+    apply_edits(
+        minimal_issue,
+        [
+            {"file": "az.yaml", "replace": "Birinci abzas.", "with": "Birinci, yeni abzas."},
+            {"file": "az.yaml", "replace": "Qısa giriş.", "with": "Yeni giriş."},
+        ],
+    )
     before = (minimal_issue / "ru.yaml").read_text(encoding="utf-8").splitlines()
     done = confirm(minimal_issue, "ru", ("articles.first-article.body",))
     after = (minimal_issue / "ru.yaml").read_text(encoding="utf-8").splitlines()
@@ -95,7 +105,7 @@ def test_confirming_a_text_writes_only_its_tag(minimal_issue):
 
 
 def test_confirming_an_entry_confirms_each_of_its_texts_and_keeps_the_values(minimal_issue):
-    apply_edits(minimal_issue, [{"file": "ru.yaml", "replace": 'title: !source-', "with": 'title: '}])
+    apply_edits(minimal_issue, [{"file": "ru.yaml", "replace": "title: !source-", "with": "title: "}])
     _, before = read_issue(minimal_issue, Checker())
     assert states(minimal_issue, "ru")["sections.shusha.title"] == UNCONFIRMED
     done = confirm(minimal_issue, "ru", ("sections",))
@@ -115,11 +125,14 @@ def test_confirm_on_the_command_line(minimal_issue, capsys):
     assert "0 text(s) confirmed, 17 already confirmed" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["ru", "articles.no-such-article"], "no written text named articles.no-such-article"),
-    (["az", "--all"], "'az' is not a translated language of 2023-H1 (those are ru, en, es)"),
-    (["ru"], "name the texts to confirm, or give --all"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["ru", "articles.no-such-article"], "no written text named articles.no-such-article"),
+        (["az", "--all"], "'az' is not a translated language of 2023-H1 (those are ru, en, es)"),
+        (["ru"], "name the texts to confirm, or give --all"),
+    ],
+)
 def test_confirm_refuses_what_it_cannot_do(minimal_issue, capsys, arguments, message):
     assert main(["confirm", str(minimal_issue)] + arguments) == 2
     assert message in capsys.readouterr().err
@@ -130,7 +143,8 @@ def test_only_the_source_tag_is_allowed(minimal_issue):
     problems = load_source(minimal_issue / "ru.yaml").problems
     assert [problem.message for problem in problems] == [
         "YAML tag '!translated-b6719dfb' is not allowed in content (the only tag is !source-<hash> on a"
-        " translated text)"]
+        " translated text)"
+    ]
 
 
 def test_confirm_keeps_the_files_line_endings(minimal_issue):
@@ -145,20 +159,27 @@ def test_confirm_keeps_the_files_line_endings(minimal_issue):
 
 
 def test_confirm_writes_the_tag_after_an_anchor(minimal_issue):
-    apply_edits(minimal_issue, [{"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"',
-                                 "with": 'title: &city "Шуша"'}])
+    apply_edits(
+        minimal_issue, [{"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: &city "Шуша"'}]
+    )
     confirm(minimal_issue, "ru", ("sections.shusha.title",))
     assert '    title: &city !source-b6719dfb "Шуша"\n' in (minimal_issue / "ru.yaml").read_text(encoding="utf-8")
     assert states(minimal_issue, "ru")["sections.shusha.title"] == FRESH
 
 
 def test_a_text_repeated_with_an_alias_is_a_problem(minimal_issue, capsys):
-    apply_edits(minimal_issue, [
-        {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: &city "Шуша"'},
-        {"file": "ru.yaml", "replace": 'credit: !source-9b5a2ba5 "Редакция"', "with": "credit: *city"}])
+    apply_edits(
+        minimal_issue,
+        [
+            {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: &city "Шуша"'},
+            {"file": "ru.yaml", "replace": 'credit: !source-9b5a2ba5 "Редакция"', "with": "credit: *city"},
+        ],
+    )
     assert main(["validate", str(minimal_issue)]) == 2
-    assert ("ru.yaml:7:12: illustration 'sketch': 'credit' repeats this text with a YAML alias (*); write it out"
-            " in its own place, so that it can be translated and confirmed on its own") in capsys.readouterr().out
+    assert (
+        "ru.yaml:7:12: illustration 'sketch': 'credit' repeats this text with a YAML alias (*); write it out"
+        " in its own place, so that it can be translated and confirmed on its own"
+    ) in capsys.readouterr().out
 
 
 def test_nothing_is_confirmed_against_a_source_that_cannot_be_read(minimal_issue, capsys):
@@ -177,8 +198,11 @@ def test_a_text_without_its_source_text_cannot_be_confirmed(minimal_issue, capsy
 
 
 def test_a_source_text_carries_no_source_tag(minimal_issue, capsys):
-    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": 'title: "Şuşa"',
-                                 "with": 'title: !source-b6719dfb "Şuşa"'}])
+    apply_edits(
+        minimal_issue, [{"file": "az.yaml", "replace": 'title: "Şuşa"', "with": 'title: !source-b6719dfb "Şuşa"'}]
+    )
     assert main(["validate", str(minimal_issue)]) == 2
-    assert ("az.yaml:7:12: section 'shusha': 'title': a text of the source language is translated from nothing;"
-            " remove its !source tag") in capsys.readouterr().out
+    assert (
+        "az.yaml:7:12: section 'shusha': 'title': a text of the source language is translated from nothing;"
+        " remove its !source tag"
+    ) in capsys.readouterr().out

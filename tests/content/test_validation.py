@@ -15,8 +15,10 @@ from bulletin.workflow.cli import main
 from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, read_catalogs_beside, within
 
 SLOW_CASES = {"billion-laughs", "long-body", "animated-png", "drawing-uses-multiply"}  # each a second or more
-CASE_NAMES = [pytest.param(name, marks=[pytest.mark.slow] if name in SLOW_CASES else [])
-              for name in sorted(path.parent.name for path in CASES.glob("*/case.yaml"))]
+CASE_NAMES = [
+    pytest.param(name, marks=[pytest.mark.slow] if name in SLOW_CASES else [])
+    for name in sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
+]
 CASE_SECONDS = 60  # a case that takes longer hangs: the build and `validate` answer each in about a second
 OUTSIDE = ("/etc/passwd", "/etc/hostname", "/etc/shadow")  # where the hostile references of the cases point
 OPENED: list[str] = []  # every file this process opens while `reading` is on (an audit hook cannot be removed)
@@ -45,8 +47,9 @@ def earlier_delivery(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)
-def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(name, minimal_issue, earlier_delivery, tmp_path,
-                                                                 monkeypatch, capsys):
+def test_bad_input_is_reported_with_its_place_and_writes_no_pdf(
+    name, minimal_issue, earlier_delivery, tmp_path, monkeypatch, capsys
+):
     case = load_case(name)
     apply_edits(minimal_issue, case["edits"])
     read_catalogs_beside(minimal_issue, monkeypatch)

@@ -39,8 +39,9 @@ def disk(tmp_path):
     """A file system of its own, 24 MB, for the output folder; unmounted after the test."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if result.returncode:
         pytest.skip(f"cannot mount a small file system here (root is needed): {result.stderr.strip()}")
     yield mount
@@ -49,10 +50,12 @@ def disk(tmp_path):
 
 def partial_files(output: Path) -> list[str]:
     """The files under `output` that are not whole: temporary names, and PDFs that do not end as a PDF does."""
+
     def whole(path: Path) -> bool:
         if path.name.endswith(".part"):
             return False
         return path.suffix != ".pdf" or path.read_bytes().rstrip().endswith(b"%%EOF")
+
     return [path.relative_to(output).as_posix() for path in output.rglob("*") if path.is_file() and not whole(path)]
 
 
@@ -77,8 +80,7 @@ def test_a_full_disk_ends_the_build_with_a_message_and_keeps_the_delivery(minima
     assert list((output / ".staging").iterdir()) == []
 
 
-def test_a_read_only_output_folder_ends_the_build_with_a_message_and_keeps_the_delivery(minimal_issue, disk,
-                                                                                       capsys):
+def test_a_read_only_output_folder_ends_the_build_with_a_message_and_keeps_the_delivery(minimal_issue, disk, capsys):
     output = disk / "output"
     assert build(minimal_issue, output) == 0
     before = every_file(output)
@@ -89,7 +91,8 @@ def test_a_read_only_output_folder_ends_the_build_with_a_message_and_keeps_the_d
     assert capsys.readouterr().err.splitlines() == [
         f"build failed: cannot start delivering {ISSUE} in {output}: output folder is read-only"
         " (Read-only file system)",
-        f"the previous delivery, {output / ISSUE}, is unchanged"]
+        f"the previous delivery, {output / ISSUE}, is unchanged",
+    ]
     assert every_file(output) == before
 
 
@@ -101,8 +104,13 @@ def run_build(issue: Path, output: Path, kill: str = "", kill_after: float | Non
     arguments = [str(issue), "--output", str(output), "-q", "--force", "--lang", "en", "--variant", "print"]
     script = kill + "import sys\nfrom bulletin.workflow.cli import main\nraise SystemExit(main(sys.argv[1:]))\n"
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-c", script, *arguments] + (["--workers", "1"] if kill else []),
-                             cwd=PROJECT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, *arguments] + (["--workers", "1"] if kill else []),
+        cwd=PROJECT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         child.wait(timeout=kill_after)
     except subprocess.TimeoutExpired:
@@ -136,22 +144,29 @@ def delivered(first_delivery, tmp_path) -> tuple[Path, Path, float]:
 def whole(delivery: Path) -> bool:
     """Tell whether a delivery holds every file its manifest lists, each with the digest listed."""
     manifest = json.loads((delivery / "manifest.json").read_text(encoding="utf-8"))
-    return all(hashlib.sha256((delivery / entry["file"]).read_bytes()).hexdigest() == entry["sha256"]
-               for entry in manifest["files"])
+    return all(
+        hashlib.sha256((delivery / entry["file"]).read_bytes()).hexdigest() == entry["sha256"]
+        for entry in manifest["files"]
+    )
 
 
-NO_EXCHANGE = ("import errno\nfrom bulletin.delivery import swap\n\n\ndef no_exchange(*paths):\n"
-               "    raise OSError(errno.ENOSYS, 'Function not implemented')\n\n\nswap._exchange = no_exchange\n")
+NO_EXCHANGE = (
+    "import errno\nfrom bulletin.delivery import swap\n\n\ndef no_exchange(*paths):\n"
+    "    raise OSError(errno.ENOSYS, 'Function not implemented')\n\n\nswap._exchange = no_exchange\n"
+)
 
 
-@pytest.mark.parametrize("step, target", [
-    ("file written", f"*/since-the-victory-{ISSUE}-en-print.pdf"),  # in the middle of writing the PDF
-    ("file on disk", f"*/since-the-victory-{ISSUE}-en-print.pdf"),  # on disk, under its temporary name
-    ("file written", "*/preflight.json"),
-    ("delivery staged", f"*/{ISSUE}"),  # before the flush of the swap
-    ("delivery aside", f"*/{ISSUE}"),  # between the two renames of a swap without renameat2
-    ("delivery swapped", f"*/{ISSUE}"),
-])
+@pytest.mark.parametrize(
+    "step, target",
+    [
+        ("file written", f"*/since-the-victory-{ISSUE}-en-print.pdf"),  # in the middle of writing the PDF
+        ("file on disk", f"*/since-the-victory-{ISSUE}-en-print.pdf"),  # on disk, under its temporary name
+        ("file written", "*/preflight.json"),
+        ("delivery staged", f"*/{ISSUE}"),  # before the flush of the swap
+        ("delivery aside", f"*/{ISSUE}"),  # between the two renames of a swap without renameat2
+        ("delivery swapped", f"*/{ISSUE}"),
+    ],
+)
 def test_a_build_killed_at_each_step_keeps_a_whole_delivery_and_leaves_no_partial_file(delivered, step, target):
     """Killed at each step, a build leaves the previous delivery as it was, or the new one whole once swapped in;
     between the two renames, the previous one aside until the next build puts it back. What it leaves in .staging
@@ -160,8 +175,11 @@ def test_a_build_killed_at_each_step_keeps_a_whole_delivery_and_leaves_no_partia
     before = every_file(output / ISSUE)
     status, _ = run_build(issue, output, killed_at(step, target) + (NO_EXCHANGE if step == "delivery aside" else ""))
     assert status == -signal.SIGKILL
-    assert partial_files(output) == [] or step == "file on disk" and all(
-        path.startswith(".staging/") and path.endswith(".part") for path in partial_files(output))
+    assert (
+        partial_files(output) == []
+        or step == "file on disk"
+        and all(path.startswith(".staging/") and path.endswith(".part") for path in partial_files(output))
+    )
     if step == "delivery aside":
         assert not (output / ISSUE).exists() and every_file(output / ".staging" / f"{ISSUE}.previous") == before
     elif step == "delivery swapped":

@@ -29,13 +29,20 @@ SETTINGS = PrintSettings()
 
 @pytest.fixture(scope="module")
 def ingredients() -> Ingredients:
-    return Ingredients(read_inputs(SAMPLE, PROJECT), {"NotoSerif-Regular.ttf": "f" * 64}, "p" * 64,
-                       {"weasyprint": "70.0", "qpdf": "11.3.0"})
+    return Ingredients(
+        read_inputs(SAMPLE, PROJECT),
+        {"NotoSerif-Regular.ttf": "f" * 64},
+        "p" * 64,
+        {"weasyprint": "70.0", "qpdf": "11.3.0"},
+    )
 
 
 def recipes(ingredients: Ingredients, settings: PrintSettings = SETTINGS, draft: bool = False) -> dict:
-    return {(language, variant): recipe(ingredients, language, variant, settings, draft, "az")
-            for language in LANGUAGES for variant in VARIANTS}
+    return {
+        (language, variant): recipe(ingredients, language, variant, settings, draft, "az")
+        for language in LANGUAGES
+        for variant in VARIANTS
+    }
 
 
 def changed_with(ingredients: Ingredients, issue: dict | None = None, project: dict | None = None, **other) -> dict:
@@ -48,20 +55,25 @@ def changed_with(ingredients: Ingredients, issue: dict | None = None, project: d
 
 def test_a_language_file_changes_only_that_language(ingredients):
     assert changed_with(ingredients, issue={"ru.yaml": "0" * 64}) == {
-        ("ru", "print"): ["text changed"], ("ru", "screen"): ["text changed"]}
+        ("ru", "print"): ["text changed"],
+        ("ru", "screen"): ["text changed"],
+    }
     assert set(changed_with(ingredients, project={"translations/es/LC_MESSAGES/messages.po": "0" * 64})) == {
-        ("es", "print"), ("es", "screen")}
+        ("es", "print"),
+        ("es", "screen"),
+    }
 
 
 def test_what_every_edition_shares_changes_every_edition(ingredients):
     every = {(language, variant) for language in LANGUAGES for variant in VARIANTS}
     for issue, project, other, reason in [
-            ({"issue.yaml": "0" * 64}, None, {}, "text changed"),
-            ({"images/fortress.jpg": "0" * 64}, None, {}, "pictures changed"),
-            (None, {"templates/bulletin.css": "0" * 64}, {}, "templates changed"),
-            (None, {"bulletin/language/typography.py": "0" * 64}, {}, "code changed"),
-            (None, None, {"fonts": {"NotoSerif-Regular.ttf": "0" * 64}}, "fonts changed"),
-            (None, None, {"tools": {"weasyprint": "71.0", "qpdf": "11.3.0"}}, "tools changed")]:
+        ({"issue.yaml": "0" * 64}, None, {}, "text changed"),
+        ({"images/fortress.jpg": "0" * 64}, None, {}, "pictures changed"),
+        (None, {"templates/bulletin.css": "0" * 64}, {}, "templates changed"),
+        (None, {"bulletin/language/typography.py": "0" * 64}, {}, "code changed"),
+        (None, None, {"fonts": {"NotoSerif-Regular.ttf": "0" * 64}}, "fonts changed"),
+        (None, None, {"tools": {"weasyprint": "71.0", "qpdf": "11.3.0"}}, "tools changed"),
+    ]:
         changed = changed_with(ingredients, issue, project, **other)
         assert set(changed) == every and {tuple(reasons) for reasons in changed.values()} == {(reason,)}
 
@@ -84,8 +96,9 @@ def test_print_settings_change_the_print_files_only(ingredients):
     before, after = recipes(ingredients), recipes(ingredients, PrintSettings(bleed_mm=5))
     assert {key for key in before if before[key] != after[key]} == {(language, "print") for language in LANGUAGES}
     other_profile = recipes(dataclasses.replace(ingredients, profile="q" * 64))
-    assert {key for key in before if before[key] != other_profile[key]} == {(language, "print")
-                                                                              for language in LANGUAGES}
+    assert {key for key in before if before[key] != other_profile[key]} == {
+        (language, "print") for language in LANGUAGES
+    }
 
 
 def test_a_draft_depends_on_the_source_language_it_stands_in_with(ingredients):
@@ -116,25 +129,36 @@ def test_a_build_with_nothing_changed_writes_nothing_and_says_what_it_skipped(mi
     capsys.readouterr()
     assert main([str(minimal_issue), "--output", str(output)]) == 0
     out, err = capsys.readouterr()
-    assert ("nothing changed since the delivery was made; skipped az print, az screen, ru print, ru screen,"
-            " en print, en screen, es print, es screen") in err
+    assert (
+        "nothing changed since the delivery was made; skipped az print, az screen, ru print, ru screen,"
+        " en print, en screen, es print, es screen"
+    ) in err
     assert snapshot(delivery) == before and delivery.stat().st_ino == folder  # the very same delivery
     assert sorted(out.split()) == sorted(str(path) for path in delivery.iterdir())  # its files are still listed
     # --force makes them all again.
     assert main([str(minimal_issue), "--output", str(output), "--force", "--lang", "en", "-q"]) == 0
     rebuilt = snapshot(delivery)
     assert {name for name in before if rebuilt[name] != before[name]} >= {
-        "since-the-victory-2023-H1-en-print.pdf", "since-the-victory-2023-H1-en-screen.pdf"}
+        "since-the-victory-2023-H1-en-print.pdf",
+        "since-the-victory-2023-H1-en-screen.pdf",
+    }
 
 
 @pytest.mark.slow
 def test_the_answer_that_nothing_changed_loads_neither_the_engine_nor_the_content(minimal_issue, delivered_output):
     output = delivered_output
-    script = ("import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
-              " loaded = [name for name in ('weasyprint', 'bulletin.content.validation',"
-              " 'bulletin.workflow.building', 'PIL') if name in sys.modules]; print(status, loaded)")
-    result = subprocess.run([sys.executable, "-c", script, str(minimal_issue), "--output", str(output)],
-                            capture_output=True, text=True, cwd=PROJECT, check=True)
+    script = (
+        "import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
+        " loaded = [name for name in ('weasyprint', 'bulletin.content.validation',"
+        " 'bulletin.workflow.building', 'PIL') if name in sys.modules]; print(status, loaded)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(minimal_issue), "--output", str(output)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        check=True,
+    )
     assert result.stdout.splitlines()[-1] == "0 []", result.stderr
 
 
@@ -150,7 +174,9 @@ def test_a_change_to_one_language_rebuilds_that_language_alone(minimal_issue, de
     after = snapshot(delivery)
     pdfs = {name for name in before if name.endswith(".pdf")}
     assert {name for name in pdfs if after[name] != before[name]} == {
-        "since-the-victory-2023-H1-ru-print.pdf", "since-the-victory-2023-H1-ru-screen.pdf"}
+        "since-the-victory-2023-H1-ru-print.pdf",
+        "since-the-victory-2023-H1-ru-screen.pdf",
+    }
     assert "ru print: to build: text changed" in err and "ru screen: to build: text changed" in err
     assert "unchanged since the delivery, kept as they are: az print, az screen, en print" in err
     manifest = json.loads((delivery / "manifest.json").read_text(encoding="utf-8"))
@@ -175,11 +201,18 @@ def test_editions_are_made_side_by_side_in_worker_processes_with_the_same_bytes(
 @pytest.mark.slow
 def test_a_build_with_workers_leaves_the_rendering_engine_to_them(minimal_issue, tmp_path):
     # Loading WeasyPrint takes half a second: the build's own process would spend it while both cores could print.
-    script = ("import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
-              " print(status, [name for name in ('weasyprint', 'pikepdf') if name in sys.modules])")
+    script = (
+        "import sys; from bulletin.workflow.cli import main; status = main(sys.argv[1:]);"
+        " print(status, [name for name in ('weasyprint', 'pikepdf') if name in sys.modules])"
+    )
     output = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-c", script, str(minimal_issue), "--output", str(output), "-q",
-                             "--workers", "2"], capture_output=True, text=True, cwd=PROJECT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(minimal_issue), "--output", str(output), "-q", "--workers", "2"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        check=True,
+    )
     assert result.stdout.splitlines()[-1] == "0 []", result.stderr
     assert len(list((output / minimal_issue.name).glob("*.pdf"))) == 8
 
@@ -212,11 +245,15 @@ def test_files_kept_out_of_date_are_told_and_never_packaged(minimal_issue, tmp_p
     capsys.readouterr()
     assert main([str(minimal_issue), "--output", str(output), "--lang", "ru", "--package"]) == 2
     err = capsys.readouterr().err
-    assert ("--package would send the bureau print files made from other inputs: since-the-victory-2023-H1-az-print"
-            ".pdf, since-the-victory-2023-H1-en-print.pdf, since-the-victory-2023-H1-es-print.pdf") in err
+    assert (
+        "--package would send the bureau print files made from other inputs: since-the-victory-2023-H1-az-print"
+        ".pdf, since-the-victory-2023-H1-en-print.pdf, since-the-victory-2023-H1-es-print.pdf"
+    ) in err
     assert main([str(minimal_issue), "--output", str(output), "--lang", "ru"]) == 0
-    assert ("since-the-victory-2023-H1-az-print.pdf: kept from the delivery, but out of date (text changed);"
-            " build its language again") in capsys.readouterr().err
+    assert (
+        "since-the-victory-2023-H1-az-print.pdf: kept from the delivery, but out of date (text changed);"
+        " build its language again"
+    ) in capsys.readouterr().err
 
 
 def log_then_fail(message: str) -> None:

@@ -15,8 +15,12 @@ from conftest import LANGUAGES, apply_edits, page_texts
 
 def parts(*pages: int) -> list[dict]:
     """Parts of an edition taking `pages` pages each, named as the sample's."""
-    names = [("cover", "Front cover"), ("section-shusha", "Şuşa"), ("section-roads", "Regionlar və yollar"),
-             ("back-cover", "Back cover")]
+    names = [
+        ("cover", "Front cover"),
+        ("section-shusha", "Şuşa"),
+        ("section-roads", "Regionlar və yollar"),
+        ("back-cover", "Back cover"),
+    ]
     first, result = 1, []
     for (part_id, title), count in zip(names, pages):
         result.append({"id": part_id, "title": title, "first_page": first, "pages": count})
@@ -43,15 +47,18 @@ def test_a_section_that_runs_longer_in_one_language_is_named():
     layout = {language: editions(1, 8, 4, 1) for language in LANGUAGES} | {"ru": editions(1, 9, 4, 1)}
     assert out_of_step(layout) == [
         "“Şuşa” (section-shusha) takes 9 in ru but 8 in az, en, es: the editions are out of step from there on;"
-        " shorten the text or the pictures of the longer edition"]
+        " shorten the text or the pictures of the longer edition"
+    ]
 
 
 def test_the_layout_comes_from_print_and_ignores_damaged_entries():
-    entries = [{"language": "az", "variant": "screen", "parts": parts(1, 9, 4, 1)},
-               {"language": "az", "variant": "print", "parts": parts(1, 8, 4, 1), "makeup": ["page 2: widow"]},
-               {"language": "ru", "variant": "print", "parts": [{"id": "cover", "pages": "one"}]},
-               {"language": "es", "variant": "print", "parts": parts(1, 8, 4, 1), "makeup": [3]},
-               {"language": "en", "variant": "print"}]
+    entries = [
+        {"language": "az", "variant": "screen", "parts": parts(1, 9, 4, 1)},
+        {"language": "az", "variant": "print", "parts": parts(1, 8, 4, 1), "makeup": ["page 2: widow"]},
+        {"language": "ru", "variant": "print", "parts": [{"id": "cover", "pages": "one"}]},
+        {"language": "es", "variant": "print", "parts": parts(1, 8, 4, 1), "makeup": [3]},
+        {"language": "en", "variant": "print"},
+    ]
     assert editions_layout(entries) == {"az": EditionLayout(parts(1, 8, 4, 1), ["page 2: widow"])}
 
 
@@ -64,8 +71,11 @@ def test_the_delivery_holds_the_layout_report_and_each_pdf_its_parts(sample_buil
     text = report.read_text(encoding="utf-8")
     assert "warning" not in text and "No faults of make-up." in text  # the sample's editions run in step
     for language in LANGUAGES:
-        pdf = next(entry for entry in manifest["files"] if entry.get("language") == language
-                   and entry.get("variant") == "print")
+        pdf = next(
+            entry
+            for entry in manifest["files"]
+            if entry.get("language") == language and entry.get("variant") == "print"
+        )
         pages = page_texts(sample_build.pdf(language, "print"))
         assert pdf["makeup"] == []
         assert [part["id"] for part in pdf["parts"]][:4] == ["cover", "imprint", "about", "contents"]
@@ -80,8 +90,10 @@ def test_the_delivery_holds_the_layout_report_and_each_pdf_its_parts(sample_buil
 @pytest.mark.slow
 def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp_path, capsys):
     paragraph = "This paragraph makes the English edition of the first article run longer than the others. " * 6
-    apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      First paragraph.",
-                                 "with": "\n\n".join(["      " + paragraph] * 30)}])
+    apply_edits(
+        minimal_issue,
+        [{"file": "en.yaml", "replace": "      First paragraph.", "with": "\n\n".join(["      " + paragraph] * 30)}],
+    )
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--variant", "screen"]) == 0
     err = capsys.readouterr().err
@@ -91,25 +103,38 @@ def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp
 
 
 @pytest.mark.slow
-def test_faults_of_make_up_are_told_once_per_language_and_delivered(minimal_issue, tmp_path, capsys, monkeypatch,
-                                                                    in_process):
+def test_faults_of_make_up_are_told_once_per_language_and_delivered(
+    minimal_issue, tmp_path, capsys, monkeypatch, in_process
+):
     """A fault is the layout's, not the variant's: one preflight warning for both variants, and a line in
     layout.txt. An edition kept from the previous delivery keeps its faults and is marked as kept."""
     from bulletin.printing import pdf as printing
     from bulletin.printing.jobs import Fault
+
     real = printing.check_makeup
-    monkeypatch.setattr(printing, "check_makeup", lambda document: real(document) + [
-        Fault(2, "widow", "widow: the last line of “Test” stands alone at the head of the page")])
+    monkeypatch.setattr(
+        printing,
+        "check_makeup",
+        lambda document: (
+            real(document) + [Fault(2, "widow", "widow: the last line of “Test” stands alone at the head of the page")]
+        ),
+    )
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "az,en"]) == 0
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if ": makeup: " in line]
-    assert warnings == [f"warning: since-the-victory-2023-H1-{language}-print.pdf: makeup: page 2: widow: the"
-                        " last line of “Test” stands alone at the head of the page" for language in ("az", "en")]
+    assert warnings == [
+        f"warning: since-the-victory-2023-H1-{language}-print.pdf: makeup: page 2: widow: the"
+        " last line of “Test” stands alone at the head of the page"
+        for language in ("az", "en")
+    ]
     assert "0 errors, 2 warnings in 4 files" in err  # the preflight counts them
     report = json.loads((output / "2023-H1" / "preflight.json").read_text(encoding="utf-8"))
-    assert [finding["page"] for finding in report["files"]["since-the-victory-2023-H1-az-print.pdf"]["findings"]
-            if finding["check"] == "makeup"] == [2]
+    assert [
+        finding["page"]
+        for finding in report["files"]["since-the-victory-2023-H1-az-print.pdf"]["findings"]
+        if finding["check"] == "makeup"
+    ] == [2]
     monkeypatch.setattr(printing, "check_makeup", real)
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q", "--force"]) == 0
     report = (output / "2023-H1" / LAYOUT).read_text(encoding="utf-8")

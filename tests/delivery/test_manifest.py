@@ -32,7 +32,8 @@ def place_photo(issue: Path, size: tuple[int, int]) -> None:
     """Replace the minimal issue's drawing with a photograph of `size` pixels."""
     # Shaded, not one colour: a picture that shows nothing is refused.
     ImageOps.colorize(Image.linear_gradient("L").resize(size), (120, 150, 90), (60, 80, 40)).save(
-        issue / "images" / "photo.jpg", quality=90)
+        issue / "images" / "photo.jpg", quality=90
+    )
     apply_edits(issue, [{"file": "issue.yaml", "replace": "images/sketch.svg", "with": "images/photo.jpg"}])
 
 
@@ -74,8 +75,9 @@ def test_the_preflight_report_passes_all_eight_pdfs(sample_build):
 def test_the_package_holds_the_print_pdfs_manifest_and_preflight_report(sample_build):
     with zipfile.ZipFile(sample_build.folder / "since-the-victory-2022-H2-print.zip") as package:
         names = sorted(package.namelist())
-        assert names == sorted([sample_build.pdf(language, "print").name for language in LANGUAGES]
-                               + ["manifest.json", "preflight.json"])
+        assert names == sorted(
+            [sample_build.pdf(language, "print").name for language in LANGUAGES] + ["manifest.json", "preflight.json"]
+        )
         for name in names:
             assert package.read(name) == (sample_build.folder / name).read_bytes(), name
         assert package.testzip() is None
@@ -110,22 +112,26 @@ def test_files_made_with_other_print_settings_are_not_kept_by_a_partial_rebuild(
     names = {path.name for path in (output / "2023-H1").iterdir()}
     assert "since-the-victory-2023-H1-az-print.pdf" not in names  # 3 mm bleed: it would not match the new one
     assert "since-the-victory-2023-H1-az-screen.pdf" in names  # the screen file does not depend on the bleed
-    assert ("since-the-victory-2023-H1-az-print.pdf: dropped from the delivery: it was made with other settings"
-            in caplog.text)
+    assert (
+        "since-the-victory-2023-H1-az-print.pdf: dropped from the delivery: it was made with other settings"
+        in caplog.text
+    )
     manifest = json.loads((output / "2023-H1" / "manifest.json").read_text(encoding="utf-8"))
     bleeds = {entry["bleed_mm"] for entry in manifest["files"] if entry["file"].endswith("-print.pdf")}
     assert bleeds == {5}
 
 
 @pytest.mark.slow
-def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(minimal_issue, tmp_path, monkeypatch,
-                                                                           capsys, in_process):
+def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(
+    minimal_issue, tmp_path, monkeypatch, capsys, in_process
+):
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--package", "-q"]) == 0
     before = snapshot(output / "2023-H1")
 
     def failing(path, pdf, expected):
         return [Finding(path.name, "pages", "error", "the page count is wrong on purpose")]
+
     monkeypatch.setitem(preflight.CHECKS, "pages", failing)
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--package", "--force"]) == 1
     error = capsys.readouterr().err
@@ -134,8 +140,13 @@ def test_a_failed_preflight_delivers_nothing_and_keeps_the_previous_delivery(min
     assert snapshot(output / "2023-H1") == before
     report = json.loads((output / "2023-H1.preflight-failed.json").read_text(encoding="utf-8"))
     assert report["errors"] == 2
-    assert sorted(path.name for path in output.iterdir()) == [".cache", ".lock", ".staging", "2023-H1",
-                                                               "2023-H1.preflight-failed.json"]
+    assert sorted(path.name for path in output.iterdir()) == [
+        ".cache",
+        ".lock",
+        ".staging",
+        "2023-H1",
+        "2023-H1.preflight-failed.json",
+    ]
     monkeypatch.undo()
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "-q", "--force"]) == 0
     assert not (output / "2023-H1.preflight-failed.json").exists()
@@ -147,8 +158,9 @@ def test_a_photograph_under_the_minimum_resolution_stops_the_print_build(minimal
     assert main([str(minimal_issue), "--output", str(tmp_path / "output"), "--lang", "en"]) == 1
     error = capsys.readouterr().err
     assert "since-the-victory-2023-H1-en-print.pdf: pictures too coarse for print" in error
-    assert ("2023-H1/images/photo.jpg on page 5: 52 ppi (300×187 px over 148×92 mm), under the minimum of 150 ppi"
-            in error)
+    assert (
+        "2023-H1/images/photo.jpg on page 5: 52 ppi (300×187 px over 148×92 mm), under the minimum of 150 ppi" in error
+    )
     assert not (tmp_path / "output" / "2023-H1").exists()
 
 
@@ -171,8 +183,18 @@ def test_a_missing_colour_profile_stops_the_build_with_a_clear_message(minimal_i
 
 
 def test_an_rgb_profile_is_refused_for_print(minimal_issue, tmp_path, capsys):
-    assert main([str(minimal_issue), "--output", str(tmp_path / "output"),
-                 "--icc-profile", str(DEFAULT_PROFILE.with_name("srgb.icc"))]) == 1
+    assert (
+        main(
+            [
+                str(minimal_issue),
+                "--output",
+                str(tmp_path / "output"),
+                "--icc-profile",
+                str(DEFAULT_PROFILE.with_name("srgb.icc")),
+            ]
+        )
+        == 1
+    )
     assert "describes RGB, not CMYK" in capsys.readouterr().err
 
 
@@ -195,23 +217,40 @@ def test_crop_marks_are_drawn_outside_the_bleed_in_registration_colour(minimal_i
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_a_second_build_gives_identical_bytes(minimal_issue, tmp_path, variant):
     for name in ("first", "second"):
-        assert main([str(minimal_issue), "--output", str(tmp_path / name), "--lang", "az",
-                     "--variant", variant, "-q"]) == 0
+        assert (
+            main([str(minimal_issue), "--output", str(tmp_path / name), "--lang", "az", "--variant", variant, "-q"])
+            == 0
+        )
     first, second = (snapshot(tmp_path / name / "2023-H1") for name in ("first", "second"))
     assert {name: data for name, (data, _inode) in first.items()} == {
-        name: data for name, (data, _inode) in second.items()}
+        name: data for name, (data, _inode) in second.items()
+    }
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("settings", [PrintSettings(bleed_mm=5, page_multiple=8), PrintSettings(trim="A5"),
-                                      PrintSettings(page_multiple=1, crop_marks=True)],
-                         ids=["5 mm bleed, 8 pages", "A5", "no padding, crop marks"])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        PrintSettings(bleed_mm=5, page_multiple=8),
+        PrintSettings(trim="A5"),
+        PrintSettings(page_multiple=1, crop_marks=True),
+    ],
+    ids=["5 mm bleed, 8 pages", "A5", "no padding, crop marks"],
+)
 def test_other_print_settings_give_pdfs_that_pass_the_preflight(minimal_issue, tmp_path, settings):
     # with a cover picture, so that the cover must fit the trim for its period to be printed
-    apply_edits(minimal_issue, [{"file": "issue.yaml", "replace": "sections:",
-                                 "with": "cover_image: images/sketch.svg\nsections:"}]
-                + [{"file": f"{language}.yaml", "replace": f"language: {language}\n",
-                    "with": f"language: {language}\ncover_alt: \"Hills\"\n"} for language in LANGUAGES])
+    apply_edits(
+        minimal_issue,
+        [{"file": "issue.yaml", "replace": "sections:", "with": "cover_image: images/sketch.svg\nsections:"}]
+        + [
+            {
+                "file": f"{language}.yaml",
+                "replace": f"language: {language}\n",
+                "with": f'language: {language}\ncover_alt: "Hills"\n',
+            }
+            for language in LANGUAGES
+        ],
+    )
     delivered = publish_issue(minimal_issue, Asked(("en",), ("print",)), settings, tmp_path / "output")
     (printed,) = delivered.printed.values()
     assert printed.pages % settings.page_multiple == 0
@@ -223,4 +262,5 @@ def test_other_print_settings_give_pdfs_that_pass_the_preflight(minimal_issue, t
         for page in pdf.pages:
             assert [float(value) for value in page.TrimBox] == pytest.approx([0, 0, width, height], abs=0.01)
             assert [float(value) for value in page.BleedBox] == pytest.approx(
-                [-bleed, -bleed, width + bleed, height + bleed], abs=0.01)
+                [-bleed, -bleed, width + bleed, height + bleed], abs=0.01
+            )

@@ -43,16 +43,19 @@ def test_a_manifest_larger_than_any_build_writes_is_none_of_a_builds(tmp_path):
     assert delivery_problem(folder, ISSUE) == "its manifest.json is not a manifest a build of 2022-H2 wrote"
 
 
-@pytest.mark.parametrize("path, own", [
-    (".staging/2022-H2.4242.k2j4h5/", True),
-    (".staging/photos.4242.k2j4h5/", False),  # a staging folder's name, but no issue's
-    (".staging/2022-H2.previous/", True),  # a delivery moved aside by a swap without renameat2, emptied
-    (".staging/photos.previous/", False),
-    ("previews/2022-H2/az/.pdftoppm-k2j4h5/", True),  # the scratch folder a killed preview left
-    ("previews/2022-H2/az/originals/", False),
-    ("2022-H2.preflight-failed.json", True),
-    ("photos.preflight-failed.json", False),
-])
+@pytest.mark.parametrize(
+    "path, own",
+    [
+        (".staging/2022-H2.4242.k2j4h5/", True),
+        (".staging/photos.4242.k2j4h5/", False),  # a staging folder's name, but no issue's
+        (".staging/2022-H2.previous/", True),  # a delivery moved aside by a swap without renameat2, emptied
+        (".staging/photos.previous/", False),
+        ("previews/2022-H2/az/.pdftoppm-k2j4h5/", True),  # the scratch folder a killed preview left
+        ("previews/2022-H2/az/originals/", False),
+        ("2022-H2.preflight-failed.json", True),
+        ("photos.preflight-failed.json", False),
+    ],
+)
 def test_each_name_a_build_gives_is_the_builds_and_a_near_miss_is_foreign(tmp_path, path, own):
     if path.endswith("/"):
         (tmp_path / path).mkdir(parents=True)

@@ -277,13 +277,16 @@ def delivery_number(folder: Path) -> int:
     return number
 
 
-@pytest.mark.parametrize("step, renames, now, then", [
-    ("delivery staged", False, 2, 2),
-    ("delivery staged", True, 2, 2),
-    ("delivery aside", True, None, 2),  # between the two renames: no delivery in place until the next build
-    ("delivery swapped", False, 3, 3),
-    ("delivery swapped", True, 3, 3),
-])
+@pytest.mark.parametrize(
+    "step, renames, now, then",
+    [
+        ("delivery staged", False, 2, 2),
+        ("delivery staged", True, 2, 2),
+        ("delivery aside", True, None, 2),  # between the two renames: no delivery in place until the next build
+        ("delivery swapped", False, 3, 3),
+        ("delivery swapped", True, 3, 3),
+    ],
+)
 def test_a_delivery_killed_at_each_step_of_its_swap_leaves_one_whole_delivery(tmp_path, step, renames, now, then):
     """A process killed at a step of its commit leaves the previous delivery whole, or the new one; where it was
     killed between the two renames, the next build puts the previous one back. Nothing partial is left either way,
@@ -320,6 +323,7 @@ def test_every_file_and_folder_of_a_delivery_is_on_disk_before_the_swap(tmp_path
     def recorded_rename(source, target):
         events.append("swap" if Path(target) == root / ISSUE else "rename")
         rename(source, target)
+
     monkeypatch.setattr(delivery, "_exchange", recorded_exchange)
     monkeypatch.setattr(os, "rename", recorded_rename)
     with start_delivery(root, ISSUE) as staging:
@@ -330,13 +334,15 @@ def test_every_file_and_folder_of_a_delivery_is_on_disk_before_the_swap(tmp_path
         written = {path.stat().st_ino for path in [staging.path, *staging.path.rglob("*")]}
         monkeypatch.setattr(os, "fsync", recorded_fsync)
         staging.commit()
-    assert written <= set(events[:events.index("swap")])
+    assert written <= set(events[: events.index("swap")])
 
 
-@pytest.mark.parametrize("code, words", [(errno.EROFS, "read-only"), (errno.EACCES, "read-only"),
-                                         (errno.ENOSPC, "disk full")])
-def test_a_commit_that_cannot_write_says_why_and_keeps_the_previous_delivery(tmp_path, previous, monkeypatch,
-                                                                            code, words):
+@pytest.mark.parametrize(
+    "code, words", [(errno.EROFS, "read-only"), (errno.EACCES, "read-only"), (errno.ENOSPC, "disk full")]
+)
+def test_a_commit_that_cannot_write_says_why_and_keeps_the_previous_delivery(
+    tmp_path, previous, monkeypatch, code, words
+):
     root = tmp_path / "output"
 
     def refuse(*args):
@@ -383,9 +389,11 @@ def test_a_link_in_place_of_the_delivery_stops_the_build_even_to_a_delivery(tmp_
     assert every_file(tmp_path / "elsewhere") == previous and (root / ISSUE).is_symlink()
 
 
-NOT_A_DELIVERY = ("{} is not a delivery of 2022-H2: it holds 'images', 'issue.yaml', which no build of 2022-H2"
-                  " delivered, and no manifest.json. A build replaces only an earlier delivery, whole, and left this as"
-                  " it was: move what no build delivered elsewhere, or deliver into another output folder")
+NOT_A_DELIVERY = (
+    "{} is not a delivery of 2022-H2: it holds 'images', 'issue.yaml', which no build of 2022-H2"
+    " delivered, and no manifest.json. A build replaces only an earlier delivery, whole, and left this as"
+    " it was: move what no build delivered elsewhere, or deliver into another output folder"
+)
 
 
 def not_a_delivery(folder: Path) -> dict[str, bytes]:
@@ -419,8 +427,9 @@ def test_a_delivery_replaced_by_another_folder_during_the_build_is_left_as_it_is
 
 @pytest.mark.parametrize("delivered_now", [True, False])
 @pytest.mark.parametrize("inside", ["no delivery", "a delivery with an editor's files"])
-def test_a_folder_moved_aside_is_put_back_or_removed_only_if_it_is_a_delivery(tmp_path, previous, delivered_now,
-                                                                             inside):
+def test_a_folder_moved_aside_is_put_back_or_removed_only_if_it_is_a_delivery(
+    tmp_path, previous, delivered_now, inside
+):
     root = tmp_path / "output"
     aside = root / STAGING / f"{ISSUE}.previous"
     if inside == "no delivery":
@@ -439,9 +448,11 @@ def test_a_folder_moved_aside_is_put_back_or_removed_only_if_it_is_a_delivery(tm
         assert not (root / ISSUE).exists()
 
 
-FOREIGN = ("{} is not a delivery of 2022-H2: it holds {}, which no build of 2022-H2 delivered. A build replaces only"
-           " an earlier delivery, whole, and left this as it was: move what no build delivered elsewhere, or deliver"
-           " into another output folder")
+FOREIGN = (
+    "{} is not a delivery of 2022-H2: it holds {}, which no build of 2022-H2 delivered. A build replaces only"
+    " an earlier delivery, whole, and left this as it was: move what no build delivered elsewhere, or deliver"
+    " into another output folder"
+)
 
 
 def add_an_editors_files(delivery: Path) -> dict[str, bytes]:
@@ -473,12 +484,16 @@ def test_an_editors_file_put_in_during_the_build_stops_the_swap_and_is_kept(tmp_
     assert every_file(root / ISSUE) == {**previous, "notes.txt": b"the bureau's address"}
 
 
-@pytest.mark.parametrize("written", [
-    b'{"issue": "2022-H2"}',  # lists no files
-    b'{"issue": "2022-H2", "files": [{"file": "issue.yaml"}, {"file": "images"}]}',  # lists what no build delivers
-    b'{"issue": "2023-H1", "files": []}',  # of another issue
-    b"[]", b"not JSON",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        b'{"issue": "2022-H2"}',  # lists no files
+        b'{"issue": "2022-H2", "files": [{"file": "issue.yaml"}, {"file": "images"}]}',  # lists what no build delivers
+        b'{"issue": "2023-H1", "files": []}',  # of another issue
+        b"[]",
+        b"not JSON",
+    ],
+)
 def test_a_manifest_no_build_wrote_makes_no_delivery(tmp_path, written):
     root = tmp_path / "output"
     not_a_delivery(root / ISSUE)
@@ -513,9 +528,11 @@ def test_a_stale_staging_folder_holding_what_no_build_wrote_is_never_removed(tmp
     files = not_a_delivery(stale)
     with pytest.raises(BuildError) as raised:
         start_delivery(root, ISSUE)
-    assert str(raised.value) == (f"{stale} is not a staging folder a build left: it holds 'images', 'issue.yaml',"
-                                 " which no build writes there. A build removes only what builds wrote, and left this"
-                                 " as it was: move it elsewhere")
+    assert str(raised.value) == (
+        f"{stale} is not a staging folder a build left: it holds 'images', 'issue.yaml',"
+        " which no build writes there. A build removes only what builds wrote, and left this"
+        " as it was: move it elsewhere"
+    )
     assert every_file(stale) == files and every_file(root / ISSUE) == previous
 
 

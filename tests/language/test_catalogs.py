@@ -37,8 +37,11 @@ def strings_absent_from_catalogs(project: Path) -> list[str]:
     absent = [f"messages.pot: {msgid}" for msgid in wanted if msgid not in pot]
     for language in EDITIONS:
         state = read_catalog_state(language, project / "translations", wanted)
-        absent += [f"{language}: {state.problem}"] if state.problem else [
-            f"{language}: {entry.msgid}" for entry in state.entries if entry.state == "missing"]
+        absent += (
+            [f"{language}: {state.problem}"]
+            if state.problem
+            else [f"{language}: {entry.msgid}" for entry in state.entries if entry.state == "missing"]
+        )
     return absent
 
 
@@ -90,8 +93,9 @@ def line_of(path: Path, text: str) -> int:
 
 
 def catalog_files(project: Path) -> list[Path]:
-    return [project / "translations" / "messages.pot"] + [catalog_path(project / "translations", language)
-                                                          for language in EDITIONS]
+    return [project / "translations" / "messages.pot"] + [
+        catalog_path(project / "translations", language) for language in EDITIONS
+    ]
 
 
 def snapshot(project: Path) -> dict[Path, tuple[bytes, int]]:
@@ -120,7 +124,7 @@ def test_a_new_template_string_reaches_every_catalog_untranslated(project):
         state = read_catalog_state(language, project / "translations", wanted)
         [entry] = [entry for entry in state.entries if entry.msgid == NEW]
         lines = state.path.read_text(encoding="utf-8").splitlines()
-        assert lines[entry.line - 1:entry.line + 2] == [f"#: {reference}", f'msgid "{NEW}"', 'msgstr ""']
+        assert lines[entry.line - 1 : entry.line + 2] == [f"#: {reference}", f'msgid "{NEW}"', 'msgstr ""']
         assert entry.state == "untranslated" and state.count("untranslated") == 1 and not state.complete
         problem = [problem for problem in catalog_problems(state) if NEW in problem.message][0]
         assert (problem.mark.path, problem.mark.line) == (state.path, entry.line)
@@ -173,12 +177,16 @@ def test_a_changed_template_string_is_matched_fuzzy_and_is_not_a_translation(pro
     [entry] = [entry for entry in state.entries if entry.msgid == "Imprints"]
     assert entry.state == "fuzzy" and state.count("fuzzy") == 1 and state.count("translated") == len(state.entries) - 1
     lines = state.path.read_text(encoding="utf-8").splitlines()
-    assert lines[entry.line - 1:entry.line + 3] == [
+    assert lines[entry.line - 1 : entry.line + 3] == [
         f"#: templates/front-matter.html:{line_of(project / 'templates' / 'front-matter.html', 'Imprints')}",
-        "#, fuzzy", 'msgid "Imprints"', 'msgstr "Выходные данные"']
+        "#, fuzzy",
+        'msgid "Imprints"',
+        'msgstr "Выходные данные"',
+    ]
     [problem] = catalog_problems(state)
-    assert str(problem).endswith(f':{entry.line}:1: interface string "Imprints" is fuzzy;'
-                                 " a fuzzy entry is not a translation")
+    assert str(problem).endswith(
+        f':{entry.line}:1: interface string "Imprints" is fuzzy; a fuzzy entry is not a translation'
+    )
     with pytest.raises(ContentError) as error:  # the build's words are validate's
         load_translations("ru", project / "translations", project / "babel.cfg")
     assert error.value.problems == [problem]
@@ -189,7 +197,8 @@ def test_a_fuzzy_flag_makes_a_translated_entry_fuzzy(project):
     edit(path, 'msgid "Contents"', '#, fuzzy\nmsgid "Contents"')
     state = read_catalog_state("es", project / "translations", template_strings(project / "babel.cfg"))
     assert [(entry.msgid, entry.state) for entry in state.entries if entry.state != "translated"] == [
-        ("Contents", "fuzzy")]
+        ("Contents", "fuzzy")
+    ]
     lines = path.read_text(encoding="utf-8").splitlines()
     [problem] = catalog_problems(state)
     assert lines[problem.mark.line - 1].startswith("#: templates/front-matter.html:")
@@ -202,7 +211,8 @@ def test_a_plural_entry_short_of_a_form_is_untranslated(project, plural_forms):
     edit(path, 'msgstr[2] "%(num)s статей"', plural_forms)
     state = read_catalog_state("ru", project / "translations", template_strings(project / "babel.cfg"))
     assert [(entry.msgid, entry.state) for entry in state.entries if entry.state != "translated"] == [
-        ("%(num)s article", "untranslated")]
+        ("%(num)s article", "untranslated")
+    ]
     assert "is not translated" in catalog_problems(state)[0].message
 
 
@@ -285,5 +295,7 @@ def test_the_catalogs_command_refuses_a_catalog_a_build_could_not_use(project, m
         assert main(arguments) == 2
         assert capsys.readouterr().err.splitlines() == [
             f'{path}:{line}:1: interface string "No. %(number)s": %(numbr)s is not a placeholder of the msgid;'
-            " did you mean %(number)s?", "1 problem(s); no catalog was written."]
+            " did you mean %(number)s?",
+            "1 problem(s); no catalog was written.",
+        ]
     assert snapshot(project) == before  # not merged: Babel would carry the mistake on

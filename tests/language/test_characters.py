@@ -13,18 +13,46 @@ from bulletin.workflow.cli import main
 from conftest import apply_edits, load_case, within
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f", "\x85", "\ud800", "\udfff", "\ufdd0", "\uffff",
-                                  "\U0010fffe", "\u202a", "\u202e", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c",
-                                  "\u2028", "\u2029", "\ufeff", "\U000e0001", "\U000e0041", "\ufff9", "\u200d",
-                                  "\ufe0f", "\ufffc", "\ufffd"])
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\x00",
+        "\x1b",
+        "\x7f",
+        "\x85",
+        "\ud800",
+        "\udfff",
+        "\ufdd0",
+        "\uffff",
+        "\U0010fffe",
+        "\u202a",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\u200e",
+        "\u200f",
+        "\u061c",
+        "\u2028",
+        "\u2029",
+        "\ufeff",
+        "\U000e0001",
+        "\U000e0041",
+        "\ufff9",
+        "\u200d",
+        "\ufe0f",
+        "\ufffc",
+        "\ufffd",
+    ],
+)
 def test_characters_that_print_wrongly_or_hide_text_are_refused(char):
     """The direction marks among the controls of writing direction; the joiner and selector that ask for emoji;
     the stand-ins for an object or a character a conversion lost."""
     assert refusal(char)
 
 
-@pytest.mark.parametrize("char", ["\t", "\n", "\r", " ", "\u00a0", "\u00ad", "\u200b", "\u200c", "\u2060", "\ufe0e",
-                                  "ə", "\U0001f600"])
+@pytest.mark.parametrize(
+    "char", ["\t", "\n", "\r", " ", "\u00a0", "\u00ad", "\u200b", "\u200c", "\u2060", "\ufe0e", "ə", "\U0001f600"]
+)
 def test_characters_with_a_use_in_running_text_are_allowed(char):
     """Tabs and line breaks, spaces, the soft hyphen, zero-width space and non-joiner, the word joiner, the text
     presentation selector; letters; emoji, which are the glyph check's to judge."""
@@ -64,9 +92,11 @@ def test_a_lone_surrogate_read_without_libyaml_is_refused_at_its_text(minimal_is
     monkeypatch.setattr("bulletin.content.coverage._LOADER", yaml.SafeLoader)
     apply_edits(minimal_issue, load_case("lone-surrogate")["edits"])
     monkeypatch.chdir(minimal_issue.parent)
-    message = ("2023-H1/en.yaml:28:17: event 'second-event': character '\\ud83d' (U+D83D <surrogate-D83D>) is half"
-               " of a character (a surrogate written as a \\u escape), no character on its own; write the character"
-               " itself, or its \\U escape with eight digits")
+    message = (
+        "2023-H1/en.yaml:28:17: event 'second-event': character '\\ud83d' (U+D83D <surrogate-D83D>) is half"
+        " of a character (a surrogate written as a \\u escape), no character on its own; write the character"
+        " itself, or its \\U escape with eight digits"
+    )
     assert main(["validate", "2023-H1"]) == 2
     assert capsys.readouterr().out.splitlines() == [message]
     assert main(["2023-H1", "--output", "out"]) == 2

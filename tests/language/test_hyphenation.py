@@ -30,25 +30,89 @@ from conftest import PROJECT, page_texts
 # Words as the syllable rules divide them, worked out by hand, with Pyphen's left=2 and right=2.
 HYPHENATED = [
     # place names from the bulletin
-    "Şu-şa", "Ağ-dam", "Fü-zu-li", "La-çın", "Kəl-bə-cər", "Zən-gi-lan", "Qu-bad-lı", "Cəb-ra-yıl",
-    "Xan-kən-di", "Had-rut", "Qa-ra-bağ", "Göy-çay", "Ağ-ca-bə-di", "Ba-kı", "Azər-bay-can",
+    "Şu-şa",
+    "Ağ-dam",
+    "Fü-zu-li",
+    "La-çın",
+    "Kəl-bə-cər",
+    "Zən-gi-lan",
+    "Qu-bad-lı",
+    "Cəb-ra-yıl",
+    "Xan-kən-di",
+    "Had-rut",
+    "Qa-ra-bağ",
+    "Göy-çay",
+    "Ağ-ca-bə-di",
+    "Ba-kı",
+    "Azər-bay-can",
     # words of the bulletin, with a single consonant or a cluster of two between vowels
-    "ye-ni-dən-qur-ma", "mək-təb", "xəs-tə-xa-na", "kənd-lə-rin", "də-mir-yo-lu", "li-ma-nı", "bər-pa",
-    "qa-yı-dış", "kö-çü-rül-mə", "üçün-cü", "kənd-tə-sər-rü-fa-tı", "ki-tab", "məs-cid", "dağ-lıq",
-    "sağ-lam-laş-dır-ma", "öl-kə-mi-zin", "xə-ri-tə", "qur-ban-lar", "mə-də-niy-yət", "mi-na-lar-dan",
-    "şə-hər-sal-ma", "ti-kin-ti", "bey-nəl-xalq", "əra-zi-lə-rin", "ide-ya",
+    "ye-ni-dən-qur-ma",
+    "mək-təb",
+    "xəs-tə-xa-na",
+    "kənd-lə-rin",
+    "də-mir-yo-lu",
+    "li-ma-nı",
+    "bər-pa",
+    "qa-yı-dış",
+    "kö-çü-rül-mə",
+    "üçün-cü",
+    "kənd-tə-sər-rü-fa-tı",
+    "ki-tab",
+    "məs-cid",
+    "dağ-lıq",
+    "sağ-lam-laş-dır-ma",
+    "öl-kə-mi-zin",
+    "xə-ri-tə",
+    "qur-ban-lar",
+    "mə-də-niy-yət",
+    "mi-na-lar-dan",
+    "şə-hər-sal-ma",
+    "ti-kin-ti",
+    "bey-nəl-xalq",
+    "əra-zi-lə-rin",
+    "ide-ya",
     # clusters of three consonants: only the last one starts the next syllable
-    "türk-cə", "dost-luq", "elekt-rik", "eks-pert", "inf-rast-ruk-tur",
+    "türk-cə",
+    "dost-luq",
+    "elekt-rik",
+    "eks-pert",
+    "inf-rast-ruk-tur",
     # two vowels side by side
-    "şa-ir", "mü-əl-lim", "ra-dio", "sa-at", "mü-a-vin", "tə-əs-süf", "po-e-zi-ya", "ma-a-rif",
+    "şa-ir",
+    "mü-əl-lim",
+    "ra-dio",
+    "sa-at",
+    "mü-a-vin",
+    "tə-əs-süf",
+    "po-e-zi-ya",
+    "ma-a-rif",
     # loanwords that begin with a consonant cluster
-    "struk-tur", "stra-te-gi-ya", "sta-di-on", "prob-lem", "proq-ram", "trans-port", "Tbi-li-si",
+    "struk-tur",
+    "stra-te-gi-ya",
+    "sta-di-on",
+    "prob-lem",
+    "proq-ram",
+    "trans-port",
+    "Tbi-li-si",
     # no single letter left on a line or carried to the next
-    "ata", "ağac", "oxu", "neft",
+    "ata",
+    "ağac",
+    "oxu",
+    "neft",
     # capitals: İ and I starting a word; a word written in capitals (an abbreviation, a heading set in
     # capitals) is never divided
-    "İçə-ri-şə-hər", "İl-ham", "Işıq-lı", "İQTİSADİYYAT", "ŞUŞA", "AĞDAM", "LAÇIN", "QARABAĞ",
-    "RESPUBLİKASI", "IŞIQLANDIRMA", "AZƏRTAC", "UNESCO",
+    "İçə-ri-şə-hər",
+    "İl-ham",
+    "Işıq-lı",
+    "İQTİSADİYYAT",
+    "ŞUŞA",
+    "AĞDAM",
+    "LAÇIN",
+    "QARABAĞ",
+    "RESPUBLİKASI",
+    "IŞIQLANDIRMA",
+    "AZƏRTAC",
+    "UNESCO",
 ]
 
 # A paragraph of the bulletin's kind, long words included, with no hyphen of its own.
@@ -70,10 +134,20 @@ def pyphen_as_shipped(monkeypatch):
     ours = hyphenation.FILE_NAME  # left out: the registration a build earlier in this process made
     languages = {name: path for name, path in pyphen.LANGUAGES.items() if Path(path).name != ours}
     monkeypatch.setattr(pyphen, "LANGUAGES", languages)
-    monkeypatch.setattr(pyphen, "LANGUAGES_LOWERCASE", {key: name for key, name in pyphen.LANGUAGES_LOWERCASE.items()
-                                                        if name in languages})
-    monkeypatch.setattr(pyphen, "hdcache", {path: parsed for path, parsed in pyphen.hdcache.items()
-                                            if Path(path).name != ours and not isinstance(parsed, KeepsAbbreviations)})
+    monkeypatch.setattr(
+        pyphen,
+        "LANGUAGES_LOWERCASE",
+        {key: name for key, name in pyphen.LANGUAGES_LOWERCASE.items() if name in languages},
+    )
+    monkeypatch.setattr(
+        pyphen,
+        "hdcache",
+        {
+            path: parsed
+            for path, parsed in pyphen.hdcache.items()
+            if Path(path).name != ours and not isinstance(parsed, KeepsAbbreviations)
+        },
+    )
 
 
 def test_word_list_covers_the_alphabet():
@@ -157,10 +231,18 @@ def test_registration_is_made_again_when_pyphen_forgot_it(monkeypatch):
 def test_another_process_writes_its_own_file_and_removes_it_at_exit():
     """Each process has a private dictionary file, gone when the process ends."""
     ours = register_hyphenation()
-    script = ("import pyphen; from bulletin.language.hyphenation import register_hyphenation;"
-              " print(register_hyphenation()); print(pyphen.Pyphen(lang='az').inserted('Kəlbəcər'))")
-    output = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True,
-                            cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)}).stdout.split()
+    script = (
+        "import pyphen; from bulletin.language.hyphenation import register_hyphenation;"
+        " print(register_hyphenation()); print(pyphen.Pyphen(lang='az').inserted('Kəlbəcər'))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)},
+    ).stdout.split()
     theirs = Path(output[0])
     assert output[1] == "Kəl-bə-cər"
     assert theirs != ours and not theirs.exists() and ours.exists()
@@ -176,20 +258,26 @@ def breaks(divided: str) -> list[int]:
 def write_column(folder: Path) -> Path:
     """Write an HTML page with a narrow justified column of the paragraph, in Azerbaijani."""
     html = folder / "column.html"
-    html.write_text(f"""<!DOCTYPE html>
+    html.write_text(
+        f"""<!DOCTYPE html>
 <html lang="az"><head><meta charset="utf-8"><style>
 {find_typefaces().stylesheet()}
 @page {{ size: 60mm 297mm; margin: 10mm; }}
 p {{ font: 9pt/1.3 "Bulletin Serif"; width: 35mm; text-align: justify; hyphens: auto; }}
-</style></head><body><p>{PARAGRAPH}</p></body></html>""", encoding="utf-8")
+</style></head><body><p>{PARAGRAPH}</p></body></html>""",
+        encoding="utf-8",
+    )
     return html
 
 
 def line_ends(pdf: Path) -> list[tuple[str, str]]:
     """Return each word hyphenated at a line end as (its part on the line, its part on the next)."""
     lines = [line.split() for page in page_texts(pdf) for line in page.splitlines() if line.strip()]
-    return [(line[-1].rstrip(HYPHENS), following[0].rstrip(PUNCTUATION))
-            for line, following in zip(lines, lines[1:]) if line[-1][-1] in HYPHENS]
+    return [
+        (line[-1].rstrip(HYPHENS), following[0].rstrip(PUNCTUATION))
+        for line, following in zip(lines, lines[1:])
+        if line[-1][-1] in HYPHENS
+    ]
 
 
 def test_a_narrow_column_is_hyphenated_at_the_dictionarys_break_points(tmp_path):
@@ -213,11 +301,12 @@ def test_a_narrow_column_is_hyphenated_at_the_dictionarys_break_points(tmp_path)
 def test_without_the_registration_the_same_column_is_not_hyphenated(tmp_path):
     """Laid out in a process that never registers the dictionary, lang="az" breaks no word."""
     pdf = tmp_path / "column.pdf"
-    script = ("import sys, pyphen; from weasyprint import HTML;"
-              " assert pyphen.language_fallback('az') is None;"
-              " HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])")
-    subprocess.run([sys.executable, "-c", script, str(write_column(tmp_path)), str(pdf)], check=True,
-                   cwd=tmp_path)
+    script = (
+        "import sys, pyphen; from weasyprint import HTML;"
+        " assert pyphen.language_fallback('az') is None;"
+        " HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])"
+    )
+    subprocess.run([sys.executable, "-c", script, str(write_column(tmp_path)), str(pdf)], check=True, cwd=tmp_path)
     assert page_texts(pdf) and line_ends(pdf) == []
 
 
@@ -227,11 +316,18 @@ def test_the_azerbaijani_edition_is_hyphenated_by_the_build(sample_build):
     register_hyphenation()
     dictionary = pyphen.Pyphen(lang="az", left=2, right=2)
     # Read in reading order, not -layout: the articles are set in two columns side by side.
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(sample_build.pdf("az", "screen")), "-"],
-                          check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(sample_build.pdf("az", "screen")), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     lines = [line.split() for line in text.splitlines() if line.strip()]
-    ends = [(line[-1].rstrip(HYPHENS), following[0].rstrip(PUNCTUATION))
-            for line, following in zip(lines, lines[1:]) if line[-1][-1] in HYPHENS]
+    ends = [
+        (line[-1].rstrip(HYPHENS), following[0].rstrip(PUNCTUATION))
+        for line, following in zip(lines, lines[1:])
+        if line[-1][-1] in HYPHENS
+    ]
     assert len(ends) >= 20, ends
     for before, after in ends:
         word = (before + after).strip("«»“”()")
@@ -247,8 +343,9 @@ def test_pyphens_own_dictionaries_leave_abbreviations_whole(language, word):
     assert pyphen.Pyphen(lang=language).inserted(word) == word
 
 
-@pytest.mark.parametrize("language, divided", [("ru", "вос-ста-нав-ли-ва-ют"), ("en", "re-con-struc-tion"),
-                                               ("es", "re-cons-truc-ción")])
+@pytest.mark.parametrize(
+    "language, divided", [("ru", "вос-ста-нав-ли-ва-ют"), ("en", "re-con-struc-tion"), ("es", "re-cons-truc-ción")]
+)
 def test_their_other_words_are_divided_as_before(language, divided):
     register_hyphenation()
     assert pyphen.Pyphen(lang=language).inserted(divided.replace("-", "")) == divided

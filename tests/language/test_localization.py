@@ -50,9 +50,10 @@ def test_an_incomplete_catalog_fails_and_lists_the_untranslated_strings(translat
     with pytest.raises(ContentError) as error:
         load_translations("ru", translations_copy, EXTRACTION_CONFIG)
     assert [problem.message for problem in error.value.problems] == [
-        'interface string "Imprint" is missing from the catalog; run \'build.py catalogs\' to add it',
+        "interface string \"Imprint\" is missing from the catalog; run 'build.py catalogs' to add it",
         'interface string "Contents" is not translated (its translation, or one of its plural forms, is empty)',
-        'interface string "Key figures" is fuzzy; a fuzzy entry is not a translation']
+        'interface string "Key figures" is fuzzy; a fuzzy entry is not a translation',
+    ]
 
 
 def test_a_missing_catalog_fails_with_its_path(translations_copy):
@@ -66,7 +67,13 @@ def test_russian_has_three_plural_forms():
     environment = make_environment(TEMPLATES, translations, Formats.for_language("ru"))
     template = environment.from_string('{{ ngettext("%(num)s article", "%(num)s articles", n, num=n) }}')
     assert [template.render(n=n) for n in (1, 3, 5, 21, 22, 11)] == [
-        "1 статья", "3 статьи", "5 статей", "21 статья", "22 статьи", "11 статей"]
+        "1 статья",
+        "3 статьи",
+        "5 статей",
+        "21 статья",
+        "22 статьи",
+        "11 статей",
+    ]
 
 
 def test_period_and_dates_follow_each_locale():
@@ -87,8 +94,9 @@ def test_capitals_of_azerbaijani_keep_the_dot_on_i():
     assert Formats.for_language("en").capitalize_first("italian") == "Italian"
 
 
-def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(translations_copy, minimal_issue, tmp_path,
-                                                                     monkeypatch, capsys):
+def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(
+    translations_copy, minimal_issue, tmp_path, monkeypatch, capsys
+):
     path = catalog_path(translations_copy, "es")
     with path.open("rb") as file:
         catalog = read_po(file, locale="es")
@@ -98,9 +106,17 @@ def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(translations
     monkeypatch.setattr("bulletin.workflow.building.TRANSLATIONS", translations_copy)
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--output", str(output)]) == 2  # a translator's to fix, as validate says
-    line = next(number for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                if text == 'msgid "Contents"') - 1  # the entry's first line, its reference
+    line = (
+        next(
+            number
+            for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if text == 'msgid "Contents"'
+        )
+        - 1
+    )  # the entry's first line, its reference
     assert capsys.readouterr().err.splitlines()[-2:] == [
         f'{path}:{line}:1: interface string "Contents" is not translated (its translation, or one of its plural'
-        ' forms, is empty)', "1 problem(s); no PDF was written."]
+        " forms, is empty)",
+        "1 problem(s); no PDF was written.",
+    ]
     assert wrote_nothing(output)

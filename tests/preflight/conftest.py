@@ -27,5 +27,9 @@ def clean_print(make) -> Path:
 @pytest.fixture(scope="module")
 def clean_screen(make) -> Path:
     """One tagged page in sRGB, and a 300 × 200 px picture 50 mm wide (152 ppi) with its alternative text."""
-    return make("clean-screen.pdf", SCREEN_COVER + '<img src="rgb.png" alt="A red field" style="width: 50mm">',
-                "screen", lang="en")
+    return make(
+        "clean-screen.pdf",
+        SCREEN_COVER + '<img src="rgb.png" alt="A red field" style="width: 50mm">',
+        "screen",
+        lang="en",
+    )

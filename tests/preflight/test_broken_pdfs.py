@@ -55,15 +55,18 @@ def test_a_bleed_wider_on_one_side_is_an_error_naming_each_side(clean_print, tmp
     def widen(pdf):
         for box in ("BleedBox", "MediaBox"):
             set_box(pdf, 1, box, None, None, 605.78, None)
+
     assert messages(broken(clean_print, tmp_path, widen), "boxes") == [
         "BleedBox extends 8.50, 8.50, 10.50, 8.50 (left, bottom, right, top) pt beyond the TrimBox instead of 8.50 pt"
-        " on page 2"]
+        " on page 2"
+    ]
 
 
 def test_a_print_pdf_without_bleed_boxes_is_an_error(clean_print, tmp_path):
     def remove(pdf):
         for page in pdf.pages:
             del page.obj.BleedBox
+
     assert messages(broken(clean_print, tmp_path, remove), "boxes") == ["no BleedBox on pages 1, 2"]
 
 
@@ -71,26 +74,43 @@ def test_a_media_box_cutting_into_the_bleed_on_any_side_is_an_error(clean_print,
     def cut(pdf):
         set_box(pdf, 0, "MediaBox", 0, None, None, None)  # the left bleed cut off
         set_box(pdf, 1, "MediaBox", None, None, None, 841.89)  # the top bleed cut off
-    assert messages(broken(clean_print, tmp_path, cut), "boxes") == ["MediaBox does not contain the BleedBox on pages"
-                                                                     " 1, 2"]
+
+    assert messages(broken(clean_print, tmp_path, cut), "boxes") == [
+        "MediaBox does not contain the BleedBox on pages 1, 2"
+    ]
 
 
 def test_a_problem_on_many_pages_names_the_first_five(make):
     pdf = make("seven-pages.pdf", COVER + NEXT * 6, bleed=False)
     assert messages(pdf, "boxes", dataclasses.replace(PRINT, page_multiple=1)) == [
-        "BleedBox extends 0.00 pt beyond the TrimBox instead of 8.50 pt on pages 1, 2, 3, 4, 5 and 2 more"]
+        "BleedBox extends 0.00 pt beyond the TrimBox instead of 8.50 pt on pages 1, 2, 3, 4, 5 and 2 more"
+    ]
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda pdf: pdf.Root.OutputIntents[0].__delitem__("/OutputConditionIdentifier"),
-     "the output intent has no /OutputConditionIdentifier"),
-    (lambda pdf: pdf.Root.OutputIntents[0].__setitem__("/DestOutputProfile", pdf.make_stream(
-        b"\0" * 16 + b"RGB " + b"\0" * 108, N=4)), "the output intent's ICC profile is not a CMYK profile with /N 4"),
-    (lambda pdf: edit_xmp(pdf, b"<pdfxid:GTS_PDFXVersion>PDF/X-4<", b"<pdfxid:GTS_PDFXVersion>PDF/X-3<"),
-     "XMP pdfxid:GTS_PDFXVersion is 'PDF/X-3', not 'PDF/X-4'"),
-    (lambda pdf: pdf.trailer.Info.__setitem__("/Trapped", Name.Unknown),
-     "the info dictionary's /Trapped is missing or neither /True nor /False"),
-], ids=["no condition", "RGB profile", "PDF/X-3", "trapping unknown"])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda pdf: pdf.Root.OutputIntents[0].__delitem__("/OutputConditionIdentifier"),
+            "the output intent has no /OutputConditionIdentifier",
+        ),
+        (
+            lambda pdf: pdf.Root.OutputIntents[0].__setitem__(
+                "/DestOutputProfile", pdf.make_stream(b"\0" * 16 + b"RGB " + b"\0" * 108, N=4)
+            ),
+            "the output intent's ICC profile is not a CMYK profile with /N 4",
+        ),
+        (
+            lambda pdf: edit_xmp(pdf, b"<pdfxid:GTS_PDFXVersion>PDF/X-4<", b"<pdfxid:GTS_PDFXVersion>PDF/X-3<"),
+            "XMP pdfxid:GTS_PDFXVersion is 'PDF/X-3', not 'PDF/X-4'",
+        ),
+        (
+            lambda pdf: pdf.trailer.Info.__setitem__("/Trapped", Name.Unknown),
+            "the info dictionary's /Trapped is missing or neither /True nor /False",
+        ),
+    ],
+    ids=["no condition", "RGB profile", "PDF/X-3", "trapping unknown"],
+)
 def test_what_pdf_x_4_asks_for_is_checked(clean_print, tmp_path, change, message):
     assert messages(broken(clean_print, tmp_path, change), "pdfx") == [message]
 
@@ -100,16 +120,25 @@ def test_an_encrypted_print_pdf_is_an_error(clean_print, tmp_path):
     assert "the file is encrypted" in messages(pdf, "pdfx")
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda pdf: pdf.Root.__delitem__("/StructTreeRoot"), "no structure tree (/StructTreeRoot): the PDF is not tagged"),
-    (lambda pdf: pdf.Root.MarkInfo.__setitem__("/Marked", False), "/MarkInfo /Marked is not true"),
-    (lambda pdf: pdf.Root.ViewerPreferences.__setitem__("/DisplayDocTitle", False),
-     "/ViewerPreferences /DisplayDocTitle is not true"),
-    (lambda pdf: pdf.trailer.Info.__setitem__("/Title", " "), "the info dictionary has no /Title"),
-    (lambda pdf: edit_xmp(pdf, b"<dc:title>", b"<dc:subject>"), "XMP has no dc:title"),
-    (lambda pdf: edit_xmp(pdf, b'pdfuaid:part="1"', b'pdfuaid:part="2"'), "XMP pdfuaid:part is not 1"),
-    (lambda pdf: pdf.Root.__setitem__("/Lang", "en-GB"), "catalog /Lang is 'en-GB', not 'en'"),
-], ids=["untagged", "unmarked", "no title shown", "no title", "no XMP title", "PDF/UA-2", "British"])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda pdf: pdf.Root.__delitem__("/StructTreeRoot"),
+            "no structure tree (/StructTreeRoot): the PDF is not tagged",
+        ),
+        (lambda pdf: pdf.Root.MarkInfo.__setitem__("/Marked", False), "/MarkInfo /Marked is not true"),
+        (
+            lambda pdf: pdf.Root.ViewerPreferences.__setitem__("/DisplayDocTitle", False),
+            "/ViewerPreferences /DisplayDocTitle is not true",
+        ),
+        (lambda pdf: pdf.trailer.Info.__setitem__("/Title", " "), "the info dictionary has no /Title"),
+        (lambda pdf: edit_xmp(pdf, b"<dc:title>", b"<dc:subject>"), "XMP has no dc:title"),
+        (lambda pdf: edit_xmp(pdf, b'pdfuaid:part="1"', b'pdfuaid:part="2"'), "XMP pdfuaid:part is not 1"),
+        (lambda pdf: pdf.Root.__setitem__("/Lang", "en-GB"), "catalog /Lang is 'en-GB', not 'en'"),
+    ],
+    ids=["untagged", "unmarked", "no title shown", "no title", "no XMP title", "PDF/UA-2", "British"],
+)
 def test_what_pdf_ua_1_asks_for_is_checked(clean_screen, tmp_path, change, message):
     assert message in messages(broken(clean_screen, tmp_path, change), "tagging", SCREEN)
 
@@ -119,8 +148,10 @@ def test_a_font_not_embedded_is_an_error(clean_print, tmp_path):
         for font in pdf.pages[0].Resources.Font.values():
             for descendant in font.get("/DescendantFonts", [font]):
                 del descendant.FontDescriptor.FontFile2
-    assert any(message.endswith("is not embedded") for message in messages(broken(clean_print, tmp_path, unembed),
-                                                                             "fonts"))
+
+    assert any(
+        message.endswith("is not embedded") for message in messages(broken(clean_print, tmp_path, unembed), "fonts")
+    )
 
 
 def test_a_pdf_without_pages_is_an_error(tmp_path):
@@ -134,15 +165,21 @@ def test_a_print_picture_just_below_the_minimum_is_an_error(make):
 
 
 def test_a_screen_picture_a_tenth_above_the_limit_is_an_error(make):
-    pdf = make("169-ppi.pdf", SCREEN_COVER + '<img src="rgb.png" alt="A red field" style="width: 45mm">', "screen",
-               lang="en")
-    assert messages(pdf, "images", SCREEN) == ["image of 300 × 200 px at 169 ppi on page 1, above 150 ppi: images of"
-                                               " the screen edition must be downsampled"]
+    pdf = make(
+        "169-ppi.pdf", SCREEN_COVER + '<img src="rgb.png" alt="A red field" style="width: 45mm">', "screen", lang="en"
+    )
+    assert messages(pdf, "images", SCREEN) == [
+        "image of 300 × 200 px at 169 ppi on page 1, above 150 ppi: images of the screen edition must be downsampled"
+    ]
 
 
 def test_a_transparency_mask_is_not_counted_as_a_picture(make):
-    pdf = make("mask.pdf", SCREEN_COVER + '<img src="silhouette.png" alt="A blue square" style="width: 50mm">',
-               "screen", lang="en")
+    pdf = make(
+        "mask.pdf",
+        SCREEN_COVER + '<img src="silhouette.png" alt="A blue square" style="width: 50mm">',
+        "screen",
+        lang="en",
+    )
     assert messages(pdf, "images", SCREEN, "pass") == ["1 image, 152 to 152 ppi"]
 
 
@@ -157,7 +194,7 @@ def test_a_pdf_qpdf_must_repair_is_an_error_of_its_warnings(clean_print, tmp_pat
     data = clean_print.read_bytes()
     length = re.search(rb"/Length (\d+)", data)  # a stream said 5 bytes longer than it is, in as many digits
     wrong = str(int(length[1]) + 5).encode().rjust(len(length[1]))
-    damaged.write_bytes(data[:length.start(1)] + wrong + data[length.end(1):])
+    damaged.write_bytes(data[: length.start(1)] + wrong + data[length.end(1) :])
     [message] = messages(damaged, "qpdf")
     assert message.startswith("qpdf --check warnings: WARNING: damaged-length.pdf") and "stream length" in message
 

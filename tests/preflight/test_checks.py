@@ -42,15 +42,25 @@ def test_a_device_rgb_picture_in_print_is_a_colour_error(make):
     assert error.page == 2 and "/DeviceRGB image on page 2" in error.message
 
 
-def test_an_rgb_shading_in_a_form_is_found_on_every_page_and_the_form_read_once(clean_print, tmp_path,
-                                                                               monkeypatch):
+def test_an_rgb_shading_in_a_form_is_found_on_every_page_and_the_form_read_once(clean_print, tmp_path, monkeypatch):
     target = tmp_path / "shading.pdf"
     with pikepdf.open(clean_print) as pdf:
-        shading = pdf.make_indirect(pikepdf.Dictionary(
-            ShadingType=2, ColorSpace=pikepdf.Name.DeviceRGB, Coords=[0, 0, 100, 0],
-            Function=pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 0, 0], C1=[0, 0, 1], N=1)))
-        form = pikepdf.Stream(pdf, b"/S0 sh", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
-                              BBox=[0, 0, 100, 100], Resources=pikepdf.Dictionary(Shading={"/S0": shading}))
+        shading = pdf.make_indirect(
+            pikepdf.Dictionary(
+                ShadingType=2,
+                ColorSpace=pikepdf.Name.DeviceRGB,
+                Coords=[0, 0, 100, 0],
+                Function=pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[1, 0, 0], C1=[0, 0, 1], N=1),
+            )
+        )
+        form = pikepdf.Stream(
+            pdf,
+            b"/S0 sh",
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Form,
+            BBox=[0, 0, 100, 100],
+            Resources=pikepdf.Dictionary(Shading={"/S0": shading}),
+        )
         for page in pdf.pages:
             page.Resources.XObject[pikepdf.Name.Fx0] = form
             page.contents_add(pikepdf.Stream(pdf, b"q /Fx0 Do Q"))
@@ -60,6 +70,7 @@ def test_an_rgb_shading_in_a_form_is_found_on_every_page_and_the_form_read_once(
     def counting_parse(owner, *args):
         parsed.append(owner)
         return parse(owner, *args)
+
     monkeypatch.setattr(pikepdf, "parse_content_stream", counting_parse)
     with pikepdf.open(target) as pdf:
         [error] = preflight.check_colour(target, pdf, PRINT)
@@ -71,16 +82,20 @@ def test_numbers_no_reader_takes_are_errors_of_the_content_as_ghostscript_finds_
     """A drawing WeasyPrint writes with `nan` and `inf` (validation refuses it; the preflight must find it anyway)."""
     (clean_print.parent / "nan.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="10" height="10"'
-        ' transform="rotate(NaN)"/><circle cx="5" cy="5" r="inf"/></svg>', encoding="utf-8")
+        ' transform="rotate(NaN)"/><circle cx="5" cy="5" r="inf"/></svg>',
+        encoding="utf-8",
+    )
     pdf = make("nan.pdf", COVER + '<img src="nan.svg" style="width: 20mm">' + NEXT)
     assert [finding.message for finding in only(preflight_pdf(pdf, PRINT), "content")] == [
         "page 1: 'nan' is not a PDF operator (a number written as 'nan'?) (6 times)",
         "page 1: 'inf' is not a PDF operator (a number written as 'inf'?) (11 times)",
         "page 1: '-inf' is not a PDF operator (a number written as '-inf'?) (10 times)",
         "poppler cannot read it cleanly: Syntax Error: Unknown operator 'nan' (6 times); Syntax Error: Too few (0) args"
-        " to 'cm' operator"]
-    ghostscript = subprocess.run(["gs", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", str(pdf)],
-                                 capture_output=True, text=True, timeout=60)
+        " to 'cm' operator",
+    ]
+    ghostscript = subprocess.run(
+        ["gs", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", str(pdf)], capture_output=True, text=True, timeout=60
+    )
     assert "does not conform to Adobe's published PDF" in ghostscript.stdout + ghostscript.stderr
 
 
@@ -88,15 +103,25 @@ def test_null_huge_numbers_and_tiny_tiles_are_errors_of_the_content(clean_print,
     damaged = tmp_path / "damaged.pdf"
     with pikepdf.open(clean_print) as pdf:
         page = pdf.pages[1]
-        tile = pdf.make_stream(b"0 0 1 1 re f", Type=pikepdf.Name.Pattern, PatternType=1, PaintType=1, TilingType=1,
-                               BBox=[0, 0, 1, 1], XStep=0.01, YStep=0.01, Resources=pikepdf.Dictionary())
+        tile = pdf.make_stream(
+            b"0 0 1 1 re f",
+            Type=pikepdf.Name.Pattern,
+            PatternType=1,
+            PaintType=1,
+            TilingType=1,
+            BBox=[0, 0, 1, 1],
+            XStep=0.01,
+            YStep=0.01,
+            Resources=pikepdf.Dictionary(),
+        )
         page.obj.Resources.Pattern = pikepdf.Dictionary(P9=tile)
         page.contents_add(pdf.make_stream(b"q null w 10000000000000 0 0 1 0 0 cm /Pattern cs /P9 scn 0 0 9 9 re f Q"))
         pdf.save(damaged)
     assert [finding.message for finding in only(preflight_pdf(damaged, PRINT), "content")][:3] == [
         "page 2: operator w has null as an operand, which no reader can draw",
         "page 2: operator cm has '10000000000000' as an operand, which no reader can draw",
-        "pattern P9 on page 2: tiles of 0.01 × 0.01 pt, too small for a reader to draw them all"]
+        "pattern P9 on page 2: tiles of 0.01 × 0.01 pt, too small for a reader to draw them all",
+    ]
 
 
 @pytest.mark.parametrize("digits", [25, 301])
@@ -117,8 +142,10 @@ def test_a_page_count_that_is_not_a_multiple_is_an_error(make):
 
 def test_pictures_below_the_thresholds_give_an_error_and_a_warning_with_their_page(make):
     # 300 px over 100 mm is 76 ppi (below the minimum), over 50 mm 152 ppi (below the warning).
-    pdf = make("low-ppi.pdf", COVER + '<img src="cmyk.jpg" style="width: 100mm">'
-               + NEXT + '<img src="cmyk.jpg" style="width: 50mm">')
+    pdf = make(
+        "low-ppi.pdf",
+        COVER + '<img src="cmyk.jpg" style="width: 100mm">' + NEXT + '<img src="cmyk.jpg" style="width: 50mm">',
+    )
     findings = preflight_pdf(pdf, PRINT)
     [error], [warning] = only(findings, "images"), only(findings, "images", "warning")
     assert error.page == 1 and "300 × 200 px at 76 ppi on page 1, below the minimum of 150" in error.message
@@ -126,8 +153,12 @@ def test_pictures_below_the_thresholds_give_an_error_and_a_warning_with_their_pa
 
 
 def test_screen_pictures_above_the_limit_are_errors_and_cmyk_a_warning(make):
-    pdf = make("screen-cmyk.pdf", SCREEN_COVER + '<img src="cmyk.jpg" alt="An orange field" style="width: 20mm">',
-               "screen", lang="en")
+    pdf = make(
+        "screen-cmyk.pdf",
+        SCREEN_COVER + '<img src="cmyk.jpg" alt="An orange field" style="width: 20mm">',
+        "screen",
+        lang="en",
+    )
     findings = preflight_pdf(pdf, SCREEN)
     [error] = only(findings, "images")
     assert error.page == 1 and "at 381 ppi" in error.message and "downsampled" in error.message
@@ -141,21 +172,31 @@ def test_an_image_that_came_out_blank_is_a_pictures_error_naming_its_page(make):
 
 
 def test_a_silhouette_of_one_colour_is_not_blank(make):
-    pdf = make("silhouette.pdf", SCREEN_COVER + '<img src="silhouette.png" alt="A blue square" style="width: 20mm">',
-               "screen", lang="en")
+    pdf = make(
+        "silhouette.pdf",
+        SCREEN_COVER + '<img src="silhouette.png" alt="A blue square" style="width: 20mm">',
+        "screen",
+        lang="en",
+    )
     assert only(preflight_pdf(pdf, SCREEN), "pictures", "pass")[0].message == "every picture paints something"
 
 
-@pytest.mark.parametrize("picture, message", [
-    ("broken.png", "the picture described as 'A broken picture' came out as its alternative text on page 1"),
-    ("loop.svg", "the picture described as 'A broken picture' came out blank: its marked content paints nothing on"
-                 " page 1"),
-])
+@pytest.mark.parametrize(
+    "picture, message",
+    [
+        ("broken.png", "the picture described as 'A broken picture' came out as its alternative text on page 1"),
+        (
+            "loop.svg",
+            "the picture described as 'A broken picture' came out blank: its marked content paints nothing on page 1",
+        ),
+    ],
+)
 def test_a_picture_weasyprint_could_not_draw_fails_the_screen_pdf(make, picture, message):
     """WeasyPrint prints the alternative text of a picture it cannot load, and nothing of a drawing it fails to
     draw, saying so only in its log."""
-    pdf = make(f"unshown-{picture}.pdf", SCREEN_COVER + f'<img src="{picture}" alt="A broken picture">', "screen",
-               lang="en")
+    pdf = make(
+        f"unshown-{picture}.pdf", SCREEN_COVER + f'<img src="{picture}" alt="A broken picture">', "screen", lang="en"
+    )
     [error] = only(preflight_pdf(pdf, SCREEN), "pictures")
     assert error.page == 1 and error.message == message
 
@@ -226,15 +267,26 @@ def test_a_truncated_damaged_or_foreign_file_gives_errors_not_a_traceback(clean_
 def test_a_missing_tool_is_an_error_of_its_check(clean_print, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     findings = preflight_pdf(clean_print, PRINT)
-    assert only(findings, "fonts")[0].message == "the check could not run: pdffonts is not installed" \
-                                                 " (Debian package poppler-utils)"
-    assert {finding.check for finding in findings if finding.severity == "error"} == {"qpdf", "content", "fonts",
-                                                                                      "images", "text"}
+    assert (
+        only(findings, "fonts")[0].message == "the check could not run: pdffonts is not installed"
+        " (Debian package poppler-utils)"
+    )
+    assert {finding.check for finding in findings if finding.severity == "error"} == {
+        "qpdf",
+        "content",
+        "fonts",
+        "images",
+        "text",
+    }
 
 
 def test_the_report_round_trips_with_its_counts(tmp_path):
-    findings = [Finding("a.pdf", "qpdf", "pass", "fine"), Finding("a.pdf", "images", "warning", "soft", 2),
-                Finding("b.pdf", "text", "error", "no «period»", 1), Finding("b.pdf", "pages", "error", "3 pages")]
+    findings = [
+        Finding("a.pdf", "qpdf", "pass", "fine"),
+        Finding("a.pdf", "images", "warning", "soft", 2),
+        Finding("b.pdf", "text", "error", "no «period»", 1),
+        Finding("b.pdf", "pages", "error", "3 pages"),
+    ]
     target = tmp_path / "report" / "preflight.json"
     write_report(findings, target)
     text = target.read_text(encoding="utf-8")
@@ -242,13 +294,21 @@ def test_the_report_round_trips_with_its_counts(tmp_path):
     assert text.endswith("}\n") and "«period»" in text and list(tmp_path.rglob("*")) == [target.parent, target]
     assert (report["errors"], report["warnings"]) == (2, 1)
     assert (report["files"]["a.pdf"]["errors"], report["files"]["a.pdf"]["warnings"]) == (0, 1)
-    assert report["files"]["b.pdf"]["findings"][0] == {"check": "text", "severity": "error",
-                                                       "message": "no «period»", "page": 1}
+    assert report["files"]["b.pdf"]["findings"][0] == {
+        "check": "text",
+        "severity": "error",
+        "message": "no «period»",
+        "page": 1,
+    }
 
 
 def test_the_table_shows_the_worst_result_and_every_problem():
-    findings = [Finding("a.pdf", "images", "pass", "fine"), Finding("a.pdf", "images", "warning", "soft photo", 2),
-                Finding("b.pdf", "text", "error", "no period", 1), Finding("b.pdf", "colour", "error", "RGB")]
+    findings = [
+        Finding("a.pdf", "images", "pass", "fine"),
+        Finding("a.pdf", "images", "warning", "soft photo", 2),
+        Finding("b.pdf", "text", "error", "no period", 1),
+        Finding("b.pdf", "colour", "error", "RGB"),
+    ]
     table = format_table(findings)
     assert "soft photo" in table and "no period" in table and "RGB" in table and "fine" not in table
     header, row_a, row_b = table.splitlines()[:3]
@@ -258,7 +318,18 @@ def test_the_table_shows_the_worst_result_and_every_problem():
 
 
 def test_every_check_has_a_name_in_report_order():
-    assert list(CHECKS) == ["qpdf", "content", "boxes", "pdfx", "tagging", "fonts", "pages", "images", "pictures",
-                            "colour", "text"]
+    assert list(CHECKS) == [
+        "qpdf",
+        "content",
+        "boxes",
+        "pdfx",
+        "tagging",
+        "fonts",
+        "pages",
+        "images",
+        "pictures",
+        "colour",
+        "text",
+    ]
     assert list(COLUMNS) == [*CHECKS, MAKEUP, RENDER, "open"]  # the table's columns: every check, in the same order
     assert set(preflight.ONLY_FOR) <= set(CHECKS)

@@ -19,8 +19,16 @@ def icc(pdf: pikepdf.Pdf, components: int) -> Array:
 
 def image(pdf: pikepdf.Pdf, space: object, **more) -> pikepdf.Stream:
     """A picture of one pixel in `space`."""
-    return pdf.make_stream(b"\x00\x00\x00\x00", Type=Name.XObject, Subtype=Name.Image, Width=1, Height=1,
-                           BitsPerComponent=8, ColorSpace=space, **more)
+    return pdf.make_stream(
+        b"\x00\x00\x00\x00",
+        Type=Name.XObject,
+        Subtype=Name.Image,
+        Width=1,
+        Height=1,
+        BitsPerComponent=8,
+        ColorSpace=space,
+        **more,
+    )
 
 
 def form(pdf: pikepdf.Pdf, content: bytes, resources: Dictionary | None = None, **more) -> pikepdf.Stream:
@@ -32,8 +40,14 @@ def form(pdf: pikepdf.Pdf, content: bytes, resources: Dictionary | None = None, 
 def shading(pdf: pikepdf.Pdf, space: object) -> Dictionary:
     """An axial shading from black to white in `space`."""
     count = {Name.DeviceRGB: 3, Name.DeviceCMYK: 4}.get(space, 3)
-    return pdf.make_indirect(Dictionary(ShadingType=2, ColorSpace=space, Coords=[0, 0, 10, 0], Function=Dictionary(
-        FunctionType=2, Domain=[0, 1], C0=[0] * count, C1=[1] * count, N=1)))
+    return pdf.make_indirect(
+        Dictionary(
+            ShadingType=2,
+            ColorSpace=space,
+            Coords=[0, 0, 10, 0],
+            Function=Dictionary(FunctionType=2, Domain=[0, 1], C0=[0] * count, C1=[1] * count, N=1),
+        )
+    )
 
 
 def page_with(pdf: pikepdf.Pdf, content: bytes, resources: Dictionary | None = None, **more) -> Dictionary:
@@ -51,9 +65,11 @@ RGB_CASES: dict[str, tuple] = {}  # name -> (a function that adds a page to a PD
 
 def rgb_case(*found: str):
     """Register a way to paint in RGB: a function that adds a page so painting to a PDF, and what the scan finds."""
+
     def register(make):
         RGB_CASES[make.__name__] = (make, list(found))
         return make
+
     return register
 
 
@@ -106,8 +122,9 @@ def icc_image(pdf):
 
 @rgb_case("ICCBased RGB image")
 def image_in_a_named_space(pdf):
-    page_with(pdf, b"/Im0 Do", Dictionary(ColorSpace=Dictionary(C0=icc(pdf, 3)),
-                                          XObject=Dictionary(Im0=image(pdf, Name.C0))))
+    page_with(
+        pdf, b"/Im0 Do", Dictionary(ColorSpace=Dictionary(C0=icc(pdf, 3)), XObject=Dictionary(Im0=image(pdf, Name.C0)))
+    )
 
 
 @rgb_case("/DeviceRGB inline image")
@@ -128,8 +145,16 @@ def shading_pattern(pdf):
 
 @rgb_case("RGB colour (operator rg)")
 def tiling_pattern(pdf):
-    pattern = pdf.make_stream(b"0 1 0 rg " + BOX, PatternType=1, PaintType=1, TilingType=1, BBox=[0, 0, 10, 10],
-                              XStep=10, YStep=10, Resources=Dictionary())
+    pattern = pdf.make_stream(
+        b"0 1 0 rg " + BOX,
+        PatternType=1,
+        PaintType=1,
+        TilingType=1,
+        BBox=[0, 0, 10, 10],
+        XStep=10,
+        YStep=10,
+        Resources=Dictionary(),
+    )
     page_with(pdf, b"/Pattern cs /P0 scn " + BOX, Dictionary(Pattern=Dictionary(P0=pattern)))
 
 
@@ -140,8 +165,11 @@ def in_a_form(pdf):
 
 @rgb_case("/DeviceRGB shading")
 def in_a_form_on_its_callers_resources(pdf):
-    page_with(pdf, b"/Fx0 Do", Dictionary(XObject=Dictionary(Fx0=form(pdf, b"/Sh0 sh")),
-                                          Shading=Dictionary(Sh0=shading(pdf, Name.DeviceRGB))))
+    page_with(
+        pdf,
+        b"/Fx0 Do",
+        Dictionary(XObject=Dictionary(Fx0=form(pdf, b"/Sh0 sh")), Shading=Dictionary(Sh0=shading(pdf, Name.DeviceRGB))),
+    )
 
 
 @rgb_case("RGB colour (operator rg)")
@@ -181,8 +209,11 @@ def annotation(pdf):
 @rgb_case("RGB colour (operator rg)")
 def annotation_state(pdf):
     states = Dictionary(On=form(pdf, b"1 0 0 rg " + BOX, Dictionary()), Off=form(pdf, BOX, Dictionary()))
-    page_with(pdf, BOX, Annots=Array([Dictionary(Subtype=Name.Widget, Rect=[0, 0, 10, 10], AS=Name.On,
-                                                 AP=Dictionary(N=states))]))
+    page_with(
+        pdf,
+        BOX,
+        Annots=Array([Dictionary(Subtype=Name.Widget, Rect=[0, 0, 10, 10], AS=Name.On, AP=Dictionary(N=states))]),
+    )
 
 
 def scan(make, unwanted: str) -> dict[str, list[int]]:
@@ -203,37 +234,60 @@ def test_rgb_is_no_problem_in_a_screen_pdf(name):
     assert scan(RGB_CASES[name][0], "cmyk") == {}
 
 
-@pytest.mark.parametrize("content, resources, expected", [
-    (b"0 0 0 1 k " + BOX, None, "CMYK colour (operator k)"),
-    (b"0 0 0 1 K " + BOX, None, "CMYK colour (operator K)"),
-    (b"/C0 cs " + BOX, "icc", "ICCBased CMYK colour space (operator cs)"),
-    (b"/Im0 Do", "image", "ICCBased CMYK image"),
-    (b"/Sh0 sh", "shading", "/DeviceCMYK shading"),
-])
+@pytest.mark.parametrize(
+    "content, resources, expected",
+    [
+        (b"0 0 0 1 k " + BOX, None, "CMYK colour (operator k)"),
+        (b"0 0 0 1 K " + BOX, None, "CMYK colour (operator K)"),
+        (b"/C0 cs " + BOX, "icc", "ICCBased CMYK colour space (operator cs)"),
+        (b"/Im0 Do", "image", "ICCBased CMYK image"),
+        (b"/Sh0 sh", "shading", "/DeviceCMYK shading"),
+    ],
+)
 def test_cmyk_is_found_in_a_screen_pdf(content, resources, expected):
     pdf = pikepdf.new()
-    made = {"icc": lambda: Dictionary(ColorSpace=Dictionary(C0=icc(pdf, 4))),
-            "image": lambda: Dictionary(XObject=Dictionary(Im0=image(pdf, icc(pdf, 4)))),
-            "shading": lambda: Dictionary(Shading=Dictionary(Sh0=shading(pdf, Name.DeviceCMYK))), None: lambda: None}
+    made = {
+        "icc": lambda: Dictionary(ColorSpace=Dictionary(C0=icc(pdf, 4))),
+        "image": lambda: Dictionary(XObject=Dictionary(Im0=image(pdf, icc(pdf, 4)))),
+        "shading": lambda: Dictionary(Shading=Dictionary(Sh0=shading(pdf, Name.DeviceCMYK))),
+        None: lambda: None,
+    }
     page_with(pdf, content, made[resources]())
     assert find_colour(pdf, "cmyk") == {expected: [1]}
     assert find_colour(pdf, "rgb") == {}
 
 
-@pytest.mark.parametrize("content, space", [
-    (b"0.5 g 0 0 0 1 k " + BOX, None),  # grey and CMYK: what print is made of
-    (b"/C0 cs " + BOX, "gray"),
-    (b"/Im0 Do", "mask"),  # a stencil mask paints in the current colour, not in a space of its own
-    (b"/Im0 Do", "separation"),
-])
+@pytest.mark.parametrize(
+    "content, space",
+    [
+        (b"0.5 g 0 0 0 1 k " + BOX, None),  # grey and CMYK: what print is made of
+        (b"/C0 cs " + BOX, "gray"),
+        (b"/Im0 Do", "mask"),  # a stencil mask paints in the current colour, not in a space of its own
+        (b"/Im0 Do", "separation"),
+    ],
+)
 def test_grey_cmyk_masks_and_separations_are_no_rgb(content, space):
     pdf = pikepdf.new()
-    resources = {"gray": lambda: Dictionary(ColorSpace=Dictionary(C0=icc(pdf, 1))),
-                 "mask": lambda: Dictionary(XObject=Dictionary(Im0=image(pdf, Name.DeviceRGB, ImageMask=True))),
-                 "separation": lambda: Dictionary(XObject=Dictionary(Im0=image(pdf, Array([
-                     Name.Separation, Name.Gold, Name.DeviceCMYK, Dictionary(FunctionType=2, Domain=[0, 1],
-                                                                              C0=[0] * 4, C1=[0, .2, .8, 0], N=1)])))),
-                 None: lambda: None}[space]()
+    resources = {
+        "gray": lambda: Dictionary(ColorSpace=Dictionary(C0=icc(pdf, 1))),
+        "mask": lambda: Dictionary(XObject=Dictionary(Im0=image(pdf, Name.DeviceRGB, ImageMask=True))),
+        "separation": lambda: Dictionary(
+            XObject=Dictionary(
+                Im0=image(
+                    pdf,
+                    Array(
+                        [
+                            Name.Separation,
+                            Name.Gold,
+                            Name.DeviceCMYK,
+                            Dictionary(FunctionType=2, Domain=[0, 1], C0=[0] * 4, C1=[0, 0.2, 0.8, 0], N=1),
+                        ]
+                    ),
+                )
+            )
+        ),
+        None: lambda: None,
+    }[space]()
     page_with(pdf, content, resources)
     assert find_colour(pdf, "rgb") == {}
 
@@ -262,18 +316,26 @@ def test_a_form_on_its_callers_resources_is_read_for_each_caller():
     pdf = pikepdf.new()
     shared = form(pdf, b"/Sh0 sh")
     for space in (Name.DeviceCMYK, Name.DeviceRGB):
-        page_with(pdf, b"/Fx0 Do", Dictionary(XObject=Dictionary(Fx0=shared),
-                                              Shading=Dictionary(Sh0=shading(pdf, space))))
+        page_with(
+            pdf, b"/Fx0 Do", Dictionary(XObject=Dictionary(Fx0=shared), Shading=Dictionary(Sh0=shading(pdf, space)))
+        )
     assert find_colour(pdf, "rgb") == {"/DeviceRGB shading": [2]}
 
 
-@pytest.mark.parametrize("space, expected", [
-    (Name.DeviceRGB, ("rgb", "/DeviceRGB")), (Name("/RGB"), ("rgb", "/DeviceRGB")),
-    (Name("/CMYK"), ("cmyk", "/DeviceCMYK")), (Name("/G"), ("gray", "/DeviceGray")),
-    (Array([Name.CalGray, Dictionary()]), ("gray", "/CalGray")), (Array([Name.Lab, Dictionary()]), ("other", "/Lab")),
-    (Name.Unknown, ("other", "/Unknown")), (None, ("other", "no colour space")),
-    (Array(), ("other", "no colour space")),
-])
+@pytest.mark.parametrize(
+    "space, expected",
+    [
+        (Name.DeviceRGB, ("rgb", "/DeviceRGB")),
+        (Name("/RGB"), ("rgb", "/DeviceRGB")),
+        (Name("/CMYK"), ("cmyk", "/DeviceCMYK")),
+        (Name("/G"), ("gray", "/DeviceGray")),
+        (Array([Name.CalGray, Dictionary()]), ("gray", "/CalGray")),
+        (Array([Name.Lab, Dictionary()]), ("other", "/Lab")),
+        (Name.Unknown, ("other", "/Unknown")),
+        (None, ("other", "no colour space")),
+        (Array(), ("other", "no colour space")),
+    ],
+)
 def test_colour_spaces_are_classed_by_their_model(space, expected):
     assert colour_space(space) == expected
 

@@ -60,15 +60,18 @@ def srgb_profile() -> bytes:
 def swapped_primaries_profile() -> bytes:
     """Return Pillow's sRGB profile with its red and blue primaries exchanged: another RGB profile."""
     data = bytearray(srgb_profile())
-    tags = {bytes(data[start:start + 4]): start
-            for start in range(132, 132 + 12 * struct.unpack(">I", data[128:132])[0], 12)}
+    tags = {
+        bytes(data[start : start + 4]): start
+        for start in range(132, 132 + 12 * struct.unpack(">I", data[128:132])[0], 12)
+    }
     red, blue = tags[b"rXYZ"] + 4, tags[b"bXYZ"] + 4
-    data[red:red + 8], data[blue:blue + 8] = data[blue:blue + 8], data[red:red + 8]
+    data[red : red + 8], data[blue : blue + 8] = data[blue : blue + 8], data[red : red + 8]
     data[84:100] = bytes(16)  # no profile ID: it would no longer match
     return bytes(data)
 
 
 # The palette
+
 
 def test_the_print_palette_is_the_designs_cmyk_with_text_in_black_ink_alone():
     values = custom_properties(palette_stylesheet("print"))
@@ -89,10 +92,14 @@ def test_the_screen_palette_is_the_srgb_hex_values():
 def fill_colours(pdf: bytes) -> list[tuple[str, list]]:
     """Return the fill colour operators of a PDF's first page, with their operands."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        return [(str(instruction.operator), [value if isinstance(value, pikepdf.Name) else float(value)
-                                             for value in instruction.operands])
-                for instruction in pikepdf.parse_content_stream(document.pages[0])
-                if str(instruction.operator) in ("cs", "scn", "sc", "k", "rg")]
+        return [
+            (
+                str(instruction.operator),
+                [value if isinstance(value, pikepdf.Name) else float(value) for value in instruction.operands],
+            )
+            for instruction in pikepdf.parse_content_stream(document.pages[0])
+            if str(instruction.operator) in ("cs", "scn", "sc", "k", "rg")
+        ]
 
 
 def test_weasyprint_paints_print_ink_in_black_ink_and_screen_ink_in_rgb():
@@ -100,10 +107,11 @@ def test_weasyprint_paints_print_ink_in_black_ink_and_screen_ink_in_rgb():
     printed = fill_colours(html.write_pdf(stylesheets=[CSS(string=palette_stylesheet("print"))]))
     assert printed == [("cs", [pikepdf.Name.DeviceCMYK]), ("scn", [0, 0, 0, 1])]
     screen = fill_colours(html.write_pdf(stylesheets=[CSS(string=palette_stylesheet("screen"))]))
-    assert screen == [("rg", pytest.approx([0x1d / 255, 0x23 / 255, 0x2a / 255], abs=0.001))]
+    assert screen == [("rg", pytest.approx([0x1D / 255, 0x23 / 255, 0x2A / 255], abs=0.001))]
 
 
 # cmyk_of
+
 
 def test_palette_colours_map_to_the_palettes_cmyk_exactly(profile):
     for name, (rgb, cmyk) in PALETTE.items():
@@ -112,8 +120,9 @@ def test_palette_colours_map_to_the_palettes_cmyk_exactly(profile):
     assert cmyk_of("#FFF", profile) == PALETTE["paper"][1]
 
 
-@pytest.mark.parametrize("grey, black", [("#000000", 1.0), ("#000", 1.0), ("#333333", 0.8), ("#808080", 0.498),
-                                         ("#eee", 0.067)])
+@pytest.mark.parametrize(
+    "grey, black", [("#000000", 1.0), ("#000", 1.0), ("#333333", 0.8), ("#808080", 0.498), ("#eee", 0.067)]
+)
 def test_greys_map_to_black_ink_alone(profile, grey, black):
     assert cmyk_of(grey, profile) == (0.0, 0.0, 0.0, black)
 
@@ -131,24 +140,27 @@ def test_other_colours_go_through_the_profile(profile):
 
 # print_svg
 
+
 def test_every_colour_of_a_drawing_becomes_device_cmyk(profile):
-    drawing = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
-               b'<defs><linearGradient id="g"><stop offset="0" stop-color="white"/>'
-               b'<stop offset="1" stop-color="#abc"/></linearGradient></defs>'
-               b'<rect width="5" height="5" fill="#b3263a" stroke="black"/>'
-               b'<circle r="2" style="fill:#FF0000;stroke: white"/>'
-               b'<path d="M0 0L1 1"/></svg>')
+    drawing = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+        b'<defs><linearGradient id="g"><stop offset="0" stop-color="white"/>'
+        b'<stop offset="1" stop-color="#abc"/></linearGradient></defs>'
+        b'<rect width="5" height="5" fill="#b3263a" stroke="black"/>'
+        b'<circle r="2" style="fill:#FF0000;stroke: white"/>'
+        b'<path d="M0 0L1 1"/></svg>'
+    )
     result = print_svg(drawing, profile)
     root = ElementTree.fromstring(result)
     assert root.get("fill") == BLACK_INK  # the default fill, inherited by the path
     assert not re.search(rb"#[0-9a-fA-F]{3}", result) and not re.search(rb"\b(white|black)\b", result)
     stops = root.findall(f"{SVG}defs/{SVG}linearGradient/{SVG}stop")
-    assert [stop.get("stop-color") for stop in stops] == ["device-cmyk(0 0 0 0)",
-                                                          cmyk_css(cmyk_of("#aabbcc", profile))]
+    assert [stop.get("stop-color") for stop in stops] == ["device-cmyk(0 0 0 0)", cmyk_css(cmyk_of("#aabbcc", profile))]
     rect = root.find(f"{SVG}rect")
     assert (rect.get("fill"), rect.get("stroke")) == ("device-cmyk(0.2 1 0.93 0.13)", BLACK_INK)
-    assert root.find(f"{SVG}circle").get("style") == (f"fill:{cmyk_css(cmyk_of('#ff0000', profile))};"
-                                                      "stroke: device-cmyk(0 0 0 0)")
+    assert root.find(f"{SVG}circle").get("style") == (
+        f"fill:{cmyk_css(cmyk_of('#ff0000', profile))};stroke: device-cmyk(0 0 0 0)"
+    )
     assert root.find(f"{SVG}path").get("fill") is None
 
 
@@ -161,21 +173,20 @@ def test_a_root_with_its_own_fill_gets_no_second_one(profile, fill, printed):
 
 
 def test_a_root_with_only_a_fill_rule_still_gets_the_default_fill(profile):
-    root = ElementTree.fromstring(print_svg(b'<svg xmlns="http://www.w3.org/2000/svg" fill-rule="evenodd"/>',
-                                            profile))
+    root = ElementTree.fromstring(print_svg(b'<svg xmlns="http://www.w3.org/2000/svg" fill-rule="evenodd"/>', profile))
     assert root.get("fill") == BLACK_INK and root.get("fill-rule") == "evenodd"
 
 
 def test_single_quoted_black_and_white_attributes_become_device_cmyk(profile):
-    result = print_svg(b"<svg xmlns='http://www.w3.org/2000/svg'><rect fill='black' stroke='white'/></svg>",
-                       profile)
+    result = print_svg(b"<svg xmlns='http://www.w3.org/2000/svg'><rect fill='black' stroke='white'/></svg>", profile)
     rect = ElementTree.fromstring(result).find(f"{SVG}rect")
     assert (rect.get("fill"), rect.get("stroke")) == (BLACK_INK, "device-cmyk(0 0 0 0)")
 
 
 def test_references_to_ids_that_look_like_hex_colours_are_kept(profile):
-    drawing = (b'<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="fad"/></defs>'
-               b'<rect fill="url(#fad)"/></svg>')
+    drawing = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="fad"/></defs><rect fill="url(#fad)"/></svg>'
+    )
     rect = ElementTree.fromstring(print_svg(drawing, profile)).find(f"{SVG}rect")
     assert rect.get("fill") == "url(#fad)"
 
@@ -184,8 +195,11 @@ def test_a_drawing_of_thousands_of_colours_is_converted_in_one_pass(profile):
     """A colour at a time took milliseconds each: 5,000 of them in a style attribute held a build for seconds,
     a drawing's worth of them for half an hour."""
     colours = [f"#{red:02x}{green:02x}40" for red in range(0, 250, 3) for green in range(0, 250, 4)][:5_000]
-    drawing = ('<svg xmlns="http://www.w3.org/2000/svg">' + "".join(
-        f'<rect fill="{colour}" style="stroke:{colour}"/>' for colour in colours) + "</svg>").encode()
+    drawing = (
+        '<svg xmlns="http://www.w3.org/2000/svg">'
+        + "".join(f'<rect fill="{colour}" style="stroke:{colour}"/>' for colour in colours)
+        + "</svg>"
+    ).encode()
     signal.signal(signal.SIGALRM, lambda signum, frame: pytest.fail("took more than 5 s"))
     signal.alarm(5)
     try:
@@ -199,6 +213,7 @@ def test_a_drawing_of_thousands_of_colours_is_converted_in_one_pass(profile):
 
 
 # print_raster
+
 
 def test_an_rgb_jpeg_becomes_a_cmyk_jpeg_of_the_same_size_and_resolution(profile):
     source = encode(Image.new("RGB", (120, 80), (255, 0, 0)), "JPEG", dpi=(340, 340))
@@ -231,6 +246,7 @@ def test_the_pictures_own_icc_profile_is_used(profile):
     def converted(**options) -> tuple[int, ...]:
         with decode(print_raster(encode(Image.new("RGB", (8, 8), (255, 0, 0)), "PNG", **options), profile)) as image:
             return image.getpixel((4, 4))
+
     untagged, srgb = converted(), converted(icc_profile=srgb_profile())
     assert srgb == untagged
     other = converted(icc_profile=swapped_primaries_profile())
@@ -255,6 +271,7 @@ def test_a_grey_photograph_with_its_own_grey_profile_is_converted(profile):
 
 
 # load_profile
+
 
 def test_the_default_profile_loads_with_its_description(profile):
     assert profile.description and profile.description == profile.description.strip()

@@ -15,16 +15,17 @@ from bulletin.printing.finishing import finish_print, finish_screen, fix_metadat
 from bulletin.printing.settings import MM_TO_PT
 from bulletin.util.pdftree import structure_elements
 
-HEAD = ('<meta name="dcterms.created" content="2023-01-15T09:00:00Z">'
-        '<meta name="dcterms.modified" content="2023-01-20T18:30:00Z"><title>Zəfərdən bəri</title>')
-BODY = ('<p>Birinci səhifə</p><p style="break-before: page">İkinci səhifə</p>')
+HEAD = (
+    '<meta name="dcterms.created" content="2023-01-15T09:00:00Z">'
+    '<meta name="dcterms.modified" content="2023-01-20T18:30:00Z"><title>Zəfərdən bəri</title>'
+)
+BODY = '<p>Birinci səhifə</p><p style="break-before: page">İkinci səhifə</p>'
 DOCUMENT_ID = re.compile(rb"<xmpMM:DocumentID>(xmp\.did:[0-9a-f-]{36})</xmpMM:DocumentID>")
 SLUG = 9 * MM_TO_PT  # the media box margin around the trim once marks are added
 
 
 def render(bleed: str = "3mm"):
-    style = (f"<style>@page {{ size: A4; bleed: {bleed}; margin: 20mm }}"
-             " html { color: device-cmyk(0 0 0 1) }</style>")
+    style = f"<style>@page {{ size: A4; bleed: {bleed}; margin: 20mm }} html {{ color: device-cmyk(0 0 0 1) }}</style>"
     return HTML(string=f"<html lang='az'><head>{HEAD}{style}</head><body>{BODY}</body></html>").render()
 
 
@@ -63,11 +64,16 @@ def outside(segment: tuple[float, float, float, float], rectangle: list[float], 
     """Whether a line segment stays out of the inside of a rectangle."""
     x1, y1, x2, y2 = segment
     left, bottom, right, top = rectangle
-    return (max(x1, x2) <= left + tolerance or min(x1, x2) >= right - tolerance
-            or max(y1, y2) <= bottom + tolerance or min(y1, y2) >= top - tolerance)
+    return (
+        max(x1, x2) <= left + tolerance
+        or min(x1, x2) >= right - tolerance
+        or max(y1, y2) <= bottom + tolerance
+        or min(y1, y2) >= top - tolerance
+    )
 
 
 # Reproducible metadata
+
 
 def test_fixed_metadata_gives_the_same_bytes_for_the_same_input():
     first, second = print_pdf("since-the-victory-2023-H1-az-print"), print_pdf("since-the-victory-2023-H1-az-print")
@@ -91,6 +97,7 @@ def test_the_document_id_depends_on_the_name_and_the_rest_of_the_metadata_is_kep
 
 # Crop marks
 
+
 @pytest.fixture(scope="module")
 def marked(tmp_path_factory):
     """The two-page A4 PDF/X-4 with 3 mm bleed before and after crop marks, the latter also as a file."""
@@ -106,8 +113,7 @@ def test_the_media_box_grows_around_the_trim_and_the_other_boxes_stay(marked):
         assert len(after.pages) == len(before.pages) == 2
         for old, new in zip(before.pages, after.pages):
             left, bottom, right, top = box(new.TrimBox)
-            assert box(new.MediaBox) == pytest.approx([left - SLUG, bottom - SLUG, right + SLUG, top + SLUG],
-                                                      abs=0.001)
+            assert box(new.MediaBox) == pytest.approx([left - SLUG, bottom - SLUG, right + SLUG, top + SLUG], abs=0.001)
             assert box(new.TrimBox) == box(old.TrimBox) and box(new.BleedBox) == box(old.BleedBox)
             assert box(old.MediaBox) == box(old.BleedBox)  # WeasyPrint's media box was the bleed
 
@@ -138,8 +144,9 @@ def test_the_marks_start_at_the_bleed_and_lie_along_the_trim_lines(marked):
             for segment in mark_segments(page):
                 x1, y1, x2, y2 = segment
                 assert outside(segment, bleed) and not outside(segment, media)
-                assert abs(x2 - x1) == pytest.approx(5 * MM_TO_PT, abs=0.01) or \
-                       abs(y2 - y1) == pytest.approx(5 * MM_TO_PT, abs=0.01)
+                assert abs(x2 - x1) == pytest.approx(5 * MM_TO_PT, abs=0.01) or abs(y2 - y1) == pytest.approx(
+                    5 * MM_TO_PT, abs=0.01
+                )
                 assert {x1, x2} & {round(left, 3), round(right, 3)} or {y1, y2} & {round(bottom, 3), round(top, 3)}
             assert trim == [0, 0, pytest.approx(595.276, abs=0.001), pytest.approx(841.89, abs=0.001)]
 
@@ -147,8 +154,25 @@ def test_the_marks_start_at_the_bleed_and_lie_along_the_trim_lines(marked):
 def test_the_rendered_marks_are_in_the_four_corners_of_the_slug(marked, tmp_path):
     """The page's own content leaves its coordinates flipped; the marks must still land in the corners."""
     _original, path = marked
-    subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-aa", "no", "-aaVector", "no", "-png",
-                    str(path), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "72",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-aa",
+            "no",
+            "-aaVector",
+            "no",
+            "-png",
+            str(path),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     with Image.open(next(tmp_path.glob("page*.png"))) as image:
         ink = image.convert("L").point(lambda value: 255 if value < 128 else 0)
     width, height = ink.size  # at 72 dpi a pixel is a point
@@ -156,11 +180,20 @@ def test_the_rendered_marks_are_in_the_four_corners_of_the_slug(marked, tmp_path
 
     def inked(left: int, top: int, right: int, bottom: int) -> int:
         return sum(ink.crop((left, top, right, bottom)).histogram()[255:])
-    corners = [inked(0, 0, slug, slug), inked(width - slug, 0, width, slug),
-               inked(0, height - slug, slug, height), inked(width - slug, height - slug, width, height)]
+
+    corners = [
+        inked(0, 0, slug, slug),
+        inked(width - slug, 0, width, slug),
+        inked(0, height - slug, slug, height),
+        inked(width - slug, height - slug, width, height),
+    ]
     assert all(count >= 20 for count in corners), corners
-    between = [inked(slug, 0, width - slug, inner), inked(slug, height - inner, width - slug, height),
-               inked(0, slug, inner, height - slug), inked(width - inner, slug, width, height - slug)]
+    between = [
+        inked(slug, 0, width - slug, inner),
+        inked(slug, height - inner, width - slug, height),
+        inked(0, slug, inner, height - slug),
+        inked(width - inner, slug, width, height - slug),
+    ]
     assert between == [0, 0, 0, 0]  # nothing else is drawn outside the bleed
 
 
@@ -195,8 +228,14 @@ def test_a_bleed_wider_than_weasyprints_bleed_box_gets_a_bleed_box_as_wide(bleed
 
 
 def test_links_are_removed_and_the_bookmarks_kept():
-    original = HTML(string='<h1 id="top">Title</h1><p><a href="#top">back</a> <a href="https://example.org">web</a>'
-                           "</p><style>@page { size: A4; bleed: 3mm }</style>").render().write_pdf()
+    original = (
+        HTML(
+            string='<h1 id="top">Title</h1><p><a href="#top">back</a> <a href="https://example.org">web</a>'
+            "</p><style>@page { size: A4; bleed: 3mm }</style>"
+        )
+        .render()
+        .write_pdf()
+    )
     with pikepdf.open(io.BytesIO(original)) as before:
         assert len(before.pages[0].Annots) == 2 and "/Outlines" in before.Root
     with pikepdf.open(io.BytesIO(finish_print(original, 3 * MM_TO_PT, crop_marks=False))) as after:
@@ -204,8 +243,10 @@ def test_links_are_removed_and_the_bookmarks_kept():
 
 
 def test_links_are_described_by_their_text():
-    document = HTML(string='<html lang="en"><h1 id="top">Title</h1><p><a href="#top">Back to the <em>top</em></a>'
-                           ' <a href="https://example.org">the example site</a></p></html>').render()
+    document = HTML(
+        string='<html lang="en"><h1 id="top">Title</h1><p><a href="#top">Back to the <em>top</em></a>'
+        ' <a href="https://example.org">the example site</a></p></html>'
+    ).render()
     labels = link_labels(document)
     assert labels == {"top": "Back to the top", "https://example.org": "the example site"}
     pdf = finish_screen(document.write_pdf(pdf_variant="pdf/ua-1"), labels)
@@ -215,21 +256,30 @@ def test_links_are_described_by_their_text():
 
 
 def test_running_heads_and_page_numbers_become_pagination_artifacts():
-    html = ('<html lang="en"><style>@page { @top-center { content: "Since the Victory" }'
-            ' @bottom-right { content: counter(page) } }</style><h1>Title</h1><p>Text.</p></html>')
+    html = (
+        '<html lang="en"><style>@page { @top-center { content: "Since the Victory" }'
+        " @bottom-right { content: counter(page) } }</style><h1>Title</h1><p>Text.</p></html>"
+    )
     before = HTML(string=html).render().write_pdf(pdf_variant="pdf/ua-1")
     after = finish_screen(before, {})
 
     def artifacts_and_outsiders(pdf: bytes) -> tuple[int, int]:
         with pikepdf.open(io.BytesIO(pdf)) as document:
             operators = list(pikepdf.parse_content_stream(document.pages[0]))
-            artifacts = sum(1 for operands, operator in operators if str(operator) == "BDC"
-                            and operands[0] == "/Artifact" and operands[1].get("/Type") == "/Pagination")
+            artifacts = sum(
+                1
+                for operands, operator in operators
+                if str(operator) == "BDC" and operands[0] == "/Artifact" and operands[1].get("/Type") == "/Pagination"
+            )
             root = document.Root.StructTreeRoot
             inside = {element.objgen for element in structure_elements(root) if element.is_indirect}
-            outside = sum(1 for element in root.ParentTree.Nums[1]
-                          if isinstance(element, pikepdf.Dictionary) and element.objgen not in inside)
+            outside = sum(
+                1
+                for element in root.ParentTree.Nums[1]
+                if isinstance(element, pikepdf.Dictionary) and element.objgen not in inside
+            )
             return artifacts, outside
+
     assert artifacts_and_outsiders(before) == (0, 2)
     assert artifacts_and_outsiders(after) == (2, 0)
     with pikepdf.open(io.BytesIO(after)) as document:  # the text itself is still there

@@ -38,8 +38,16 @@ def sample():
 def prepare(issue, cache: Path, variants=("print", "screen")) -> dict[str, dict[Path, Path]]:
     profile = load_profile(DEFAULT_PROFILE)
     with Workers(1) as workers:
-        return prepare_pictures(issue, set(variants), SETTINGS, find_typefaces(), profile,
-                                read_inputs(issue.folder, PROJECT), cache, workers)
+        return prepare_pictures(
+            issue,
+            set(variants),
+            SETTINGS,
+            find_typefaces(),
+            profile,
+            read_inputs(issue.folder, PROJECT),
+            cache,
+            workers,
+        )
 
 
 @pytest.mark.slow
@@ -50,8 +58,11 @@ def test_each_photograph_is_made_the_size_it_is_placed_at_in_each_variant(sample
     assert set(prepared["print"]) == {path.resolve() for path in sample.pictures}  # drawings get CMYK colours
     assert set(prepared["screen"]) == {path.resolve() for path in photos}  # drawings are used as they are
     for variant, ppi in (("print", 300), ("screen", 150)):
-        drawn = measure(SlotProbe(variant, SETTINGS, find_typefaces(),
-                                        tuple(("illustration", Image.open(path).size) for path in photos)))
+        drawn = measure(
+            SlotProbe(
+                variant, SETTINGS, find_typefaces(), tuple(("illustration", Image.open(path).size) for path in photos)
+            )
+        )
         for path, (width_mm, _height_mm) in zip(photos, drawn):
             with Image.open(prepared[variant][path.resolve()]) as image:
                 assert image.format == "JPEG" and image.mode == ("CMYK" if variant == "print" else "RGB")
@@ -134,8 +145,16 @@ def test_a_picture_that_cannot_be_read_is_a_build_error_naming_it(tmp_path):
     broken.write_bytes(b"not a JPEG")
     profile = load_profile(DEFAULT_PROFILE)
     with pytest.raises(BuildError, match=r"broken\.jpg: cannot prepare the picture for print"):
-        prepare_picture(PictureJob(broken, sha256(b"not a JPEG").hexdigest(), "print", (10, 10), tmp_path / "out.jpg",
-                                   (profile.path, profile.data)))
+        prepare_picture(
+            PictureJob(
+                broken,
+                sha256(b"not a JPEG").hexdigest(),
+                "print",
+                (10, 10),
+                tmp_path / "out.jpg",
+                (profile.path, profile.data),
+            )
+        )
 
 
 @pytest.mark.slow
@@ -143,7 +162,8 @@ def test_a_photograph_on_the_cover_is_made_the_size_it_is_drawn_at(minimal_issue
     """The cover's place, too, is measured as the template makes it; and an issue named by a relative path
     (as an editor types it) finds its pictures."""
     ImageOps.colorize(Image.linear_gradient("L").resize((3000, 2000)), (120, 90, 60), (60, 40, 20)).save(
-        minimal_issue / "images" / "cover.jpg", quality=90)
+        minimal_issue / "images" / "cover.jpg", quality=90
+    )
     with open(minimal_issue / "issue.yaml", "a", encoding="utf-8") as file:
         file.write("cover_image: images/cover.jpg\n")
     for language in ("az", "ru", "en", "es"):
@@ -152,20 +172,32 @@ def test_a_photograph_on_the_cover_is_made_the_size_it_is_drawn_at(minimal_issue
     monkeypatch.chdir(minimal_issue.parent.parent)
     assert main(["issues/2023-H1", "--output", "out", "--lang", "en", "-q"]) == 0
     report = json.loads(Path("out/2023-H1/preflight.json").read_text(encoding="utf-8"))
-    images = {name: finding["message"] for name, group in report["files"].items() for finding in group["findings"]
-              if finding["check"] == "images"}
-    assert images == {"since-the-victory-2023-H1-en-print.pdf": "1 image, 300 to 300 ppi",
-                      "since-the-victory-2023-H1-en-screen.pdf": "1 image, 150 to 150 ppi"}
+    images = {
+        name: finding["message"]
+        for name, group in report["files"].items()
+        for finding in group["findings"]
+        if finding["check"] == "images"
+    }
+    assert images == {
+        "since-the-victory-2023-H1-en-print.pdf": "1 image, 300 to 300 ppi",
+        "since-the-victory-2023-H1-en-screen.pdf": "1 image, 150 to 150 ppi",
+    }
 
 
 # Every mode a photograph can be in prints as it looks, and without its metadata
 
 SECRET = "EDITOR-ONLY"  # written into every kind of metadata a photograph can carry; no PDF may hold it
 MODES = {  # file -> how make_picture makes it
-    "rgb.jpg": {"mode": "RGB"}, "grey.jpg": {"mode": "L"}, "cmyk.jpg": {"mode": "CMYK"},
-    "grey16.png": {"mode": "I;16"}, "grey16-transparent.png": {"mode": "I;16", "transparency": 5140},
-    "rgba.png": {"mode": "RGBA"}, "grey-alpha.png": {"mode": "LA"}, "palette.png": {"mode": "P"},
-    "palette-transparent.png": {"mode": "P", "transparency": 0}, "bilevel.png": {"mode": "1"},
+    "rgb.jpg": {"mode": "RGB"},
+    "grey.jpg": {"mode": "L"},
+    "cmyk.jpg": {"mode": "CMYK"},
+    "grey16.png": {"mode": "I;16"},
+    "grey16-transparent.png": {"mode": "I;16", "transparency": 5140},
+    "rgba.png": {"mode": "RGBA"},
+    "grey-alpha.png": {"mode": "LA"},
+    "palette.png": {"mode": "P"},
+    "palette-transparent.png": {"mode": "P", "transparency": 0},
+    "bilevel.png": {"mode": "1"},
     "grey-transparent.png": {"mode": "L", "transparency": 20},
 }
 
@@ -196,13 +228,18 @@ def every_mode(tmp_path_factory):
     for name, options in MODES.items():
         with_metadata(make_picture(issue / "images" / name, size=(1200, 800), **options))
     entries = "".join(f"          - id: {Path(name).stem}\n            file: images/{name}\n" for name in MODES)
-    apply_edits(issue, [{"file": "issue.yaml", "replace": "        illustrations:\n",
-                         "with": "        illustrations:\n" + entries}])
-    texts = "".join(f'  {Path(name).stem}:\n    caption: "{name}"\n    credit: "Tests"\n    alt: "Picture {name}"\n'
-                    for name in MODES)
+    apply_edits(
+        issue,
+        [{"file": "issue.yaml", "replace": "        illustrations:\n", "with": "        illustrations:\n" + entries}],
+    )
+    texts = "".join(
+        f'  {Path(name).stem}:\n    caption: "{name}"\n    credit: "Tests"\n    alt: "Picture {name}"\n'
+        for name in MODES
+    )
     for language in LANGUAGES:
-        apply_edits(issue, [{"file": f"{language}.yaml", "replace": "illustrations:\n",
-                             "with": "illustrations:\n" + texts}])
+        apply_edits(
+            issue, [{"file": f"{language}.yaml", "replace": "illustrations:\n", "with": "illustrations:\n" + texts}]
+        )
     output = issue.parent.parent / "output"
     assert main([str(issue), "--output", str(output), "--lang", "en", "-q"]) == 0
     return issue, Build(output / "2023-H1")

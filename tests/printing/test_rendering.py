@@ -49,8 +49,15 @@ HOSTILE = {
 
 def test_markdown_subset_renders_paragraphs_emphasis_lists_quotes_and_links():
     html = markdown_to_html("A *b* **c**\n\n- one\n- two\n\n> quoted\n\n[site](https://example.org)")
-    for tag in ("<p>", "<em>b</em>", "<strong>c</strong>", "<ul>", "<li>one</li>", "<blockquote>",
-                '<a href="https://example.org">site</a>'):
+    for tag in (
+        "<p>",
+        "<em>b</em>",
+        "<strong>c</strong>",
+        "<ul>",
+        "<li>one</li>",
+        "<blockquote>",
+        '<a href="https://example.org">site</a>',
+    ):
         assert tag in html
 
 
@@ -60,8 +67,9 @@ def test_raw_html_in_content_is_shown_as_text():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-@pytest.mark.parametrize("source", ["[x](javascript:alert(1))", "[x](file:///etc/passwd)", "![x](pic.png)",
-                                    "# Heading", "    code"])
+@pytest.mark.parametrize(
+    "source", ["[x](javascript:alert(1))", "[x](file:///etc/passwd)", "![x](pic.png)", "# Heading", "    code"]
+)
 def test_markdown_outside_the_subset_makes_no_link_image_heading_or_code(source):
     html = markdown_to_html(source)
     for tag in ("<a ", "<img", "<h1", "<code", "<pre"):
@@ -79,10 +87,13 @@ def test_the_document_carries_the_edition_language():
     assert "Índice" in html and "Primer artículo" in html
 
 
-@pytest.mark.parametrize("source, place", [
-    ("<p>\n{% include 'part.html' %}", "part.html:2"),  # a runtime error: an undefined variable
-    ("<p>\n\n{% if %}", "bulletin.html:3"),  # a syntax error
-])
+@pytest.mark.parametrize(
+    "source, place",
+    [
+        ("<p>\n{% include 'part.html' %}", "part.html:2"),  # a runtime error: an undefined variable
+        ("<p>\n\n{% if %}", "bulletin.html:3"),  # a syntax error
+    ],
+)
 def test_a_broken_template_is_reported_with_its_name_and_line(tmp_path, source, place):
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -140,15 +151,24 @@ def text_of(html: str) -> str:
 @pytest.mark.parametrize("language, fallback", [("en", None), ("ru", "az")], ids=["catalog", "draft-fallback"])
 def test_translations_print_as_characters_and_embed_nothing(hostile_catalogs, language, fallback):
     issue = validate_issue(MINIMAL, draft=True)
-    plain = render_edition(Edition(issue, language), TEMPLATES, load_translations(language, TRANSLATIONS,
-                                                                                   EXTRACTION_CONFIG))
+    plain = render_edition(
+        Edition(issue, language), TEMPLATES, load_translations(language, TRANSLATIONS, EXTRACTION_CONFIG)
+    )
     stand_in = load_translations(fallback, hostile_catalogs, EXTRACTION_CONFIG) if fallback else None
     translations = load_translations(language, hostile_catalogs, EXTRACTION_CONFIG, stand_in)
     html = render_edition(Edition(issue, language), TEMPLATES, translations)
     assert elements(html) == elements(plain)  # not one element more: no link, picture, style or attachment
     text = text_of(html)
-    for piece in ("javascript:alert(1)", "<a href=", "</a>", "<img src=", "data:image/png;base64,",
-                  "file:///etc/passwd", "<link rel=", "<style>@page { size: 30mm 30mm }</style>"):
+    for piece in (
+        "javascript:alert(1)",
+        "<a href=",
+        "</a>",
+        "<img src=",
+        "data:image/png;base64,",
+        "file:///etc/passwd",
+        "<link rel=",
+        "<style>@page { size: 30mm 30mm }</style>",
+    ):
         assert piece in text
     root = tinyhtml5.parse(html)
     [cover_issue] = [element for element in root.iter() if element.get("class") == "cover-issue"]
@@ -157,14 +177,17 @@ def test_translations_print_as_characters_and_embed_nothing(hostile_catalogs, la
 
 def test_a_translation_allowed_markup_keeps_only_the_listed_tags_paired():
     marked = with_allowed_tags('<em>Key</em> <a href="x">figures</a> <strong>x<em>y</strong></em><br/> & more')
-    assert marked == Markup('<em>Key</em> &lt;a href=&#34;x&#34;&gt;figures&lt;/a&gt; '
-                            '&lt;strong&gt;x<em>y&lt;/strong&gt;</em><br> &amp; more')
+    assert marked == Markup(
+        "<em>Key</em> &lt;a href=&#34;x&#34;&gt;figures&lt;/a&gt; "
+        "&lt;strong&gt;x<em>y&lt;/strong&gt;</em><br> &amp; more"
+    )
 
 
 def test_marked_up_is_extracted_and_formats_its_arguments_as_text(tmp_path):
     (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "part.html").write_text('{{ marked_up("%(n)s <em>figures</em>", n=value) }}',
-                                                       encoding="utf-8")
+    (tmp_path / "templates" / "part.html").write_text(
+        '{{ marked_up("%(n)s <em>figures</em>", n=value) }}', encoding="utf-8"
+    )
     shutil.copy(EXTRACTION_CONFIG, tmp_path / "babel.cfg")
     assert template_strings(tmp_path / "babel.cfg") == ("%(n)s <em>figures</em>",)
     catalog = polib.POFile()
@@ -173,7 +196,8 @@ def test_marked_up_is_extracted_and_formats_its_arguments_as_text(tmp_path):
     translations = Translations(io.BytesIO(catalog.to_binary()))
     environment = make_environment(tmp_path / "templates", translations, Formats.for_language("en"))
     assert environment.get_template("part.html").render(value="<i>3</i>") == (
-        "<em>&lt;i&gt;3&lt;/i&gt;</em> &lt;a href=&#34;x&#34;&gt;chiffres&lt;/a&gt;")
+        "<em>&lt;i&gt;3&lt;/i&gt;</em> &lt;a href=&#34;x&#34;&gt;chiffres&lt;/a&gt;"
+    )
 
 
 @pytest.mark.slow
@@ -181,19 +205,22 @@ def test_a_build_prints_hostile_translations_as_characters(hostile_catalogs, min
     monkeypatch.setattr("bulletin.workflow.building.TRANSLATIONS", hostile_catalogs)
     output = tmp_path / "out"
     # A draft: the fixture's Russian catalog is incomplete, and every catalog of the issue is checked.
-    assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "--draft",
-                 "-q"]) == 0
+    assert (
+        main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "--draft", "-q"]) == 0
+    )
     pdf = output / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf"
     with pikepdf.open(pdf) as document:
         actions = [annotation.get("/A", {}) for page in document.pages for annotation in page.get("/Annots", [])]
         assert all(action.get("/S") in (None, "/GoTo") and "/URI" not in action for action in actions)
         assert "/EmbeddedFiles" not in document.Root.get("/Names", {}) and "/AF" not in document.Root
-        assert not [item for item in document.objects if isinstance(item, pikepdf.Stream)
-                    and item.get("/Subtype") in ("/Image", "/EmbeddedFile")]  # the issue's one drawing is vector
+        assert not [
+            item
+            for item in document.objects
+            if isinstance(item, pikepdf.Stream) and item.get("/Subtype") in ("/Image", "/EmbeddedFile")
+        ]  # the issue's one drawing is vector
         assert {round(float(value)) for page in document.pages for value in page.mediabox[2:]} == {595, 842}  # A4
     text = "\n".join(page_texts(pdf))
-    for piece in ("javascript:alert(1)", "file:///etc/passwd", "<link rel=", "@page { size: 30mm 30mm }",
-                  "<b>No.</b>"):
+    for piece in ("javascript:alert(1)", "file:///etc/passwd", "<link rel=", "@page { size: 30mm 30mm }", "<b>No.</b>"):
         assert piece in text
 
 
@@ -209,16 +236,20 @@ def test_thousands_of_refused_links_are_found_in_time_in_proportion_to_the_text(
     with within(8):
         found = refused_references(text)
     assert [(index, written) for index, written, _ in found[:3]] == [
-        (text.index(f"&#102;ile:{number})"), f"&#102;ile:{number}") for number in range(3)]  # each where it is
+        (text.index(f"&#102;ile:{number})"), f"&#102;ile:{number}") for number in range(3)
+    ]  # each where it is
     assert len(found) == 40_000
 
 
 def test_autolinks_and_links_by_reference_are_links_not_raw_text():
-    html = markdown_to_html("See <https://example.org/page>, [the list][r] and <office@example.org>.\n\n"
-                            "[r]: https://example.org/list\n")
-    for tag in ('<a href="https://example.org/page">https://example.org/page</a>',
-                '<a href="https://example.org/list">the list</a>',
-                '<a href="mailto:office@example.org">office@example.org</a>'):
+    html = markdown_to_html(
+        "See <https://example.org/page>, [the list][r] and <office@example.org>.\n\n[r]: https://example.org/list\n"
+    )
+    for tag in (
+        '<a href="https://example.org/page">https://example.org/page</a>',
+        '<a href="https://example.org/list">the list</a>',
+        '<a href="mailto:office@example.org">office@example.org</a>',
+    ):
         assert tag in html
     assert "[r]" not in html and "&lt;" not in html
 
@@ -228,8 +259,15 @@ def test_links_other_than_web_and_mail_are_still_not_made_in_any_spelling():
     assert "<a " not in html
 
 
-@pytest.mark.parametrize("source", ["[](https://example.org)", "[ ](https://example.org)",
-                                    "[\u200b\u00ad](https://example.org)", "[][r]\n\n[r]: https://example.org"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[](https://example.org)",
+        "[ ](https://example.org)",
+        "[\u200b\u00ad](https://example.org)",
+        "[][r]\n\n[r]: https://example.org",
+    ],
+)
 def test_a_link_with_no_text_is_refused(source):
     [(_, reference, why)] = refused_references(source)
     assert reference == "https://example.org" and why.startswith("a link with no text")
@@ -241,15 +279,27 @@ def test_a_link_with_text_is_not_refused():
 
 @pytest.mark.slow
 def test_autolinks_and_links_by_reference_print_as_links(minimal_issue, tmp_path):
-    apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Second paragraph.\n",
-                                 "with": "      See <https://example.org/page-1> and [the list][r].\n\n"
-                                         "      [r]: https://example.org/list\n"}])
+    apply_edits(
+        minimal_issue,
+        [
+            {
+                "file": "en.yaml",
+                "replace": "      Second paragraph.\n",
+                "with": "      See <https://example.org/page-1> and [the list][r].\n\n"
+                "      [r]: https://example.org/list\n",
+            }
+        ],
+    )
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
     pdf = output / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf"
     with pikepdf.open(pdf) as document:
-        uris = {str(annotation.A.URI) for page in document.pages for annotation in page.get("/Annots", [])
-                if "/A" in annotation and "/URI" in annotation.A}
+        uris = {
+            str(annotation.A.URI)
+            for page in document.pages
+            for annotation in page.get("/Annots", [])
+            if "/A" in annotation and "/URI" in annotation.A
+        }
     assert uris == {"https://example.org/page-1", "https://example.org/list"}
     text = " ".join(" ".join(page.split()) for page in page_texts(pdf))
     assert "See https://example.org/page-1 and the list." in text  # the address as typed, its hyphen a hyphen

@@ -15,8 +15,11 @@ WHERE = "pyproject.toml [tool.bulletin.print]: "
 def write_pyproject(folder: Path, table: str) -> Path:
     """Write a pyproject.toml whose [tool.bulletin.print] holds `table`, beside another tool's table."""
     path = folder / "pyproject.toml"
-    path.write_text('[project]\nname = "since-the-victory"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n'
-                    f"[tool.bulletin.print]\n{table}\n", encoding="utf-8")
+    path.write_text(
+        '[project]\nname = "since-the-victory"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n\n'
+        f"[tool.bulletin.print]\n{table}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -42,18 +45,29 @@ def test_print_has_bleed_and_the_page_rule_and_screen_has_neither():
 def test_without_a_pyproject_or_its_table_the_defaults_apply(tmp_path):
     assert load_settings(tmp_path / "pyproject.toml") == PrintSettings()
     other = tmp_path / "pyproject.toml"
-    other.write_text('[tool.black]\nline-length = 120\n', encoding="utf-8")
+    other.write_text("[tool.black]\nline-length = 120\n", encoding="utf-8")
     assert load_settings(other) == PrintSettings()
 
 
 def test_the_pyproject_table_sets_every_value(tmp_path):
-    pyproject = write_pyproject(tmp_path, 'trim = "A5"\nbleed-mm = 5\npage-multiple = 8\nwarn-ppi = 250\n'
-                                          'min-ppi = 200\nscreen-ppi = 120.5\nicc-profile = "profiles/bureau.icc"\n'
-                                          'crop-marks = true\nworkers = 3')
+    pyproject = write_pyproject(
+        tmp_path,
+        'trim = "A5"\nbleed-mm = 5\npage-multiple = 8\nwarn-ppi = 250\n'
+        'min-ppi = 200\nscreen-ppi = 120.5\nicc-profile = "profiles/bureau.icc"\n'
+        "crop-marks = true\nworkers = 3",
+    )
     settings = load_settings(pyproject)
-    assert settings == PrintSettings(trim="A5", bleed_mm=5, page_multiple=8, warn_ppi=250, min_ppi=200,
-                                     screen_ppi=120.5, icc_profile=tmp_path / "profiles" / "bureau.icc",
-                                     crop_marks=True, workers=3)
+    assert settings == PrintSettings(
+        trim="A5",
+        bleed_mm=5,
+        page_multiple=8,
+        warn_ppi=250,
+        min_ppi=200,
+        screen_ppi=120.5,
+        icc_profile=tmp_path / "profiles" / "bureau.icc",
+        crop_marks=True,
+        workers=3,
+    )
     assert settings.trim_mm == (148, 210) and settings.multiple("print") == 8
 
 
@@ -71,25 +85,28 @@ def test_the_command_line_wins_over_the_file_and_none_changes_nothing(tmp_path):
     assert kept.crop_marks is True and kept.icc_profile == tmp_path / "bureau.icc"
 
 
-@pytest.mark.parametrize("table, key", [
-    ("paper = 'glossy'", "'paper'"),
-    ("page-multiple = 3", "page-multiple"),
-    ("page-multiple = '4'", "page-multiple"),
-    ("bleed-mm = -1", "bleed-mm"),
-    ("bleed-mm = '3mm'", "bleed-mm"),
-    ("warn-ppi = true", "warn-ppi"),
-    ("screen-ppi = false", "screen-ppi"),
-    ("min-ppi = 400", "min-ppi"),
-    ("trim = 'A9'", "trim"),
-    ("trim = 'abc'", "trim"),
-    ("trim = '210x'", "trim"),
-    ("crop-marks = 'yes'", "crop-marks"),
-    ("crop-marks = 1", "crop-marks"),
-    ("workers = -1", "workers"),
-    ("workers = 2.5", "workers"),
-    ("workers = true", "workers"),
-    ("workers = 1000", "workers"),
-])
+@pytest.mark.parametrize(
+    "table, key",
+    [
+        ("paper = 'glossy'", "'paper'"),
+        ("page-multiple = 3", "page-multiple"),
+        ("page-multiple = '4'", "page-multiple"),
+        ("bleed-mm = -1", "bleed-mm"),
+        ("bleed-mm = '3mm'", "bleed-mm"),
+        ("warn-ppi = true", "warn-ppi"),
+        ("screen-ppi = false", "screen-ppi"),
+        ("min-ppi = 400", "min-ppi"),
+        ("trim = 'A9'", "trim"),
+        ("trim = 'abc'", "trim"),
+        ("trim = '210x'", "trim"),
+        ("crop-marks = 'yes'", "crop-marks"),
+        ("crop-marks = 1", "crop-marks"),
+        ("workers = -1", "workers"),
+        ("workers = 2.5", "workers"),
+        ("workers = true", "workers"),
+        ("workers = 1000", "workers"),
+    ],
+)
 def test_an_invalid_value_is_a_usage_error_naming_the_table_and_the_key(tmp_path, table, key):
     with pytest.raises(UsageError) as error:
         load_settings(write_pyproject(tmp_path, table))
@@ -112,8 +129,10 @@ def test_a_wrong_value_given_on_the_command_line_is_blamed_on_it_not_on_the_file
     pyproject = write_pyproject(tmp_path, "workers = 2")
     with pytest.raises(UsageError) as error:
         load_settings(pyproject, workers=100000, crop_marks=True)
-    assert str(error.value) == ("the command line (--workers, --crop-marks): workers must be a whole number from 0"
-                                " (one per core) to 64, not 100000")
+    assert str(error.value) == (
+        "the command line (--workers, --crop-marks): workers must be a whole number from 0"
+        " (one per core) to 64, not 100000"
+    )
 
 
 def test_broken_toml_is_a_usage_error_naming_the_file_and_line(tmp_path):
@@ -124,9 +143,18 @@ def test_broken_toml_is_a_usage_error_naming_the_file_and_line(tmp_path):
     assert error.value.exit_status == 2
 
 
-@pytest.mark.parametrize("trim, size", [("A4", (210, 297)), ("A5", (148, 210)), ("B5", (176, 250)),
-                                        ("210x280", (210, 280)), ("210 x 280 mm", (210, 280)),
-                                        ("148×210", (148, 210)), (" 170.5x240mm ", (170.5, 240))])
+@pytest.mark.parametrize(
+    "trim, size",
+    [
+        ("A4", (210, 297)),
+        ("A5", (148, 210)),
+        ("B5", (176, 250)),
+        ("210x280", (210, 280)),
+        ("210 x 280 mm", (210, 280)),
+        ("148×210", (148, 210)),
+        (" 170.5x240mm ", (170.5, 240)),
+    ],
+)
 def test_a_trim_is_a_named_size_or_width_by_height_in_mm(trim, size):
     assert parse_trim(trim) == size
 
@@ -154,8 +182,11 @@ def test_a_trim_of_zero_size_is_refused(tmp_path):
         load_settings(write_pyproject(tmp_path, 'trim = "0x297"'))
 
 
-@pytest.mark.parametrize("content", ["[tool.bulletin.print]\nicc-profile = 5\n", "[tool.bulletin]\nprint = 5\n"],
-                         ids=["icc-profile = 5", "print = 5"])
+@pytest.mark.parametrize(
+    "content",
+    ["[tool.bulletin.print]\nicc-profile = 5\n", "[tool.bulletin]\nprint = 5\n"],
+    ids=["icc-profile = 5", "print = 5"],
+)
 def test_a_setting_of_the_wrong_type_is_a_usage_error_not_a_traceback(tmp_path, content):
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(content, encoding="utf-8")

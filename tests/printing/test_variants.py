@@ -29,10 +29,27 @@ def near(box, expected) -> bool:
 
 def pictures(pdf: Path) -> list[dict[str, str]]:
     """Return pdfimages' list: page, size, colour and resolution of every image."""
-    lines = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True,
-                           text=True).stdout.splitlines()[2:]
-    keys = ("page", "num", "type", "width", "height", "color", "comp", "bpc", "enc", "interp", "object", "id",
-            "x-ppi", "y-ppi", "size", "ratio")
+    lines = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    keys = (
+        "page",
+        "num",
+        "type",
+        "width",
+        "height",
+        "color",
+        "comp",
+        "bpc",
+        "enc",
+        "interp",
+        "object",
+        "id",
+        "x-ppi",
+        "y-ppi",
+        "size",
+        "ratio",
+    )
     return [dict(zip(keys, line.split())) for line in lines]
 
 
@@ -68,9 +85,11 @@ def test_print_pages_are_a4_with_3_mm_bleed_on_every_side(sample_build, language
 def test_the_cover_background_runs_into_the_bleed(sample_build, language, tmp_path):
     """The navy cover is painted to the edge of the bleed box, not just to the trim."""
     pdf = sample_build.pdf(language, "print")
-    subprocess.run(["pdftoppm", "-r", "20", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "cover")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "20", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "cover")], check=True
+    )
     from PIL import Image
+
     with Image.open(next(tmp_path.glob("cover*.png"))) as image:
         corner = image.convert("RGB").getpixel((0, 0))
     assert sum(corner) < 200, corner  # dark navy, not white paper
@@ -110,8 +129,11 @@ def test_screen_is_tagged_pdf_ua_with_title_language_and_alt_text(sample_build, 
                     alts.append(str(element.Alt))
                 kids = element.get("/K")
                 stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-    expected = [plain_text(text, language) for text in [issue.cover_alt[language]] + [
-        picture.alt[language] for article in issue.articles for picture in article.illustrations]]
+    expected = [
+        plain_text(text, language)
+        for text in [issue.cover_alt[language]]
+        + [picture.alt[language] for article in issue.articles for picture in article.illustrations]
+    ]
     assert sorted(alts) == sorted(expected)
 
 
@@ -120,8 +142,12 @@ def test_screen_links_are_described_by_their_text_in_the_editions_language(sampl
     titles = {article.id: typeset_text(article.title[language], language) for article in issue.articles}
     titles |= {f"section-{section.id}": typeset_text(section.title[language], language) for section in issue.sections}
     with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
-        links = [annotation for page in pdf.pages for annotation in page.get("/Annots", [])
-                 if annotation.get("/Subtype") == "/Link"]
+        links = [
+            annotation
+            for page in pdf.pages
+            for annotation in page.get("/Annots", [])
+            if annotation.get("/Subtype") == "/Link"
+        ]
         assert len(links) >= len(titles)
         for link in links:
             target = str(link.Dest)

@@ -38,6 +38,7 @@ def test_a_file_is_written_whole_under_its_name_and_nothing_else(tmp_path, unnam
 def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch, unnamed):
     def failing_fsync(fd):
         raise OSError(28, "No space left on device")
+
     monkeypatch.setattr(os, "fsync", failing_fsync)
     with pytest.raises(OSError):
         write_atomically(tmp_path / "a.pdf", b"%PDF-1.7")
@@ -55,6 +56,7 @@ def test_a_file_is_on_disk_before_it_takes_its_name(tmp_path, monkeypatch, unnam
     def recorded_replace(source, target):
         events.append(("replace", os.stat(source).st_ino))
         replace(source, target)
+
     monkeypatch.setattr(os, "fsync", recorded_fsync)
     monkeypatch.setattr(os, "replace", recorded_replace)
     write_atomically(tmp_path / "a.pdf", NEW)
@@ -69,10 +71,12 @@ def test_a_write_killed_at_each_step_leaves_the_previous_file_whole(tmp_path, st
     when on disk, and only without O_TMPFILE is there one at all before that."""
     target = tmp_path / "a.pdf"
     target.write_bytes(OLD)
-    child = (killed_at(step, str(target))
-             + "import sys\nfrom pathlib import Path\nfrom bulletin.util import atomic\n"
-             + ("" if unnamed else "atomic._open_unnamed = lambda folder: None\n")
-             + "atomic.write_atomically(Path(sys.argv[1]), b'%PDF new ' * 200_000)\n")
+    child = (
+        killed_at(step, str(target))
+        + "import sys\nfrom pathlib import Path\nfrom bulletin.util import atomic\n"
+        + ("" if unnamed else "atomic._open_unnamed = lambda folder: None\n")
+        + "atomic.write_atomically(Path(sys.argv[1]), b'%PDF new ' * 200_000)\n"
+    )
     done = subprocess.run([sys.executable, "-c", child, str(target)], cwd=PROJECT)
     assert done.returncode == -signal.SIGKILL
     assert target.read_bytes() == OLD

@@ -25,6 +25,7 @@ BOUND = 60  # seconds for a command on a small issue: far below a build's own, f
 @pytest.fixture
 def alarm():
     """Fail a test that would block, rather than let it wait forever."""
+
     def expire(_signal, _frame):
         raise AssertionError("blocked on a file that is not one")
 
@@ -85,12 +86,15 @@ def test_no_command_waits_on_a_named_pipe_in_the_issue(minimal_issue, tmp_path, 
     (minimal_issue / name).unlink()
     os.mkfifo(minimal_issue / name)
     issues = str(minimal_issue.parent)
-    for arguments, statuses in ((["validate", str(minimal_issue)], (2,)), (["status", str(minimal_issue)], (1, 2)),
-                                ([str(minimal_issue), "--output", str(tmp_path / "out")], (2,)),
-                                (["scheduled", "--date", "2023-07-01", "--issues", issues, "--output",
-                                  str(tmp_path / "scheduled")], (3,))):
-        done = subprocess.run([sys.executable, "build.py", *arguments], cwd=PROJECT, capture_output=True, text=True,
-                              timeout=BOUND)
+    for arguments, statuses in (
+        (["validate", str(minimal_issue)], (2,)),
+        (["status", str(minimal_issue)], (1, 2)),
+        ([str(minimal_issue), "--output", str(tmp_path / "out")], (2,)),
+        (["scheduled", "--date", "2023-07-01", "--issues", issues, "--output", str(tmp_path / "scheduled")], (3,)),
+    ):
+        done = subprocess.run(
+            [sys.executable, "build.py", *arguments], cwd=PROJECT, capture_output=True, text=True, timeout=BOUND
+        )
         assert done.returncode in statuses, (arguments, done.stderr)
         assert f"2023-H1/{name}:1:1: is a named pipe (FIFO), not a file" in done.stdout + done.stderr, arguments
 
@@ -109,26 +113,41 @@ def put(path: Path, kind: str) -> None:
     {"fifo": os.mkfifo, "folder": os.mkdir, "loop": lambda path: path.symlink_to(path.name)}[kind](path)
 
 
-COMMANDS = {"validate": ["validate", "issues/2023-H1"], "status": ["status", "issues/2023-H1"],
-            "build": ["issues/2023-H1", "--output", "out", "--lang", "en", "--variant", "screen", "-q"]}
-SAID = {"fifo": "is a named pipe (FIFO), not a file; put the file itself there",
-        "folder": "is a folder, not a file; put the file itself there", "loop": "is a loop of symbolic links"}
+COMMANDS = {
+    "validate": ["validate", "issues/2023-H1"],
+    "status": ["status", "issues/2023-H1"],
+    "build": ["issues/2023-H1", "--output", "out", "--lang", "en", "--variant", "screen", "-q"],
+}
+SAID = {
+    "fifo": "is a named pipe (FIFO), not a file; put the file itself there",
+    "folder": "is a folder, not a file; put the file itself there",
+    "loop": "is a loop of symbolic links",
+}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, what, kind, commands", [
-    ("cover.html", "template", "fifo", ("validate", "status", "build")),  # each waited forever
-    ("cover.html", "template", "folder", ("validate", "build")),  # each a traceback
-    ("cover.html", "template", "loop", ("validate", "status")),
-    ("parts/note.html", "template", "fifo", ("validate", "status")),  # one only Babel's extraction reads
-    ("bulletin.css", "stylesheet", "fifo", ("build",)),  # WeasyPrint waited on it
-])
-def test_a_template_or_stylesheet_that_is_not_a_file_stops_every_command_with_its_name(project_copy, name, what,
-                                                                                        kind, commands):
+@pytest.mark.parametrize(
+    "name, what, kind, commands",
+    [
+        ("cover.html", "template", "fifo", ("validate", "status", "build")),  # each waited forever
+        ("cover.html", "template", "folder", ("validate", "build")),  # each a traceback
+        ("cover.html", "template", "loop", ("validate", "status")),
+        ("parts/note.html", "template", "fifo", ("validate", "status")),  # one only Babel's extraction reads
+        ("bulletin.css", "stylesheet", "fifo", ("build",)),  # WeasyPrint waited on it
+    ],
+)
+def test_a_template_or_stylesheet_that_is_not_a_file_stops_every_command_with_its_name(
+    project_copy, name, what, kind, commands
+):
     put(project_copy / "templates" / name, kind)
     for command in commands:
-        done = subprocess.run([sys.executable, "build.py", *COMMANDS[command]], cwd=project_copy, capture_output=True,
-                              text=True, timeout=BOUND)
+        done = subprocess.run(
+            [sys.executable, "build.py", *COMMANDS[command]],
+            cwd=project_copy,
+            capture_output=True,
+            text=True,
+            timeout=BOUND,
+        )
         said = f"error: {what} templates/{name}: {SAID[kind]}"
         assert (done.returncode, done.stderr.splitlines()[:1]) == (1, [said]), (command, done.stderr)
         assert wrote_nothing(project_copy / "out")
@@ -144,8 +163,9 @@ def test_the_template_loader_reads_only_regular_files(tmp_path, alarm):
 
 @pytest.mark.parametrize("given", ["--icc-profile", "pyproject.toml"])
 @pytest.mark.parametrize("kind", ["fifo", "large"])
-def test_a_colour_profile_that_is_a_pipe_or_too_large_is_refused_unread(minimal_issue, tmp_path, monkeypatch, capsys,
-                                                                       given, kind):
+def test_a_colour_profile_that_is_a_pipe_or_too_large_is_refused_unread(
+    minimal_issue, tmp_path, monkeypatch, capsys, given, kind
+):
     profile = tmp_path / "bureau.icc"
     if kind == "fifo":
         os.mkfifo(profile)
@@ -153,8 +173,10 @@ def test_a_colour_profile_that_is_a_pipe_or_too_large_is_refused_unread(minimal_
     else:  # holes, not bytes: as large as /dev/zero would be read, without the memory
         with open(profile, "wb") as file:
             file.truncate(MAX_PROFILE + 1)
-        said = (f"is {MAX_PROFILE + 1:,} bytes, more than any colour profile takes (at most {MAX_PROFILE:,});"
-                " give the right file")
+        said = (
+            f"is {MAX_PROFILE + 1:,} bytes, more than any colour profile takes (at most {MAX_PROFILE:,});"
+            " give the right file"
+        )
     options = ["--icc-profile", str(profile)] if given == "--icc-profile" else []
     if given == "pyproject.toml":
         (tmp_path / "pyproject.toml").write_text('[tool.bulletin.print]\nicc-profile = "bureau.icc"\n')
@@ -162,7 +184,21 @@ def test_a_colour_profile_that_is_a_pipe_or_too_large_is_refused_unread(minimal_
     read_file, read = files.read_file, []
     monkeypatch.setattr(files, "read_file", lambda path, *limit: read.append(path) or read_file(path, *limit))
     with within(BOUND):
-        assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--lang", "en", "--variant", "print",
-                     "-q", *options]) == 1
+        assert (
+            main(
+                [
+                    str(minimal_issue),
+                    "--output",
+                    str(tmp_path / "out"),
+                    "--lang",
+                    "en",
+                    "--variant",
+                    "print",
+                    "-q",
+                    *options,
+                ]
+            )
+            == 1
+        )
     assert f"error: colour profile {profile}: {said}" in capsys.readouterr().err.splitlines()
     assert profile not in read and not (tmp_path / "out" / "2023-H1").exists()

@@ -29,9 +29,27 @@ def test_a_hash_of_files_depends_on_names_and_contents_not_on_the_checkout(tmp_p
 
 def test_tool_versions_names_every_tool(monkeypatch, tmp_path):
     versions = tool_versions()
-    assert set(versions) == {"python", "weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen",
-                             "pillow", "fonttools", "babel", "jinja2", "markdown-it-py", "pikepdf", "qpdf", "poppler",
-                             "libpango-1.0-0", "libharfbuzz-subset0", "fonts-noto-core", "libgs-common"}
+    assert set(versions) == {
+        "python",
+        "weasyprint",
+        "pydyf",
+        "tinycss2",
+        "cssselect2",
+        "tinyhtml5",
+        "pyphen",
+        "pillow",
+        "fonttools",
+        "babel",
+        "jinja2",
+        "markdown-it-py",
+        "pikepdf",
+        "qpdf",
+        "poppler",
+        "libpango-1.0-0",
+        "libharfbuzz-subset0",
+        "fonts-noto-core",
+        "libgs-common",
+    }
     assert all(versions.values()) and "missing" not in versions.values()
     assert versions["python"] == ".".join(map(str, sys.version_info[:3]))
     assert versions["qpdf"][0].isdigit() and versions["poppler"][0].isdigit()
@@ -44,8 +62,14 @@ def test_tool_versions_names_every_tool(monkeypatch, tmp_path):
 def test_read_inputs_names_every_input_relative_to_its_folder(tmp_path):
     inputs = read_inputs(SAMPLE, PROJECT)
     assert "issue.yaml" in inputs.issue and "az.yaml" in inputs.issue
-    assert {"templates/bulletin.css", "translations/ru/LC_MESSAGES/messages.po", "babel.cfg", "pyproject.toml",
-            "bulletin/util/fingerprints.py", "bulletin/content/drawings/checks.py"} <= set(inputs.project)
+    assert {
+        "templates/bulletin.css",
+        "translations/ru/LC_MESSAGES/messages.po",
+        "babel.cfg",
+        "pyproject.toml",
+        "bulletin/util/fingerprints.py",
+        "bulletin/content/drawings/checks.py",
+    } <= set(inputs.project)
     assert not any(name.endswith(".mo") for name in inputs.project)
     # The same issue elsewhere has the same fingerprint; one changed byte changes it.
     copy = shutil.copytree(SAMPLE, tmp_path / SAMPLE.name)

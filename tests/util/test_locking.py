@@ -17,8 +17,10 @@ def test_the_lock_records_its_holder_and_clears_the_record_on_release(tmp_path):
         record = json.loads((tmp_path / ".lock").read_text())
         assert record["pid"] == os.getpid() and record["purpose"] == "a build of 2022-H2"
         # Another open file description (as another process would have) cannot take it.
-        with (pytest.raises(Busy, match=f"in use by a build of 2022-H2, process {os.getpid()}, since "),
-              hold_lock(tmp_path, "a second build")):
+        with (
+            pytest.raises(Busy, match=f"in use by a build of 2022-H2, process {os.getpid()}, since "),
+            hold_lock(tmp_path, "a second build"),
+        ):
             pass
     assert (tmp_path / ".lock").read_text() == ""
 

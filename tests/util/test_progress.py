@@ -78,8 +78,12 @@ def test_while_bars_are_drawn_the_log_writes_through_them(handler):
     output = stream.getvalue()
     assert BAR in output and "3/3" in visible_lines(output)[-1]
     # each message on a line of its own, not mixed into a bar
-    assert [line for line in visible_lines(output) if BAR not in line] == [MESSAGES[0], WARNING, MESSAGES[1],
-                                                                            MESSAGES[2]]
+    assert [line for line in visible_lines(output) if BAR not in line] == [
+        MESSAGES[0],
+        WARNING,
+        MESSAGES[1],
+        MESSAGES[2],
+    ]
 
 
 SCRIPT = textwrap.dedent(f"""
@@ -105,5 +109,4 @@ def test_a_terminal_gets_bars_with_the_messages_and_warnings_above_them():
     assert ESCAPE in output and BAR in output
     bars = [line for line in lines if BAR in line]
     assert bars[0].startswith("print ") and "0/3" in bars[0] and "3/3" in bars[-1]
-    assert [line for line in lines if BAR not in line] == [MESSAGES[0], WARNING, MESSAGES[1], MESSAGES[2],
-                                                           "finished"]
+    assert [line for line in lines if BAR not in line] == [MESSAGES[0], WARNING, MESSAGES[1], MESSAGES[2], "finished"]

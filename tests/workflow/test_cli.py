@@ -44,9 +44,14 @@ def test_a_build_prints_the_delivered_files_on_stdout_and_progress_on_stderr(min
     captured = capsys.readouterr()
     written = captured.out.splitlines()
     assert [line.rsplit("/", 1)[1] for line in written] == [
-        "layout.txt", "manifest.json", "preflight.json",
-        "since-the-victory-2023-H1-az-print.pdf", "since-the-victory-2023-H1-az-screen.pdf",
-        "since-the-victory-2023-H1-es-print.pdf", "since-the-victory-2023-H1-es-screen.pdf"]
+        "layout.txt",
+        "manifest.json",
+        "preflight.json",
+        "since-the-victory-2023-H1-az-print.pdf",
+        "since-the-victory-2023-H1-az-screen.pdf",
+        "since-the-victory-2023-H1-es-print.pdf",
+        "since-the-victory-2023-H1-es-screen.pdf",
+    ]
     assert "az print: " in captured.err and "es screen: " in captured.err and "pages" in captured.err
     # the preflight table: a row per PDF, then the totals
     assert "since-the-victory-2023-H1-es-screen.pdf  ok" in captured.err
@@ -58,7 +63,8 @@ def test_only_the_variants_asked_for_are_built(minimal_issue, tmp_path, capsys):
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "en", "--variant", "screen", "-q"]) == 0
     assert sorted(path.name for path in (output / "2023-H1").glob("*.pdf")) == [
-        "since-the-victory-2023-H1-en-screen.pdf"]
+        "since-the-victory-2023-H1-en-screen.pdf"
+    ]
 
 
 def test_an_unknown_variant_is_a_usage_error(minimal_issue, tmp_path, capsys):
@@ -77,16 +83,23 @@ def test_a_number_of_workers_out_of_bounds_is_bad_usage_of_the_option(minimal_is
 def test_without_an_issue_folder_the_newest_issue_is_built(tmp_path):
     """In a copy of the project holding the sample and the minimal issue, whatever the project's issues/ holds."""
     project = copy_project(tmp_path / "project", SAMPLE, MINIMAL)
-    done = subprocess.run([sys.executable, "build.py", "--lang", "en", "--variant", "screen", "--output", "out", "-q"],
-                          cwd=project, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "build.py", "--lang", "en", "--variant", "screen", "--output", "out", "-q"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert [path.name for path in (project / "out").glob("*/*.pdf")] == ["since-the-victory-2023-H1-en-screen.pdf"]
 
 
 @pytest.mark.slow
 def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
-    script = (f"from bulletin.workflow.cli import main; raise SystemExit(main([{str(minimal_issue)!r},"
-              f" '--lang', 'en,es', '--variant', 'screen', '--output', {str(tmp_path / 'out')!r}]))")
+    script = (
+        f"from bulletin.workflow.cli import main; raise SystemExit(main([{str(minimal_issue)!r},"
+        f" '--lang', 'en,es', '--variant', 'screen', '--output', {str(tmp_path / 'out')!r}]))"
+    )
     output = run_in_terminal(script, timeout=120)
     assert "━" in output, output  # rich's bars
     assert "print" in output and "preflight" in output and "2/2" in output
@@ -96,21 +109,43 @@ def test_a_build_on_a_terminal_draws_progress_bars(minimal_issue, tmp_path):
 
 @pytest.mark.slow
 def test_off_a_terminal_a_build_writes_plain_lines(minimal_issue, tmp_path):
-    process = subprocess.run([sys.executable, "build.py", str(minimal_issue), "--lang", "en", "--variant", "screen",
-                              "--output", str(tmp_path / "out")], cwd=PROJECT, capture_output=True, text=True,
-                             timeout=120)
+    process = subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            str(minimal_issue),
+            "--lang",
+            "en",
+            "--variant",
+            "screen",
+            "--output",
+            str(tmp_path / "out"),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert process.returncode == 0
     assert "\x1b" not in process.stderr and "━" not in process.stderr
-    assert re.search(r"^en screen: \d+ pages in \d+\.\d s; preflight: 0 error\(s\), 0 warning\(s\) in \d+\.\d s$",
-                     process.stderr, re.M)
+    assert re.search(
+        r"^en screen: \d+ pages in \d+\.\d s; preflight: 0 error\(s\), 0 warning\(s\) in \d+\.\d s$",
+        process.stderr,
+        re.M,
+    )
 
 
 class Watcher:
     """`build.py watch` running in its own process, with what it says read as it comes."""
 
     def __init__(self, arguments: list[str]):
-        self.process = subprocess.Popen([sys.executable, "build.py", "watch"] + arguments, cwd=PROJECT,
-                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "build.py", "watch"] + arguments,
+            cwd=PROJECT,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.said: list[str] = []
         threading.Thread(target=lambda: [self.lines.put(line) for line in self.process.stderr], daemon=True).start()

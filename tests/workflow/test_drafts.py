@@ -19,8 +19,11 @@ from bulletin.workflow.cli import main
 from conftest import apply_edits, page_texts, wrote_nothing
 
 RU_TITLE = {"file": "ru.yaml", "replace": '    title: !source-26af0ced "Первая статья"\n', "with": ""}
-RU_BODY = {"file": "ru.yaml", "replace": "    body: !source-5aa83dbc |\n      Первый абзац.\n\n      Второй абзац.\n",
-           "with": ""}
+RU_BODY = {
+    "file": "ru.yaml",
+    "replace": "    body: !source-5aa83dbc |\n      Первый абзац.\n\n      Второй абзац.\n",
+    "with": "",
+}
 RU_CHRONOLOGY = {"file": "ru.yaml", "replace": '!source-b93ac7d9 "Первое событие."', "with": '""'}
 
 
@@ -30,8 +33,9 @@ def untranslated_contents(tmp_path, monkeypatch):
     copy = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS, copy)
     catalog = copy / "ru" / "LC_MESSAGES" / "messages.po"
-    catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "Содержание"', 'msgstr ""'),
-                       encoding="utf-8")
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace('msgstr "Содержание"', 'msgstr ""'), encoding="utf-8"
+    )
     monkeypatch.setattr("bulletin.workflow.building.TRANSLATIONS", copy)
 
 
@@ -45,7 +49,8 @@ def test_a_build_without_draft_refuses_missing_translations(minimal_issue, tmp_p
 
 @pytest.mark.slow
 def test_a_draft_stands_in_the_source_text_marked_and_marks_every_page(
-        minimal_issue, tmp_path, monkeypatch, untranslated_contents, capsys):
+    minimal_issue, tmp_path, monkeypatch, untranslated_contents, capsys
+):
     apply_edits(minimal_issue, [RU_TITLE, RU_BODY, RU_CHRONOLOGY])
     monkeypatch.setattr("bulletin.workflow.cli.OUTPUT", tmp_path / "output")
     assert main([str(minimal_issue), "--draft", "--lang", "ru,az"]) == 0
@@ -69,19 +74,22 @@ def test_a_draft_stands_in_the_source_text_marked_and_marks_every_page(
 def drawn_pages(pdf) -> list[str]:
     """The text of each page in the order it is drawn, without spaces: the draft mark is drawn
     first, at an angle that splits it into pieces when the text is read in lines."""
-    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return ["".join(page.split()) for page in text.split("\f")[:-1]]
 
 
 def test_the_html_of_a_draft_tags_each_stand_in_with_its_language(minimal_issue):
     apply_edits(minimal_issue, [RU_TITLE, RU_BODY])
     issue = validate_issue(minimal_issue, draft=True)
-    html = render_edition(Edition(issue, "ru"), TEMPLATES, load_translations("ru", TRANSLATIONS, EXTRACTION_CONFIG),
-                          draft=True)
+    html = render_edition(
+        Edition(issue, "ru"), TEMPLATES, load_translations("ru", TRANSLATIONS, EXTRACTION_CONFIG), draft=True
+    )
     assert html.count('<span class="untranslated" lang="az" data-from="az">İlk məqalə</span>') == 2  # title, contents
-    assert ('<div class="untranslated" lang="az"><p data-from="az">Birinci abzas.</p>\n<p>İkinci abzas.</p>\n</div>'
-            in html)
+    assert (
+        '<div class="untranslated" lang="az"><p data-from="az">Birinci abzas.</p>\n<p>İkinci abzas.</p>\n</div>' in html
+    )
     assert 'class="draft-mark"' in html
     english = render_edition(Edition(issue, "en"), TEMPLATES, load_translations("en", TRANSLATIONS, EXTRACTION_CONFIG))
     assert "untranslated" not in english and "draft-mark" not in english  # complete, and not built as a draft
@@ -90,14 +98,20 @@ def test_the_html_of_a_draft_tags_each_stand_in_with_its_language(minimal_issue)
 @pytest.mark.slow
 def test_previews_picture_every_page_and_the_spreads(minimal_issue, tmp_path, capsys):
     output = tmp_path / "out"
-    assert main([str(minimal_issue), "--lang", "en,es", "--variant", "screen", "--preview",
-                 "--output", str(output), "-q"]) == 0
+    assert (
+        main([str(minimal_issue), "--lang", "en,es", "--variant", "screen", "--preview", "--output", str(output), "-q"])
+        == 0
+    )
     written = capsys.readouterr().out.splitlines()
     previews = output / "previews" / "2023-H1"
     for language in ("en", "es"):
         pdf = output / "2023-H1" / f"since-the-victory-2023-H1-{language}-screen.pdf"
-        pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
-                                                                 text=True, check=True).stdout)[1])
+        pages = int(
+            re.search(
+                r"Pages:\s+(\d+)",
+                subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout,
+            )[1]
+        )
         pictures = sorted((previews / language).glob("page-*.png"))
         assert [path.name for path in pictures] == [f"page-{number:03}.png" for number in range(1, pages + 1)]
         with Image.open(pictures[0]) as first:
@@ -119,17 +133,24 @@ def test_a_final_build_does_not_keep_a_draft_file(minimal_issue, tmp_path, capsy
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--draft", "--lang", "az", "--variant", "screen", "--output", str(output)]) == 0
     assert main([str(minimal_issue), "--lang", "ru", "--variant", "screen", "--output", str(output)]) == 0
-    assert ("since-the-victory-2023-H1-az-screen.pdf: dropped from the delivery: it was made with other settings"
-            in capsys.readouterr().err)
+    assert (
+        "since-the-victory-2023-H1-az-screen.pdf: dropped from the delivery: it was made with other settings"
+        in capsys.readouterr().err
+    )
     assert sorted(path.name for path in (output / "2023-H1").glob("*.pdf")) == [
-        "since-the-victory-2023-H1-ru-screen.pdf"]
+        "since-the-victory-2023-H1-ru-screen.pdf"
+    ]
 
 
 @pytest.mark.slow
 def test_a_final_build_warns_about_stale_translations(minimal_issue, tmp_path, capsys):
-    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
-                                {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"',
-                                 "with": 'title: "Шуша"'}])
+    apply_edits(
+        minimal_issue,
+        [
+            {"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
+            {"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: "Шуша"'},
+        ],
+    )
     output = tmp_path / "out"
     assert main([str(minimal_issue), "--lang", "ru", "--variant", "screen", "--output", str(output)]) == 0
     errors = capsys.readouterr().err

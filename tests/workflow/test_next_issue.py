@@ -37,7 +37,13 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
     assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
     folder = issues / "2023-H1"
     assert sorted(path.name for path in folder.iterdir()) == [
-        "az.yaml", "en.yaml", "es.yaml", "images", "issue.yaml", "ru.yaml"]
+        "az.yaml",
+        "en.yaml",
+        "es.yaml",
+        "images",
+        "issue.yaml",
+        "ru.yaml",
+    ]
     assert f"build.py validate {folder}" in capsys.readouterr().err
     checker = Checker()
     facts, texts = read_issue(folder, checker)
@@ -63,8 +69,10 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
     assert main(["validate", str(folder)]) == 2
     output = capsys.readouterr().out
     assert "2023-H1/az.yaml:23:12: article 'shusha-1': 'title' is empty; expected text" in output
-    assert ("2023-H1/issue.yaml:18:14: article 'shusha-1': 'date': expected a date written as YYYY-MM-DD,"
-            " found nothing (an empty value)") in output
+    assert (
+        "2023-H1/issue.yaml:18:14: article 'shusha-1': 'date': expected a date written as YYYY-MM-DD,"
+        " found nothing (an empty value)"
+    ) in output
 
 
 def fill_in_the_source(folder) -> None:
@@ -92,8 +100,23 @@ def test_from_new_to_a_previewed_draft(issues, tmp_path, capsys):
     assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
     fill_in_the_source(issues / "2023-H1")
     output = tmp_path / "drafts"
-    assert main([str(issues / "2023-H1"), "--draft", "--preview", "--lang", "es", "--variant", "screen",
-                 "--output", str(output), "-q"]) == 0
+    assert (
+        main(
+            [
+                str(issues / "2023-H1"),
+                "--draft",
+                "--preview",
+                "--lang",
+                "es",
+                "--variant",
+                "screen",
+                "--output",
+                str(output),
+                "-q",
+            ]
+        )
+        == 0
+    )
     pdf = output / "2023-H1" / "since-the-victory-2023-H1-es-screen.pdf"
     text = "\n".join(page_texts(pdf))
     assert "Desde la Victoria" in text and "Memoria y patrimonio" in text  # carried over in Spanish
@@ -102,11 +125,14 @@ def test_from_new_to_a_previewed_draft(issues, tmp_path, capsys):
     assert len(pages) == len(page_texts(pdf)) and (output / "previews" / "2023-H1" / "es-contact-sheet.png").is_file()
 
 
-@pytest.mark.parametrize("name, message", [
-    ("2022-H2", "the issue exists already"),
-    ("2023-H3", "an issue is named <YYYY>-H1 or <YYYY>-H2"),
-    ("2021-H1", "no issue before 2021-H1"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("2022-H2", "the issue exists already"),
+        ("2023-H3", "an issue is named <YYYY>-H1 or <YYYY>-H2"),
+        ("2021-H1", "no issue before 2021-H1"),
+    ],
+)
 def test_new_refuses_what_it_cannot_start(issues, capsys, name, message):
     before = sorted(issues.rglob("*"))
     assert main(["new", name, "--issues", str(issues)]) == 2

@@ -21,8 +21,10 @@ PAGE_COLOURS = (RED, GREEN, BLUE, (240, 200, 0), (200, 0, 200), (0, 190, 200))  
 
 def make_pdf(path: Path, pages: int, css: str = "") -> Path:
     """Write an A5 PDF of `pages` empty pages, each painted in its colour of PAGE_COLOURS (or white)."""
-    colours = "\n".join(f"@page :nth({number}) {{ background: rgb{colour} }}"
-                        for number, colour in enumerate(PAGE_COLOURS[:pages], start=1))
+    colours = "\n".join(
+        f"@page :nth({number}) {{ background: rgb{colour} }}"
+        for number, colour in enumerate(PAGE_COLOURS[:pages], start=1)
+    )
     style = f"@page {{ size: A5; margin: 0 }}\n{colours}\nsection {{ break-after: page }}\n{css}"
     HTML(string=f"<style>{style}</style>" + "<section></section>" * pages).write_pdf(path)
     return path
@@ -69,8 +71,9 @@ def test_the_resolution_sets_the_size_of_the_pictures(tmp_path):
 def test_a_bled_page_is_cut_to_its_trim_box(tmp_path, rotation):
     # The page is green inside the trim, red in the bleed; the MediaBox is widened unevenly
     # (white beyond the bleed) so that a side mistaken for another shows.
-    pdf = make_pdf(tmp_path / "print.pdf", 1, f"@page {{ bleed: 3mm; background: rgb{RED} }}"
-                                              f" html {{ background: rgb{GREEN} }}")
+    pdf = make_pdf(
+        tmp_path / "print.pdf", 1, f"@page {{ bleed: 3mm; background: rgb{RED} }} html {{ background: rgb{GREEN} }}"
+    )
     with pikepdf.open(pdf, allow_overwriting_input=True) as document:
         page = document.pages[0]
         assert [float(value) for value in page.trimbox] != [float(value) for value in page.mediabox]
@@ -92,8 +95,9 @@ def test_a_print_page_and_its_screen_page_make_pictures_of_one_size(tmp_path):
     screen = make_pdf(tmp_path / "screen.pdf", 1, "@page { size: A4 }")
     print_ = make_pdf(tmp_path / "print.pdf", 1, "@page { size: A4; bleed: 3mm }")
     write_previews({"screen": screen, "print": print_}, tmp_path / "preview")
-    sizes = {variant: Image.open(tmp_path / "preview" / variant / "page-001.png").size
-             for variant in ("screen", "print")}
+    sizes = {
+        variant: Image.open(tmp_path / "preview" / variant / "page-001.png").size for variant in ("screen", "print")
+    }
     assert sizes["print"] == sizes["screen"] == tuple(math.ceil(mm / 25.4 * PAGE_PPI) for mm in (210, 297))
 
 
@@ -186,8 +190,9 @@ def test_no_picture_is_written_or_removed_through_a_symbolic_link(tmp_path, link
     (output / linked).symlink_to(images)
     with pytest.raises(BuildError) as raised:
         write_previews({"en": make_pdf(tmp_path / "en.pdf", 2)}, output / "previews" / "2023-H1", root=output)
-    assert str(raised.value) == (f"{output / linked}: is a symbolic link; previews are written only into folders of"
-                                 " their own, and nothing was written: move it elsewhere")
+    assert str(raised.value) == (
+        f"{output / linked}: is a symbolic link; previews are written only into folders of"
+        " their own, and nothing was written: move it elsewhere"
+    )
     assert sorted(path.name for path in images.iterdir()) == ["en-contact-sheet.png", "page-001.png"]
     assert (images / "page-001.png").read_bytes() == b"an editor's picture, named like a page"
-

@@ -82,15 +82,22 @@ def test_contents_point_to_the_pages_where_articles_start(sample_build, variant,
         match = re.search(re.escape(title) + r"[ .]*?(\d+)", contents)
         assert match, f"{title!r} is not in the contents"
         page_number = int(match[1])
-        starts = [i + 1 for i, page in enumerate(pages) if i > contents_page and title in page
-                  and not page.startswith(contents_title)]
+        starts = [
+            i + 1
+            for i, page in enumerate(pages)
+            if i > contents_page and title in page and not page.startswith(contents_title)
+        ]
         assert starts and starts[0] == page_number, f"{title!r}: contents say {page_number}, found on {starts}"
 
 
 def test_contents_entries_are_links_to_their_pages_on_screen_and_plain_text_in_print(sample_build):
     reader = PdfReader(sample_build.pdf("en", "screen"))
-    links = [annotation.get_object() for page in reader.pages[:5] for annotation in page.get("/Annots", [])
-             if annotation.get_object().get("/Subtype") == "/Link"]
+    links = [
+        annotation.get_object()
+        for page in reader.pages[:5]
+        for annotation in page.get("/Annots", [])
+        if annotation.get_object().get("/Subtype") == "/Link"
+    ]
     assert len(links) >= 8
     assert all("/Annots" not in page for page in PdfReader(sample_build.pdf("en", "print")).pages)
 
@@ -142,19 +149,36 @@ def test_sections_and_articles_are_bookmarked(sample_build, issue, variant):
                 walk(item)
             else:
                 titles.append(item.title)
+
     walk(outline)
     for article in issue.articles:
         assert article.title["es"] in titles
 
 
-def test_the_whole_delivery_is_identical_built_again_elsewhere_in_another_process_in_reverse_order(sample_build,
-                                                                                                  tmp_path):
+def test_the_whole_delivery_is_identical_built_again_elsewhere_in_another_process_in_reverse_order(
+    sample_build, tmp_path
+):
     """The same bytes whatever the order of the languages and variants, the process that builds them, and the
     folder the issue lies in (nothing of its place gets into a PDF: WeasyPrint names pictures after their URLs)."""
     elsewhere = tmp_path / "somewhere" / "else" / "2022-H2"
     shutil.copytree(SAMPLE, elsewhere)
-    subprocess.run([sys.executable, "build.py", str(elsewhere), "--lang", "es,en,ru,az", "--variant", "screen,print",
-                    "--package", "--output", str(tmp_path / "out"), "-q"], cwd=PROJECT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "build.py",
+            str(elsewhere),
+            "--lang",
+            "es,en,ru,az",
+            "--variant",
+            "screen,print",
+            "--package",
+            "--output",
+            str(tmp_path / "out"),
+            "-q",
+        ],
+        cwd=PROJECT,
+        check=True,
+    )
     again = tmp_path / "out" / "2022-H2"
     names = sorted(path.name for path in sample_build.folder.iterdir())
     assert names == sorted(path.name for path in again.iterdir())
@@ -165,13 +189,19 @@ def test_the_whole_delivery_is_identical_built_again_elsewhere_in_another_proces
 def test_the_delivery_holds_the_pdfs_reports_manifest_and_package_only(sample_build):
     package = sample_build.folder / "since-the-victory-2022-H2-print.zip"
     expected = {path.name for path in sample_build.pdfs().values()} | {
-        "preflight.json", "layout.txt", "manifest.json", package.name, f"{package.name}.sha256"}
+        "preflight.json",
+        "layout.txt",
+        "manifest.json",
+        package.name,
+        f"{package.name}.sha256",
+    }
     assert len(sample_build.pdfs()) == 8
     assert {path.name for path in sample_build.folder.iterdir()} == expected
     assert not list(sample_build.folder.parent.glob("*.preflight-failed.json"))
     # The bureau checks the package it received with sha256sum -c.
-    check = subprocess.run(["sha256sum", "-c", f"{package.name}.sha256"], cwd=sample_build.folder,
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        ["sha256sum", "-c", f"{package.name}.sha256"], cwd=sample_build.folder, capture_output=True, text=True
+    )
     assert check.returncode == 0 and check.stdout == f"{package.name}: OK\n"
 
 
@@ -188,9 +218,11 @@ def test_article_pages_carry_the_section_as_running_head_and_a_page_label(sample
     contents = interface(language, "Contents")
     for section in issue.sections:
         for article in section.articles:
-            number = next(i for i, page in enumerate(raw_pages, 1)
-                          if printed(article.title[language], language) in flat(page)
-                          and not flat(page).startswith(contents))
+            number = next(
+                i
+                for i, page in enumerate(raw_pages, 1)
+                if printed(article.title[language], language) in flat(page) and not flat(page).startswith(contents)
+            )
             lines = [line for line in raw_pages[number - 1].splitlines() if line.strip()]
             assert caseless(lines[0]).startswith(caseless(section.title[language]))
             assert flat(lines[-1]).endswith(f"{page_label} {number}")
@@ -206,8 +238,11 @@ def squeezed(text: str) -> str:
 def test_every_text_of_the_edition_is_printed(sample_build, variant, issue, language):
     whole = squeezed(" ".join(page_texts(sample_build.pdf(language, variant))))
     formats = Formats.for_language(language)
-    texts = [issue.publisher[language], formats.capitalize_first(formats.language_list(issue.languages)),
-             issue.about[language].replace("*", "").split("\n")[0]]
+    texts = [
+        issue.publisher[language],
+        formats.capitalize_first(formats.language_list(issue.languages)),
+        issue.about[language].replace("*", "").split("\n")[0],
+    ]
     texts += [event.text[language] for event in issue.chronology]
     for article in issue.articles:
         texts += [article.lead[language]]

@@ -55,12 +55,24 @@ def only(settings: dict[str, list[str]], key: str) -> str:
 
 def timer_elapses(expression: str, start: datetime, iterations: int) -> list[datetime]:
     """The next elapses of a calendar expression after `start`, as systemd computes them, in UTC."""
-    result = subprocess.run(["systemd-analyze", "calendar", f"--iterations={iterations}",
-                             f"--base-time=@{int(start.timestamp())}", expression],
-                            capture_output=True, text=True, env={**os.environ, "TZ": "UTC"})
+    result = subprocess.run(
+        [
+            "systemd-analyze",
+            "calendar",
+            f"--iterations={iterations}",
+            f"--base-time=@{int(start.timestamp())}",
+            expression,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": "UTC"},
+    )
     assert result.returncode == 0, result.stderr
-    elapses = [datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S")
-               for match in map(ELAPSE.match, result.stdout.splitlines()) if match]
+    elapses = [
+        datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S")
+        for match in map(ELAPSE.match, result.stdout.splitlines())
+        if match
+    ]
     assert len(elapses) == iterations, result.stdout
     return elapses
 
@@ -121,13 +133,21 @@ def step_running(text: str) -> dict:
 
 def run_step(step: dict, cwd: Path, fakes: Path, inputs: dict[str, str]) -> subprocess.CompletedProcess:
     """Run a workflow step's script as GitHub does, with the dispatch inputs given and fake commands first on PATH."""
+
     def expand(text: str) -> str:
-        return re.sub(r"\$\{\{\s*(?:github\.event\.)?inputs\.(\w+)\s*\}\}",
-                      lambda match: inputs.get(match[1], ""), text)
+        return re.sub(
+            r"\$\{\{\s*(?:github\.event\.)?inputs\.(\w+)\s*\}\}", lambda match: inputs.get(match[1], ""), text
+        )
+
     environment = {**os.environ, "PATH": f"{fakes}{os.pathsep}{os.environ['PATH']}"}
     environment.update({name: expand(str(value)) for name, value in step.get("env", {}).items()})
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step["run"])],
-                          cwd=cwd, env=environment, capture_output=True, text=True)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step["run"])],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
 
 
 def fake_command(folder: Path, name: str, script: str) -> None:
@@ -190,8 +210,12 @@ def test_the_service_hardening_leaves_the_checkout_writable():
         assert not under(checkout, ["/usr", "/boot", "/efi", "/etc"])
     if service.get("ProtectHome", ["no"])[-1] not in ("no", "false", "0", "tmpfs"):
         assert not under(checkout, ["/home", "/root", "/run/user"])
-    blocked = [folder for key in ("ReadOnlyPaths", "InaccessiblePaths")
-               for value in service.get(key, []) for folder in value.split()]
+    blocked = [
+        folder
+        for key in ("ReadOnlyPaths", "InaccessiblePaths")
+        for value in service.get(key, [])
+        for folder in value.split()
+    ]
     assert not under(checkout, blocked)
     assert any(value.lower() in TRUE for value in service.get("NoNewPrivileges", []))
     assert any(value.lower() in TRUE for value in service.get("PrivateTmp", []))

@@ -53,11 +53,14 @@ def test_a_complete_issue_has_nothing_left(capsys):
 
 def test_a_translator_sees_exactly_what_is_left(minimal_issue, translations_copy, capsys):
     line = make_fuzzy(translations_copy, "ru", "Contents")
-    apply_edits(minimal_issue, [
-        {"file": "ru.yaml", "replace": '    title: !source-26af0ced "Первая статья"\n', "with": ""},
-        {"file": "ru.yaml", "replace": '!source-b9f76b7a "Короткое вступление."', "with": '""'},
-        {"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
-    ])
+    apply_edits(
+        minimal_issue,
+        [
+            {"file": "ru.yaml", "replace": '    title: !source-26af0ced "Первая статья"\n', "with": ""},
+            {"file": "ru.yaml", "replace": '!source-b9f76b7a "Короткое вступление."', "with": '""'},
+            {"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
+        ],
+    )
     code, report = status_of(minimal_issue, capsys)
     assert code == 1 and not report["complete"]
     ru = next(language for language in report["languages"] if language["language"] == "ru")
@@ -66,15 +69,18 @@ def test_a_translator_sees_exactly_what_is_left(minimal_issue, translations_copy
     assert ru["interface"]["left"] == [{"msgid": "Contents", "state": "fuzzy", "line": line}]
     assert ru["content"]["missing"] == 2 and ru["content"]["stale"] == 1
     assert {(item["field"], item["state"]) for item in ru["content"]["left"]} == {
-        ("articles.first-article.title", "missing"), ("articles.first-article.lead", "missing"),
-        ("articles.second-article.body", "stale")}
+        ("articles.first-article.title", "missing"),
+        ("articles.first-article.lead", "missing"),
+        ("articles.second-article.body", "stale"),
+    }
     for other in ("en", "es"):  # the source change makes the other translations stale too, nothing else
         language = next(item for item in report["languages"] if item["language"] == other)
         assert [(item["field"], item["state"]) for item in language["content"]["left"]] == [
-            ("articles.second-article.body", "stale")]
+            ("articles.second-article.body", "stale")
+        ]
     assert main(["status", str(minimal_issue)]) == 1
     table = capsys.readouterr().out
-    assert f"translations/ru/LC_MESSAGES/messages.po:{line}:1: interface string \"Contents\" is fuzzy" in table
+    assert f'translations/ru/LC_MESSAGES/messages.po:{line}:1: interface string "Contents" is fuzzy' in table
     assert "ru.yaml:10:5: article 'first-article': missing: title, lead" in table
     assert "article 'second-article': stale: body" in table
     assert "build.py confirm 2023-H1 ru articles.second-article.body" in table
@@ -90,18 +96,22 @@ def test_confirming_the_updated_translation_clears_it_from_the_status(minimal_is
 
 
 def test_validate_lists_every_problem_with_its_place(minimal_issue, tmp_path, capsys):
-    apply_edits(minimal_issue, [
-        {"file": "ru.yaml", "replace": '    title: !source-26af0ced "Первая статья"\n', "with": ""},
-        {"file": "issue.yaml", "replace": "date: 2023-03-01", "with": "date: 2024-03-01"},
-        {"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
-    ])
+    apply_edits(
+        minimal_issue,
+        [
+            {"file": "ru.yaml", "replace": '    title: !source-26af0ced "Первая статья"\n', "with": ""},
+            {"file": "issue.yaml", "replace": "date: 2023-03-01", "with": "date: 2024-03-01"},
+            {"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."},
+        ],
+    )
     assert main(["validate", str(minimal_issue), str(SAMPLE)]) == 2
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert [line.split("2023-H1/", 1)[1] for line in lines if "warning" not in line] == [
         "issue.yaml:16:15: article 'first-article': 'date' 2024-03-01 is outside the issue's period"
         " 2023-01-01 to 2023-06-30",
-        "ru.yaml:10:5: article 'first-article': 'title' is missing"]
+        "ru.yaml:10:5: article 'first-article': 'title' is missing",
+    ]
     assert sum("warning: article 'second-article': 'body' is stale" in line for line in lines) == 3
     assert "2023-H1: 2 problem(s), 3 warning(s)" in captured.err
     assert "2022-H2: valid" in captured.err
@@ -120,17 +130,21 @@ def test_validate_for_a_draft_accepts_missing_translations_but_not_missing_sourc
 def test_validate_reads_untranslated_interface_strings_from_the_catalogs(translations_copy, capsys):
     line = make_fuzzy(translations_copy, "es", "Imprint")
     assert main(["validate", str(SAMPLE)]) == 2
-    assert (f"translations/es/LC_MESSAGES/messages.po:{line}:1: interface string \"Imprint\" is fuzzy"
-            in capsys.readouterr().out.replace(str(translations_copy.parent) + "/", ""))
+    assert (
+        f'translations/es/LC_MESSAGES/messages.po:{line}:1: interface string "Imprint" is fuzzy'
+        in capsys.readouterr().out.replace(str(translations_copy.parent) + "/", "")
+    )
 
 
-def test_a_catalog_the_build_cannot_use_is_left_to_do_and_stops_even_a_draft(minimal_issue, translations_copy,
-                                                                            capsys):
+def test_a_catalog_the_build_cannot_use_is_left_to_do_and_stops_even_a_draft(minimal_issue, translations_copy, capsys):
     path = translations_copy / "ru" / "LC_MESSAGES" / "messages.po"
-    path.write_text(path.read_text(encoding="utf-8").replace('"№\u00a0%(number)s"', '"№\u00a0%(numbr)s"'),
-                    encoding="utf-8")
-    problem = (f'{path}:82:1: interface string "No. %(number)s": %(numbr)s is not a placeholder of the msgid;'
-               " did you mean %(number)s?")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"№\u00a0%(number)s"', '"№\u00a0%(numbr)s"'), encoding="utf-8"
+    )
+    problem = (
+        f'{path}:82:1: interface string "No. %(number)s": %(numbr)s is not a placeholder of the msgid;'
+        " did you mean %(number)s?"
+    )
     code, report = status_of(minimal_issue, capsys)
     [ru] = [language for language in report["languages"] if language["language"] == "ru"]
     assert code == 1 and not ru["complete"] and ru["interface"]["faults"] == [problem]
@@ -185,7 +199,8 @@ def test_a_language_is_not_complete_while_the_build_would_refuse_its_file(minima
     [english] = [language for language in report["languages"] if language["language"] == "en"]
     assert not english["complete"] and english["content"]["missing"] == 0
     problems = english["content"]["problems"]
-    assert any("'file:///etc/passwd': a link may only be to http, https or mailto addresses" in problem
-               for problem in problems)
+    assert any(
+        "'file:///etc/passwd': a link may only be to http, https or mailto addresses" in problem for problem in problems
+    )
     assert any("characters long; a text other than a body may have at most 2,000" in problem for problem in problems)
     assert all(language["complete"] for language in report["languages"] if language["language"] != "en")

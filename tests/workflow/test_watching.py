@@ -51,9 +51,12 @@ class Watcher:
 
     def start(self, paths: list[Path]) -> Watcher:
         """Start watching `paths` in a thread."""
-        self.thread = threading.Thread(target=watch, args=(paths, self.rebuild), daemon=True,
-                                       kwargs=dict(describe=lambda number: f"build {number}", stop=self.stop,
-                                                   out=self.out))
+        self.thread = threading.Thread(
+            target=watch,
+            args=(paths, self.rebuild),
+            daemon=True,
+            kwargs=dict(describe=lambda number: f"build {number}", stop=self.stop, out=self.out),
+        )
         self.thread.start()
         return self
 
@@ -151,15 +154,25 @@ def test_a_bug_is_told_with_its_traceback_and_the_watching_goes_on(watching):
 def test_editors_and_builds_files_start_no_build(watching):
     watcher = watching()
     folder = watcher.folder
-    for name in (".en.yaml.swp", "en.yaml~", ".#en.yaml", "#en.yaml#", "en.yaml.kate-swp", "notes.txt",
-                 "output/2022-H2/manifest.toml", ".cache/pictures/cover.png", "images/.cover.png.part"):
+    for name in (
+        ".en.yaml.swp",
+        "en.yaml~",
+        ".#en.yaml",
+        "#en.yaml#",
+        "en.yaml.kate-swp",
+        "notes.txt",
+        "output/2022-H2/manifest.toml",
+        ".cache/pictures/cover.png",
+        "images/.cover.png.part",
+    ):
         save(folder / name, "ignored\n")
     # A source saved last: once its build is told, the files saved before it have had their chance.
     save(folder / "images" / "cover.jpg", "a picture\n")
     told = watcher.wait_for(BUILT, times=2)
     assert watcher.calls == 2
     assert [line.split("changed: ")[1] for line in told.splitlines() if "changed: " in line] == [
-        str(folder / "images" / "cover.jpg")]
+        str(folder / "images" / "cover.jpg")
+    ]
 
 
 @pytest.mark.slow
@@ -191,10 +204,17 @@ def test_ctrl_c_during_a_build_ends_the_watching_quietly(watching):
 
 
 def test_ctrl_c_while_waiting_ends_the_watching_quietly(tmp_path):
-    script = (f"from pathlib import Path; from bulletin.workflow.watching import watch;"
-              f" watch([Path({str(tmp_path)!r})], lambda: 'ok'); print('returned')")
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(PROJECT)))
+    script = (
+        f"from pathlib import Path; from bulletin.workflow.watching import watch;"
+        f" watch([Path({str(tmp_path)!r})], lambda: 'ok'); print('returned')"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT)),
+    )
     try:
         told = read_until(process.stderr.fileno(), b"Ctrl-C to stop")
         process.send_signal(signal.SIGINT)
@@ -217,24 +237,28 @@ def read_until(descriptor: int, text: bytes) -> bytes:
     return read
 
 
-@pytest.mark.parametrize("name, included", [
-    ("issue/en.yaml", True),
-    ("issue/images/cover.JPG", True),
-    ("templates/bulletin.css", True),
-    ("translations/ru/LC_MESSAGES/messages.po", True),
-    ("translations/ru/LC_MESSAGES/messages.mo", False),  # compiled by the build, never read from here
-    ("translations/messages.pot", False),  # pybabel's, not the build's
-    ("issue/.en.yaml.swp", False),
-    ("issue/en.yaml~", False),
-    ("issue/.#en.yaml", False),
-    ("issue/output/en.yaml", False),
-    ("issue/.venv/lib/site.toml", False),
-    ("pyproject.toml", True),  # named on its own
-    ("setup.toml", False),  # beside a file named on its own
-])
+@pytest.mark.parametrize(
+    "name, included",
+    [
+        ("issue/en.yaml", True),
+        ("issue/images/cover.JPG", True),
+        ("templates/bulletin.css", True),
+        ("translations/ru/LC_MESSAGES/messages.po", True),
+        ("translations/ru/LC_MESSAGES/messages.mo", False),  # compiled by the build, never read from here
+        ("translations/messages.pot", False),  # pybabel's, not the build's
+        ("issue/.en.yaml.swp", False),
+        ("issue/en.yaml~", False),
+        ("issue/.#en.yaml", False),
+        ("issue/output/en.yaml", False),
+        ("issue/.venv/lib/site.toml", False),
+        ("pyproject.toml", True),  # named on its own
+        ("setup.toml", False),  # beside a file named on its own
+    ],
+)
 def test_sources_are_the_files_a_build_reads(tmp_path, name, included):
     for folder in ("issue", "templates", "translations"):
         (tmp_path / folder).mkdir()
-    sources = Sources.of([tmp_path / "issue", tmp_path / "templates", tmp_path / "translations",
-                          tmp_path / "pyproject.toml"])
+    sources = Sources.of(
+        [tmp_path / "issue", tmp_path / "templates", tmp_path / "translations", tmp_path / "pyproject.toml"]
+    )
     assert sources.include(tmp_path / name) is included

@@ -45,20 +45,26 @@ PATH_DATA = ("d", "points")
 # What WeasyPrint leaves out of the print, by local name (it ignores namespaces), and why that matters.
 NOT_PRINTED = {
     "image": "places a picture (<image>), which is not checked or prepared for print like the issue's"
-             " photographs; place it in the issue as a photograph",
+    " photographs; place it in the issue as a photograph",
     "foreignObject": "holds foreign content (<foreignObject>), which is not printed",
     "script": "holds a script (<script>); a drawing is printed as it is and may hold none",
     "switch": "holds a <switch>, whose every branch would be printed at once",
     "textPath": "sets text along a path (<textPath>), which would be printed on a straight line;"
-                " convert that text to outlines",
+    " convert that text to outlines",
     "tref": "takes its text from elsewhere (<tref>), which is not printed; write the text in place",
-    "video": "holds a video, which is not printed", "audio": "holds sound, which is not printed",
-    "iframe": "holds a frame (<iframe>), which is not printed", "canvas": "holds a <canvas>, which is not printed",
+    "video": "holds a video, which is not printed",
+    "audio": "holds sound, which is not printed",
+    "iframe": "holds a frame (<iframe>), which is not printed",
+    "canvas": "holds a <canvas>, which is not printed",
 }
 # Animation: a browser shows the drawing as it moves or as it ends, the print as it starts.
-NOT_PRINTED.update({name: f"animates (<{name}>): a printed drawing is one picture, printed as it starts and shown by"
-                          " a browser as it moves; draw it as it should print" for name in
-                    ("animate", "animateColor", "animateMotion", "animateTransform", "set", "discard")})
+NOT_PRINTED.update(
+    {
+        name: f"animates (<{name}>): a printed drawing is one picture, printed as it starts and shown by"
+        " a browser as it moves; draw it as it should print"
+        for name in ("animate", "animateColor", "animateMotion", "animateTransform", "set", "discard")
+    }
+)
 FILTER_EFFECTS = ("feOffset", "feBlend")  # the only filter primitives WeasyPrint applies
 UNREADABLE = "url(?)"  # stands for a url() that CSS reads as an error
 
@@ -88,14 +94,26 @@ def drawing_problem(path: Path) -> str | None:
     problem = _attribute_problem(elements)
     if problem:
         return problem
-    drawing = Drawing(root, elements, [(element, tinycss2.parse_stylesheet(element.text, True, True))
-                                       for element in elements if local(element) == "style" and element.text])
+    drawing = Drawing(
+        root,
+        elements,
+        [
+            (element, tinycss2.parse_stylesheet(element.text, True, True))
+            for element in elements
+            if local(element) == "style" and element.text
+        ],
+    )
     problem = style_problem(drawing)  # first: what follows matches selectors and walks the style's brackets
     if problem:
         return problem
     costs = matching_costs(drawing)
-    problem = matching_problem(drawing, costs) or reference_problem(drawing) or _content_problem(drawing) \
-        or media_problem(drawing) or value_problem(drawing)
+    problem = (
+        matching_problem(drawing, costs)
+        or reference_problem(drawing)
+        or _content_problem(drawing)
+        or media_problem(drawing)
+        or value_problem(drawing)
+    )
     if problem:
         return problem
     declared = cascade(drawing)
@@ -107,21 +125,25 @@ def _attribute_problem(elements: list[etree._Element]) -> str | None:
         for name, value in element.attrib.items():
             bound = MAX_PATH if name in PATH_DATA else MAX_ATTRIBUTE
             if len(value) > bound:
-                return (f"has a {_name(name)!r} of {len(value):,} characters (line {element.sourceline}), more than"
-                        f" the {bound:,} it may have")
+                return (
+                    f"has a {_name(name)!r} of {len(value):,} characters (line {element.sourceline}), more than"
+                    f" the {bound:,} it may have"
+                )
     return None
 
 
 def _name(name: str) -> str:
-    return "xlink:" + name[len(XLINK):] if name.startswith(XLINK) else name
+    return "xlink:" + name[len(XLINK) :] if name.startswith(XLINK) else name
 
 
 def reference_problem(drawing: Drawing) -> str | None:
     """Return the first reference a drawing makes to anything but its own parts (by '#id'), with its line."""
     for line, reference in references(drawing):
         if reference == UNREADABLE:
-            return (f"has a url() that CSS cannot read (line {line}); a drawing may refer only to its own parts,"
-                    " as url(#id)")
+            return (
+                f"has a url() that CSS cannot read (line {line}); a drawing may refer only to its own parts,"
+                " as url(#id)"
+            )
         if reference.startswith("#") and '"' in reference:  # WeasyPrint looks parts up in an XPath of "…"
             return f"refers to {reference!r} (line {line}), a name with a double quote, which cannot be looked up"
         if reference and not reference.startswith("#"):
@@ -138,8 +160,11 @@ def references(drawing: Drawing) -> Iterator[tuple[int, str]]:
             if name in HREFS:
                 yield line_of(element), value.strip()
             elif name == "style" or "(" in value:  # a url() needs its parenthesis, whatever escapes spell it
-                tokens = tinycss2.parse_blocks_contents(value) if name == "style" else \
-                    tinycss2.parse_component_value_list(value)
+                tokens = (
+                    tinycss2.parse_blocks_contents(value)
+                    if name == "style"
+                    else tinycss2.parse_component_value_list(value)
+                )
                 yield from ((line_of(element), address) for _line, address in _css_addresses(tokens))
     for element, rules in drawing.stylesheets:
         yield from ((line_of(element) + line - 1, address) for line, address in _css_addresses(rules))
@@ -153,8 +178,7 @@ def _css_addresses(nodes) -> Iterator[tuple[int, str]]:
         elif node.type == "error" and node.kind == "bad-url":  # quotes or spaces inside: read by no one the same way
             yield node.source_line, UNREADABLE
         elif node.type == "function" and node.lower_name in ("url", "src"):
-            yield from ((token.source_line, token.value.strip()) for token in node.arguments
-                        if token.type == "string")
+            yield from ((token.source_line, token.value.strip()) for token in node.arguments if token.type == "string")
         elif node.type == "at-rule" and node.lower_at_keyword == "import":
             yield from ((token.source_line, token.value.strip()) for token in node.prelude if token.type == "string")
         for part in ("prelude", "content", "arguments", "value"):  # rules, blocks, functions, declarations
@@ -171,16 +195,22 @@ def _content_problem(drawing: Drawing) -> str | None:
             return f"{NOT_PRINTED[name]} (line {line})"
         parent = element.getparent()
         if name.startswith("fe") and name not in FILTER_EFFECTS and parent is not None and local(parent) == "filter":
-            return (f"applies a filter effect that would be left out of print (<{name}>, line {line}); remove it"
-                    " or draw what it does")
+            return (
+                f"applies a filter effect that would be left out of print (<{name}>, line {line}); remove it"
+                " or draw what it does"
+            )
         if element.get("spreadMethod", "pad").strip() != "pad":
-            return (f"has a gradient that repeats (spreadMethod {element.get('spreadMethod')!r}, line {line}), which"
-                    " the engine draws in a time no bound limits; use spreadMethod 'pad'")
+            return (
+                f"has a gradient that repeats (spreadMethod {element.get('spreadMethod')!r}, line {line}), which"
+                " the engine draws in a time no bound limits; use spreadMethod 'pad'"
+            )
     for element, rules in drawing.stylesheets:
         for rule in rules:
             if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
-                return (f"declares a font (@font-face, line {line_of(element) + rule.source_line - 1}); text in a"
-                        f" drawing may use only the bulletin's fonts, {' and '.join(map(repr, FONTS))}")
+                return (
+                    f"declares a font (@font-face, line {line_of(element) + rule.source_line - 1}); text in a"
+                    f" drawing may use only the bulletin's fonts, {' and '.join(map(repr, FONTS))}"
+                )
     return None
 
 

@@ -29,9 +29,31 @@ LINKS = ("href", XLINK + "href")  # the links WeasyPrint follows (`Node.get_href
 TEXTS = ("text", "tspan", "a")  # elements whose text WeasyPrint draws (`drawings` refuses textPath and tref)
 SHAPES = ("circle", "ellipse", "line", "path", "polyline", "polygon", "rect")  # filled and stroked
 # What a child does not inherit from its parent (`weasyprint.svg.NOT_INHERITED_ATTRIBUTES`).
-NOT_INHERITED = frozenset({"clip", "clip-path", "filter", "height", "id", "mask", "opacity", "overflow", "rotate",
-                           "stop-color", "stop-opacity", "style", "transform", "transform-origin", "viewBox", "width",
-                           "x", "y", "dx", "dy", *LINKS})
+NOT_INHERITED = frozenset(
+    {
+        "clip",
+        "clip-path",
+        "filter",
+        "height",
+        "id",
+        "mask",
+        "opacity",
+        "overflow",
+        "rotate",
+        "stop-color",
+        "stop-opacity",
+        "style",
+        "transform",
+        "transform-origin",
+        "viewBox",
+        "width",
+        "x",
+        "y",
+        "dx",
+        "dy",
+        *LINKS,
+    }
+)
 Styles = dict[str, str]
 
 
@@ -79,8 +101,12 @@ def cascade(drawing: Drawing) -> dict[etree._Element, Styles]:
         element = wrapper.etree_element
         own = dict(element.attrib)
         plain, marked = style_declarations(element.get("style", ""))
-        for declarations in ([rule[-1] for rule in normal.match(wrapper)] + [plain]
-                             + [rule[-1] for rule in important.match(wrapper)] + [marked]):
+        for declarations in (
+            [rule[-1] for rule in normal.match(wrapper)]
+            + [plain]
+            + [rule[-1] for rule in important.match(wrapper)]
+            + [marked]
+        ):
             own.update(declarations)
         font = own.pop("font", "").split(maxsplit=1)
         if len(font) == 2:
@@ -103,7 +129,8 @@ def _declarations(css: str | list) -> tuple[list[tuple[str, str]], list[tuple[st
     for declaration in tinycss2.parse_blocks_contents(css):
         if declaration.type == "declaration" and not declaration.name.startswith("-"):
             (marked if declaration.important else plain).append(
-                (declaration.lower_name, tinycss2.serialize(declaration.value).strip()))
+                (declaration.lower_name, tinycss2.serialize(declaration.value).strip())
+            )
     return plain, marked
 
 
@@ -120,20 +147,26 @@ def text_problem(drawing: Drawing, declared: dict[etree._Element, Styles]) -> st
         if styles.get("display") == "none" or not text.strip():
             continue
         if "font-family" not in styles:
-            return (f"has text in no font-family (line {line}), which would be set in the system's font; set"
-                    f" font-family to {' or '.join(map(repr, FONTS))}")
+            return (
+                f"has text in no font-family (line {line}), which would be set in the system's font; set"
+                f" font-family to {' or '.join(map(repr, FONTS))}"
+            )
         # The first family is the one drawn, as WeasyPrint passes it on (quotes stripped, then spaces): every
         # character is one the bulletin's fonts show, so no later family is ever used.
         family = styles["font-family"].split(",")[0].strip("\"'").strip()
         if family.casefold() not in {font.casefold() for font in FONTS}:
-            return (f"sets text in {family!r} (line {line}); text in a drawing may use only the bulletin's fonts,"
-                    f" {' and '.join(map(repr, FONTS))}")
+            return (
+                f"sets text in {family!r} (line {line}); text in a drawing may use only the bulletin's fonts,"
+                f" {' and '.join(map(repr, FONTS))}"
+            )
         covered = covered or covered_characters(find_typefaces().files.values())
         for index, char in enumerate(text):
             if char not in covered and char not in INVISIBLE and not char.isspace():
                 where = line + text.count("\n", 0, index)
-                return (f"has a character the bulletin's fonts cannot show in its text (line {where}):"
-                        f" {describe_character(char)}; replace it or remove it")
+                return (
+                    f"has a character the bulletin's fonts cannot show in its text (line {where}):"
+                    f" {describe_character(char)}; replace it or remove it"
+                )
     return None
 
 

@@ -76,8 +76,9 @@ class Bound(Exception):
         super().__init__(f"{what} (line {element.sourceline}){why}")
 
 
-def expansion_problem(drawing: Drawing, declared: dict[etree._Element, Styles],
-                      costs: dict[etree._Element, int]) -> str | None:
+def expansion_problem(
+    drawing: Drawing, declared: dict[etree._Element, Styles], costs: dict[etree._Element, int]
+) -> str | None:
     """Return what makes the drawing draw too much once its references are expanded, loop, draw what readers
     cannot, or show nothing, with the line of the element that does it."""
     walk = Walk(drawing, declared, costs)
@@ -91,9 +92,11 @@ def expansion_problem(drawing: Drawing, declared: dict[etree._Element, Styles],
         return f"draws nothing that shows: what it draws is {walk.unshown}; replace it with the drawing meant"
     allowed = MAX_LOOKUP_WORK // len(drawing.elements)
     if walk.lookups > allowed:
-        return (f"looks up its parts by id {walk.lookups:,} times, counting each time a pattern is drawn; a drawing of"
-                f" {len(drawing.elements):,} elements may look up at most {allowed:,} (each look-up searches the"
-                " whole drawing)")
+        return (
+            f"looks up its parts by id {walk.lookups:,} times, counting each time a pattern is drawn; a drawing of"
+            f" {len(drawing.elements):,} elements may look up at most {allowed:,} (each look-up searches the"
+            " whole drawing)"
+        )
     return None
 
 
@@ -138,13 +141,22 @@ class Walk:
             self.lookups += 1
         return self.ids.get(name)
 
-    def draw(self, element: etree._Element, inherited: Styles, path: tuple[etree._Element, ...], place: Place,
-             group: bool = False) -> None:
+    def draw(
+        self,
+        element: etree._Element,
+        inherited: Styles,
+        path: tuple[etree._Element, ...],
+        place: Place,
+        group: bool = False,
+    ) -> None:
         """Count and place `element` drawn with `inherited` styles inside the elements of `path`, and all it draws;
         a `group` (a pattern, marker, mask, clipping path or symbol drawn where it is named) draws its children."""
         if element in path:
-            raise Bound(f"draws {_named(element)} within itself", path[-1],
-                        "; a part may not refer to itself, directly or through others")
+            raise Bound(
+                f"draws {_named(element)} within itself",
+                path[-1],
+                "; a part may not refer to itself, directly or through others",
+            )
         if len(path) >= MAX_DEPTH:
             raise Bound(f"nests elements more than {MAX_DEPTH} deep", element, " once its references are expanded")
         own = self.declared.get(element, {})
@@ -155,12 +167,18 @@ class Walk:
         self.drawn += 1 + letters
         self.matching += self.costs.get(element, 0)
         if self.drawn > MAX_DRAWN:
-            raise Bound(f"draws more than {MAX_DRAWN:,} elements", _outermost(path, element),
-                        " once its <use> elements, patterns, markers, masks and clipping paths are expanded, each"
-                        " letter of text counting as one")
+            raise Bound(
+                f"draws more than {MAX_DRAWN:,} elements",
+                _outermost(path, element),
+                " once its <use> elements, patterns, markers, masks and clipping paths are expanded, each"
+                " letter of text counting as one",
+            )
         if self.matching > MAX_MATCHING:
-            raise Bound(f"matches its style rules more than {MAX_MATCHING:,} times", _outermost(path, element),
-                        " once the copies its <use> elements draw are matched anew; write simpler selectors")
+            raise Bound(
+                f"matches its style rules more than {MAX_MATCHING:,} times",
+                _outermost(path, element),
+                " once the copies its <use> elements draw are matched anew; write simpler selectors",
+            )
         place = self._enter(element, own, styles, path, place)
         path += (element,)
         if name == "defs":
@@ -184,8 +202,9 @@ class Walk:
                 if isinstance(child.tag, str):
                     self.draw(child, styles, path, place)
 
-    def _enter(self, element: etree._Element, own: Styles, styles: Styles, path: tuple[etree._Element, ...],
-               place: Place) -> Place:
+    def _enter(
+        self, element: etree._Element, own: Styles, styles: Styles, path: tuple[etree._Element, ...], place: Place
+    ) -> Place:
         """The place of what `element` draws: moved by its transform, made transparent by its opacity, cut by its
         clipping path."""
         matrix = transform_matrix(own.get("transform", "")) or IDENTITY
@@ -195,12 +214,16 @@ class Walk:
         place = replace(place, ctm=multiply(place.ctm, matrix))
         largest, least = max(map(abs, place.ctm[:4])), smaller_scale(place.ctm)
         if not largest <= MAX_SCALE or not least >= 1 / MAX_SCALE:
-            raise Bound("nests transforms that scale what it draws beyond what a PDF holds", element,
-                        f": by {least:.2g} to {largest:.2g}, where the bound is 1/{MAX_SCALE:.0e} to {MAX_SCALE:.0e};"
-                        " draw it at the size it is shown")
+            raise Bound(
+                "nests transforms that scale what it draws beyond what a PDF holds",
+                element,
+                f": by {least:.2g} to {largest:.2g}, where the bound is 1/{MAX_SCALE:.0e} to {MAX_SCALE:.0e};"
+                " draw it at the size it is shown",
+            )
         if place.veil is None and alpha(own.get("opacity")) == 0:
-            place = replace(place, veil=f"made transparent (opacity {own['opacity'].strip()},"
-                                        f" line {element.sourceline})")
+            place = replace(
+                place, veil=f"made transparent (opacity {own['opacity'].strip()}, line {element.sourceline})"
+            )
         clip = self.target(styles.get("clip-path"))
         if clip is not None and local(clip) == "clipPath" and place.veil is None:
             box = self._clip_box(clip, element)
@@ -208,8 +231,11 @@ class Walk:
                 place = replace(place, veil=f"clipped away by a clipping path of no size (line {element.sourceline})")
             elif isinstance(box, tuple) and clip.get("clipPathUnits") != "objectBoundingBox":  # not 'unknown'
                 box = map_box(place.ctm, box)
-                place = replace(place, clip=overlap(place.clip, box) or (0, 0, 0, 0) if place.clip else box,
-                                clipped_by="its clipping path")
+                place = replace(
+                    place,
+                    clip=overlap(place.clip, box) or (0, 0, 0, 0) if place.clip else box,
+                    clipped_by="its clipping path",
+                )
         return place
 
     def _clip_box(self, clip: etree._Element, element: etree._Element) -> Box | None | str:
@@ -232,11 +258,16 @@ class Walk:
                 boxes.append(map_box(transform_matrix(styles.get("transform", "")) or IDENTITY, box))
         if not boxes:
             return None
-        return min(box[0] for box in boxes), min(box[1] for box in boxes), max(box[2] for box in boxes), \
-            max(box[3] for box in boxes)
+        return (
+            min(box[0] for box in boxes),
+            min(box[1] for box in boxes),
+            max(box[2] for box in boxes),
+            max(box[3] for box in boxes),
+        )
 
-    def _mark(self, element: etree._Element, name: str, styles: Styles, place: Place,
-              path: tuple[etree._Element, ...]) -> None:
+    def _mark(
+        self, element: etree._Element, name: str, styles: Styles, place: Place, path: tuple[etree._Element, ...]
+    ) -> None:
         """Count a shape or text drawn, and whether it shows; check the dashes of its stroke."""
         if not place.counts:
             return
@@ -248,19 +279,29 @@ class Walk:
             self._dashes(element, styles, place)
         reason = place.veil
         if reason is None and styles.get("visibility") == "hidden":
-            setter = next((item for item in reversed(path)
-                           if self.declared.get(item, {}).get("visibility") == "hidden"), element)
+            setter = next(
+                (item for item in reversed(path) if self.declared.get(item, {}).get("visibility") == "hidden"), element
+            )
             reason = f"hidden (visibility hidden, line {setter.sourceline})"
         if reason is None and not fill and not stroked:
-            unpainted = all(styles.get(paint, "black" if paint == "fill" else "none").strip() == "none"
-                            for paint in PAINTS) or (name == "line" and styles.get("stroke", "none") == "none")
-            reason = (f"neither filled nor stroked (line {element.sourceline})" if unpainted
-                      else f"painted in transparent colours or with no stroke width (line {element.sourceline})")
+            unpainted = all(
+                styles.get(paint, "black" if paint == "fill" else "none").strip() == "none" for paint in PAINTS
+            ) or (name == "line" and styles.get("stroke", "none") == "none")
+            reason = (
+                f"neither filled nor stroked (line {element.sourceline})"
+                if unpainted
+                else f"painted in transparent colours or with no stroke width (line {element.sourceline})"
+            )
         box = self._box(element, name, styles) if reason is None else None
         if reason is None and box is None:
             reason = f"of no size (line {element.sourceline})"
-        elif (reason is None and box is not None and place.clip is not None and all(map(math.isfinite, place.ctm + box))
-              and overlap(map_box(place.ctm, grow(box, width if stroked else 0.0)), place.clip) is None):
+        elif (
+            reason is None
+            and box is not None
+            and place.clip is not None
+            and all(map(math.isfinite, place.ctm + box))
+            and overlap(map_box(place.ctm, grow(box, width if stroked else 0.0)), place.clip) is None
+        ):
             reason = f"wholly outside {place.clipped_by} (line {element.sourceline})"
         if reason is None:
             self.shown += 1
@@ -291,8 +332,12 @@ class Walk:
             return (-math.inf, -math.inf, math.inf, math.inf)  # placed where the text before it ends
         size = length(styles.get("font-size", "16"), 16.0) or 16.0
         letters = len("".join(element.itertext()))
-        shifts = sum(abs(value) for item in element.iter(etree.Element)
-                     for key in ("dx", "dy") for value in numbers(item.get(key)))
+        shifts = sum(
+            abs(value)
+            for item in element.iter(etree.Element)
+            for key in ("dx", "dy")
+            for value in numbers(item.get(key))
+        )
         x, y = (numbers(styles.get("x")) or [0.0])[0], (numbers(styles.get("y")) or [0.0])[0]
         return grow((x - letters * size, y - 2 * size, x + letters * size, y + size), shifts)
 
@@ -304,13 +349,17 @@ class Walk:
         shortest = min(dash for dash in dashes if dash > 0) * smaller_scale(place.ctm)
         least = max(self.viewport) / MAX_DASHES_ACROSS
         if shortest < least:
-            raise Bound(f"strokes with dashes or gaps too short, stroke-dasharray {_shown(styles['stroke-dasharray'])}",
-                        element, f": {shortest:.2g} long in a drawing {max(self.viewport):g} wide; a dash or gap may be"
-                                 f" no shorter than 1/{MAX_DASHES_ACROSS:,} of the drawing, or the PDF rounds it to"
-                                 " nothing")
+            raise Bound(
+                f"strokes with dashes or gaps too short, stroke-dasharray {_shown(styles['stroke-dasharray'])}",
+                element,
+                f": {shortest:.2g} long in a drawing {max(self.viewport):g} wide; a dash or gap may be"
+                f" no shorter than 1/{MAX_DASHES_ACROSS:,} of the drawing, or the PDF rounds it to"
+                " nothing",
+            )
 
-    def _patterns(self, element: etree._Element, styles: Styles, place: Place,
-                  path: tuple[etree._Element, ...]) -> None:
+    def _patterns(
+        self, element: etree._Element, styles: Styles, place: Place, path: tuple[etree._Element, ...]
+    ) -> None:
         """Draw the patterns a shape or text is filled or stroked with, checking their tiles."""
         for paint in PAINTS:
             pattern = self.target(styles.get(paint))
@@ -332,15 +381,21 @@ class Walk:
         width, height = (length(own.get(side, "1" if on_shape else "0"), 1.0) or 0.0 for side in ("width", "height"))
         named = f"the pattern {_named(pattern)}"
         if width <= 0 or height <= 0:
-            raise Bound(f"fills a shape with {named}", element,
-                        ", which has no size; a browser paints nothing with it: give the pattern a width and a height")
+            raise Bound(
+                f"fills a shape with {named}",
+                element,
+                ", which has no size; a browser paints nothing with it: give the pattern a width and a height",
+            )
         if on_shape:
             self.patterns[pattern] = self.patterns.get(pattern, 0) + 1
             if self.patterns[pattern] > 1:
-                raise Bound(f"fills a second shape with {named}", element,
-                            ", which is sized to each shape it fills (patternUnits objectBoundingBox, the default);"
-                            " the print would size it for the first shape only: give it patternUnits"
-                            " 'userSpaceOnUse', or make one pattern for each shape")
+                raise Bound(
+                    f"fills a second shape with {named}",
+                    element,
+                    ", which is sized to each shape it fills (patternUnits objectBoundingBox, the default);"
+                    " the print would size it for the first shape only: give it patternUnits"
+                    " 'userSpaceOnUse', or make one pattern for each shape",
+                )
             scale = smaller_scale(transform_matrix(own.get("patternTransform", "")) or IDENTITY)
             tiles, least = min(width, height) * scale, 1 / MAX_TILES_ACROSS
             size = f"{width * scale:.2g} × {height * scale:.2g} of the shape"
@@ -350,29 +405,34 @@ class Walk:
             tiles, least = min(width, height) * scale, max(self.viewport) / MAX_TILES_ACROSS
             size = f"{width * scale:.2g} × {height * scale:.2g} in a drawing {max(self.viewport):g} wide"
         if tiles < least:
-            raise Bound(f"fills a shape with {named}", element,
-                        f", whose tiles are too small: {size}; a tile may be no smaller than 1/{MAX_TILES_ACROSS:,} of"
-                        " the drawing (or of the shape, in its units), or PDF readers draw millions of them")
+            raise Bound(
+                f"fills a shape with {named}",
+                element,
+                f", whose tiles are too small: {size}; a tile may be no smaller than 1/{MAX_TILES_ACROSS:,} of"
+                " the drawing (or of the shape, in its units), or PDF readers draw millions of them",
+            )
 
-    def _markers(self, element: etree._Element, styles: Styles, place: Place,
-                 path: tuple[etree._Element, ...]) -> None:
+    def _markers(self, element: etree._Element, styles: Styles, place: Place, path: tuple[etree._Element, ...]) -> None:
         """Count the markers of a shape: one at its start and end, one at every vertex between."""
-        vertices = 2 if local(element) == "line" else \
-            len(numbers(element.get("d") or element.get("points") or "")) // 2 + 1
+        vertices = (
+            2 if local(element) == "line" else len(numbers(element.get("d") or element.get("points") or "")) // 2 + 1
+        )
         width = length(styles.get("stroke-width", "1"), self._diagonal()) or 1.0
         for position, times in zip(MARKERS, (1, max(vertices - 2, 0), 1)):
             marker = self.target(styles.get(position, styles.get("marker")))
             if marker is None or local(marker) != "marker" or not times:
                 continue
             scale = 1.0 if marker.get("markerUnits") == "userSpaceOnUse" else width
-            inside = Place(multiply(place.ctm, (scale, 0.0, 0.0, scale, 0.0, 0.0)), None, veil=place.veil,
-                           counts=place.counts)
+            inside = Place(
+                multiply(place.ctm, (scale, 0.0, 0.0, scale, 0.0, 0.0)), None, veil=place.veil, counts=place.counts
+            )
             before = self.drawn
             self.draw(marker, self.context[marker], path, inside, group=True)
             self.drawn += (self.drawn - before) * (times - 1)
             if self.drawn > MAX_DRAWN:
-                raise Bound(f"draws more than {MAX_DRAWN:,} elements", element,
-                            " once its markers are drawn at every vertex")
+                raise Bound(
+                    f"draws more than {MAX_DRAWN:,} elements", element, " once its markers are drawn at every vertex"
+                )
 
     def _diagonal(self) -> float:
         return math.hypot(*self.viewport) / math.sqrt(2)

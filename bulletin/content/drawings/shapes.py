@@ -24,12 +24,34 @@ VIEWPORTS = {"svg": ("width", "height"), "symbol": ("width", "height"), "marker"
 NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 NUMBERS = re.compile(NUMBER)
 LENGTH = re.compile(rf"\s*({NUMBER})\s*(%|[a-zA-Z]*)\s*")
-UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6,
-         "em": FONT_SIZE, "rem": FONT_SIZE, "ex": FONT_SIZE / 2}
+UNITS = {
+    "": 1.0,
+    "px": 1.0,
+    "pt": 4 / 3,
+    "pc": 16.0,
+    "in": 96.0,
+    "cm": 96 / 2.54,
+    "mm": 96 / 25.4,
+    "q": 96 / 101.6,
+    "em": FONT_SIZE,
+    "rem": FONT_SIZE,
+    "ex": FONT_SIZE / 2,
+}
 ANGLES = {"": 1.0, "deg": 1.0, "rad": 180 / math.pi, "grad": 0.9, "turn": 360.0}  # to degrees
 # Transform function -> the numbers of arguments it takes (those WeasyPrint reads: `weasyprint.svg.utils.transform`).
-FUNCTIONS = {"matrix": (6,), "translate": (1, 2), "translateX": (1,), "translateY": (1,), "scale": (1, 2),
-             "scaleX": (1,), "scaleY": (1,), "rotate": (1, 3), "skew": (1, 2), "skewX": (1,), "skewY": (1,)}
+FUNCTIONS = {
+    "matrix": (6,),
+    "translate": (1, 2),
+    "translateX": (1,),
+    "translateY": (1,),
+    "scale": (1, 2),
+    "scaleX": (1,),
+    "scaleY": (1,),
+    "rotate": (1, 3),
+    "skew": (1, 2),
+    "skewX": (1,),
+    "skewY": (1,),
+}
 FUNCTION = re.compile(r"\s*([A-Za-z]+)\s*\(([^()]*)\)\s*,?")
 ARGUMENT = re.compile(rf"[\s,]*({NUMBER}(?:%|[a-zA-Z]*))")
 PATH_COMMAND = re.compile(r"[MmZzLlHhVvCcSsQqTtAa]")
@@ -79,7 +101,7 @@ def every(values: list[float | None]) -> list[float] | None:
 
 def _function(name: str, arguments: list[str]) -> Matrix | None:
     if name in ("rotate", "skew", "skewX", "skewY"):
-        angles = every([_angle(argument) for argument in arguments[:1 if name == "rotate" else 2]])
+        angles = every([_angle(argument) for argument in arguments[: 1 if name == "rotate" else 2]])
         lengths = every([length(argument) for argument in arguments[1:]] if name == "rotate" else [])
     else:
         angles, lengths = [], every([length(argument) for argument in arguments])
@@ -89,12 +111,18 @@ def _function(name: str, arguments: list[str]) -> Matrix | None:
         a, b, c, d, e, f = lengths  # FUNCTIONS gives matrix() six arguments
         return (a, b, c, d, e, f)
     if name.startswith("translate"):
-        x, y = (lengths + [0.0])[:2] if name == "translate" else (lengths[0], 0.0) if name == "translateX" \
+        x, y = (
+            (lengths + [0.0])[:2]
+            if name == "translate"
+            else (lengths[0], 0.0)
+            if name == "translateX"
             else (0.0, lengths[0])
+        )
         return (1.0, 0.0, 0.0, 1.0, x, y)
     if name.startswith("scale"):
-        x, y = (lengths + lengths)[:2] if name == "scale" else (lengths[0], 1.0) if name == "scaleX" \
-            else (1.0, lengths[0])
+        x, y = (
+            (lengths + lengths)[:2] if name == "scale" else (lengths[0], 1.0) if name == "scaleX" else (1.0, lengths[0])
+        )
         return (x, 0.0, 0.0, y, 0.0, 0.0)
     if name == "rotate":
         turn = math.radians(angles[0])
@@ -106,8 +134,11 @@ def _function(name: str, arguments: list[str]) -> Matrix | None:
     if name == "skewY":
         return (1.0, math.tan(math.radians(angles[0])), 0.0, 1.0, 0.0, 0.0)
     sideways = (1.0, 0.0, math.tan(math.radians(angles[0])), 1.0, 0.0, 0.0)
-    return multiply((1.0, math.tan(math.radians(angles[1])), 0.0, 1.0, 0.0, 0.0), sideways) \
-        if len(angles) == 2 else sideways
+    return (
+        multiply((1.0, math.tan(math.radians(angles[1])), 0.0, 1.0, 0.0, 0.0), sideways)
+        if len(angles) == 2
+        else sideways
+    )
 
 
 def _angle(value: str) -> float | None:
@@ -155,7 +186,7 @@ def grow(box: Box, by: float) -> Box:
 
 def points_box(values: list[float]) -> Box | None:
     """Return the box of a list of x, y pairs, or None when there is no pair."""
-    xs, ys = values[0:len(values) - len(values) % 2:2], values[1::2]
+    xs, ys = values[0 : len(values) - len(values) % 2 : 2], values[1::2]
     return (min(xs), min(ys), max(xs), max(ys)) if xs and ys else None
 
 
@@ -199,14 +230,14 @@ def path_box(data: str) -> Box | None:
     commands = list(PATH_COMMAND.finditer(data))
     for index, command in enumerate(commands):
         end = commands[index + 1].start() if index + 1 < len(commands) else len(data)
-        values = numbers(data[command.end():end])
+        values = numbers(data[command.end() : end])
         letter, relative = command[0].lower(), command[0].islower()
         count = PATH_ARGUMENTS[letter]
         if letter == "z":
             x, y = start_x, start_y
             continue
         for group in range(0, len(values) - count + 1, count):
-            part = values[group:group + count]
+            part = values[group : group + count]
             if letter == "h":
                 x = part[0] + (x if relative else 0)
             elif letter == "v":

@@ -50,16 +50,26 @@ def _nesting_problem(drawing: Drawing) -> str | None:
     """The first place where the style nests brackets, blocks or functions more than MAX_NESTING deep."""
     # (the line, the parsed style, where its own lines start, for a <style> element)
     parsed: list[tuple[int, list, int | None]] = [
-        (line_of(element), rules, line_of(element) - 1) for element, rules in drawing.stylesheets
-        if _openings(element.text or "") > MAX_NESTING]  # (each stylesheet has a text)
-    parsed += [(line_of(element), tinycss2.parse_component_value_list(value), None)
-               for element in drawing.elements for value in element.attrib.values() if _openings(value) > MAX_NESTING]
+        (line_of(element), rules, line_of(element) - 1)
+        for element, rules in drawing.stylesheets
+        if _openings(element.text or "") > MAX_NESTING
+    ]  # (each stylesheet has a text)
+    parsed += [
+        (line_of(element), tinycss2.parse_component_value_list(value), None)
+        for element in drawing.elements
+        for value in element.attrib.values()
+        if _openings(value) > MAX_NESTING
+    ]
     for line, nodes, offset in parsed:
         stack = [(node, 1) for node in nodes]
         while stack:  # not recursive: the nesting is what is being bounded
             node, depth = stack.pop()
-            inner = [child for name in ("prelude", "content", "arguments")
-                     if isinstance(children := getattr(node, name, None), list) for child in children]
+            inner = [
+                child
+                for name in ("prelude", "content", "arguments")
+                if isinstance(children := getattr(node, name, None), list)
+                for child in children
+            ]
             if inner and depth > MAX_NESTING:
                 where = line if offset is None else offset + node.source_line
                 return f"nests brackets in its style more than {MAX_NESTING} deep (line {where})"
@@ -82,8 +92,10 @@ def _rules(drawing: Drawing):
 
 def _selector_problem(drawing: Drawing) -> str | None:
     # Counted by their commas before any is parsed: a style of megabytes is refused at once.
-    count = sum(1 + sum(1 for token in rule.prelude if token.type == "literal" and token.value == ",")
-                for _line, rule in _rules(drawing))
+    count = sum(
+        1 + sum(1 for token in rule.prelude if token.type == "literal" and token.value == ",")
+        for _line, rule in _rules(drawing)
+    )
     if count > MAX_SELECTORS:
         return f"has {count:,} selectors in its style rules, more than the {MAX_SELECTORS:,} a drawing may have"
     for line, rule in _rules(drawing):
@@ -92,12 +104,16 @@ def _selector_problem(drawing: Drawing) -> str | None:
             for selector in parsed:
                 combinators = sum(times for kind, times in _combinators(selector.parsed_tree).items() if kind != "has")
                 if combinators > MAX_COMBINATORS:
-                    return (f"has a selector too complex to match (line {line}): {_shown(rule.prelude)} has"
-                            f" {combinators} combinators, more than the {MAX_COMBINATORS} a selector may have")
+                    return (
+                        f"has a selector too complex to match (line {line}): {_shown(rule.prelude)} has"
+                        f" {combinators} combinators, more than the {MAX_COMBINATORS} a selector may have"
+                    )
             cssselect2.compile_selector_list(rule.prelude)  # bounded now: compiling is where pseudo-classes are read
         except cssselect2.SelectorError:
-            return (f"has a style rule whose selector the engine cannot read (line {line}): {_shown(rule.prelude)};"
-                    " it would leave out that rule and every rule after it, which a browser applies")
+            return (
+                f"has a style rule whose selector the engine cannot read (line {line}): {_shown(rule.prelude)};"
+                " it would leave out that rule and every rule after it, which a browser applies"
+            )
     return None
 
 
@@ -136,9 +152,11 @@ def matching_problem(drawing: Drawing, costs: dict[etree._Element, int]) -> str 
     _costs, totals, found = _tally(drawing)
     (line, rule), _group = max(found, key=lambda selector: totals[selector[1]])
     depth = max(_reaches(drawing)["ancestors"].values())
-    return (f"has style rules that would be tried {total:,} times on its {len(drawing.elements):,} elements, nested"
-            f" {depth} deep (the costliest, line {line}: {_shown(rule.prelude)}); a drawing's rules may be tried at"
-            f" most {MAX_MATCHING:,} times: write selectors with fewer combinators (spaces, '~'), or nest fewer groups")
+    return (
+        f"has style rules that would be tried {total:,} times on its {len(drawing.elements):,} elements, nested"
+        f" {depth} deep (the costliest, line {line}: {_shown(rule.prelude)}); a drawing's rules may be tried at"
+        f" most {MAX_MATCHING:,} times: write selectors with fewer combinators (spaces, '~'), or nest fewer groups"
+    )
 
 
 def _tally(drawing: Drawing) -> tuple[dict[etree._Element, int], dict[tuple, int], list]:
@@ -167,16 +185,29 @@ def _selectors(drawing: Drawing):
             found = _combinators(selector.parsed_tree)
             reaching = "all" if found["has"] else "earlier" if found["~"] else "ancestors"
             # The key by which cssselect2's Matcher files the selector: only elements with it are tried.
-            kind, key = next(((kind, key) for kind, key in (("id", compiled.id), ("class", compiled.class_name),
-                                                            ("name", compiled.local_name)) if key is not None),
-                             ("any", None))
+            kind, key = next(
+                (
+                    (kind, key)
+                    for kind, key in (
+                        ("id", compiled.id),
+                        ("class", compiled.class_name),
+                        ("name", compiled.local_name),
+                    )
+                    if key is not None
+                ),
+                ("any", None),
+            )
             yield (line, rule), (kind, key, sum(found[name] for name in (*BACKTRACKING, "has")), reaching)
 
 
 def _index(elements: list[etree._Element]) -> dict[str, dict]:
     """The elements by id, by class, by name, and all of them (under None)."""
-    index: dict[str, dict] = {"id": defaultdict(list), "class": defaultdict(list), "name": defaultdict(list),
-                              "any": {None: elements}}
+    index: dict[str, dict] = {
+        "id": defaultdict(list),
+        "class": defaultdict(list),
+        "name": defaultdict(list),
+        "any": {None: elements},
+    }
     for element in elements:
         index["id"][element.get("id")].append(element)
         for name in set(element.get("class", "").split()):
@@ -194,8 +225,7 @@ def _reaches(drawing: Drawing) -> dict[str, dict[etree._Element, int]]:
         for position, child in enumerate(children):
             ancestors[child] = ancestors[element] + 1
             earlier[child] = earlier[element] + 1 + position
-    return {"ancestors": ancestors, "earlier": earlier,
-            "all": dict.fromkeys(drawing.elements, len(drawing.elements))}
+    return {"ancestors": ancestors, "earlier": earlier, "all": dict.fromkeys(drawing.elements, len(drawing.elements))}
 
 
 def media_problem(drawing: Drawing) -> str | None:
@@ -204,26 +234,38 @@ def media_problem(drawing: Drawing) -> str | None:
     for element, rules in drawing.stylesheets:
         media = element.get("media", "").strip().lower()
         if media not in MEDIA:
-            return (f"has a <style> for media {element.get('media')!r} (line {element.sourceline}), which the print"
-                    " applies everywhere and a browser only there; a drawing's style is for every medium")
+            return (
+                f"has a <style> for media {element.get('media')!r} (line {element.sourceline}), which the print"
+                " applies everywhere and a browser only there; a drawing's style is for every medium"
+            )
         for rule in rules:
             line = line_of(element) + rule.source_line - 1
             if rule.type == "at-rule" and rule.lower_at_keyword not in OWN_MESSAGES:
                 return _at_rule_message(rule.at_keyword, line)
             if rule.type == "qualified-rule":
-                inner = next((node for node in tinycss2.parse_blocks_contents(rule.content)
-                              if node.type in ("at-rule", "qualified-rule")), None)
+                inner = next(
+                    (
+                        node
+                        for node in tinycss2.parse_blocks_contents(rule.content)
+                        if node.type in ("at-rule", "qualified-rule")
+                    ),
+                    None,
+                )
                 if inner is not None and inner.type == "at-rule":
                     return _at_rule_message(inner.at_keyword, line_of(element) + inner.source_line - 1)
                 if inner is not None:
-                    return (f"nests a style rule within another (line {element.sourceline + inner.source_line - 1}),"
-                            " which the print ignores and a browser applies; write each rule on its own")
+                    return (
+                        f"nests a style rule within another (line {element.sourceline + inner.source_line - 1}),"
+                        " which the print ignores and a browser applies; write each rule on its own"
+                    )
     return None
 
 
 def _at_rule_message(keyword: str, line: int) -> str:
-    return (f"has an @{keyword} rule in its style (line {line}), which the print ignores and a browser may apply; a"
-            " printed drawing has one look, with no media queries or animations: write its styles as plain rules")
+    return (
+        f"has an @{keyword} rule in its style (line {line}), which the print ignores and a browser may apply; a"
+        " printed drawing has one look, with no media queries or animations: write its styles as plain rules"
+    )
 
 
 def _shown(prelude: list) -> str:

@@ -30,12 +30,34 @@ from .shapes import NUMBERS, smaller_scale, transform_matrix
 MAX_NUMBER = 10_000_000  # the largest number a drawing may write (a map in metres needs seven digits)
 MIN_SCALE = 1e-5  # the least a transform may scale by: the PDF keeps six decimals, and a matrix of zeros draws nothing
 # What float() reads as not finite, with the units WeasyPrint takes off first ('infpx' is inf pixels).
-NOT_FINITE = re.compile(r"(?<![A-Za-z_])[-+]?(?:nan|inf(?:inity)?)(?:px|pt|pc|in|cm|mm|q|r?em|ex|deg|g?rad|turn)?"
-                        r"(?![A-Za-z_])", re.IGNORECASE)
+NOT_FINITE = re.compile(
+    r"(?<![A-Za-z_])[-+]?(?:nan|inf(?:inity)?)(?:px|pt|pc|in|cm|mm|q|r?em|ex|deg|g?rad|turn)?"
+    r"(?![A-Za-z_])",
+    re.IGNORECASE,
+)
 NOT_NUMBERS = re.compile(r"#[0-9A-Fa-f]+\b|url\([^)]*\)")  # colours and references, whose digits are no numbers
 # Values that are text or references, with no number to check.
-TEXTUAL = frozenset({"id", "class", "style", "href", "font-family", "lang", "type", "media", "role", "title",
-                     "clip-path", "mask", "filter", "marker", "marker-start", "marker-mid", "marker-end"})
+TEXTUAL = frozenset(
+    {
+        "id",
+        "class",
+        "style",
+        "href",
+        "font-family",
+        "lang",
+        "type",
+        "media",
+        "role",
+        "title",
+        "clip-path",
+        "mask",
+        "filter",
+        "marker",
+        "marker-start",
+        "marker-mid",
+        "marker-end",
+    }
+)
 PAINTS = ("fill", "stroke")
 COLOURS = PAINTS + ("stop-color", "flood-color", "lighting-color", "color")
 KEYWORDS = ("none", "inherit", "currentColor")  # as WeasyPrint compares them, case and all
@@ -73,13 +95,20 @@ def _values(drawing: Drawing) -> Iterator[tuple[str, str, str, int]]:
         for rule in rules:
             if rule.type == "qualified-rule":
                 for declaration in _declarations(rule.content):
-                    yield "", declaration.lower_name, tinycss2.serialize(declaration.value), \
-                        line_of(element) + declaration.source_line - 1
+                    yield (
+                        "",
+                        declaration.lower_name,
+                        tinycss2.serialize(declaration.value),
+                        line_of(element) + declaration.source_line - 1,
+                    )
 
 
 def _declarations(css) -> list:
-    return [node for node in tinycss2.parse_blocks_contents(css, skip_comments=True, skip_whitespace=True)
-            if node.type == "declaration"]
+    return [
+        node
+        for node in tinycss2.parse_blocks_contents(css, skip_comments=True, skip_whitespace=True)
+        if node.type == "declaration"
+    ]
 
 
 def _value_problem(element: str, name: str, value: str, line: int) -> str | None:
@@ -91,20 +120,31 @@ def _value_problem(element: str, name: str, value: str, line: int) -> str | None
     scanned = NOT_NUMBERS.sub(" ", value)
     found = NOT_FINITE.search(scanned)
     if found:
-        return (f"has {name} {_shown(value)} (line {line}), which holds {found[0]!r}, not a number; write a finite"
-                " number")
-    large = next((number for number in NUMBERS.findall(scanned) if not float(number) <= MAX_NUMBER
-                  or not float(number) >= -MAX_NUMBER), None)
+        return (
+            f"has {name} {_shown(value)} (line {line}), which holds {found[0]!r}, not a number; write a finite number"
+        )
+    large = next(
+        (
+            number
+            for number in NUMBERS.findall(scanned)
+            if not float(number) <= MAX_NUMBER or not float(number) >= -MAX_NUMBER
+        ),
+        None,
+    )
     if large is not None:
-        return (f"has {name} {_shown(value)} (line {line}), which holds {_shown(large)}, a number larger than the"
-                f" {MAX_NUMBER:,} a drawing may use; draw it smaller and scale it with a transform")
+        return (
+            f"has {name} {_shown(value)} (line {line}), which holds {_shown(large)}, a number larger than the"
+            f" {MAX_NUMBER:,} a drawing may use; draw it smaller and scale it with a transform"
+        )
     if name == "viewBox":
         return _viewbox_problem(value, line)
     if name in TRANSFORMS:
         return _transform_problem(name, value, line)
     if name in RADII.get(element, ()) and (number := NUMBERS.match(value.strip())) and float(number[0]) < 0:
-        return (f"has a negative {name}, {_shown(value)} (line {line}), which a browser does not draw and the print"
-                " does; write a positive one")
+        return (
+            f"has a negative {name}, {_shown(value)} (line {line}), which a browser does not draw and the print"
+            " does; write a positive one"
+        )
     return None
 
 
@@ -122,10 +162,15 @@ def colour_problem(name: str, value: str, line: int) -> str | None:
         return None
     colour = read_colour(text)
     if colour is None or isinstance(colour, str):  # a keyword in another case: WeasyPrint compares it as written
-        hint = f"; write it {text.lower().replace('currentcolor', 'currentColor')}" if colour is not None \
-            or text.lower() in KEYWORDS else ", such as '#4f8a3c' or 'green'"
-        return (f"has {name} {_shown(value)} (line {line}), which is not a colour: a browser leaves it out, and the"
-                f" print paints black; write a colour{hint}")
+        hint = (
+            f"; write it {text.lower().replace('currentcolor', 'currentColor')}"
+            if colour is not None or text.lower() in KEYWORDS
+            else ", such as '#4f8a3c' or 'green'"
+        )
+        return (
+            f"has {name} {_shown(value)} (line {line}), which is not a colour: a browser leaves it out, and the"
+            f" print paints black; write a colour{hint}"
+        )
     if not all(math.isfinite(number) and abs(number) <= 1_000 for number in (*colour.coordinates, colour.alpha)):
         return f"has {name} {_shown(value)} (line {line}), a colour whose numbers are out of every range"
     return None
@@ -138,20 +183,26 @@ def _viewbox_problem(value: str, line: int) -> str | None:
     except ValueError:
         return f"has a viewBox {_shown(value)} (line {line}) that is not four numbers: x, y, width and height"
     if width <= 0 or height <= 0:
-        return (f"has a viewBox of no size, {_shown(value)} (line {line}): a browser shows nothing, and the print"
-                " shows it otherwise; give it a positive width and height")
+        return (
+            f"has a viewBox of no size, {_shown(value)} (line {line}): a browser shows nothing, and the print"
+            " shows it otherwise; give it a positive width and height"
+        )
     return None
 
 
 def _transform_problem(name: str, value: str, line: int) -> str | None:
     matrix = transform_matrix(value)
     if matrix is None:
-        return (f"has a {name} that cannot be read, {_shown(value)} (line {line}): a browser ignores all of it and"
-                " the print applies a part; write it with matrix(), translate(), scale(), rotate(), skewX() and"
-                " skewY()")
+        return (
+            f"has a {name} that cannot be read, {_shown(value)} (line {line}): a browser ignores all of it and"
+            " the print applies a part; write it with matrix(), translate(), scale(), rotate(), skewX() and"
+            " skewY()"
+        )
     if smaller_scale(matrix) < MIN_SCALE:
-        return (f"has a {name} that flattens what it draws, {_shown(value)} (line {line}): a browser shows nothing"
-                " of it, and the print draws it at full size; remove the element, or the transform")
+        return (
+            f"has a {name} that flattens what it draws, {_shown(value)} (line {line}): a browser shows nothing"
+            " of it, and the print draws it at full size; remove the element, or the transform"
+        )
     return None
 
 
