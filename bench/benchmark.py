@@ -17,7 +17,11 @@ four languages) and, from that one run, prints:
   it out, check the make-up, finish and write the PDF) against WeasyPrint alone laying out and
   writing the same HTML with the same stylesheets, made in turn in one fresh process, the
   quickest of three each (the goal: at most 1.10);
-- the peak resident memory of each worker (the goal: under 250 MB).
+- the peak resident memory of each worker (the goal: under 250 MB);
+- the time of the English screen edition of the sample with one article's body as long as
+  validation allows, in paragraphs as long as allowed, of the longest words allowed, against the
+  same of ordinary words (the goal: at most 4; words that cannot be broken cost more to set,
+  but the layout once took minutes on them, and must never again).
 
 Nothing here is a test: the figures depend on the machine, which is printed with them.
 """
@@ -43,13 +47,14 @@ sys.path.insert(0, str(PROJECT))
 
 from synthetic import make_issue  # noqa: E402  (bench/ is the script's own folder)
 
+from bulletin.content.limits import MAX_MARKDOWN, MAX_PARAGRAPH, MAX_WORD  # noqa: E402
 from bulletin.delivery.plan import Asked  # noqa: E402
 from bulletin.printing.settings import load_settings  # noqa: E402
 from bulletin.util.progress import Progress  # noqa: E402
 from bulletin.util.workers import available_cores  # noqa: E402
 from bulletin.workflow.publishing import publish_issue  # noqa: E402
 
-GOALS = {"parallel": 0.55, "no-op": 0.3, "overhead": 1.10, "memory": 250}
+GOALS = {"parallel": 0.55, "no-op": 0.3, "overhead": 1.10, "memory": 250, "long words": 4.0}
 REPEATS = 3  # times each edition is made by our print stage and by WeasyPrint alone
 ROUNDS = 2  # times each whole build is made with one worker and with one per core
 SAMPLE = PROJECT / "issues" / "2022-H2"  # the sample issue
@@ -123,6 +128,14 @@ def run(folder: Path, workers: int) -> None:
         ", ".join(f"{peak:.0f}" for peak in sorted(peaks.values())),
     )
 
+    longest, ordinary = (bounded_body(word, settings, folder / "bounds") for word in ("a" * MAX_WORD, "word"))
+    verdict(
+        "6. a body at the bounds: longest / ordinary words",
+        longest / ordinary,
+        GOALS["long words"],
+        f"{longest:.1f} s / {ordinary:.1f} s",
+    )
+
 
 def machine() -> str:
     cpu = next(
@@ -159,10 +172,10 @@ def compare(issue: Path, settings, workers: int, folder: Path) -> tuple[dict, di
     return one, many
 
 
-def timed_build(issue: Path, settings, output: Path) -> dict:
+def timed_build(issue: Path, settings, output: Path, asked: Asked = Asked(force=True)) -> dict:
     progress = Progress()
     started = time.perf_counter()
-    delivered = publish_issue(issue, Asked(force=True), settings, output, progress)
+    delivered = publish_issue(issue, asked, settings, output, progress)
     return {"seconds": time.perf_counter() - started, "steps": progress.steps, "delivered": delivered}
 
 
@@ -212,6 +225,23 @@ def overhead(issue: Path, language: str, output: Path) -> float:
         raise SystemExit(f"one_edition.py failed:\n{result.stderr}")
     times = json.loads(result.stdout.strip().splitlines()[-1])
     return times["ours"] / times["alone"]
+
+
+def bounded_body(word: str, settings, folder: Path) -> float:
+    """Build the sample's English screen edition with its first article's body replaced by the longest body
+    allowed, each paragraph as long as allowed, of `word` over and over; return the time it took."""
+    issue = folder / f"{len(word)}-letters" / SAMPLE.name
+    shutil.copytree(SAMPLE, issue)
+    paragraph = " ".join([word] * (MAX_PARAGRAPH // (len(word) + 1)))
+    body = "".join(f"      {paragraph}\n\n" for _ in range(MAX_MARKDOWN // (len(paragraph) + 2)))
+    english = issue / "en.yaml"
+    text = english.read_text(encoding="utf-8")
+    found = re.search(r"^    body: .*\|\n((?:      .*\n|\n)*)", text, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"{english}: no article body to replace")
+    english.write_text(text[: found.start(1)] + body + text[found.end(1) :], encoding="utf-8")
+    asked = Asked(languages=("en",), variants=("screen",))
+    return timed_build(issue, replace(settings, workers=1), folder / f"{len(word)}-letters-output", asked)["seconds"]
 
 
 def verdict(name: str, value: float, goal: float, detail: str) -> None:

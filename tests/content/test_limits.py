@@ -3,9 +3,6 @@ seconds, by `validate` and by the build alike; what stays within the bounds is b
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from bulletin.content.limits import MAX_MARKDOWN, MAX_NESTING, MAX_PARAGRAPH, MAX_TEXT, MAX_WORD, text_problems
@@ -80,32 +77,19 @@ def test_a_link_address_is_not_a_printed_word():
 
 
 @pytest.mark.slow
-def test_a_body_at_the_bounds_is_built_in_time_in_proportion(minimal_issue, tmp_path):
-    """Paragraphs of the longest words allowed, as long as allowed, in a body as long as allowed: the layout of each
-    such word starts from the whole rest of its paragraph, yet the edition is built in some 15 s, as fast as one of
-    ordinary words (one 50,000-character paragraph of 150-letter words held it for three minutes)."""
+def test_a_paragraph_at_the_bounds_is_built(minimal_issue, tmp_path):
+    """A paragraph as long as allowed, of the longest words allowed: the layout of each such word starts from the
+    whole rest of its paragraph (one 50,000-character paragraph of 150-letter words held a build for three
+    minutes). A whole body of such paragraphs against one of ordinary words is timed by the benchmark (./run
+    bench); here it must build, and well within the time limit."""
     paragraph = " ".join(["a" * MAX_WORD] * (MAX_PARAGRAPH // (MAX_WORD + 1)))
-    body = "".join(f"      {paragraph}\n\n" for _ in range(MAX_MARKDOWN // (len(paragraph) + 2)))
-    apply_edits(minimal_issue, [{"file": "en.yaml", "replace": "      Second paragraph.\n", "with": body}])
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(PROJECT / "build.py"),
-            "2023-H1",
-            "--lang",
-            "en",
-            "--variant",
-            "screen",
-            "--output",
-            str(tmp_path / "out"),
-            "-q",
-        ],
-        cwd=minimal_issue.parent,
-        capture_output=True,
-        text=True,
-        timeout=180,
+    apply_edits(
+        minimal_issue, [{"file": "en.yaml", "replace": "      Second paragraph.\n", "with": f"      {paragraph}\n"}]
     )
-    assert run.returncode == 0, run.stderr
+    output = tmp_path / "out"
+    with within(60):
+        assert main([str(minimal_issue), "--lang", "en", "--variant", "screen", "--output", str(output), "-q"]) == 0
+    assert (output / "2023-H1" / "since-the-victory-2023-H1-en-screen.pdf").is_file()
 
 
 # Quotes and lists nested `depth` deep, around a paragraph: each kind, and the two in turn on one line.
