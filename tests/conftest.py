@@ -33,6 +33,7 @@ from bulletin.workflow.cli import main  # also the tests' way in, imported from 
 from shared_build import (
     PROJECT,
     SAMPLE,  # noqa: F401 (the frozen sample, imported from here)
+    made_once,
     shared_folder,
     start_build,
     wait_for_build,
@@ -116,10 +117,12 @@ def minimal_issue(tmp_path) -> Path:
 def minimal_delivery(tmp_path_factory) -> Path:
     """An output folder holding the minimal issue's delivery (every edition, no package), built once per session:
     read it, or copy it with `delivered_output`."""
-    top = tmp_path_factory.mktemp("minimal-delivery")
-    shutil.copytree(MINIMAL, top / "issues" / MINIMAL.name)
-    assert main([str(top / "issues" / MINIMAL.name), "--output", str(top / "output"), "-q"]) == 0
-    return top / "output"
+
+    def build(top: Path) -> None:
+        shutil.copytree(MINIMAL, top / "issues" / MINIMAL.name)
+        assert main([str(top / "issues" / MINIMAL.name), "--output", str(top / "output"), "-q"]) == 0
+
+    return made_once(tmp_path_factory, "minimal-delivery", build) / "output"
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -34,12 +36,28 @@ status = main([sys.argv[1], "--output", str(folder / "output"), "--package", "-q
 """
 
 
-def shared_folder(factory: pytest.TempPathFactory) -> Path:
-    """Return the folder of the session's build of the sample, the same for every worker process."""
+def shared_folder(factory: pytest.TempPathFactory, name: str = "sample-build") -> Path:
+    """Return a folder of the session, the same for every worker process: by default, that of the sample's build."""
     base = factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "sample-build"
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
     folder.mkdir(exist_ok=True)
     return folder
+
+
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """Return a folder that `make` filled once in the session (a delivery that several tests build on), whichever
+    worker process asked first; the others wait for it under a lock. Should `make` fail, the next to ask tries
+    again. The tests only read it, or copy it."""
+    folder = shared_folder(factory, name)
+    made = folder / "made"
+    with open(folder / "lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "done").exists():
+            shutil.rmtree(made, ignore_errors=True)
+            made.mkdir()
+            make(made)
+            (folder / "done").touch()
+    return made
 
 
 def start_build(folder: Path) -> subprocess.Popen | None:

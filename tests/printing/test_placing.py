@@ -25,7 +25,7 @@ from bulletin.util.fingerprints import read_inputs
 from bulletin.util.workers import Workers
 from bulletin.workflow.cli import main
 
-from conftest import LANGUAGES, MINIMAL, PROJECT, SAMPLE, Build, apply_edits, make_picture
+from conftest import LANGUAGES, MINIMAL, PROJECT, SAMPLE, Build, apply_edits, made_once, make_picture
 
 SETTINGS = PrintSettings()
 
@@ -223,26 +223,36 @@ def with_metadata(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def every_mode(tmp_path_factory):
-    """The minimal issue with an illustration in every mode, its metadata full of SECRET, built in English."""
-    issue = shutil.copytree(MINIMAL, tmp_path_factory.mktemp("modes") / "issues" / "2023-H1")
-    for name, options in MODES.items():
-        with_metadata(make_picture(issue / "images" / name, size=(1200, 800), **options))
-    entries = "".join(f"          - id: {Path(name).stem}\n            file: images/{name}\n" for name in MODES)
-    apply_edits(
-        issue,
-        [{"file": "issue.yaml", "replace": "        illustrations:\n", "with": "        illustrations:\n" + entries}],
-    )
-    texts = "".join(
-        f'  {Path(name).stem}:\n    caption: "{name}"\n    credit: "Tests"\n    alt: "Picture {name}"\n'
-        for name in MODES
-    )
-    for language in LANGUAGES:
+    """The minimal issue with an illustration in every mode, its metadata full of SECRET, built in English (once
+    in the session)."""
+
+    def build(top: Path) -> None:
+        issue = shutil.copytree(MINIMAL, top / "issues" / "2023-H1")
+        for name, options in MODES.items():
+            with_metadata(make_picture(issue / "images" / name, size=(1200, 800), **options))
+        entries = "".join(f"          - id: {Path(name).stem}\n            file: images/{name}\n" for name in MODES)
         apply_edits(
-            issue, [{"file": f"{language}.yaml", "replace": "illustrations:\n", "with": "illustrations:\n" + texts}]
+            issue,
+            [
+                {
+                    "file": "issue.yaml",
+                    "replace": "        illustrations:\n",
+                    "with": "        illustrations:\n" + entries,
+                }
+            ],
         )
-    output = issue.parent.parent / "output"
-    assert main([str(issue), "--output", str(output), "--lang", "en", "-q"]) == 0
-    return issue, Build(output / "2023-H1")
+        texts = "".join(
+            f'  {Path(name).stem}:\n    caption: "{name}"\n    credit: "Tests"\n    alt: "Picture {name}"\n'
+            for name in MODES
+        )
+        for language in LANGUAGES:
+            apply_edits(
+                issue, [{"file": f"{language}.yaml", "replace": "illustrations:\n", "with": "illustrations:\n" + texts}]
+            )
+        assert main([str(issue), "--output", str(top / "output"), "--lang", "en", "-q"]) == 0
+
+    top = made_once(tmp_path_factory, "every-mode", build)
+    return top / "issues" / "2023-H1", Build(top / "output" / "2023-H1")
 
 
 def painted_images(pdf: pikepdf.Pdf) -> list[Image.Image]:

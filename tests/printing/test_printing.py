@@ -34,7 +34,7 @@ def test_every_character_of_the_four_languages_comes_from_the_bulletins_fonts(mi
             minimal_issue,
             [{"file": f"{language}.yaml", "replace": " |\n", "with": f" |\n  {SPECIAL} *{SPECIAL}* **{SPECIAL}**\n\n"}],
         )
-    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "-q"]) == 0
+    assert main([str(minimal_issue), "--output", str(tmp_path / "out"), "--variant", "print", "-q"]) == 0
     for pdf in (tmp_path / "out" / "2023-H1").glob("*.pdf"):
         assert all(font["name"].split("+")[1].startswith("Bulletin-") for font in pdf_fonts(pdf))
         text = " ".join(" ".join(page.split()) for page in page_texts(pdf))
