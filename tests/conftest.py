@@ -84,6 +84,18 @@ def sample_build(tmp_path_factory) -> Build:
 
 
 @pytest.hookimpl(trylast=True)  # once the tests to run are chosen
+def pytest_configure(config: pytest.Config) -> None:
+    """Give each pytest-xdist worker a core of its own. Its tests then run side by side with the other worker's,
+    and the builds they start as commands see one core and make their PDFs in their own process, as a build
+    does under `taskset` (`workers.available_cores`): a fork server would load the engine for every such build,
+    most of which stop at validation, and cost the two cores more than half a minute of the suite. The sample's
+    build (`shared_build`) keeps every core and its worker processes, and the tests of workers ask for them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cores[int(worker[2:]) % len(cores)]})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the slow tests first: with pytest-xdist each long one then starts while there are quick ones left to run
     beside it, and both workers finish together."""

@@ -23,13 +23,17 @@ import pytest
 from bulletin.workflow.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
+EVERY_CORE = os.sched_getaffinity(0)  # read on import, before conftest gives each xdist worker one core
 SAMPLE = Path(__file__).resolve().parent / "sample" / "2022-H2"  # a copy of issues/2022-H2 as it was, for the tests
-# The build in a process of its own: its exit status written beside it once it has ended.
+# The build in a process of its own, on every core (given as its third argument) with its worker processes: its
+# exit status written beside it once it has ended.
 BUILDER = """
+import os
 import sys
 from pathlib import Path
 from bulletin.workflow.cli import main
 
+os.sched_setaffinity(0, {int(core) for core in sys.argv[3].split(",")})
 folder = Path(sys.argv[2])
 status = main([sys.argv[1], "--output", str(folder / "output"), "--package", "-q"])
 (folder / "status").write_text(str(status))
@@ -74,7 +78,7 @@ def start_build(folder: Path) -> subprocess.Popen | None:
         with open(folder / "log", "w") as log:
             # The lock is passed on with the file: held by both until this process closes its own.
             return subprocess.Popen(
-                [sys.executable, "-c", BUILDER, str(SAMPLE), str(folder)],
+                [sys.executable, "-c", BUILDER, str(SAMPLE), str(folder), ",".join(map(str, sorted(EVERY_CORE)))],
                 cwd=PROJECT,
                 pass_fds=(lock.fileno(),),
                 stdout=log,
