@@ -24,19 +24,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bulletin.colours import load_profile  # noqa: E402
-from bulletin.editions import check_resolution  # noqa: E402
-from bulletin.examination import validate_issue  # noqa: E402
-from bulletin.fingerprints import read_inputs  # noqa: E402
-from bulletin.fonts import find_typefaces  # noqa: E402
-from bulletin.localization import load_catalogs  # noqa: E402
-from bulletin.model import Edition  # noqa: E402
-from bulletin.placing import prepare_pictures  # noqa: E402
-from bulletin.printing import ConfinedFetcher, lay_out, print_pdf, readable_files  # noqa: E402
-from bulletin.project import PROJECT, PYPROJECT, TEMPLATES  # noqa: E402
-from bulletin.rendering import render_edition  # noqa: E402
-from bulletin.settings import VARIANTS, load_settings  # noqa: E402
-from bulletin.workers import Workers  # noqa: E402
+from bulletin.content.examination import validate_issue
+from bulletin.language.fonts import find_typefaces
+from bulletin.language.localization import load_catalogs
+from bulletin.model import Edition
+from bulletin.printing.colours import load_profile
+from bulletin.printing.editions import check_resolution
+from bulletin.printing.pdf import ConfinedFetcher, lay_out, print_pdf, readable_files
+from bulletin.printing.placing import prepare_pictures
+from bulletin.printing.rendering import render_edition
+from bulletin.printing.settings import VARIANTS, load_settings
+from bulletin.project import PROJECT, PYPROJECT, TEMPLATES
+from bulletin.util.fingerprints import read_inputs
+from bulletin.util.workers import Workers
 
 VARIANT = "print"
 
@@ -48,15 +48,30 @@ def main(folder: Path, language: str, output: Path, repeats: int) -> dict[str, f
     translations = load_catalogs((language,))[language]
     typefaces = find_typefaces()
     with Workers(1) as workers:  # finds them in the cache; lays out the pictures' places once, which warms up
-        pictures = prepare_pictures(issue, {VARIANT}, settings, typefaces, load_profile(settings.icc_profile),
-                                    read_inputs(folder, PROJECT), output / ".cache" / "pictures",
-                                    workers)[VARIANT]
+        pictures = prepare_pictures(
+            issue,
+            {VARIANT},
+            settings,
+            typefaces,
+            load_profile(settings.icc_profile),
+            read_inputs(folder, PROJECT),
+            output / ".cache" / "pictures",
+            workers,
+        )[VARIANT]
     spare_pages = settings.multiple(VARIANT) - 1
     html = render_edition(edition, TEMPLATES, translations, spare_pages)
 
     def ours(target: Path) -> None:
-        printed = print_pdf(render_edition(edition, TEMPLATES, translations, spare_pages), TEMPLATES, folder,
-                            typefaces, target, VARIANT, settings, pictures)
+        printed = print_pdf(
+            render_edition(edition, TEMPLATES, translations, spare_pages),
+            TEMPLATES,
+            folder,
+            typefaces,
+            target,
+            VARIANT,
+            settings,
+            pictures,
+        )
         check_resolution(printed, settings)
 
     def alone(target: Path) -> None:
@@ -77,5 +92,8 @@ def main(folder: Path, language: str, output: Path, repeats: int) -> dict[str, f
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]),
-                          int(sys.argv[4]) if len(sys.argv) > 4 else 3)))
+    print(
+        json.dumps(
+            main(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 3)
+        )
+    )

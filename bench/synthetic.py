@@ -27,12 +27,12 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageChops, ImageDraw
 
-from bulletin.errors import ContentError
+from bulletin.content.schema import Checker
+from bulletin.content.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, language_file
+from bulletin.content.validation import FIGURE_FIELDS, read_issue
 from bulletin.model import Period, period_of
-from bulletin.next_issue import publication_date
-from bulletin.schema import Checker
-from bulletin.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, language_file
-from bulletin.validation import FIGURE_FIELDS, read_issue
+from bulletin.util.errors import ContentError
+from bulletin.workflow.next_issue import publication_date
 
 SAMPLE = Path(__file__).resolve().parent.parent / "issues" / "2022-H2"  # the issue whose texts are reused
 COPIES = 3  # how often each article with a photograph appears
@@ -55,7 +55,7 @@ def make_issue(parent: Path, name: str = "2099-H1", photos: int = 20) -> Path:
         raise ValueError(f"{name!r}: an issue is named <YYYY>-H1 or <YYYY>-H2, such as 2099-H1")
     checker = Checker()
     facts, texts = read_issue(SAMPLE, checker)
-    if checker.problems:
+    if checker.problems or facts is None or texts is None:
         raise ContentError(checker.problems, f"{SAMPLE.name}, the sample issue, must read without problems")
     sections = _plan(facts, photos)
     folder = Path(parent) / name
@@ -72,11 +72,12 @@ def make_issue(parent: Path, name: str = "2099-H1", photos: int = 20) -> Path:
         for picture, data in zip(taken, pool.map(photograph_jpeg, [picture["photo"] for picture in taken])):
             (folder / picture["file"]).write_bytes(data)
     (folder / "issue.yaml").write_text(_issue_yaml(facts, period, sections, cover), encoding="utf-8")
-    renamed = {"articles": [(article["id"], article["sample"]) for article in articles],
-               "illustrations": [(picture["id"], picture["sample"]) for picture in pictures]}
+    renamed = {
+        "articles": [(article["id"], article["sample"]) for article in articles],
+        "illustrations": [(picture["id"], picture["sample"]) for picture in pictures],
+    }
     for language in facts["languages"]:
-        language_file(folder, language).write_text(_language_yaml(language, facts, texts, renamed),
-                                                   encoding="utf-8")
+        language_file(folder, language).write_text(_language_yaml(language, facts, texts, renamed), encoding="utf-8")
     return folder
 
 
@@ -90,22 +91,37 @@ def _plan(facts: dict, photos: int) -> list[dict]:
                 drawn = any(picture["file"].suffix.lower() not in RASTER for picture in original["illustrations"])
                 if drawn and copy > 1:
                     continue
-                article = {"id": f"{original['id']}-{copy}", "date": original["date"], "sample": original["id"],
-                           "illustrations": []}
+                article = {
+                    "id": f"{original['id']}-{copy}",
+                    "date": original["date"],
+                    "sample": original["id"],
+                    "illustrations": [],
+                }
                 section["articles"].append(article)
                 for picture in original["illustrations"]:
                     if drawn:  # the sample's picture files, each once
-                        article["illustrations"].append({
-                            "id": f"{picture['id']}-{copy}", "sample": picture["id"], "photo": None,
-                            "file": picture["file"].relative_to(SAMPLE.resolve()).as_posix()})
+                        article["illustrations"].append(
+                            {
+                                "id": f"{picture['id']}-{copy}",
+                                "sample": picture["id"],
+                                "photo": None,
+                                "file": picture["file"].relative_to(SAMPLE.resolve()).as_posix(),
+                            }
+                        )
                     else:
                         slots.append((article, original["id"], picture["id"]))
     slots += [slot for slot in slots if slot[1] in ROOMY]  # then a second photograph for these
     if not 0 <= photos <= len(slots):
         raise ValueError(f"photos: from 0 to {len(slots)} photographs fit this issue, not {photos}")
     for number, (article, _, sample_id) in enumerate(slots[:photos], start=1):
-        article["illustrations"].append({"id": f"photo-{number:02d}", "sample": sample_id, "photo": number,
-                                         "file": f"images/photo-{number:02d}.jpg"})
+        article["illustrations"].append(
+            {
+                "id": f"photo-{number:02d}",
+                "sample": sample_id,
+                "photo": number,
+                "file": f"images/photo-{number:02d}.jpg",
+            }
+        )
     return sections
 
 
@@ -124,17 +140,33 @@ def _issue_yaml(facts: dict, period: Period, sections: list[dict], cover: str | 
         "languages": list(facts["languages"]),
         "issn": facts["issn"],
         **({"cover_image": cover} if cover else {}),
-        "sections": [{"id": section["id"], "articles": [
-            {"id": article["id"], "date": _moved(article["date"], sample, period),
-             "illustrations": [{"id": picture["id"], "file": picture["file"]} for picture in article["illustrations"]]}
-            for article in section["articles"]]} for section in sections],
-        "chronology": [{"id": event["id"], "date": _moved(event["date"], sample, period)}
-                       for event in facts["chronology"]],
-        "figures": [{key: figure[key] for key in FIGURE_FIELDS if figure[key] is not None} for figure in facts["figures"]],
+        "sections": [
+            {
+                "id": section["id"],
+                "articles": [
+                    {
+                        "id": article["id"],
+                        "date": _moved(article["date"], sample, period),
+                        "illustrations": [
+                            {"id": picture["id"], "file": picture["file"]} for picture in article["illustrations"]
+                        ],
+                    }
+                    for article in section["articles"]
+                ],
+            }
+            for section in sections
+        ],
+        "chronology": [
+            {"id": event["id"], "date": _moved(event["date"], sample, period)} for event in facts["chronology"]
+        ],
+        "figures": [
+            {key: figure[key] for key in FIGURE_FIELDS if figure[key] is not None} for figure in facts["figures"]
+        ],
     }
     header = f"# Synthetic issue {period.name} for the benchmark: the texts of {SAMPLE.name}, repeated.\n"
-    return header + yaml.dump(issue, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None,
-                              width=120)
+    return header + yaml.dump(
+        issue, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120
+    )
 
 
 class _Dumper(yaml.SafeDumper):
@@ -166,6 +198,7 @@ def _text(item: TextField, indent: int) -> str:
     """A text as YAML with its source tag: a literal block when it has several lines, else in quotes."""
     tag = f"!source-{item.confirmed} " if item.confirmed else ""
     value = item.value
+    assert value is not None, "only written texts are carried over"
     if "\n" in value.rstrip("\n") and not value[:1].isspace() and not value.endswith("\n\n"):
         chomping = "" if value.endswith("\n") else "-"
         lines = [" " * indent + line if line else "" for line in value.rstrip("\n").split("\n")]

@@ -10,10 +10,10 @@ them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Mapping
 
 Localized = Mapping[str, str]  # a text in each language of the issue, by language code
 
@@ -134,7 +134,8 @@ class Issue:
     def pictures(self) -> tuple[Path, ...]:
         """Every picture file the issue places: the cover's and the articles', each once."""
         files = ([self.cover_image] if self.cover_image else []) + [
-            picture.file for article in self.articles for picture in article.illustrations]
+            picture.file for article in self.articles for picture in article.illustrations
+        ]
         return tuple(dict.fromkeys(files))
 
 
@@ -171,16 +172,17 @@ def issue_name_problem(name: str) -> str | None:
     if not match:
         return "an issue is named <YYYY>-H1 or <YYYY>-H2, such as 2022-H2"
     if not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
-        return (f"the year {match['year']} is out of range: an issue is named for a year from {FIRST_YEAR},"
-                f" the year of the liberation, to {LAST_YEAR}, such as 2022-H2")
+        return (
+            f"the year {match['year']} is out of range: an issue is named for a year from {FIRST_YEAR},"
+            f" the year of the liberation, to {LAST_YEAR}, such as 2022-H2"
+        )
     return None
 
 
 def period_of(name: str) -> Period | None:
     """Return the half-year an issue folder name stands for, or None if it is not one (see `issue_name_problem`)."""
-    if issue_name_problem(name):
+    if issue_name_problem(name) or (match := ISSUE_NAME.fullmatch(name)) is None:
         return None
-    match = ISSUE_NAME.fullmatch(name)
     year = int(match["year"])
     if match["half"] == "1":
         return Period(name, date(year, 1, 1), date(year, 6, 30))

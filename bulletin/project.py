@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import UsageError
 from .model import Period, period_of
+from .util.errors import UsageError
 
 PROJECT = Path(__file__).resolve().parent.parent  # the repository's top folder
 TEMPLATES = PROJECT / "templates"
@@ -29,12 +29,22 @@ CONTACT_SHEET = "-contact-sheet.png"  # previews/<issue>/<language>-contact-shee
 
 def newest_issue(root: Path = ISSUES, before: Period | None = None) -> Path:
     """Return the folder of the most recent issue under `root` (of those before the period `before`)."""
-    folders = [path for path in root.iterdir() if path.is_dir() and (found := period_of(path.name))
-               and (before is None or found.start < before.start)] if root.is_dir() else []
+    folders = (
+        {
+            path: found
+            for path in root.iterdir()
+            if path.is_dir() and (found := period_of(path.name)) and (before is None or found.start < before.start)
+        }
+        if root.is_dir()
+        else {}
+    )
     if not folders:
-        raise UsageError(f"no issue before {before.name} under {root} to start from; name one with --from"
-                         if before else f"no issue folder (<YYYY>-H<1|2>) under {root}")
-    return max(folders, key=lambda path: period_of(path.name).start)
+        raise UsageError(
+            f"no issue before {before.name} under {root} to start from; name one with --from"
+            if before
+            else f"no issue folder (<YYYY>-H<1|2>) under {root}"
+        )
+    return max(folders, key=lambda path: folders[path].start)
 
 
 def issue_folder(given: Path | None, root: Path = ISSUES) -> Path:

@@ -38,11 +38,11 @@ PPI = 340
 # Picture -> tint multiplied in (warm: more red, cool: more blue).
 PICTURES: dict[str, tuple[int, int, int]] = {
     "vagif-mausoleum": (255, 246, 232),  # warm afternoon
-    "poetry-days": (255, 243, 228),      # warm lamplight
-    "shusha-skyline": (240, 246, 255),   # cool morning
-    "jidir-plain": (252, 250, 238),      # dry summer light
-    "victory-road": (238, 244, 252),     # cool overcast
-    "fortress": (250, 245, 236),         # old print
+    "poetry-days": (255, 243, 228),  # warm lamplight
+    "shusha-skyline": (240, 246, 255),  # cool morning
+    "jidir-plain": (252, 250, 238),  # dry summer light
+    "victory-road": (238, 244, 252),  # cool overcast
+    "fortress": (250, 245, 236),  # old print
 }
 
 PAGE = """<!DOCTYPE html><html><head><style>
@@ -69,9 +69,20 @@ def rasterise(svg: Path) -> Image.Image:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "page.pdf").write_bytes(pdf)
         subprocess.run(
-            ["pdftoppm", "-singlefile", "-png", "-scale-to-x", str(SIZE[0]),
-             "-scale-to-y", str(SIZE[1]), "page.pdf", "page"],
-            cwd=tmp, check=True)
+            [
+                "pdftoppm",
+                "-singlefile",
+                "-png",
+                "-scale-to-x",
+                str(SIZE[0]),
+                "-scale-to-y",
+                str(SIZE[1]),
+                "page.pdf",
+                "page",
+            ],
+            cwd=tmp,
+            check=True,
+        )
         image = Image.open(Path(tmp) / "page.png").convert("RGB")
     if image.size != SIZE:
         raise SystemExit(f"{svg.name}: rendered at {image.size}, expected {SIZE}")
@@ -90,7 +101,7 @@ def vignette(size: tuple[int, int], strength: float = 0.18) -> Image.Image:
     for y in range(h):
         for x in range(w):
             r2 = (((2 * x + 1) / w - 1) ** 2 + ((2 * y + 1) / h - 1) ** 2) / 2
-            mask.putpixel((x, y), round(255 * (1 - strength * r2 ** 1.5)))
+            mask.putpixel((x, y), round(255 * (1 - strength * r2**1.5)))
     return mask.resize(size, Image.Resampling.BICUBIC)
 
 

@@ -1,4 +1,10 @@
-"""Shared fixtures: the sample issue built once, small issues copied and edited per test."""
+"""Shared fixtures: the sample issue built once, small issues copied and edited per test.
+
+The tests read the sample issue from its frozen copy, tests/sample/2022-H2, never from issues/,
+which editors change (and where `new` adds the next issue); they write only into their own
+temporary folders, never into the project's output/ (`project_output_untouched` fails a test that
+does, where a real build or scheduled run may be at work).
+"""
 
 from __future__ import annotations
 
@@ -19,11 +25,20 @@ import pytest
 import yaml
 from PIL import Image, ImageDraw
 
-from bulletin.catalogs import catalog_path
-from bulletin.cli import main
+from bulletin.language.catalogs import catalog_path
+from bulletin.project import OUTPUT
+from bulletin.util.steps import STEPS
+from bulletin.workflow.cli import main  # also the tests' way in, imported from here
 
-PROJECT = Path(__file__).resolve().parent.parent
-SAMPLE = PROJECT / "issues" / "2022-H2"
+from shared_build import (
+    PROJECT,
+    SAMPLE,  # noqa: F401 (the frozen sample, imported from here)
+    made_once,
+    shared_folder,
+    start_build,
+    wait_for_build,
+)
+
 CASES = Path(__file__).resolve().parent / "cases"
 MINIMAL = CASES / "minimal" / "2023-H1"
 LANGUAGES = ("az", "ru", "en", "es")
@@ -42,16 +57,64 @@ class Build:
 
     def pdfs(self) -> dict[tuple[str, str], Path]:
         """Return every PDF of the delivery by (language, variant)."""
-        return {(language, variant): self.pdf(language, variant)
-                for language in LANGUAGES for variant in VARIANTS if self.pdf(language, variant).exists()}
+        return {
+            (language, variant): self.pdf(language, variant)
+            for language in LANGUAGES
+            for variant in VARIANTS
+            if self.pdf(language, variant).exists()
+        }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sample_build_started(request, tmp_path_factory) -> Iterator[None]:
+    """Start the sample's build in the background as the session starts, if a test will read it (`shared_build`)."""
+    builder = None
+    if any("sample_build" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        builder = start_build(shared_folder(tmp_path_factory))
+    yield
+    if builder is not None:
+        builder.wait()  # even when this session has ended early, another worker's may still be reading it
 
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Build:
-    """Build the full sample issue once: four languages, both variants, and the bureau's package."""
-    output = tmp_path_factory.mktemp("sample-output")
-    assert main([str(SAMPLE), "--output", str(output), "--package", "-q"]) == 0
-    return Build(output / "2022-H2")
+    """The full sample issue, built once per session: four languages, both variants, and the bureau's package. The
+    tests only read it."""
+    return Build(wait_for_build(shared_folder(tmp_path_factory)))
+
+
+@pytest.hookimpl(trylast=True)  # once the tests to run are chosen
+def pytest_configure(config: pytest.Config) -> None:
+    """Give each pytest-xdist worker a core of its own. Its tests then run side by side with the other worker's,
+    and the builds they start as commands see one core and make their PDFs in their own process, as a build
+    does under `taskset` (`workers.available_cores`): a fork server would load the engine for every such build,
+    most of which stop at validation, and cost the two cores more than half a minute of the suite. The sample's
+    build (`shared_build`) keeps every core and its worker processes, and the tests of workers ask for them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cores[int(worker[2:]) % len(cores)]})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow tests first: with pytest-xdist each long one then starts while there are quick ones left to run
+    beside it, and both workers finish together."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def _entries(folder: Path) -> dict[str, int]:
+    """Every path under `folder`, with the time it was last changed."""
+    return {path.relative_to(folder).as_posix(): path.lstat().st_mtime_ns for path in folder.rglob("*")}
+
+
+@pytest.fixture(autouse=True)
+def project_output_untouched() -> Iterator[None]:
+    """Fail a test that wrote into the project's own output/ (give it a folder of its own with --output)."""
+    before = _entries(OUTPUT)
+    yield
+    after = _entries(OUTPUT)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"the test wrote into the project's output/: {', '.join(changed)}"
 
 
 @pytest.fixture
@@ -60,6 +123,41 @@ def minimal_issue(tmp_path) -> Path:
     target = tmp_path / "issues" / "2023-H1"
     shutil.copytree(MINIMAL, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def minimal_delivery(tmp_path_factory) -> Path:
+    """An output folder holding the minimal issue's delivery (every edition, no package), built once per session:
+    read it, or copy it with `delivered_output`."""
+
+    def build(top: Path) -> None:
+        shutil.copytree(MINIMAL, top / "issues" / MINIMAL.name)
+        assert main([str(top / "issues" / MINIMAL.name), "--output", str(top / "output"), "-q"]) == 0
+
+    return made_once(tmp_path_factory, "minimal-delivery", build) / "output"
+
+
+@pytest.fixture
+def delivered_output(minimal_issue, minimal_delivery, tmp_path) -> Path:
+    """tmp_path/output holding a delivery of `minimal_issue` as it is now, for a test to build on: a copy of the
+    session's (the inputs are known by their contents, not their place, so the copy is current)."""
+    output = tmp_path / "output"
+    shutil.copytree(minimal_delivery, output, symlinks=True)
+    return output
+
+
+def copy_project(top: Path, *issues: Path) -> Path:
+    """Copy to `top` what the commands read of the project (the code, templates, catalogs, settings, ./run and its
+    lists of packages), with each folder of `issues` under top/issues; return `top`. build.py and ./run run there
+    import the copy's code and take the copy for the project, so a test may break it, and nothing is written into
+    the project's own folders."""
+    for name in ("bulletin", "templates", "translations", "scripts"):
+        shutil.copytree(PROJECT / name, top / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    for name in ("build.py", "babel.cfg", "pyproject.toml", "constraints.txt", "run"):
+        shutil.copy2(PROJECT / name, top / name)
+    for issue in issues:
+        shutil.copytree(issue, top / "issues" / issue.name)
+    return top
 
 
 def apply_edits(folder: Path, edits: list[dict]) -> None:
@@ -89,14 +187,16 @@ def apply_edits(folder: Path, edits: list[dict]) -> None:
         if edit.get("delete"):
             path.unlink()
         elif "write" in edit:
-            path.write_text(edit.get("before", "") + edit["write"] * edit.get("repeat", 1) + edit.get("after", ""),
-                            encoding=encoding)
+            path.write_text(
+                edit.get("before", "") + edit["write"] * edit.get("repeat", 1) + edit.get("after", ""),
+                encoding=encoding,
+            )
         elif "picture" in edit:
             make_picture(path, **edit["picture"])
         elif "write_hex" in edit:
             path.write_bytes(bytes.fromhex("".join(edit["write_hex"].split())))
         elif "copy" in edit:
-            path.write_bytes((PROJECT / edit["copy"]).read_bytes()[:edit.get("bytes")])
+            path.write_bytes((PROJECT / edit["copy"]).read_bytes()[: edit.get("bytes")])
         elif "symlink" in edit:
             path.symlink_to(edit["symlink"])
         elif edit.get("fifo") or edit.get("folder") or edit.get("socket"):
@@ -125,7 +225,7 @@ def read_catalogs_beside(folder: Path, monkeypatch) -> None:
     """Make the build and validate read the catalogs that edits changed beside the issue in `folder`, if any."""
     copy = folder.parent / "translations"
     if copy.is_dir():
-        for module in ("bulletin.publishing", "bulletin.status", "bulletin.examination"):
+        for module in ("bulletin.workflow.building", "bulletin.workflow.status", "bulletin.content.examination"):
             monkeypatch.setattr(f"{module}.TRANSLATIONS", copy)
 
 
@@ -140,8 +240,15 @@ def make_socket(path: Path) -> None:
         os.chdir(here)
 
 
-def make_picture(path: Path, mode: str = "RGB", size: tuple[int, int] = (64, 48), colour: tuple | int | None = None,
-                 tones: int = 65_536, frames: int = 1, **options) -> Path:
+def make_picture(
+    path: Path,
+    mode: str = "RGB",
+    size: tuple[int, int] = (64, 48),
+    colour: tuple | int | None = None,
+    tones: int = 65_536,
+    frames: int = 1,
+    **options,
+) -> Path:
     """Write a picture in `mode` and the format the suffix of `path` names: a shaded one (a gradient across, a
     dark disc in the middle), or all one `colour`; 16-bit grey in its first `tones` levels; a PNG of `frames` > 1 is
     animated, the disc moving from frame to frame. `options` are Pillow's for saving (comment=, exif=,
@@ -152,8 +259,9 @@ def make_picture(path: Path, mode: str = "RGB", size: tuple[int, int] = (64, 48)
     else:
         image = _in_mode(_shaded(size), mode, tones)
     if frames > 1:
-        options |= dict(save_all=True, append_images=[_in_mode(_shaded(size, frame), mode, tones)
-                                                      for frame in range(1, frames)])
+        options |= dict(
+            save_all=True, append_images=[_in_mode(_shaded(size, frame), mode, tones) for frame in range(1, frames)]
+        )
     image.save(path, format={".jpg": "JPEG", ".jpeg": "JPEG"}.get(path.suffix.lower(), "PNG"), **options)
     return path
 
@@ -163,7 +271,9 @@ def _shaded(size: tuple[int, int], shift: int = 0) -> Image.Image:
     width, height = size
     across, down = Image.linear_gradient("L").rotate(90).resize(size), Image.linear_gradient("L").resize(size)
     image = Image.merge("RGB", (across, down, across.point(lambda value: 255 - value)))
-    ImageDraw.Draw(image).ellipse((width * .3 + shift, height * .3, width * .7 + shift, height * .7), fill=(20, 20, 20))
+    ImageDraw.Draw(image).ellipse(
+        (width * 0.3 + shift, height * 0.3, width * 0.7 + shift, height * 0.7), fill=(20, 20, 20)
+    )
     return image
 
 
@@ -183,8 +293,9 @@ def _in_mode(image: Image.Image, mode: str, tones: int = 65_536) -> Image.Image:
 
 def every_file(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` by relative path, with its bytes: what a delivery holds, to compare."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
 
 
 def wrote_nothing(output: Path) -> bool:
@@ -196,11 +307,15 @@ def wrote_nothing(output: Path) -> bool:
     return {path.name for path in output.iterdir()} <= {".lock", ".cache"} and cached <= {"digests.json"}
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def in_process(monkeypatch):
-    """Make the build's PDFs in the test's own process, where the test's changes to the code reach
-    (worker processes start from a clean copy of it)."""
-    monkeypatch.setattr("bulletin.publishing.available_cores", lambda: 1)
+    """Make a test's builds lay out their PDFs in the test's own process, where the test's changes to the code
+    reach (worker processes start from a clean copy of it), and where the engine, once loaded and warm, serves
+    every build of the session: the tests run side by side on pytest-xdist's workers instead. The worker
+    processes of a build are tested where they are asked for (`PrintSettings(workers=2)`, `--workers 2`), and by
+    the sample's build and every build run as a command of its own."""
+    monkeypatch.setattr("bulletin.util.workers.available_cores", lambda: 1)  # the fork server's
+    monkeypatch.setattr("bulletin.workflow.building.available_cores", lambda: 1)  # the build's pool
 
 
 def load_case(name: str) -> dict:
@@ -210,8 +325,9 @@ def load_case(name: str) -> dict:
 
 def page_texts(pdf: Path) -> list[str]:
     """Return the text of each page of a PDF, as pdftotext extracts it."""
-    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
-                          check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return text.split("\f")[:-1]
 
 
@@ -226,14 +342,30 @@ def pdf_fonts(pdf: Path) -> list[dict[str, str]]:
     return fonts
 
 
+def killed_at(step: str, target: str = "*") -> str:
+    """Python source that makes the process running it kill itself with SIGKILL, as the out-of-memory killer or a
+    power cut would, when it reaches `step` (a key of `bulletin.util.steps.STEPS`) for a target whose path matches
+    the pattern `target`; put before a child process's own code."""
+    assert step in STEPS, step
+    return (
+        "import fnmatch, os, signal\nfrom bulletin.util import steps\n"
+        f"steps.reached = lambda step, target: step == {step!r} and fnmatch.fnmatch(str(target), {target!r})"
+        " and os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+
+
 def run_in_terminal(script: str, timeout: float = 20) -> str:
     """Run a Python script with a pseudo-terminal as its stdin, stdout and stderr; return what it wrote."""
     controller, terminal = os.openpty()
-    environment = {name: value for name, value in os.environ.items()
-                   if name not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")}
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+    }
     environment.update(TERM="xterm-256color", COLUMNS="100", PYTHONPATH=str(PROJECT))
-    process = subprocess.Popen([sys.executable, "-c", script], stdin=terminal, stdout=terminal, stderr=terminal,
-                               cwd=PROJECT, env=environment)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=terminal, stdout=terminal, stderr=terminal, cwd=PROJECT, env=environment
+    )
     os.close(terminal)
     output, deadline = b"", time.monotonic() + timeout
     try:
@@ -258,7 +390,7 @@ DRAWING = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 300 200'>\n{}</s
 def drawing_problem_of(folder: Path, inside: str, seconds: int = 3) -> str | None:
     """Return what validation finds wrong with a drawing of 300 × 200 made of `inside` (from its second line), found
     within `seconds`."""
-    from bulletin.drawings import drawing_problem
+    from bulletin.content.drawings.checks import drawing_problem
 
     path = folder / "drawing.svg"
     path.write_text(DRAWING.format(inside), encoding="utf-8")
@@ -270,11 +402,13 @@ def drawing_problem_of(folder: Path, inside: str, seconds: int = 3) -> str | Non
 def within(seconds: int) -> Iterator[None]:
     """Stop the block with TimeoutError after `seconds`: a hang, where nothing should take more than a few.
     SIGALRM interrupts even a blocking open or read."""
+
     class Expired(Exception):
         pass
 
     def expire(_signal, _frame):
         raise Expired
+
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(seconds)
     try:

@@ -1,0 +1,22 @@
+"""Preflight stage: read a PDF back and check it as a prepress operator would.
+
+Takes a PDF and what it is expected to be (`findings.Expectation`: variant, language, page size,
+boxes, output intent); gives `Finding`s, one per check, each passed, a warning or an error, and
+writes them as the JSON report. It checks the file as written, with qpdf and poppler beside
+pikepdf, and knows nothing of how the PDF was made: the printing stage calls it on every PDF.
+
+    checks       the checks, one function each, and `preflight_pdf`, which runs them
+    standards    the marks of PDF/X-4 (print) and PDF/UA-1 (screen)
+    findings     what a PDF is expected to be; one result per check, counted and written as the report
+    colourscan   where a PDF paints in a colour model it must not use
+    picturescan  the pictures that came out blank or as their alternative text
+    streamscan   what content streams hold that readers cannot draw
+"""
+
+from ..util.exports import lazy_exports
+
+__all__ = ["preflight_pdf", "Expectation", "Finding", "write_report"]
+__getattr__ = lazy_exports(
+    __name__,
+    {"preflight_pdf": ".checks", "Expectation": ".findings", "Finding": ".findings", "write_report": ".findings"},
+)

@@ -1,0 +1,156 @@
+"""Settings of the two PDF variants: what the printing bureau and the screen edition need.
+
+Defaults are here; a team changes them for its bureau in pyproject.toml under
+[tool.bulletin.print] (trim, bleed-mm, page-multiple, warn-ppi, min-ppi, screen-ppi,
+icc-profile, crop-marks, and workers: how many PDFs are made at once), and an editor may
+override some on the command line. A wrong
+value is reported with the file and the key; nothing is built with it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..util.errors import UsageError
+
+DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # from libgs-common
+MAX_PROFILE = 10_000_000  # bytes: an ICC profile takes a few hundred kilobytes, the largest a few megabytes
+TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "B5": (176.0, 250.0)}  # name -> mm
+PAGE_MULTIPLES = (1, 4, 8)  # 4: saddle stitching; 8: two sheets folded together; 1: no rule
+MM_TO_PT = 72 / 25.4
+MAX_WORKERS = 64  # more worker processes than this is a typo, not a machine
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One kind of PDF made of every edition."""
+
+    name: str  # "print" or "screen", as in the file name and --variant
+    pdf_variant: str  # WeasyPrint's name of the PDF standard it follows
+    purpose: str  # who it is for, for --help and the manifest
+
+
+VARIANTS = {
+    "print": Variant("print", "pdf/x-4", "PDF/X-4 in CMYK with bleed, for the printing bureau"),
+    "screen": Variant("screen", "pdf/ua-1", "tagged PDF/UA-1 in sRGB, for readers"),
+}
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """How the PDFs are made; the defaults suit an A4 saddle-stitched bulletin."""
+
+    trim: str = "A4"  # trimmed page size: A4, A5, B5 or WIDTHxHEIGHT in millimetres
+    bleed_mm: float = 3.0  # bleed beyond the trim on every side of a print page
+    page_multiple: int = 4  # the print page count is a multiple of this
+    warn_ppi: float = 300.0  # a print picture below this resolution gets a warning
+    min_ppi: float = 150.0  # a print picture below this resolution stops the build
+    screen_ppi: float = 150.0  # screen pictures are downsampled to this resolution
+    icc_profile: Path = DEFAULT_PROFILE  # the bureau's CMYK profile for the output intent
+    crop_marks: bool = False  # draw crop marks outside the bleed (many bureaus add their own)
+    workers: int = 0  # PDFs made at once, each in a worker process; 0: one per core (changes no byte of them)
+
+    @property
+    def trim_mm(self) -> tuple[float, float]:
+        """Return the trimmed page's width and height in millimetres."""
+        return parse_trim(self.trim)
+
+    @property
+    def trim_pt(self) -> tuple[float, float]:
+        """Return the trimmed page's width and height in PDF points."""
+        width, height = self.trim_mm
+        return width * MM_TO_PT, height * MM_TO_PT
+
+    def bleed_pt(self, variant: str) -> float:
+        """Return the bleed of `variant` in PDF points (screen pages have none)."""
+        return self.bleed_mm * MM_TO_PT if variant == "print" else 0.0
+
+    def multiple(self, variant: str) -> int:
+        """Return the page-count rule of `variant` (the screen edition has no blank pages)."""
+        return self.page_multiple if variant == "print" else 1
+
+
+KEYS = {
+    "trim": "trim",
+    "bleed-mm": "bleed_mm",
+    "page-multiple": "page_multiple",
+    "warn-ppi": "warn_ppi",
+    "min-ppi": "min_ppi",
+    "screen-ppi": "screen_ppi",
+    "icc-profile": "icc_profile",
+    "crop-marks": "crop_marks",
+    "workers": "workers",
+}
+
+
+def parse_trim(value: str) -> tuple[float, float]:
+    """Return the size in millimetres of a trim such as A4 or 210x280."""
+    if value in TRIM_SIZES:
+        return TRIM_SIZES[value]
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(?:mm)?\s*", value)
+    if not match:
+        raise ValueError(f"{value!r} is not a trim size; give {', '.join(TRIM_SIZES)} or WIDTHxHEIGHT in mm")
+    width, height = float(match.group(1)), float(match.group(2))
+    if not width or not height:
+        raise ValueError(f"{value!r} has no area; give a width and a height above 0 mm")
+    return width, height
+
+
+def load_settings(pyproject: Path, **overrides) -> PrintSettings:
+    """Read [tool.bulletin.print] from `pyproject`, apply the command line's `overrides`, and check them."""
+    values: dict = {}
+    where = f"{pyproject.name} [tool.bulletin.print]"
+    if pyproject.is_file():
+        try:
+            table = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise UsageError(f"{pyproject.name}: {err}") from err
+        section = table.get("tool", {}).get("bulletin", {}).get("print", {})
+        if not isinstance(section, dict):
+            raise UsageError(f"{where}: expected a table of settings, found {section!r}")
+        for key, value in section.items():
+            if key not in KEYS:
+                raise UsageError(f"{where}: unknown setting {key!r}; known: {', '.join(KEYS)}")
+            if key == "icc-profile":
+                if not isinstance(value, str) or not value:
+                    raise UsageError(f"{where}: icc-profile must be the path of a file, not {value!r}")
+                value = pyproject.parent / value
+            values[KEYS[key]] = value
+    settings = check_settings(replace(PrintSettings(), **values), where)
+    given = {name: value for name, value in overrides.items() if value is not None}
+    if not given:
+        return settings
+    # What the file holds is right by now: a value wrong with the overrides came from the command line.
+    options = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+    return check_settings(replace(settings, **given), f"the command line ({options})")
+
+
+def check_settings(settings: PrintSettings, where: str) -> PrintSettings:
+    """Return `settings` if every value makes sense, or stop naming the first one that does not."""
+    names = {name: key for key, name in KEYS.items()}
+    for name in ("bleed_mm", "warn_ppi", "min_ppi", "screen_ppi"):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+            raise UsageError(f"{where}: {names[name]} must be a number of at least 0, not {value!r}")
+    if type(settings.page_multiple) is not int or settings.page_multiple not in PAGE_MULTIPLES:
+        raise UsageError(
+            f"{where}: page-multiple must be one of {', '.join(map(str, PAGE_MULTIPLES))},"
+            f" not {settings.page_multiple!r}"
+        )
+    if settings.min_ppi > settings.warn_ppi:
+        raise UsageError(f"{where}: min-ppi ({settings.min_ppi:g}) is above warn-ppi ({settings.warn_ppi:g})")
+    if type(settings.workers) is not int or not 0 <= settings.workers <= MAX_WORKERS:
+        raise UsageError(
+            f"{where}: workers must be a whole number from 0 (one per core) to {MAX_WORKERS}, not {settings.workers!r}"
+        )
+    if not isinstance(settings.crop_marks, bool):
+        raise UsageError(f"{where}: crop-marks must be true or false, not {settings.crop_marks!r}")
+    try:
+        parse_trim(str(settings.trim))
+    except ValueError as err:
+        raise UsageError(f"{where}: trim: {err}") from err
+    return replace(settings, icc_profile=Path(settings.icc_profile))

@@ -1,0 +1,183 @@
+"""The editors' and translators' commands that do not render: validate, status, confirm,
+catalogs and new. Each is a pair: one function that declares its arguments, one that runs it
+and returns the exit status. They load nothing of the rendering engine, so that they answer
+at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..project import ISSUES, PROJECT, issue_folder
+from ..util.errors import ContentError, UsageError, display_path
+
+
+def describe_validate(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Check issues without rendering anything: every content file, every picture and every"
+        " catalog. Problems are listed as path:line:column: message; exit status 2 when there"
+        " are any. Stale and unconfirmed translations are listed as warnings."
+    )
+    parser.add_argument(
+        "issues", nargs="*", type=Path, metavar="ISSUE", help="issue folders or names (default: the newest issue)"
+    )
+    parser.add_argument(
+        "--draft", action="store_true", help="check only what a draft build needs: translations may be missing"
+    )
+
+
+def run_validate(arguments: argparse.Namespace) -> int:
+    from ..content.examination import check_problems
+
+    status = 0
+    for given in arguments.issues or [None]:
+        try:
+            folder = issue_folder(given)
+        except UsageError as err:  # one wrong name does not keep the other issues from being checked
+            print(f"usage: {err}", file=sys.stderr)
+            status = 2
+            continue
+        problems, warnings = check_problems(folder, arguments.draft)
+        for problem in problems:
+            print(problem)
+        for warning in warnings:
+            print(warning.as_warning())
+        summary = f"{len(problems)} problem(s)" if problems else "valid"
+        if warnings:
+            summary += f", {len(warnings)} warning(s)"
+        print(f"{display_path(folder)}: {summary}", file=sys.stderr)
+        status = max(status, 2 if problems else 0)
+    return status
+
+
+def describe_status(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Show, per language, what is left to translate: interface strings (translated, fuzzy,"
+        " untranslated), content texts missing per article, and translations that are stale"
+        " or unconfirmed. Exit status 1 when any language is incomplete."
+    )
+    parser.add_argument("issue", nargs="?", type=Path, help="the issue folder or name (default: the newest)")
+    parser.add_argument("--json", action="store_true", help="print the status as JSON")
+
+
+def run_status(arguments: argparse.Namespace) -> int:
+    from .status import format_status, issue_status, status_json
+
+    folder = issue_folder(arguments.issue)
+    try:
+        status = issue_status(folder)
+    except ContentError as err:
+        if not arguments.json:
+            raise
+        # Scripts reading the JSON get JSON, whatever happened.
+        problems = [str(problem) for problem in err.problems]
+        print(json.dumps({"issue": folder.name, "complete": False, "problems": problems}, ensure_ascii=False, indent=2))
+        return err.exit_status
+    print(status_json(status) if arguments.json else format_status(status), end="")
+    return 0 if status.complete else 1
+
+
+def describe_confirm(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Confirm translations against the current source-language texts, after checking or"
+        " updating them: their source hashes are written into the language file, and"
+        " `status` no longer lists them as stale."
+    )
+    parser.add_argument("issue", type=Path, help="the issue folder or name, such as 2022-H2")
+    parser.add_argument("language", help="the language of the translations, such as ru")
+    parser.add_argument(
+        "fields",
+        nargs="*",
+        metavar="FIELD",
+        help="what to confirm: a text (articles.vagif-mausoleum.title), an entry"
+        " (articles.vagif-mausoleum) or a group (chronology)",
+    )
+    parser.add_argument("--all", action="store_true", help="confirm every written text of the language")
+
+
+def run_confirm(arguments: argparse.Namespace) -> int:
+    from .confirmation import confirm
+
+    if bool(arguments.fields) == arguments.all:
+        raise UsageError("name the texts to confirm, or give --all (but not both)")
+    done = confirm(issue_folder(arguments.issue), arguments.language, tuple(arguments.fields))
+    for item in done.changed:
+        print(f"{item.mark}: confirmed {item.name}")
+    print(
+        f"{display_path(done.path)}: {len(done.changed)} text(s) confirmed, {done.unchanged} already confirmed",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def describe_catalogs(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Extract the interface strings of the templates into translations/messages.pot and"
+        " update every language's catalog from it: new strings are added untranslated,"
+        " changed ones marked fuzzy, removed ones kept as obsolete. Reports what changed."
+        " A catalog with problems that would stop a build (what msgfmt --check refuses, a"
+        " translation the templates cannot format) is listed, nothing is written and the"
+        " exit status is 2."
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit status 1 when the catalogs are not up to date"
+    )
+
+
+def run_catalogs(arguments: argparse.Namespace) -> int:
+    from ..language.catalogs import format_changes, update_catalogs
+    from ..language.localization import LANGUAGES
+
+    changes = update_catalogs(PROJECT, tuple(LANGUAGES), check=arguments.check)
+    print(format_changes(changes), end="")
+    changed = any(change.changed for change in changes)
+    return 1 if arguments.check and changed else 0
+
+
+def describe_new(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Start an issue from the previous one: period and number from its name; languages,"
+        " ISSNs, sections, cover, key figures and the texts that stay (publisher, about page,"
+        " section titles, figure labels) carried over; one empty article per section and one"
+        " empty chronology event to fill in. `validate` then lists what is left."
+    )
+    parser.add_argument("name", help="the new issue's name, <YYYY>-H1 or <YYYY>-H2, such as 2023-H1")
+    parser.add_argument(
+        "--from",
+        dest="previous",
+        type=Path,
+        help="the issue to start from (default: the latest one before the new issue)",
+    )
+    parser.add_argument("--issues", type=Path, default=ISSUES, help="the folder of the issues (default: issues/)")
+
+
+def run_new(arguments: argparse.Namespace) -> int:
+    from .next_issue import start_issue
+
+    if not arguments.issues.is_dir():
+        raise UsageError(f"{arguments.issues}: no such folder of issues")
+    previous = issue_folder(arguments.previous, arguments.issues) if arguments.previous else None
+    folder = start_issue(arguments.name, arguments.issues, previous)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            print(display_path(path))
+    where = display_path(folder)
+    print(
+        f"{where}: started. Write the new articles and events, and review what was carried over (the about"
+        f" page, the key figures). Then check with build.py validate {where} and build a draft with"
+        f" build.py {where} --draft --preview",
+        file=sys.stderr,
+    )
+    return 0
+
+
+COMMANDS = {
+    "validate": (describe_validate, run_validate),
+    "status": (describe_status, run_status),
+    "confirm": (describe_confirm, run_confirm),
+    "catalogs": (describe_catalogs, run_catalogs),
+    "new": (describe_new, run_new),
+}

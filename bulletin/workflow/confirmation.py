@@ -1,0 +1,112 @@
+"""Confirming translations against the current source texts: `build.py confirm`.
+
+Confirming writes the current source hash (see `sources`) into the `!source-<hash>` tag before
+each text named. It edits the language file as text, touching only the tags, so that the
+translator's layout, comments and line endings stay as they were; the file is read back
+afterwards and restored if the tags did not come out as meant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..content.schema import Checker
+from ..content.sources import source_hash, source_text
+from ..content.texts import TextField, language_file
+from ..content.validation import read_issue
+from ..util.atomic import write_atomically
+from ..util.errors import BuildError, ContentError, UsageError, display_path
+
+# What may stand before a text's value: its anchor and its source tag, in either order.
+_PROPERTIES = re.compile(r"(?:(?P<anchor>&[^\s,\[\]{}]+)[ \t]+|!source-[0-9a-f]{8}[ \t]+)*")
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """What `confirm` did."""
+
+    path: Path  # the language file
+    changed: list[TextField]  # texts whose tag was written or updated
+    unchanged: int  # texts already confirmed against the current source
+
+
+def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
+    """Confirm the translations of `language` named by `names` (all of them when empty)
+    against the current source texts, writing their source hashes into the language file."""
+    checker = Checker()
+    facts, texts = read_issue(folder, checker)
+    if facts is None or texts is None or facts["source_language"] is None:
+        raise ContentError(checker.problems)
+    source_language = facts["source_language"]
+    if language not in facts["languages"] or language == source_language:
+        raise UsageError(
+            f"{language!r} is not a translated language of {folder.name}"
+            f" (those are {', '.join(code for code in facts['languages'] if code != source_language)})"
+        )
+    # Both files must read cleanly: the one to edit, and the one whose texts are confirmed against.
+    files = (language_file(folder, language), language_file(folder, source_language))
+    if blocking := [problem for problem in checker.problems if problem.mark.path in files]:
+        raise ContentError(blocking)
+    chosen = _choose(texts.of(language), names)
+    sources = {item: source_text(texts, item, source_language) for item in chosen}
+    if unsourced := [item.name for item, source in sources.items() if source is None]:
+        raise UsageError(
+            f"no {source_language} text to confirm against for {', '.join(unsourced)};"
+            f" the {source_language} text must be written first"
+        )
+    hashes = {item: source_hash(source) for item, source in sources.items() if source is not None}
+    changed = [item for item in chosen if item.confirmed != hashes[item]]
+    path = files[0]
+    if changed:
+        with path.open(encoding="utf-8", newline="") as file:  # newline="": keep the file's own line endings
+            original = file.read()
+        _replace(path, _with_tags(original, {item: hashes[item] for item in changed}))
+        _, reread = read_issue(folder, Checker())
+        wanted = {item.key: hashes[item] for item in changed}
+        if reread is None or {item.key: item.confirmed for item in reread.of(language) if item.key in wanted} != wanted:
+            _replace(path, original)
+            raise BuildError(
+                f"{display_path(path)}: could not write the source hashes where the texts are; the file is unchanged"
+            )
+    return Confirmed(path, changed, len(chosen) - len(changed))
+
+
+def _choose(fields: list[TextField], names: tuple[str, ...]) -> list[TextField]:
+    """The written texts among `fields` that `names` select: a field, an entry, or a group."""
+    written = [item for item in fields if item.value is not None]
+    if not names:
+        return written
+    chosen: list[TextField] = []
+    unknown: list[str] = []
+    for name in names:
+        prefix = tuple(name.split("."))
+        matching = [item for item in written if item.key[: len(prefix)] == prefix]
+        if not matching:
+            unknown.append(name)
+        chosen.extend(item for item in matching if item not in chosen)
+    if unknown:
+        examples = ", ".join(item.name for item in written[:3])
+        raise UsageError(f"no written text named {', '.join(unknown)} (names look like {examples})")
+    return chosen
+
+
+def _with_tags(text: str, hashes: dict[TextField, str]) -> str:
+    """Return the file `text` with `!source-<hash>` before each text's value, replacing the tag it had."""
+    lines = text.splitlines(keepends=True)
+    # From the end backwards, so that an edit never moves a place still to be edited.
+    for item in sorted(hashes, key=lambda field: (field.mark.line, field.mark.column), reverse=True):
+        index, column = item.mark.line - 1, item.mark.column - 1
+        line = lines[index]
+        rest = line[column:]
+        properties = _PROPERTIES.match(rest)
+        assert properties is not None, "all of the pattern is optional"
+        anchor = f"{properties['anchor']} " if properties["anchor"] else ""
+        lines[index] = line[:column] + anchor + f"!source-{hashes[item]} " + rest[properties.end() :]
+    return "".join(lines)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `text` to `path` in one step, keeping its permissions, so that a failure leaves the old file whole."""
+    write_atomically(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o777)

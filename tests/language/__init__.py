@@ -1,0 +1,1 @@
+"""Tests of bulletin.language: catalogs, CLDR formats, typography, hyphenation, characters."""

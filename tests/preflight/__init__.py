@@ -1,0 +1,1 @@
+"""Tests of bulletin.preflight: each check and the colour scan, on small PDFs made for them."""

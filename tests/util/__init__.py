@@ -1,0 +1,1 @@
+"""Tests of bulletin.util: shared helpers (files, atomic writes, fingerprints, the lock, progress)."""

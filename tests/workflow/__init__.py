@@ -1,0 +1,1 @@
+"""Tests of bulletin.workflow: the command line and the editors' and operator's commands."""

@@ -1,0 +1,156 @@
+"""`build.py new`: the next issue started from the previous one, with what is left to write listed."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+
+from bulletin.content.schema import Checker
+from bulletin.content.sources import FRESH, freshness
+from bulletin.content.validation import read_issue
+from bulletin.model import period_of
+from bulletin.workflow.cli import main
+from bulletin.workflow.next_issue import issue_number, publication_date
+
+from conftest import SAMPLE, page_texts
+
+
+@pytest.fixture
+def issues(tmp_path):
+    """An issues folder holding a copy of the sample issue, 2022-H2."""
+    folder = tmp_path / "issues"
+    shutil.copytree(SAMPLE, folder / SAMPLE.name)
+    return folder
+
+
+def test_number_and_publication_date_follow_from_the_name():
+    h2, h1 = period_of("2022-H2"), period_of("2023-H1")
+    assert issue_number(4, h2, h1) == 5
+    assert issue_number(4, h2, period_of("2024-H1")) == 7  # an issue a half-year, even the ones not made here
+    assert publication_date(h1, date(2023, 1, 16)) == date(2023, 7, 16)
+    assert publication_date(period_of("2023-H2"), None) == date(2024, 1, 15)
+
+
+def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issues, capsys):
+    assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
+    folder = issues / "2023-H1"
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "az.yaml",
+        "en.yaml",
+        "es.yaml",
+        "images",
+        "issue.yaml",
+        "ru.yaml",
+    ]
+    assert f"build.py validate {folder}" in capsys.readouterr().err
+    checker = Checker()
+    facts, texts = read_issue(folder, checker)
+    old, old_texts = read_issue(SAMPLE, Checker())
+    assert facts["period"].start == date(2023, 1, 1) and facts["period"].end == date(2023, 6, 30)
+    assert facts["number"] == old["number"] + 1
+    assert facts["published"].month == 7 and facts["published"].year == 2023
+    for key in ("languages", "source_language", "issn"):
+        assert facts[key] == old[key]
+    assert [section["id"] for section in facts["sections"]] == [section["id"] for section in old["sections"]]
+    assert [figure["value"] for figure in facts["figures"]] == [figure["value"] for figure in old["figures"]]
+    assert facts["cover_image"].read_bytes() == old["cover_image"].read_bytes()
+    # The texts that stay are carried in every language, still confirmed against their source.
+    for language in ("ru", "en", "es"):
+        carried = [item for item in texts.of(language) if item.value is not None]
+        assert {item.name for item in carried} >= {"publisher", "about", "sections.shusha.title"}
+        assert {freshness(texts, item, "az") for item in carried} == {FRESH}
+    assert texts.values["sections"]["memory"]["title"] == old_texts.values["sections"]["memory"]["title"]
+    # What belongs to the new period is empty, and validation names each of those places.
+    gaps = {(item.language, item.name) for item in texts.fields if item.gap}
+    assert ("az", "articles.shusha-1.title") in gaps and ("es", "chronology.event-1") in gaps
+    assert len(gaps) == 4 * (3 * 3 + 1)  # in each language: three fields of an article per section, one event
+    assert main(["validate", str(folder)]) == 2
+    output = capsys.readouterr().out
+    assert "2023-H1/az.yaml:23:12: article 'shusha-1': 'title' is empty; expected text" in output
+    assert (
+        "2023-H1/issue.yaml:18:14: article 'shusha-1': 'date': expected a date written as YYYY-MM-DD,"
+        " found nothing (an empty value)"
+    ) in output
+
+
+def fill_in_the_source(folder) -> None:
+    """Do what an editor does after `new`: give the articles and the event dates, write the az texts."""
+    facts = (folder / "issue.yaml").read_text(encoding="utf-8")
+    for number, line in enumerate(line for line in facts.splitlines() if line.strip().startswith("date:")):
+        facts = facts.replace(line, line.split("date:")[0] + f"date: 2023-0{number + 2}-10", 1)
+    (folder / "issue.yaml").write_text(facts, encoding="utf-8")
+    source = (folder / "az.yaml").read_text(encoding="utf-8").replace('""', '"Yeni mətn."')
+    (folder / "az.yaml").write_text(source, encoding="utf-8")
+
+
+def test_once_the_source_texts_are_written_a_draft_is_valid(issues, capsys):
+    assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
+    folder = issues / "2023-H1"
+    fill_in_the_source(folder)
+    capsys.readouterr()
+    assert main(["validate", str(folder), "--draft"]) == 0
+    assert main(["validate", str(folder)]) == 2  # the translations are still to be written
+    assert "2023-H1/ru.yaml:23:12: article 'shusha-1': 'title' is empty" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_from_new_to_a_previewed_draft(issues, tmp_path, capsys):
+    assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
+    fill_in_the_source(issues / "2023-H1")
+    output = tmp_path / "drafts"
+    assert (
+        main(
+            [
+                str(issues / "2023-H1"),
+                "--draft",
+                "--preview",
+                "--lang",
+                "es",
+                "--variant",
+                "screen",
+                "--output",
+                str(output),
+                "-q",
+            ]
+        )
+        == 0
+    )
+    pdf = output / "2023-H1" / "since-the-victory-2023-H1-es-screen.pdf"
+    text = "\n".join(page_texts(pdf))
+    assert "Desde la Victoria" in text and "Memoria y patrimonio" in text  # carried over in Spanish
+    assert "AZ › Yeni mətn." in " ".join(text.split())  # the new article, still in Azerbaijani, marked
+    pages = sorted((output / "previews" / "2023-H1" / "es").glob("page-*.png"))
+    assert len(pages) == len(page_texts(pdf)) and (output / "previews" / "2023-H1" / "es-contact-sheet.png").is_file()
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("2022-H2", "the issue exists already"),
+        ("2023-H3", "an issue is named <YYYY>-H1 or <YYYY>-H2"),
+        ("2021-H1", "no issue before 2021-H1"),
+    ],
+)
+def test_new_refuses_what_it_cannot_start(issues, capsys, name, message):
+    before = sorted(issues.rglob("*"))
+    assert main(["new", name, "--issues", str(issues)]) == 2
+    assert message in capsys.readouterr().err
+    assert sorted(issues.rglob("*")) == before  # nothing left behind
+
+
+def test_new_refuses_to_start_from_an_issue_it_cannot_read_whole(issues, capsys):
+    path = issues / "2022-H2" / "ru.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "bad: [\n", encoding="utf-8")
+    assert main(["new", "2023-H1", "--issues", str(issues)]) == 2
+    errors = capsys.readouterr().err
+    assert "2022-H2/ru.yaml:" in errors and "YAML syntax" in errors
+    assert "2022-H2, the issue to start from, must read without problems" in errors
+    assert errors.rstrip().endswith("no issue was created.")
+    assert not (issues / "2023-H1").exists()
+
+
+def test_new_needs_a_folder_of_issues(tmp_path, capsys):
+    assert main(["new", "2023-H1", "--issues", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: no such folder of issues" in capsys.readouterr().err
