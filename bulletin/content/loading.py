@@ -143,6 +143,9 @@ def load_source(path: Path) -> Source:
     if node is None or node.tag == _NULL_TAG:  # an empty file, or one holding only `~` or `null`: no fields
         source.tree = YamlMap(Spot(start))
         return source
+    if _expanded_size(node) > MAX_NODES:  # measured on the composed nodes before building them, in no time
+        source.problems.append(_too_many(path))
+        return source
     builder = _TreeBuilder(path, source.problems, text)
     try:
         source.tree = builder.build(node)
@@ -232,6 +235,7 @@ def _too_deep(text: str) -> YamlMark | None:
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # the only collection types content uses
 _NULL_TAG = "tag:yaml.org,2002:null"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 # A comment after the end of an unquoted value on its line: the blanks before it, and the comment to the line's end.
 _COMMENT_AFTER = re.compile(r"([ \t]+)(#[^\r\n\x85\u2028\u2029]*)")
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
@@ -244,6 +248,37 @@ _PLAIN_SCALARS = tuple(f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "f
 class _TooLarge(Exception):
     """Raised, with the Problem to report, when a file expands to more values than MAX_NODES or nests them,
     through aliases, deeper than MAX_DEPTH."""
+
+
+def _too_many(path: Path) -> Problem:
+    return Problem(Mark(path, 1, 1), f"file expands to more than {MAX_NODES} values (aliases nested too deep?)")
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values building `root` makes, each alias counted as the values it repeats. Each node is measured
+    once, so that nested aliases (a billion laughs) are measured in the time of the file's text; a node met
+    inside itself counts as one here (the build refuses it as nested too deep)."""
+    sizes: dict[int, int | None] = {}  # each node's size; None while its children are measured
+    pending = [root]
+    while pending:
+        node = pending[-1]
+        if id(node) not in sizes:
+            sizes[id(node)] = None
+            pending.extend(child for child in _built_within(node) if id(child) not in sizes)
+            continue
+        pending.pop()
+        if sizes[id(node)] is None:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] or 1 for child in _built_within(node))
+    return sizes[id(root)] or 1
+
+
+def _built_within(node: yaml.Node) -> list[yaml.Node]:
+    """The nodes the build makes values of inside `node`: items, keys and values, as _TreeBuilder does."""
+    if isinstance(node, yaml.ScalarNode) or node.tag not in _PLAIN_TAGS:
+        return []
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return [part for key, value in node.value if key.tag != _MERGE_TAG for part in (key, value)]
 
 
 class _TreeBuilder:
@@ -264,11 +299,7 @@ class _TreeBuilder:
         """Build `node`, found inside `depth` lists and mappings."""
         self.count += 1
         if self.count > MAX_NODES:
-            raise _TooLarge(
-                Problem(
-                    Mark(self.path, 1, 1), f"file expands to more than {MAX_NODES} values (aliases nested too deep?)"
-                )
-            )
+            raise _TooLarge(_too_many(self.path))
         spot = self.spot(node)
         if depth >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):  # deeper than the text: aliases
             raise _TooLarge(
@@ -325,7 +356,7 @@ class _TreeBuilder:
     def build_mapping(self, node: yaml.MappingNode, spot: Spot, depth: int) -> YamlMap:
         result = YamlMap(spot)
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _MERGE_TAG:
                 self.problems.append(Problem(self.spot(key_node).mark, "merge keys (<<) are not supported"))
                 continue
             key = self.build(key_node, depth)

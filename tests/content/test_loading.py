@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 import yaml
 
+from bulletin.content import loading
 from bulletin.content.loading import MAX_DEPTH, MAX_FILE_BYTES, YamlList, YamlMap, load_source
 
 
@@ -27,17 +28,37 @@ def test_yaml_is_loaded_safely(tmp_path):
     assert "YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed" in source.problems[0].message
 
 
-@pytest.mark.slow
-def test_an_alias_bomb_fails_fast(tmp_path):
+def test_an_alias_bomb_is_refused_before_it_is_built(tmp_path, monkeypatch):
+    # Ten levels of ten aliases each: ten billion values, refused once measured on the composed nodes (the
+    # build, which counts as it goes, once took two seconds to reach the bound).
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
-    for level in range(1, 9):
+    for level in range(1, 10):
         previous = chr(ord("a") + level - 1)
         name = chr(ord("a") + level)
         lines.append(f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]")
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(loading._TreeBuilder, "build", None)  # not even begun
     source = load_source(path)
-    assert source.tree is None and "expands to more than" in source.problems[0].message
+    assert source.tree is None
+    assert [(problem.mark.line, problem.mark.column, problem.message) for problem in source.problems] == [
+        (1, 1, f"file expands to more than {loading.MAX_NODES} values (aliases nested too deep?)")
+    ]
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_file_of_as_many_values_as_the_bound_is_built_and_one_more_is_refused(tmp_path, monkeypatch, extra):
+    # The mapping, 2 keys, the list named `a` and its 3 texts, the list under `b` and its 4 aliases of `a`
+    # (4 x 4 values): 1 + 2 + 4 + 1 + 16 = 24 values; the merge key and its value are not built.
+    monkeypatch.setattr(loading, "MAX_NODES", 24 - extra)
+    path = tmp_path / "a.yaml"
+    path.write_text("a: &a [x, y, z]\nb: [*a, *a, *a, *a]\n<<: {c: d}\n", encoding="utf-8")
+    source = load_source(path)
+    messages = [problem.message for problem in source.problems]
+    if extra:
+        assert source.tree is None and messages == ["file expands to more than 23 values (aliases nested too deep?)"]
+    else:
+        assert source.tree["b"] == [["x", "y", "z"]] * 4 and messages == ["merge keys (<<) are not supported"]
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_its_name(tmp_path):

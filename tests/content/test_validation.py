@@ -14,7 +14,7 @@ from bulletin.workflow.cli import main
 
 from conftest import CASES, MINIMAL, apply_edits, every_file, load_case, read_catalogs_beside, within
 
-SLOW_CASES = {"billion-laughs", "long-body", "animated-png", "drawing-uses-multiply"}  # each a second or more
+SLOW_CASES = {"long-body", "animated-png", "drawing-uses-multiply"}  # each a second or more
 CASE_NAMES = [
     pytest.param(name, marks=[pytest.mark.slow] if name in SLOW_CASES else [])
     for name in sorted(path.parent.name for path in CASES.glob("*/case.yaml"))
