@@ -155,31 +155,20 @@ def test_sections_and_articles_are_bookmarked(sample_build, issue, variant):
         assert article.title["es"] in titles
 
 
-def test_editions_are_identical_built_again_elsewhere_in_another_process_in_reverse_order(sample_build, tmp_path):
-    """The same bytes whatever the order of the languages and variants, the process that builds them, and the
-    folder the issue lies in (nothing of its place gets into a PDF: WeasyPrint names pictures after their URLs).
-    Two of the four languages, the last and the first, are built again: the other two are made the same way."""
+def test_an_edition_is_identical_built_again_elsewhere_alone_in_another_process_in_reverse_order(
+    sample_build, tmp_path
+):
+    """The same bytes whatever the order of the variants, what was built before in the same process (the shared
+    build makes the Spanish edition last, after the three others; here it is made alone), the process that
+    builds them, and the folder the issue lies in (nothing of its place gets into a PDF: WeasyPrint names pictures
+    after their URLs)."""
     elsewhere = tmp_path / "somewhere" / "else" / "2022-H2"
     shutil.copytree(SAMPLE, elsewhere)
-    subprocess.run(
-        [
-            sys.executable,
-            "build.py",
-            str(elsewhere),
-            "--lang",
-            "es,az",
-            "--variant",
-            "screen,print",
-            "--output",
-            str(tmp_path / "out"),
-            "-q",
-        ],
-        cwd=PROJECT,
-        check=True,
-    )
+    arguments = [str(elsewhere), "--lang", "es", "--variant", "screen,print", "--output", str(tmp_path / "out"), "-q"]
+    subprocess.run([sys.executable, "build.py", *arguments], cwd=PROJECT, check=True)
     again = {path.name: path for path in (tmp_path / "out" / "2022-H2").glob("*.pdf")}
-    expected = {path.name: path for (language, _), path in sample_build.pdfs().items() if language in ("es", "az")}
-    assert sorted(again) == sorted(expected) and len(again) == 4
+    expected = {path.name: path for (language, _), path in sample_build.pdfs().items() if language == "es"}
+    assert sorted(again) == sorted(expected) and len(again) == 2
     for name, path in expected.items():
         assert again[name].read_bytes() == path.read_bytes(), name
 
