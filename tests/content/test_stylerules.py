@@ -138,7 +138,6 @@ def test_a_style_for_every_medium_passes(tmp_path, media):
     )
 
 
-@pytest.mark.slow
 def test_no_command_hangs_on_the_drawing(minimal_issue, tmp_path, capsys):
     """validate, status, the build and the scheduled run, each as an editor or the timer runs it, on 653 bytes."""
     apply_edits(minimal_issue, [{"file": "images/sketch.svg", "write": BACKTRACKING}])
