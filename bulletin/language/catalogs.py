@@ -19,9 +19,14 @@ It neither compiles nor translates: compiling is the localize stage's, translati
 
 from __future__ import annotations
 
+import copy
+import hashlib
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
+from importlib.metadata import entry_points
 from io import BytesIO, StringIO
 from pathlib import Path
+from typing import IO, TypeAlias
 
 import polib
 from babel.messages.catalog import Catalog, Message
@@ -34,6 +39,8 @@ from ..util.atomic import write_atomically
 from ..util.errors import BuildError, ContentError, Mark, Problem, display_path, undecodable
 from ..util.files import NotAFile, check_project_file, open_file, read_file, read_project_text
 from .catalog_checks import catalog_faults, entry_line, plural_count
+
+ExtractionMethod: TypeAlias = Callable[[IO[bytes], Collection[str], Collection[str], Mapping], Iterator]
 
 CATALOG_DOMAIN = "messages"
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of the bulletin is some 10 kB: larger ones are refused, not parsed
@@ -112,6 +119,7 @@ def extract_template(extraction_config: Path) -> Catalog:
     (and wait on a named pipe forever)."""
     text = read_project_text(extraction_config, "extraction configuration", MAX_TEMPLATE)
     methods, options = parse_mapping_cfg(StringIO(text), filename=str(extraction_config))
+    methods = [(pattern, _extracted_once(method)) for pattern, method in methods]
     template = _new_template()
 
     def check(name: str, _method: str, _options: dict) -> None:  # Babel calls it before it opens each file
@@ -128,9 +136,38 @@ def extract_template(extraction_config: Path) -> Catalog:
     return template
 
 
+# What each template's text gave an extraction method, by the method, the text and the options: a template read
+# again unchanged is not parsed again (a watching build validates at each change, the tests hundreds of times).
+_EXTRACTED: dict[tuple[str, bytes, str], list] = {}
+_EXTRACTED_MAX = 256  # texts remembered; forgotten all at once past it (a watching build's edits)
+
+
+def _extracted_once(method: str) -> ExtractionMethod | str:
+    """Babel's extraction method named `method` in babel.cfg, answering from memory for a text it read before; the
+    name itself when no installed extractor bears it (Babel then says so)."""
+    found = entry_points(group="babel.extractors", name=method)
+    if not found:
+        return method
+    extractor = next(iter(found)).load()
+
+    def extract(
+        fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: Mapping
+    ) -> Iterator:
+        text = fileobj.read()
+        key = (method, hashlib.sha256(text).digest(), repr((sorted(keywords), list(comment_tags), options)))
+        if key not in _EXTRACTED:
+            if len(_EXTRACTED) >= _EXTRACTED_MAX:
+                _EXTRACTED.clear()
+            _EXTRACTED[key] = list(extractor(BytesIO(text), keywords, comment_tags, options))
+        return iter(copy.deepcopy(_EXTRACTED[key]))  # Babel may change the comments it is given
+
+    return extract
+
+
 def template_strings(extraction_config: Path) -> tuple[str, ...]:
     """Return the singular msgid of every template string, sorted."""
-    # Not cached: a template may change while the process runs (tests, a watching build).
+    # Read afresh each time (a template may change while the process runs: tests, a watching build); only the
+    # parse of a template's text is remembered, by the text.
     return tuple(sorted({_singular(message) for message in extract_template(extraction_config) if message.id}))
 
 

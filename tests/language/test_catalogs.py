@@ -299,3 +299,21 @@ def test_the_catalogs_command_refuses_a_catalog_a_build_could_not_use(project, m
             "1 problem(s); no catalog was written.",
         ]
     assert snapshot(project) == before  # not merged: Babel would carry the mistake on
+
+
+def test_a_template_changed_while_the_process_runs_gives_its_new_strings(tmp_path):
+    """A watching build validates at each change: the strings are those of the templates as they are now, though
+    an unchanged template's parse is remembered."""
+    shutil.copytree(PROJECT / "templates", tmp_path / "templates")
+    config = shutil.copy(PROJECT / "babel.cfg", tmp_path / "babel.cfg")
+    cover = tmp_path / "templates" / "cover.html"
+    text = cover.read_text(encoding="utf-8")
+    before = template_strings(config)
+    assert template_strings(config) == before  # read again, unchanged
+    cover.write_text(text + "{{ _('A string added since') }}\n", encoding="utf-8")
+    assert set(template_strings(config)) - set(before) == {"A string added since"}
+    cover.write_text(text.replace("{{ _(", "{{ ("), encoding="utf-8")  # the cover's strings, no longer marked
+    fewer = template_strings(config)
+    assert set(fewer) < set(before) and "A string added since" not in fewer
+    cover.write_text(text, encoding="utf-8")
+    assert template_strings(config) == before
