@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..language.catalogs import catalog_problems, read_catalog_state, template_strings
+from ..language.catalogs import catalog_problems, read_catalog_state
+from ..language.extraction import template_strings
 from ..language.fonts import find_typefaces
 from ..model import Issue
 from ..project import EXTRACTION_CONFIG, TRANSLATIONS

@@ -8,6 +8,7 @@ an issue's texts with these rules, the printing stage applies them.
 
     localization    catalogs loaded for an edition, and CLDR formats of dates and numbers
     catalogs        what each catalog holds, and keeping catalogs in step with the templates
+    extraction      the templates' strings, extracted as pybabel does (each parse remembered)
     catalog_checks  what msgfmt --check refuses in a catalog, and what the templates need of it
     typography      the typographic pass: quotation marks, dashes and no-break spaces
     quotes          quotation marks paired, and set by nesting level (for typography)

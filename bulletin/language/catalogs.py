@@ -1,6 +1,7 @@
 """Catalogs of the interface strings: what each language's catalog holds, and keeping them in step.
 
-The interface strings are the msgids of the templates (`_("Contents")`), found as babel.cfg says.
+The interface strings are the msgids of the templates (`_("Contents")`), found as babel.cfg says
+(`extraction`).
 This module does two things with them:
 
 - `read_catalog_state` reads translations/<lang>/LC_MESSAGES/messages.po with polib and tells,
@@ -19,41 +20,29 @@ It neither compiles nor translates: compiling is the localize stage's, translati
 
 from __future__ import annotations
 
-import copy
 import hashlib
-from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
-from importlib.metadata import entry_points
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
-from typing import IO, TypeAlias
 
 import polib
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from ..project import MAX_TEMPLATE
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, ContentError, Mark, Problem, display_path, undecodable
-from ..util.files import NotAFile, check_project_file, open_file, read_file, read_project_text
+from ..util.files import NotAFile, open_file, read_file
 from .catalog_checks import catalog_faults, entry_line, plural_count
-
-ExtractionMethod: TypeAlias = Callable[[IO[bytes], Collection[str], Collection[str], Mapping], Iterator]
+from .extraction import extract_template, new_template, singular
 
 CATALOG_DOMAIN = "messages"
 MAX_CATALOG_BYTES = 2_000_000  # a catalog of the bulletin is some 10 kB: larger ones are refused, not parsed
-# The templates' gettext for a string whose translation may hold a few tags (rendering.with_allowed_tags):
-# extracted like _() and gettext().
-MARKUP_KEYWORD = "marked_up"
 EXTRACTION_CONFIG_NAME = "babel.cfg"  # in the project's top folder, next to templates/
 TRANSLATIONS_FOLDER = "translations"  # in the project's top folder
 
 # The options the committed files were written with, so that Babel rewrites them byte for byte:
-# `pybabel extract --project ... --copyright-holder ... --sort-output` (width 76, the default)
-# for messages.pot, and `pybabel update --width 100` for each messages.po.
-TEMPLATE_OWNER = "Since the Victory"  # the project, and the copyright holder, of the template's header
+# `pybabel extract --project TEMPLATE_OWNER --copyright-holder TEMPLATE_OWNER --sort-output` (width 76,
+# the default) for messages.pot, and `pybabel update --width 100` for each messages.po.
 TEMPLATE_WIDTH = 76
 CATALOG_WIDTH = 100
 
@@ -113,74 +102,22 @@ def catalog_path(translations_dir: Path, language: str) -> Path:
     return translations_dir / language / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
 
 
-def extract_template(extraction_config: Path) -> Catalog:
-    """Extract the template strings as `pybabel extract -F babel.cfg .` does in the config's folder; stop
-    (BuildError) at a template that is not a regular file of a template's size, which Babel would open as it is
-    (and wait on a named pipe forever)."""
-    text = read_project_text(extraction_config, "extraction configuration", MAX_TEMPLATE)
-    methods, options = parse_mapping_cfg(StringIO(text), filename=str(extraction_config))
-    methods = [(pattern, _extracted_once(method)) for pattern, method in methods]
-    template = _new_template()
-
-    def check(name: str, _method: str, _options: dict) -> None:  # Babel calls it before it opens each file
-        check_project_file(extraction_config.parent / name, "template", MAX_TEMPLATE)
-
-    for filename, line, message, comments, context in extract_from_dir(
-        str(extraction_config.parent),
-        methods,
-        options,
-        keywords={**DEFAULT_KEYWORDS, MARKUP_KEYWORD: None},
-        callback=check,
-    ):
-        template.add(message, None, [(filename, line)], auto_comments=comments, context=context)
-    return template
-
-
-# What each template's text gave an extraction method, by the method, the text and the options: a template read
-# again unchanged is not parsed again (a watching build validates at each change, the tests hundreds of times).
-_EXTRACTED: dict[tuple[str, bytes, str], list] = {}
-_EXTRACTED_MAX = 256  # texts remembered; forgotten all at once past it (a watching build's edits)
-
-
-def _extracted_once(method: str) -> ExtractionMethod | str:
-    """Babel's extraction method named `method` in babel.cfg, answering from memory for a text it read before; the
-    name itself when no installed extractor bears it (Babel then says so)."""
-    found = entry_points(group="babel.extractors", name=method)
-    if not found:
-        return method
-    extractor = next(iter(found)).load()
-
-    def extract(
-        fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: Mapping
-    ) -> Iterator:
-        text = fileobj.read()
-        key = (method, hashlib.sha256(text).digest(), repr((sorted(keywords), list(comment_tags), options)))
-        if key not in _EXTRACTED:
-            if len(_EXTRACTED) >= _EXTRACTED_MAX:
-                _EXTRACTED.clear()
-            _EXTRACTED[key] = list(extractor(BytesIO(text), keywords, comment_tags, options))
-        return iter(copy.deepcopy(_EXTRACTED[key]))  # Babel may change the comments it is given
-
-    return extract
-
-
-def template_strings(extraction_config: Path) -> tuple[str, ...]:
-    """Return the singular msgid of every template string, sorted."""
-    # Read afresh each time (a template may change while the process runs: tests, a watching build); only the
-    # parse of a template's text is remembered, by the text.
-    return tuple(sorted({_singular(message) for message in extract_template(extraction_config) if message.id}))
+# The state each catalog's text gave, by its language, place, text and the strings wanted: a catalog read again
+# unchanged is not parsed and checked again (every validation reads all four; a watching build validates often).
+_STATES: dict[tuple[str, Path, bytes, tuple[str, ...]], CatalogState] = {}
+_STATES_MAX = 64  # states remembered; forgotten all at once past it
 
 
 def read_catalog_state(language: str, translations_dir: Path, wanted: tuple[str, ...]) -> CatalogState:
     """Read the catalog of `language` and tell the state of each of the `wanted` template strings."""
-    return read_catalog(language, translations_dir, wanted)[0]
+    return read_catalog(language, translations_dir, wanted, state_only=True)[0]
 
 
 def read_catalog(
-    language: str, translations_dir: Path, wanted: tuple[str, ...]
+    language: str, translations_dir: Path, wanted: tuple[str, ...], state_only: bool = False
 ) -> tuple[CatalogState, polib.POFile | None]:
     """Read the catalog of `language`: the state of each of the `wanted` strings, and the catalog
-    itself (None when it cannot be read), for a build to compile."""
+    itself (None when it cannot be read, or with `state_only`), for a build to compile."""
     path = catalog_path(translations_dir, language)
     try:
         data = read_file(path, MAX_CATALOG_BYTES)  # a named pipe or a folder there is refused, never waited on
@@ -188,6 +125,9 @@ def read_catalog(
             return _unreadable(
                 language, path, Problem(Mark(path, 1, 1), f"the catalog is larger than {MAX_CATALOG_BYTES} bytes")
             ), None
+        key = (language, path, hashlib.sha256(data).digest(), wanted)
+        if state_only and key in _STATES:
+            return _STATES[key], None
         text = data.decode("utf-8")
         catalog = parse_catalog(text)
     except FileNotFoundError:
@@ -208,7 +148,11 @@ def read_catalog(
         for msgid in sorted(wanted)
     )
     faults = tuple(catalog_faults(catalog, text, path, language))
-    return CatalogState(language, path, entries, len(catalog.obsolete_entries()), None, faults), catalog
+    state = CatalogState(language, path, entries, len(catalog.obsolete_entries()), None, faults)
+    if len(_STATES) >= _STATES_MAX:
+        _STATES.clear()
+    _STATES[key] = state
+    return state, None if state_only else catalog
 
 
 def parse_catalog(text: str) -> polib.POFile:
@@ -247,16 +191,12 @@ def catalog_problems(state: CatalogState, complete: bool = True) -> list[Problem
     ]
 
 
-def _new_template() -> Catalog:
-    return Catalog(project=TEMPLATE_OWNER, copyright_holder=TEMPLATE_OWNER)
-
-
 def update_catalogs(project: Path, languages: tuple[str, ...], check: bool = False) -> list[CatalogChange]:
     """Extract the template strings into messages.pot, merge them into each catalog, say what changed;
     ContentError, and nothing written, when a catalog has faults (`catalog_problems` but untranslated strings)."""
     translations = project / TRANSLATIONS_FOLDER
     pot = translations / f"{CATALOG_DOMAIN}.pot"
-    old_template = _read(pot, None) if pot.exists() else _new_template()
+    old_template = _read(pot, None) if pot.exists() else new_template()
     # Every catalog checked before anything is written. Babel keeps one of two entries with the same msgid
     # without a word, and reads a catalog with the charset its header names: merging would lose or garble.
     if faults := [fault for language in languages for fault in read_catalog_state(language, translations, ()).faults]:
@@ -362,13 +302,9 @@ def _render(catalog: Catalog, width: int, **options) -> bytes:
     return output.getvalue()
 
 
-def _singular(message: Message) -> str:
-    return message.id[0] if isinstance(message.id, (list, tuple)) else message.id
-
-
 def _keyed(messages) -> dict[tuple[str, str | None], Message]:
     """Return messages by (singular msgid, context), without the header."""
-    return {(_singular(message), message.context): message for message in messages if message.id}
+    return {(singular(message), message.context): message for message in messages if message.id}
 
 
 def _new(keyed: dict, other: dict) -> tuple[str, ...]:

@@ -30,7 +30,8 @@ from babel.units import UnknownUnitError, format_unit
 from ..model import Figure, Period
 from ..project import EXTRACTION_CONFIG, TRANSLATIONS
 from ..util.errors import ContentError, display_path
-from .catalogs import CATALOG_DOMAIN, catalog_problems, read_catalog, template_strings
+from .catalogs import CATALOG_DOMAIN, catalog_problems, read_catalog
+from .extraction import template_strings
 
 # Edition languages and the CLDR locale each is formatted with. English is British: the
 # bulletin's English follows British usage (16 January 2023, kilometres).

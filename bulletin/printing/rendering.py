@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from ..language.catalogs import MARKUP_KEYWORD
+from ..language.extraction import MARKUP_KEYWORD
 from ..language.localization import Formats
 from ..language.markdown import markdown_to_html
 from ..language.typography import typeset_html, typeset_text

@@ -17,7 +17,8 @@ from pathlib import Path
 from ..content.examination import examine_issue
 from ..content.sources import STALE, UNCONFIRMED, outdated
 from ..content.texts import TextField, language_file
-from ..language.catalogs import CatalogState, catalog_path, catalog_problems, read_catalog_state, template_strings
+from ..language.catalogs import CatalogState, catalog_path, catalog_problems, read_catalog_state
+from ..language.extraction import template_strings
 from ..project import EXTRACTION_CONFIG, TRANSLATIONS
 from ..util.errors import ContentError, Problem, display_path
 

@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bulletin.content.examination import validate_issue
-from bulletin.language.catalogs import catalog_path, catalog_problems, read_catalog_state, template_strings
+from bulletin.language.catalogs import catalog_path, catalog_problems, read_catalog_state
+from bulletin.language.extraction import template_strings
 from bulletin.language.localization import load_translations
 from bulletin.model import Edition
 from bulletin.printing.rendering import render_edition

@@ -15,10 +15,11 @@ from bulletin.language.catalogs import (
     catalog_path,
     catalog_problems,
     format_changes,
+    read_catalog,
     read_catalog_state,
-    template_strings,
     update_catalogs,
 )
+from bulletin.language.extraction import template_strings
 from bulletin.language.localization import LANGUAGES, load_translations
 from bulletin.util.errors import ContentError
 from bulletin.workflow.cli import main
@@ -301,19 +302,18 @@ def test_the_catalogs_command_refuses_a_catalog_a_build_could_not_use(project, m
     assert snapshot(project) == before  # not merged: Babel would carry the mistake on
 
 
-def test_a_template_changed_while_the_process_runs_gives_its_new_strings(tmp_path):
-    """A watching build validates at each change: the strings are those of the templates as they are now, though
-    an unchanged template's parse is remembered."""
-    shutil.copytree(PROJECT / "templates", tmp_path / "templates")
-    config = shutil.copy(PROJECT / "babel.cfg", tmp_path / "babel.cfg")
-    cover = tmp_path / "templates" / "cover.html"
-    text = cover.read_text(encoding="utf-8")
-    before = template_strings(config)
-    assert template_strings(config) == before  # read again, unchanged
-    cover.write_text(text + "{{ _('A string added since') }}\n", encoding="utf-8")
-    assert set(template_strings(config)) - set(before) == {"A string added since"}
-    cover.write_text(text.replace("{{ _(", "{{ ("), encoding="utf-8")  # the cover's strings, no longer marked
-    fewer = template_strings(config)
-    assert set(fewer) < set(before) and "A string added since" not in fewer
-    cover.write_text(text, encoding="utf-8")
-    assert template_strings(config) == before
+def test_a_catalog_changed_while_the_process_runs_tells_its_new_state(project):
+    """A watching build validates at each change: the state is that of the catalog as it is now, though the state
+    of an unchanged one is remembered; the catalog itself is always read for a build to compile."""
+    wanted = template_strings(project / "babel.cfg")
+    path = catalog_path(project / "translations", "ru")
+    text = path.read_text(encoding="utf-8")
+    before = read_catalog_state("ru", project / "translations", wanted)
+    assert read_catalog_state("ru", project / "translations", wanted) == before
+    path.write_text(text.replace('msgstr "Содержание"', 'msgstr ""'), encoding="utf-8")
+    changed = read_catalog_state("ru", project / "translations", wanted)
+    assert [entry.state for entry in changed.entries if entry.msgid == "Contents"] == ["untranslated"]
+    path.write_text(text, encoding="utf-8")
+    assert read_catalog_state("ru", project / "translations", wanted) == before
+    state, catalog = read_catalog("ru", project / "translations", wanted)
+    assert state == before and catalog is not None and catalog.find("Contents").msgstr == "Содержание"

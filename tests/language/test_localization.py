@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from bulletin.language.catalogs import catalog_path, template_strings
+from bulletin.language.catalogs import catalog_path
+from bulletin.language.extraction import template_strings
 from bulletin.language.localization import Formats, load_translations
 from bulletin.model import period_of
 from bulletin.printing.rendering import make_environment

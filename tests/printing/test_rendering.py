@@ -17,7 +17,8 @@ from markupsafe import Markup
 from PIL import Image
 
 from bulletin.content.examination import validate_issue
-from bulletin.language.catalogs import catalog_path, template_strings
+from bulletin.language.catalogs import catalog_path
+from bulletin.language.extraction import template_strings
 from bulletin.language.localization import Formats, load_translations
 from bulletin.language.markdown import markdown_to_html, refused_references
 from bulletin.model import Edition
