@@ -391,7 +391,7 @@ def test_one_run_at_a_time_and_a_dead_holder_is_no_obstacle(minimal_issue, tmp_p
 def test_a_scheduled_run_waits_for_a_build_that_holds_the_lock(tmp_path, capsys):
     output = tmp_path / "output"
     holder = hold(output)
-    threading.Timer(2, holder.terminate).start()  # the build ends a little later
+    threading.Timer(1, holder.terminate).start()  # the build ends a little later
     try:
         assert main(scheduled(tmp_path / "issues", output, "2023-07-01", "--wait", "0.5")) == NOT_READY
     finally:
