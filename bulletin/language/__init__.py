@@ -16,6 +16,7 @@ an issue's texts with these rules, the printing stage applies them.
     characters      which characters a text may hold, and how to name one to an editor
     fonts           the bulletin's typefaces and where their files are installed
     markdown        the Markdown subset of bodies: what it prints, where its links point
+    segments        Markdown cut into paragraphs and list items (translation units), and joined back
 """
 
 from ..util.exports import lazy_exports

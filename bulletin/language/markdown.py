@@ -37,6 +37,16 @@ _EVERY_REFERENCE = MarkdownIt("commonmark", {"html": False}).disable(["html_inli
 _EVERY_REFERENCE.validateLink = lambda url: True  # type: ignore[method-assign]  # (the same hook)
 
 
+def block_texts(source: str) -> list[tuple[tuple[int, int], str]]:
+    """Each paragraph's and list item's text in `source`, as the subset reads it (without the marks of the
+    blocks it stands in), with the lines [first, end) it takes."""
+    return [
+        ((token.map[0], token.map[1]), token.content)
+        for token in _MARKDOWN.parse(source)
+        if token.type == "inline" and token.map is not None
+    ]
+
+
 def refused_references(source: str) -> list[tuple[int, str, str]]:
     """Return what body text `source` points to that the Markdown subset refuses: (where it is written in the
     text, the reference as written, why). A picture belongs in the issue's illustrations; a link may only be
