@@ -27,7 +27,7 @@ from ..util.errors import ContentError, Problem
 from .coverage import check_coverage
 from .limits import text_problems
 from .schema import Checker
-from .sources import STALE, UNCONFIRMED, outdated
+from .sources import STALE, UNCONFIRMED, outdated, source_changes
 from .texts import TextField, Texts
 from .validation import assemble, read_issue, reference_problems, stand_in, typographic_queries
 
@@ -44,6 +44,7 @@ class Examination:
     facts: dict | None = None  # issue.yaml's checked facts; None when it cannot be read
     texts: Texts | None = None  # every text of every language, as read
     outdated: list[tuple[TextField, str]] = field(default_factory=list)  # translations stale or unconfirmed
+    changes: dict[TextField, str] = field(default_factory=dict)  # what changed in a stale one's source, if recorded
 
     def outdated_warnings(self) -> list[Problem]:
         """Each stale or unconfirmed translation as a warning at its place."""
@@ -52,6 +53,7 @@ class Examination:
             Problem(
                 item.mark,
                 f"{item.label} is stale: the {source} text is not the one this translation was confirmed against"
+                + (f"; it changed: {self.changes[item]}" if self.changes.get(item) else "")
                 if state == STALE
                 else f"{item.label} has not been confirmed against the {source} text",
             )
@@ -88,13 +90,15 @@ def examine_issue(folder: Path, draft: bool = False, translations: Path | None =
             f"{len(untranslated)} translated text(s) are missing; build with --draft to use the {source} text in"
             " their place, marked"
         )
+    behind = outdated(texts, texts.fields, source) if source else []
     return Examination(
         sorted(set(problems)),
         sorted(set(typographic_queries(texts.fields))),
         hint,
         facts,
         texts,
-        outdated(texts, texts.fields, source) if source else [],
+        behind,
+        source_changes(folder, texts, behind, source) if source else {},
     )
 
 

@@ -10,6 +10,7 @@
     workers       worker processes forked from a server that has the engine loaded
     pdftree       a tagged PDF's structure tree, walked
     exports       a stage's entry points, imported on first use
+    worddiff      what changed between two versions of a text, word by word
 
 Nothing here imports from the stages.
 """

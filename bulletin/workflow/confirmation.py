@@ -3,7 +3,9 @@
 Confirming writes the current source hash (see `sources`) into the `!source-<hash>` tag before
 each text named. It edits the language file as text, touching only the tags, so that the
 translator's layout, comments and line endings stay as they were; the file is read back
-afterwards and restored if the tags did not come out as meant.
+afterwards and restored if the tags did not come out as meant. It then records the source texts
+confirmed against in the language's confirmations (`sources.Confirmations`), so that a text that
+goes stale later can say what changed.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.schema import Checker
-from ..content.sources import source_hash, source_text
-from ..content.texts import TextField, language_file
+from ..content.sources import read_confirmations, source_hash, source_text
+from ..content.texts import TextField, Texts, language_file
 from ..content.validation import read_issue
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, ContentError, UsageError, display_path
@@ -70,7 +72,29 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
             raise BuildError(
                 f"{display_path(path)}: could not write the source hashes where the texts are; the file is unchanged"
             )
+    _record(folder, language, texts, chosen, sources, source_language)
     return Confirmed(path, changed, len(chosen) - len(changed))
+
+
+def _record(
+    folder: Path, language: str, texts: Texts, chosen: list[TextField], sources: dict, source_language: str
+) -> None:
+    """Record in the language's confirmations the source text of each text confirmed, and of each text already
+    confirmed against the current source but not yet recorded; after the language file, so that a failure in
+    between loses nothing the tags say."""
+    store = read_confirmations(folder, language)
+    before = store.text()
+    for item in texts.of(language):
+        if item.value is None or item.name in store.confirmed:
+            continue
+        if (source := source_text(texts, item, source_language)) is not None and item.confirmed == source_hash(source):
+            store.record(item, source)
+    for item in chosen:
+        store.record(item, sources[item])
+    if store.text() != before or not store.path.exists():
+        write_atomically(
+            store.path, store.text().encode("utf-8"), mode=language_file(folder, language).stat().st_mode & 0o666
+        )
 
 
 def _choose(fields: list[TextField], names: tuple[str, ...]) -> list[TextField]:

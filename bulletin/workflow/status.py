@@ -10,6 +10,7 @@ is left, each with its place, or as JSON.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,9 @@ class LanguageStatus:
     unconfirmed: list[TextField]  # translated, never confirmed against a source text
     problems: list[Problem]  # other problems in the language's file (wrong types, unknown ids)
     unchecked: bool = False  # a translation whose source-language file cannot be read: nothing can be checked
+    changes: dict[TextField, str] = dataclasses.field(
+        default_factory=dict
+    )  # what changed in a stale text's source, if recorded
 
     @property
     def missing(self) -> list[TextField]:
@@ -106,6 +110,7 @@ def issue_status(folder: Path) -> IssueStatus:
                 [item for item, state in behind if state == UNCONFIRMED],
                 [problem for problem in problems if files.get(problem.mark.path) == language],
                 unreadable and language != source_language,
+                {item: change for item, change in examination.changes.items() if item.language == language},
             )
         )
     other = [problem for problem in problems if problem.mark.path not in files]
@@ -161,6 +166,10 @@ def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
         parts = "; ".join(f"{state}: {', '.join(field.part for field in fields)}" for state, fields in by_state.items())
         places.append((first, f"{first}: {owner}: {parts}"))
     lines += [line for _first, line in sorted(places)]
+    lines += [
+        f"{field.mark}: {field.name} changed in {status.source_language}: {change}"
+        for field, change in sorted(item.changes.items(), key=lambda pair: pair[0].mark)
+    ]
     lines += [str(problem) for problem in item.problems]
     if item.unchecked:
         lines.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pyphen
@@ -10,13 +11,22 @@ import pytest
 from bulletin.content.examination import validate_issue
 from bulletin.content.loading import load_source
 from bulletin.content.schema import Checker
-from bulletin.content.sources import FRESH, STALE, UNCONFIRMED, freshness, source_hash
+from bulletin.content.sources import (
+    FRESH,
+    STALE,
+    UNCONFIRMED,
+    confirmations_file,
+    freshness,
+    read_confirmations,
+    source_hash,
+)
 from bulletin.content.validation import read_issue
 from bulletin.language.hyphenation import register_hyphenation
+from bulletin.util.fingerprints import read_inputs
 from bulletin.workflow.cli import main
 from bulletin.workflow.confirmation import confirm
 
-from conftest import apply_edits
+from conftest import PROJECT, apply_edits
 
 
 def states(folder, language: str) -> dict[str, str]:
@@ -206,3 +216,64 @@ def test_a_source_text_carries_no_source_tag(minimal_issue, capsys):
         "az.yaml:7:12: section 'shusha': 'title': a text of the source language is translated from nothing;"
         " remove its !source tag"
     ) in capsys.readouterr().out
+
+
+STALE_MESSAGE = (
+    "article 'second-article': 'body' is stale: the az text is not the one this translation was confirmed against"
+)
+
+
+def stale_warnings(folder, capsys) -> dict[str, str]:
+    """The stale warnings `validate` gives, by language file."""
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if " is stale: " in line]
+    return {line.split(".yaml:")[0][-2:]: line.split(": warning: ", 1)[1] for line in lines}
+
+
+def test_confirming_records_the_source_so_that_a_later_change_shows_what_changed(minimal_issue, capsys):
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."}])
+    assert main(["confirm", str(minimal_issue), "ru", "articles.second-article.body"]) == 0
+    record = read_confirmations(minimal_issue, "ru")
+    assert record.sources[source_hash("Yeni mətn.\n")] == "Yeni mətn.\n"
+    ru_body = next(
+        item for item in read_issue(minimal_issue, Checker())[1].of("ru") if item.name == "articles.second-article.body"
+    )
+    assert record.confirmed["articles.second-article.body"] == {
+        "source": source_hash("Yeni mətn."),
+        "translation": source_hash(ru_body.value),
+    }
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Yeni mətn.", "with": "Başqa mətn."}])
+    warnings = stale_warnings(minimal_issue, capsys)
+    assert warnings["ru"] == f"{STALE_MESSAGE}; it changed: [-Yeni-] {{+Başqa+}} mətn."
+    assert warnings["en"] == f"{STALE_MESSAGE}; it changed: [-Mətn.-] {{+Başqa mətn.+}}"  # as recorded before
+
+
+def test_without_a_record_a_stale_text_says_only_that_it_is_stale(minimal_issue, capsys):
+    confirmations_file(minimal_issue, "es").unlink()
+    confirmations_file(minimal_issue, "ru").write_text("{not json", encoding="utf-8")
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."}])
+    warnings = stale_warnings(minimal_issue, capsys)
+    assert warnings["es"] == warnings["ru"] == STALE_MESSAGE
+    assert warnings["en"] == f"{STALE_MESSAGE}; it changed: [-Mətn.-] {{+Yeni mətn.+}}"
+
+
+def test_a_recorded_text_that_is_not_the_one_its_hash_names_is_ignored(tmp_path):
+    record = {
+        "format": 1,
+        "sources": {"00000000": "Not this text", source_hash("Mətn."): "Mətn."},
+        "confirmed": {"a": 1},
+    }
+    (tmp_path / ".ru.confirmed.json").write_text(json.dumps(record), encoding="utf-8")
+    record = read_confirmations(tmp_path, "ru")
+    assert record.sources == {source_hash("Mətn."): "Mətn."} and record.confirmed == {}
+    (tmp_path / ".ru.confirmed.json").write_text('{"format": 2, "sources": {}}', encoding="utf-8")
+    assert read_confirmations(tmp_path, "ru").sources == {}
+
+
+def test_the_record_is_no_input_of_the_editions(minimal_issue):
+    """Confirming in one language rebuilds no edition: the record is a hidden file, as the tags are the truth."""
+    before = read_inputs(minimal_issue, PROJECT).issue
+    confirmations_file(minimal_issue, "ru").write_text("{}", encoding="utf-8")
+    assert read_inputs(minimal_issue, PROJECT).issue == before
+    assert not [name for name in before if "confirmed" in name]

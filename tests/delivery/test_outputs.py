@@ -207,7 +207,11 @@ def test_a_folder_holding_what_no_build_wrote_is_not_an_output_folder(project, f
 @pytest.mark.parametrize(
     "manifest, why",
     [
-        (None, "it holds 'az.yaml', 'en.yaml' and 4 more, which no build of 2022-H2 delivered, and no manifest.json"),
+        (
+            None,
+            "it holds '.en.confirmed.json', '.es.confirmed.json' and 7 more, which no build of 2022-H2 delivered,"
+            " and no manifest.json",
+        ),
         ('{"issue": "2022-H2"}', "its manifest.json is not a manifest a build of 2022-H2 wrote"),
     ],
 )

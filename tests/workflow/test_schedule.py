@@ -256,7 +256,11 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
         for variant in ("print", "screen")
     ]
     assert [warning.split(": ", 2)[1:] for warning in report["warnings"]] == [
-        ["warning", "event 'first-event' is stale: the az text is not the one this translation was confirmed against"]
+        [
+            "warning",
+            "event 'first-event' is stale: the az text is not the one this translation was confirmed against;"
+            " it changed: [-Birinci-] {+İlk+} hadisə.",
+        ]
     ] * 3
     edited = "since-the-victory-2023-H1-az-print.pdf"
     assert snapshot(folder)[edited] != before[edited]

@@ -83,6 +83,7 @@ def test_a_translator_sees_exactly_what_is_left(minimal_issue, translations_copy
     assert f'translations/ru/LC_MESSAGES/messages.po:{line}:1: interface string "Contents" is fuzzy' in table
     assert "ru.yaml:10:5: article 'first-article': missing: title, lead" in table
     assert "article 'second-article': stale: body" in table
+    assert ": articles.second-article.body changed in az: [-Mətn.-] {+Yeni mətn.+}\n" in table
     assert "build.py confirm 2023-H1 ru articles.second-article.body" in table
 
 
