@@ -96,6 +96,12 @@ def describe_confirm(parser: argparse.ArgumentParser) -> None:
         " (articles.vagif-mausoleum) or a group (chronology)",
     )
     parser.add_argument("--all", action="store_true", help="confirm every written text of the language")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="confirm stale texts whose translation is unchanged since it was last confirmed (after checking that"
+        " the change in the source asks for no change in the translation)",
+    )
 
 
 def run_confirm(arguments: argparse.Namespace) -> int:
@@ -103,7 +109,7 @@ def run_confirm(arguments: argparse.Namespace) -> int:
 
     if bool(arguments.fields) == arguments.all:
         raise UsageError("name the texts to confirm, or give --all (but not both)")
-    done = confirm(issue_folder(arguments.issue), arguments.language, tuple(arguments.fields))
+    done = confirm(issue_folder(arguments.issue), arguments.language, tuple(arguments.fields), arguments.force)
     for item in done.changed:
         print(f"{item.mark}: confirmed {item.name}")
     print(

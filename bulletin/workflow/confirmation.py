@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.schema import Checker
-from ..content.sources import read_confirmations, source_hash, source_text
+from ..content.sources import Confirmations, read_confirmations, source_hash, source_text
 from ..content.texts import TextField, Texts, language_file
 from ..content.validation import read_issue
 from ..util.atomic import write_atomically
@@ -34,9 +34,10 @@ class Confirmed:
     unchanged: int  # texts already confirmed against the current source
 
 
-def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
+def confirm(folder: Path, language: str, names: tuple[str, ...], force: bool = False) -> Confirmed:
     """Confirm the translations of `language` named by `names` (all of them when empty)
-    against the current source texts, writing their source hashes into the language file."""
+    against the current source texts, writing their source hashes into the language file. A stale text whose
+    translation is the one last confirmed (its source changed, it did not) is confirmed only with `force`."""
     checker = Checker()
     facts, texts = read_issue(folder, checker)
     if facts is None or texts is None or facts["source_language"] is None:
@@ -60,6 +61,8 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
         )
     hashes = {item: source_hash(source) for item, source in sources.items() if source is not None}
     changed = [item for item in chosen if item.confirmed != hashes[item]]
+    if not force:
+        _refuse_unchanged(read_confirmations(folder, language), [item for item in changed if item.confirmed], language)
     path = files[0]
     if changed:
         with path.open(encoding="utf-8", newline="") as file:  # newline="": keep the file's own line endings
@@ -74,6 +77,22 @@ def confirm(folder: Path, language: str, names: tuple[str, ...]) -> Confirmed:
             )
     _record(folder, language, texts, chosen, sources, source_language)
     return Confirmed(path, changed, len(chosen) - len(changed))
+
+
+def _refuse_unchanged(store: Confirmations, stale: list[TextField], language: str) -> None:
+    """Refuse to confirm stale texts whose translation has not changed since it was last confirmed: their source
+    changed, and a confirmation should follow a look at the change (`status` shows it)."""
+    unchanged = [
+        item.name
+        for item in stale
+        if item.value is not None and store.confirmed.get(item.name, {}).get("translation") == source_hash(item.value)
+    ]
+    if unchanged:
+        raise UsageError(
+            f"the translation of {', '.join(unchanged)} is unchanged since it was last confirmed, though the source"
+            f" text changed (build.py status shows how); update it, or give --force if the {language} text"
+            " still says what the source says"
+        )
 
 
 def _record(

@@ -58,7 +58,7 @@ def test_a_title_saved_decomposed_is_confirmed_and_hyphenated_as_the_words_it_sh
     composed = "Şuşanın gözəlliyi"
     decomposed = unicodedata.normalize("NFD", composed)
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": '"İlk məqalə"', "with": f'"{decomposed}"'}])
-    assert main(["confirm", str(minimal_issue), "en", "articles.first-article.title"]) == 0
+    assert main(["confirm", str(minimal_issue), "en", "articles.first-article.title", "--force"]) == 0
     assert states(minimal_issue, "en")["articles.first-article.title"] == FRESH
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": decomposed, "with": composed}])
     assert states(minimal_issue, "en")["articles.first-article.title"] == FRESH
@@ -101,7 +101,7 @@ def test_confirming_a_text_writes_only_its_tag(minimal_issue):
         ],
     )
     before = (minimal_issue / "ru.yaml").read_text(encoding="utf-8").splitlines()
-    done = confirm(minimal_issue, "ru", ("articles.first-article.body",))
+    done = confirm(minimal_issue, "ru", ("articles.first-article.body",), force=True)  # the ru text still holds
     after = (minimal_issue / "ru.yaml").read_text(encoding="utf-8").splitlines()
     assert [item.name for item in done.changed] == ["articles.first-article.body"]
     changed = [(old, new) for old, new in zip(before, after) if old != new]
@@ -127,11 +127,11 @@ def test_confirming_an_entry_confirms_each_of_its_texts_and_keeps_the_values(min
 
 def test_confirm_on_the_command_line(minimal_issue, capsys):
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": '"Şuşa"', "with": '"Şuşa şəhəri"'}])
-    assert main(["confirm", str(minimal_issue), "es", "sections.shusha.title"]) == 0
+    assert main(["confirm", str(minimal_issue), "es", "sections.shusha.title", "--force"]) == 0
     captured = capsys.readouterr()
     assert "es.yaml:7:12: confirmed sections.shusha.title" in captured.out
     assert "1 text(s) confirmed, 0 already confirmed" in captured.err
-    assert main(["confirm", str(minimal_issue), "es", "--all"]) == 0
+    assert main(["confirm", str(minimal_issue), "es", "--all", "--force"]) == 0
     assert "0 text(s) confirmed, 17 already confirmed" in capsys.readouterr().err
 
 
@@ -162,7 +162,7 @@ def test_confirm_keeps_the_files_line_endings(minimal_issue):
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": '"Şuşa"', "with": '"Şuşa şəhəri"'}])
     before = path.read_bytes()
-    confirm(minimal_issue, "ru", ("sections.shusha.title",))
+    confirm(minimal_issue, "ru", ("sections.shusha.title",), force=True)
     after = path.read_bytes()
     assert after.count(b"\r\n") == before.count(b"\r\n") and b"\n" not in after.replace(b"\r\n", b"")
     assert states(minimal_issue, "ru")["sections.shusha.title"] == FRESH
@@ -172,7 +172,7 @@ def test_confirm_writes_the_tag_after_an_anchor(minimal_issue):
     apply_edits(
         minimal_issue, [{"file": "ru.yaml", "replace": 'title: !source-b6719dfb "Шуша"', "with": 'title: &city "Шуша"'}]
     )
-    confirm(minimal_issue, "ru", ("sections.shusha.title",))
+    confirm(minimal_issue, "ru", ("sections.shusha.title",), force=True)
     assert '    title: &city !source-b6719dfb "Шуша"\n' in (minimal_issue / "ru.yaml").read_text(encoding="utf-8")
     assert states(minimal_issue, "ru")["sections.shusha.title"] == FRESH
 
@@ -233,7 +233,7 @@ def stale_warnings(folder, capsys) -> dict[str, str]:
 
 def test_confirming_records_the_source_so_that_a_later_change_shows_what_changed(minimal_issue, capsys):
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."}])
-    assert main(["confirm", str(minimal_issue), "ru", "articles.second-article.body"]) == 0
+    assert main(["confirm", str(minimal_issue), "ru", "articles.second-article.body", "--force"]) == 0
     record = read_confirmations(minimal_issue, "ru")
     assert record.sources[source_hash("Yeni mətn.\n")] == "Yeni mətn.\n"
     ru_body = next(
@@ -277,3 +277,20 @@ def test_the_record_is_no_input_of_the_editions(minimal_issue):
     confirmations_file(minimal_issue, "ru").write_text("{}", encoding="utf-8")
     assert read_inputs(minimal_issue, PROJECT).issue == before
     assert not [name for name in before if "confirmed" in name]
+
+
+def test_a_stale_text_whose_translation_did_not_change_is_confirmed_only_with_force(minimal_issue, capsys):
+    """Its source changed and it did not: a confirmation should follow a look at the change, which status shows."""
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."}])
+    ru = (minimal_issue / "ru.yaml").read_bytes()
+    assert main(["confirm", str(minimal_issue), "ru", "articles.second-article.body"]) == 2
+    assert "the translation of articles.second-article.body is unchanged since it was last confirmed" in (
+        capsys.readouterr().err
+    )
+    assert (minimal_issue / "ru.yaml").read_bytes() == ru and states(minimal_issue, "ru")[
+        "articles.second-article.body"
+    ] == STALE
+    apply_edits(minimal_issue, [{"file": "ru.yaml", "replace": "      Текст.", "with": "      Новый текст."}])
+    assert main(["confirm", str(minimal_issue), "ru", "articles.second-article.body"]) == 0  # updated: confirmed
+    confirmations_file(minimal_issue, "en").unlink()  # confirmed before the record was kept: it cannot tell
+    assert main(["confirm", str(minimal_issue), "en", "articles.second-article.body"]) == 0

@@ -90,7 +90,7 @@ def test_a_translator_sees_exactly_what_is_left(minimal_issue, translations_copy
 def test_confirming_the_updated_translation_clears_it_from_the_status(minimal_issue, capsys):
     apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Mətn.", "with": "Yeni mətn."}])
     for language in ("ru", "en", "es"):
-        assert main(["confirm", str(minimal_issue), language, "articles.second-article.body"]) == 0
+        assert main(["confirm", str(minimal_issue), language, "articles.second-article.body", "--force"]) == 0
     capsys.readouterr()
     code, report = status_of(minimal_issue, capsys)
     assert code == 0 and report["complete"]
