@@ -235,6 +235,7 @@ def _language_json(item: LanguageStatus) -> dict:
             "unchecked": item.unchecked,
             "left": [
                 {"field": field.name, "of": field.owner, "state": state, "place": str(field.mark)}
+                | ({"changed": item.changes[field]} if state == STALE and field in item.changes else {})
                 for field, state in left
             ],
             "problems": [str(problem) for problem in item.problems],

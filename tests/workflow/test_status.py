@@ -68,6 +68,9 @@ def test_a_translator_sees_exactly_what_is_left(minimal_issue, translations_copy
     assert ru["interface"]["fuzzy"] == 1
     assert ru["interface"]["left"] == [{"msgid": "Contents", "state": "fuzzy", "line": line}]
     assert ru["content"]["missing"] == 2 and ru["content"]["stale"] == 1
+    assert [item.get("changed") for item in ru["content"]["left"] if item["state"] == "stale"] == [
+        "[-Mətn.-] {+Yeni mətn.+}"
+    ]
     assert {(item["field"], item["state"]) for item in ru["content"]["left"]} == {
         ("articles.first-article.title", "missing"),
         ("articles.first-article.lead", "missing"),
