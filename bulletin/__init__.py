@@ -14,6 +14,8 @@ They are listed here in the order of their imports: each uses only those above i
                hyphenation, the characters and fonts that show the text, the Markdown of bodies
     content    an issue folder's YAML files and pictures -> the `Issue` model, or every problem at
                its file:line:column (it checks texts against the rules of `language`)
+    exchange   an issue's texts in one language -> translation units in a PO file for the
+               translators' tools, each with its state and, when stale, its previous source text
     preflight  a PDF -> findings, read back as a prepress operator would; it knows nothing of how
                the PDF was made, so that it judges independently
     printing   one edition of the issue -> HTML (Jinja2) -> a PDF laid out by WeasyPrint, with its
@@ -21,7 +23,7 @@ They are listed here in the order of their imports: each uses only those above i
     delivery   the PDFs and their findings -> output/<issue>/, swapped in whole, with its manifest,
                package and what decides which PDFs the next build makes again
     workflow   the commands of editors, translators and the operator: build, validate, status,
-               new, confirm, watch, preview, scheduled
+               new, confirm, export, watch, preview, scheduled
 
 tests/test_architecture.py holds the code to this order and to the module lists of the stages.
 """

@@ -30,10 +30,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..util.errors import ContentError, UsageError
 from ..util.files import read_file
 from ..util.worddiff import word_diff
 from .loading import normalized
-from .texts import TextField, Texts
+from .schema import Checker
+from .texts import TextField, Texts, language_file
+from .validation import read_issue
 
 FRESH, STALE, UNCONFIRMED = "confirmed", "stale", "unconfirmed"  # the states of a translated text
 
@@ -154,3 +157,24 @@ def source_changes(
         if previous is not None and current is not None:
             changes[item] = word_diff(previous, current)
     return changes
+
+
+def read_translation(folder: Path, language: str) -> tuple[Texts, str]:
+    """Read the issue in `folder` for work on its translation into `language`: its texts and its source language;
+    ContentError when the language's file or the source language's cannot be read cleanly, UsageError when
+    `language` is not one the issue is translated into."""
+    checker = Checker()
+    facts, texts = read_issue(folder, checker)
+    if facts is None or texts is None or facts["source_language"] is None:
+        raise ContentError(checker.problems)
+    source_language = facts["source_language"]
+    if language not in facts["languages"] or language == source_language:
+        raise UsageError(
+            f"{language!r} is not a translated language of {folder.name}"
+            f" (those are {', '.join(code for code in facts['languages'] if code != source_language)})"
+        )
+    # Both files must read cleanly: the one worked on, and the one whose texts it translates.
+    files = (language_file(folder, language), language_file(folder, source_language))
+    if blocking := [problem for problem in checker.problems if problem.mark.path in files]:
+        raise ContentError(blocking)
+    return texts, source_language

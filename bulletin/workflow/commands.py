@@ -1,4 +1,4 @@
-"""The editors' and translators' commands that do not render: validate, status, confirm,
+"""The editors' and translators' commands that do not render: validate, status, confirm, export,
 catalogs and new. Each is a pair: one function that declares its arguments, one that runs it
 and returns the exit status. They load nothing of the rendering engine, so that they answer
 at once.
@@ -119,6 +119,39 @@ def run_confirm(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def describe_export(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write the texts of an issue in one language as a PO file for the translator's tool (Poedit, Lokalize,"
+        " Weblate, OmegaT, memoQ, Trados): one entry per text, and per paragraph of a body, keyed by its place,"
+        " with the source text, the translation, a note on what the text is; stale texts fuzzy, with the source"
+        " text they were confirmed against; untranslated ones empty."
+    )
+    parser.add_argument("issue", type=Path, help="the issue folder or name, such as 2022-H2")
+    parser.add_argument("--lang", required=True, metavar="LANG", help="the translated language, such as ru")
+    parser.add_argument("--format", default="po", choices=("po",), help="the file's format (default: po)")
+    parser.add_argument(
+        "--output", type=Path, metavar="FILE", help="where to write it (default: <issue>.<lang>.po in this folder)"
+    )
+
+
+def run_export(arguments: argparse.Namespace) -> int:
+    from ..exchange.exporting import export_texts
+    from ..util.atomic import write_atomically
+
+    folder = issue_folder(arguments.issue)
+    done = export_texts(folder, arguments.lang)
+    path = arguments.output or Path(f"{folder.name}.{arguments.lang}.{arguments.format}")
+    write_atomically(path, done.text.encode("utf-8"))
+    counts = done.counts()
+    print(path)
+    print(
+        f"{display_path(path)}: {len(done.units)} unit(s): {counts['translated']} translated,"
+        f" {counts['fuzzy']} fuzzy (to review), {counts['empty']} empty (to translate)",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def describe_catalogs(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Extract the interface strings of the templates into translations/messages.pot and"
@@ -184,6 +217,7 @@ COMMANDS = {
     "validate": (describe_validate, run_validate),
     "status": (describe_status, run_status),
     "confirm": (describe_confirm, run_confirm),
+    "export": (describe_export, run_export),
     "catalogs": (describe_catalogs, run_catalogs),
     "new": (describe_new, run_new),
 }

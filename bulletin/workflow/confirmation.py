@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.schema import Checker
-from ..content.sources import Confirmations, read_confirmations, source_hash, source_text
+from ..content.sources import Confirmations, read_confirmations, read_translation, source_hash, source_text
 from ..content.texts import TextField, Texts, language_file
 from ..content.validation import read_issue
 from ..util.atomic import write_atomically
-from ..util.errors import BuildError, ContentError, UsageError, display_path
+from ..util.errors import BuildError, UsageError, display_path
 
 # What may stand before a text's value: its anchor and its source tag, in either order.
 _PROPERTIES = re.compile(r"(?:(?P<anchor>&[^\s,\[\]{}]+)[ \t]+|!source-[0-9a-f]{8}[ \t]+)*")
@@ -38,20 +38,8 @@ def confirm(folder: Path, language: str, names: tuple[str, ...], force: bool = F
     """Confirm the translations of `language` named by `names` (all of them when empty)
     against the current source texts, writing their source hashes into the language file. A stale text whose
     translation is the one last confirmed (its source changed, it did not) is confirmed only with `force`."""
-    checker = Checker()
-    facts, texts = read_issue(folder, checker)
-    if facts is None or texts is None or facts["source_language"] is None:
-        raise ContentError(checker.problems)
-    source_language = facts["source_language"]
-    if language not in facts["languages"] or language == source_language:
-        raise UsageError(
-            f"{language!r} is not a translated language of {folder.name}"
-            f" (those are {', '.join(code for code in facts['languages'] if code != source_language)})"
-        )
-    # Both files must read cleanly: the one to edit, and the one whose texts are confirmed against.
+    texts, source_language = read_translation(folder, language)
     files = (language_file(folder, language), language_file(folder, source_language))
-    if blocking := [problem for problem in checker.problems if problem.mark.path in files]:
-        raise ContentError(blocking)
     chosen = _choose(texts.of(language), names)
     sources = {item: source_text(texts, item, source_language) for item in chosen}
     if unsourced := [item.name for item, source in sources.items() if source is None]:

@@ -1,0 +1,16 @@
+"""Exchange stage: an issue's texts for translators, in the files their tools read (PO), and back.
+
+Takes an issue folder and a translated language; gives a file of translation units, one per text
+(and per paragraph of a Markdown text), keyed by its place, with the source text, the translation,
+a note for the translator, and the state: translated, fuzzy (stale, with the source text it was
+confirmed against, or never confirmed) or empty. It reads no PDF and writes no file of the issue.
+
+    units      the texts of one language as translation units, with their states and notes
+    pofiles    units as a gettext PO file (polib), which msgfmt --check accepts
+    exporting  an issue's units for one language, read from its files, as a PO file
+"""
+
+from ..util.exports import lazy_exports
+
+__all__ = ["export_texts"]
+__getattr__ = lazy_exports(__name__, {"export_texts": ".exporting"})

@@ -1,0 +1,31 @@
+"""`build.py export`: the texts of an issue in one language, as a file for the translator's tool."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..content.sources import read_translation
+from .pofiles import po_file
+from .units import Unit, units_of
+
+
+@dataclass(frozen=True)
+class Export:
+    """What `export_texts` made."""
+
+    text: str  # the file's content
+    units: list[Unit]
+
+    def counts(self) -> Counter:
+        """How many units are in each state."""
+        return Counter(unit.state for unit in self.units)
+
+
+def export_texts(folder: Path, language: str, now: datetime | None = None) -> Export:
+    """The texts of the issue in `folder` in `language`, as a PO file of translation units."""
+    texts, source_language = read_translation(folder, language)
+    units = units_of(folder, texts, language, source_language)
+    return Export(po_file(units, folder.name, language, source_language, now), units)

@@ -1,0 +1,87 @@
+"""`build.py export`: an issue's texts in one language as a PO file, judged by GNU msgfmt and read back by polib."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from bulletin.content.sources import read_confirmations
+from bulletin.workflow.cli import main
+
+from conftest import SAMPLE, apply_edits
+
+TRANSLATED_LANGUAGES = ("ru", "en", "es")
+
+
+@pytest.fixture
+def sample_issue(tmp_path) -> Path:
+    """A copy of the frozen sample, with the record of what its translations were confirmed against."""
+    return Path(shutil.copytree(SAMPLE, tmp_path / "issues" / SAMPLE.name))
+
+
+def export(issue: Path, language: str, capsys) -> tuple[polib.POFile, Path]:
+    """Export `language` of `issue` as the command line does; the file read by polib, and where it is."""
+    path = issue.parent / f"{issue.name}.{language}.po"
+    assert main(["export", str(issue), "--lang", language, "--output", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}\n"
+    return polib.pofile(str(path)), path
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_every_text_of_the_sample_is_a_unit_that_msgfmt_accepts(sample_issue, language, capsys):
+    catalog, path = export(sample_issue, language, capsys)
+    checked = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+    assert catalog.metadata["Language"] == language and catalog.metadata["X-Bulletin-Issue"] == "2022-H2"
+    contexts = [entry.msgctxt for entry in catalog]
+    assert len(contexts) == len(set(contexts)) == {"ru": 121, "en": 80, "es": 80}[language]
+    assert {"publisher", "articles.vagif-mausoleum.title", "illustrations.mausoleum-drawing.alt"} <= set(contexts)
+    assert all(entry.comment and entry.msgstr and not entry.fuzzy for entry in catalog)  # all confirmed
+    about = [entry for entry in catalog if entry.msgctxt.startswith("about.")]  # a unit per paragraph
+    assert [entry.msgctxt for entry in about] == ["about.1", "about.2", "about.3", "about.4"]
+    assert "alt text" in next(entry for entry in catalog if entry.msgctxt.endswith(".alt")).comment
+
+
+def test_a_changed_source_paragraph_is_one_fuzzy_unit_with_its_previous_source(sample_issue, capsys):
+    """The record of what the translation was confirmed against gives the old paragraph back."""
+    az = (sample_issue / "az.yaml").read_text(encoding="utf-8")
+    old_catalog, _ = export(sample_issue, "en", capsys)
+    old = next(entry for entry in old_catalog if entry.msgctxt == "about.2").msgid
+    first_word = old.split()[0]
+    assert first_word in az
+    apply_edits(sample_issue, [{"file": "az.yaml", "replace": f"  {first_word} ", "with": f"  Yeni {first_word} "}])
+    assert read_confirmations(sample_issue, "en").sources  # the committed record
+    catalog, path = export(sample_issue, "en", capsys)
+    fuzzy = [entry for entry in catalog if entry.fuzzy]
+    assert [entry.msgctxt for entry in fuzzy] == ["about.2"]
+    assert fuzzy[0].previous_msgid == old and fuzzy[0].msgid == f"Yeni {old}"
+    assert fuzzy[0].msgstr == next(entry for entry in old_catalog if entry.msgctxt == "about.2").msgstr
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)]).returncode == 0
+
+
+def test_untranslated_texts_are_empty_and_unconfirmed_ones_fuzzy_without_a_previous_text(minimal_issue, capsys):
+    apply_edits(
+        minimal_issue,
+        [
+            {"file": "ru.yaml", "replace": '    title: !source-26af0ced "Первая статья"\n', "with": ""},
+            {"file": "ru.yaml", "replace": '!source-b9f76b7a "Короткое вступление."', "with": '"Короткое вступление."'},
+        ],
+    )
+    catalog, _ = export(minimal_issue, "ru", capsys)
+    entries = {entry.msgctxt: entry for entry in catalog}
+    title, lead = entries["articles.first-article.title"], entries["articles.first-article.lead"]
+    assert (title.msgid, title.msgstr, title.fuzzy) == ("İlk məqalə", "", False)
+    assert lead.fuzzy and lead.previous_msgid is None and lead.msgstr == "Короткое вступление."
+
+
+@pytest.mark.parametrize(
+    "language, message",
+    [("az", "'az' is not a translated language of 2023-H1 (those are ru, en, es)"), ("fr", "'fr' is not a")],
+)
+def test_the_source_language_and_others_are_refused(minimal_issue, capsys, language, message):
+    assert main(["export", str(minimal_issue), "--lang", language, "--output", str(minimal_issue / "x.po")]) == 2
+    assert message in capsys.readouterr().err and not (minimal_issue / "x.po").exists()
