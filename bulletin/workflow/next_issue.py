@@ -21,6 +21,7 @@ from pathlib import Path
 from babel import Locale
 
 from ..content.schema import Checker
+from ..content.sources import Confirmations, confirmations_file, read_confirmations
 from ..content.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts, ids_by_group, language_file
 from ..content.validation import read_issue
 from ..model import Period, issue_name_problem, period_of
@@ -52,6 +53,7 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     try:
         _write_issue(staging / name, period, previous, facts, texts)
         _check_round_trip(staging / name, texts, facts["languages"])
+        _carry_confirmations(previous, staging / name, facts)
         (staging / name).rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -150,14 +152,23 @@ def _language_yaml(language: str, period: Period, previous: Path, facts: dict, t
     carried = {item.key: item for item in texts.of(language) if item.value is not None}
     ids = ids_by_group(next_facts(facts))
     english_name = Locale.parse(language).get_display_name("en")
+    translated = language != facts["source_language"]
     lines = [
         f"# {english_name} texts of issue {period.name}; started from {previous.name} by build.py new.",
         f"# Texts written {TO_WRITE} are still to be written: build.py status {period.name} lists them.",
-        f"language: {language}",
     ]
+    if translated:  # no ids of the new period's parts: the editors name them, and the export gives them
+        lines += [
+            "# The new articles, pictures and events are not here: once their "
+            f"{facts['source_language']} texts are written,",
+            f"# build.py export {period.name} --lang {language} gives each of them to translate.",
+        ]
+    lines.append(f"language: {language}")
     for name in SINGLE_TEXTS + (COVER_TEXTS if facts["cover_image"] else ()):
         lines.append(f"{name}: {_text(carried.get((name,)), 2)}")
     for group, (_noun, fields) in GROUPS.items():
+        if translated and group not in CARRIED_GROUPS:
+            continue
         entries = ids[group]
         if not entries:
             lines.append(f"{group}: {{}}")
@@ -187,6 +198,25 @@ def _text(item: TextField | None, indent: int) -> str:
         lines = [" " * indent + line if line else "" for line in value.rstrip("\n").split("\n")]
         return f"{tag}|{chomping}\n" + "\n".join(lines)
     return tag + json.dumps(value, ensure_ascii=False)
+
+
+def _carry_confirmations(previous: Path, folder: Path, facts: dict) -> None:
+    """Carry over, with the texts carried, the record of the source texts they were confirmed against, so that
+    they can say what changed should their source change in the new issue."""
+    _, texts = read_issue(folder, Checker())
+    assert texts is not None, "the issue.yaml just written reads back"
+    for language in facts["languages"]:
+        if language == facts["source_language"]:
+            continue
+        old = read_confirmations(previous, language)
+        new = Confirmations(confirmations_file(folder, language))
+        for item in texts.of(language):
+            if item.confirmed in old.sources:
+                new.sources[item.confirmed] = old.sources[item.confirmed]
+            if item.name in old.confirmed and item.confirmed == old.confirmed[item.name]["source"]:
+                new.confirmed[item.name] = old.confirmed[item.name]
+        if new.sources:
+            new.path.write_text(new.text(), encoding="utf-8")
 
 
 def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...]) -> None:

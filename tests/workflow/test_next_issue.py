@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bulletin.content.schema import Checker
-from bulletin.content.sources import FRESH, freshness
+from bulletin.content.sources import FRESH, freshness, read_confirmations
 from bulletin.content.validation import read_issue
 from bulletin.model import period_of
 from bulletin.workflow.cli import main
@@ -37,6 +37,9 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
     assert main(["new", "2023-H1", "--issues", str(issues)]) == 0
     folder = issues / "2023-H1"
     assert sorted(path.name for path in folder.iterdir()) == [
+        ".en.confirmed.json",  # the record of what the carried translations were confirmed against
+        ".es.confirmed.json",
+        ".ru.confirmed.json",
         "az.yaml",
         "en.yaml",
         "es.yaml",
@@ -62,6 +65,11 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
         assert {item.name for item in carried} >= {"publisher", "about", "sections.shusha.title"}
         assert {freshness(texts, item, "az") for item in carried} == {FRESH}
     assert texts.values["sections"]["memory"]["title"] == old_texts.values["sections"]["memory"]["title"]
+    carried_record = read_confirmations(folder, "ru")
+    about = next(item for item in texts.of("ru") if item.name == "about")
+    assert carried_record.sources[about.confirmed] == read_confirmations(SAMPLE, "ru").sources[about.confirmed]
+    assert "articles.vagif-mausoleum.title" not in carried_record.confirmed  # not carried, not recorded
+    assert "articles:" not in (folder / "ru.yaml").read_text(encoding="utf-8")  # no ids of the new parts
     # What belongs to the new period is empty, and validation names each of those places.
     gaps = {(item.language, item.name) for item in texts.fields if item.gap}
     assert ("az", "articles.shusha-1.title") in gaps and ("es", "chronology.event-1") in gaps
@@ -92,7 +100,8 @@ def test_once_the_source_texts_are_written_a_draft_is_valid(issues, capsys):
     capsys.readouterr()
     assert main(["validate", str(folder), "--draft"]) == 0
     assert main(["validate", str(folder)]) == 2  # the translations are still to be written
-    assert "2023-H1/ru.yaml:23:12: article 'shusha-1': 'title' is empty" in capsys.readouterr().out
+    # No ids of the new parts in the translators' files (the export gives them): each group is said missing.
+    assert "2023-H1/ru.yaml:5:1: ru texts: 'articles' is missing" in capsys.readouterr().out
 
 
 @pytest.mark.slow
