@@ -13,8 +13,10 @@ in one step, complete, or not at all.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -52,7 +54,7 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
     try:
         _write_issue(staging / name, period, previous, facts, texts)
-        _check_round_trip(staging / name, texts, facts["languages"])
+        _check_round_trip(staging / name, texts, facts["languages"], facts["number"])
         _carry_confirmations(previous, staging / name, facts)
         (staging / name).rename(target)
     finally:
@@ -165,7 +167,12 @@ def _language_yaml(language: str, period: Period, previous: Path, facts: dict, t
         ]
     lines.append(f"language: {language}")
     for name in SINGLE_TEXTS + (COVER_TEXTS if facts["cover_image"] else ()):
-        lines.append(f"{name}: {_text(carried.get((name,)), 2)}")
+        item = carried.get((name,))
+        if item is not None and item.value is not None and (named := names_issue(item.value, facts["number"])):
+            # It speaks of the previous issue: carried to review, not as confirmed (nor its source as current).
+            lines.append(f"# Carried from {previous.name}, where it names that issue ({named}): review it.")
+            item = replace(item, confirmed=None)
+        lines.append(f"{name}: {_text(item, 2)}")
     for group, (_noun, fields) in GROUPS.items():
         if translated and group not in CARRIED_GROUPS:
             continue
@@ -184,6 +191,12 @@ def _language_yaml(language: str, period: Period, previous: Path, facts: dict, t
                 for field in fields
             ]
     return "\n".join(lines) + "\n"
+
+
+def names_issue(text: str, number: int) -> str | None:
+    """Where `text` names the issue numbered `number` (№ 4, No. 4, Nº 4, n.º 4), as written; None if nowhere."""
+    found = re.search(rf"(?:№|No\.|Nº|N\.º|n\.º)\s*{number}(?!\d)", text)
+    return found[0] if found else None
 
 
 def _text(item: TextField | None, indent: int) -> str:
@@ -219,7 +232,7 @@ def _carry_confirmations(previous: Path, folder: Path, facts: dict) -> None:
             new.path.write_text(new.text(), encoding="utf-8")
 
 
-def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...]) -> None:
+def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...], number: int) -> None:
     """Stop when the new files do not read back as the texts carried into them (a bug, not content)."""
     checker = Checker()
     _, texts = read_issue(folder, checker)
@@ -227,7 +240,7 @@ def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...]) 
     for language in languages:
         found = {item.key: (item.value, item.confirmed) for item in texts.of(language) if item.value is not None}
         expected = {
-            item.key: (item.value, item.confirmed)
+            item.key: (item.value, None if len(item.key) == 1 and names_issue(item.value, number) else item.confirmed)
             for item in written.of(language)
             if item.value is not None and (len(item.key) == 1 or item.key[0] in CARRIED_GROUPS)
         }

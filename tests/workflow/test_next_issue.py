@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 
 from bulletin.content.schema import Checker
-from bulletin.content.sources import FRESH, freshness, read_confirmations
+from bulletin.content.sources import FRESH, UNCONFIRMED, freshness, read_confirmations
 from bulletin.content.validation import read_issue
 from bulletin.model import period_of
 from bulletin.workflow.cli import main
-from bulletin.workflow.next_issue import issue_number, publication_date
+from bulletin.workflow.next_issue import issue_number, names_issue, publication_date
 
 from conftest import SAMPLE, page_texts
 
@@ -63,13 +63,18 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
     for language in ("ru", "en", "es"):
         carried = [item for item in texts.of(language) if item.value is not None]
         assert {item.name for item in carried} >= {"publisher", "about", "sections.shusha.title"}
-        assert {freshness(texts, item, "az") for item in carried} == {FRESH}
+        states = {item.name: freshness(texts, item, "az") for item in carried}
+        # The Russian about page names the issue it was written for (No 4): carried to review, not confirmed.
+        assert states.pop("about") == (UNCONFIRMED if language == "ru" else FRESH)
+        assert set(states.values()) == {FRESH}
     assert texts.values["sections"]["memory"]["title"] == old_texts.values["sections"]["memory"]["title"]
-    carried_record = read_confirmations(folder, "ru")
-    about = next(item for item in texts.of("ru") if item.name == "about")
-    assert carried_record.sources[about.confirmed] == read_confirmations(SAMPLE, "ru").sources[about.confirmed]
+    carried_record = read_confirmations(folder, "en")
+    about = next(item for item in texts.of("en") if item.name == "about")
+    assert carried_record.sources[about.confirmed] == read_confirmations(SAMPLE, "en").sources[about.confirmed]
     assert "articles.vagif-mausoleum.title" not in carried_record.confirmed  # not carried, not recorded
-    assert "articles:" not in (folder / "ru.yaml").read_text(encoding="utf-8")  # no ids of the new parts
+    ru = (folder / "ru.yaml").read_text(encoding="utf-8")
+    assert "articles:" not in ru  # no ids of the new parts
+    assert "# Carried from 2022-H2, where it names that issue (№ 4): review it.\nabout: |\n" in ru
     # What belongs to the new period is empty, and validation names each of those places.
     gaps = {(item.language, item.name) for item in texts.fields if item.gap}
     assert ("az", "articles.shusha-1.title") in gaps and ("es", "chronology.event-1") in gaps
@@ -163,3 +168,9 @@ def test_new_refuses_to_start_from_an_issue_it_cannot_read_whole(issues, capsys)
 def test_new_needs_a_folder_of_issues(tmp_path, capsys):
     assert main(["new", "2023-H1", "--issues", str(tmp_path / "nowhere")]) == 2
     assert "nowhere: no such folder of issues" in capsys.readouterr().err
+
+
+def test_a_text_names_the_issue_by_its_number_as_each_language_writes_it():
+    for text in ("Настоящий выпуск № 4 охватывает", "This issue, No. 4, covers", "El n.º 4 abarca", "Nº 4"):
+        assert names_issue(text, 4) is not None, text
+    assert names_issue("№ 40 and No. 14", 4) is None and names_issue("4 issues a year", 4) is None
