@@ -245,9 +245,35 @@ def _merge(language: str, path: Path, catalog: Catalog, template: Catalog) -> tu
         added=_new(after, before),
         removed=tuple(sorted(key[0] for key in before if key not in after and key in obsolete)),
         fuzzy=tuple(sorted(key[0] for key in after if key not in before and after[key].fuzzy)),
-        changed=content != path.read_bytes(),
+        changed=_entries(content) != _entries(path.read_bytes()),
         written=False,
     ), content
+
+
+def _entries(content: bytes) -> tuple:
+    """What a catalog says, entry by entry, whatever its wrapping: a catalog saved by Poedit or another tool
+    that wraps its lines otherwise says the same, and is left as it is. Of the header, only what a build reads
+    counts (the language, its plural forms); the dates and who saved it last do not."""
+    catalog = read_po(BytesIO(content))
+
+    def said(message: Message) -> tuple:
+        return (
+            message.id,
+            message.string,
+            message.context,
+            tuple(sorted(message.flags)),
+            tuple(message.auto_comments),
+            tuple(message.user_comments),
+            message.previous_id,
+            tuple(message.locations),
+        )
+
+    return (
+        str(catalog.locale),
+        catalog.plural_forms,
+        tuple(said(message) for message in catalog if message.id),
+        tuple(said(message) for message in catalog.obsolete.values()),
+    )
 
 
 def format_changes(changes: list[CatalogChange]) -> str:

@@ -6,6 +6,7 @@ import shutil
 from io import BytesIO
 from pathlib import Path
 
+import polib
 import pytest
 from babel.messages.pofile import read_po, write_po
 
@@ -317,3 +318,19 @@ def test_a_catalog_changed_while_the_process_runs_tells_its_new_state(project):
     assert read_catalog_state("ru", project / "translations", wanted) == before
     state, catalog = read_catalog("ru", project / "translations", wanted)
     assert state == before and catalog is not None and catalog.find("Contents").msgstr == "Содержание"
+
+
+def test_a_catalog_saved_by_a_tool_that_wraps_otherwise_is_in_step(project):
+    """Poedit and polib wrap at 78 columns, the committed files at 100: the same entries, so nothing to write."""
+    path = catalog_path(project / "translations", "ru")
+    catalog = polib.pofile(str(path))
+    catalog.metadata["X-Generator"] = "Poedit 3.4"
+    catalog.metadata["PO-Revision-Date"] = "2026-12-05 10:00+0400"
+    catalog.save(str(path))  # at polib's width, 78
+    saved = path.read_bytes()
+    assert saved != (PROJECT / "translations" / "ru" / "LC_MESSAGES" / "messages.po").read_bytes()
+    changes = update_catalogs(project, EDITIONS, check=True)
+    assert not [change.path.name for change in changes if change.changed]
+    assert update_catalogs(project, EDITIONS) and path.read_bytes() == saved  # left as the translator saved it
+    add_new_string(project)  # a new template string is a change of what it must say
+    assert all(change.changed for change in update_catalogs(project, EDITIONS, check=True))
