@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..project import ISSUES, PROJECT, issue_folder
-from ..util.errors import ContentError, UsageError, display_path
+from ..util.errors import BuildError, ContentError, UsageError, display_path
 
 
 def describe_validate(parser: argparse.ArgumentParser) -> None:
@@ -139,9 +139,14 @@ def run_export(arguments: argparse.Namespace) -> int:
     from ..util.atomic import write_atomically
 
     folder = issue_folder(arguments.issue)
-    done = export_texts(folder, arguments.lang)
     path = arguments.output or Path(f"{folder.name}.{arguments.lang}.{arguments.format}")
-    write_atomically(path, done.text.encode("utf-8"))
+    if path.is_dir():
+        raise UsageError(f"--output {path}: a folder; give the file's name, such as {path / 'texts.po'}")
+    done = export_texts(folder, arguments.lang)
+    try:
+        write_atomically(path, done.text.encode("utf-8"))
+    except OSError as err:
+        raise BuildError(f"cannot write {display_path(path)}: {err.strerror or err}") from err
     counts = done.counts()
     print(path)
     print(

@@ -85,3 +85,11 @@ def test_untranslated_texts_are_empty_and_unconfirmed_ones_fuzzy_without_a_previ
 def test_the_source_language_and_others_are_refused(minimal_issue, capsys, language, message):
     assert main(["export", str(minimal_issue), "--lang", language, "--output", str(minimal_issue / "x.po")]) == 2
     assert message in capsys.readouterr().err and not (minimal_issue / "x.po").exists()
+
+
+def test_an_output_that_is_a_folder_or_cannot_be_written_is_told_and_nothing_is_left(minimal_issue, tmp_path, capsys):
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(tmp_path)]) == 2
+    assert f"--output {tmp_path}: a folder; give the file's name" in capsys.readouterr().err
+    file_in_a_file = minimal_issue / "issue.yaml" / "x.po"  # a path under a file: no folder can be made there
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(file_in_a_file)]) == 1
+    assert "cannot write" in capsys.readouterr().err
