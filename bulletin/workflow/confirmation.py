@@ -49,8 +49,9 @@ def confirm(folder: Path, language: str, names: tuple[str, ...], force: bool = F
         )
     hashes = {item: source_hash(source) for item, source in sources.items() if source is not None}
     changed = [item for item in chosen if item.confirmed != hashes[item]]
+    store = read_confirmations(folder, language)
     if not force:
-        _refuse_unchanged(read_confirmations(folder, language), [item for item in changed if item.confirmed], language)
+        _refuse_unchanged(store, [item for item in changed if item.confirmed], language)
     path = files[0]
     if changed:
         with path.open(encoding="utf-8", newline="") as file:  # newline="": keep the file's own line endings
@@ -63,7 +64,7 @@ def confirm(folder: Path, language: str, names: tuple[str, ...], force: bool = F
             raise BuildError(
                 f"{display_path(path)}: could not write the source hashes where the texts are; the file is unchanged"
             )
-    _record(folder, language, texts, chosen, sources, source_language)
+    _record(store, folder, language, texts, chosen, sources, source_language)
     return Confirmed(path, changed, len(chosen) - len(changed))
 
 
@@ -84,12 +85,17 @@ def _refuse_unchanged(store: Confirmations, stale: list[TextField], language: st
 
 
 def _record(
-    folder: Path, language: str, texts: Texts, chosen: list[TextField], sources: dict, source_language: str
+    store: Confirmations,
+    folder: Path,
+    language: str,
+    texts: Texts,
+    chosen: list[TextField],
+    sources: dict,
+    source_language: str,
 ) -> None:
     """Record in the language's confirmations the source text of each text confirmed, and of each text already
     confirmed against the current source but not yet recorded; after the language file, so that a failure in
     between loses nothing the tags say."""
-    store = read_confirmations(folder, language)
     before = store.text()
     for item in texts.of(language):
         if item.value is None or item.name in store.confirmed:

@@ -54,8 +54,8 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
     try:
         _write_issue(staging / name, period, previous, facts, texts)
-        _check_round_trip(staging / name, texts, facts["languages"], facts["number"])
-        _carry_confirmations(previous, staging / name, facts)
+        written = _check_round_trip(staging / name, texts, facts["languages"], facts["number"])
+        _carry_confirmations(previous, staging / name, facts, written)
         (staging / name).rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -213,11 +213,10 @@ def _text(item: TextField | None, indent: int) -> str:
     return tag + json.dumps(value, ensure_ascii=False)
 
 
-def _carry_confirmations(previous: Path, folder: Path, facts: dict) -> None:
+def _carry_confirmations(previous: Path, folder: Path, facts: dict, texts: Texts) -> None:
     """Carry over, with the texts carried, the record of the source texts they were confirmed against, so that
-    they can say what changed should their source change in the new issue."""
-    _, texts = read_issue(folder, Checker())
-    assert texts is not None, "the issue.yaml just written reads back"
+    they can say what changed should their source change in the new issue; `texts` are the new issue's, as read
+    back."""
     for language in facts["languages"]:
         if language == facts["source_language"]:
             continue
@@ -232,8 +231,9 @@ def _carry_confirmations(previous: Path, folder: Path, facts: dict) -> None:
             new.path.write_text(new.text(), encoding="utf-8")
 
 
-def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...], number: int) -> None:
-    """Stop when the new files do not read back as the texts carried into them (a bug, not content)."""
+def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...], number: int) -> Texts:
+    """Stop when the new files do not read back as the texts carried into them (a bug, not content); return the
+    texts read back."""
     checker = Checker()
     _, texts = read_issue(folder, checker)
     assert texts is not None, "the issue.yaml just written reads back"
@@ -249,3 +249,4 @@ def _check_round_trip(folder: Path, written: Texts, languages: tuple[str, ...], 
                 f"{language_file(folder, language).name}: the texts carried over from the previous"
                 " issue did not read back as written; nothing was created"
             )
+    return texts
