@@ -44,7 +44,7 @@ from ..language.characters import REFUSED, describe_character
 from ..language.typography import CONVENTIONS, NBSP
 from ..util.errors import BuildError, Mark, Problem, lies_within
 from ..util.files import read_file
-from .loading import MAX_FILE_BYTES, normalized
+from .loading import LINE_BREAK, LOADER, MAX_FILE_BYTES, normalized
 from .texts import language_file
 
 # What the typographic pass puts into texts, whatever the editors typed: each language's
@@ -91,10 +91,6 @@ INVISIBLE = frozenset(chr(code) for first, last in _INVISIBLE_RANGES for code in
 MARKDOWN_TEXTS = (("about",), ("articles", "*", "body"))
 # A character reference as markdown-it's `entity` rule reads it; one escaped with '\' stays as written.
 _REFERENCE = re.compile(r"(?<!\\)&(?:#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});")
-# What YAML (and so its marks) counts as a line break.
-_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-# libyaml when PyYAML was built with it: the same nodes and marks, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def check_coverage(folder: Path, languages: Iterable[str], translations: Path, fonts: Iterable[Path]) -> list[Problem]:
@@ -155,7 +151,7 @@ class _Lines:
 
     def __init__(self, path: Path, text: str):
         self.path = path
-        self.starts = [0] + [match.end() for match in _BREAK.finditer(text)]
+        self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
 
     def mark(self, index: int) -> Mark:
         line = bisect_right(self.starts, index) - 1
@@ -182,7 +178,7 @@ def _text_problems(path: Path, covered: frozenset[str], reason: str) -> list[Pro
     if raw is None or (not _unshown(normalized(raw), covered) and "\\" not in raw and not _REFERENCE.search(raw)):
         return []
     try:
-        root = yaml.compose(raw, Loader=_LOADER)
+        root = yaml.compose(raw, Loader=LOADER)
     except yaml.YAMLError:  # a syntax error is validation's to report
         return []
     lines, problems = _Lines(path, raw), []
@@ -262,7 +258,7 @@ def _catalog_problems(path: Path, covered: frozenset[str], reason: str) -> list[
         catalog = parse_catalog(raw)
     except (OSError, ValueError):  # an unreadable catalog is the localize stage's to report
         return []
-    lines, rows, problems = _Lines(path, raw), _BREAK.split(raw), []  # rows as _Lines counts them
+    lines, rows, problems = _Lines(path, raw), LINE_BREAK.split(raw), []  # rows as _Lines counts them
     for entry in catalog:
         if entry.obsolete or entry.fuzzy or not entry.msgid:  # never printed: not the header either
             continue

@@ -35,7 +35,7 @@ MAX_FILE_BYTES = 2_000_000  # larger content files are refused, not parsed
 MAX_NODES = 200_000  # bound on values built from one file, aliases included
 MAX_DEPTH = 100  # bound on lists and mappings nested in one another, aliases included (content nests seven deep)
 # libyaml's parser when PyYAML was built with it: the same nodes and marks, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 if TYPE_CHECKING:  # libyaml's marks, which its parser gives, have the fields of PyYAML's own
     from yaml._yaml import Mark as _LibyamlMark
 YamlMark: TypeAlias = "yaml.Mark | _LibyamlMark"  # where YAML says a token starts
@@ -114,7 +114,7 @@ def load_source(path: Path) -> Source:
         if (deep := _too_deep(text)) is not None:
             source.problems.append(Problem(_mark(path, deep), f"lists and mappings nested more than {MAX_DEPTH} deep"))
             return source
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as err:
         where = err.problem_mark or err.context_mark
         if err.context_mark and "end of stream" in (err.problem or ""):  # the text left open, not the file's end
@@ -205,7 +205,7 @@ def _open_quote(text: str, mark: yaml.Mark) -> int | None:
     quotation mark of another text (an opening mark left unclosed, mostly); None if there is none."""
     last = None
     try:
-        for token in yaml.scan(text, Loader=_LOADER):
+        for token in yaml.scan(text, Loader=LOADER):
             if token.start_mark.index >= mark.index:
                 break
             if isinstance(token, yaml.ScalarToken):
@@ -223,7 +223,7 @@ def _too_deep(text: str) -> YamlMark | None:
     Read from the parser's events, before anything is composed: libyaml's composer recurses on the
     C stack, and some 25,000 nested brackets end the process with a segmentation fault."""
     depth = 0  # the collections open around the next event
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.CollectionStartEvent):
             if depth >= MAX_DEPTH:
                 return event.start_mark
@@ -238,7 +238,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # A comment after the end of an unquoted value on its line: the blanks before it, and the comment to the line's end.
 _COMMENT_AFTER = re.compile(r"([ \t]+)(#[^\r\n\x85\u2028\u2029]*)")
-_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
 _VALUE_TAG = "tag:yaml.org,2002:value"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # The kinds of value content is made of: text, numbers, yes/no, dates, nothing (the schema says which goes where).
@@ -289,7 +289,7 @@ class _TreeBuilder:
         # Where a comment after a value is sought: the file's text by lines and columns, which both of PyYAML's
         # parsers count without a byte order mark (libyaml's index leaves it out, PyYAML's own counts it).
         self.text = text.removeprefix("\ufeff")
-        self.lines = [0] + [match.end() for match in _BREAK.finditer(self.text)]  # where each line starts
+        self.lines = [0] + [match.end() for match in LINE_BREAK.finditer(self.text)]  # where each line starts
         self.problems = problems
         self.constructor = yaml.SafeLoader("")  # only for its scalar resolution
         self.count = 0

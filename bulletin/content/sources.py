@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..util.atomic import write_atomically
 from ..util.errors import ContentError, UsageError
 from ..util.files import read_file
 from ..util.worddiff import word_diff
@@ -91,6 +92,10 @@ class Confirmations:
         self.sources[source_hash(source)] = source
         if item.value is not None:
             self.confirmed[item.name] = {"source": source_hash(source), "translation": source_hash(item.value)}
+
+    def save(self, mode: int) -> None:
+        """Write the file whole (with the permissions `mode`), or leave it as it was."""
+        write_atomically(self.path, self.text().encode("utf-8"), mode=mode)
 
     def text(self) -> str:
         """The file's content: sorted, one entry to a line, so that a change is one line in a diff."""
@@ -159,8 +164,17 @@ def source_changes(
     return changes
 
 
-def read_translation(folder: Path, language: str) -> tuple[Texts, str]:
-    """Read the issue in `folder` for work on its translation into `language`: its texts and its source language;
+@dataclass(frozen=True)
+class Translation:
+    """An issue read for work on one of its translations."""
+
+    texts: Texts  # every text of every language
+    source_language: str
+    facts: dict  # issue.yaml's checked facts
+
+
+def read_translation(folder: Path, language: str) -> Translation:
+    """Read the issue in `folder` for work on its translation into `language`: its texts, source language and facts;
     ContentError when the language's file or the source language's cannot be read cleanly, UsageError when
     `language` is not one the issue is translated into."""
     checker = Checker()
@@ -177,4 +191,4 @@ def read_translation(folder: Path, language: str) -> tuple[Texts, str]:
     files = (language_file(folder, language), language_file(folder, source_language))
     if blocking := [problem for problem in checker.problems if problem.mark.path in files]:
         raise ContentError(blocking)
-    return texts, source_language
+    return Translation(texts, source_language, facts)

@@ -26,6 +26,6 @@ class Export:
 
 def export_texts(folder: Path, language: str, now: datetime | None = None) -> Export:
     """The texts of the issue in `folder` in `language`, as a PO file of translation units."""
-    texts, source_language = read_translation(folder, language)
-    units = units_of(folder, texts, language, source_language)
-    return Export(po_file(units, folder.name, language, source_language, now), units)
+    read = read_translation(folder, language)
+    units = units_of(folder, read.texts, language, read.source_language)
+    return Export(po_file(units, folder.name, language, read.source_language, now), units)

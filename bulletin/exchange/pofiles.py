@@ -9,12 +9,17 @@ The file is written with polib; `msgfmt --check` accepts it.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polib
 from babel.messages.plurals import get_plural
 
-from .units import FUZZY, Unit
+from ..language.catalog_checks import entry_line, msgstr_lines
+from ..language.catalogs import parse_catalog
+from ..util.errors import ContentError, Mark, Problem
+from .units import FUZZY, Exchanged, Returned, Unit
 
 WIDTH = 79  # gettext's own wrapping
 
@@ -57,3 +62,33 @@ def po_file(units: list[Unit], issue: str, language: str, source_language: str, 
             )
         )
     return str(catalog)
+
+
+def read_po_file(path: Path, text: str) -> Exchanged:
+    """The units of the PO file at `path`, whose content is `text`; ContentError, at its line, when polib cannot
+    read it or a place is given twice."""
+    try:
+        catalog = parse_catalog(text)
+    except (OSError, ValueError) as err:  # polib's words for a syntax error and for an entry given twice
+        said = " ".join(str(err).split())
+        found = re.search(r"line (\d+)", said)
+        raise ContentError(
+            [Problem(Mark(path, int(found[1]) if found else 1, 1), f"cannot read the PO file: {said}")]
+        ) from None
+    rows = text.splitlines()
+    units = []
+    for entry in catalog:
+        if entry.obsolete or entry.msgctxt is None:
+            continue
+        lines = msgstr_lines(rows, entry_line(entry))
+        units.append(
+            Returned(
+                entry.msgctxt,
+                entry.msgid,
+                entry.msgstr,
+                "fuzzy" in entry.flags,
+                lines[0] + 1 if lines else entry_line(entry),
+            )
+        )
+    metadata = catalog.metadata
+    return Exchanged(path, metadata.get("X-Bulletin-Issue"), metadata.get("Language"), units)

@@ -105,3 +105,24 @@ def _units(item: TextField, source: str, state: str | None, record: Confirmation
                 )
             return units
     return [Unit(item.name, source, target, unit_state, previous, note, item)]
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A unit as a translator's file gives it back."""
+
+    key: str  # its place
+    source: str  # the source text the file shows
+    target: str  # the translation, "" when there is none
+    fuzzy: bool  # marked as needing review (fuzzy, or a state short of translated)
+    line: int  # the line of the file where its translation is
+
+
+@dataclass(frozen=True)
+class Exchanged:
+    """A translator's file: whose texts it holds, and its units."""
+
+    path: Path
+    issue: str | None  # the issue it was exported from, as its header says
+    language: str | None  # the language it translates into
+    units: list[Returned]

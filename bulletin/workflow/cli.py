@@ -44,6 +44,8 @@ OUTCOMES = {  # what invalid content means for each command that stops on it
     "confirm": "nothing was confirmed",
     "new": "no issue was created",
     "catalogs": "no catalog was written",
+    "export": "no file was written",
+    "import": "nothing was imported; the language file is as it was",
 }
 
 

@@ -1,5 +1,5 @@
 """The editors' and translators' commands that do not render: validate, status, confirm, export,
-catalogs and new. Each is a pair: one function that declares its arguments, one that runs it
+import, catalogs and new. Each is a pair: one function that declares its arguments, one that runs it
 and returns the exit status. They load nothing of the rendering engine, so that they answer
 at once.
 """
@@ -157,6 +157,34 @@ def run_export(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def describe_import(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write the translations of a file made by export, and translated in a translator's tool, back into the"
+        " language file: each text whose units are all translated and not fuzzy is written and confirmed against"
+        " the current source text; the others are left as they are. The language file's comments, order and"
+        " layout stay; on any problem nothing is written, and each problem is given at the file's line."
+    )
+    parser.add_argument("issue", type=Path, help="the issue folder or name, such as 2022-H2")
+    parser.add_argument("file", type=Path, help="the translated file, such as 2022-H2.ru.po")
+
+
+def run_import(arguments: argparse.Namespace) -> int:
+    from ..exchange.importing import import_texts
+
+    done = import_texts(issue_folder(arguments.issue), arguments.file)
+    for item, line in done.taken:
+        print(f"{display_path(arguments.file)}:{line}: imported {item.name}")
+    for problem in done.warnings + done.skipped:
+        print(problem.as_warning(), file=sys.stderr)
+    print(
+        f"{display_path(done.path)}: {len(done.taken)} text(s) imported and confirmed, {done.unchanged} already as"
+        f" the file has them, {done.left} left as they were (fuzzy or untranslated units)"
+        + (f", {len(done.skipped)} unit(s) not taken (see above)" if done.skipped else ""),
+        file=sys.stderr,
+    )
+    return 1 if done.skipped else 0
+
+
 def describe_catalogs(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Extract the interface strings of the templates into translations/messages.pot and"
@@ -223,6 +251,7 @@ COMMANDS = {
     "status": (describe_status, run_status),
     "confirm": (describe_confirm, run_confirm),
     "export": (describe_export, run_export),
+    "import": (describe_import, run_import),
     "catalogs": (describe_catalogs, run_catalogs),
     "new": (describe_new, run_new),
 }

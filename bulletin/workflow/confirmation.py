@@ -38,7 +38,8 @@ def confirm(folder: Path, language: str, names: tuple[str, ...], force: bool = F
     """Confirm the translations of `language` named by `names` (all of them when empty)
     against the current source texts, writing their source hashes into the language file. A stale text whose
     translation is the one last confirmed (its source changed, it did not) is confirmed only with `force`."""
-    texts, source_language = read_translation(folder, language)
+    read = read_translation(folder, language)
+    texts, source_language = read.texts, read.source_language
     files = (language_file(folder, language), language_file(folder, source_language))
     chosen = _choose(texts.of(language), names)
     sources = {item: source_text(texts, item, source_language) for item in chosen}
@@ -105,9 +106,7 @@ def _record(
     for item in chosen:
         store.record(item, sources[item])
     if store.text() != before or not store.path.exists():
-        write_atomically(
-            store.path, store.text().encode("utf-8"), mode=language_file(folder, language).stat().st_mode & 0o666
-        )
+        store.save(language_file(folder, language).stat().st_mode & 0o666)
 
 
 def _choose(fields: list[TextField], names: tuple[str, ...]) -> list[TextField]:

@@ -152,7 +152,7 @@ def test_a_comment_right_after_an_unquoted_value_is_noted_where_it_starts(tmp_pa
 @pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
 def test_a_comment_is_found_after_a_byte_order_mark_and_windows_line_ends(tmp_path, monkeypatch, loader):
     """libyaml counts a value's place without the byte order mark that starts a file, PyYAML's own parser with it."""
-    monkeypatch.setattr("bulletin.content.loading._LOADER", getattr(yaml, loader, yaml.SafeLoader))
+    monkeypatch.setattr("bulletin.content.loading.LOADER", getattr(yaml, loader, yaml.SafeLoader))
     path = tmp_path / "en.yaml"
     path.write_bytes('\ufefftitle: Road 😀 #5\r\nlead: "Ok" # fine\r\ncaption: A #6\r\n'.encode("utf-8"))
     spots = load_source(path).tree.value_spots

@@ -88,8 +88,8 @@ def test_validate_names_a_refused_character_once_as_the_build_does(minimal_issue
 def test_a_lone_surrogate_read_without_libyaml_is_refused_at_its_text(minimal_issue, monkeypatch, capsys):
     """libyaml refuses a \\u escape of a surrogate as a syntax error; PyYAML's own reader, used where PyYAML was
     built without it, reads it into the text, where it is refused too (and never reaches a hash or the PDF)."""
-    monkeypatch.setattr("bulletin.content.loading._LOADER", yaml.SafeLoader)
-    monkeypatch.setattr("bulletin.content.coverage._LOADER", yaml.SafeLoader)
+    monkeypatch.setattr("bulletin.content.loading.LOADER", yaml.SafeLoader)
+    monkeypatch.setattr("bulletin.content.coverage.LOADER", yaml.SafeLoader)
     apply_edits(minimal_issue, load_case("lone-surrogate")["edits"])
     monkeypatch.chdir(minimal_issue.parent)
     message = (
