@@ -1,4 +1,4 @@
-"""Exchange stage: an issue's texts for translators, in the files their tools read (PO), and back.
+"""Exchange stage: an issue's texts for translators, in the files their tools read (PO, XLIFF), and back.
 
 Takes an issue folder and a translated language; gives a file of translation units, one per text
 (and per paragraph of a Markdown text), keyed by its place, with the source text, the translation,
@@ -8,7 +8,8 @@ finished texts into the language file, confirmed. It reads no PDF.
 
     units      the texts of one language as translation units, with their states and notes
     pofiles    units as a gettext PO file (polib), which msgfmt --check accepts, and read back
-    exporting  an issue's units for one language, read from its files, as a PO file
+    xlifffiles units as an XLIFF 1.2 file (translate-toolkit), which the OASIS strict schema accepts, and read back
+    exporting  an issue's units for one language, read from its files, as a PO or XLIFF file
     splicing   new values written into a language file in the style of the old, missing ones inserted
     importing  a translated file's finished texts written back into the language file, confirmed
 """

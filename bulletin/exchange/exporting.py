@@ -1,4 +1,4 @@
-"""`build.py export`: the texts of an issue in one language, as a file for the translator's tool."""
+"""`build.py export`: the texts of an issue in one language, as a file for the translator's tool (PO or XLIFF)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from ..content.sources import read_translation
 from .pofiles import po_file
 from .units import Unit, units_of
+from .xlifffiles import xliff_file
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,13 @@ class Export:
         return Counter(unit.state for unit in self.units)
 
 
-def export_texts(folder: Path, language: str, now: datetime | None = None) -> Export:
-    """The texts of the issue in `folder` in `language`, as a PO file of translation units."""
+FORMATS = {"po": "po", "xliff": "xlf"}  # the formats, and the ending of their files' names
+
+
+def export_texts(folder: Path, language: str, form: str = "po", now: datetime | None = None) -> Export:
+    """The texts of the issue in `folder` in `language`, as a file of translation units in the format `form`."""
     read = read_translation(folder, language)
     units = units_of(folder, read.texts, language, read.source_language)
+    if form == "xliff":
+        return Export(xliff_file(units, folder.name, language, read.source_language), units)
     return Export(po_file(units, folder.name, language, read.source_language, now), units)

@@ -31,6 +31,7 @@ from ..util.worddiff import word_diff
 from .pofiles import read_po_file
 from .splicing import SpliceError, splice
 from .units import Exchanged, Returned, Unit, units_of
+from .xlifffiles import read_xliff_file
 
 MAX_EXCHANGE_BYTES = 50_000_000  # a translator's file; an issue's comes to some 200 kB
 
@@ -53,7 +54,10 @@ def import_texts(folder: Path, path: Path) -> Imported:
     if exchanged.issue is not None and exchanged.issue != folder.name:
         raise UsageError(f"{display_path(path)} holds the texts of {exchanged.issue}, not of {folder.name}")
     if not exchanged.language:
-        raise UsageError(f"{display_path(path)} does not say which language it is in (its Language header)")
+        raise UsageError(
+            f"{display_path(path)} does not say which language it is in (a PO file's Language header, an XLIFF"
+            " file's target-language)"
+        )
     read = read_translation(folder, exchanged.language)
     units = units_of(folder, read.texts, exchanged.language, read.source_language)
     given = {unit.key: unit for unit in exchanged.units}
@@ -113,6 +117,8 @@ def read_exchange_file(path: Path) -> Exchanged:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise ContentError([Problem(Mark(path, line, 1), "is not UTF-8 text; save it as UTF-8")]) from None
+    if text.lstrip("\ufeff \t\r\n").startswith("<"):  # XML: an XLIFF file, whatever its name
+        return read_xliff_file(path, text)
     return read_po_file(path, text)
 
 

@@ -121,28 +121,37 @@ def run_confirm(arguments: argparse.Namespace) -> int:
 
 def describe_export(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Write the texts of an issue in one language as a PO file for the translator's tool (Poedit, Lokalize,"
-        " Weblate, OmegaT, memoQ, Trados): one entry per text, and per paragraph of a body, keyed by its place,"
-        " with the source text, the translation, a note on what the text is; stale texts fuzzy, with the source"
-        " text they were confirmed against; untranslated ones empty."
+        "Write the texts of an issue in one language as a PO or XLIFF file for the translator's tool (Poedit,"
+        " Lokalize, Weblate, OmegaT, memoQ, Trados Studio): one entry per text, and per paragraph of a body, keyed"
+        " by its place, with the source text, the translation, a note on what the text is; stale texts fuzzy, with"
+        " the source text they were confirmed against; untranslated ones empty."
     )
     parser.add_argument("issue", type=Path, help="the issue folder or name, such as 2022-H2")
     parser.add_argument("--lang", required=True, metavar="LANG", help="the translated language, such as ru")
-    parser.add_argument("--format", default="po", choices=("po",), help="the file's format (default: po)")
     parser.add_argument(
-        "--output", type=Path, metavar="FILE", help="where to write it (default: <issue>.<lang>.po in this folder)"
+        "--format",
+        default="po",
+        choices=("po", "xliff"),
+        help="the file's format: po (Poedit, Lokalize, Weblate) or xliff, XLIFF 1.2 (memoQ, Trados Studio, OmegaT,"
+        " Phrase); default: po",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where to write it (default: <issue>.<lang>.po or .xlf in this folder)",
     )
 
 
 def run_export(arguments: argparse.Namespace) -> int:
-    from ..exchange.exporting import export_texts
+    from ..exchange.exporting import FORMATS, export_texts
     from ..util.atomic import write_atomically
 
     folder = issue_folder(arguments.issue)
-    path = arguments.output or Path(f"{folder.name}.{arguments.lang}.{arguments.format}")
+    path = arguments.output or Path(f"{folder.name}.{arguments.lang}.{FORMATS[arguments.format]}")
     if path.is_dir():
         raise UsageError(f"--output {path}: a folder; give the file's name, such as {path / 'texts.po'}")
-    done = export_texts(folder, arguments.lang)
+    done = export_texts(folder, arguments.lang, arguments.format)
     try:
         write_atomically(path, done.text.encode("utf-8"))
     except OSError as err:
@@ -165,7 +174,7 @@ def describe_import(parser: argparse.ArgumentParser) -> None:
         " layout stay; on any problem nothing is written, and each problem is given at the file's line."
     )
     parser.add_argument("issue", type=Path, help="the issue folder or name, such as 2022-H2")
-    parser.add_argument("file", type=Path, help="the translated file, such as 2022-H2.ru.po")
+    parser.add_argument("file", type=Path, help="the translated file, PO or XLIFF, such as 2022-H2.ru.po")
 
 
 def run_import(arguments: argparse.Namespace) -> int:
