@@ -7,6 +7,7 @@ confirmed against, or never confirmed) or empty. Takes such a file back, transla
 finished texts into the language file, confirmed. It reads no PDF.
 
     units      the texts of one language as translation units, with their states and notes
+    memory     earlier issues' confirmed translations, suggested for texts not yet translated
     pofiles    units as a gettext PO file (polib), which msgfmt --check accepts, and read back
     xlifffiles units as an XLIFF 1.2 file (translate-toolkit), which the OASIS strict schema accepts, and read back
     exporting  an issue's units for one language, read from its files, as a PO or XLIFF file

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..content.sources import read_translation
+from .memory import Memory
 from .pofiles import po_file
 from .units import Unit, units_of
 from .xlifffiles import xliff_file
@@ -31,7 +32,8 @@ FORMATS = {"po": "po", "xliff": "xlf"}  # the formats, and the ending of their f
 def export_texts(folder: Path, language: str, form: str = "po", now: datetime | None = None) -> Export:
     """The texts of the issue in `folder` in `language`, as a file of translation units in the format `form`."""
     read = read_translation(folder, language)
-    units = units_of(folder, read.texts, language, read.source_language)
+    memory = Memory(folder, language, read.source_language)
+    units = units_of(folder, read.texts, language, read.source_language, memory)
     if form == "xliff":
         return Export(xliff_file(units, folder.name, language, read.source_language), units)
     return Export(po_file(units, folder.name, language, read.source_language, now), units)

@@ -17,7 +17,7 @@ changed are fuzzy, each with its previous source paragraph. Otherwise it is one 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..content.sources import (
@@ -31,6 +31,7 @@ from ..content.sources import (
 )
 from ..content.texts import MARKDOWN_FIELDS, TextField, Texts
 from ..language.segments import segments
+from .memory import Memory, Suggestion
 
 TRANSLATED, FUZZY, EMPTY = "translated", "fuzzy", "empty"
 
@@ -63,18 +64,33 @@ class Unit:
     previous: str | None  # of a stale unit, the source text it was confirmed against, when recorded
     note: str  # what the text is, for the translator
     field: TextField  # the field it is, or is a paragraph of
+    suggestion: Suggestion | None = None  # of a text not translated yet, what the memory suggests (its target)
 
 
-def units_of(folder: Path, texts: Texts, language: str, source_language: str) -> list[Unit]:
-    """Every unit of `language`, in the order of its file: a unit for each text that has a source text."""
+def units_of(
+    folder: Path, texts: Texts, language: str, source_language: str, memory: Memory | None = None
+) -> list[Unit]:
+    """Every unit of `language`, in the order of its file: a unit for each text that has a source text; with a
+    `memory`, an empty unit whose source text it remembers is fuzzy, with the translation it suggests."""
     record = read_confirmations(folder, language)
     found: list[Unit] = []
     for item in texts.of(language):
         source = source_text(texts, item, source_language)
         if source is None or not source.strip():
             continue
-        found += _units(item, source, freshness(texts, item, source_language), record)
+        units = _units(item, source, freshness(texts, item, source_language), record)
+        found += [_suggested(unit, memory, source_language) for unit in units] if memory else units
     return found
+
+
+def _suggested(unit: Unit, memory: Memory, source_language: str) -> Unit:
+    """`unit`, when it is empty and `memory` remembers its source text, fuzzy with the translation remembered."""
+    if unit.state != EMPTY or (found := memory.suggest(unit.source.strip("\n"))) is None:
+        return unit
+    said = (
+        f"; suggested: the translation of {found.place} in {found.issue}, whose {source_language} text is {found.match}"
+    )
+    return replace(unit, target=found.translation, state=FUZZY, note=unit.note + said, suggestion=found)
 
 
 def _units(item: TextField, source: str, state: str | None, record: Confirmations) -> list[Unit]:

@@ -60,6 +60,10 @@ def xliff_file(units: list[Unit], issue: str, language: str, source_language: st
         if unit.state == FUZZY and unit.previous:
             element.addalttrans(unit.target.strip("\n"), lang=language, sourcetxt=unit.previous.strip("\n"))
             element.getalttrans()[-1].xmlelement.set("alttranstype", "previous-version")
+        if unit.suggestion is not None:  # from the memory: what it translated, and where
+            found = unit.suggestion
+            element.addalttrans(found.translation, lang=language, sourcetxt=found.source, origin=found.issue)
+            element.getalttrans()[-1].xmlelement.set("alttranstype", "proposal")
         element.createcontextgroup(  # (named by the unit: XLIFF 1.2 wants each group's name unique in the file)
             unit.key, [("sourcefile", f"{language}.yaml"), ("linenumber", str(unit.field.mark.line))], "location"
         )
