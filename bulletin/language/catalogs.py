@@ -262,8 +262,8 @@ def _entries(content: bytes) -> tuple:
             message.string,
             message.context,
             tuple(sorted(message.flags)),
-            tuple(message.auto_comments),
-            tuple(message.user_comments),
+            " ".join(" ".join(message.auto_comments).split()),  # a note is the same note wrapped at any width
+            " ".join(" ".join(message.user_comments).split()),
             message.previous_id,
             tuple(message.locations),
         )

@@ -31,6 +31,8 @@ from ..util.files import check_project_file, read_project_text
 # The templates' gettext for a string whose translation may hold a few tags (rendering.with_allowed_tags):
 # extracted like _() and gettext().
 MARKUP_KEYWORD = "marked_up"
+# A template's comment that begins so, right before an interface string, is the string's note for translators.
+TRANSLATORS_TAG = "Translators:"
 TEMPLATE_OWNER = "Since the Victory"  # the project, and the copyright holder, of the template's header
 
 ExtractionMethod: TypeAlias = Callable[[IO[bytes], Collection[str], Collection[str], Mapping], Iterator]
@@ -61,6 +63,8 @@ def extract_template(extraction_config: Path) -> Catalog:
         keywords={**DEFAULT_KEYWORDS, MARKUP_KEYWORD: None},
         callback=check,
         directory_filter=descend,
+        comment_tags=(TRANSLATORS_TAG,),
+        strip_comment_tags=True,
     ):
         template.add(message, None, [(filename, line)], auto_comments=comments, context=context)
     return template

@@ -122,14 +122,14 @@ def edit(translations: Path, language: str, old: str, new: str) -> Path:
             "ru",
             'msgstr "почти %(value)s"',
             'msgstr "почти %(value)"',
-            ['154: interface string "nearly %(value)s": %(value) has no conversion; write %(value)s'],
+            ['201: interface string "nearly %(value)s": %(value) has no conversion; write %(value)s'],
             True,
         ),
         (
             "ru",
             'msgstr[2] "%(num)s статей"',
             'msgstr[2] "%(num)s статей"\nmsgstr[3] "%(num)s статей"',
-            ['30: interface string "%(num)s article" has 4 plural forms; the header\'s Plural-Forms has nplurals=3'],
+            ['32: interface string "%(num)s article" has 4 plural forms; the header\'s Plural-Forms has nplurals=3'],
             True,
         ),
         # Forms swapped: msgfmt checks only that the rule stays within nplurals, not that it is the language's.
@@ -169,7 +169,7 @@ def edit(translations: Path, language: str, old: str, new: str) -> Path:
             'msgstr "About the bulletin"',
             'msgstr "\\nAbout the bulletin"',
             [
-                '38: interface string "About the bulletin": the translation begins with a line break and the '
+                '42: interface string "About the bulletin": the translation begins with a line break and the '
                 "msgid does not"
             ],
             True,
@@ -180,7 +180,7 @@ def edit(translations: Path, language: str, old: str, new: str) -> Path:
             'msgstr "почти %(value)s"',
             'msgstr "почти %(value).0s"',
             [
-                '154: interface string "nearly %(value)s": %(value).0s has a width, precision or flag that the msgid\'s'
+                '201: interface string "nearly %(value)s": %(value).0s has a width, precision or flag that the msgid\'s'
                 " %(value)s does not, which pads the text with spaces or cuts it; write %(value)s"
             ],
             True,
@@ -191,7 +191,7 @@ def edit(translations: Path, language: str, old: str, new: str) -> Path:
             'msgstr "About the bulletin"',
             'msgstr "About the \u202ebulletin"',
             [
-                "38: interface string \"About the bulletin\": character '\\u202e' (U+202E RIGHT-TO-LEFT OVERRIDE) is an"
+                "42: interface string \"About the bulletin\": character '\\u202e' (U+202E RIGHT-TO-LEFT OVERRIDE) is an"
                 " invisible control of writing direction, which can show the words around it in another order than they"
                 " read; remove it"
             ],
@@ -202,7 +202,7 @@ def edit(translations: Path, language: str, old: str, new: str) -> Path:
             'msgstr "Contents"',
             'msgstr "Conte\u0300\u0301\u0302\u0303\u0304\u0305nts"',
             [
-                "46: interface string \"Contents\": the letter 'è' carries 5 combining marks, the first '◌́' (U+0301"
+                "53: interface string \"Contents\": the letter 'è' carries 5 combining marks, the first '◌́' (U+0301"
                 " COMBINING ACUTE ACCENT); a letter may carry at most 4, and more run into the lines above and below:"
                 " remove them"
             ],

@@ -20,8 +20,9 @@ from bulletin.language.catalogs import (
     read_catalog_state,
     update_catalogs,
 )
-from bulletin.language.extraction import template_strings
+from bulletin.language.extraction import extract_template, template_strings
 from bulletin.language.localization import LANGUAGES, load_translations
+from bulletin.project import EXTRACTION_CONFIG, TRANSLATIONS
 from bulletin.util.errors import ContentError
 from bulletin.workflow.cli import main
 
@@ -179,7 +180,8 @@ def test_a_changed_template_string_is_matched_fuzzy_and_is_not_a_translation(pro
     [entry] = [entry for entry in state.entries if entry.msgid == "Imprints"]
     assert entry.state == "fuzzy" and state.count("fuzzy") == 1 and state.count("translated") == len(state.entries) - 1
     lines = state.path.read_text(encoding="utf-8").splitlines()
-    assert lines[entry.line - 1 : entry.line + 3] == [
+    assert lines[entry.line - 1 : entry.line + 4] == [
+        "#. title of the imprint page, the second page",  # the template's note for translators, kept
         f"#: templates/front-matter.html:{line_of(project / 'templates' / 'front-matter.html', 'Imprints')}",
         "#, fuzzy",
         'msgid "Imprints"',
@@ -203,8 +205,8 @@ def test_a_fuzzy_flag_makes_a_translated_entry_fuzzy(project):
     ]
     lines = path.read_text(encoding="utf-8").splitlines()
     [problem] = catalog_problems(state)
-    assert lines[problem.mark.line - 1].startswith("#: templates/front-matter.html:")
-    assert lines[problem.mark.line + 1] == 'msgid "Contents"'
+    assert lines[problem.mark.line - 1] == "#. title of the contents page"  # the entry's first line
+    assert lines[problem.mark.line + 2] == 'msgid "Contents"'
 
 
 @pytest.mark.parametrize("plural_forms", ['msgstr[2] ""', ""], ids=["empty form", "form left out"])
@@ -334,3 +336,12 @@ def test_a_catalog_saved_by_a_tool_that_wraps_otherwise_is_in_step(project):
     assert update_catalogs(project, EDITIONS) and path.read_bytes() == saved  # left as the translator saved it
     add_new_string(project)  # a new template string is a change of what it must say
     assert all(change.changed for change in update_catalogs(project, EDITIONS, check=True))
+
+
+def test_every_interface_string_tells_translators_where_it_appears():
+    """Each `_()` of the templates has a `{# Translators: … #}` note, which the catalogs carry as `#.` comments."""
+    template = extract_template(EXTRACTION_CONFIG)
+    unexplained = [message.id for message in template if message.id and not message.auto_comments]
+    assert unexplained == []
+    catalog = polib.pofile(str(catalog_path(TRANSLATIONS, "ru")))
+    assert catalog.find("Page").comment == "in each page's footer, before the page's number"

@@ -113,8 +113,8 @@ def test_a_build_with_an_incomplete_catalog_fails_and_writes_no_pdf(
             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
             if text == 'msgid "Contents"'
         )
-        - 1
-    )  # the entry's first line, its reference
+        - 2
+    )  # the entry's first line, its note for translators
     assert capsys.readouterr().err.splitlines()[-2:] == [
         f'{path}:{line}:1: interface string "Contents" is not translated (its translation, or one of its plural'
         " forms, is empty)",

@@ -21,7 +21,7 @@ from bulletin.project import TEMPLATES
 from bulletin.util.errors import BuildError
 from bulletin.workflow.cli import main
 
-from conftest import LANGUAGES, apply_edits, page_texts, pdf_fonts
+from conftest import LANGUAGES, SAMPLE, apply_edits, page_texts, pdf_fonts
 
 SPECIAL = "Əə Ğğ İı Şş Çç Öö Üü Шуша Ёё № « » „ “ — ñ ¿ ¡ ’"
 
@@ -307,3 +307,20 @@ def test_the_sample_issue_gives_weasyprint_nothing_to_warn_about(sample_build):
             "every picture paints something" if name.endswith("-screen.pdf") else "no image is blank",
             "WeasyPrint warned about nothing",
         ], name
+
+
+ABOUT_THIS_ISSUE = {  # the about page's last sentence, as each catalog makes it from the issue's number and period
+    "az": "Bu buraxılış (№ 4) iyul–dekabr 2022 dövrünü əhatə edir.",
+    "ru": "Настоящий выпуск (№ 4) охватывает период: июль — декабрь 2022 г.",
+    "en": "This issue, No. 4, covers July – December 2022.",
+    "es": "Este número (N.º 4) abarca el período julio–diciembre de 2022.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_about_page_says_which_issue_it_is_from_the_issues_facts(sample_build, language):
+    """No language file says the issue's number or period: a text carried to the next issue cannot say an old one."""
+    about = page_texts(sample_build.pdf(language, "screen"))[2]
+    assert " ".join(about.split()).endswith(ABOUT_THIS_ISSUE[language] + " 3")  # then the page's number
+    for code in LANGUAGES:
+        assert "№ 4" not in (SAMPLE / f"{code}.yaml").read_text(encoding="utf-8")

@@ -19,9 +19,16 @@ from conftest import SAMPLE, page_texts
 
 @pytest.fixture
 def issues(tmp_path):
-    """An issues folder holding a copy of the sample issue, 2022-H2."""
+    """An issues folder holding a copy of the sample issue, 2022-H2, whose Russian about page says, as about pages
+    did before the template said it from the issue's facts, which issue it is (the az text is unchanged, so the
+    translation stays confirmed)."""
     folder = tmp_path / "issues"
     shutil.copytree(SAMPLE, folder / SAMPLE.name)
+    ru = folder / SAMPLE.name / "ru.yaml"
+    text = ru.read_text(encoding="utf-8")
+    ru.write_text(
+        text.replace("по существу.", "по существу. Настоящий выпуск № 4 охватывает июль - декабрь 2022 года.", 1)
+    )
     return folder
 
 

@@ -30,7 +30,10 @@ def make_fuzzy(translations, language: str, msgid: str) -> int:
     index = lines.index(f'msgid "{msgid}"\n')
     lines.insert(index, "#, fuzzy\n")
     path.write_text("".join(lines), encoding="utf-8")
-    return index  # the entry's first line, its "#:" reference, is where polib places it
+    first = index
+    while first > 0 and lines[first - 1].startswith("#"):  # its comments: the note for translators, the reference
+        first -= 1
+    return first + 1  # the entry's first line, where polib places it
 
 
 def status_of(folder, capsys) -> tuple[int, dict]:
@@ -146,7 +149,7 @@ def test_a_catalog_the_build_cannot_use_is_left_to_do_and_stops_even_a_draft(min
         path.read_text(encoding="utf-8").replace('"№\u00a0%(number)s"', '"№\u00a0%(numbr)s"'), encoding="utf-8"
     )
     problem = (
-        f'{path}:82:1: interface string "No. %(number)s": %(numbr)s is not a placeholder of the msgid;'
+        f'{path}:99:1: interface string "No. %(number)s": %(numbr)s is not a placeholder of the msgid;'
         " did you mean %(number)s?"
     )
     code, report = status_of(minimal_issue, capsys)
@@ -168,7 +171,7 @@ def test_translations_are_not_complete_while_their_source_cannot_be_read(minimal
             assert language["content"]["unchecked"] and language["content"]["stale"] == 0
     assert main(["status", str(minimal_issue)]) == 1
     out = capsys.readouterr().out
-    assert "az (source)      29/29      0             0  unreadable" in out
+    assert "az (source)      30/30      0             0  unreadable" in out
     assert "ru: left to do\n  The translations cannot be checked against the az texts until" in out
     assert main(["validate", str(minimal_issue)]) == 2
     assert "stale" not in capsys.readouterr().out  # the syntax error is the one problem, with no warning cascade
