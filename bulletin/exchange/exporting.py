@@ -25,6 +25,13 @@ class Export:
         """How many units are in each state."""
         return Counter(unit.state for unit in self.units)
 
+    def words(self) -> Counter:
+        """How many words of source text the units in each state hold: what a translation agency quotes by."""
+        found: Counter = Counter()
+        for unit in self.units:
+            found[unit.state] += len(unit.source.split())
+        return found
+
 
 FORMATS = {"po": "po", "xliff": "xlf"}  # the formats, and the ending of their files' names
 

@@ -156,11 +156,12 @@ def run_export(arguments: argparse.Namespace) -> int:
         write_atomically(path, done.text.encode("utf-8"))
     except OSError as err:
         raise BuildError(f"cannot write {display_path(path)}: {err.strerror or err}") from err
-    counts = done.counts()
+    counts, words = done.counts(), done.words()
     print(path)
     print(
         f"{display_path(path)}: {len(done.units)} unit(s): {counts['translated']} translated,"
-        f" {counts['fuzzy']} fuzzy (to review), {counts['empty']} empty (to translate)",
+        f" {counts['fuzzy']} fuzzy (to review), {counts['empty']} empty (to translate);"
+        f" source words: {words['empty']} to translate, {words['fuzzy']} to review",
         file=sys.stderr,
     )
     return 0

@@ -46,16 +46,17 @@ def test_every_text_of_the_sample_is_a_unit_that_msgfmt_accepts(sample_issue, la
     assert "alt text" in next(entry for entry in catalog if entry.msgctxt.endswith(".alt")).comment
 
 
-def test_a_changed_source_paragraph_is_one_fuzzy_unit_with_its_previous_source(sample_issue, capsys):
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_a_changed_source_paragraph_is_one_fuzzy_unit_with_its_previous_source(sample_issue, language, capsys):
     """The record of what the translation was confirmed against gives the old paragraph back."""
     az = (sample_issue / "az.yaml").read_text(encoding="utf-8")
-    old_catalog, _ = export(sample_issue, "en", capsys)
+    old_catalog, _ = export(sample_issue, language, capsys)
     old = next(entry for entry in old_catalog if entry.msgctxt == "about.2").msgid
     first_word = old.split()[0]
     assert first_word in az
     apply_edits(sample_issue, [{"file": "az.yaml", "replace": f"  {first_word} ", "with": f"  Yeni {first_word} "}])
-    assert read_confirmations(sample_issue, "en").sources  # the committed record
-    catalog, path = export(sample_issue, "en", capsys)
+    assert read_confirmations(sample_issue, language).sources  # the committed record
+    catalog, path = export(sample_issue, language, capsys)
     fuzzy = [entry for entry in catalog if entry.fuzzy]
     assert [entry.msgctxt for entry in fuzzy] == ["about.2"]
     assert fuzzy[0].previous_msgid == old and fuzzy[0].msgid == f"Yeni {old}"
@@ -76,6 +77,11 @@ def test_untranslated_texts_are_empty_and_unconfirmed_ones_fuzzy_without_a_previ
     title, lead = entries["articles.first-article.title"], entries["articles.first-article.lead"]
     assert (title.msgid, title.msgstr, title.fuzzy) == ("İlk məqalə", "", False)
     assert lead.fuzzy and lead.previous_msgid is None and lead.msgstr == "Короткое вступление."
+    # What an agency quotes by: the source words to translate ("İlk məqalə") and to review ("Qısa giriş.").
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(minimal_issue.parent / "again.po")]) == 0
+    assert "1 fuzzy (to review), 1 empty (to translate); source words: 2 to translate, 2 to review" in (
+        capsys.readouterr().err
+    )
 
 
 @pytest.mark.parametrize(
