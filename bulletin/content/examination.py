@@ -39,7 +39,9 @@ class Examination:
     """What was found in an issue: what stops a build, and what is only worth a look."""
 
     problems: list[Problem]  # what stops the build (a draft build, for an examination of a draft), sorted
-    warnings: list[Problem]  # typographic queries, sorted (each stale or unconfirmed text is in `outdated`)
+    # Typographic queries, and in a draft the translations under ids renamed since, sorted (each stale or
+    # unconfirmed text is in `outdated`).
+    warnings: list[Problem]
     hint: str | None = None  # what the editor can do beyond fixing the problems (build a draft)
     facts: dict | None = None  # issue.yaml's checked facts; None when it cannot be read
     texts: Texts | None = None  # every text of every language, as read
@@ -77,6 +79,7 @@ def examine_issue(folder: Path, draft: bool = False, translations: Path | None =
     required = (source,) if draft else facts["languages"]
     problems = (
         checker.problems
+        + ([] if draft else texts.strays)
         + texts.gap_problems(required)
         + reference_problems(texts.fields)
         + text_problems(texts.fields)
@@ -91,9 +94,13 @@ def examine_issue(folder: Path, draft: bool = False, translations: Path | None =
             " their place, marked"
         )
     behind = outdated(texts, texts.fields, source) if source else []
+    # In a draft, a translation left under an id the source no longer has (renamed) is left out, and said.
+    strays = (
+        [Problem(stray.mark, f"{stray.message}; the draft leaves it out") for stray in texts.strays] if draft else []
+    )
     return Examination(
         sorted(set(problems)),
-        sorted(set(typographic_queries(texts.fields))),
+        sorted(set(typographic_queries(texts.fields) + strays)),
         hint,
         facts,
         texts,

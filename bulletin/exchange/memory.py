@@ -27,6 +27,7 @@ from ..language.typography import plain_text
 from ..model import period_of
 
 EXACT, NORMALISED = "the same", "the same once spaces and punctuation are set alike"
+RENAMED = "the same, at a place the issue no longer has (renamed since)"
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Suggestion:
     """A translation remembered for a source text, and where it was confirmed."""
 
     translation: str
-    source: str  # the source text it translates there
+    source: str | None  # the source text it translates there (None when only its hash is known: a renamed place)
     issue: str  # the issue folder's name
     place: str  # the text's place there, such as articles.x.title or about.2
     match: str  # EXACT or NORMALISED
@@ -46,17 +47,38 @@ class Memory:
     def __init__(self, folder: Path, language: str, source_language: str):
         self.exact: dict[str, Suggestion] = {}
         self.normalised: dict[str, Suggestion] = {}
+        self.renamed: dict[str, Suggestion] = {}  # by the source hash its tag carries
         self.source_language = source_language
         for issue in _issues(folder):  # oldest first: a newer issue's translation replaces an older one's
-            for place, source, translation in _pairs(issue, language, source_language):
+            pairs, strays = _pairs(issue, language, source_language)
+            for place, source, translation in pairs:
                 self.exact[source] = Suggestion(translation, source, issue.name, place, EXACT)
                 self.normalised[_normal(source, source_language)] = Suggestion(
                     translation, source, issue.name, place, NORMALISED
                 )
+            for place, tag, translation in strays:
+                self.renamed[tag] = Suggestion(translation, None, issue.name, place, RENAMED)
 
     def suggest(self, source: str) -> Suggestion | None:
-        """A confirmed translation of `source`, or of a text that differs from it only in spacing and punctuation."""
-        return self.exact.get(source) or self.normalised.get(_normal(source, self.source_language))
+        """A confirmed translation of `source`, or of a text that differs from it only in spacing and punctuation,
+        or one left under an id the source no longer has but confirmed against the same text (a renamed entry)."""
+        return (
+            self.exact.get(source)
+            or self.normalised.get(_normal(source, self.source_language))
+            or self.renamed.get(source_hash(source))
+        )
+
+    def renamed_paragraphs(self, source: str, count: int) -> list[Suggestion] | None:
+        """For a Markdown text cut into `count` units, the paragraphs of a translation of `source` left under a
+        place renamed since, when they line up with the units."""
+        whole = self.renamed.get(source_hash(source))
+        cut = segments(whole.translation) if whole is not None else None
+        if whole is None or cut is None or len(cut.texts) != count:
+            return None
+        return [
+            Suggestion(text, None, whole.issue, f"{whole.place}.{index}", RENAMED)
+            for index, text in enumerate(cut.texts, 1)
+        ]
 
 
 def _issues(folder: Path) -> list[Path]:
@@ -72,23 +94,32 @@ def _issues(folder: Path) -> list[Path]:
     return [path for _, path in sorted(earlier)] + [folder]
 
 
-def _pairs(issue: Path, language: str, source_language: str) -> list[tuple[str, str, str]]:
-    """Each (place, source text, translation) of the issue whose translation is confirmed against its source."""
+def _pairs(issue: Path, language: str, source_language: str) -> tuple[list, list]:
+    """Each (place, source text, translation) of the issue whose translation is confirmed against its source; and
+    each (place, source hash, translation) of a tagged translation at a place the source does not have."""
     source, translated = (load_source(language_file(issue, code)).tree for code in (source_language, language))
     if not isinstance(source, YamlMap) or not isinstance(translated, YamlMap):
-        return []
+        return [], []
     found: list[tuple[str, str, str]] = []
-    _walk(source, translated, (), found)
-    return found
+    strays: list[tuple[str, str, str]] = []
+    _walk(source, translated, (), found, strays)
+    return found, strays
 
 
-def _walk(source: YamlMap, translated: YamlMap, key: tuple[str, ...], found: list) -> None:
+def _walk(source: YamlMap | None, translated: YamlMap, key: tuple[str, ...], found: list, strays: list) -> None:
     for name, value in translated.items():
-        if not isinstance(name, str) or name not in source:
+        if not isinstance(name, str):
             continue
-        original, place = source[name], key + (name,)
+        place = key + (name,)
+        if source is None or name not in source:  # renamed, or removed: known only by the hash of what it translated
+            if isinstance(value, YamlMap):
+                _walk(None, value, place, found, strays)
+            elif isinstance(value, str) and value.strip() and (tag := translated.value_spots[name].source_hash):
+                strays.append((".".join(place), tag, value.strip("\n")))
+            continue
+        original = source[name]
         if isinstance(value, YamlMap) and isinstance(original, YamlMap):
-            _walk(original, value, place, found)
+            _walk(original, value, place, found, strays)
         elif isinstance(value, str) and isinstance(original, str) and value.strip() and original.strip():
             if translated.value_spots[name].source_hash != source_hash(original):
                 continue

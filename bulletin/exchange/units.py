@@ -79,13 +79,22 @@ def units_of(
         if source is None or not source.strip():
             continue
         units = _units(item, source, freshness(texts, item, source_language), record)
-        found += [_suggested(unit, memory, source_language) for unit in units] if memory else units
+        if memory is None:
+            found += units
+            continue
+        # The paragraphs of a body translated under the id it had before, or each unit as the memory has it.
+        whole = memory.renamed_paragraphs(source, len(units)) if len(units) > 1 else None
+        found += [
+            _suggested(unit, memory, source_language, whole[index] if whole else None)
+            for index, unit in enumerate(units)
+        ]
     return found
 
 
-def _suggested(unit: Unit, memory: Memory, source_language: str) -> Unit:
-    """`unit`, when it is empty and `memory` remembers its source text, fuzzy with the translation remembered."""
-    if unit.state != EMPTY or (found := memory.suggest(unit.source.strip("\n"))) is None:
+def _suggested(unit: Unit, memory: Memory, source_language: str, given: Suggestion | None = None) -> Unit:
+    """`unit`, when it is empty and `memory` remembers its source text (or `given`, its paragraph of a renamed
+    text), fuzzy with the translation remembered."""
+    if unit.state != EMPTY or (found := memory.suggest(unit.source.strip("\n")) or given) is None:
         return unit
     said = (
         f"; suggested: the translation of {found.place} in {found.issue}, whose {source_language} text is {found.match}"

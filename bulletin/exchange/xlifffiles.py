@@ -62,7 +62,8 @@ def xliff_file(units: list[Unit], issue: str, language: str, source_language: st
             element.getalttrans()[-1].xmlelement.set("alttranstype", "previous-version")
         if unit.suggestion is not None:  # from the memory: what it translated, and where
             found = unit.suggestion
-            element.addalttrans(found.translation, lang=language, sourcetxt=found.source, origin=found.issue)
+            source = found.source if found.source is not None else unit.source.strip("\n")  # (renamed: the same text)
+            element.addalttrans(found.translation, lang=language, sourcetxt=source, origin=found.issue)
             element.getalttrans()[-1].xmlelement.set("alttranstype", "proposal")
         element.createcontextgroup(  # (named by the unit: XLIFF 1.2 wants each group's name unique in the file)
             unit.key, [("sourcefile", f"{language}.yaml"), ("linenumber", str(unit.field.mark.line))], "location"

@@ -73,3 +73,20 @@ def test_a_stale_translation_is_no_suggestion_and_xliff_gives_suggestions_as_pro
     proposal = unit.find("x:alt-trans[@alttranstype='proposal']", NS)
     assert proposal.get("origin") == "2022-H2" and proposal.find("x:source", NS).text == EVENT
     assert unit.find("x:target", NS).get("state") == "needs-review-translation"
+
+
+def test_a_translation_left_under_an_id_renamed_since_is_suggested_for_the_new_one(minimal_issue, capsys):
+    apply_edits(
+        minimal_issue,
+        [
+            {"file": "issue.yaml", "replace": "- id: first-article", "with": "- id: renamed-article"},
+            {"file": "az.yaml", "replace": "  first-article:", "with": "  renamed-article:"},
+        ],
+    )
+    catalog, _ = export(minimal_issue, "ru", capsys)  # ru.yaml still has first-article: no problem for the export
+    title = catalog.find("articles.renamed-article.title", by="msgctxt")
+    assert title.fuzzy and title.msgstr == "Первая статья"
+    assert "articles.first-article.title in 2023-H1, whose az text is the same, at a place the issue no longer" in (
+        " ".join(title.comment.split())
+    )
+    assert catalog.find("articles.renamed-article.body.2", by="msgctxt").msgstr == "Второй абзац."
