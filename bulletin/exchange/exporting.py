@@ -8,9 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from ..content.sources import read_translation
+from ..util.errors import BulletinError, UsageError, display_path
 from .memory import Memory
 from .pofiles import po_file
-from .units import Unit, units_of
+from .units import Unit, fingerprint, units_of
 from .xlifffiles import xliff_file
 
 
@@ -34,6 +35,32 @@ class Export:
 
 
 FORMATS = {"po": "po", "xliff": "xlf"}  # the formats, and the ending of their files' names
+SUFFIXES = {".po": "po", ".pot": "po", ".xlf": "xliff", ".xliff": "xliff"}  # the format a file's name says
+
+
+def format_for(given: str | None, output: Path | None) -> str:
+    """The format to write: the one given, else the one the output's name says, else PO; UsageError when the two
+    disagree (an .xlf file holding PO would open in no tool)."""
+    named = SUFFIXES.get(output.suffix.lower()) if output else None
+    if given and named and given != named:
+        raise UsageError(f"--output {output} names a {named} file, but --format is {given}")
+    return given or named or "po"
+
+
+def unimported(path: Path, export: Export) -> list[str]:
+    """The places whose translation the file at `path` (an earlier export, translated since) has and the issue
+    does not: what writing over it would lose. UsageError when it is no file of texts at all."""
+    from .importing import read_exchange_file  # (the reader of translated files)
+
+    try:
+        earlier = read_exchange_file(path)
+    except BulletinError as err:
+        raise UsageError(
+            f"{display_path(path)} exists and is no file of texts that export made ({err}); give --force to write"
+            " over it, or another --output"
+        ) from None
+    now = {unit.key: unit.base for unit in export.units}
+    return [back.key for back in earlier.units if back.target.strip() and fingerprint(back.target) != now.get(back.key)]
 
 
 def export_texts(folder: Path, language: str, form: str = "po", now: datetime | None = None) -> Export:

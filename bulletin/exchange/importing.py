@@ -1,10 +1,8 @@
 """`build.py import`: a translator's file back into the language file, each finished text confirmed.
 
-A text is taken when every unit of it (every paragraph of a body) is translated and not fuzzy, and shows
-the source text the issue has now: then its translation is written into the language file
-(`splicing`), confirmed against that source. A text with a fuzzy or empty unit is left as it was, whole:
-half a body never looks finished. A unit whose source text changed since the export, or whose place the
-issue no longer has, is not taken, and is reported.
+Which texts are taken is `taking`'s: those whose units are all translated, not fuzzy, and show the
+source text the issue has now, unless the language file changed under them since the export. Their
+translations are written into the language file (`splicing`), confirmed against that source.
 
 Nothing is written unless all of it is right: the new language file is read back as the build reads it,
 and every problem a taken text has (a Markdown picture, a bad character, a text too long) is given at
@@ -13,6 +11,7 @@ the line of the translator's file where the translation is, as a problem the YAM
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -20,17 +19,17 @@ from pathlib import Path
 
 from ..content.limits import text_problems
 from ..content.schema import Checker
-from ..content.sources import Translation, read_confirmations, read_translation, source_hash, source_text
+from ..content.sources import Translation, read_confirmations, read_translation, source_hash
 from ..content.texts import TextField, language_file, read_texts
 from ..content.validation import reference_problems, typographic_queries
-from ..language.segments import joined, segments
+from ..language.segments import segments
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, ContentError, Mark, Problem, UsageError, display_path
 from ..util.files import read_file
-from ..util.worddiff import word_diff
 from .pofiles import read_po_file
 from .splicing import SpliceError, splice
-from .units import Exchanged, Returned, Unit, units_of
+from .taking import source_of, stop_on, take
+from .units import Exchanged, Returned, units_of
 from .xlifffiles import read_xliff_file
 
 MAX_EXCHANGE_BYTES = 50_000_000  # a translator's file; an issue's comes to some 200 kB
@@ -58,42 +57,19 @@ def import_texts(folder: Path, path: Path) -> Imported:
             f"{display_path(path)} does not say which language it is in (a PO file's Language header, an XLIFF"
             " file's target-language)"
         )
-    read = read_translation(folder, exchanged.language)
-    units = units_of(folder, read.texts, exchanged.language, read.source_language)
-    given = {unit.key: unit for unit in exchanged.units}
-    known = {unit.key for unit in units}
-    skipped = [
-        Problem(Mark(path, unit.line, 1), f"{unit.key}: the issue has no text at this place (renamed or removed?)")
-        for unit in exchanged.units
-        if unit.key not in known
-    ]
-    values: dict[TextField, tuple[str, list[Returned]]] = {}
-    unchanged = left = 0
-    for item, own in _by_field(units).items():
-        returned = [given[unit.key] for unit in own if unit.key in given]
-        if not returned:
-            continue
-        if changed := [(unit, back) for unit, back in zip(own, returned) if _differs(unit.source, back.source)]:
-            skipped += [_changed(path, unit, back) for unit, back in changed]
-        elif len(returned) < len(own):
-            skipped.append(Problem(Mark(path, returned[0].line, 1), f"{item.name}: {_missing(own, given)}"))
-        elif any(back.fuzzy or not back.target.strip() for back in returned):
-            left += 1
-        else:
-            value = _value(item, read, [back.target for back in returned], whole=own[0].key == item.name)
-            if value == item.value and item.confirmed == source_hash(_source(read, item)):
-                unchanged += 1
-            else:
-                values[item] = (value, returned)
-    target = language_file(folder, exchanged.language)
-    warnings = _write(folder, read, exchanged, values) if values else []
+    # A tool may write the language as a locale (ru-RU, ru_RU): the bulletin's languages are the language alone.
+    language = re.split(r"[-_@.]", exchanged.language.strip())[0].lower()
+    read = read_translation(folder, language)
+    taken = take(exchanged, units_of(folder, read.texts, language, read.source_language), read)
+    stop_on(taken)
+    warnings = _write(folder, read, exchanged.path, language, taken.values) if taken.values else []
     return Imported(
-        target,
-        [(item, _first_change(item, back)) for item, (_, back) in values.items()],
-        unchanged,
-        left,
-        skipped,
-        warnings,
+        language_file(folder, language),
+        [(item, _first_change(item, back)) for item, (_, back) in taken.values.items()],
+        taken.unchanged,
+        taken.left,
+        taken.skipped,
+        taken.warnings + warnings,
     )
 
 
@@ -105,80 +81,34 @@ def _first_change(item: TextField, back: list[Returned]) -> int:
 
 
 def read_exchange_file(path: Path) -> Exchanged:
-    """The translator's file at `path`, read within bounds."""
+    """The translator's file at `path`, read within bounds: XLIFF when it is XML (in whatever encoding its
+    declaration gives), PO otherwise (in UTF-8)."""
     try:
         data = read_file(path, MAX_EXCHANGE_BYTES)
     except OSError as err:
         raise UsageError(f"cannot read {display_path(path)}: {err.strerror or err}") from err
     if len(data) > MAX_EXCHANGE_BYTES:
         raise UsageError(f"{display_path(path)} is larger than {MAX_EXCHANGE_BYTES} bytes; it is no file of texts")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return read_xliff_file(path, data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise ContentError([Problem(Mark(path, line, 1), "is not UTF-8 text; save it as UTF-8")]) from None
-    if text.lstrip("\ufeff \t\r\n").startswith("<"):  # XML: an XLIFF file, whatever its name
-        return read_xliff_file(path, text)
     return read_po_file(path, text)
 
 
-def _by_field(units: list[Unit]) -> dict[TextField, list[Unit]]:
-    grouped: dict[TextField, list[Unit]] = {}
-    for unit in units:
-        grouped.setdefault(unit.field, []).append(unit)
-    return grouped
-
-
-def _differs(current: str, shown: str) -> bool:
-    """Whether the source text a file shows is another text than the current one (not only wrapped otherwise)."""
-    return " ".join(current.split()) != " ".join(shown.split())
-
-
-def _changed(path: Path, unit: Unit, back: Returned) -> Problem:
-    return Problem(
-        Mark(path, back.line, 1),
-        f"{unit.key}: the source text changed since this file was made, so the translation was not taken;"
-        f" export again to see it: {word_diff(back.source, unit.source) or 'its paragraphs'}",
-    )
-
-
-def _missing(own: list[Unit], given: dict[str, Returned]) -> str:
-    absent = [unit.key.rsplit(".", 1)[-1] for unit in own if unit.key not in given]
-    return f"paragraph(s) {', '.join(absent)} of {len(own)} are not in the file, so none of it was taken"
-
-
-def _source(read: Translation, item: TextField) -> str:
-    source = source_text(read.texts, item, read.source_language)
-    assert source is not None, "a unit is made only of a text with a source"
-    return source
-
-
-def _value(item: TextField, read: Translation, targets: list[str], whole: bool) -> str:
-    """The text the translated units make: paragraphs put back into the translation's Markdown blocks (or, of a
-    new translation, the source text's), a whole text given the line breaks at its end the old one had."""
-    source = _source(read, item)
-    if whole:
-        model = item.value if item.value is not None else source
-        text = targets[0].strip("\n")
-        return text + model[len(model.rstrip("\n")) :]
-    cut = segments(item.value) if item.value else None
-    if cut is None or len(cut.texts) != len(targets):
-        cut = segments(source)
-    assert cut is not None and len(cut.texts) == len(targets), "units are made of the source text's paragraphs"
-    return joined(cut, targets)
-
-
 def _write(
-    folder: Path, read: Translation, exchanged: Exchanged, values: dict[TextField, tuple[str, list[Returned]]]
+    folder: Path, read: Translation, path: Path, language: str, values: dict[TextField, tuple[str, list[Returned]]]
 ) -> list[Problem]:
-    """Write `values` into the language file, confirmed, after reading the result back; ContentError (and nothing
-    written) when a text has a problem. Returns the proofreader's queries in the texts taken."""
-    language = exchanged.language
-    assert language is not None
+    """Write `values` (taken from the file at `path`) into the language file, confirmed, after reading the result
+    back; ContentError (and nothing written) when a text has a problem. Returns the proofreader's queries in the
+    texts taken."""
     target = language_file(folder, language)
     with target.open(encoding="utf-8", newline="") as file:  # newline="": keep the file's own line endings
         original = file.read()
-    hashes = {item: source_hash(_source(read, item)) for item in values}
+    hashes = {item: source_hash(source_of(read, item)) for item in values}
     order = [item.key for item in read.texts.of(language)]
     try:
         candidate = splice(original, {item.key: (value, hashes[item]) for item, (value, _) in values.items()}, order)
@@ -189,7 +119,7 @@ def _write(
             [Problem(item.mark if item else Mark(target, 1, 1), f"{place or target.name} {why}")]
         ) from None
     fields, problems, queries = _read_back(folder, read, language, candidate, {item.key for item in values})
-    mapped = _Lines(exchanged.path, target, values, fields)
+    mapped = _Lines(path, target, values, fields)
     if blocking := [found for problem in problems if (found := mapped.problem(problem)) is not None]:
         raise ContentError(blocking)
     expected = {item.key: (value, hashes[item]) for item, (value, _) in values.items()}
@@ -206,7 +136,7 @@ def _write(
     write_atomically(target, candidate.encode("utf-8"), mode=mode)
     store = read_confirmations(folder, language)
     for item, (value, _) in values.items():
-        store.record(replace(item, value=value), _source(read, item))
+        store.record(replace(item, value=value), source_of(read, item))
     store.save(mode & 0o666)
     return [found for query in queries if (found := mapped.problem(query, always=True))]
 

@@ -17,9 +17,8 @@ import polib
 from babel.messages.plurals import get_plural
 
 from ..language.catalog_checks import entry_line, msgstr_lines
-from ..language.catalogs import parse_catalog
 from ..util.errors import ContentError, Mark, Problem
-from .units import FUZZY, Exchanged, Returned, Unit
+from .units import BASE, BASE_NOTE, FUZZY, Exchanged, Returned, Unit
 
 WIDTH = 79  # gettext's own wrapping
 
@@ -55,8 +54,9 @@ def po_file(units: list[Unit], issue: str, language: str, source_language: str, 
                 # Both ends without line breaks: msgfmt wants msgid and msgstr to begin and end alike.
                 msgid=unit.source.strip("\n"),
                 msgstr=unit.target.strip("\n"),
-                comment=unit.note,
-                occurrences=[(f"{language}.yaml", str(unit.field.mark.line))],
+                comment=f"{unit.note}\n{BASE_NOTE}{unit.base}",
+                # Where the text is; of one not written yet, the file alone (its mark is the place that lacks it).
+                occurrences=[(f"{language}.yaml", "" if unit.field.gap else str(unit.field.mark.line))],
                 flags=["fuzzy"] if fuzzy else [],
                 previous_msgid=unit.previous.strip("\n") if fuzzy and unit.previous else None,
             )
@@ -68,8 +68,10 @@ def read_po_file(path: Path, text: str) -> Exchanged:
     """The units of the PO file at `path`, whose content is `text`; ContentError, at its line, when polib cannot
     read it or a place is given twice."""
     try:
-        catalog = parse_catalog(text)
-    except (OSError, ValueError) as err:  # polib's words for a syntax error and for an entry given twice
+        # An entry given twice is told by the import, at both its lines. (A text that names a file would be read
+        # from there by polib: a PO file's text always has a line break.)
+        catalog = polib.pofile(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except (OSError, ValueError) as err:  # polib's word for a syntax error
         said = " ".join(str(err).split())
         found = re.search(r"line (\d+)", said)
         raise ContentError(
@@ -88,6 +90,7 @@ def read_po_file(path: Path, text: str) -> Exchanged:
                 entry.msgstr,
                 "fuzzy" in entry.flags,
                 lines[0] + 1 if lines else entry_line(entry),
+                found[1] if (found := BASE.search(entry.comment or "")) else None,
             )
         )
     metadata = catalog.metadata

@@ -16,6 +16,7 @@ changed are fuzzy, each with its previous source paragraph. Otherwise it is one 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 from ..content.sources import (
     FRESH,
     STALE,
+    UNCONFIRMED,
     Confirmations,
     freshness,
     previous_source,
@@ -34,13 +36,18 @@ from ..language.segments import segments
 from .memory import Memory, Suggestion
 
 TRANSLATED, FUZZY, EMPTY = "translated", "fuzzy", "empty"
+NONE = "none"  # the fingerprint of no translation
+# How a file says which translation the language file had when it was exported, so that an import can tell a
+# translation changed in the file from one changed in the language file since.
+BASE_NOTE = "translation as exported: "
+BASE = re.compile(r"translation as exported: ([0-9a-f]{8}|none)")
 
 # What each kind of text is, by the last part of its place (or its group), for the translator's note.
 NOTES = {
     "title": "a title: one line, no full stop at its end",
     "lead": "an article's lead: one or two sentences in plain text, under its title",
-    "body": "a paragraph of an article's body (Markdown): keep *emphasis* and [links](…) as the source has them",
-    "about": "a paragraph of the about page (Markdown): keep *emphasis* and [links](…) as the source has them",
+    "body": "an article's body (Markdown): keep *emphasis* and [links](…) as the source has them",
+    "about": "the about page (Markdown): keep *emphasis* and [links](…) as the source has them",
     "caption": "a picture's caption, printed under it",
     "credit": "a picture's credit line: who took or owns it",
     "alt": "a picture's alt text: what it shows, for readers who cannot see it (the screen edition)",
@@ -51,6 +58,7 @@ NOTES = {
     "charts": "a chart's title",
 }
 _SPACE = re.compile(r"\s+")
+_MARKER = re.compile(r"^(?:>\s*)*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")  # a list item's marker, inside quotes or not
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,18 @@ class Unit:
     target: str  # the translation, "" when there is none
     state: str  # TRANSLATED, FUZZY or EMPTY
     previous: str | None  # of a stale unit, the source text it was confirmed against, when recorded
-    note: str  # what the text is, for the translator
+    note: str  # what the text is, for the translator (and why it is fuzzy)
     field: TextField  # the field it is, or is a paragraph of
     suggestion: Suggestion | None = None  # of a text not translated yet, what the memory suggests (its target)
+    base: str = NONE  # the fingerprint of the translation the language file has (`fingerprint`), as exported
+    list_item: bool = False  # a list item of a Markdown text, whose marker stays in the language file
+
+
+def fingerprint(text: str) -> str:
+    """A short hash of a translation's words: the same for the same words, whatever their line breaks."""
+    if not text.strip():
+        return NONE
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def units_of(
@@ -78,7 +95,10 @@ def units_of(
         source = source_text(texts, item, source_language)
         if source is None or not source.strip():
             continue
-        units = _units(item, source, freshness(texts, item, source_language), record)
+        units = [
+            replace(unit, base=fingerprint(unit.target))
+            for unit in _units(item, source, freshness(texts, item, source_language), record, source_language)
+        ]
         if memory is None:
             found += units
             continue
@@ -102,10 +122,14 @@ def _suggested(unit: Unit, memory: Memory, source_language: str, given: Suggesti
     return replace(unit, target=found.translation, state=FUZZY, note=unit.note + said, suggestion=found)
 
 
-def _units(item: TextField, source: str, state: str | None, record: Confirmations) -> list[Unit]:
+def _units(item: TextField, source: str, state: str | None, record: Confirmations, source_language: str) -> list[Unit]:
     note = NOTES.get(item.key[-1]) or NOTES.get(item.key[0], "a text of the issue")
     unit_state = EMPTY if item.value is None else TRANSLATED if state == FRESH else FUZZY
     previous = previous_source(record, item) if state == STALE else None
+    why = {
+        STALE: f"; fuzzy: the {source_language} text changed since this translation was confirmed",
+        UNCONFIRMED: f"; fuzzy: this translation was never confirmed against the {source_language} text",
+    }.get(state or "", "")
     target = item.value or ""
     if item.key[-1] in MARKDOWN_FIELDS:
         cut = segments(source)
@@ -117,19 +141,27 @@ def _units(item: TextField, source: str, state: str | None, record: Confirmation
             for index, paragraph in enumerate(cut.texts):
                 was = before.texts[index] if before is not None and lined_up else None
                 same = was is not None and _SPACE.sub(" ", was).strip() == _SPACE.sub(" ", paragraph).strip()
+                fuzzy = unit_state == FUZZY and not same
+                what = "list item" if _MARKER.match(cut.prefixes[index][0].strip()) else "paragraph"
+                said = f"; {what} {index + 1} of {len(cut.texts)}" + (
+                    ": write its text only, the file keeps its marker" if what == "list item" else ""
+                )
                 units.append(
                     Unit(
                         f"{item.name}.{index + 1}",
                         paragraph,
                         done.texts[index] if done else "",
-                        TRANSLATED if unit_state == FUZZY and same else unit_state,
+                        FUZZY if fuzzy else TRANSLATED if unit_state == FUZZY else unit_state,
                         None if same else was,
-                        f"{note}; paragraph {index + 1} of {len(cut.texts)}",
+                        note + said + (why if fuzzy else ""),
                         item,
+                        list_item=what == "list item",
                     )
                 )
             return units
-    return [Unit(item.name, source, target, unit_state, previous, note, item)]
+        if cut is not None and len(cut.texts) > 1:
+            note += "; whole, as its paragraphs do not line up with the source's: keep the blank lines between them"
+    return [Unit(item.name, source, target, unit_state, previous, note + why, item)]
 
 
 @dataclass(frozen=True)
@@ -141,6 +173,7 @@ class Returned:
     target: str  # the translation, "" when there is none
     fuzzy: bool  # marked as needing review (fuzzy, or a state short of translated)
     line: int  # the line of the file where its translation is
+    base: str | None = None  # the fingerprint of the language file's translation when exported, if the file says
 
 
 @dataclass(frozen=True)

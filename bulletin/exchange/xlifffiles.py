@@ -19,7 +19,7 @@ from lxml import etree
 from translate.storage import xliff
 
 from ..util.errors import ContentError, Mark, Problem
-from .units import EMPTY, FUZZY, Exchanged, Returned, Unit
+from .units import BASE, BASE_NOTE, EMPTY, FUZZY, Exchanged, Returned, Unit
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
 FINISHED = ("translated", "signed-off", "final")  # the target states that say a unit is done
@@ -57,6 +57,7 @@ def xliff_file(units: list[Unit], issue: str, language: str, source_language: st
             target = element.getlanguageNode(lang=None, index=1)
             target.set("state", "needs-review-translation" if unit.state == FUZZY else "translated")
         element.addnote(unit.note, origin="developer")
+        element.addnote(f"{BASE_NOTE}{unit.base}", origin="bulletin")
         if unit.state == FUZZY and unit.previous:
             element.addalttrans(unit.target.strip("\n"), lang=language, sourcetxt=unit.previous.strip("\n"))
             element.getalttrans()[-1].xmlelement.set("alttranstype", "previous-version")
@@ -65,9 +66,10 @@ def xliff_file(units: list[Unit], issue: str, language: str, source_language: st
             source = found.source if found.source is not None else unit.source.strip("\n")  # (renamed: the same text)
             element.addalttrans(found.translation, lang=language, sourcetxt=source, origin=found.issue)
             element.getalttrans()[-1].xmlelement.set("alttranstype", "proposal")
-        element.createcontextgroup(  # (named by the unit: XLIFF 1.2 wants each group's name unique in the file)
-            unit.key, [("sourcefile", f"{language}.yaml"), ("linenumber", str(unit.field.mark.line))], "location"
+        where = [("sourcefile", f"{language}.yaml")] + (
+            [] if unit.field.gap else [("linenumber", str(unit.field.mark.line))]
         )
+        element.createcontextgroup(unit.key, where, "location")  # (named by the unit: 1.2 wants the names unique)
     file_node = next(store.document.getroot().iterchildren(f"{{{NAMESPACE}}}file"))
     store.setfilename(file_node, f"{issue}/{language}.yaml")
     header = etree.Element(f"{{{NAMESPACE}}}header")
@@ -80,11 +82,11 @@ def xliff_file(units: list[Unit], issue: str, language: str, source_language: st
     return bytes(store).decode("utf-8")
 
 
-def read_xliff_file(path: Path, text: str) -> Exchanged:
-    """The units of the XLIFF file at `path`, whose content is `text`; ContentError, at its line, when it is not
-    XLIFF 1.x that a strict parser reads."""
+def read_xliff_file(path: Path, data: bytes) -> Exchanged:
+    """The units of the XLIFF file at `path`, whose content is `data` (in the encoding its declaration gives);
+    ContentError, at its line, when it is not XLIFF 1.x that a strict parser reads."""
     try:
-        store = _File.parsestring(text.encode("utf-8"))
+        store = _File.parsestring(data)
     except etree.XMLSyntaxError as err:
         line = err.lineno or 1
         raise ContentError([Problem(Mark(path, line, 1), f"cannot read the XLIFF file: {err.msg}")]) from None
@@ -102,7 +104,7 @@ def read_xliff_file(path: Path, text: str) -> Exchanged:
         state = target.get("state") if target is not None else None
         finished = state in FINISHED if state else unit.isapproved()
         line = (target if target is not None else unit.xmlelement).sourceline or 1
-        units.append(
-            Returned(unit.xmlelement.get("id") or "", unit.source or "", unit.target or "", not finished, line)
-        )
+        base = BASE.search(unit.getnotes("bulletin") or "")
+        key = unit.xmlelement.get("id") or ""
+        units.append(Returned(key, unit.source or "", unit.target or "", not finished, line, base[1] if base else None))
     return Exchanged(path, original.split("/")[0] if "/" in original else None, file_node.get("target-language"), units)

@@ -130,10 +130,9 @@ def describe_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", required=True, metavar="LANG", help="the translated language, such as ru")
     parser.add_argument(
         "--format",
-        default="po",
         choices=("po", "xliff"),
         help="the file's format: po (Poedit, Lokalize, Weblate) or xliff, XLIFF 1.2 (memoQ, Trados Studio, OmegaT,"
-        " Phrase); default: po",
+        " Phrase); default: as the --output's name says (.po, .xlf), else po",
     )
     parser.add_argument(
         "--output",
@@ -141,20 +140,34 @@ def describe_export(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="where to write it (default: <issue>.<lang>.po or .xlf in this folder)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write over a file that holds translations the issue does not have yet (not imported)",
+    )
 
 
 def run_export(arguments: argparse.Namespace) -> int:
-    from ..exchange.exporting import FORMATS, export_texts
+    from ..exchange.exporting import FORMATS, export_texts, format_for, unimported
     from ..util.atomic import write_atomically
 
     folder = issue_folder(arguments.issue)
-    path = arguments.output or Path(f"{folder.name}.{arguments.lang}.{FORMATS[arguments.format]}")
-    if path.is_dir():
-        raise UsageError(f"--output {path}: a folder; give the file's name, such as {path / 'texts.po'}")
-    done = export_texts(folder, arguments.lang, arguments.format)
+    form = format_for(arguments.format, arguments.output)
+    path = arguments.output or Path(f"{folder.name}.{arguments.lang}.{FORMATS[form]}")
+    done = export_texts(folder, arguments.lang, form)
     try:
+        if path.is_dir():
+            raise UsageError(f"--output {path}: a folder; give the file's name, such as {path / 'texts.po'}")
+        if not path.parent.is_dir():
+            raise UsageError(f"--output {path}: there is no folder {path.parent}")
+        if path.exists() and not arguments.force and (lost := unimported(path, done)):
+            raise UsageError(
+                f"{display_path(path)} holds {len(lost)} translation(s) the issue does not have yet (such as"
+                f" {', '.join(lost[:3])}): import it first (build.py import {folder.name} {path}), or give --force"
+                " to write over it"
+            )
         write_atomically(path, done.text.encode("utf-8"))
-    except OSError as err:
+    except OSError as err:  # a name too long, a folder that cannot be written
         raise BuildError(f"cannot write {display_path(path)}: {err.strerror or err}") from err
     counts, words = done.counts(), done.words()
     print(path)

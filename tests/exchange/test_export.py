@@ -96,6 +96,34 @@ def test_the_source_language_and_others_are_refused(minimal_issue, capsys, langu
 def test_an_output_that_is_a_folder_or_cannot_be_written_is_told_and_nothing_is_left(minimal_issue, tmp_path, capsys):
     assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(tmp_path)]) == 2
     assert f"--output {tmp_path}: a folder; give the file's name" in capsys.readouterr().err
-    file_in_a_file = minimal_issue / "issue.yaml" / "x.po"  # a path under a file: no folder can be made there
-    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(file_in_a_file)]) == 1
+    file_in_a_file = minimal_issue / "issue.yaml" / "x.po"  # a path under a file: there is no such folder
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(file_in_a_file)]) == 2
+    assert f"there is no folder {minimal_issue / 'issue.yaml'}" in capsys.readouterr().err
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(tmp_path / "nowhere" / "x.po")]) == 2
+    assert not (tmp_path / "nowhere").exists()  # no folder made on the way
+    too_long = tmp_path / ("x" * 300 + ".po")  # a name no file system takes
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(too_long)]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_an_earlier_file_with_translations_not_imported_is_not_written_over(minimal_issue, capsys):
+    catalog, path = export(minimal_issue, "ru", capsys)
+    export(minimal_issue, "ru", capsys)  # the same translations: nothing to lose
+    catalog.find("publisher", by="msgctxt").msgstr = "Другая редакция"  # translated since, not imported
+    catalog.save(str(path))
+    kept = path.read_bytes()
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(path)]) == 2
+    assert "holds 1 translation(s) the issue does not have yet (such as publisher): import it first" in (
+        capsys.readouterr().err
+    )
+    assert path.read_bytes() == kept
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(path), "--force"]) == 0
+    assert path.read_bytes() != kept
+
+
+def test_the_output_s_name_says_the_format_unless_it_is_given_otherwise(minimal_issue, capsys):
+    path = minimal_issue.parent / "ru.xlf"
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(path)]) == 0
+    assert path.read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>\n<xliff')
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--format", "po", "--output", str(path)]) == 2
+    assert "names a xliff file, but --format is po" in capsys.readouterr().err

@@ -106,7 +106,7 @@ def test_a_unit_whose_source_changed_since_the_export_is_not_taken_and_is_report
     assert status == 1
     assert out == f"{path}:{catalog_line(path, 'publisher')}: imported publisher\n"
     line = catalog_line(path, "about.2")
-    assert f"{path}:{line}:1: warning: about.2: the source text changed since this file was made" in err
+    assert f"{path}:{line}:1: warning: about.2: the source text in this file is not the issue's (it changed" in err
     assert f"{{+Yeni+}} {first_word}" in err
     assert "Otro párrafo" not in (sample_issue / "es.yaml").read_text(encoding="utf-8")
 

@@ -111,5 +111,5 @@ def test_a_file_that_is_not_well_formed_is_told_at_its_line(sample_issue, capsys
     # libxml2 finds it where the unit closes, and names the line where the target opened.
     assert (
         status == 2
-        and f"{path}:16:1: cannot read the XLIFF file: Opening and ending tag mismatch: target line 10" in err
+        and f"{path}:17:1: cannot read the XLIFF file: Opening and ending tag mismatch: target line 10" in err
     )

@@ -1,0 +1,195 @@
+"""Which texts of a translator's file an import takes, and why it leaves the others.
+
+A text is taken when every unit of it is in the file, translated and not fuzzy, shows the source text
+the issue has now, and brings a translation over the one the language file had when the file was made
+(each unit says which: its fingerprint, `units.BASE`). Otherwise:
+
+- a unit whose place the issue does not have, or whose source text is not the issue's (changed since,
+  or edited in the file), is *skipped*, and said, when it brings a translation the issue does not have;
+- a text whose translation changed in the language file since the export is left as the language file has
+  it (the file's would undo the change), and said when the file changes it too: neither is lost;
+- a text with a unit fuzzy, empty or not in the file is *left* as it was, whole;
+- a translation that would break the text's structure (a blank line that makes two paragraphs of one,
+  a list marker typed again) is a problem, or a warning, at the file's line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.sources import Translation, source_hash, source_text
+from ..content.texts import MARKDOWN_FIELDS, TextField
+from ..language.segments import joined, segments
+from ..util.errors import ContentError, Mark, Problem
+from ..util.worddiff import word_diff
+from .units import Exchanged, Returned, Unit, fingerprint
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+@dataclass
+class Taken:
+    """What an import takes of a file, and what it says about the rest."""
+
+    values: dict[TextField, tuple[str, list[Returned]]] = field(default_factory=dict)  # new value, its units
+    unchanged: int = 0  # texts the file gives as the language file has them, confirmed
+    left: int = 0  # texts left as they were: a unit fuzzy, empty or not in the file
+    skipped: list[Problem] = field(default_factory=list)  # translations not taken, each at its line
+    problems: list[Problem] = field(default_factory=list)  # what stops the import
+    warnings: list[Problem] = field(default_factory=list)  # what is taken, but worth a look
+
+
+def take(exchanged: Exchanged, units: list[Unit], read: Translation) -> Taken:
+    """Decide, text by text, what of `exchanged` to write into the language file that `units` were read from."""
+    path, taken = exchanged.path, Taken()
+    given = _given(exchanged, taken)
+    known = {unit.key for unit in units}
+    taken.skipped += [
+        Problem(Mark(path, back.line, 1), f"{back.key}: the issue has no text at this place (renamed or removed?)")
+        for back in exchanged.units
+        if back.key not in known and back.target.strip()
+    ]
+    if missing := [unit.key for unit in units if unit.key not in given]:
+        such = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+        taken.skipped.append(
+            Problem(
+                Mark(path, 1, 1),
+                f"{len(missing)} unit(s) of the issue are not in this file ({such}); their texts were left as they"
+                " are: export again to have them all",
+            )
+        )
+    for item, own in _by_field(units).items():
+        returned = [given.get(unit.key) for unit in own]
+        if all(back is None for back in returned):
+            continue
+        _take_field(item, own, returned, read, taken, path)
+    return taken
+
+
+def _given(exchanged: Exchanged, taken: Taken) -> dict[str, Returned]:
+    """The file's units by place; a place given twice is a problem, at both lines."""
+    lines: dict[str, list[int]] = defaultdict(list)
+    for back in exchanged.units:
+        lines[back.key].append(back.line)
+    for key, found in lines.items():
+        if len(found) > 1:
+            said = ", ".join(str(line) for line in found)
+            taken.problems.append(
+                Problem(Mark(exchanged.path, found[1], 1), f"{key}: this place is given twice (lines {said})")
+            )
+    return {back.key: back for back in exchanged.units}
+
+
+def _take_field(item: TextField, own: list[Unit], returned: list, read: Translation, taken: Taken, path: Path) -> None:
+    if any(back is None for back in returned):
+        taken.left += 1  # part of it is not in the file: said once for the whole file
+        return
+    pairs: list[tuple[Unit, Returned]] = list(zip(own, returned))
+    if changed := [(unit, back) for unit, back in pairs if _differs(unit.source, back.source)]:
+        # Said only where the file brings a translation the issue does not have: that is work not taken.
+        taken.skipped += [_changed(path, unit, back) for unit, back in changed if _brings(unit, back)]
+        taken.left += 1
+        return
+    if any(back.fuzzy or not back.target.strip() for _, back in pairs):
+        taken.left += 1
+        return
+    if any(back.base not in (None, unit.base) for unit, back in pairs):  # the language file changed since
+        # Taken, the file's older translation would undo that change: left, and said where the file brings work.
+        if worked := [back for _, back in pairs if back.base is not None and fingerprint(back.target) != back.base]:
+            taken.skipped.append(_conflict(path, item, worked[0]))
+        taken.left += 1
+        return
+    taken.problems += [problem for unit, back in pairs if (problem := _structure(item, own, unit, back, path))]
+    taken.warnings += [Problem(Mark(path, back.line, 1), _MARKED) for unit, back in pairs if _marked(unit, back)]
+    value = _value(item, read, [back.target for _, back in pairs], whole=own[0].key == item.name)
+    if value == item.value and item.confirmed == source_hash(source_of(read, item)):
+        taken.unchanged += 1
+    else:
+        taken.values[item] = (value, [back for _, back in pairs])
+
+
+def _by_field(units: list[Unit]) -> dict[TextField, list[Unit]]:
+    grouped: dict[TextField, list[Unit]] = {}
+    for unit in units:
+        grouped.setdefault(unit.field, []).append(unit)
+    return grouped
+
+
+def _differs(current: str, shown: str) -> bool:
+    """Whether the source text a file shows is another text than the current one (not only wrapped otherwise)."""
+    return " ".join(current.split()) != " ".join(shown.split())
+
+
+def _brings(unit: Unit, back: Returned) -> bool:
+    """Whether the file gives this unit a translation other than the one the language file has."""
+    return bool(back.target.strip()) and fingerprint(back.target) != unit.base
+
+
+def _changed(path: Path, unit: Unit, back: Returned) -> Problem:
+    return Problem(
+        Mark(path, back.line, 1),
+        f"{unit.key}: the source text in this file is not the issue's (it changed since the file was made, or was"
+        " edited in the file), so the translation was not taken; export again to translate what it says now:"
+        f" {word_diff(back.source, unit.source) or 'its paragraphs changed'}",
+    )
+
+
+def _conflict(path: Path, item: TextField, back: Returned) -> Problem:
+    return Problem(
+        Mark(path, back.line, 1),
+        f"{item.name}: {item.mark.path.name} changed this text since the file was made, and the file changes it too;"
+        " the file's translation was not taken, so that neither is lost: compare the two, then export again",
+    )
+
+
+def _structure(item: TextField, own: list[Unit], unit: Unit, back: Returned, path: Path) -> Problem | None:
+    """A translation that would change the text's structure: a blank line in a paragraph, or in a one-line text."""
+    if not _BLANK_LINE.search(back.target.strip()):
+        return None
+    if len(own) > 1:
+        why = "which would make two paragraphs of one; keep one paragraph to an entry"
+    elif item.key[-1] in MARKDOWN_FIELDS:
+        return None  # a whole body has its paragraphs
+    else:
+        why = "which this text cannot have (it is one paragraph); remove it"
+    return Problem(Mark(path, back.line, 1), f"{unit.key}: the translation holds a blank line, {why}")
+
+
+_MARKED = "the translation begins with a list marker, though the item has its own: it would be a list within the item"
+
+
+def _marked(unit: Unit, back: Returned) -> bool:
+    """Whether a list item's translation begins with a marker of its own (typed again by the translator)."""
+    return unit.list_item and bool(_LIST_MARKER.match(back.target.lstrip()))
+
+
+def source_of(read: Translation, item: TextField) -> str:
+    """The source text of `item`, which every text that has units has."""
+    source = source_text(read.texts, item, read.source_language)
+    assert source is not None, "a unit is made only of a text with a source"
+    return source
+
+
+def _value(item: TextField, read: Translation, targets: list[str], whole: bool) -> str:
+    """The text the translated units make: paragraphs put back into the translation's Markdown blocks (or, of a
+    new translation, the source text's), a whole text given the line breaks at its end the old one had."""
+    source = source_of(read, item)
+    if whole:
+        model = item.value if item.value is not None else source
+        text = targets[0].strip("\n")
+        return text + model[len(model.rstrip("\n")) :]
+    cut = segments(item.value) if item.value else None
+    if cut is None or len(cut.texts) != len(targets):
+        cut = segments(source)
+    assert cut is not None and len(cut.texts) == len(targets), "units are made of the source text's paragraphs"
+    return joined(cut, targets)
+
+
+def stop_on(taken: Taken) -> None:
+    """Raise the problems found, if any: nothing is written then."""
+    if taken.problems:
+        raise ContentError(taken.problems)
