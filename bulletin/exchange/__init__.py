@@ -12,6 +12,7 @@ finished texts into the language file, confirmed. It reads no PDF.
     xlifffiles units as an XLIFF 1.2 file (translate-toolkit), which the OASIS strict schema accepts, and read back
     exporting  an issue's units for one language, read from its files, as a PO or XLIFF file
     splicing   new values written into a language file in the style of the old, missing ones inserted
+    reading    a translated file read back, PO or XLIFF, within bounds
     taking     which texts of a translated file an import takes, and why it leaves the others
     importing  a translated file's finished texts written back into the language file, confirmed
 """

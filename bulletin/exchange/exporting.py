@@ -11,6 +11,7 @@ from ..content.sources import read_translation
 from ..util.errors import BulletinError, UsageError, display_path
 from .memory import Memory
 from .pofiles import po_file
+from .reading import read_exchange_file
 from .units import Unit, fingerprint, units_of
 from .xlifffiles import xliff_file
 
@@ -50,8 +51,6 @@ def format_for(given: str | None, output: Path | None) -> str:
 def unimported(path: Path, export: Export) -> list[str]:
     """The places whose translation the file at `path` (an earlier export, translated since) has and the issue
     does not: what writing over it would lose. UsageError when it is no file of texts at all."""
-    from .importing import read_exchange_file  # (the reader of translated files)
-
     try:
         earlier = read_exchange_file(path)
     except BulletinError as err:

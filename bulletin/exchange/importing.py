@@ -25,14 +25,10 @@ from ..content.validation import reference_problems, typographic_queries
 from ..language.segments import segments
 from ..util.atomic import write_atomically
 from ..util.errors import BuildError, ContentError, Mark, Problem, UsageError, display_path
-from ..util.files import read_file
-from .pofiles import read_po_file
+from .reading import read_exchange_file
 from .splicing import SpliceError, splice
 from .taking import source_of, stop_on, take
-from .units import Exchanged, Returned, units_of
-from .xlifffiles import read_xliff_file
-
-MAX_EXCHANGE_BYTES = 50_000_000  # a translator's file; an issue's comes to some 200 kB
+from .units import Returned, units_of
 
 
 @dataclass(frozen=True)
@@ -78,25 +74,6 @@ def _first_change(item: TextField, back: list[Returned]) -> int:
     done = segments(item.value) if item.value and len(back) > 1 else None
     now = list(done.texts) if done is not None and len(done.texts) == len(back) else [None] * len(back)
     return next((unit.line for unit, old in zip(back, now) if unit.target != old), back[0].line)
-
-
-def read_exchange_file(path: Path) -> Exchanged:
-    """The translator's file at `path`, read within bounds: XLIFF when it is XML (in whatever encoding its
-    declaration gives), PO otherwise (in UTF-8)."""
-    try:
-        data = read_file(path, MAX_EXCHANGE_BYTES)
-    except OSError as err:
-        raise UsageError(f"cannot read {display_path(path)}: {err.strerror or err}") from err
-    if len(data) > MAX_EXCHANGE_BYTES:
-        raise UsageError(f"{display_path(path)} is larger than {MAX_EXCHANGE_BYTES} bytes; it is no file of texts")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return read_xliff_file(path, data)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise ContentError([Problem(Mark(path, line, 1), "is not UTF-8 text; save it as UTF-8")]) from None
-    return read_po_file(path, text)
 
 
 def _write(
