@@ -55,6 +55,9 @@ class Checker:
     # Per mapping (by id()), the fields written misspelt in it: the missing field a typo was meant for is
     # not reported a second time as missing.
     misspelt: dict[int, set[str]] = field(default_factory=dict)
+    # Whether a picture is opened to check that it can be printed, or only found: the translators' commands,
+    # which read the texts alone, need not decode every photograph of the issue.
+    open_pictures: bool = True
 
     def report(self, spot: Spot, message: str) -> None:
         """Record a problem at `spot`."""

@@ -204,7 +204,7 @@ def _read_image(
     if name is None:
         return None
     path, problem = _picture_file(folder, name)
-    if path is not None:  # a file of the issue: is it a picture the bulletin can print?
+    if path is not None and checker.open_pictures:  # a file of the issue: is it a picture the bulletin can print?
         problem = picture_problem(path)
     if problem is None:
         return path

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..content.limits import text_problems
@@ -41,6 +41,8 @@ class Imported:
     left: int  # texts left as they were: a unit of them fuzzy or empty
     skipped: list[Problem]  # units not taken: their source changed, or their place is gone
     warnings: list[Problem]  # what a proofreader would query in the texts taken
+    # Bodies written with the file's finished paragraphs but not confirmed (others changed in the source since).
+    kept: list[tuple[TextField, int]] = field(default_factory=list)
 
 
 def import_texts(folder: Path, path: Path) -> Imported:
@@ -58,14 +60,15 @@ def import_texts(folder: Path, path: Path) -> Imported:
     read = read_translation(folder, language)
     taken = take(exchanged, units_of(folder, read.texts, language, read.source_language), read)
     stop_on(taken)
-    warnings = _write(folder, read, exchanged.path, language, taken.values) if taken.values else []
+    warnings = _write(folder, read, exchanged.path, language, taken.values, taken.kept) if taken.values else []
     return Imported(
         language_file(folder, language),
-        [(item, _first_change(item, back)) for item, (_, back) in taken.values.items()],
+        [(item, _first_change(item, back)) for item, (_, back) in taken.values.items() if item not in taken.kept],
         taken.unchanged,
         taken.left,
         taken.skipped,
         taken.warnings + warnings,
+        [(item, _first_change(item, back)) for item, (_, back) in taken.values.items() if item in taken.kept],
     )
 
 
@@ -77,7 +80,12 @@ def _first_change(item: TextField, back: list[Returned]) -> int:
 
 
 def _write(
-    folder: Path, read: Translation, path: Path, language: str, values: dict[TextField, tuple[str, list[Returned]]]
+    folder: Path,
+    read: Translation,
+    path: Path,
+    language: str,
+    values: dict[TextField, tuple[str, list[Returned]]],
+    kept: set[TextField],
 ) -> list[Problem]:
     """Write `values` (taken from the file at `path`) into the language file, confirmed, after reading the result
     back; ContentError (and nothing written) when a text has a problem. Returns the proofreader's queries in the
@@ -85,7 +93,8 @@ def _write(
     target = language_file(folder, language)
     with target.open(encoding="utf-8", newline="") as file:  # newline="": keep the file's own line endings
         original = file.read()
-    hashes = {item: source_hash(source_of(read, item)) for item in values}
+    # Confirmed against the current source; a text kept unconfirmed keeps the tag it had.
+    hashes = {item: item.confirmed if item in kept else source_hash(source_of(read, item)) for item in values}
     order = [item.key for item in read.texts.of(language)]
     try:
         candidate = splice(original, {item.key: (value, hashes[item]) for item, (value, _) in values.items()}, order)
@@ -113,7 +122,8 @@ def _write(
     write_atomically(target, candidate.encode("utf-8"), mode=mode)
     store = read_confirmations(folder, language)
     for item, (value, _) in values.items():
-        store.record(replace(item, value=value), source_of(read, item))
+        if item not in kept:
+            store.record(replace(item, value=value), source_of(read, item))
     store.save(mode & 0o666)
     return [found for query in queries if (found := mapped.problem(query, always=True))]
 

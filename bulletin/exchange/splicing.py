@@ -56,8 +56,9 @@ class _Node:
     key_lines: dict[str, int] = field(default_factory=dict)  # the 0-based line each key of a mapping starts on
 
 
-def splice(text: str, values: dict[tuple[str, ...], tuple[str, str]], order: list[tuple[str, ...]]) -> str:
-    """The file `text` with, at each place of `values`, its new value and source hash (value, hash); a place the
+def splice(text: str, values: dict[tuple[str, ...], tuple[str, str | None]], order: list[tuple[str, ...]]) -> str:
+    """The file `text` with, at each place of `values`, its new value and source hash (value, hash; no tag for
+    None); a place the
     file lacks is inserted after the places before it in `order` (every place of the file, in the issue's order)."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
@@ -177,7 +178,7 @@ class _Writer:
             text = text[:start] + new + text[end:]
         return text
 
-    def replace(self, key: tuple[str, ...], node: _Node, value: str, source: str) -> None:
+    def replace(self, key: tuple[str, ...], node: _Node, value: str, source: str | None) -> None:
         """Write `value` with its tag in place of the scalar `node`."""
         if node.kind != "scalar":
             what = "a YAML alias (*) of another text" if node.kind == "alias" else f"a {node.kind}, not a text"
@@ -194,18 +195,18 @@ class _Writer:
             if not keeps:  # the blank lines after the old value stay after the new one
                 end = self._after_last_content(node)
             new = self._block(value, source, indent, header[found.end() :] if found else "")
-            self.add(start, end, prefix + (new or f"!source-{source} " + _flow(value, '"') + self.newline))
+            self.add(start, end, prefix + (new or _tag(source) + _flow(value, '"') + self.newline))
             return
         if "\n" not in value.strip("\n") or node.style in ('"', "'"):
             style = node.style if node.value else '"'  # `title:` with nothing: in quotes, as texts mostly are
-            self.add(start, end, prefix + f"!source-{source} " + _flow(value, style))
+            self.add(start, end, prefix + _tag(source) + _flow(value, style))
             return
         # A text that has become several lines: a `|` block, and what followed the old value on its line above it.
         line_end = self.starts[node.end.line + 1] if node.end.line + 1 < len(self.starts) else len(self.text)
         rest = self.text[end:line_end].rstrip("\r\n\x85\u2028\u2029").strip()
         block = self._block(value, source, node.key_column + self.unit, f" {rest}" if rest else "")
         if block is None:
-            self.add(start, end, prefix + f"!source-{source} " + _flow(value, '"'))
+            self.add(start, end, prefix + _tag(source) + _flow(value, '"'))
         else:
             self.add(start, self._past_blank_lines(line_end) if keeps else line_end, prefix + block)
 
@@ -227,7 +228,7 @@ class _Writer:
                 last = number
         return self.starts[last + 1] if last + 1 < len(self.starts) else len(self.text)
 
-    def _block(self, value: str, source: str, indent: int, header_rest: str) -> str | None:
+    def _block(self, value: str, source: str | None, indent: int, header_rest: str) -> str | None:
         """`value` as a `|` block with its tag, content lines at `indent`; None when a block cannot hold it."""
         text = value.rstrip("\n")
         if (
@@ -239,7 +240,7 @@ class _Writer:
             return None
         trailing = len(value) - len(text)
         chomping = "-" if trailing == 0 else "" if trailing == 1 else "+"
-        lines = [f"!source-{source} |{chomping}{header_rest}"]
+        lines = [f"{_tag(source)}|{chomping}{header_rest}"]
         lines += [(" " * indent + line) if line.strip() else "" for line in text.split("\n")]
         lines += [""] * max(trailing - 1, 0)
         return self.newline.join(lines) + self.newline
@@ -249,7 +250,7 @@ class _Writer:
         root: _Node,
         parent_key: tuple[str, ...],
         keys: list[tuple[str, ...]],
-        values: dict[tuple[str, ...], tuple[str, str]],
+        values: dict[tuple[str, ...], tuple[str, str | None]],
         order: list[tuple[str, ...]],
     ) -> None:
         """Insert the places `keys`, all missing under the mapping at `parent_key`, after the places before them."""
@@ -303,7 +304,11 @@ class _Writer:
         return self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
 
     def _lines(
-        self, keys: list[tuple[str, ...]], values: dict[tuple[str, ...], tuple[str, str]], depth: int, indent: int
+        self,
+        keys: list[tuple[str, ...]],
+        values: dict[tuple[str, ...], tuple[str, str | None]],
+        depth: int,
+        indent: int,
     ) -> str:
         """The lines of the places `keys` below the part `depth` of their keys, the outermost at `indent`."""
         out = []
@@ -312,12 +317,17 @@ class _Writer:
             if len(child_keys) == 1 and len(child_keys[0]) == depth + 1:
                 value, source = values[child_keys[0]]
                 block = self._block(value, source, indent + self.unit, "") if "\n" in value.strip("\n") else None
-                line = block if block is not None else f"!source-{source} " + _flow(value, '"') + self.newline
+                line = block if block is not None else _tag(source) + _flow(value, '"') + self.newline
                 out.append(" " * indent + f"{written}: {line}")
             else:
                 out.append(" " * indent + f"{written}:{self.newline}")
                 out.append(self._lines(child_keys, values, depth + 1, indent + self.unit))
         return "".join(out)
+
+
+def _tag(source: str | None) -> str:
+    """The tag written before a value: its source hash, or none for a text not confirmed."""
+    return f"!source-{source} " if source else ""
 
 
 def _by_child(keys: list[tuple[str, ...]], depth: int) -> dict[str, list[tuple[str, ...]]]:

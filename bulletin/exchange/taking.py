@@ -36,6 +36,7 @@ class Taken:
     """What an import takes of a file, and what it says about the rest."""
 
     values: dict[TextField, tuple[str, list[Returned]]] = field(default_factory=dict)  # new value, its units
+    kept: set[TextField] = field(default_factory=set)  # of those, the ones written but not confirmed (see _kept)
     unchanged: int = 0  # texts the file gives as the language file has them, confirmed
     left: int = 0  # texts left as they were: a unit fuzzy, empty or not in the file
     skipped: list[Problem] = field(default_factory=list)  # translations not taken, each at its line
@@ -92,7 +93,10 @@ def _take_field(item: TextField, own: list[Unit], returned: list, read: Translat
     if changed := [(unit, back) for unit, back in pairs if _differs(unit.source, back.source)]:
         # Said only where the file brings a translation the issue does not have: that is work not taken.
         taken.skipped += [_changed(path, unit, back) for unit, back in changed if _brings(unit, back)]
-        taken.left += 1
+        if (kept := _kept(item, own, pairs, changed, read, path)) is not None:
+            taken.values[item], taken.kept = kept, taken.kept | {item}
+        else:
+            taken.left += 1
         return
     if any(back.fuzzy or not back.target.strip() for _, back in pairs):
         taken.left += 1
@@ -110,6 +114,34 @@ def _take_field(item: TextField, own: list[Unit], returned: list, read: Translat
         taken.unchanged += 1
     else:
         taken.values[item] = (value, [back for _, back in pairs])
+
+
+def _kept(
+    item: TextField,
+    own: list[Unit],
+    pairs: list[tuple[Unit, Returned]],
+    changed: list[tuple[Unit, Returned]],
+    read: Translation,
+    path: Path,
+) -> tuple[str, list[Returned]] | None:
+    """Of a body some of whose paragraphs changed in the source since the export, the text with the file's
+    finished paragraphs of the others in place, so that the translator's work on them is not lost: written, but
+    not confirmed, as the paragraphs that changed still wait for their translation. None when there is nothing to
+    keep (one text whole, no translation yet, nothing finished, or nothing new)."""
+    if len(own) == 1 or not all(unit.target for unit in own):
+        return None
+    done = [
+        (unit, back)
+        for unit, back in pairs
+        if (unit, back) not in changed
+        and not back.fuzzy
+        and back.target.strip()
+        and back.base in (None, unit.base)
+        and _structure(item, own, unit, back, path) is None
+    ]
+    targets = [back.target if (unit, back) in done else unit.target for unit, back in pairs]
+    value = _value(item, read, targets, whole=False)
+    return None if value == item.value else (value, [back for _, back in done])
 
 
 def _by_field(units: list[Unit]) -> dict[TextField, list[Unit]]:

@@ -197,6 +197,11 @@ def run_import(arguments: argparse.Namespace) -> int:
     done = import_texts(issue_folder(arguments.issue), arguments.file)
     for item, line in done.taken:
         print(f"{display_path(arguments.file)}:{line}: imported {item.name}")
+    for item, line in done.kept:
+        print(
+            f"{display_path(arguments.file)}:{line}: kept {item.name}, not confirmed: paragraphs of it changed in"
+            " the source"
+        )
     for problem in done.warnings + done.skipped:
         print(problem.as_warning(), file=sys.stderr)
     print(

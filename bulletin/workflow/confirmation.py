@@ -58,7 +58,7 @@ def confirm(folder: Path, language: str, names: tuple[str, ...], force: bool = F
         with path.open(encoding="utf-8", newline="") as file:  # newline="": keep the file's own line endings
             original = file.read()
         _replace(path, _with_tags(original, {item: hashes[item] for item in changed}))
-        _, reread = read_issue(folder, Checker())
+        _, reread = read_issue(folder, Checker(open_pictures=False))
         wanted = {item.key: hashes[item] for item in changed}
         if reread is None or {item.key: item.confirmed for item in reread.of(language) if item.key in wanted} != wanted:
             _replace(path, original)

@@ -111,3 +111,24 @@ def test_an_xliff_file_saved_as_utf_16_is_read(minimal_issue, capsys):
     path.write_bytes(text.encode("utf-16"))
     status, out, _ = run_import(minimal_issue, path, capsys)
     assert status == 0 and out.endswith(": imported publisher\n")
+
+
+def test_finished_paragraphs_of_a_body_whose_source_changed_elsewhere_are_kept_unconfirmed(minimal_issue, capsys):
+    """The translator's work on the paragraphs that did not change is not lost; the body stays stale."""
+    _, path = export(minimal_issue, "ru", capsys)
+    translate(path, {"articles.first-article.body.1": "Новый первый абзац.", "articles.first-article.body.2": "Тоже."})
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "İkinci abzas.", "with": "İkinci, yeni abzas."}])
+    status, out, err = run_import(minimal_issue, path, capsys)
+    assert status == 1
+    assert out == (
+        f"{path}:{catalog_line(path, 'articles.first-article.body.1')}: kept articles.first-article.body, not"
+        " confirmed: paragraphs of it changed in the source\n"
+    )
+    assert "articles.first-article.body.2: the source text in this file is not the issue's" in err
+    ru = (minimal_issue / "ru.yaml").read_text(encoding="utf-8")
+    assert "body: !source-5aa83dbc |\n      Новый первый абзац.\n\n      Второй абзац.\n" in ru  # its old tag: stale
+    path.unlink()  # (export would not write over its "Тоже.", not imported)
+    catalog, _ = export(minimal_issue, "ru", capsys)
+    first, second = (catalog.find(f"articles.first-article.body.{n}", by="msgctxt") for n in (1, 2))
+    assert (first.msgstr, first.fuzzy) == ("Новый первый абзац.", False)
+    assert second.fuzzy and second.previous_msgid == "İkinci abzas." and second.msgstr == "Второй абзац."

@@ -317,6 +317,7 @@ ABOUT_THIS_ISSUE = {  # the about page's last sentence, as each catalog makes it
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_about_page_says_which_issue_it_is_from_the_issues_facts(sample_build, language):
     """No language file says the issue's number or period: a text carried to the next issue cannot say an old one."""
