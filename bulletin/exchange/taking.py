@@ -9,8 +9,9 @@ the issue has now, and brings a translation over the one the language file had w
 - a text whose translation changed in the language file since the export is left as the language file has
   it (the file's would undo the change), and said when the file changes it too: neither is lost;
 - a text with a unit fuzzy, empty or not in the file is *left* as it was, whole;
-- a translation that would break the text's structure (a blank line that makes two paragraphs of one,
-  a list marker typed again) is a problem, or a warning, at the file's line.
+- a translation that would break the text's structure (a blank line that makes two paragraphs of one)
+  is a problem at the file's line; one that types a list marker again, or leaves out a link's address
+  of the source, a warning there.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .units import Exchanged, Returned, Unit, fingerprint
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
+_LINK = re.compile(r"\]\(\s*<?([^\s)>]+)|<((?:https?|mailto):[^\s>]+)>")  # a Markdown link's address, or an autolink
 
 
 @dataclass
@@ -109,6 +111,13 @@ def _take_field(item: TextField, own: list[Unit], returned: list, read: Translat
         return
     taken.problems += [problem for unit, back in pairs if (problem := _structure(item, own, unit, back, path))]
     taken.warnings += [Problem(Mark(path, back.line, 1), _MARKED) for unit, back in pairs if _marked(unit, back)]
+    taken.warnings += [
+        Problem(Mark(path, back.line, 1), f"{unit.key}: the source links to {address}, and the translation does not")
+        for unit, back in pairs
+        if item.key[-1] in MARKDOWN_FIELDS
+        for address in _addresses(unit.source)
+        if address not in back.target
+    ]
     value = _value(item, read, [back.target for _, back in pairs], whole=own[0].key == item.name)
     if value == item.value and item.confirmed == source_hash(source_of(read, item)):
         taken.unchanged += 1
@@ -197,6 +206,11 @@ _MARKED = "the translation begins with a list marker, though the item has its ow
 def _marked(unit: Unit, back: Returned) -> bool:
     """Whether a list item's translation begins with a marker of its own (typed again by the translator)."""
     return unit.list_item and bool(_LIST_MARKER.match(back.target.lstrip()))
+
+
+def _addresses(text: str) -> list[str]:
+    """The addresses a Markdown text links to."""
+    return [found[1] or found[2] for found in _LINK.finditer(text)]
 
 
 def source_of(read: Translation, item: TextField) -> str:

@@ -132,3 +132,18 @@ def test_finished_paragraphs_of_a_body_whose_source_changed_elsewhere_are_kept_u
     first, second = (catalog.find(f"articles.first-article.body.{n}", by="msgctxt") for n in (1, 2))
     assert (first.msgstr, first.fuzzy) == ("Новый первый абзац.", False)
     assert second.fuzzy and second.previous_msgid == "İkinci abzas." and second.msgstr == "Второй абзац."
+
+
+def test_a_link_of_the_source_left_out_of_the_translation_is_a_warning(minimal_issue, capsys):
+    link = "[xəbər](https://example.org/news)"
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Birinci abzas.", "with": f"Birinci {link} abzas."}])
+    catalog, path = export(minimal_issue, "ru", capsys)
+    body = [entry for entry in catalog if entry.msgctxt.startswith("articles.first-article.body.")]
+    translate(path, {entry.msgctxt: entry.msgstr for entry in body} | {body[0].msgctxt: "Первый абзац, без ссылки."})
+    status, out, err = run_import(minimal_issue, path, capsys)
+    assert status == 0 and out.endswith(": imported articles.first-article.body\n")
+    line = catalog_line(path, body[0].msgctxt)
+    assert (
+        f"{path}:{line}:1: warning: articles.first-article.body.1: the source links to https://example.org/news, and"
+        " the translation does not"
+    ) in err
