@@ -182,6 +182,11 @@ def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
             f"After checking a stale or unconfirmed text against the {status.source_language} text,"
             f" confirm it: build.py confirm {status.folder.name} {item.language} {example}"
         )
+    if not item.source and (item.stale or item.unconfirmed or item.missing):
+        lines.append(
+            f"In a translation tool: build.py export {status.folder.name} --lang {item.language} gives what is left"
+            f" as a PO file (--format xliff for XLIFF); build.py import {status.folder.name} FILE takes it back"
+        )
     return lines
 
 
