@@ -142,7 +142,8 @@ def _read_back(
         texts = read_texts(place, {**read.facts, "languages": (read.source_language, language)}, checker)
         fields = {item.key: item for item in texts.of(language) if item.value is not None}
         chosen = [item for key, item in fields.items() if key in taken]
-        problems = [problem for problem in checker.problems if problem.mark.path.name == f"{language}.yaml"]
+        found = checker.problems + texts.strays  # (an entry under an unknown id is a stray of a translated file)
+        problems = [problem for problem in found if problem.mark.path.name == f"{language}.yaml"]
         return fields, problems + text_problems(chosen) + reference_problems(chosen), typographic_queries(chosen)
 
 

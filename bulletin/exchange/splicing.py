@@ -15,6 +15,7 @@ the result back to be sure.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -52,6 +53,7 @@ class _Node:
     value: str = ""  # a scalar's text
     anchor: str | None = None
     flow: bool = False  # a mapping or list written in brackets
+    in_flow: bool = False  # written inside brackets, where a value cannot be a block nor plain with , [ ] { }
     children: dict[str, _Node] = field(default_factory=dict)  # a mapping's values by key, in the file's order
     key_lines: dict[str, int] = field(default_factory=dict)  # the 0-based line each key of a mapping starts on
 
@@ -90,22 +92,23 @@ def _read(text: str) -> _Node:
     raise SpliceError("", "the file is empty")
 
 
-def _node(events: Iterator[yaml.Event], event: yaml.Event, key_column: int) -> _Node:
+def _node(events: Iterator[yaml.Event], event: yaml.Event, key_column: int, in_flow: bool = False) -> _Node:
     """The value that starts with `event`, its children read from `events`."""
     start, end = _place(event.start_mark), _place(event.end_mark)
     if isinstance(event, yaml.AliasEvent):
-        return _Node("alias", start, end, key_column)
+        return _Node("alias", start, end, key_column, in_flow=in_flow)
     if isinstance(event, yaml.ScalarEvent):  # (libyaml gives a plain value's style as "", PyYAML as None)
-        return _Node("scalar", start, end, key_column, event.style or None, event.value, event.anchor)
+        return _Node("scalar", start, end, key_column, event.style or None, event.value, event.anchor, in_flow=in_flow)
     assert isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
     kind = "mapping" if isinstance(event, yaml.MappingStartEvent) else "sequence"
-    node = _Node(kind, start, end, key_column, anchor=event.anchor, flow=bool(event.flow_style))
+    flow = bool(event.flow_style)
+    node = _Node(kind, start, end, key_column, anchor=event.anchor, flow=flow, in_flow=in_flow)
     while not isinstance(inner := next(events), yaml.MappingEndEvent | yaml.SequenceEndEvent):
         if kind == "sequence":
-            _node(events, inner, -1)
+            _node(events, inner, -1, in_flow or flow)
             continue
         key = inner.value if isinstance(inner, yaml.ScalarEvent) else repr(inner)
-        child = _node(events, next(events), _place(inner.start_mark).column)
+        child = _node(events, next(events), _place(inner.start_mark).column, in_flow or flow)
         node.children[key] = child
         node.key_lines[key] = _place(inner.start_mark).line
     node.end = _place(inner.end_mark)
@@ -155,7 +158,7 @@ class _Writer:
         self.text = text
         self.unit = unit
         self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
-        found = LINE_BREAK.search(text)
+        found = re.search(r"\r\n|\n|\r", text)  # (not a U+2028 or NEL inside a quoted value)
         self.newline = found[0] if found else "\n"
         self.edits: list[tuple[int, int, int, str]] = []  # start, end, the rank of what it writes, the new text
 
@@ -187,35 +190,35 @@ class _Writer:
         prefix = f"&{node.anchor} " if node.anchor else ""
         if start and self.text[start - 1] not in " \t":
             prefix = " " + prefix  # `title:` with nothing after it
-        keeps = len(value) - len(value.rstrip("\n")) > 1  # written `|+`: the blank lines after it would be its own
         if node.style in ("|", ">"):
             header = self.line_text(node.start.line)[node.start.column :].rstrip("\r\n\x85\u2028\u2029")
             found = re.search(r"[|>]([-+]?)[1-9]?([-+]?)", header)
+            comment = header[found.end() :] if found else ""
             indent = _content_indent(self._content_lines(node)) or node.key_column + self.unit
-            if not keeps:  # the blank lines after the old value stay after the new one
-                end = self._after_last_content(node)
-            new = self._block(value, source, indent, header[found.end() :] if found else "")
-            self.add(start, end, prefix + (new or _tag(source) + _flow(value, '"') + self.newline))
+            end = self._after_last_content(node)  # the blank lines after the old value stay after the new one
+            new = self._block(value, source, indent, comment)
+            self.add(start, end, prefix + (new or _tag(source) + _flow(value, '"') + comment + self.newline))
             return
-        if "\n" not in value.strip("\n") or node.style in ('"', "'"):
-            style = node.style if node.value else '"'  # `title:` with nothing: in quotes, as texts mostly are
+        if "\n" not in value.strip("\n") or node.style in ('"', "'") or node.in_flow:
+            style = node.style if node.value and not node.in_flow else '"'  # `title:` with nothing: in quotes
             self.add(start, end, prefix + _tag(source) + _flow(value, style))
             return
-        # A text that has become several lines: a `|` block, and what followed the old value on its line above it.
+        # A text that has become several lines: a `|` block, and what followed the old value on its line above it;
+        # in quotes when a comment line indented under it would read as its last line.
         line_end = self.starts[node.end.line + 1] if node.end.line + 1 < len(self.starts) else len(self.text)
         rest = self.text[end:line_end].rstrip("\r\n\x85\u2028\u2029").strip()
         block = self._block(value, source, node.key_column + self.unit, f" {rest}" if rest else "")
-        if block is None:
+        if block is None or self._indented_comment(node.end.line + 1, node.key_column):
             self.add(start, end, prefix + _tag(source) + _flow(value, '"'))
         else:
-            self.add(start, self._past_blank_lines(line_end) if keeps else line_end, prefix + block)
+            self.add(start, line_end, prefix + block)
 
-    def _past_blank_lines(self, offset: int) -> int:
-        """Where the first line from `offset` on that holds more than blanks starts."""
-        line = next((number for number, start in enumerate(self.starts) if start >= offset), len(self.starts))
-        while line < len(self.starts) and not self.line_text(line).strip():
-            line += 1
-        return self.starts[line] if line < len(self.starts) else len(self.text)
+    def _indented_comment(self, line: int, column: int) -> bool:
+        """Whether the line `line` is a comment indented deeper than `column`."""
+        if line >= len(self.starts):
+            return False
+        text = self.line_text(line)
+        return text.lstrip(" ").startswith("#") and len(text) - len(text.lstrip(" ")) > column
 
     def _content_lines(self, node: _Node) -> list[str]:
         return [self.line_text(number) for number in range(node.start.line + 1, node.end.line + (node.end.column > 0))]
@@ -231,18 +234,18 @@ class _Writer:
     def _block(self, value: str, source: str | None, indent: int, header_rest: str) -> str | None:
         """`value` as a `|` block with its tag, content lines at `indent`; None when a block cannot hold it."""
         text = value.rstrip("\n")
+        rows = text.split("\n")
         if (
             not text
-            or text[0] in " \t"
+            or text[0] in " \t\n"  # a block finds its indentation on its first line
+            or len(value) - len(text) > 1  # `|+` would take the blank lines after it for its own
+            or any(row != row.strip(" \t") == "" for row in rows)  # a line of blanks reads as an empty one
             or not _PRINTABLE.fullmatch(value)
             or any(c in value for c in "\x85\u2028\u2029")
         ):
             return None
-        trailing = len(value) - len(text)
-        chomping = "-" if trailing == 0 else "" if trailing == 1 else "+"
-        lines = [f"{_tag(source)}|{chomping}{header_rest}"]
-        lines += [(" " * indent + line) if line.strip() else "" for line in text.split("\n")]
-        lines += [""] * max(trailing - 1, 0)
+        lines = [f"{_tag(source)}|{'' if value.endswith(chr(10)) else '-'}{header_rest}"]
+        lines += [(" " * indent + row) if row else "" for row in rows]
         return self.newline.join(lines) + self.newline
 
     def insert(
@@ -259,19 +262,19 @@ class _Writer:
         name = ".".join(parent_key) or "the file"
         position = {key: index for index, key in enumerate(order)}
         first = min(position.get(key, len(position)) for key in keys)
-        if parent.kind == "scalar" and parent.value == "" and parent.style is None:
-            indent = parent.key_column + self.unit  # `articles:` with nothing after it: the group starts here
-            at = self.offset(parent.end)
-            self.add(at, at, self.newline + self._lines(keys, values, len(parent_key), indent).rstrip("\r\n"), first)
-            return
-        if parent.kind != "mapping" or (parent.flow and parent.children):
-            raise SpliceError(name, "is not written as a block mapping, one place to a line; the texts cannot be added")
-        if parent.flow:  # `{}`: becomes a block
+        empty = parent.kind == "scalar" and parent.style is None and parent.value in ("", "~", "null", "Null", "NULL")
+        if empty or (parent.kind == "mapping" and parent.flow and not parent.children):
+            # `articles:`, `articles: ~` or `articles: {}`, a comment after it or not: the group starts on the lines
+            # after it, the comment staying on its line.
             start, end = self.offset(parent.start), self.offset(parent.end)
             start -= len(self.text[:start]) - len(self.text[:start].rstrip(" \t"))  # and the blanks after the colon
+            line_end = self.starts[parent.end.line] + len(self.line_text(parent.end.line).rstrip("\r\n"))
+            self.add(start, end, "")
             lines = self._lines(keys, values, len(parent_key), parent.key_column + self.unit)
-            self.add(start, end, self.newline + lines.rstrip("\r\n"), first)
+            self.add(line_end, line_end, self.newline + lines.rstrip("\r\n"), first)
             return
+        if parent.kind != "mapping" or parent.flow:
+            raise SpliceError(name, "is not written as a block mapping, one place to a line; the texts cannot be added")
         present = list(parent.children)
         indent = parent.children[present[0]].key_column if present else parent.key_column + self.unit
         rank: dict[str, int] = {}
@@ -288,10 +291,16 @@ class _Writer:
                 at = self.starts[parent.key_lines[present[0]]]
             else:
                 at = len(self.text)
+            while at < len(self.text) and before and self._indented_comment(self._line_of(at), indent):
+                at = self.starts[self._line_of(at) + 1] if self._line_of(at) + 1 < len(self.starts) else len(self.text)
             lines = self._lines(child_keys, values, len(parent_key), indent)
             if at and not self.text[:at].endswith(("\n", "\r")):
                 lines = self.newline + lines
             self.add(at, at, lines, min(position.get(key, len(position)) for key in child_keys))
+
+    def _line_of(self, offset: int) -> int:
+        """The line an offset of the text is on."""
+        return bisect_right(self.starts, offset) - 1
 
     def _after(self, node: _Node, key_line: int) -> int:
         """Where the text right after the value `node` begins: the line after its last line that holds text."""
@@ -299,6 +308,10 @@ class _Writer:
             last = list(node.children)[-1]
             return self._after(node.children[last], node.key_lines[last])
         if node.kind == "scalar" and node.style in ("|", ">"):
+            header = self.line_text(node.start.line)[node.start.column :]
+            keeps = re.search(r"[|>][-+1-9]*", header)
+            if keeps and "+" in keeps[0]:  # `|+`: the blank lines after it are its own
+                return self.offset(node.end)
             return self._after_last_content(node)
         line = max(node.end.line - (node.end.column == 0), key_line)
         return self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)

@@ -154,3 +154,47 @@ def test_texts_a_block_cannot_hold_as_written_read_back_as_themselves_from_every
         for part in place:
             found = found[part]
         assert found == ("abcdef12", value), place
+
+
+@pytest.mark.parametrize(
+    "text, key, value, expected",
+    [
+        # In brackets a value is never plain or a block: a comma or a brace would end it, a block cannot be there.
+        ("chronology: {e1: Founded}\n", ("chronology", "e1"), "Founded, then rebuilt}", None),
+        ("chronology: {e1: A, e2: B}\n", ("chronology", "e1"), "Line one\nLine two", None),
+        # A group written empty, null or {} takes its entries below its line, where its comment stays.
+        ("chronology:  # none yet\n", ("chronology", "e1"), "One\nTwo", "chronology:  # none yet\n  e1: "),
+        ("chronology: ~\n", ("chronology", "e1"), "E", 'chronology:\n  e1: !source-abcdef12 "E"\n'),
+        ("chronology: {}  # none yet\n", ("chronology", "e1"), "E", "chronology:  # none yet\n  e1: "),
+        # A comment line indented under a value would be read as the last line of a block there: quotes instead.
+        ("chronology:\n  e1: Old\n    # check\n  e2: x\n", ("chronology", "e1"), "One\nTwo", None),
+        # A `|+` value keeps the blank lines after it when an entry is inserted after it.
+        ("about: |+\n  One.\n\n", ("chronology", "e1"), "E", "about: |+\n  One.\n\nchronology:\n"),
+        # The line break the file uses is \n, not a U+2028 in a quoted value before it.
+        ("publisher: 'a\u2028b'\nabout: x\n", ("chronology", "e1"), "One\nTwo", None),
+        # Texts a block cannot hold as they are: a line of blanks, several line breaks at the end, an indented start.
+        (
+            "about: |  # the page\n  x\n",
+            ("about",),
+            "First\n  \nSecond",
+            'about: !source-abcdef12 "First\\n  \\nSecond"',
+        ),
+        ("publisher: P\n\nabout: x\n", ("publisher",), "One.\nTwo.\n\n", None),
+        ("about: x\n", ("about",), "\n  indented\nnot", None),
+    ],
+)
+def test_layouts_people_write_keep_every_other_value_and_read_back(text, key, value, expected):
+    spliced = splice(text, {key: (value, "abcdef12")}, ORDER + [("chronology", "e2")])
+    for loader in (yaml.SafeLoader, yaml.CSafeLoader):
+        tagged = type("Tagged", (loader,), {})
+        tagged.add_multi_constructor("!source-", lambda loader, suffix, node: (suffix, loader.construct_scalar(node)))
+        read, before = yaml.load(spliced, Loader=tagged), yaml.load(text, Loader=tagged)
+        found = read
+        for part in key:
+            found = found[part]
+        assert found == ("abcdef12", value)
+        for name, old in (before or {}).items():  # every other value as it was
+            if name != key[0]:
+                assert read[name] == old, name
+    if expected is not None:
+        assert expected in spliced
