@@ -300,6 +300,12 @@ class _LanguageReader:
                     " id" + (f" ({said})" if said else ""),
                 )
                 translated = self.source_language is not None and self.language != self.source_language
+                if translated and not said:  # no typo, no YAML surprise: most likely renamed in the source since
+                    problem = Problem(
+                        problem.mark,
+                        f"{problem.message}; renamed in the source? build.py export suggests its texts for the new id:"
+                        " once they are imported, delete this entry",
+                    )
                 (self.texts.strays if translated else self.checker.problems).append(problem)
         for key in wanted:
             owner = f"{noun} '{key}'"

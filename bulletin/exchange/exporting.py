@@ -8,10 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 from ..content.sources import read_translation
-from ..util.errors import BulletinError, UsageError, display_path
+from ..util.errors import BulletinError, Refused, UsageError, display_path
 from .memory import Memory
 from .pofiles import po_file
 from .reading import read_exchange_file
+from .taking import field_of, holds
 from .units import Unit, fingerprint, units_of
 from .xlifffiles import xliff_file
 
@@ -48,18 +49,29 @@ def format_for(given: str | None, output: Path | None) -> str:
     return given or named or "po"
 
 
-def unimported(path: Path, export: Export) -> list[str]:
-    """The places whose translation the file at `path` (an earlier export, translated since) has and the issue
-    does not: what writing over it would lose. UsageError when it is no file of texts at all."""
+def unimported(path: Path, export: Export) -> tuple[list[str], list[str]]:
+    """What writing over the file at `path` (an earlier export, translated since) would lose: the places whose
+    translation it has and the issue does not, and those it has at places the issue no longer has, or cuts into
+    paragraphs otherwise now. UsageError when it is no file of texts at all."""
     try:
         earlier = read_exchange_file(path)
     except BulletinError as err:
-        raise UsageError(
+        raise Refused(
             f"{display_path(path)} exists and is no file of texts that export made ({err}); give --force to write"
             " over it, or another --output"
         ) from None
     now = {unit.key: unit.base for unit in export.units}
-    return [back.key for back in earlier.units if back.target.strip() and fingerprint(back.target) != now.get(back.key)]
+    texts = {unit.field.name: unit.field.value or "" for unit in export.units}
+    lost, moved = [], []
+    for back in earlier.units:
+        if not back.target.strip():
+            continue
+        if back.key in now:
+            if fingerprint(back.target) != now[back.key]:
+                lost.append(back.key)
+        elif (name := field_of(back.key, texts)) is None or not holds(texts[name], back.target):
+            moved.append(back.key)
+    return lost, moved
 
 
 def export_texts(folder: Path, language: str, form: str = "po", now: datetime | None = None) -> Export:

@@ -43,6 +43,7 @@ class Imported:
     warnings: list[Problem]  # what a proofreader would query in the texts taken
     # Bodies written with the file's finished paragraphs but not confirmed (others changed in the source since).
     kept: list[tuple[TextField, int]] = field(default_factory=list)
+    absent: int = 0  # units of the issue the file does not have
 
 
 def import_texts(folder: Path, path: Path) -> Imported:
@@ -69,6 +70,7 @@ def import_texts(folder: Path, path: Path) -> Imported:
         taken.skipped,
         taken.warnings + warnings,
         [(item, _first_change(item, back)) for item, (_, back) in taken.values.items() if item in taken.kept],
+        taken.absent,
     )
 
 

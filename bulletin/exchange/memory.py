@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.loading import YamlMap, load_source
-from ..content.sources import source_hash
+from ..content.sources import read_confirmations, source_hash
 from ..content.texts import MARKDOWN_FIELDS, language_file
 from ..language.segments import segments
 from ..language.typography import plain_text
@@ -103,6 +103,14 @@ def _pairs(issue: Path, language: str, source_language: str) -> tuple[list, list
     found: list[tuple[str, str, str]] = []
     strays: list[tuple[str, str, str]] = []
     _walk(source, translated, (), found, strays)
+    # A stray whose source text the record of confirmations keeps is remembered by that text too, paragraph by
+    # paragraph: a renamed body whose source changed in a few paragraphs since still has the others suggested.
+    recorded = read_confirmations(issue, language).sources
+    for place, tag, translation in strays:
+        if (text := recorded.get(tag)) is not None:
+            found.append((place, text.strip("\n"), translation))
+            if place.rsplit(".", 1)[-1] in MARKDOWN_FIELDS:
+                _paragraphs(place, text, translation, found)
     return found, strays
 
 

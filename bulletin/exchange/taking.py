@@ -41,6 +41,7 @@ class Taken:
     kept: set[TextField] = field(default_factory=set)  # of those, the ones written but not confirmed (see _kept)
     unchanged: int = 0  # texts the file gives as the language file has them, confirmed
     left: int = 0  # texts left as they were: a unit fuzzy, empty or not in the file
+    absent: int = 0  # units of the issue the file does not have
     skipped: list[Problem] = field(default_factory=list)  # translations not taken, each at its line
     problems: list[Problem] = field(default_factory=list)  # what stops the import
     warnings: list[Problem] = field(default_factory=list)  # what is taken, but worth a look
@@ -51,14 +52,23 @@ def take(exchanged: Exchanged, units: list[Unit], read: Translation) -> Taken:
     path, taken = exchanged.path, Taken()
     given = _given(exchanged, taken)
     known = {unit.key for unit in units}
-    taken.skipped += [
-        Problem(Mark(path, back.line, 1), f"{back.key}: the issue has no text at this place (renamed or removed?)")
-        for back in exchanged.units
-        if back.key not in known and back.target.strip()
-    ]
-    if missing := [unit.key for unit in units if unit.key not in given]:
+    texts = {unit.field.name: unit.field.value or "" for unit in units}
+    for back in exchanged.units:
+        if back.key in known or not back.target.strip():
+            continue
+        name = field_of(back.key, texts)
+        if name is None:
+            said = "the issue has no text at this place (renamed or removed?)"
+        elif holds(texts[name], back.target):
+            continue  # cut otherwise now, and the language file has it already: imported before
+        else:
+            said = "the text at this place is cut into paragraphs otherwise since this file was made; export again"
+        taken.skipped.append(Problem(Mark(path, back.line, 1), f"{back.key}: {said}; the translation was not taken"))
+    covered = {field_of(back.key, texts) for back in exchanged.units}  # texts the file has, cut as it was then
+    if missing := [unit.key for unit in units if unit.key not in given and unit.field.name not in covered]:
         such = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
-        taken.skipped.append(
+        taken.absent = len(missing)
+        taken.warnings.append(
             Problem(
                 Mark(path, 1, 1),
                 f"{len(missing)} unit(s) of the issue are not in this file ({such}); their texts were left as they"
@@ -71,6 +81,19 @@ def take(exchanged: Exchanged, units: list[Unit], read: Translation) -> Taken:
             continue
         _take_field(item, own, returned, read, taken, path)
     return taken
+
+
+def field_of(key: str, texts: dict[str, str]) -> str | None:
+    """The text a unit's place is of (the place itself, or the text it is a paragraph of), if the issue has it."""
+    if key in texts:
+        return key
+    name, _, number = key.rpartition(".")
+    return name if number.isdigit() and name in texts else None
+
+
+def holds(text: str, translation: str) -> bool:
+    """Whether `text` has `translation` in it, whatever the line breaks."""
+    return " ".join(translation.split()) in " ".join(text.split())
 
 
 def _given(exchanged: Exchanged, taken: Taken) -> dict[str, Returned]:
@@ -97,20 +120,26 @@ def _take_field(item: TextField, own: list[Unit], returned: list, read: Translat
         taken.skipped += [_changed(path, unit, back) for unit, back in changed if _brings(unit, back)]
         if (kept := _kept(item, own, pairs, changed, read, path)) is not None:
             taken.values[item], taken.kept = kept, taken.kept | {item}
-        else:
-            taken.left += 1
         return
     if any(back.fuzzy or not back.target.strip() for _, back in pairs):
         taken.left += 1
         return
-    if any(back.base not in (None, unit.base) for unit, back in pairs):  # the language file changed since
-        # Taken, the file's older translation would undo that change: left, and said where the file brings work.
-        if worked := [back for _, back in pairs if back.base is not None and fingerprint(back.target) != back.base]:
+    # Where the language file changed since the export and the file says otherwise, taking the file's translation
+    # would undo that change: the text is left, and said where the file changed it too (work of both sides).
+    if moved := [(unit, back) for unit, back in pairs if back.base not in (None, unit.base) and _brings(unit, back)]:
+        if worked := [back for _, back in moved if fingerprint(back.target) != back.base]:
             taken.skipped.append(_conflict(path, item, worked[0]))
         taken.left += 1
         return
     taken.problems += [problem for unit, back in pairs if (problem := _structure(item, own, unit, back, path))]
-    taken.warnings += [Problem(Mark(path, back.line, 1), _MARKED) for unit, back in pairs if _marked(unit, back)]
+    taken.warnings += [
+        Problem(Mark(path, back.line, 1), f"{unit.key}: {_MARKED}") for unit, back in pairs if _marked(unit, back)
+    ]
+    taken.warnings += [
+        Problem(Mark(path, back.line, 1), f"{unit.key}: a line break in this text prints as a space; remove it?")
+        for unit, back in pairs
+        if item.key[-1] not in MARKDOWN_FIELDS and "\n" in back.target.strip() and "\n" not in unit.source.strip()
+    ]
     taken.warnings += [
         Problem(Mark(path, back.line, 1), f"{unit.key}: the source links to {address}, and the translation does not")
         for unit, back in pairs
@@ -224,10 +253,14 @@ def _value(item: TextField, read: Translation, targets: list[str], whole: bool) 
     """The text the translated units make: paragraphs put back into the translation's Markdown blocks (or, of a
     new translation, the source text's), a whole text given the line breaks at its end the old one had."""
     source = source_of(read, item)
+    # Blanks a tool leaves at a translation's ends, or at its lines' ends, are no one's meaning; in Markdown they
+    # would even start a code block or end a line early.
+    targets = [
+        "\n".join(line.rstrip(" \t") for line in target.strip("\n").split("\n")).strip(" \t") for target in targets
+    ]
     if whole:
         model = item.value if item.value is not None else source
-        text = targets[0].strip("\n")
-        return text + model[len(model.rstrip("\n")) :]
+        return targets[0] + model[len(model.rstrip("\n")) :]
     cut = segments(item.value) if item.value else None
     if cut is None or len(cut.texts) != len(targets):
         cut = segments(source)

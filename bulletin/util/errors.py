@@ -71,6 +71,13 @@ class UsageError(BulletinError):
     exit_status = 2
 
 
+class Refused(UsageError):
+    """A command that could be run, but would lose or undo someone's work as things are (a translated file not yet
+    imported, a translation confirmed unchanged); it says what to do instead."""
+
+    category = "refused"
+
+
 class BuildError(BulletinError):
     """A build could not be finished: environment, catalogs, fonts or rendering."""
 

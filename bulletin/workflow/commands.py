@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..project import ISSUES, PROJECT, issue_folder
-from ..util.errors import BuildError, ContentError, UsageError, display_path
+from ..util.errors import BuildError, ContentError, Refused, UsageError, display_path
 
 
 def describe_validate(parser: argparse.ArgumentParser) -> None:
@@ -160,11 +160,18 @@ def run_export(arguments: argparse.Namespace) -> int:
             raise UsageError(f"--output {path}: a folder; give the file's name, such as {path / 'texts.po'}")
         if not path.parent.is_dir():
             raise UsageError(f"--output {path}: there is no folder {path.parent}")
-        if path.exists() and not arguments.force and (lost := unimported(path, done)):
-            raise UsageError(
+        lost, moved = unimported(path, done) if path.exists() and not arguments.force else ([], [])
+        if lost:
+            raise Refused(
                 f"{display_path(path)} holds {len(lost)} translation(s) the issue does not have yet (such as"
-                f" {', '.join(lost[:3])}): import it first (build.py import {folder.name} {path}), or give --force"
-                " to write over it"
+                f" {', '.join(lost[:3])}): import it first (build.py import {display_path(folder)} {path}), or give"
+                " --force to write over it"
+            )
+        if moved:
+            raise Refused(
+                f"{display_path(path)} holds {len(moved)} translation(s) at places the issue no longer has, or cuts"
+                f" into paragraphs otherwise now (such as {', '.join(moved[:3])}): keep that file to copy them from,"
+                " and export to another --output, or give --force to write over it"
             )
         write_atomically(path, done.text.encode("utf-8"))
     except OSError as err:  # a name too long, a folder that cannot be written
@@ -206,11 +213,13 @@ def run_import(arguments: argparse.Namespace) -> int:
         print(problem.as_warning(), file=sys.stderr)
     print(
         f"{display_path(done.path)}: {len(done.taken)} text(s) imported and confirmed, {done.unchanged} already as"
-        f" the file has them, {done.left} left as they were (fuzzy or untranslated units)"
-        + (f", {len(done.skipped)} unit(s) not taken (see above)" if done.skipped else ""),
+        f" the file has them, {done.left} left as they were (fuzzy, untranslated or incomplete in the file)"
+        + (f", {len(done.kept)} kept unconfirmed" if done.kept else "")
+        + (f"; {len(done.skipped)} unit(s) not taken (see above)" if done.skipped else "")
+        + (f"; {done.absent} unit(s) of the issue not in the file" if done.absent else ""),
         file=sys.stderr,
     )
-    return 1 if done.skipped else 0
+    return 1 if done.skipped or done.absent else 0
 
 
 def describe_catalogs(parser: argparse.ArgumentParser) -> None:

@@ -19,7 +19,7 @@ from ..content.sources import Confirmations, read_confirmations, read_translatio
 from ..content.texts import TextField, Texts, language_file
 from ..content.validation import read_issue
 from ..util.atomic import write_atomically
-from ..util.errors import BuildError, UsageError, display_path
+from ..util.errors import BuildError, Refused, UsageError, display_path
 
 # What may stand before a text's value: its anchor and its source tag, in either order.
 _PROPERTIES = re.compile(r"(?:(?P<anchor>&[^\s,\[\]{}]+)[ \t]+|!source-[0-9a-f]{8}[ \t]+)*")
@@ -78,7 +78,7 @@ def _refuse_unchanged(store: Confirmations, stale: list[TextField], language: st
         if item.value is not None and store.confirmed.get(item.name, {}).get("translation") == source_hash(item.value)
     ]
     if unchanged:
-        raise UsageError(
+        raise Refused(
             f"the translation of {', '.join(unchanged)} is unchanged since it was last confirmed, though the source"
             f" text changed (build.py status shows how); update it, or give --force if the {language} text"
             " still says what the source says"

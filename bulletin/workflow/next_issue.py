@@ -28,7 +28,7 @@ from ..content.texts import COVER_TEXTS, GROUPS, SINGLE_TEXTS, TextField, Texts,
 from ..content.validation import read_issue
 from ..model import Period, issue_name_problem, period_of
 from ..project import ISSUES, newest_issue
-from ..util.errors import BuildError, ContentError, UsageError
+from ..util.errors import BuildError, ContentError, Refused, UsageError
 
 CARRIED_GROUPS = ("sections", "figures", "charts")  # texts that stay from issue to issue
 TO_WRITE = '""'  # how an empty text is written: validation lists it as empty
@@ -41,7 +41,7 @@ def start_issue(name: str, root: Path = ISSUES, previous: Path | None = None) ->
         raise UsageError(f"{name!r}: {issue_name_problem(name)}")
     target = root / name
     if target.exists():
-        raise UsageError(f"{target}: the issue exists already")
+        raise Refused(f"{target}: the issue exists already; its files are left as they are")
     previous = previous or newest_issue(root, before=period)
     checker = Checker()
     facts, texts = read_issue(previous, checker)

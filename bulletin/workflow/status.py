@@ -176,16 +176,18 @@ def _left_to_do(item: LanguageStatus, status: IssueStatus) -> list[str]:
             f"The translations cannot be checked against the {status.source_language} texts until"
             f" {display_path(language_file(status.folder, status.source_language))} can be read"
         )
+    where = display_path(status.folder)  # as the commands find it from here
     if item.stale or item.unconfirmed:
         example = (item.stale or item.unconfirmed)[0].name
         lines.append(
-            f"After checking a stale or unconfirmed text against the {status.source_language} text,"
-            f" confirm it: build.py confirm {status.folder.name} {item.language} {example}"
+            f"After checking a stale or unconfirmed text against the {status.source_language} text (and updating"
+            f" it where it needs to say more), confirm it: build.py confirm {where} {item.language} {example}"
+            " (with --force where the translation stays as it was)"
         )
     if not item.source and (item.stale or item.unconfirmed or item.missing):
         lines.append(
-            f"In a translation tool: build.py export {status.folder.name} --lang {item.language} gives what is left"
-            f" as a PO file (--format xliff for XLIFF); build.py import {status.folder.name} FILE takes it back"
+            f"In a translation tool: build.py export {where} --lang {item.language} gives what is left as a PO"
+            f" file (--format xliff for XLIFF); build.py import {where} FILE takes it back"
         )
     return lines
 

@@ -113,7 +113,7 @@ def test_an_earlier_file_with_translations_not_imported_is_not_written_over(mini
     catalog.save(str(path))
     kept = path.read_bytes()
     assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(path)]) == 2
-    assert "holds 1 translation(s) the issue does not have yet (such as publisher): import it first" in (
+    assert "refused: " + str(path) + " holds 1 translation(s) the issue does not have yet (such as publisher):" in (
         capsys.readouterr().err
     )
     assert path.read_bytes() == kept

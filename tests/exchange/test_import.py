@@ -108,6 +108,7 @@ def test_a_unit_whose_source_changed_since_the_export_is_not_taken_and_is_report
     line = catalog_line(path, "about.2")
     assert f"{path}:{line}:1: warning: about.2: the source text in this file is not the issue's (it changed" in err
     assert f"{{+Yeni+}} {first_word}" in err
+    assert ", 0 left as they were" in err and "; 1 unit(s) not taken (see above)" in err  # each said once
     assert "Otro párrafo" not in (sample_issue / "es.yaml").read_text(encoding="utf-8")
 
 

@@ -147,3 +147,31 @@ def test_a_link_of_the_source_left_out_of_the_translation_is_a_warning(minimal_i
         f"{path}:{line}:1: warning: articles.first-article.body.1: the source links to https://example.org/news, and"
         " the translation does not"
     ) in err
+
+
+def test_a_file_imported_twice_or_in_two_passes_changes_nothing_the_second_time(minimal_issue, capsys):
+    _, path = export(minimal_issue, "ru", capsys)
+    translate(path, {"publisher": "Новая редакция", "articles.first-article.body.2": "Новый второй абзац.  "})
+    assert run_import(minimal_issue, path, capsys)[0] == 0
+    ru = (minimal_issue / "ru.yaml").read_text(encoding="utf-8")
+    assert "      Новый второй абзац.\n" in ru  # the blanks a tool left at its end are not kept
+    before = snapshot(minimal_issue)
+    status, out, err = run_import(minimal_issue, path, capsys)  # again: all of it is in ru.yaml already
+    assert (status, out) == (0, "") and "warning" not in err and "0 text(s) imported" in err
+    assert snapshot(minimal_issue) == before
+    path.unlink()
+    catalog, _ = export(minimal_issue, "ru", capsys)  # and the body still lines up, paragraph by paragraph
+    assert catalog.find("articles.first-article.body.2", by="msgctxt").msgstr == "Новый второй абзац."
+
+
+def test_a_body_translated_whole_and_cut_into_paragraphs_is_no_translation_left_to_import(minimal_issue, capsys):
+    apply_edits(minimal_issue, [{"file": "ru.yaml", "replace": "      Второй абзац.\n", "with": ""}])
+    apply_edits(minimal_issue, [{"file": "ru.yaml", "replace": "      Первый абзац.\n\n", "with": "      Один.\n"}])
+    catalog, path = export(minimal_issue, "ru", capsys)
+    whole = catalog.find("articles.first-article.body", by="msgctxt")  # two paragraphs in az, one here: whole
+    assert whole is not None and "whole, as its paragraphs do not line up" in " ".join(whole.comment.split())
+    translate(path, {whole.msgctxt: "Первый.\n\nВторой."})
+    assert run_import(minimal_issue, path, capsys)[0] == 0
+    status, _, err = run_import(minimal_issue, path, capsys)  # its place is cut in two now, and holds the same
+    assert status == 0 and "warning" not in err
+    assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(path)]) == 0  # nothing to lose

@@ -90,9 +90,10 @@ def test_a_translator_sees_exactly_what_is_left(minimal_issue, translations_copy
     assert "ru.yaml:10:5: article 'first-article': missing: title, lead" in table
     assert "article 'second-article': stale: body" in table
     assert ": articles.second-article.body changed in az: [-Mətn.-] {+Yeni mətn.+}\n" in table
-    assert "build.py confirm 2023-H1 ru articles.second-article.body" in table
-    assert "In a translation tool: build.py export 2023-H1 --lang ru gives what is left as a PO file" in table
-    assert "build.py export 2023-H1 --lang az" not in table  # the source language is not translated
+    # The commands it gives find the issue from where status was run.
+    assert f"build.py confirm {minimal_issue} ru articles.second-article.body (with --force where" in table
+    assert f"In a translation tool: build.py export {minimal_issue} --lang ru gives what is left as a PO file" in table
+    assert "--lang az" not in table  # the source language is not translated
 
 
 def test_confirming_the_updated_translation_clears_it_from_the_status(minimal_issue, capsys):
