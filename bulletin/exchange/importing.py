@@ -27,7 +27,7 @@ from ..util.atomic import write_atomically
 from ..util.errors import BuildError, ContentError, Mark, Problem, UsageError, display_path
 from .reading import read_exchange_file
 from .splicing import SpliceError, splice
-from .taking import source_of, stop_on, take
+from .taking import source_of, take
 from .units import Returned, units_of
 
 
@@ -60,25 +60,27 @@ def import_texts(folder: Path, path: Path) -> Imported:
     language = re.split(r"[-_@.]", exchanged.language.strip())[0].lower()
     read = read_translation(folder, language)
     taken = take(exchanged, units_of(folder, read.texts, language, read.source_language), read)
-    stop_on(taken)
+    if taken.problems:  # nothing is written
+        raise ContentError(taken.problems)
     warnings = _write(folder, read, exchanged.path, language, taken.values, taken.kept) if taken.values else []
     return Imported(
         language_file(folder, language),
-        [(item, _first_change(item, back)) for item, (_, back) in taken.values.items() if item not in taken.kept],
+        [(item, _first_change(item, *taken.values[item])) for item in taken.values if item not in taken.kept],
         taken.unchanged,
         taken.left,
         taken.skipped,
         taken.warnings + warnings,
-        [(item, _first_change(item, back)) for item, (_, back) in taken.values.items() if item in taken.kept],
+        [(item, _first_change(item, *taken.values[item])) for item in taken.values if item in taken.kept],
         taken.absent,
     )
 
 
-def _first_change(item: TextField, back: list[Returned]) -> int:
-    """The line of the file where the first unit of `item` that changes its text is."""
-    done = segments(item.value) if item.value and len(back) > 1 else None
-    now = list(done.texts) if done is not None and len(done.texts) == len(back) else [None] * len(back)
-    return next((unit.line for unit, old in zip(back, now) if unit.target != old), back[0].line)
+def _first_change(item: TextField, value: str, back: list[Returned]) -> int:
+    """The line of the file where the unit of the first paragraph that `value` changes in `item` is."""
+    old, new = (segments(text) if text and len(back) > 1 else None for text in (item.value, value))
+    if old is None or new is None or not len(old.texts) == len(new.texts) == len(back):
+        return back[0].line
+    return next((unit.line for unit, was, now in zip(back, old.texts, new.texts) if was != now), back[0].line)
 
 
 def _write(
@@ -157,6 +159,9 @@ class _Lines:
         self.target = target  # the language file, which problems elsewhere than in the texts taken name
         self.starts = sorted((item.mark.line, key) for key, item in fields.items())
         self.units = {item.key: (value, back) for item, (value, back) in values.items()}
+        # Where a problem the language file cannot place within a text goes: the text's first changed unit, the
+        # likeliest to hold what is new (as a character written as an escape, which no line shows as it is).
+        self.first = {item.key: _first_change(item, value, back) for item, (value, back) in values.items()}
         self.fields = fields
 
     def problem(self, problem: Problem, always: bool = False) -> Problem | None:
@@ -168,15 +173,13 @@ class _Lines:
             at = Mark(self.target, problem.mark.line, problem.mark.column)
             return Problem(at, problem.message) if always or key is None else None
         value, back = self.units[key]
-        return Problem(Mark(self.path, self._unit(key, value, back, problem.mark.line).line, 1), problem.message)
+        return Problem(Mark(self.path, self._line(key, value, back, problem.mark.line), 1), problem.message)
 
-    def _unit(self, key: tuple[str, ...], value: str, back: list[Returned], line: int) -> Returned:
-        """The unit of the paragraph of `value` that the file's `line` holds (the text's first unit if not one)."""
+    def _line(self, key: tuple[str, ...], value: str, back: list[Returned], line: int) -> int:
+        """The line of the unit of the paragraph of `value` that the language file's `line` holds."""
         cut = segments(value) if len(back) > 1 else None
-        if cut is None:
-            return back[0]
         inside = line - self.fields[key].mark.line - 1  # the block's lines start after its `|` line
-        for index, (first, end) in enumerate(cut.spans):
+        for index, (first, end) in enumerate(cut.spans if cut is not None and len(cut.spans) == len(back) else ()):
             if first <= inside < end:
-                return back[index]
-        return back[0]
+                return back[index].line
+        return self.first[key]

@@ -60,23 +60,21 @@ class _Node:
 
 def splice(text: str, values: dict[tuple[str, ...], tuple[str, str | None]], order: list[tuple[str, ...]]) -> str:
     """The file `text` with, at each place of `values`, its new value and source hash (value, hash; no tag for
-    None); a place the
-    file lacks is inserted after the places before it in `order` (every place of the file, in the issue's order)."""
+    None); a place the file lacks is inserted after the places before it in `order` (every place of the file, in
+    the issue's order)."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     root = _read(body)
     writer = _Writer(body, _indent_unit(root))
-    missing: dict[tuple[str, ...], str] = {}
-    for key, (value, source) in values.items():
-        node, parent, depth = _find(root, key)
-        if depth == len(key):
-            assert node is not None
-            writer.replace(key, node, value, source)
-        else:
-            missing[key] = value
     rank = {key: index for index, key in enumerate(order)}
-    missing = dict(sorted(missing.items(), key=lambda item: rank.get(item[0], len(rank))))
-    for parent_key, keys in _by_missing_parent(root, missing).items():
+    missing: dict[tuple[str, ...], list[tuple[str, ...]]] = {}  # by the deepest place the file has on their way
+    for key in sorted(values, key=lambda key: rank.get(key, len(rank))):
+        node, depth = _find(root, key)
+        if node is not None:
+            writer.replace(key, node, *values[key])
+        else:
+            missing.setdefault(key[:depth], []).append(key)
+    for parent_key, keys in missing.items():
         writer.insert(root, parent_key, keys, {key: values[key] for key in keys}, order)
     return bom + writer.result()
 
@@ -121,8 +119,8 @@ def _place(mark: object) -> _Place:
     return _Place(getattr(mark, "line"), getattr(mark, "column"))  # noqa: B009
 
 
-def _find(root: _Node, key: tuple[str, ...]) -> tuple[_Node | None, _Node, int]:
-    """The node at `key`, the deepest mapping on its way, and how many parts of `key` the file has."""
+def _find(root: _Node, key: tuple[str, ...]) -> tuple[_Node | None, int]:
+    """The node at `key` (None when the file lacks it), and how many parts of `key` the file has."""
     node, depth = root, 0
     for part in key:
         if node.kind != "mapping" or part not in node.children:
@@ -130,17 +128,7 @@ def _find(root: _Node, key: tuple[str, ...]) -> tuple[_Node | None, _Node, int]:
         node, depth = node.children[part], depth + 1
         if node.kind == "alias" and depth < len(key):
             raise SpliceError(".".join(key[:depth]), "is a YAML alias (*) of another place; write it out")
-    parent = node
-    return (node if depth == len(key) else None), parent, depth
-
-
-def _by_missing_parent(root: _Node, missing: dict[tuple[str, ...], str]) -> dict[tuple[str, ...], list]:
-    """The missing places grouped by the deepest place the file has on their way."""
-    grouped: dict[tuple[str, ...], list] = {}
-    for key in missing:
-        _, _, depth = _find(root, key)
-        grouped.setdefault(key[:depth], []).append(key)
-    return grouped
+    return (node if depth == len(key) else None), depth
 
 
 def _indent_unit(root: _Node) -> int:
@@ -257,7 +245,7 @@ class _Writer:
         order: list[tuple[str, ...]],
     ) -> None:
         """Insert the places `keys`, all missing under the mapping at `parent_key`, after the places before them."""
-        parent, _, _ = _find(root, parent_key) if parent_key else (root, root, 0)
+        parent, _ = _find(root, parent_key)
         assert parent is not None
         name = ".".join(parent_key) or "the file"
         position = {key: index for index, key in enumerate(order)}

@@ -24,9 +24,9 @@ from pathlib import Path
 from ..content.sources import Translation, source_hash, source_text
 from ..content.texts import MARKDOWN_FIELDS, TextField
 from ..language.segments import joined, segments
-from ..util.errors import ContentError, Mark, Problem
+from ..util.errors import Mark, Problem
 from ..util.worddiff import word_diff
-from .units import Exchanged, Returned, Unit, fingerprint
+from .units import Exchanged, Returned, Unit, fingerprint, words_of
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
@@ -37,7 +37,7 @@ _LINK = re.compile(r"\]\(\s*<?([^\s)>]+)|<((?:https?|mailto):[^\s>]+)>")  # a Ma
 class Taken:
     """What an import takes of a file, and what it says about the rest."""
 
-    values: dict[TextField, tuple[str, list[Returned]]] = field(default_factory=dict)  # new value, its units
+    values: dict[TextField, tuple[str, list[Returned]]] = field(default_factory=dict)  # new value, all its units
     kept: set[TextField] = field(default_factory=set)  # of those, the ones written but not confirmed (see _kept)
     unchanged: int = 0  # texts the file gives as the language file has them, confirmed
     left: int = 0  # texts left as they were: a unit fuzzy, empty or not in the file
@@ -93,7 +93,7 @@ def field_of(key: str, texts: dict[str, str]) -> str | None:
 
 def holds(text: str, translation: str) -> bool:
     """Whether `text` has `translation` in it, whatever the line breaks."""
-    return " ".join(translation.split()) in " ".join(text.split())
+    return words_of(translation) in words_of(text)
 
 
 def _given(exchanged: Exchanged, taken: Taken) -> dict[str, Returned]:
@@ -115,7 +115,8 @@ def _take_field(item: TextField, own: list[Unit], returned: list, read: Translat
         taken.left += 1  # part of it is not in the file: said once for the whole file
         return
     pairs: list[tuple[Unit, Returned]] = list(zip(own, returned))
-    if changed := [(unit, back) for unit, back in pairs if _differs(unit.source, back.source)]:
+    # (A source compared by its words: a tool may have wrapped it otherwise.)
+    if changed := [(unit, back) for unit, back in pairs if words_of(unit.source) != words_of(back.source)]:
         # Said only where the file brings a translation the issue does not have: that is work not taken.
         taken.skipped += [_changed(path, unit, back) for unit, back in changed if _brings(unit, back)]
         if (kept := _kept(item, own, pairs, changed, read, path)) is not None:
@@ -168,18 +169,19 @@ def _kept(
     keep (one text whole, no translation yet, nothing finished, or nothing new)."""
     if len(own) == 1 or not all(unit.target for unit in own):
         return None
-    done = [
-        (unit, back)
-        for unit, back in pairs
-        if (unit, back) not in changed
+    moved = {unit.key for unit, _ in changed}
+    targets = [
+        back.target
+        if unit.key not in moved
         and not back.fuzzy
         and back.target.strip()
         and back.base in (None, unit.base)
         and _structure(item, own, unit, back, path) is None
+        else unit.target
+        for unit, back in pairs
     ]
-    targets = [back.target if (unit, back) in done else unit.target for unit, back in pairs]
     value = _value(item, read, targets, whole=False)
-    return None if value == item.value else (value, [back for _, back in done])
+    return None if value == item.value else (value, [back for _, back in pairs])
 
 
 def _by_field(units: list[Unit]) -> dict[TextField, list[Unit]]:
@@ -187,11 +189,6 @@ def _by_field(units: list[Unit]) -> dict[TextField, list[Unit]]:
     for unit in units:
         grouped.setdefault(unit.field, []).append(unit)
     return grouped
-
-
-def _differs(current: str, shown: str) -> bool:
-    """Whether the source text a file shows is another text than the current one (not only wrapped otherwise)."""
-    return " ".join(current.split()) != " ".join(shown.split())
 
 
 def _brings(unit: Unit, back: Returned) -> bool:
@@ -266,9 +263,3 @@ def _value(item: TextField, read: Translation, targets: list[str], whole: bool) 
         cut = segments(source)
     assert cut is not None and len(cut.texts) == len(targets), "units are made of the source text's paragraphs"
     return joined(cut, targets)
-
-
-def stop_on(taken: Taken) -> None:
-    """Raise the problems found, if any: nothing is written then."""
-    if taken.problems:
-        raise ContentError(taken.problems)

@@ -57,7 +57,6 @@ NOTES = {
     "figures": "the label of a key figure, printed under its number: a few words",
     "charts": "a chart's title",
 }
-_SPACE = re.compile(r"\s+")
 _MARKER = re.compile(r"^(?:>\s*)*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")  # a list item's marker, inside quotes or not
 
 
@@ -77,11 +76,16 @@ class Unit:
     list_item: bool = False  # a list item of a Markdown text, whose marker stays in the language file
 
 
+def words_of(text: str) -> str:
+    """A text's words, a space between each two: the text whatever its wrapping."""
+    return " ".join(text.split())
+
+
 def fingerprint(text: str) -> str:
     """A short hash of a translation's words: the same for the same words, whatever their line breaks."""
     if not text.strip():
         return NONE
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return hashlib.sha256(words_of(text).encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def units_of(
@@ -140,7 +144,7 @@ def _units(item: TextField, source: str, state: str | None, record: Confirmation
             units = []
             for index, paragraph in enumerate(cut.texts):
                 was = before.texts[index] if before is not None and lined_up else None
-                same = was is not None and _SPACE.sub(" ", was).strip() == _SPACE.sub(" ", paragraph).strip()
+                same = was is not None and words_of(was) == words_of(paragraph)
                 fuzzy = unit_state == FUZZY and not same
                 what = "list item" if _MARKER.match(cut.prefixes[index][0].strip()) else "paragraph"
                 said = f"; {what} {index + 1} of {len(cut.texts)}" + (

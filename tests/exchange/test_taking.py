@@ -175,3 +175,14 @@ def test_a_body_translated_whole_and_cut_into_paragraphs_is_no_translation_left_
     status, _, err = run_import(minimal_issue, path, capsys)  # its place is cut in two now, and holds the same
     assert status == 0 and "warning" not in err
     assert main(["export", str(minimal_issue), "--lang", "ru", "--output", str(path)]) == 0  # nothing to lose
+
+
+def test_a_problem_in_a_kept_paragraph_is_told_at_that_paragraph_s_line(minimal_issue, capsys):
+    _, path = export(minimal_issue, "ru", capsys)
+    translate(path, {"articles.first-article.body.2": "Второй \x07 абзац."})
+    apply_edits(minimal_issue, [{"file": "az.yaml", "replace": "Birinci abzas.", "with": "Birinci, yeni abzas."}])
+    before = snapshot(minimal_issue)
+    status, _, err = run_import(minimal_issue, path, capsys)
+    line = catalog_line(path, "articles.first-article.body.2")
+    assert status == 2 and f"{path}:{line}:1: article 'first-article': 'body': character '\\x07'" in err
+    assert snapshot(minimal_issue) == before
