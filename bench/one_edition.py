@@ -53,7 +53,7 @@ def main(folder: Path, language: str, output: Path, repeats: int) -> dict[str, f
             {VARIANT},
             settings,
             typefaces,
-            load_profile(settings.icc_profile),
+            load_profile(settings.profile),
             read_inputs(folder, PROJECT),
             output / ".cache" / "pictures",
             workers,

@@ -28,6 +28,7 @@ def checkout(tmp_path) -> Path:
     (top / ".venv" / "bin" / "python").symlink_to(Path(sys.executable))
     stamp = hashlib.sha256((top / "pyproject.toml").read_bytes() + (top / "constraints.txt").read_bytes())
     (top / ".venv" / ".installed").write_text(stamp.hexdigest() + "\n")  # as ./run writes it
+    shutil.copytree(PROJECT / ".profiles", top / ".profiles")  # made at this checkout's set-up, in a minute
     return top
 
 

@@ -59,8 +59,8 @@ def read_ingredients(folder: Path, settings: PrintSettings, root: Path) -> Ingre
     inputs = read_inputs(folder, PROJECT, cache)
     fonts = {path.name: cache.digest(path, f"font:{path.name}") for path in find_typefaces().files.values()}
     try:  # hashed only when it is a file of a profile's size, which the print stage reads whole
-        check_project_file(settings.icc_profile, "colour profile", MAX_PROFILE)
-        profile = cache.digest(settings.icc_profile, f"profile:{settings.icc_profile.name}")
+        check_project_file(settings.profile, "colour profile", MAX_PROFILE)
+        profile = cache.digest(settings.profile, f"profile:{settings.profile.name}")
     except (OSError, BuildError):  # the print stage says what is wrong with it, if print is built
         profile = None
     tools = tool_versions(cache)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Edition, Issue
-from ..printing.settings import VARIANTS, PrintSettings
+from ..printing.settings import VARIANTS, OutputCondition, PrintSettings
 from ..util.errors import UsageError
 from ..util.fingerprints import Inputs, file_entry
 from .incremental import Ingredients, changes, intact, same_settings
@@ -156,7 +156,7 @@ def describe_delivery(
             standard=VARIANTS[result.variant].pdf_variant.upper(),
             trim_mm=list(settings.trim_mm),
             bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
-            colour=_colour(result.variant, profile),
+            colour=_colour(result.variant, profile, settings.condition),
             recipe=plan.recipes[result.path.name],
             made_with=made_with(result.variant, settings, profile.digest if profile else None, plan.asked.draft),
             **layout_entry(result),
@@ -177,10 +177,13 @@ def describe_delivery(
     }
 
 
-def _colour(variant: str, profile: OutputProfile | None) -> dict:
+def _colour(variant: str, profile: OutputProfile | None, condition: OutputCondition) -> dict:
     if variant == "print" and profile is not None:
         return {
             "space": "CMYK",
+            "output_condition": condition.identifier,
+            "registry": condition.registry,
+            "ink_limit": condition.ink_limit,
             "output_intent": profile.description,
             "profile": profile.path.name,
             "profile_sha256": profile.digest,

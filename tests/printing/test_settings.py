@@ -29,7 +29,47 @@ def test_the_defaults_suit_an_a4_saddle_stitched_bulletin():
     assert settings.trim_pt == pytest.approx((595.276, 841.89), abs=0.001)
     assert settings.bleed_mm == 3 and settings.page_multiple == 4
     assert (settings.warn_ppi, settings.min_ppi, settings.screen_ppi) == (300, 150, 150)
-    assert settings.icc_profile == DEFAULT_PROFILE and settings.crop_marks is False
+    assert settings.output_condition == "FOGRA39" and settings.icc_profile is None and settings.crop_marks is False
+    condition = settings.condition
+    assert (condition.identifier, condition.registry, condition.ink_limit) == ("FOGRA39", "http://www.color.org", 300)
+    assert settings.profile == DEFAULT_PROFILE == condition.profile and DEFAULT_PROFILE.is_file()
+
+
+@pytest.mark.parametrize(
+    "name, identifier, limit",
+    [("FOGRA29", "FOGRA29", 260), ("fogra 39", "FOGRA39", 300), ("CGATS TR 006", "CGATS TR 006", 320)],
+)
+def test_a_registered_condition_brings_its_profile_and_its_ink_limit(tmp_path, name, identifier, limit):
+    settings = load_settings(write_pyproject(tmp_path, f'output-condition = "{name}"'))
+    assert (settings.condition.identifier, settings.condition.ink_limit) == (identifier, limit)
+    assert settings.profile.is_file() and settings.profile.parent == DEFAULT_PROFILE.parent
+
+
+def test_a_bureaus_profile_names_its_condition_and_an_unknown_one_its_ink_limit(tmp_path):
+    registered = load_settings(tmp_path / "pyproject.toml", icc_profile=tmp_path / "bureau.icc")
+    assert registered.profile == tmp_path / "bureau.icc"
+    assert (registered.condition.identifier, registered.condition.ink_limit) == ("FOGRA39", 300)
+    with pytest.raises(UsageError, match="FOGRA51.*not a registered condition.*ink-limit"):
+        load_settings(tmp_path / "pyproject.toml", icc_profile=tmp_path / "bureau.icc", output_condition="FOGRA51")
+    own = load_settings(
+        tmp_path / "pyproject.toml", icc_profile=tmp_path / "bureau.icc", output_condition="FOGRA51", ink_limit=320
+    )
+    assert (own.condition.identifier, own.condition.registry, own.condition.ink_limit) == ("FOGRA51", "", 320)
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"output_condition": "FOGRA51"}, "not one this project makes a profile for (FOGRA39, FOGRA29, CGATS TR 006)"),
+        ({"output_condition": "FOGRA29", "ink_limit": 300}, "differs from FOGRA29's 260 %"),
+        ({"ink_limit": 0}, "ink-limit must be a total ink"),
+        ({"output_condition": " "}, "output-condition must be the name"),
+    ],
+)
+def test_a_condition_without_a_profile_or_with_another_limit_is_refused(tmp_path, overrides, message):
+    with pytest.raises(UsageError) as error:
+        load_settings(tmp_path / "pyproject.toml", **overrides)
+    assert message in str(error.value) and "the command line" in str(error.value)
 
 
 def test_print_has_bleed_and_the_page_rule_and_screen_has_neither():
