@@ -8,10 +8,12 @@ it out with WeasyPrint and write it (`pdf`), make up the pages (`makeup`), finis
 Each edition is a job (`jobs`) that a worker process runs.
 
     settings   the two variants: what the bureau and the screen edition need
+    conditions the registered printing conditions, and their profiles made at set-up
     rendering  the edition as an HTML document, from the Jinja2 templates
     pdf        the HTML laid out with WeasyPrint, and the PDF written
     makeup     the page-count rule, placed pictures' resolution, sections on their pages
     finishing  reproducible metadata, link descriptions, boxes and crop marks
+    prepress   each print page's own resources, transparency where used, black overprinting
     colours    the palette in both variants, and pictures' colours made ready for print
     placing    each picture prepared at the size and resolution it is printed at
     jobs       the stage's jobs and their results, as plain records

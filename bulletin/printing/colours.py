@@ -1,10 +1,11 @@
 """Colour stage: the bulletin's palette in both variants, and pictures made ready for print.
 
-The screen edition is sRGB throughout. The print edition is CMYK throughout: the palette
-has hand-set CMYK values (text and small grey type in black ink alone, so that it cannot
-fall out of register), drawings (SVG) have their colours rewritten as `device-cmyk()`, and
-photographs are converted to CMYK JPEG with the output profile through LittleCMS
-(Pillow's ImageCms). The prepare-pictures stage (`placing`) calls these conversions and
+The screen edition is sRGB throughout. The print edition is CMYK throughout, separated
+for the printing condition through its profile, so that no colour passes its ink limit:
+the palette's colours (black text and grey type in black ink alone, coloured type in two
+inks, so that neither can fall out of register), drawings (SVG), whose colours are rewritten
+as `device-cmyk()`, and photographs, converted to CMYK JPEG through LittleCMS (Pillow's
+ImageCms). The prepare-pictures stage (`placing`) calls these conversions and
 keeps what they make.
 
 This stage does not decide where pictures go or how large; it only changes their colours.
@@ -28,21 +29,33 @@ from tinycss2.color3 import RGBA, parse_color
 from ..content.pictures import ORIENTATION, upright
 from ..util.errors import BuildError
 from ..util.files import ProjectFileError, read_project_file
+from .conditions import PROFILES
 from .settings import MAX_PROFILE
 
-# The palette: name -> (sRGB for the screen, CMYK for print). The CMYK values are the
-# design's print colours, close to what the default profile gives for the sRGB ones.
-PALETTE: dict[str, tuple[str, tuple[float, float, float, float]]] = {
-    "navy": ("#17324d", (1.0, 0.78, 0.4, 0.58)),
-    "teal": ("#1f6f78", (0.92, 0.44, 0.48, 0.17)),
-    "red": ("#b3263a", (0.2, 1.0, 0.93, 0.13)),
-    "gold": ("#c8a24a", (0.23, 0.36, 0.91, 0.02)),
-    "sand": ("#efe6d2", (0.05, 0.08, 0.18, 0.0)),
-    "light-sand": ("#f7f2e7", (0.02, 0.04, 0.09, 0.0)),
-    "rose": ("#f5d9dc", (0.0, 0.17, 0.08, 0.0)),  # drafts only: the draft mark, untranslated texts
-    "ink": ("#1d232a", (0.0, 0.0, 0.0, 1.0)),
-    "grey": ("#5d6670", (0.0, 0.0, 0.0, 0.72)),
-    "paper": ("#ffffff", (0.0, 0.0, 0.0, 0.0)),
+# The palette: name -> sRGB, as the screen edition shows it. Print separates each colour through the output
+# profile, whose separation keeps to the printing condition's ink limit, except those printed in black ink
+# alone (PRINTED_IN_BLACK), which cannot fall out of register.
+PALETTE: dict[str, str] = {
+    "navy": "#17324d",
+    "teal": "#1f6f78",
+    "red": "#b3263a",
+    "gold": "#c8a24a",
+    "sand": "#efe6d2",
+    "light-sand": "#f7f2e7",
+    "rose": "#f5d9dc",  # drafts only: the draft mark, untranslated texts
+    "ink": "#1d232a",
+    "grey": "#5d6670",
+    "paper": "#ffffff",
+}
+PRINTED_IN_BLACK = {"ink": (0.0, 0.0, 0.0, 1.0), "grey": (0.0, 0.0, 0.0, 0.72), "paper": (0.0, 0.0, 0.0, 0.0)}
+# Type in a colour (--navy-type ...): in print, two inks at most, so that small letters stay sharp however
+# the plates register. Each is the two-ink mixture nearest the palette's colour (in CIELAB, through the
+# FOGRA39 profile); on screen, the palette's colour itself.
+TYPE_INKS: dict[str, tuple[float, float, float, float]] = {
+    "navy": (0.8, 0.0, 0.0, 0.9),
+    "teal": (0.7, 0.0, 0.0, 0.6),
+    "red": (0.0, 0.85, 0.55, 0.0),
+    "gold": (0.0, 0.0, 0.7, 0.35),
 }
 
 ROOT_ELEMENT = re.compile(rb"<svg(?![^>]*\sfill\s*=)")  # the root element, when it sets no fill
@@ -54,9 +67,16 @@ JPEG_QUALITY = 92  # print pictures are converted once; keep the loss invisible
 CONVERTER = f"{JPEG_QUALITY}:{PIL.__version__}:{ImageCms.core.littlecms_version}"
 
 
-def palette_stylesheet(variant: str) -> str:
-    """Return the CSS custom properties of the palette for the `print` or `screen` variant."""
-    values = {name: (cmyk_css(cmyk) if variant == "print" else rgb) for name, (rgb, cmyk) in PALETTE.items()}
+def palette_stylesheet(variant: str, profile: OutputProfile | None = None) -> str:
+    """Return the CSS custom properties of the palette for the `print` variant (separated through `profile`)
+    or the `screen` variant: each colour as --name, and the colours of type as --name-type."""
+    if variant == "print":
+        assert profile is not None, "print colours are separated through the output profile"
+        inks = cmyk_of_all(PALETTE.values(), profile)
+        values = {name: cmyk_css(inks[rgb]) for name, rgb in PALETTE.items()}
+        values |= {f"{name}-type": cmyk_css(cmyk) for name, cmyk in TYPE_INKS.items()}
+    else:
+        values = dict(PALETTE) | {f"{name}-type": PALETTE[name] for name in TYPE_INKS}
     return ":root { " + " ".join(f"--{name}: {value};" for name, value in values.items()) + " }"
 
 
@@ -106,8 +126,11 @@ def load_profile(path: Path) -> OutputProfile:
         if os.path.lexists(path):
             raise
         raise ProjectFileError(
-            f"{err}. Install the Debian package libgs-common for the default profile, or give the"
-            " printing bureau's profile with --icc-profile."
+            f"{err}. The profiles of the registered printing conditions are made by ./run setup (from the Debian"
+            " packages icc-profiles-free and argyll); run it"
+            if path.parent == PROFILES
+            else f"{err}. Give the printing bureau's profile with --icc-profile, or leave it out for the profile"
+            " of the output condition"
         ) from err
     if len(data) < 128 or data[36:40] != b"acsp":
         raise BuildError(f"colour profile {path}: not an ICC profile")
@@ -135,14 +158,15 @@ def readable_profile(path: Path) -> OutputProfile | None:
 
 
 def cmyk_of(rgb: str, profile: OutputProfile) -> tuple[float, float, float, float]:
-    """Return the print colour of an sRGB colour: the palette's own, black ink for greys, else the profile's."""
+    """Return the print colour of an sRGB colour: black ink for the palette's blacks and for greys, else the
+    profile's separation."""
     return cmyk_of_all([rgb], profile)[expand_hex(rgb)]
 
 
 def cmyk_of_all(colours: Iterable[str], profile: OutputProfile) -> dict[str, tuple[float, float, float, float]]:
     """Return the print colour of each sRGB colour (as `cmyk_of`), keyed as lower-case #rrggbb, those the profile
     converts in one pass of LittleCMS (a pass per colour takes milliseconds: a drawing may hold thousands)."""
-    palette = {screen: cmyk for screen, cmyk in PALETTE.values()}
+    palette = {PALETTE[name]: cmyk for name, cmyk in PRINTED_IN_BLACK.items()}
     found, others = {}, []
     for rgb in {expand_hex(colour) for colour in colours}:
         red, green, blue = (int(rgb[index : index + 2], 16) for index in (1, 3, 5))

@@ -34,7 +34,8 @@ from weasyprint.document import Document
 from ..util.pdftree import structure_elements
 from . import engine
 from .engine import ReproducibleMetadata
-from .settings import MM_TO_PT
+from .prepress import prepare_pages
+from .settings import MM_TO_PT, OutputCondition
 
 MARK_LENGTH_MM = 5.0  # crop marks start at the edge of the bleed and are this long
 MARGIN_MM = 1.0  # paper left beyond the marks' ends
@@ -130,10 +131,18 @@ def _rewrite_marked_content(document: pikepdf.Pdf, page: pikepdf.Page, mcids: se
     page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
-def finish_print(pdf: bytes | BinaryIO, bleed: float, crop_marks: bool, output: BinaryIO | None = None) -> bytes:
-    """Remove link annotations, give every page a BleedBox as wide as the bleed, add crop marks if asked."""
+def finish_print(
+    pdf: bytes | BinaryIO,
+    bleed: float,
+    crop_marks: bool,
+    condition: OutputCondition,
+    output: BinaryIO | None = None,
+) -> bytes:
+    """Remove link annotations, give every page a BleedBox as wide as the bleed and only its own resources
+    (`prepress`), add crop marks if asked."""
 
     def change(document: pikepdf.Pdf) -> None:
+        prepare_pages(document, condition)
         # The registration colour (every ink at the tint given), once for all pages.
         registration = (
             document.make_indirect(

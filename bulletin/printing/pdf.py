@@ -33,7 +33,7 @@ from ..util.atomic import atomic_file, describe_os_error
 from ..util.errors import BuildError, display_path
 from ..util.files import not_a_file
 from . import engine
-from .colours import palette_stylesheet
+from .colours import load_profile, palette_stylesheet
 from .finishing import finish_print, finish_screen, fix_metadata, link_labels
 from .jobs import Printed, SlotProbe
 from .makeup import (
@@ -124,7 +124,7 @@ def print_pdf(
                 document.write_pdf(raw, pdf_variant=VARIANTS[variant].pdf_variant, pdf_identifier=target.stem.encode())
                 raw.seek(0)
                 if variant == "print":
-                    finish_print(raw, settings.bleed_pt(variant), settings.crop_marks, output)
+                    finish_print(raw, settings.bleed_pt(variant), settings.crop_marks, settings.condition, output)
                 else:
                     finish_screen(raw, labels, output)
         except OSError as err:
@@ -166,7 +166,7 @@ def engine_messages() -> Iterator[list[str]]:
 def readable_files(typefaces: Typefaces, settings: PrintSettings) -> tuple[Path, ...]:
     """The files WeasyPrint may read besides its folders: the font files and the colour profile (not their
     folders)."""
-    return tuple(sorted(typefaces.files.values())) + (settings.icc_profile,)
+    return tuple(sorted(typefaces.files.values())) + (settings.profile,)
 
 
 def lay_out(
@@ -176,7 +176,10 @@ def lay_out(
     register_hyphenation()  # Pyphen has no Azerbaijani patterns of its own
     font_config = FontConfiguration()
     color_profiles: dict = {}  # filled by the stylesheet's @color-profile, read by the PDF writer
-    stylesheet = "\n".join((typefaces.stylesheet(), palette_stylesheet(variant), page_stylesheet(variant, settings)))
+    profile = load_profile(settings.profile) if variant == "print" else None
+    stylesheet = "\n".join(
+        (typefaces.stylesheet(), palette_stylesheet(variant, profile), page_stylesheet(variant, settings))
+    )
     return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render(
         font_config=font_config,
         color_profiles=color_profiles,
@@ -241,7 +244,7 @@ def page_stylesheet(variant: str, settings: PrintSettings) -> str:
     rules = [f"@page {{ size: {width:g}mm {height:g}mm; bleed: {settings.bleed_pt(variant):g}pt; marks: none; }}"]
     if variant == "print":
         rules.append(
-            f'@color-profile device-cmyk {{ src: url("{settings.icc_profile.resolve().as_uri()}");'
+            f'@color-profile device-cmyk {{ src: url("{settings.profile.resolve().as_uri()}");'
             " components: cyan, magenta, yellow, black; }"
         )
     return "\n".join(rules)

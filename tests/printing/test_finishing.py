@@ -12,7 +12,7 @@ from PIL import Image
 from weasyprint import HTML
 
 from bulletin.printing.finishing import finish_print, finish_screen, fix_metadata, link_labels
-from bulletin.printing.settings import MM_TO_PT
+from bulletin.printing.settings import MM_TO_PT, PrintSettings
 from bulletin.util.pdftree import structure_elements
 
 HEAD = (
@@ -22,6 +22,7 @@ HEAD = (
 BODY = '<p>Birinci səhifə</p><p style="break-before: page">İkinci səhifə</p>'
 DOCUMENT_ID = re.compile(rb"<xmpMM:DocumentID>(xmp\.did:[0-9a-f-]{36})</xmpMM:DocumentID>")
 SLUG = 9 * MM_TO_PT  # the media box margin around the trim once marks are added
+CONDITION = PrintSettings().condition  # FOGRA39
 
 
 def render(bleed: str = "3mm"):
@@ -103,7 +104,7 @@ def marked(tmp_path_factory):
     """The two-page A4 PDF/X-4 with 3 mm bleed before and after crop marks, the latter also as a file."""
     original = print_pdf("marked")
     path = tmp_path_factory.mktemp("finishing") / "marked.pdf"
-    path.write_bytes(finish_print(original, 3 * MM_TO_PT, crop_marks=True))
+    path.write_bytes(finish_print(original, 3 * MM_TO_PT, crop_marks=True, condition=CONDITION))
     return original, path
 
 
@@ -209,7 +210,9 @@ def test_marks_stay_outside_any_bleed(bleed):
     original = HTML(string=f"<style>@page {{ size: A4; bleed: {bleed}mm }}</style><p>x</p>").render().write_pdf()
     with pikepdf.open(io.BytesIO(original)) as before:
         artwork = box(before.pages[0].MediaBox)  # WeasyPrint's media box is the whole bleed
-    with pikepdf.open(io.BytesIO(finish_print(original, bleed * MM_TO_PT, crop_marks=True))) as after:
+    with pikepdf.open(
+        io.BytesIO(finish_print(original, bleed * MM_TO_PT, crop_marks=True, condition=CONDITION))
+    ) as after:
         left, bottom, right, top = box(after.pages[0].MediaBox)
         assert left <= artwork[0] and bottom <= artwork[1] and right >= artwork[2] and top >= artwork[3]
         assert all(outside(segment, artwork) for segment in mark_segments(after.pages[0]))
@@ -221,7 +224,9 @@ def test_a_bleed_wider_than_weasyprints_bleed_box_gets_a_bleed_box_as_wide(bleed
     original = HTML(string=f"<style>@page {{ size: A4; bleed: {bleed}mm }}</style><p>x</p>").render().write_pdf()
     with pikepdf.open(io.BytesIO(original)) as before:
         assert box(before.pages[0].BleedBox)[0] == pytest.approx(-10, abs=0.01)
-    with pikepdf.open(io.BytesIO(finish_print(original, bleed * MM_TO_PT, crop_marks=False))) as after:
+    with pikepdf.open(
+        io.BytesIO(finish_print(original, bleed * MM_TO_PT, crop_marks=False, condition=CONDITION))
+    ) as after:
         page = after.pages[0]
         assert box(page.BleedBox) == pytest.approx(box(page.MediaBox), abs=0.01)
         assert box(page.BleedBox)[0] == pytest.approx(-bleed * MM_TO_PT, abs=0.01)
@@ -238,7 +243,7 @@ def test_links_are_removed_and_the_bookmarks_kept():
     )
     with pikepdf.open(io.BytesIO(original)) as before:
         assert len(before.pages[0].Annots) == 2 and "/Outlines" in before.Root
-    with pikepdf.open(io.BytesIO(finish_print(original, 3 * MM_TO_PT, crop_marks=False))) as after:
+    with pikepdf.open(io.BytesIO(finish_print(original, 3 * MM_TO_PT, crop_marks=False, condition=CONDITION))) as after:
         assert "/Annots" not in after.pages[0] and "/Outlines" in after.Root
 
 

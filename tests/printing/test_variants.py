@@ -65,7 +65,10 @@ def test_print_is_pdfx4_with_the_cmyk_output_intent(sample_build, language):
         assert len(intents) == 1 and intents[0].S == "/GTS_PDFX"
         profile = intents[0].DestOutputProfile
         assert profile.N == 4 and profile.read_bytes()[16:20] == b"CMYK"
-        assert str(intents[0].OutputConditionIdentifier) == load_profile(DEFAULT_PROFILE).description
+        assert str(intents[0].OutputConditionIdentifier) == "FOGRA39"
+        assert str(intents[0].RegistryName) == "http://www.color.org"
+        assert "coated" in str(intents[0].OutputCondition)
+        assert profile.read_bytes() == DEFAULT_PROFILE.read_bytes()  # the profile made for FOGRA39 at set-up
         xmp = pdf.Root.Metadata.read_bytes().decode()
         assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
         assert "<xmpMM:DocumentID>xmp.did:" in xmp and pdf.trailer.Info.Trapped == "/False"
