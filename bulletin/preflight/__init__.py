@@ -2,8 +2,8 @@
 
 Takes a PDF and what it is expected to be (`findings.Expectation`: variant, language, page size,
 boxes, output intent); gives `Finding`s, one per check, each passed, a warning or an error, and
-writes them as the JSON report. It checks the file as written, with qpdf and poppler beside
-pikepdf, and knows nothing of how the PDF was made: the printing stage calls it on every PDF.
+writes them as the JSON report. It checks the file as written, with qpdf, poppler and Ghostscript
+beside pikepdf, and knows nothing of how the PDF was made: the printing stage calls it on every PDF.
 
     checks       the checks, one function each, and `preflight_pdf`, which runs them
     standards    the marks of PDF/X-4 (print) and PDF/UA-1 (screen)
@@ -11,6 +11,9 @@ pikepdf, and knows nothing of how the PDF was made: the printing stage calls it 
     colourscan   where a PDF paints in a colour model it must not use
     picturescan  the pictures that came out blank or as their alternative text
     streamscan   what content streams hold that readers cannot draw
+    resourcescan whether each print page lists only what it paints, transparent only where it must be
+    rip          every print page rendered by Ghostscript, and its ink measured against the limit
+    typescan     small type in many inks, thin reversed type, black type that knocks out
 """
 
 from ..util.exports import lazy_exports

@@ -28,6 +28,10 @@ COLUMNS = (
     "pictures",
     "colour",
     "text",
+    "resources",
+    "rip",
+    "ink",
+    "type",
     "makeup",
     "render",
     "open",
@@ -49,6 +53,8 @@ class Expectation:
     warn_ppi: float  # an image below this effective resolution gets a warning (print)
     min_ppi: float  # an image below this is an error (print)
     max_ppi: float | None  # screen: images must not exceed this (a 5 % tolerance), None = no limit
+    condition: str = ""  # print: the output intent's OutputConditionIdentifier, e.g. "FOGRA39"
+    ink_limit: float = 0.0  # print: total ink at most, in %; 0 = not measured against a limit
 
 
 @dataclass(frozen=True)

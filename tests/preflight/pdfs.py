@@ -13,9 +13,9 @@ from weasyprint.text.fonts import FontConfiguration
 
 from bulletin.language.fonts import find_typefaces
 from bulletin.preflight.findings import Expectation, Finding
+from bulletin.printing.settings import DEFAULT_PROFILE
 
-# Where Debian's libgs-common installs Ghostscript's CMYK profile; the tests skip without it.
-PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+PROFILE = DEFAULT_PROFILE  # the profile of the default printing condition, FOGRA39, made at set-up
 A4 = (595.2756, 841.8898)  # 210 × 297 mm in points
 BLEED = 3 / 25.4 * 72  # 3 mm in points
 # The title and period as the edition gives them, with a soft hyphen and no-break spaces.
@@ -35,6 +35,8 @@ PRINT = Expectation(
     warn_ppi=300,
     min_ppi=150,
     max_ppi=None,
+    condition="FOGRA39",
+    ink_limit=300,
 )
 SCREEN = dataclasses.replace(
     PRINT,
@@ -45,6 +47,8 @@ SCREEN = dataclasses.replace(
     bleed=0,
     page_multiple=1,
     max_ppi=150,
+    condition="",
+    ink_limit=0,
 )
 SCREEN_COVER = "<h1>Since the Victory</h1><p>July–December 2022</p>"
 

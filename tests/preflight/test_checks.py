@@ -20,14 +20,17 @@ from .pdfs import COVER, NEXT, PRINT, SCREEN, SCREEN_COVER, TITLE, only
 def test_a_clean_print_pdf_passes_every_check(clean_print):
     findings = preflight_pdf(clean_print, PRINT)
     assert [finding.severity for finding in findings if finding.severity != "pass"] == []
-    assert [finding.check for finding in findings] == [name for name in CHECKS if name != "tagging"]
+    checks = [name for name in CHECKS if name != "tagging"]
+    assert [finding.check for finding in findings] == [*checks[:-1], "ink", checks[-1]]
     assert only(findings, "images", "pass")[0].message == "1 image, 381 to 381 ppi"
 
 
 def test_a_clean_screen_pdf_passes_every_check(clean_screen):
     findings = preflight_pdf(clean_screen, SCREEN)
     assert [finding.message for finding in findings if finding.severity != "pass"] == []
-    assert [finding.check for finding in findings] == [name for name in CHECKS if name != "pdfx"]
+    assert [finding.check for finding in findings] == [
+        name for name in CHECKS if name not in ("pdfx", "resources", "rip", "type")
+    ]
 
 
 def test_rgb_text_in_print_is_a_colour_error_naming_its_page(make):
@@ -62,6 +65,8 @@ def test_an_rgb_shading_in_a_form_is_found_on_every_page_and_the_form_read_once(
             Resources=pikepdf.Dictionary(Shading={"/S0": shading}),
         )
         for page in pdf.pages:
+            if "/XObject" not in page.Resources:
+                page.Resources.XObject = pikepdf.Dictionary()
             page.Resources.XObject[pikepdf.Name.Fx0] = form
             page.contents_add(pikepdf.Stream(pdf, b"q /Fx0 Do Q"))
         pdf.save(target)
@@ -127,9 +132,11 @@ def test_null_huge_numbers_and_tiny_tiles_are_errors_of_the_content(clean_print,
 @pytest.mark.parametrize("digits", [25, 301])
 def test_a_long_number_in_a_message_is_shortened(clean_print, tmp_path, digits):
     damaged = tmp_path / "overflow.pdf"
+    placeholder = b"/" + b"X" * (digits - 1)  # a name as long as the number, so that no offset moves
     with pikepdf.open(clean_print) as pdf:
-        pdf.pages[1].contents_add(pdf.make_stream(b"1" + b"0" * (digits - 1) + b" w"))
-        pdf.save(damaged)
+        pdf.pages[1].obj.Rotate = pikepdf.Name(placeholder.decode())
+        pdf.save(damaged, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    damaged.write_bytes(damaged.read_bytes().replace(placeholder, b"1" + b"0" * (digits - 1)))
     message = only(preflight_pdf(damaged, PRINT), "qpdf")[0].message
     assert f"converting 100000…({digits} digits) to 64-bit integer" in message
 
@@ -260,7 +267,7 @@ def test_a_truncated_damaged_or_foreign_file_gives_errors_not_a_traceback(clean_
         assert [(finding.check, finding.severity) for finding in findings] == [("qpdf", "error"), ("open", "error")]
         assert all(str(tmp_path) not in finding.message for finding in findings)
     findings = preflight_pdf(damaged, PRINT)
-    assert "errors while decoding content stream" in only(findings, "qpdf")[0].message
+    assert "error decoding stream data for object" in only(findings, "qpdf")[0].message
     assert only(findings, "colour")[0].message.startswith("the check could not run: ")
 
 
@@ -277,7 +284,9 @@ def test_a_missing_tool_is_an_error_of_its_check(clean_print, monkeypatch, tmp_p
         "fonts",
         "images",
         "text",
+        "rip",
     }
+    assert only(findings, "rip")[0].message == "the check could not run: gs is not installed (Debian package ghostscript)"
 
 
 def test_the_report_round_trips_with_its_counts(tmp_path):
@@ -330,6 +339,10 @@ def test_every_check_has_a_name_in_report_order():
         "pictures",
         "colour",
         "text",
+        "resources",
+        "rip",
+        "type",
     ]
-    assert list(COLUMNS) == [*CHECKS, MAKEUP, RENDER, "open"]  # the table's columns: every check, in the same order
+    # The table's columns: every check, in the same order, with the render's measure of ink beside it.
+    assert list(COLUMNS) == [*list(CHECKS)[:-1], "ink", "type", MAKEUP, RENDER, "open"]
     assert set(preflight.ONLY_FOR) <= set(CHECKS)
