@@ -46,6 +46,7 @@ PARAGRAPHS = frozenset({"p", "li", "blockquote", "figcaption"})  # blocks that m
 HEADINGS = frozenset({"h1", "h2", "h3"})
 HEADING_CLASSES = frozenset({"article-date"})  # blocks that sit above a heading, and so must not end a page
 SECTION = "section-"  # id prefix of each section's first heading
+WORD_JOINER = "\u2060"
 
 # Parts of an edition other than the sections, by anchor id, in the words of an editor.
 PARTS = {
@@ -176,7 +177,7 @@ def _part_title(document: Document, anchor: str, index: int) -> str:
     for box in engine.page_boxes(document.pages[index], placeholders=False):
         element = engine.element_of(box)
         if element is not None and element.get("id") == anchor:
-            return element.get("data-section") or _words(element.itertext())
+            return element.get("data-section") or join_words(element.itertext())
     return anchor
 
 
@@ -295,7 +296,7 @@ def _content(walk: _Walk, frame: _Frame, heading: Element | None) -> None:
                 Fault(
                     before.page,
                     "stranded heading",
-                    f"heading {_quote(_words(element.itertext()))} is the last thing {before.place};"
+                    f"heading {quote(join_words(element.itertext()))} is the last thing {before.place};"
                     f" the text after it starts {after}",
                 )
             )
@@ -315,7 +316,7 @@ def _check_line(walk: _Walk, line: object, left: float, right: float, frame: _Fr
             Fault(
                 frame.page,
                 "short line",
-                f"short line {_quote(text)}: it fills"
+                f"short line {quote(text)}: it fills"
                 f" {(end - start) / (right - left):.0%} of its measure and the text goes on"
                 " below it",
             )
@@ -325,7 +326,7 @@ def _check_line(walk: _Walk, line: object, left: float, right: float, frame: _Fr
         text = engine.line_text(line)
         where = "past its column" if frame.column else "into the margin"
         walk.faults.append(
-            Fault(frame.page, "overfull line", f"overfull line {_quote(text)} runs {overrun:.1f} mm {where}")
+            Fault(frame.page, "overfull line", f"overfull line {quote(text)} runs {overrun:.1f} mm {where}")
         )
 
 
@@ -335,7 +336,7 @@ def _split_paragraphs(walk: _Walk) -> list[Fault]:
     for element, fragments in walk.paragraphs.items():
         if len(fragments) < 2:
             continue
-        text = _quote(_words(element.itertext()))
+        text = quote(join_words(element.itertext()))
         first, last = fragments[0], fragments[-1]
         if first.lines == 1:
             faults.append(
@@ -363,7 +364,7 @@ def _split_figures(walk: _Walk) -> list[Fault]:
         picture = walk.pictures.get(figure)
         if picture is None or picture.serial == caption.serial:
             continue
-        text = _quote(_words(next(child for child in figure.iter("figcaption")).itertext()))
+        text = quote(join_words(next(child for child in figure.iter("figcaption")).itertext()))
         where = f"on page {caption.page}" if caption.page != picture.page else f"in column {caption.column}"
         faults.append(
             Fault(picture.page, "split figure", f"figure {text}: the picture is {picture.place}, its caption {where}")
@@ -371,12 +372,12 @@ def _split_figures(walk: _Walk) -> list[Fault]:
     return faults
 
 
-def _words(texts) -> str:
+def join_words(texts) -> str:
     """Join pieces of text with single spaces."""
     return " ".join("".join(texts).split())
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     """Quote the start of `text`, as a finding shows it."""
-    text = " ".join(text.split())
+    text = " ".join(text.replace(WORD_JOINER, "").split())  # a word joiner only steers line breaking
     return f"“{text[: QUOTE_LENGTH - 1].rstrip()}…”" if len(text) > QUOTE_LENGTH else f"“{text}”"
