@@ -2,7 +2,7 @@
 
 WeasyPrint is pinned (70.0, in pyproject.toml and constraints.txt). Its public API lays out a
 document and gives its pages, with their size, anchors and links, and writes the PDF. It does
-not say where each box ended up, and four jobs of the print stage need exactly that:
+not say where each box ended up, and five jobs of the print stage need exactly that:
 
 - the resolution of each placed photograph, and the size of the slot a photograph is prepared
   for (`makeup.measure_pictures`, `pdf.measure_slots`): a replaced box's final size, its
@@ -174,8 +174,8 @@ def margin_boxes(page: Page) -> list[Box]:
 
 
 def word_spaces(line: Box) -> Iterator[tuple[float, float]]:
-    """Yield, for each text of a line that has word spaces, the width of a space in its font and the width
-    justification added to each of them.
+    """Yield, for each text of a line that has word spaces, the width of a space in its font (with the
+    style's word-spacing) and the width justification added to each of them.
 
     WeasyPrint justifies a line by giving every space (and no-break space) of it the same extra width,
     recorded on each of its text boxes; the space's own width is the font's, measured with Pango.
@@ -203,6 +203,7 @@ def paints_background(box: Box) -> bool:
 
 
 def _painted(context: StackingContext) -> Iterator[Box]:
+    """Yield the boxes of a stacking context in paint order (`painted_boxes`)."""
     yield context.box
     for child in context.negative_z_contexts:
         yield from _painted(child)

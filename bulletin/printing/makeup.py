@@ -16,8 +16,9 @@ make-up editor marks on a proof: widows and orphans, a heading left at the foot 
 or column, a figure whose picture and caption are apart, and overfull lines. Article
 bodies are set in columns, and for every check a column counts as a page of its own.
 Out-of-flow boxes (the draft mark, outside list markers) and the running headers and
-footers are not checked. `section_pages` names the parts of an edition (covers, front
-matter, sections, back matter) with the pages each takes, from the templates' anchors.
+footers are not checked here (`proofing` checks those, and loose lines). `section_pages`
+names the parts of an edition (covers, front matter, sections, back matter) with the pages
+each takes, from the templates' anchors.
 Both only report; the caller decides what a finding means for the build.
 """
 
@@ -46,7 +47,7 @@ PARAGRAPHS = frozenset({"p", "li", "blockquote", "figcaption"})  # blocks that m
 HEADINGS = frozenset({"h1", "h2", "h3"})
 HEADING_CLASSES = frozenset({"article-date"})  # blocks that sit above a heading, and so must not end a page
 SECTION = "section-"  # id prefix of each section's first heading
-WORD_JOINER = "\u2060"
+WORD_JOINER = "\u2060"  # set by the typographic pass between a number and its suffix; invisible, not quoted
 
 # Parts of an edition other than the sections, by anchor id, in the words of an editor.
 PARTS = {

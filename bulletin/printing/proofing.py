@@ -105,7 +105,10 @@ def _visit(walk: _Walk, box: object, frame: _Frame) -> None:
     for child in engine.block_children(box):
         if engine.is_column(child):
             column += 1
-            _visit(walk, child, _Frame(frame.page, column, engine.content_area(child)[3]))
+            inner = _Frame(frame.page, column, engine.content_area(child)[3])
+            _visit(walk, child, inner)
+            if inner.blocks:  # the page holds what its columns hold
+                frame.take(None, inner.lowest)
         else:
             column = 0
             _visit(walk, child, frame)
