@@ -15,9 +15,10 @@ the text is in (a source-language stand-in in a draft keeps its own conventions)
   a line of dialogue starts with one; a hyphen between two numbers becomes an en dash, and
   one before a number stands in for the minus sign; a number and its suffix (2021-ci,
   1990-х) are joined by a word joiner, invisible and absent from the PDF's text.
-- no-break spaces after №, between a number and its unit, inside digit groups, between a
-  day and its month (CLDR's month names), after initials and abbreviations (No. 5, г. Шуша),
-  and in Russian after one-letter words and before the particles же, ли, бы.
+- no-break spaces after №, between a number and its unit (a span of time too: 30 years),
+  inside digit groups, between a day and its month (CLDR's month names), after initials and
+  abbreviations (No. 5, г. Шуша), and in Russian after one-letter words and before the
+  particles же, ли, бы.
 
 Text in <head>, <style> and elements marked translate="no" (codes such as the ISSN) is
 left alone, as are web and e-mail addresses, codes whose hyphens are not ranges (ISBN,
@@ -55,24 +56,29 @@ class Conventions:
     tied_after: tuple[str, ...] = ()  # particles tied to the word before them
 
 
-# Units: a trailing * stands for any ending (человек* ties 2 человека and 5 человек alike). The tables are laid out
-# for reading, by language, not by the formatter.
+# Units: a trailing * stands for any ending (человек* ties 2 человека and 5 человек alike). Spans of time are units
+# too: CLDR writes a key figure such as "30 years" with a plain space, and "nearly 30 / years" must not be set. The
+# tables are laid out for reading, by language, not by the formatter.
 # fmt: off
 _COMMON_UNITS = ("km", "m", "cm", "mm", "ha", "kg", "t", "%", "°C", "km²", "m²", "MW", "kW", "kV")
 CONVENTIONS = {
     "az": Conventions("az", "«»“”", "—", False,
-                      _COMMON_UNITS + ("kq", "ton", "min", "mln", "mlrd", "manat*", "nəfər*", "hektar*", "kilometr*")),
+                      _COMMON_UNITS + ("kq", "ton", "min", "mln", "mlrd", "manat*", "nəfər*", "hektar*", "kilometr*",
+                                       "il", "ay", "gün", "həftə", "saat")),
     "ru": Conventions("ru", "«»„“", "—", False,
                       ("км", "м", "см", "мм", "га", "кг", "т", "г.", "гг.", "тыс.", "млн", "млрд", "ман.",
                        "чел.", "%", "°C", "км²", "м²", "МВт", "кВт", "кВ", "километр*", "гектар*", "человек*",
-                       "манат*"),
+                       "манат*", "лет", "месяц*", "недел*", "день", "дня", "дней", "час", "часа",
+                       "часов"),
                       tied_before=tuple("вксуоиаяВКСУОИАЯ") + ("г.", "гг.", "ул.", "пр.", "пос.", "с.", "им.", "т.",
                                                                  "ст.", "см."),
                       tied_after=("же", "ли", "бы", "ль", "в.", "вв.")),
     "en": Conventions("en_GB", "“”‘’", "–", False,
-                      _COMMON_UNITS + ("per cent", "million", "billion", "kilometre*", "hectare*")),
+                      _COMMON_UNITS + ("per cent", "million", "billion", "kilometre*", "kilometer*", "hectare*",
+                                       "year", "years", "month*", "week*", "day", "days", "hour*")),
     "es": Conventions("es", "«»“”‘’", "—", True,
-                      _COMMON_UNITS + ("por ciento", "millones", "millón", "kilómetro*", "hectárea*")),
+                      _COMMON_UNITS + ("por ciento", "millones", "millón", "kilómetro*", "hectárea*", "año", "años",
+                                       "mes", "meses", "semana*", "día", "días", "hora*")),
 }
 
 # Abbreviations tied to the number after them, in any of the languages.

@@ -3,8 +3,8 @@
 Takes an `Edition` (the issue in one language), the print settings of a variant (print or
 screen) and the localization; gives the PDF, written atomically, and its findings. The path of
 one edition is `editions.make_edition`: render the HTML with the templates (`rendering`), lay
-it out with WeasyPrint and write it (`pdf`), make up the pages (`makeup`), finish it
-(`finishing`), and preflight it. Pictures are prepared for print before (`placing`, `colours`).
+it out with WeasyPrint and write it (`pdf`), make up and proof the pages (`makeup`,
+`proofing`), finish it (`finishing`), and preflight it. Pictures are prepared for print before (`placing`, `colours`).
 Each edition is a job (`jobs`) that a worker process runs.
 
     settings   the two variants: what the bureau and the screen edition need
@@ -12,6 +12,7 @@ Each edition is a job (`jobs`) that a worker process runs.
     rendering  the edition as an HTML document, from the Jinja2 templates
     pdf        the HTML laid out with WeasyPrint, and the PDF written
     makeup     the page-count rule, placed pictures' resolution, sections on their pages
+    proofing   a proof reader's marks: loose lines, stranded endings, parted figures, running heads
     finishing  reproducible metadata, link descriptions, boxes and crop marks
     prepress   each print page's own resources, transparency where used, black overprinting
     colours    the palette in both variants, and pictures' colours made ready for print

@@ -136,7 +136,13 @@ def makeup_findings(result: Printed, told: bool) -> list[Finding]:
         return []
     name = result.path.name
     return [Finding(name, MAKEUP, "warning", str(fault), fault.page) for fault in result.faults] or [
-        Finding(name, MAKEUP, "pass", "no widow, orphan, stranded heading, parted caption, overfull or short line")
+        Finding(
+            name,
+            MAKEUP,
+            "pass",
+            "no widow, orphan, stranded heading, parted caption, overfull, short or loose line,"
+            " stranded ending, parted figure, overflowing running head or hidden draft mark",
+        )
     ]
 
 

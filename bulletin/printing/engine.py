@@ -2,7 +2,7 @@
 
 WeasyPrint is pinned (70.0, in pyproject.toml and constraints.txt). Its public API lays out a
 document and gives its pages, with their size, anchors and links, and writes the PDF. It does
-not say where each box ended up, and four jobs of the print stage need exactly that:
+not say where each box ended up, and five jobs of the print stage need exactly that:
 
 - the resolution of each placed photograph, and the size of the slot a photograph is prepared
   for (`makeup.measure_pictures`, `pdf.measure_slots`): a replaced box's final size, its
@@ -11,6 +11,10 @@ not say where each box ended up, and four jobs of the print stage need exactly t
   of an inline box where a replaced box was expected;
 - the make-up check (`makeup.check_makeup`): lines, their extent, their text, columns, and the
   block that holds them;
+- the proof reader's checks (`proofing.check_proof`): the extra width justification gave each word
+  space and the width of the font's own space, which only Pango knows; where lines, columns and
+  running heads end up and how far their boxes reach; and the order in which WeasyPrint paints a
+  page's boxes, which only its stacking contexts tell;
 - the descriptions of links (`finishing.link_labels`): the element and target of a link box.
 
 So the box tree is read here and nowhere else, through the functions below; the others see
@@ -20,8 +24,13 @@ boxes only as values to hand back to them. Used, and to be checked first on an u
   `Box.descendants(placeholders=True)`, which includes absolutely positioned boxes;
 - `weasyprint.formatting_structure.boxes`: `Box`, `LineBox`, `TextBox`, `MarginBox`,
   `ReplacedBox`, and these of their attributes: `element`, `element_tag`, `children`,
-  `is_column`, `position_x`, `margin_width()`, `content_box_x()`, `width`, `height`, `text`,
-  `link`, `replacement` and `style` (`object_fit`, `text_align_all`);
+  `is_column`, `position_x`, `position_y`, `margin_width()`, `content_box_x()`,
+  `content_box_y()`, `width`, `height`, `text`, `link`, `replacement`, `background` (None when
+  nothing is painted), `justification_spacing` (the width layout added to each space of a
+  justified line's text) and `style` (`object_fit`, `text_align_all`, `word_spacing`);
+- `weasyprint.text.line_break.Layout` and `line_size`, to measure a space in a text's font;
+- `weasyprint.stacking.StackingContext`, the paint order of a page's boxes, read the way
+  `weasyprint.draw.draw_stacking_context` paints it;
 - `weasyprint.images.RasterImage`, with `width` and `height` in pixels;
 - `weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata`, overridden so that the
   XMP DocumentID depends on the document's name and not on chance (`ReproducibleMetadata`).
@@ -33,6 +42,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import weakref
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
@@ -40,8 +50,12 @@ from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import Box, LineBox, MarginBox, ReplacedBox, TextBox
 from weasyprint.images import RasterImage
 from weasyprint.pdf.metadata import DocumentMetadata
+from weasyprint.stacking import StackingContext
+from weasyprint.text.line_break import Layout, line_size
 
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+NBSP = "\u00a0"  # a no-break space, which justification widens like a space
+_SPACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # font configuration -> font -> width of a space
 
 
 def page_boxes(page: Page, placeholders: bool = True) -> Iterator[Box]:
@@ -134,6 +148,86 @@ def line_tags(line: Box) -> Iterator[str | None]:
 def line_has_picture(line: Box) -> bool:
     """Tell whether a picture is drawn in a line."""
     return any(isinstance(child, ReplacedBox) for child in line.descendants())
+
+
+def line_area(line: Box) -> tuple[float, float, float, float] | None:
+    """Return the left, top, right and bottom of a line's content on the page, or None for an empty line."""
+    extent = line_extent(line)
+    if extent is None:
+        return None
+    return extent[0], line.position_y, extent[1], line.position_y + line.height
+
+
+def content_area(box: Box) -> tuple[float, float, float, float]:
+    """Return the left, top, right and bottom of a box's content (a page's, a column's, a running head's)."""
+    return box.content_box_x(), box.content_box_y(), box.content_box_x() + box.width, box.content_box_y() + box.height
+
+
+def page_area(page: Page) -> tuple[float, float, float, float]:
+    """Return the left, top, right and bottom of the area a page's text is set in, inside its margins."""
+    return content_area(page._page_box)
+
+
+def margin_boxes(page: Page) -> list[Box]:
+    """Return a page's margin boxes that hold something: its running heads and page numbers."""
+    return [child for child in page._page_box.children if isinstance(child, MarginBox) and child.children]
+
+
+def word_spaces(line: Box) -> Iterator[tuple[float, float]]:
+    """Yield, for each text of a line that has word spaces, the width of a space in its font (with the
+    style's word-spacing) and the width justification added to each of them.
+
+    WeasyPrint justifies a line by giving every space (and no-break space) of it the same extra width,
+    recorded on each of its text boxes; the space's own width is the font's, measured with Pango.
+    """
+    for box in line.descendants():
+        if isinstance(box, TextBox) and (" " in box.text or NBSP in box.text):
+            yield _space_width(box.style) + box.style["word_spacing"], box.justification_spacing
+
+
+def painted_boxes(page: Page) -> Iterator[Box]:
+    """Yield a page's boxes in the order WeasyPrint paints them: what comes later is painted over what
+    came before.
+
+    As `draw.draw_stacking_context` does, a stacking context paints its own box, then its child contexts
+    of negative z-index, then its blocks, floats and inline content, then its child contexts of z-index 0
+    (positioned boxes, in the order of the document) and of positive z-index. The boxes are copies, as
+    the stacking contexts hold them: they tell their element and style, not which box they were.
+    """
+    return _painted(StackingContext.from_page(page._page_box))
+
+
+def paints_background(box: Box) -> bool:
+    """Tell whether a box paints a background of its own: a colour that is not transparent, or an image."""
+    return getattr(box, "background", None) is not None
+
+
+def _painted(context: StackingContext) -> Iterator[Box]:
+    """Yield the boxes of a stacking context in paint order (`painted_boxes`)."""
+    yield context.box
+    for child in context.negative_z_contexts:
+        yield from _painted(child)
+    yield from (box for box in context.box.descendants() if box is not context.box)
+    for child in context.float_contexts:
+        yield from _painted(child)
+    for child in context.zero_z_contexts + context.positive_z_contexts:
+        yield from _painted(child)
+
+
+def _space_width(style) -> float:
+    """Return the width of a space in a text's font, without the spacing justification adds."""
+    # Measured once per font of a document: a laid-out edition has tens of thousands of text boxes and a
+    # handful of fonts. Kept by the document's font configuration, and forgotten with it.
+    widths = _SPACES.setdefault(style.font_config, {})
+    key = tuple(style["font_family"]) + tuple(
+        style[name] for name in ("font_size", "font_weight", "font_style", "font_stretch", "letter_spacing")
+    )
+    if key not in widths:
+        layout = Layout(style)
+        layout.set_text(" ")
+        line, _ = layout.get_first_line()
+        widths[key] = line_size(line, style)[0]
+    return widths[key]
 
 
 def link_of(box: Box) -> str | None:

@@ -54,7 +54,7 @@ class Printed:
     pages: int  # its page count
     pictures: list[Placement]  # print: the photographs on its pages, with their resolution (screen: none)
     parts: list[Part]  # the parts of the edition (covers, front matter, sections…) with the pages each takes
-    faults: list[Fault]  # faults of page make-up: widows, orphans, stranded headings, overfull lines
+    faults: list[Fault]  # faults of page make-up: widows, orphans, stranded headings, loose lines…
     unshown: list[tuple[int, Path]] = field(default_factory=list)  # pictures shown as their alt text: page, file
     engine: tuple[str, ...] = ()  # what WeasyPrint warned about while laying out and writing the PDF
     shown: list[tuple[int, Path]] = field(default_factory=list)  # the pictures drawn: page, file
@@ -86,7 +86,7 @@ class Fault:
     """A fault of page make-up, as a make-up editor would mark it on a proof."""
 
     page: int  # 1-based number of the page it is on
-    kind: str  # orphan, widow, stranded heading, split figure, overfull line or short line
+    kind: str  # orphan, widow, stranded heading, split figure, overfull line, short line, or one of `proofing`'s
     message: str  # what is wrong, quoting the start of the text concerned
 
     def __str__(self) -> str:

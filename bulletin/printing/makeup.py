@@ -16,8 +16,9 @@ make-up editor marks on a proof: widows and orphans, a heading left at the foot 
 or column, a figure whose picture and caption are apart, and overfull lines. Article
 bodies are set in columns, and for every check a column counts as a page of its own.
 Out-of-flow boxes (the draft mark, outside list markers) and the running headers and
-footers are not checked. `section_pages` names the parts of an edition (covers, front
-matter, sections, back matter) with the pages each takes, from the templates' anchors.
+footers are not checked here (`proofing` checks those, and loose lines). `section_pages`
+names the parts of an edition (covers, front matter, sections, back matter) with the pages
+each takes, from the templates' anchors.
 Both only report; the caller decides what a finding means for the build.
 """
 
@@ -46,6 +47,7 @@ PARAGRAPHS = frozenset({"p", "li", "blockquote", "figcaption"})  # blocks that m
 HEADINGS = frozenset({"h1", "h2", "h3"})
 HEADING_CLASSES = frozenset({"article-date"})  # blocks that sit above a heading, and so must not end a page
 SECTION = "section-"  # id prefix of each section's first heading
+WORD_JOINER = "\u2060"  # set by the typographic pass between a number and its suffix; invisible, not quoted
 
 # Parts of an edition other than the sections, by anchor id, in the words of an editor.
 PARTS = {
@@ -176,7 +178,7 @@ def _part_title(document: Document, anchor: str, index: int) -> str:
     for box in engine.page_boxes(document.pages[index], placeholders=False):
         element = engine.element_of(box)
         if element is not None and element.get("id") == anchor:
-            return element.get("data-section") or _words(element.itertext())
+            return element.get("data-section") or join_words(element.itertext())
     return anchor
 
 
@@ -295,7 +297,7 @@ def _content(walk: _Walk, frame: _Frame, heading: Element | None) -> None:
                 Fault(
                     before.page,
                     "stranded heading",
-                    f"heading {_quote(_words(element.itertext()))} is the last thing {before.place};"
+                    f"heading {quote(join_words(element.itertext()))} is the last thing {before.place};"
                     f" the text after it starts {after}",
                 )
             )
@@ -315,7 +317,7 @@ def _check_line(walk: _Walk, line: object, left: float, right: float, frame: _Fr
             Fault(
                 frame.page,
                 "short line",
-                f"short line {_quote(text)}: it fills"
+                f"short line {quote(text)}: it fills"
                 f" {(end - start) / (right - left):.0%} of its measure and the text goes on"
                 " below it",
             )
@@ -325,7 +327,7 @@ def _check_line(walk: _Walk, line: object, left: float, right: float, frame: _Fr
         text = engine.line_text(line)
         where = "past its column" if frame.column else "into the margin"
         walk.faults.append(
-            Fault(frame.page, "overfull line", f"overfull line {_quote(text)} runs {overrun:.1f} mm {where}")
+            Fault(frame.page, "overfull line", f"overfull line {quote(text)} runs {overrun:.1f} mm {where}")
         )
 
 
@@ -335,7 +337,7 @@ def _split_paragraphs(walk: _Walk) -> list[Fault]:
     for element, fragments in walk.paragraphs.items():
         if len(fragments) < 2:
             continue
-        text = _quote(_words(element.itertext()))
+        text = quote(join_words(element.itertext()))
         first, last = fragments[0], fragments[-1]
         if first.lines == 1:
             faults.append(
@@ -363,7 +365,7 @@ def _split_figures(walk: _Walk) -> list[Fault]:
         picture = walk.pictures.get(figure)
         if picture is None or picture.serial == caption.serial:
             continue
-        text = _quote(_words(next(child for child in figure.iter("figcaption")).itertext()))
+        text = quote(join_words(next(child for child in figure.iter("figcaption")).itertext()))
         where = f"on page {caption.page}" if caption.page != picture.page else f"in column {caption.column}"
         faults.append(
             Fault(picture.page, "split figure", f"figure {text}: the picture is {picture.place}, its caption {where}")
@@ -371,12 +373,12 @@ def _split_figures(walk: _Walk) -> list[Fault]:
     return faults
 
 
-def _words(texts) -> str:
+def join_words(texts) -> str:
     """Join pieces of text with single spaces."""
     return " ".join("".join(texts).split())
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     """Quote the start of `text`, as a finding shows it."""
-    text = " ".join(text.split())
+    text = " ".join(text.replace(WORD_JOINER, "").split())  # a word joiner only steers line breaking
     return f"“{text[: QUOTE_LENGTH - 1].rstrip()}…”" if len(text) > QUOTE_LENGTH else f"“{text}”"

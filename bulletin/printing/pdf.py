@@ -45,6 +45,7 @@ from .makeup import (
     picture_pages,
     section_pages,
 )
+from .proofing import check_proof
 from .rendering import ISSUE_URL_PATH
 from .settings import VARIANTS, PrintSettings
 
@@ -105,7 +106,8 @@ def print_pdf(
         try:
             document = lay_out(html, base, fetcher, typefaces, variant, settings)
             document = keep_pages(document, settings.multiple(variant))
-            parts, faults = section_pages(document), check_makeup(document)
+            parts = section_pages(document)
+            faults = sorted(check_makeup(document) + check_proof(document), key=lambda fault: fault.page)
             # Each walks every box of every page: done only for the variant that uses it.
             placements = measure_pictures(document, fetcher.local_path) if variant == "print" else []
             shown, unshown = picture_pages(document, fetcher.local_path)

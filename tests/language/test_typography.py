@@ -34,6 +34,11 @@ def plain(text: str) -> str:
         ("ru", "Конец... И. Алиев", "Конец… И.⍽Алиев"),
         # A day stays with its month (CLDR's month names), in the order each language writes them.
         ("ru", "7 ноября 2021 года", "7⍽ноября 2021 года"),
+        # A span of time is a unit: a key figure never reads "nearly 30 / years".
+        ("ru", "почти 30 лет, 44 дня, 2 месяца", "почти 30⍽лет, 44⍽дня, 2⍽месяца"),
+        ("az", "təxminən 30 il, 44 gün", "təxminən 30⍽il, 44⍽gün"),
+        ("en", "nearly 30 years, 44 days, 101 kilometers", "nearly 30⍽years, 44⍽days, 101⍽kilometers"),
+        ("es", "casi 30 años, 44 días", "casi 30⍽años, 44⍽días"),
         ("az", "avqustun 29-da, 16 yanvar 2023", "avqustun⍽29-⁀da, 16⍽yanvar 2023"),
         ("en", "on 8 November 2020", "on 8⍽November 2020"),
         ("es", "el 29 de agosto de 2022", "el 29⍽de agosto de 2022"),

@@ -72,8 +72,8 @@ def test_a_draft_stands_in_the_source_text_marked_and_marks_every_page(
 
 
 def drawn_pages(pdf) -> list[str]:
-    """The text of each page in the order it is drawn, without spaces: the draft mark is drawn
-    first, at an angle that splits it into pieces when the text is read in lines."""
+    """The text of each page in the order it is drawn, without spaces: the draft mark, drawn last, is
+    at an angle that splits it into pieces when the text is read in lines."""
     text = subprocess.run(
         ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
