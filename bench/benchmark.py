@@ -18,6 +18,9 @@ four languages) and, from that one run, prints:
   writing the same HTML with the same stylesheets, made in turn in one fresh process, the
   quickest of three each (the goal: at most 1.10);
 - the peak resident memory of each worker (the goal: under 250 MB);
+- for each print file of the synthetic issue, the time of its preflight against its layout's (render the
+  HTML, lay it out, make up and finish the pages), measured side by side in the one-worker build (the goal:
+  at most 0.6);
 - the time of the English screen edition of the sample with one article's body as long as
   validation allows, in paragraphs as long as allowed, of the longest words allowed, against the
   same of ordinary words (the goal: at most 4; words that cannot be broken cost more to set,
@@ -54,7 +57,7 @@ from bulletin.util.progress import Progress  # noqa: E402
 from bulletin.util.workers import available_cores  # noqa: E402
 from bulletin.workflow.publishing import publish_issue  # noqa: E402
 
-GOALS = {"parallel": 0.55, "no-op": 0.3, "overhead": 1.10, "memory": 250, "long words": 4.0}
+GOALS = {"parallel": 0.55, "no-op": 0.3, "overhead": 1.10, "memory": 250, "long words": 4.0, "preflight": 0.6}
 REPEATS = 3  # times each edition is made by our print stage and by WeasyPrint alone
 ROUNDS = 2  # times each whole build is made with one worker and with one per core
 SAMPLE = PROJECT / "issues" / "2022-H2"  # the sample issue
@@ -128,6 +131,14 @@ def run(folder: Path, workers: int) -> None:
         ", ".join(f"{peak:.0f}" for peak in sorted(peaks.values())),
     )
 
+    ratios = preflight_ratios(sequential)
+    verdict(
+        "7. preflight / layout of a print file, one worker (worst)",
+        max(ratios.values()),
+        GOALS["preflight"],
+        ", ".join(f"{job} {ratio:.2f}" for job, ratio in ratios.items()),
+    )
+
     longest, ordinary = (bounded_body(word, settings, folder / "bounds") for word in ("a" * MAX_WORD, "word"))
     verdict(
         "6. a body at the bounds: longest / ordinary words",
@@ -190,6 +201,17 @@ def report_stages(sequential: dict, parallel: dict, workers: int) -> None:
             print(f"{step.name:<34}{step.seconds:>11.2f}s{other:>11.2f}s")
     print(f"{'deliver':<34}{stage(sequential, 'deliver'):>11.2f}s{stage(parallel, 'deliver'):>11.2f}s")
     print(f"{'whole build (wall clock)':<34}{sequential['seconds']:>11.2f}s{parallel['seconds']:>11.2f}s")
+
+
+def preflight_ratios(build: dict) -> dict[str, float]:
+    """Return, for each print file of a build, the time its preflight took over the time its layout took (render,
+    lay out, make up, finish and write), as the build's steps measured them side by side."""
+    return {
+        step.name.removeprefix("print ").removesuffix(" print"): stage(build, "preflight" + step.name[len("print") :])
+        / step.seconds
+        for step in build["steps"]
+        if step.name.startswith("print ") and step.name.endswith(" print")
+    }
 
 
 def stage(build: dict, name: str) -> float:

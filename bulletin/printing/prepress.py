@@ -71,10 +71,13 @@ def prepare_pages(document: pikepdf.Pdf, condition: OutputCondition) -> None:
 
 
 def name_condition(document: pikepdf.Pdf, condition: OutputCondition) -> None:
-    """Write the printing condition into the PDF/X output intent, as a RIP and a preflight read it."""
+    """Write the printing condition into the PDF/X output intent, as a RIP and a preflight read it, with the
+    condition's profile as it is: WeasyPrint embeds LittleCMS's rewriting of it, twice as large and not the
+    same bytes as the file a bureau would compare it with."""
     for intent in document.Root.get(pikepdf.Name.OutputIntents, pikepdf.Array()):
         if intent.get(pikepdf.Name.S) != pikepdf.Name.GTS_PDFX:
             continue
+        intent.DestOutputProfile = document.make_stream(condition.profile.read_bytes(), N=4)
         intent.OutputConditionIdentifier = pikepdf.String(condition.identifier)
         intent.Info = pikepdf.String(f"{condition.identifier}: {condition.condition}".rstrip(": "))
         named = {pikepdf.Name.RegistryName: condition.registry, pikepdf.Name.OutputCondition: condition.condition}

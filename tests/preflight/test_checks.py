@@ -286,7 +286,9 @@ def test_a_missing_tool_is_an_error_of_its_check(clean_print, monkeypatch, tmp_p
         "text",
         "rip",
     }
-    assert only(findings, "rip")[0].message == "the check could not run: gs is not installed (Debian package ghostscript)"
+    assert only(findings, "rip")[0].message == (
+        "the check could not run: gs is not installed (Debian package ghostscript)"
+    )
 
 
 def test_the_report_round_trips_with_its_counts(tmp_path):

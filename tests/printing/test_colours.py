@@ -7,7 +7,6 @@ import re
 import signal
 import struct
 import xml.etree.ElementTree as ElementTree
-
 from pathlib import Path
 
 import pikepdf
@@ -95,7 +94,7 @@ def test_the_print_palette_is_separated_for_the_condition_with_type_in_two_inks_
 
 
 def test_the_rich_navy_of_the_old_palette_is_gone_from_print(profile):
-    """The design's navy was 276 % of ink, over an uncoated paper's limit; separated for FOGRA29 it stays under 260 %."""
+    """The design's navy was 276 % of ink, over an uncoated paper's limit; for FOGRA29 it stays under 260 %."""
     uncoated = load_profile(DEFAULT_PROFILE.with_name("FOGRA29.icc"))
     navy = inks_of(custom_properties(palette_stylesheet("print", uncoated))["navy"])
     assert sum(navy) * 100 <= 260 and navy != (1.0, 0.78, 0.4, 0.58)

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from weasyprint import CSS, HTML
+from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
-from weasyprint.text.fonts import FontConfiguration
 
 from bulletin.content.examination import validate_issue
 from bulletin.language.fonts import find_typefaces
 from bulletin.language.hyphenation import register_hyphenation
 from bulletin.language.localization import load_catalogs
 from bulletin.model import Edition
-from bulletin.printing import engine
-from bulletin.printing.colours import palette_stylesheet
+from bulletin.printing import engine, pdf
 from bulletin.printing.makeup import check_makeup, keep_pages, measure_pictures, section_pages
-from bulletin.printing.pdf import ConfinedFetcher, page_stylesheet
 from bulletin.printing.rendering import render_edition
 from bulletin.printing.settings import load_settings
 from bulletin.project import PYPROJECT, TEMPLATES
@@ -442,19 +439,8 @@ def lay_out_edition(language: str, variant: str = "print", draft: bool = False):
     spare = settings.multiple(variant) - 1
     html = render_edition(Edition(issue, language), TEMPLATES, translations, spare, draft=draft)
     found = find_typefaces()
-    fetcher = ConfinedFetcher(
-        (TEMPLATES, issue.folder) + tuple(found.files.values()) + (settings.icc_profile,), issue=issue.folder
-    )
-    font_config, color_profiles = FontConfiguration(), {}
-    stylesheet = "\n".join((found.stylesheet(), palette_stylesheet(variant), page_stylesheet(variant, settings)))
-    document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher).render(
-        font_config=font_config,
-        color_profiles=color_profiles,
-        cache={},
-        stylesheets=[
-            CSS(string=stylesheet, font_config=font_config, color_profiles=color_profiles, url_fetcher=fetcher)
-        ],
-    )
+    fetcher = pdf.ConfinedFetcher((TEMPLATES, issue.folder) + pdf.readable_files(found, settings), issue=issue.folder)
+    document = pdf.lay_out(html, TEMPLATES, fetcher, found, variant, settings)
     return issue, keep_pages(document, settings.multiple(variant))
 
 

@@ -11,7 +11,6 @@ import pytest
 from bulletin.content.examination import validate_issue
 from bulletin.language.typography import plain_text, typeset_text
 from bulletin.preflight.colourscan import find_colour
-from bulletin.printing.colours import load_profile
 from bulletin.printing.settings import DEFAULT_PROFILE, MM_TO_PT
 
 from conftest import LANGUAGES, SAMPLE, page_texts
