@@ -131,12 +131,12 @@ def run(folder: Path, workers: int) -> None:
         ", ".join(f"{peak:.0f}" for peak in sorted(peaks.values())),
     )
 
-    ratios = preflight_ratios(sequential)
+    preflights = preflight_ratios(sequential)
     verdict(
         "7. preflight / layout of a print file, one worker (worst)",
-        max(ratios.values()),
+        max(preflights.values()),
         GOALS["preflight"],
-        ", ".join(f"{job} {ratio:.2f}" for job, ratio in ratios.items()),
+        ", ".join(f"{job} {ratio:.2f}" for job, ratio in preflights.items()),
     )
 
     longest, ordinary = (bounded_body(word, settings, folder / "bounds") for word in ("a" * MAX_WORD, "word"))

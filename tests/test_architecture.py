@@ -116,7 +116,7 @@ def test_the_module_that_defers_the_engine_says_why():
 def test_each_stage_names_its_modules_and_nothing_else(stage):
     folder = PACKAGE / stage
     doc = importlib.import_module("bulletin." + stage.replace("/", ".")).__doc__
-    named = set(re.findall(r"^    ([a-z_]+/?) ", doc, re.MULTILINE))
+    named = set(re.findall(r"^    ([a-z_0-9]+/?) ", doc, re.MULTILINE))
     present = {path.stem for path in folder.glob("*.py") if path.stem != "__init__"}
     present |= {path.name + "/" for path in folder.iterdir() if (path / "__init__.py").is_file()}
     assert named == present

@@ -97,6 +97,7 @@ def made_with(variant: str, settings: PrintSettings, profile_digest: str | None,
             "min_ppi": settings.min_ppi,
             "warn_ppi": settings.warn_ppi,
             "profile_sha256": profile_digest,
+            "standard": settings.standard(variant),
             "output_condition": settings.condition.identifier,
             "ink_limit": settings.condition.ink_limit,
         }

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Edition, Issue
-from ..printing.settings import VARIANTS, OutputCondition, PrintSettings
+from ..printing.settings import OutputCondition, PrintSettings
 from ..util.errors import UsageError
 from ..util.fingerprints import Inputs, file_entry
 from .incremental import Ingredients, changes, intact, same_settings
@@ -153,7 +153,7 @@ def describe_delivery(
             language=edition.language,
             variant=result.variant,
             pages=result.pages,
-            standard=VARIANTS[result.variant].pdf_variant.upper(),
+            standard=settings.standard(result.variant),
             trim_mm=list(settings.trim_mm),
             bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
             colour=_colour(result.variant, profile, settings.condition),

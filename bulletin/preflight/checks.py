@@ -27,12 +27,13 @@ from pathlib import Path
 
 import pikepdf
 
+from ..util.pdftree import PdfObject
 from .colourscan import find_colour
 from .findings import Expectation, Finding, failed, listed, pages_named, passed, plural
 from .picturescan import blank_images, unshown_figures
 from .resourcescan import check_resources
 from .rip import check_rip
-from .standards import check_pdfx, check_tagging
+from .standards import X1A, check_pdfx, check_tagging
 from .streamscan import stream_problems
 from .typescan import check_type
 
@@ -270,6 +271,16 @@ def check_colour(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fi
 
 def check_text(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check that the cover's text has the bulletin's title and the issue's period."""
+    if expected.standard == X1A and not _fonts_of(pdf.pages[0]):
+        return [
+            Finding(
+                path.name,
+                "text",
+                "warning",
+                "the cover was flattened into a picture (PDF/X-1a): its title and period cannot be read back",
+                1,
+            )
+        ]
     cover = _run("pdftotext", "-f", "1", "-l", "1", "-layout", "-enc", "UTF-8", str(path), "-", check=True).stdout
     # A word hyphenated at a line end ("Zəfər-" / "dən") is also tried joined again.
     texts = (_normal(cover), _normal(cover, dehyphenate=True))
@@ -280,6 +291,11 @@ def check_text(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Find
         wanted = " and the ".join(f"{what} {_normal(getattr(expected, what))!r}" for what in missing)
         return [failed(path, "text", f"the cover (page 1) lacks the {wanted}; its text begins {texts[0][:80]!r}", 1)]
     return [passed(path, "text", "the cover has the title and the period")]
+
+
+def _fonts_of(page: pikepdf.Page) -> list[object]:
+    resources: PdfObject = page.obj.get("/Resources", {})
+    return list(resources.get("/Font", {}).keys())
 
 
 def _normal(text: str, dehyphenate: bool = False) -> str:

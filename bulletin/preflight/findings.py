@@ -53,6 +53,7 @@ class Expectation:
     warn_ppi: float  # an image below this effective resolution gets a warning (print)
     min_ppi: float  # an image below this is an error (print)
     max_ppi: float | None  # screen: images must not exceed this (a 5 % tolerance), None = no limit
+    standard: str = "PDF/X-4"  # print: "PDF/X-4", or "PDF/X-1a:2001" when the bureau asks for it
     condition: str = ""  # print: the output intent's OutputConditionIdentifier, e.g. "FOGRA39"
     ink_limit: float = 0.0  # print: total ink at most, in %; 0 = not measured against a limit
 

@@ -15,6 +15,7 @@ Each edition is a job (`jobs`) that a worker process runs.
     proofing   a proof reader's marks: loose lines, stranded endings, parted figures, running heads
     finishing  reproducible metadata, link descriptions, boxes and crop marks
     prepress   each print page's own resources, transparency where used, black overprinting
+    pdfx1a     PDF/X-1a:2001 on request, made from the finished PDF/X-4 by Ghostscript
     colours    the palette in both variants, and pictures' colours made ready for print
     placing    each picture prepared at the size and resolution it is printed at
     jobs       the stage's jobs and their results, as plain records

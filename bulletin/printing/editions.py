@@ -101,6 +101,7 @@ def expectation(job: Job) -> Expectation:
         warn_ppi=settings.warn_ppi,
         min_ppi=settings.min_ppi,
         max_ppi=settings.screen_ppi if variant == "screen" else None,
+        standard=settings.standard(variant),
         condition=settings.condition.identifier if variant == "print" else "",
         ink_limit=settings.condition.ink_limit if variant == "print" else 0.0,
     )

@@ -45,6 +45,7 @@ from .makeup import (
     picture_pages,
     section_pages,
 )
+from .pdfx1a import make_x1a
 from .proofing import check_proof
 from .rendering import ISSUE_URL_PATH
 from .settings import VARIANTS, PrintSettings
@@ -125,7 +126,16 @@ def print_pdf(
             with tempfile.TemporaryFile(dir=target.parent) as raw, atomic_file(target) as output:
                 document.write_pdf(raw, pdf_variant=VARIANTS[variant].pdf_variant, pdf_identifier=target.stem.encode())
                 raw.seek(0)
-                if variant == "print":
+                if variant == "print" and settings.pdfx == "1a":
+                    # Ghostscript reads the finished PDF/X-4 from a file, and writes the PDF/X-1a made from it.
+                    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".x4-") as folder:
+                        x4 = Path(folder, "x4.pdf")
+                        with x4.open("wb") as finished:
+                            finish_print(
+                                raw, settings.bleed_pt(variant), settings.crop_marks, settings.condition, finished
+                            )
+                        make_x1a(x4, output)
+                elif variant == "print":
                     finish_print(raw, settings.bleed_pt(variant), settings.crop_marks, settings.condition, output)
                 else:
                     finish_screen(raw, labels, output)

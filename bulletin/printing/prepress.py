@@ -167,7 +167,15 @@ def _overprinted(
             instructions.append(instruction)  # type: ignore[arg-type]
             continue
         operands, operator = instruction.operands, str(instruction.operator)
+        image = operator == "Do" and state.fill_overprint and _is_image(resources, operands)
+        if image:  # an image is never overprinted (mode 1 applies to colours only): say so, or a converter may
+            # carry the image's overprint mode on to the black type that follows it (Ghostscript does).
+            used.add("/ExtGState", pikepdf.Name("/BulletinFillKnockout"))
+            instructions.append(([pikepdf.Name("/BulletinFillKnockout")], pikepdf.Operator("gs")))
         instructions.append((operands, instruction.operator))
+        if image:
+            used.add("/ExtGState", pikepdf.Name("/BulletinFillOverprint"))
+            instructions.append(([pikepdf.Name("/BulletinFillOverprint")], pikepdf.Operator("gs")))
         if operator in NAMED_BY:
             category, index = NAMED_BY[operator]
             if len(operands) > index:
@@ -193,6 +201,12 @@ def _overprinted(
                 used.add("/ExtGState", pikepdf.Name(name))
                 instructions.append(([pikepdf.Name(name)], pikepdf.Operator("gs")))
     return instructions
+
+
+def _is_image(resources: pikepdf.Dictionary, operands: Any) -> bool:
+    """Return whether the XObject a Do paints is an image."""
+    xobject = resources.get(pikepdf.Name.XObject, pikepdf.Dictionary()).get(str(operands[0])) if operands else None
+    return isinstance(xobject, pikepdf.Stream) and xobject.get(pikepdf.Name.Subtype) == pikepdf.Name.Image
 
 
 def _set_colour(state: _State, operator: str, operands: Any) -> list[str]:

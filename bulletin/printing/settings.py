@@ -2,7 +2,7 @@
 
 Defaults are here; a team changes them for its bureau in pyproject.toml under
 [tool.bulletin.print] (trim, bleed-mm, page-multiple, warn-ppi, min-ppi, screen-ppi,
-output-condition, icc-profile, ink-limit, crop-marks, and workers: how many PDFs are made at
+output-condition, icc-profile, ink-limit, pdfx, crop-marks, and workers: how many PDFs are made at
 once), and an editor may override some on the command line. A wrong value is reported with the
 file and the key; nothing is built with it.
 
@@ -28,6 +28,7 @@ MAX_PROFILE = 10_000_000  # bytes: an ICC profile takes a few hundred kilobytes,
 TRIM_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "B5": (176.0, 250.0)}  # name -> mm
 PAGE_MULTIPLES = (1, 4, 8)  # 4: saddle stitching; 8: two sheets folded together; 1: no rule
 MM_TO_PT = 72 / 25.4
+PDFX = ("4", "1a")  # the print files' standards: PDF/X-4, or PDF/X-1a:2001 for a bureau that asks for it
 MAX_WORKERS = 64  # more worker processes than this is a typo, not a machine
 
 
@@ -59,6 +60,7 @@ class PrintSettings:
     output_condition: str = DEFAULT  # the printing condition: a registered one, or the bureau's profile's
     icc_profile: Path | None = None  # the bureau's CMYK profile; None: the one made for the registered condition
     ink_limit: float | None = None  # total ink at most, in %; None: the registered condition's
+    pdfx: str = "4"  # the print files' standard: PDF/X-4, or "1a" for PDF/X-1a:2001 made from it by Ghostscript
     crop_marks: bool = False  # draw crop marks outside the bleed (many bureaus add their own)
     workers: int = 0  # PDFs made at once, each in a worker process; 0: one per core (changes no byte of them)
 
@@ -90,6 +92,12 @@ class PrintSettings:
         """Return the CMYK profile the print files are separated for."""
         return self.condition.profile
 
+    def standard(self, variant: str) -> str:
+        """Return the name of the standard the files of `variant` follow, as a preflight names it."""
+        if variant == "print" and self.pdfx == "1a":
+            return "PDF/X-1a:2001"
+        return {"print": "PDF/X-4", "screen": "PDF/UA-1"}[variant]
+
     def bleed_pt(self, variant: str) -> float:
         """Return the bleed of `variant` in PDF points (screen pages have none)."""
         return self.bleed_mm * MM_TO_PT if variant == "print" else 0.0
@@ -120,6 +128,7 @@ KEYS = {
     "output-condition": "output_condition",
     "icc-profile": "icc_profile",
     "ink-limit": "ink_limit",
+    "pdfx": "pdfx",
     "crop-marks": "crop_marks",
     "workers": "workers",
 }
@@ -186,6 +195,8 @@ def check_settings(settings: PrintSettings, where: str) -> PrintSettings:
             f"{where}: workers must be a whole number from 0 (one per core) to {MAX_WORKERS}, not {settings.workers!r}"
         )
     _check_condition(settings, where)
+    if settings.pdfx not in PDFX:
+        raise UsageError(f"{where}: pdfx must be one of {', '.join(PDFX)}, not {settings.pdfx!r}")
     if not isinstance(settings.crop_marks, bool):
         raise UsageError(f"{where}: crop-marks must be true or false, not {settings.crop_marks!r}")
     try:

@@ -147,6 +147,12 @@ def describe_build(parser: argparse.ArgumentParser, watching: bool = False) -> N
         " set-up for the condition)",
     )
     parser.add_argument(
+        "--pdfx",
+        choices=("4", "1a"),
+        help="the print files' standard: 4 for PDF/X-4, 1a for PDF/X-1a:2001, made from it by Ghostscript, for a"
+        " bureau that asks for it (default: [tool.bulletin.print] pdfx in pyproject.toml, else 4)",
+    )
+    parser.add_argument(
         "--ink-limit",
         type=float,
         metavar="PERCENT",
@@ -201,6 +207,7 @@ def build_once(arguments: argparse.Namespace, output: Path | None = None) -> Del
         output_condition=arguments.output_condition,
         icc_profile=arguments.icc_profile,
         ink_limit=arguments.ink_limit,
+        pdfx=arguments.pdfx,
         workers=getattr(arguments, "workers", None),
     )
     output = arguments.output or output or (OUTPUT / DRAFTS if arguments.draft else OUTPUT)
