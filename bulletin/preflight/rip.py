@@ -23,11 +23,11 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pikepdf
 from PIL import Image, ImageMath
 
+from ..util.pam import read_pam
 from .findings import Expectation, Finding, failed, listed, passed, plural
 
 RESOLUTION = 72  # pixels per inch: a pixel is a third of a millimetre, far below any area of ink that matters
@@ -91,7 +91,7 @@ def _render(path: Path, pdf: pikepdf.Pdf) -> tuple[list[Coverage], list[str], in
         watchdog = threading.Timer(limit, process.kill)  # a page that never ends would block the reading
         watchdog.start()
         try:
-            while (picture := _read_picture(process.stdout)) is not None:
+            while (picture := read_pam(process.stdout)) is not None:
                 coverages.append(_coverage(len(coverages) + 1, picture, pdf))
             status = process.wait()
         finally:
@@ -105,20 +105,6 @@ def _render(path: Path, pdf: pikepdf.Pdf) -> tuple[list[Coverage], list[str], in
         lines = messages.read().decode("utf-8", "replace").splitlines()
     said = [line.strip().replace(str(path), path.name) for line in lines if not SAID_ALWAYS.match(line)]
     return coverages, said, status
-
-
-def _read_picture(stream: IO[bytes]) -> Image.Image | None:
-    """Read the next page of a PAM stream (header lines up to ENDHDR, then the pixels), or None at its end."""
-    header: dict[str, str] = {}
-    while (line := stream.readline()) and line.strip() != b"ENDHDR":
-        key, _, value = line.decode("ascii", "replace").strip().partition(" ")
-        header[key] = value
-    if not header:
-        return None
-    width, height = int(header["WIDTH"]), int(header["HEIGHT"])
-    if header.get("DEPTH") != "4" or header.get("MAXVAL") != "255":
-        raise RuntimeError(f"Ghostscript wrote an unexpected picture: {header}")
-    return Image.frombytes("CMYK", (width, height), stream.read(width * height * 4))
 
 
 def _coverage(number: int, image: Image.Image, pdf: pikepdf.Pdf) -> Coverage:

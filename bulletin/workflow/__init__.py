@@ -14,6 +14,7 @@ from an issue's YAML files, one call per stage; the other modules are the comman
     next_issue    a new issue started from the previous one
     watching      building again whenever a source changes
     preview       a picture of every page and a contact sheet per language
+    softproof     a print file's pages as the press prints them, through its output profile
     schedule      the unattended build of the issue that is due
 """
 

@@ -1,7 +1,8 @@
 """Preview stage: a picture of every page and a contact sheet per language, for an editor to look at.
 
 Each language's PDF is rendered with pdftoppm (poppler-utils) at about a screen's own
-resolution, so that body text can be read at 100 %, into <folder>/<language>/page-001.png,
+resolution, so that body text can be read at 100 %; a print file is soft-proofed instead, as the
+press will print it, through its output profile (`softproof`), into <folder>/<language>/page-001.png,
 page-002.png, ... The pages are cut to the TrimBox: a print PDF's bleed (and its crop marks)
 are not what a reader sees. A contact sheet, <folder>/<language>-contact-sheet.png, shows the
 whole issue as it is bound: the cover alone on the right, then the spreads 2-3, 4-5, ... and,
@@ -37,6 +38,7 @@ from ..project import CONTACT_SHEET, PAGE_PICTURE
 from ..util.atomic import atomic_file
 from ..util.errors import BuildError, display_path
 from ..util.files import display_entry
+from .softproof import output_profile, proof_pages
 
 PAGE_PPI = 100  # pages at about a screen's own resolution: 9-point body text is about 12 pixels high
 POINTS_PER_INCH = 72
@@ -140,7 +142,9 @@ def remove_old_pictures(folder: Path) -> None:
 def render_pages(pdf: Path, folder: Path, resolution: int) -> list[Path]:
     """Render every page of `pdf`, trimmed, to folder/page-001.png ...; return them in page order."""
     with tempfile.TemporaryDirectory(prefix=".pdftoppm-", dir=folder) as scratch:
-        rendered = run_pdftoppm(pdf, Path(scratch) / "page", resolution)
+        profile = output_profile(pdf)  # a print file: pictured as the press prints it
+        prefix = Path(scratch) / "page"
+        rendered = proof_pages(pdf, profile, prefix, resolution) if profile else run_pdftoppm(pdf, prefix, resolution)
         areas = read_trim_areas(pdf)
         if len(areas) != len(rendered):
             raise BuildError(f"{display_path(pdf)}: pdftoppm rendered {len(rendered)} pages of {len(areas)}")

@@ -92,8 +92,8 @@ def skipped_editions(folder: Path, asked: Asked, settings: PrintSettings, root: 
 
 
 def write_previews(pdfs: dict[tuple[str, str], Path], folder: Path, root: Path) -> list[Path]:
-    """Picture each language's pages, from its screen PDF when there is one (no bleed, RGB), into `folder` under
-    the output folder `root`."""
+    """Picture each language's pages, from its screen PDF when there is one (no bleed, RGB), else from its print
+    PDF as the press will print it (a soft proof), into `folder` under the output folder `root`."""
     from .preview import write_previews as picture_pages  # Pillow and poppler: only when previews are asked for
 
     chosen: dict[str, Path] = {}
