@@ -94,7 +94,7 @@ class OutputProfile:
 
     @property
     def description(self) -> str:
-        """Return the profile's own name, such as 'Artifex CMYK SWOP Profile'."""
+        """Return the profile's own name, such as 'FOGRA39 (300 %), ArgyllCMS from FOGRA39L.ti3'."""
         return ImageCms.getProfileDescription(self._profile).strip()
 
     @property

@@ -49,8 +49,16 @@ LIBRARIES = (
 )
 # External programs: name in the manifest -> command that prints the version on its first line.
 PROGRAMS = {"qpdf": ("qpdf", "--version"), "poppler": ("pdftotext", "-v")}
-# Debian packages whose version shapes the files: text layout, font subsetting, typefaces, profile.
-DEBIAN_PACKAGES = ("libpango-1.0-0", "libharfbuzz-subset0", "fonts-noto-core", "libgs-common")
+# Debian packages whose version shapes the files: text layout, font subsetting, typefaces, the printing
+# conditions' profiles (their data and colprof), and Ghostscript (PDF/X-1a).
+DEBIAN_PACKAGES = (
+    "libpango-1.0-0",
+    "libharfbuzz-subset0",
+    "fonts-noto-core",
+    "icc-profiles-free",
+    "argyll",
+    "ghostscript",
+)
 DPKG_STATUS = "/var/lib/dpkg/status"  # changes whenever a Debian package is installed or removed
 # The project's own inputs besides the issue: folders (every file but compiled catalogs) and files.
 PROJECT_FOLDERS = ("templates", "translations")

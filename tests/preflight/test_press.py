@@ -103,3 +103,17 @@ def test_black_type_that_knocks_out_is_queried_until_it_overprints(make):
     warnings = messages(preflight_pdf(raw, PRINT), "type", "warning")
     assert warnings[0].startswith("page 1: solid black type that knocks out what lies beneath")
     assert messages(preflight_pdf(finished(raw), PRINT), "type", "pass")  # overprinting, once finished
+
+
+def test_a_photograph_that_cannot_be_decoded_is_told_by_ghostscripts_render(clean_print, tmp_path):
+    damaged = tmp_path / "photograph.pdf"
+    with pikepdf.open(clean_print) as pdf:
+        [image] = [xobject for xobject in pdf.pages[0].Resources.XObject.values() if xobject.Subtype == "/Image"]
+        image.write(b"\xff\xd8\xff\xe0 not the rest of a JPEG" * 10, filter=pikepdf.Name.DCTDecode)
+        pdf.save(damaged)
+    findings = preflight_pdf(damaged, PRINT)
+    [error] = messages(findings, "rip")
+    assert error.startswith("Ghostscript: ") and "image error" in error
+    assert messages(findings, "qpdf", "pass") == [
+        "qpdf read every object and decoded every stream but the photographs'"
+    ]  # which the render decodes

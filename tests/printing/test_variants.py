@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from bulletin.content.examination import validate_issue
 from bulletin.language.typography import plain_text, typeset_text
 from bulletin.preflight.colourscan import find_colour
 from bulletin.printing.settings import DEFAULT_PROFILE, MM_TO_PT
+from bulletin.workflow.cli import main
 
 from conftest import LANGUAGES, SAMPLE, page_texts
 
@@ -176,3 +178,17 @@ def test_both_variants_carry_the_same_page_numbers_in_their_contents(sample_buil
     for language in LANGUAGES:
         contents = [page_texts(sample_build.pdf(language, variant))[3] for variant in ("print", "screen")]
         assert " ".join(contents[0].split()) == " ".join(contents[1].split())
+
+
+@pytest.mark.slow
+def test_the_sample_prints_for_uncoated_paper_within_its_ink_limit_and_without_a_query(tmp_path):
+    asked = [str(SAMPLE), "--lang", "ru", "--variant", "print", "--output-condition", "FOGRA29", "--output"]
+    assert main([*asked, str(tmp_path)]) == 0
+    report = json.loads((tmp_path / SAMPLE.name / "preflight.json").read_text(encoding="utf-8"))
+    assert (report["errors"], report["warnings"]) == (0, 0)
+    [findings] = [entry["findings"] for entry in report["files"].values()]
+    messages = {finding["check"]: finding["message"] for finding in findings}
+    assert messages["pdfx"] == "PDF/X-4, output intent FOGRA29"
+    assert messages["rip"] == "Ghostscript rendered 24 pages without a word"
+    heaviest = int(messages["ink"].split(" % ink")[0].removeprefix("at most "))
+    assert heaviest <= 260 and messages["ink"].endswith("within 260 %")

@@ -48,7 +48,9 @@ def test_tool_versions_names_every_tool(monkeypatch, tmp_path):
         "libpango-1.0-0",
         "libharfbuzz-subset0",
         "fonts-noto-core",
-        "libgs-common",
+        "icc-profiles-free",
+        "argyll",
+        "ghostscript",
     }
     assert all(versions.values()) and "missing" not in versions.values()
     assert versions["python"] == ".".join(map(str, sys.version_info[:3]))
