@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from PIL import Image, ImageCms
 
-from bulletin.printing.conditions import CONDITIONS, DATA, find_condition, make_profile
+from bulletin.printing.conditions import CONDITIONS, DATA, find_condition
 
 
 @pytest.mark.parametrize(
@@ -20,6 +20,8 @@ def test_a_condition_is_found_by_its_name_whatever_its_case_spaces_and_dashes(gi
 
 
 def test_each_condition_has_its_data_in_icc_profiles_free_and_its_profile_made_at_set_up():
+    """Set-up made the profiles on this machine; on a clean clone (as CI runs) it made them afresh, and they are
+    byte for byte the ones this project was checked with: colprof's clock is not in them."""
     for condition in CONDITIONS.values():
         assert (DATA / condition.data).is_file(), condition.data
         made = condition.profile.read_bytes()
@@ -43,11 +45,3 @@ def test_no_colour_separated_through_a_profile_passes_its_ink_limit(identifier):
         data = inks.tobytes()
         heaviest = max(sum(data[index : index + 4]) for index in range(0, len(data), 4)) * 100 / 255
         assert heaviest <= condition.ink_limit + 1, (identifier, intent, heaviest)
-
-
-@pytest.mark.slow
-def test_a_profile_made_again_is_the_same_byte_for_byte(tmp_path):
-    """colprof writes the time it ran into the header; the profile carries the data's date instead."""
-    condition = CONDITIONS["FOGRA29"]
-    digest = make_profile(condition, tmp_path / "again.icc")
-    assert digest == condition.digest and (tmp_path / "again.icc").read_bytes() == condition.profile.read_bytes()

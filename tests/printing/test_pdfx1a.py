@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 from pathlib import Path
 
@@ -17,7 +18,6 @@ from bulletin.util.errors import UsageError
 from bulletin.workflow.cli import main
 
 from .test_prepress import laid_out
-from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -101,14 +101,26 @@ def test_pdfx_is_4_or_1a(tmp_path):
 
 @pytest.mark.slow
 def test_the_samples_x1a_keeps_live_text_on_every_page_the_x4_paints_opaque(sample_build, tmp_path):
-    asked = [str(SAMPLE), "--lang", "en", "--variant", "print", "--pdfx", "1a", "--output", str(tmp_path)]
-    assert main(asked) == 0
-    made = tmp_path / SAMPLE.name / f"since-the-victory-{SAMPLE.name}-en-print.pdf"
-    with pikepdf.open(sample_build.pdf("en", "print")) as x4:
-        transparent = {number for number, page in enumerate(x4.pages, 1) if "/Group" in page.obj}
-        written = {number for number, page in enumerate(x4.pages, 1) if "/Font" in page.obj.Resources}
+    x4 = sample_build.pdf("en", "print")
+    made = tmp_path / "en-x1a.pdf"
+    with made.open("wb") as output:
+        make_x1a(x4, output)
+    with pikepdf.open(x4) as source:
+        transparent = {number for number, page in enumerate(source.pages, 1) if "/Group" in page.obj}
+        written = {number for number, page in enumerate(source.pages, 1) if "/Font" in page.obj.Resources}
     assert transparent == {1, 13}  # the cover's drawing and the economic regions' map, drawn with opacity
     for number in written - transparent:
         text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(made), "-"], capture_output=True)
         assert fonts_on(made, number) and text.stdout.strip(), number
     assert all(fonts_on(made, number) == 0 for number in transparent)
+
+
+def test_the_build_makes_x1a_print_files_when_asked(minimal_issue, tmp_path):
+    assert main([str(minimal_issue), "--variant", "print", "--pdfx", "1a", "--output", str(tmp_path / "output")]) == 0
+    made = next((tmp_path / "output" / minimal_issue.name).glob("*-print.pdf"))
+    with pikepdf.open(made) as pdf:
+        assert pdf.pdf_version == "1.3" and str(pdf.docinfo.GTS_PDFXConformance) == "PDF/X-1a:2001"
+    manifest = json.loads((tmp_path / "output" / minimal_issue.name / "manifest.json").read_text(encoding="utf-8"))
+    assert {entry.get("standard") for entry in manifest["files"] if entry.get("variant") == "print"} == {
+        "PDF/X-1a:2001"
+    }
