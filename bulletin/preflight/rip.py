@@ -7,10 +7,12 @@ to its bleed (the crop marks, in every ink, are not printed on the sheet's live 
 
 - **rip**: anything Ghostscript says while it renders (a warning, an error, a repaired
   damage) is an error of the file: a RIP that needs to repair a file may repair it otherwise.
-- **ink**: the total area coverage, the sum of the four inks, is averaged over each square
-  millimetre or so of a page (`CELL` pixels a side), and no cell may pass the printing
-  condition's ink limit. A cell over it is named by its page and its place from the trimmed
-  page's top left corner, in millimetres.
+- **ink**: the total area coverage, the sum of the four inks, is measured at every pixel (a third
+  of a millimetre: a thin rule or a stroke of 8-point type is a pixel wide at least), and a page
+  with more than `MIN_AREA` square millimetres over the printing condition's ink limit fails,
+  named with its area, its heaviest ink and where it lies from the trimmed page's top left
+  corner, in millimetres. A few pixels over the limit, less than that, are where one colour's
+  edge meets another's, not an area a press lays ink on.
 
 This module only reads the PDF, with a tool that did not write it; `checks` runs it.
 """
@@ -31,8 +33,8 @@ from ..util.pam import read_pam
 from .findings import Expectation, Finding, failed, listed, passed, plural
 
 RESOLUTION = 72  # pixels per inch: a pixel is a third of a millimetre, far below any area of ink that matters
-CELL = 3  # pixels a side of the square over which ink is averaged: about a millimetre at RESOLUTION
-TOLERANCE = 1.0  # % over the limit a cell may show: eight-bit inks round each by up to 0.2 %
+MIN_AREA = 1.0  # square millimetres over the ink limit that fail a page
+TOLERANCE = 1.0  # % over the limit a pixel may show: eight-bit inks round each by up to 0.2 %
 TIMEOUT = 20  # seconds Ghostscript may take for a file, besides PAGE_TIME for each page
 PAGE_TIME = 2  # seconds for a page, which takes a twentieth of one
 MM_PER_PIXEL = 25.4 / RESOLUTION
@@ -49,13 +51,14 @@ class Coverage:
     """The heaviest ink of one page."""
 
     page: int  # counted from 1
-    percent: float  # the highest total area coverage of a cell, in %
-    place_mm: tuple[float, float]  # where that cell is: from the trim's left and top edges
+    percent: float  # the highest total area coverage of a pixel, in %
+    over_mm2: float  # the area over the limit, in square millimetres
+    place_mm: tuple[float, float]  # where that area starts (or else the heaviest ink): from the trim's left and top
 
 
 def check_rip(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Render every page with Ghostscript; fail on anything it says and on ink beyond the condition's limit."""
-    coverages, said, status = _render(path, pdf)
+    coverages, said, status = _render(path, pdf, expected.ink_limit)
     if status or said or len(coverages) != len(pdf.pages):
         told = said or [f"exit status {status}" if status else f"rendered {len(coverages)} of {len(pdf.pages)} pages"]
         findings = [failed(path, "rip", f"Ghostscript: {listed(told, '; ')}")]
@@ -64,7 +67,7 @@ def check_rip(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Findi
     return findings + _ink_findings(path, coverages, expected.ink_limit)
 
 
-def _render(path: Path, pdf: pikepdf.Pdf) -> tuple[list[Coverage], list[str], int]:
+def _render(path: Path, pdf: pikepdf.Pdf, limit: float) -> tuple[list[Coverage], list[str], int]:
     """Render `path` page by page into CMYK pictures read from a pipe; return each page's heaviest ink, what
     Ghostscript said (its banner and progress aside) and its exit status."""
     command = [
@@ -81,18 +84,18 @@ def _render(path: Path, pdf: pikepdf.Pdf) -> tuple[list[Coverage], list[str], in
         str(path),
     ]
     coverages: list[Coverage] = []
-    limit = TIMEOUT + PAGE_TIME * len(pdf.pages)
+    allowed = TIMEOUT + PAGE_TIME * len(pdf.pages)
     with tempfile.TemporaryFile() as messages:
         try:
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=messages)
         except FileNotFoundError as err:
             raise RuntimeError("gs is not installed (Debian package ghostscript)") from err
         assert process.stdout is not None
-        watchdog = threading.Timer(limit, process.kill)  # a page that never ends would block the reading
+        watchdog = threading.Timer(allowed, process.kill)  # a page that never ends would block the reading
         watchdog.start()
         try:
             while (picture := read_pam(process.stdout)) is not None:
-                coverages.append(_coverage(len(coverages) + 1, picture, pdf))
+                coverages.append(_coverage(len(coverages) + 1, picture, pdf, limit))
             status = process.wait()
         finally:
             watchdog.cancel()
@@ -100,32 +103,33 @@ def _render(path: Path, pdf: pikepdf.Pdf) -> tuple[list[Coverage], list[str], in
                 process.kill()
                 process.wait()
         if status < 0:
-            raise RuntimeError(f"Ghostscript did not finish rendering within {limit} s: a RIP would stall too")
+            raise RuntimeError(f"Ghostscript did not finish rendering within {allowed} s: a RIP would stall too")
         messages.seek(0)
         lines = messages.read().decode("utf-8", "replace").splitlines()
     said = [line.strip().replace(str(path), path.name) for line in lines if not SAID_ALWAYS.match(line)]
     return coverages, said, status
 
 
-def _coverage(number: int, image: Image.Image, pdf: pikepdf.Pdf) -> Coverage:
-    """Measure the heaviest cell of ink on one rendered page."""
-    width, height = image.size
-    cells = image.reduce(CELL) if min(width, height) >= CELL else image  # the mean of each cell, per ink
-    cyan, magenta, yellow, black = cells.split()
+def _coverage(number: int, image: Image.Image, pdf: pikepdf.Pdf, limit: float) -> Coverage:
+    """Measure the heaviest ink of one rendered page, and its area over `limit` (in %)."""
+    cyan, magenta, yellow, black = image.split()
     total = ImageMath.lambda_eval(
         lambda ink: ink["c"] + ink["m"] + ink["y"] + ink["k"], c=cyan, m=magenta, y=yellow, k=black
     )
     _low, high = total.getextrema()
     assert isinstance(high, (int, float))
-    at_most = ImageMath.lambda_eval(lambda ink: ink["total"] >= high, total=total)
-    heaviest = at_most.convert("L").getbbox() or (0, 0, 1, 1)
-    # Where that cell is, from the trim's top left corner: the picture starts at the bleed box.
+    threshold = (limit + TOLERANCE) * 255 / 100 if limit else high
+    over = ImageMath.lambda_eval(lambda ink: (ink["total"] > threshold) * 255, total=total).convert("L")
+    count = over.histogram()[255] if limit else 0
+    heaviest = ImageMath.lambda_eval(lambda ink: (ink["total"] >= high) * 255, total=total).convert("L")
+    corner = (over.getbbox() if count else None) or heaviest.getbbox() or (0, 0, 1, 1)
+    # Where that is, from the trim's top left corner: the picture starts at the bleed box.
     page = pdf.pages[number - 1].obj if number <= len(pdf.pages) else pdf.pages[-1].obj
     bleed = [float(value) for value in page.get("/BleedBox", page.MediaBox)]
     trim = [float(value) for value in page.get("/TrimBox", page.MediaBox)]
-    left = heaviest[0] * CELL * MM_PER_PIXEL - (trim[0] - bleed[0]) * 25.4 / 72
-    top = heaviest[1] * CELL * MM_PER_PIXEL - (bleed[3] - trim[3]) * 25.4 / 72
-    return Coverage(number, high * 100 / 255, (left, top))
+    left = corner[0] * MM_PER_PIXEL - (trim[0] - bleed[0]) * 25.4 / 72
+    top = corner[1] * MM_PER_PIXEL - (bleed[3] - trim[3]) * 25.4 / 72
+    return Coverage(number, high * 100 / 255, count * MM_PER_PIXEL**2, (left, top))
 
 
 def _ink_findings(path: Path, coverages: list[Coverage], limit: float) -> list[Finding]:
@@ -134,13 +138,16 @@ def _ink_findings(path: Path, coverages: list[Coverage], limit: float) -> list[F
         return []
     if not limit:
         return [passed(path, "ink", f"at most {heaviest.percent:.0f} % ink (page {heaviest.page}); no limit set")]
-    over = [coverage for coverage in coverages if coverage.percent > limit + TOLERANCE]
+    over = [coverage for coverage in coverages if coverage.over_mm2 >= MIN_AREA]
     if not over:
-        return [passed(path, "ink", f"at most {heaviest.percent:.0f} % ink (page {heaviest.page}), within {limit:g} %")]
+        within = f"at most {heaviest.percent:.0f} % ink (page {heaviest.page}), within {limit:g} %"
+        edges = sum(coverage.over_mm2 for coverage in coverages)
+        told = f"; {edges:.1f} mm² over it in all, at the edges of colours" if edges else ""
+        return [passed(path, "ink", within + told)]
     named = [
-        f"page {coverage.page}: {coverage.percent:.0f} % at {coverage.place_mm[0]:.0f} mm from the left,"
-        f" {coverage.place_mm[1]:.0f} mm from the top"
-        for coverage in sorted(over, key=lambda coverage: -coverage.percent)[:LISTED]
+        f"page {coverage.page}: {coverage.over_mm2:.0f} mm² over it, up to {coverage.percent:.0f} %, starting"
+        f" {coverage.place_mm[0]:.0f} mm from the left, {coverage.place_mm[1]:.0f} mm from the top"
+        for coverage in sorted(over, key=lambda coverage: -coverage.over_mm2)[:LISTED]
     ]
     more = f"; and {plural(len(over) - LISTED, 'page')} more" if len(over) > LISTED else ""
     return [

@@ -8,6 +8,7 @@ when a press would print it badly:
   to the tenth of a millimetre, and a letter 8 pt high shows coloured fringes;
 - **thin reversed type:** white (no ink) under 9 pt, or under 12 pt and not bold, cut out of the
   inks around it, fills in when the inks spread;
+- **white type set to overprint:** it is left out on press, which prints no white: an error;
 - **knocked-out black:** type in solid black that does not overprint (overprint on, mode 1): the
   tint beneath is cut out in the shape of every letter, and a slight misregister leaves white
   edges.
@@ -32,6 +33,7 @@ from .findings import Expectation, Finding, passed, plural
 SMALL = 12.0  # pt: type under this is small
 REVERSED_LEAST = 9.0  # pt: reversed type under this is too thin even when bold
 MOST_INKS = 2  # small type in more inks than this is queried
+VANISHING = "white type set to overprint, which leaves it out on press"  # an error, not a query
 SIZE_TOLERANCE = 0.05  # pt: sizes set in fractions of the page (vw) come out a hundredth of a point short
 SHOWS = frozenset({"Tj", "TJ", "'", '"'})
 BOLD = ("bold", "black", "heavy", "semibold", "demi")  # words of a bold face's PostScript name
@@ -194,6 +196,8 @@ def type_queries(runs: Iterator[Run]) -> dict[tuple[int, str], list[Run]]:
             queries.setdefault((run.page, f"reversed (white) type under {REVERSED_LEAST:g} pt"), []).append(run)
         elif inks == 0 and run.size < SMALL - SIZE_TOLERANCE and not run.bold:
             queries.setdefault((run.page, f"reversed (white) type under {SMALL:g} pt not bold"), []).append(run)
+        if inks == 0 and run.overprint:
+            queries.setdefault((run.page, VANISHING), []).append(run)
         if run.inks == (0.0, 0.0, 0.0, 1.0) and not run.overprint:
             queries.setdefault((run.page, "solid black type that knocks out what lies beneath"), []).append(run)
     return queries
@@ -214,7 +218,7 @@ def check_type(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Find
             Finding(
                 path.name,
                 "type",
-                "warning",
+                "error" if problem == VANISHING else "warning",
                 f"page {page}: {problem}: {plural(len(runs), 'run')} of text, the first {first.size:.1f} pt in"
                 f" {inks or 'no ink'} at {left:.0f} mm from the left, {top:.0f} mm from the top",
                 page,

@@ -48,6 +48,7 @@ class Condition:
     ink_limit: int  # total area coverage at most, in % (the sum of the four inks)
     created: tuple[int, int, int]  # the data's date, written as the profile's creation date
     digest: str  # SHA-256 of the profile colprof makes from the data on Debian 12
+    matte: bool = False  # the paper is uncoated: the profile says so in its header (a coated one is glossy)
 
     @property
     def profile(self) -> Path:
@@ -77,7 +78,8 @@ CONDITIONS = {
             "FOGRA29L.ti3",
             260,
             (2003, 9, 1),
-            "a31f6016647e2c826b5f48bea0a28fd0bb054ff8178c57d8d1dfb87a671f8f56",
+            "9a9287c1b9af09e1687d25098847aa3cdb0ff6d3ace11ac05b32bbe953c1c7bc",
+            matte=True,
         ),
         Condition(
             "CGATS TR 006",
@@ -115,6 +117,7 @@ def make_profile(condition: Condition, target: Path) -> str:
             "colprof",
             "-ql",  # a 17-point grid: within the data's own accuracy, and made in seconds
             "-kr",  # black generation: a ramp from none in the highlights to all in the shadows
+            *(["-Zm"] if condition.matte else []),  # the paper's finish, as the header tells it
             f"-l{condition.ink_limit}",
             f"-L{BLACK_LIMIT}",
             "-S",
@@ -142,9 +145,14 @@ def make_profile(condition: Condition, target: Path) -> str:
 
 
 def make_missing_profiles(folder: Path = PROFILES) -> list[str]:
-    """Make the profile of every condition that `folder` lacks, two at a time; return what to tell."""
+    """Make the profile of every condition that `folder` lacks, or holds other than this project was checked with
+    (damaged, or made by an older recipe), two at a time; return what to tell."""
     folder.mkdir(exist_ok=True)
-    missing = [condition for condition in CONDITIONS.values() if not condition.profile.is_file()]
+    missing = [
+        condition
+        for condition in CONDITIONS.values()
+        if not profile_as_checked(folder / condition.profile.name, condition)
+    ]
 
     def make(condition: Condition) -> str:
         digest = make_profile(condition, folder / condition.profile.name)
@@ -157,6 +165,14 @@ def make_missing_profiles(folder: Path = PROFILES) -> list[str]:
 
     with ThreadPoolExecutor(2) as pool:  # colprof uses one core
         return list(pool.map(make, missing))
+
+
+def profile_as_checked(path: Path, condition: Condition) -> bool:
+    """Return whether the profile at `path` is there, and the one this project was checked with."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == condition.digest
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":  # ./run's set-up

@@ -22,6 +22,7 @@ the outcome independently.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,6 +39,13 @@ BLACK = (0.0, 0.0, 0.0, 1.0)  # solid black ink alone, as DeviceCMYK
 # Resource categories, by the operator that names one and the place of the name among its operands.
 NAMED_BY = {"Tf": ("/Font", 0), "gs": ("/ExtGState", 0), "Do": ("/XObject", 0), "sh": ("/Shading", 0)}
 TRANSLUCENCY = ("/CA", "/ca", "/SMask", "/BM")  # what a graphics state sets to paint translucent, or opaque again
+PATH_BUILDING = frozenset({"m", "l", "c", "v", "y", "h", "re", "W", "W*"})  # a path, and its clipping
+FILLING = frozenset({"f", "F", "f*", "B", "B*", "b", "b*"})
+STROKING = frozenset({"S", "s", "B", "B*", "b", "b*"})
+PAINTING = FILLING | STROKING | {"n"}
+SHOWING = frozenset({"Tj", "TJ", "'", '"'})
+COLOURING = frozenset({"cs", "CS", "sc", "scn", "SC", "SCN", "k", "K", "g", "G", "rg", "RG"})
+RULE = 3.0  # points: a filled rectangle at most this thick is a rule, which overprints in solid black
 DEVICE_SPACES = frozenset({"/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/Pattern"})
 # The graphics states this stage adds, by name: overprint of the fill (op) or the stroke (OP).
 OVERPRINT: dict[str, dict[str, bool | int]] = {
@@ -105,8 +113,12 @@ class _State:
 
     fill_space: str = "/DeviceGray"
     stroke_space: str = "/DeviceGray"
+    fill_black: bool = False  # the fill colour is solid black in DeviceCMYK
+    stroke_black: bool = False
     fill_overprint: bool = False  # as the graphics states of this stage set it
     stroke_overprint: bool = False
+    scale: float = 1.0  # how much the current matrix enlarges a length
+    text_mode: int = 0  # text rendering mode: 0 fill, 1 stroke, 2 both, 3 neither (and with clipping, 4 to 7)
     translucent: bool = False  # an opacity, a soft mask or a blend mode is in force
 
 
@@ -154,67 +166,117 @@ def _prepare_stream(press: _Press, owner: pikepdf.Object, resources: pikepdf.Obj
     return _transparent(press, own, used)
 
 
-def _overprinted(
-    owner: pikepdf.Object, used: _Used, resources: pikepdf.Dictionary
-) -> list[tuple[Any, pikepdf.Operator]]:
-    """Return the instructions of `owner`'s content with the overprint of solid black set, noting every
-    resource they name in `used`, and the drawings they paint while something is translucent."""
+def _overprinted(owner: pikepdf.Object, used: _Used, resources: pikepdf.Dictionary) -> Instructions:
+    """Return the instructions of `owner`'s content with the overprint of solid black type and rules set, noting
+    every resource they name in `used`, and the drawings they paint while something is translucent.
+
+    The overprint is set just before what it is for is painted: type shown, a rule (a path of thin rectangles)
+    filled, a line stroked; anything else, a photograph or a black area of a drawing, knocks out as drawn. A
+    path is held until its painting operator, since no graphics state may be set while it is built."""
     instructions: Instructions = []
+    path: Instructions = []  # the path being built, and whether it is only thin rectangles so far
     stack, state = [], _State()
     for instruction in pikepdf.parse_content_stream(owner):
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
             used.keep_all.add("/ColorSpace")  # an inline image may name a colour space; seldom, and kept whole
+            instructions += _overprint_for(state, used, fill=False, stroke=state.stroke_overprint)
             instructions.append(instruction)  # type: ignore[arg-type]
             continue
         operands, operator = instruction.operands, str(instruction.operator)
-        image = operator == "Do" and state.fill_overprint and _is_image(resources, operands)
-        if image:  # an image is never overprinted (mode 1 applies to colours only): say so, or a converter may
-            # carry the image's overprint mode on to the black type that follows it (Ghostscript does).
-            used.add("/ExtGState", pikepdf.Name("/BulletinFillKnockout"))
-            instructions.append(([pikepdf.Name("/BulletinFillKnockout")], pikepdf.Operator("gs")))
+        _note_resources(used, operator, operands)
+        if operator in PATH_BUILDING:
+            path.append((operands, instruction.operator))
+            continue
+        if operator in PAINTING:
+            rule = bool(path) and all(
+                _thin_rectangle(state, item) for item in path if str(item[1]) in ("re", "W", "W*")
+            )
+            rule = rule and all(str(item[1]) in ("re", "W", "W*") for item in path)
+            fills, strokes = operator in FILLING, operator in STROKING
+            instructions += _overprint_for(
+                state,
+                used,
+                fill=state.fill_overprint if not fills else state.fill_black and rule,
+                stroke=state.stroke_overprint if not strokes else state.stroke_black,
+            )
+            instructions += path
+            path = []
+        elif operator in SHOWING:
+            fills, strokes = state.text_mode in (0, 2, 4, 6), state.text_mode in (1, 2, 5, 6)
+            instructions += _overprint_for(
+                state,
+                used,
+                fill=state.fill_black if fills else state.fill_overprint,
+                stroke=state.stroke_black if strokes else state.stroke_overprint,
+            )
+        elif operator in ("Do", "sh"):  # a picture, a drawing or a shading: as drawn
+            instructions += _overprint_for(state, used, fill=False, stroke=False)
         instructions.append((operands, instruction.operator))
-        if image:
-            used.add("/ExtGState", pikepdf.Name("/BulletinFillOverprint"))
-            instructions.append(([pikepdf.Name("/BulletinFillOverprint")], pikepdf.Operator("gs")))
-        if operator in NAMED_BY:
-            category, index = NAMED_BY[operator]
-            if len(operands) > index:
-                used.add(category, operands[index])
-        elif operator in ("cs", "CS") and operands and str(operands[0]) not in DEVICE_SPACES:
-            used.add("/ColorSpace", operands[0])
-        elif operator in ("scn", "SCN") and operands and isinstance(operands[-1], pikepdf.Name):
-            used.add("/Pattern", operands[-1])
-        elif operator in ("BDC", "DP") and len(operands) == 2:
-            used.add("/Properties", operands[1])
         if operator == "gs" and operands:
             graphics = resources.get(pikepdf.Name.ExtGState, pikepdf.Dictionary()).get(str(operands[0]))
             if isinstance(graphics, pikepdf.Dictionary) and any(key in graphics for key in TRANSLUCENCY):
                 state.translucent = _translucent_state(graphics)
         elif operator == "Do" and operands and state.translucent:
             used.painted_translucent.add(str(operands[0]))
-        if operator == "q":
+        elif operator == "q":
             stack.append(_State(**vars(state)))
         elif operator == "Q" and stack:
             state = stack.pop()
-        elif operator in ("cs", "CS", "sc", "scn", "SC", "SCN", "k", "K", "g", "G", "rg", "RG"):
-            for name in _set_colour(state, operator, operands):
-                used.add("/ExtGState", pikepdf.Name(name))
-                instructions.append(([pikepdf.Name(name)], pikepdf.Operator("gs")))
-    return instructions
+        elif operator == "cm" and len(operands) == 6:
+            a, b, c, d = (float(value) for value in operands[:4])
+            state.scale *= math.sqrt(abs(a * d - b * c))
+        elif operator == "Tr" and operands:
+            state.text_mode = int(operands[0])
+        elif operator in COLOURING:
+            _set_colour(state, operator, operands)
+    return instructions + path
 
 
-def _is_image(resources: pikepdf.Dictionary, operands: Any) -> bool:
-    """Return whether the XObject a Do paints is an image."""
-    xobject = resources.get(pikepdf.Name.XObject, pikepdf.Dictionary()).get(str(operands[0])) if operands else None
-    return isinstance(xobject, pikepdf.Stream) and xobject.get(pikepdf.Name.Subtype) == pikepdf.Name.Image
+def _note_resources(used: _Used, operator: str, operands: Any) -> None:
+    """Note the resource an operator names."""
+    if operator in NAMED_BY:
+        category, index = NAMED_BY[operator]
+        if len(operands) > index:
+            used.add(category, operands[index])
+    elif operator in ("cs", "CS") and operands and str(operands[0]) not in DEVICE_SPACES:
+        used.add("/ColorSpace", operands[0])
+    elif operator in ("scn", "SCN") and operands and isinstance(operands[-1], pikepdf.Name):
+        used.add("/Pattern", operands[-1])
+    elif operator in ("BDC", "DP") and len(operands) == 2:
+        used.add("/Properties", operands[1])
 
 
-def _set_colour(state: _State, operator: str, operands: Any) -> list[str]:
-    """Follow a colour operator in `state`; return the graphics states to set so that black overprints."""
+def _thin_rectangle(state: _State, item: tuple[Any, pikepdf.Operator]) -> bool:
+    """Return whether a path item is a rectangle at most RULE points across (clipping counts as nothing; any other
+    line or curve makes the path something else than a rule)."""
+    operands, operator = item
+    if str(operator) in ("W", "W*"):
+        return True
+    if str(operator) != "re":
+        return False
+    width, height = (abs(float(value)) * state.scale for value in operands[2:4])
+    return min(width, height) <= RULE
+
+
+def _overprint_for(state: _State, used: _Used, fill: bool, stroke: bool) -> Instructions:
+    """Return the graphics states to set for the overprint of fill and stroke wanted, following `state`."""
+    wanted: Instructions = []
+    for now, name, on, off in (
+        (fill, "fill_overprint", "/BulletinFillOverprint", "/BulletinFillKnockout"),
+        (stroke, "stroke_overprint", "/BulletinStrokeOverprint", "/BulletinStrokeKnockout"),
+    ):
+        if now != getattr(state, name):
+            setattr(state, name, now)
+            used.add("/ExtGState", pikepdf.Name(on if now else off))
+            wanted.append(([pikepdf.Name(on if now else off)], pikepdf.Operator("gs")))
+    return wanted
+
+
+def _set_colour(state: _State, operator: str, operands: Any) -> None:
+    """Follow a colour operator in `state`: whether the fill or the stroke colour is solid black."""
     fill = operator.islower()
     if operator in ("cs", "CS"):
-        space = str(operands[0]) if operands else ""
-        setattr(state, "fill_space" if fill else "stroke_space", space)
+        setattr(state, "fill_space" if fill else "stroke_space", str(operands[0]) if operands else "")
         black = False
     else:
         device = {"k": "/DeviceCMYK", "g": "/DeviceGray", "rg": "/DeviceRGB"}.get(operator.lower())
@@ -223,16 +285,7 @@ def _set_colour(state: _State, operator: str, operands: Any) -> list[str]:
         space = state.fill_space if fill else state.stroke_space
         values = [float(value) for value in operands if isinstance(value, (int, float, Decimal))]
         black = space == "/DeviceCMYK" and tuple(values) == BLACK
-    wanted = []
-    if fill:
-        if black != state.fill_overprint:
-            state.fill_overprint = black
-            wanted.append("/BulletinFillOverprint" if black else "/BulletinFillKnockout")
-    else:
-        if black != state.stroke_overprint:
-            state.stroke_overprint = black
-            wanted.append("/BulletinStrokeOverprint" if black else "/BulletinStrokeKnockout")
-    return wanted
+    setattr(state, "fill_black" if fill else "stroke_black", black)
 
 
 def _translucent_state(state: pikepdf.Dictionary) -> bool:

@@ -167,13 +167,25 @@ def load_settings(pyproject: Path, **overrides) -> PrintSettings:
                     raise UsageError(f"{where}: icc-profile must be the path of a file, not {value!r}")
                 value = pyproject.parent / value
             values[KEYS[key]] = value
+    _condition_beside(values, where, "icc-profile", "output-condition")
     settings = check_settings(replace(PrintSettings(), **values), where)
     given = {name: value for name, value in overrides.items() if value is not None}
     if not given:
         return settings
+    _condition_beside(given, "the command line", "--icc-profile", "--output-condition")
     # What the file holds is right by now: a value wrong with the overrides came from the command line.
     options = ", ".join(f"--{name.replace('_', '-')}" for name in given)
     return check_settings(replace(settings, **given), f"the command line ({options})")
+
+
+def _condition_beside(values: dict, where: str, profile: str, condition: str) -> None:
+    """Stop when a bureau's profile is given without the printing condition it was made for, given with it: a
+    profile is separated for one paper and press, which the output intent must name, not take from elsewhere."""
+    if values.get("icc_profile") is not None and values.get("output_condition") is None:
+        raise UsageError(
+            f"{where}: {profile} is given without {condition}: name the printing condition the bureau's profile was"
+            f" made for (FOGRA39, FOGRA29, CGATS TR 006, or another with its ink limit), as the bureau gives it"
+        )
 
 
 def check_settings(settings: PrintSettings, where: str) -> PrintSettings:

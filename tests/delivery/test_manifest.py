@@ -176,7 +176,20 @@ def test_a_photograph_under_300_ppi_gets_a_warning_naming_it_and_its_page(minima
 
 def test_a_missing_colour_profile_stops_the_build_with_a_clear_message(minimal_issue, tmp_path, capsys):
     missing = tmp_path / "bureau.icc"
-    assert main([str(minimal_issue), "--output", str(tmp_path / "output"), "--icc-profile", str(missing)]) == 1
+    assert (
+        main(
+            [
+                str(minimal_issue),
+                "--output",
+                str(tmp_path / "output"),
+                "--icc-profile",
+                str(missing),
+                "--output-condition",
+                "FOGRA39",
+            ]
+        )
+        == 1
+    )
     error = capsys.readouterr().err
     assert f"colour profile {missing}: No such file or directory" in error and "--icc-profile" in error
     assert not (tmp_path / "output" / "2023-H1").exists()
@@ -191,6 +204,8 @@ def test_an_rgb_profile_is_refused_for_print(minimal_issue, tmp_path, capsys):
                 str(tmp_path / "output"),
                 "--icc-profile",
                 "/usr/share/color/icc/ghostscript/srgb.icc",  # from libgs-common, which Ghostscript needs
+                "--output-condition",
+                "FOGRA39",
             ]
         )
         == 1

@@ -51,16 +51,26 @@ def test_a_transparency_group_on_a_page_that_paints_nothing_translucent_is_an_er
     ]
 
 
-def test_ink_over_the_conditions_limit_is_an_error_naming_the_page_and_the_place(make):
-    box = '<div style="margin: 0 0 0 {left}mm; width: 20mm; height: 20mm; background: device-cmyk({inks})"></div>'
-    pdf = finished(make("ink.pdf", COVER + NEXT + box.format(left=30, inks="1 1 1 0.8")))  # 380 %
+def test_ink_over_the_conditions_limit_is_an_error_naming_the_page_the_area_and_the_place(make):
+    box = '<div style="margin: 0 0 0 {left}mm; width: {width}mm; height: 20mm; background: device-cmyk({inks})"></div>'
+    pdf = finished(make("ink.pdf", COVER + NEXT + box.format(left=30, width=20, inks="1 1 1 0.8")))  # 380 %
     [error] = messages(preflight_pdf(pdf, PRINT), "ink")
-    assert error.startswith("ink over the printing condition's 300 % limit on 1 page: page 2: 380 % at ")
-    left = float(error.split(" at ")[1].split(" mm from the left")[0])
-    assert 20 + 30 - 1 <= left <= 20 + 30 + 3  # the page margin and the box's own, within a cell or two
+    assert error.startswith("ink over the printing condition's 300 % limit on 1 page: page 2: ")
+    area = float(error.split("page 2: ")[1].split(" mm²")[0])
+    assert 380 <= area <= 440 and "up to 380 %, starting " in error  # 20 × 20 mm, to a pixel's rounding
+    left = float(error.split("starting ")[1].split(" mm from the left")[0])
+    assert abs(left - (20 + 2.1 + 30)) <= 1  # the page's margin, the body's 8 px and the box's own
     uncoated = dataclasses.replace(PRINT, ink_limit=260)
-    rich = finished(make("rich.pdf", COVER + NEXT + box.format(left=0, inks="0.8 0.7 0.5 0.3")))  # 230 %
+    rich = finished(make("rich.pdf", COVER + NEXT + box.format(left=0, width=20, inks="0.8 0.7 0.5 0.3")))  # 230 %
     assert messages(preflight_pdf(rich, uncoated), "ink", "pass") == ["at most 230 % ink (page 2), within 260 %"]
+
+
+def test_a_rule_a_millimetre_wide_over_the_limit_is_found(make):
+    stripe = '<div style="width: 1mm; height: 100mm; background: device-cmyk(1 1 0.5 0)"></div>'  # 250 %
+    pdf = finished(make("stripe.pdf", COVER + NEXT + stripe))
+    [error] = messages(preflight_pdf(pdf, dataclasses.replace(PRINT, ink_limit=240)), "ink")
+    area = float(error.split("page 2: ")[1].split(" mm²")[0])
+    assert 80 <= area <= 160  # a millimetre by a hundred, to the pixels any part of which it covers
 
 
 def test_anything_ghostscript_says_while_rendering_is_an_error(clean_print, tmp_path):
@@ -117,3 +127,18 @@ def test_a_photograph_that_cannot_be_decoded_is_told_by_ghostscripts_render(clea
     assert messages(findings, "qpdf", "pass") == [
         "qpdf read every object and decoded every stream but the photographs'"
     ]  # which the render decodes
+
+
+def test_white_type_set_to_overprint_is_an_error(clean_print, tmp_path):
+    vanishing = tmp_path / "vanishing.pdf"
+    with pikepdf.open(clean_print) as pdf:
+        page = pdf.pages[1]
+        page.Resources.ExtGState.Vanish = pdf.make_indirect(pikepdf.Dictionary(op=True, OPM=1))
+        font = next(iter(page.Resources.Font.keys()))
+        page.contents_add(pdf.make_stream(f"q /Vanish gs 0 0 0 0 k BT {font} 10 Tf 100 100 Td (IIII) Tj ET Q".encode()))
+        pdf.save(vanishing)
+    errors = messages(preflight_pdf(vanishing, PRINT), "type")
+    assert errors == [
+        "page 2: white type set to overprint, which leaves it out on press: 1 run of text, the first 10.0 pt in"
+        " no ink at " + errors[0].split(" no ink at ")[1]
+    ]

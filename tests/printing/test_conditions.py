@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from PIL import Image, ImageCms
 
-from bulletin.printing.conditions import CONDITIONS, DATA, find_condition
+from bulletin.printing.conditions import CONDITIONS, DATA, find_condition, profile_as_checked
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,17 @@ def test_no_colour_separated_through_a_profile_passes_its_ink_limit(identifier):
         data = inks.tobytes()
         heaviest = max(sum(data[index : index + 4]) for index in range(0, len(data), 4)) * 100 / 255
         assert heaviest <= condition.ink_limit + 1, (identifier, intent, heaviest)
+
+
+def test_a_profile_notprofile_as_checked_is_made_again_at_set_up(tmp_path):
+    """A damaged profile, or one an older recipe made, does not count as made: set-up makes it again."""
+    condition = CONDITIONS["FOGRA39"]
+    assert profile_as_checked(condition.profile, condition)
+    damaged = tmp_path / condition.profile.name
+    damaged.write_bytes(condition.profile.read_bytes()[:1000])
+    assert not profile_as_checked(damaged, condition) and not profile_as_checked(tmp_path / "missing.icc", condition)
+
+
+def test_the_uncoated_conditions_profile_says_its_paper_is_matte():
+    attributes = {name: int.from_bytes(CONDITIONS[name].profile.read_bytes()[56:64], "big") for name in CONDITIONS}
+    assert attributes["FOGRA29"] & 2 and not attributes["FOGRA39"] & 2  # ICC: bit 1 of the device attributes

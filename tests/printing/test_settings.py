@@ -46,7 +46,14 @@ def test_a_registered_condition_brings_its_profile_and_its_ink_limit(tmp_path, n
 
 
 def test_a_bureaus_profile_names_its_condition_and_an_unknown_one_its_ink_limit(tmp_path):
-    registered = load_settings(tmp_path / "pyproject.toml", icc_profile=tmp_path / "bureau.icc")
+    with pytest.raises(UsageError, match="--icc-profile is given without --output-condition"):
+        load_settings(tmp_path / "pyproject.toml", icc_profile=tmp_path / "bureau.icc")
+    (tmp_path / "alone").mkdir()
+    with pytest.raises(UsageError, match="icc-profile is given without output-condition"):
+        load_settings(write_pyproject(tmp_path / "alone", 'icc-profile = "bureau.icc"'))
+    registered = load_settings(
+        tmp_path / "pyproject.toml", icc_profile=tmp_path / "bureau.icc", output_condition="FOGRA39"
+    )
     assert registered.profile == tmp_path / "bureau.icc"
     assert (registered.condition.identifier, registered.condition.ink_limit) == ("FOGRA39", 300)
     with pytest.raises(UsageError, match="FOGRA51.*not a registered condition.*ink-limit"):
@@ -93,7 +100,7 @@ def test_the_pyproject_table_sets_every_value(tmp_path):
     pyproject = write_pyproject(
         tmp_path,
         'trim = "A5"\nbleed-mm = 5\npage-multiple = 8\nwarn-ppi = 250\n'
-        'min-ppi = 200\nscreen-ppi = 120.5\nicc-profile = "profiles/bureau.icc"\n'
+        'min-ppi = 200\nscreen-ppi = 120.5\nicc-profile = "profiles/bureau.icc"\noutput-condition = "FOGRA39"\n'
         "crop-marks = true\nworkers = 3",
     )
     settings = load_settings(pyproject)
@@ -112,13 +119,17 @@ def test_the_pyproject_table_sets_every_value(tmp_path):
 
 
 def test_an_absolute_icc_profile_is_kept_as_given(tmp_path):
-    settings = load_settings(write_pyproject(tmp_path, f'icc-profile = "{DEFAULT_PROFILE.as_posix()}"'))
+    settings = load_settings(
+        write_pyproject(tmp_path, f'icc-profile = "{DEFAULT_PROFILE.as_posix()}"\noutput-condition = "FOGRA39"')
+    )
     assert settings.icc_profile == DEFAULT_PROFILE
 
 
 def test_the_command_line_wins_over_the_file_and_none_changes_nothing(tmp_path):
-    pyproject = write_pyproject(tmp_path, 'crop-marks = true\nicc-profile = "bureau.icc"\npage-multiple = 8')
-    overridden = load_settings(pyproject, crop_marks=False, icc_profile="other.icc")
+    pyproject = write_pyproject(
+        tmp_path, 'crop-marks = true\nicc-profile = "bureau.icc"\noutput-condition = "FOGRA39"\npage-multiple = 8'
+    )
+    overridden = load_settings(pyproject, crop_marks=False, icc_profile="other.icc", output_condition="FOGRA29")
     assert overridden.crop_marks is False and overridden.icc_profile == Path("other.icc")
     assert overridden.page_multiple == 8
     kept = load_settings(pyproject, crop_marks=None, icc_profile=None)

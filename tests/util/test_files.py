@@ -177,9 +177,11 @@ def test_a_colour_profile_that_is_a_pipe_or_too_large_is_refused_unread(
             f"is {MAX_PROFILE + 1:,} bytes, more than any colour profile takes (at most {MAX_PROFILE:,});"
             " give the right file"
         )
-    options = ["--icc-profile", str(profile)] if given == "--icc-profile" else []
+    options = ["--icc-profile", str(profile), "--output-condition", "FOGRA39"] if given == "--icc-profile" else []
     if given == "pyproject.toml":
-        (tmp_path / "pyproject.toml").write_text('[tool.bulletin.print]\nicc-profile = "bureau.icc"\n')
+        (tmp_path / "pyproject.toml").write_text(
+            '[tool.bulletin.print]\nicc-profile = "bureau.icc"\noutput-condition = "FOGRA39"\n'
+        )
         monkeypatch.setattr("bulletin.workflow.cli.PYPROJECT", tmp_path / "pyproject.toml")
     read_file, read = files.read_file, []
     monkeypatch.setattr(files, "read_file", lambda path, *limit: read.append(path) or read_file(path, *limit))

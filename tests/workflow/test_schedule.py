@@ -336,7 +336,9 @@ def test_a_delivery_missing_its_package_or_a_language_is_not_complete(minimal_is
 
 
 def test_a_failed_build_reports_and_keeps_nothing(minimal_issue, tmp_path, capsys):
-    settings = load_settings(PROJECT / "pyproject.toml", icc_profile=tmp_path / "missing.icc")
+    settings = load_settings(
+        PROJECT / "pyproject.toml", icc_profile=tmp_path / "missing.icc", output_condition="FOGRA39"
+    )
     output = tmp_path / "output"
     cli.configure_logging(quiet=False, verbose=False)  # as main() does, onto this test's stderr
     assert scheduled_run(date(2023, 7, 1), minimal_issue.parent, output, settings) == 1
