@@ -1,4 +1,5 @@
-"""Finishing of a laid-out edition: reproducible metadata, link descriptions, boxes and crop marks.
+"""Finishing of a laid-out edition: reproducible metadata, link descriptions, boxes and crop marks, font subsets
+named by their glyphs.
 
 WeasyPrint's PDF/X-4 metadata carries a random XMP DocumentID; here it is derived from
 the file's name, so that unchanged input gives identical bytes and a new version of an
@@ -24,6 +25,7 @@ BleedBox stay where they were.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from typing import Any, BinaryIO
@@ -71,10 +73,40 @@ def _rewrite(pdf: bytes | BinaryIO, change: Callable[[pikepdf.Pdf], None], outpu
     return b"" if output else buffer.getvalue()
 
 
+def tag_subsets(document: pikepdf.Pdf) -> None:
+    """Give each embedded font subset a tag made from its own glyphs.
+
+    WeasyPrint tags a subset from the font it is cut from, so the Azerbaijani and the Russian
+    editions' different subsets of Noto Sans share one name (BOSTXI+Bulletin-Sans): a RIP or an
+    imposition that keeps fonts by name from one file to the next would print the other's glyphs.
+    """
+    for font in document.objects:
+        if not isinstance(font, pikepdf.Dictionary) or font.get(pikepdf.Name.Type) != pikepdf.Name.Font:
+            continue
+        descendants = font.get(pikepdf.Name.DescendantFonts)
+        described = descendants[0] if isinstance(descendants, pikepdf.Array) and len(descendants) else font
+        descriptor = described.get(pikepdf.Name.FontDescriptor)
+        if not isinstance(descriptor, pikepdf.Dictionary):
+            continue
+        program = next(
+            (descriptor[key] for key in ("/FontFile2", "/FontFile3", "/FontFile") if key in descriptor), None
+        )
+        name = str(font.get(pikepdf.Name.BaseFont, ""))
+        if not isinstance(program, pikepdf.Stream) or name[7:8] != "+":
+            continue  # not a subset (a subset's name is six capitals and a plus sign)
+        digest = int.from_bytes(hashlib.sha256(program.read_raw_bytes()).digest()[:8], "big")
+        tag = "".join(chr(ord("A") + digest // 26**place % 26) for place in range(6))
+        renamed = pikepdf.Name(f"/{tag}{name[7:]}")
+        for owner, key in ((font, "/BaseFont"), (described, "/BaseFont"), (descriptor, "/FontName")):
+            if key in owner:
+                owner[key] = renamed
+
+
 def finish_screen(pdf: bytes | BinaryIO, labels: dict[str, str], output: BinaryIO | None = None) -> bytes:
     """Describe every link by its text, not by its target's id; make pagination an artifact."""
 
     def change(document: pikepdf.Pdf) -> None:
+        tag_subsets(document)
         for page in document.pages:
             for annotation in page.obj.get(pikepdf.Name.Annots, pikepdf.Array()):
                 if annotation.get(pikepdf.Name.Subtype) != pikepdf.Name.Link:
@@ -142,6 +174,7 @@ def finish_print(
     (`prepress`), add crop marks if asked."""
 
     def change(document: pikepdf.Pdf) -> None:
+        tag_subsets(document)
         prepare_pages(document, condition)
         # The registration colour (every ink at the tint given), once for all pages.
         registration = (

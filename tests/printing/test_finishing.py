@@ -289,3 +289,27 @@ def test_running_heads_and_page_numbers_become_pagination_artifacts():
     assert artifacts_and_outsiders(after) == (2, 0)
     with pikepdf.open(io.BytesIO(after)) as document:  # the text itself is still there
         assert b"Tj" in document.pages[0].Contents.read_bytes() or b"TJ" in document.pages[0].Contents.read_bytes()
+
+
+# Font subsets
+
+
+def subset_names(pdf: bytes) -> set[str]:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return {str(font.BaseFont) for page in document.pages for font in page.Resources.Font.values()}
+
+
+def test_each_font_subset_is_named_by_its_own_glyphs_the_same_every_time():
+    """WeasyPrint names a subset after its font: two editions' different subsets of one font shared a name."""
+    style = "<style>@page { size: A6; bleed: 3mm } html { font-family: sans-serif }</style>"
+
+    def laid_out(text: str) -> bytes:
+        return HTML(string=f"<html lang='az'><head>{style}</head><body><p>{text}</p></body></html>").write_pdf()
+
+    def finished(text: str) -> bytes:
+        return finish_print(laid_out(text), 3 * MM_TO_PT, crop_marks=False, condition=CONDITION)
+
+    assert subset_names(laid_out("Şuşa şəhəri")) == subset_names(laid_out("Город Шуша"))  # WeasyPrint's names
+    azerbaijani, russian = subset_names(finished("Şuşa şəhəri")), subset_names(finished("Город Шуша"))
+    assert azerbaijani != russian and all(re.fullmatch(r"/[A-Z]{6}\+.+", name) for name in azerbaijani | russian)
+    assert subset_names(finished("Şuşa şəhəri")) == azerbaijani  # the same glyphs, the same name
