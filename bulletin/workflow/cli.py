@@ -181,7 +181,10 @@ def describe_draft(parser: argparse.ArgumentParser) -> None:
         " marked, and every page carries a draft mark",
     )
     parser.add_argument(
-        "--preview", action="store_true", help="also write PNG pictures of every page and a contact sheet per language"
+        "--preview",
+        action="store_true",
+        help="also write PNG pictures of every page and a contact sheet per language (with --variant print, as the"
+        " press will print them: a soft proof through the printing condition's profile)",
     )
 
 
