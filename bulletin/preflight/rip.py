@@ -19,17 +19,13 @@ This module only reads the PDF, with a tool that did not write it; `checks` runs
 
 from __future__ import annotations
 
-import re
-import subprocess
-import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 from PIL import Image, ImageMath
 
-from ..util.pam import read_pam
+from ..util.pam import CmykPages
 from .findings import Expectation, Finding, failed, listed, passed, plural
 
 RESOLUTION = 72  # pixels per inch: a pixel is a third of a millimetre, far below any area of ink that matters
@@ -39,11 +35,6 @@ TIMEOUT = 20  # seconds Ghostscript may take for a file, besides PAGE_TIME for e
 PAGE_TIME = 2  # seconds for a page, which takes a twentieth of one
 MM_PER_PIXEL = 25.4 / RESOLUTION
 LISTED = 5  # pages over the limit named in a finding
-# What Ghostscript says on every run: its banner and its progress. Anything else is a message about the file.
-SAID_ALWAYS = re.compile(
-    r"\s*$|GPL Ghostscript \d[\d.]* \(|Copyright \(C\) \d{4} Artifex|This software is supplied under|"
-    r"see the file COPYING for details|Processing pages \d+ through \d+\.$|Page \d+$"
-)
 
 
 @dataclass(frozen=True)
@@ -70,44 +61,12 @@ def check_rip(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Findi
 def _render(path: Path, pdf: pikepdf.Pdf, limit: float) -> tuple[list[Coverage], list[str], int]:
     """Render `path` page by page into CMYK pictures read from a pipe; return each page's heaviest ink, what
     Ghostscript said (its banner and progress aside) and its exit status."""
-    command = [
-        "gs",
-        "-dSAFER",
-        "-dBATCH",
-        "-dNOPAUSE",  # and not -q, which silences its warnings too
-        "-sDEVICE=pamcmyk32",  # CMYK, eight bits an ink: what the plates get, overprint included
-        f"-r{RESOLUTION}",
-        "-dMaxBitmap=400000000",  # a page in one band: rendered in bands, it takes four times as long
-        "-dUseBleedBox",  # the sheet's printed area: the marks outside are not ink on the product
-        "-sstdout=%stderr",  # what it says goes to stderr, so that stdout holds the pictures only
-        "-sOutputFile=-",
-        str(path),
-    ]
-    coverages: list[Coverage] = []
-    allowed = TIMEOUT + PAGE_TIME * len(pdf.pages)
-    with tempfile.TemporaryFile() as messages:
-        try:
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=messages)
-        except FileNotFoundError as err:
-            raise RuntimeError("gs is not installed (Debian package ghostscript)") from err
-        assert process.stdout is not None
-        watchdog = threading.Timer(allowed, process.kill)  # a page that never ends would block the reading
-        watchdog.start()
-        try:
-            while (picture := read_pam(process.stdout)) is not None:
-                coverages.append(_coverage(len(coverages) + 1, picture, pdf, limit))
-            status = process.wait()
-        finally:
-            watchdog.cancel()
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        if status < 0:
-            raise RuntimeError(f"Ghostscript did not finish rendering within {allowed} s: a RIP would stall too")
-        messages.seek(0)
-        lines = messages.read().decode("utf-8", "replace").splitlines()
-    said = [line.strip().replace(str(path), path.name) for line in lines if not SAID_ALWAYS.match(line)]
-    return coverages, said, status
+    # The bleed box: the sheet's printed area; the marks outside are not ink on the product.
+    pages = CmykPages(path, RESOLUTION, "-dUseBleedBox", TIMEOUT + PAGE_TIME * len(pdf.pages))
+    coverages = [_coverage(number, picture, pdf, limit) for number, picture in enumerate(pages, 1)]
+    if pages.stalled:
+        raise RuntimeError(f"Ghostscript did not finish rendering within {pages.allowed:g} s: a RIP would stall too")
+    return coverages, [line.replace(str(path), path.name) for line in pages.said], pages.status
 
 
 def _coverage(number: int, image: Image.Image, pdf: pikepdf.Pdf, limit: float) -> Coverage:

@@ -9,7 +9,7 @@
     progress      progress bars on a terminal, log lines elsewhere
     workers       worker processes forked from a server that has the engine loaded
     pdftree       a tagged PDF's structure tree, walked
-    pam           pictures in the PAM format, read one by one from Ghostscript's stream
+    pam           a PDF's pages as Ghostscript renders them in CMYK, read one by one from its pipe
     exports       a stage's entry points, imported on first use
     worddiff      what changed between two versions of a text, word by word
 

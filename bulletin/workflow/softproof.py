@@ -14,15 +14,13 @@ This module only looks: it changes no PDF.
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pikepdf
 from PIL import ImageCms
 
 from ..util.errors import BuildError, display_path
-from ..util.pam import read_pam
+from ..util.pam import CmykPages
 
 TIMEOUT = 300  # seconds Ghostscript may take for one file
 
@@ -50,42 +48,19 @@ def proof_pages(pdf: Path, profile: bytes, prefix: Path, resolution: int) -> lis
         )
     except (OSError, ImageCms.PyCMSError) as err:
         raise BuildError(f"{display_path(pdf)}: its output profile cannot be read: {err}") from err
-    command = [
-        "gs",
-        "-q",
-        "-dSAFER",
-        "-dBATCH",
-        "-dNOPAUSE",
-        "-sDEVICE=pamcmyk32",
-        f"-r{resolution}",
-        "-dMaxBitmap=400000000",  # a page in one band
-        "-dUseCropBox",  # what pdftoppm renders with -cropbox: the preview cuts it to the trim
-        "-sOutputFile=-",
-        str(pdf),
-    ]
+    # The crop box: what pdftoppm renders with -cropbox, which the preview cuts to the trim.
+    rendered = CmykPages(pdf, resolution, "-dUseCropBox", TIMEOUT)
     pages: list[Path] = []
-    with tempfile.TemporaryFile() as said:
-        try:
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=said)
-        except FileNotFoundError as err:
-            raise BuildError("soft proofs need Ghostscript: install the Debian package ghostscript") from err
-        assert process.stdout is not None
-        try:
-            while (inks := read_pam(process.stdout)) is not None:
-                target = prefix.with_name(f"{prefix.name}-{len(pages) + 1}.png")
-                shown = ImageCms.applyTransform(inks, to_screen)
-                assert shown is not None
-                shown.save(target, format="PNG")
-                pages.append(target)
-            status = process.wait(timeout=TIMEOUT)
-        except (ValueError, subprocess.TimeoutExpired) as err:
-            raise BuildError(f"{display_path(pdf)}: Ghostscript could not render it: {err}") from err
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        said.seek(0)
-        message = said.read().decode("utf-8", "replace").strip()
-    if status:
-        raise BuildError(f"{display_path(pdf)}: Ghostscript could not render it: {message or status}")
+    try:
+        for number, inks in enumerate(rendered, 1):
+            target = prefix.with_name(f"{prefix.name}-{number}.png")
+            shown = ImageCms.applyTransform(inks, to_screen)
+            assert shown is not None
+            shown.save(target, format="PNG")
+            pages.append(target)
+    except (RuntimeError, ValueError) as err:
+        raise BuildError(f"{display_path(pdf)}: cannot make soft proofs: {err}") from err
+    if rendered.status:
+        told = "; ".join(rendered.said) or f"exit status {rendered.status}"
+        raise BuildError(f"{display_path(pdf)}: Ghostscript could not render it: {told}")
     return pages
