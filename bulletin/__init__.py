@@ -22,8 +22,10 @@ They are listed here in the order of their imports: each uses only those above i
                pictures prepared for print, its pages made up and finished, and preflighted
     delivery   the PDFs and their findings -> output/<issue>/, swapped in whole, with its manifest,
                package and what decides which PDFs the next build makes again
+    sending    a delivered package -> the printing bureau (SFTP, or a hot folder), whole or not at
+               all, recorded; and the notice of an unattended run, mailed to the editors
     workflow   the commands of editors, translators and the operator: build, validate, status,
-               new, confirm, export, watch, preview, scheduled
+               new, confirm, export, watch, preview, scheduled, send, notify
 
 tests/test_architecture.py holds the code to this order and to the module lists of the stages.
 """
