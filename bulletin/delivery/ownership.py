@@ -10,7 +10,8 @@ a build writes at its place, strictly, and anything else is foreign:
   `cron.log`, `.gitkeep`, `<issue>.preflight-failed.json`, and the folders below;
 - `<issue>/`, a delivery: a `manifest.json` a build wrote (a regular file naming the issue and listing
   its files, each a PDF of the issue or one of its reports), and besides it only regular files the
-  manifest lists or that a delivery writes itself (`DELIVERY_FILES`, the package and its checksum);
+  manifest lists or that a delivery writes itself (the package and its checksum, the record of what was
+  sent to the bureau);
   or, before any delivery, nothing but a scheduled run's `build-report.json` of the issue;
 - `.staging/`: the folders of builds in progress, `<issue>.<process>.<random>/`, holding only files
   named as a delivery's are, and `<issue>.previous/`, a delivery moved aside;
@@ -43,6 +44,7 @@ from .package import CHECKSUM
 STAGING = ".staging"  # folder under the output root that holds builds in progress
 PREVIOUS = "previous"  # suffix of the folder that holds the previous delivery during a fallback commit
 REPORT = "build-report.json"  # in output/<issue>/: what the last scheduled run of the issue did
+SENT = "sent.json"  # in output/<issue>/: what was sent to the bureau (`sending.ledger`), kept by every build
 SCHEDULE_LOG = "scheduled.log"  # in the output folder: a line per scheduled run
 CRON_LOG = "cron.log"  # what cron catches of a scheduled run's output (deploy/cron)
 GITKEEP = ".gitkeep"  # the repository's, which keeps the empty output/ in a clone
@@ -163,7 +165,7 @@ def _delivery(folder: Path, issue: str) -> tuple[str | None, list[str]]:
         if others:
             return f"it holds {name_some(others)}, which no build of {issue} delivered, and no {MANIFEST}", []
         return None, []  # nothing at all, or a scheduled run's report that the issue was not ready
-    own = {MANIFEST, REPORT, package_name(issue), package_name(issue) + CHECKSUM, *REPORTS} | listed
+    own = {MANIFEST, REPORT, SENT, package_name(issue), package_name(issue) + CHECKSUM, *REPORTS} | listed
     return None, _foreign(folder, "", _no_folder, lambda name: name in own)
 
 
@@ -213,7 +215,7 @@ def _building_file(name: str) -> FileTest:
     written, kept from the delivery or (after the swap) the previous delivery's."""
     match = BUILDING.fullmatch(name)
     issue = match["issue"] if match else name
-    own = {MANIFEST, REPORT, package_name(issue), package_name(issue) + CHECKSUM, *REPORTS}
+    own = {MANIFEST, REPORT, SENT, package_name(issue), package_name(issue) + CHECKSUM, *REPORTS}
     return lambda file: file in own or _pdf(file, issue) or TEMPORARY.fullmatch(file) is not None
 
 

@@ -21,6 +21,7 @@ from ..util.fingerprints import Inputs, file_entry
 from .incremental import Ingredients, changes, intact, same_settings
 from .layout import LAYOUT, layout_entry
 from .manifest import PREFLIGHT, Previous, made_with
+from .ownership import SENT
 from .swap import Staging
 
 if TYPE_CHECKING:  # the printing stage's records and colours, which reading a plan does not need loaded
@@ -105,6 +106,7 @@ def plan_delivery(
                 unchanged.append(f"{language} {variant}")
     if unchanged:
         LOG.info("unchanged since the delivery, kept as they are: %s", ", ".join(unchanged))
+    staging.carry_over(lambda name: name == SENT)  # the record of what the bureau has, whatever is made again
     kept = staging.carry_over(
         lambda name: (
             name in previous.entries

@@ -52,6 +52,7 @@ class Record:
     clock: float = field(default_factory=time.monotonic)  # for the run's duration
     reasons: list[str] = field(default_factory=list)  # why the delivery had to be made again
     inputs: Inputs | None = None  # what it was (or would have been) built from
+    outcome: dict | None = None  # the report of how the run ended, once it has
 
     def report(
         self,

@@ -1,1 +1,231 @@
-"""(being written)"""
+"""A delivered package sent to the bureau: once per destination, whole or not at all, retried, recorded.
+
+`send_package` sends the zip of output/<issue>/ and its checksum file, under the output folder's
+lock (a build does not swap the delivery while it is read):
+
+1. The package must be the one its `.sha256` names. When sent.json says this package already
+   reached this destination, nothing is done, and it says so.
+2. The name at the bureau is the package's own for the first package of an issue there, and the
+   next revision (`-r2`) for a changed one, unless asked to replace the bureau's file. A file of
+   that name already at the bureau, with other contents, is never replaced unasked: the next
+   revision is taken. One with the same contents is recorded as already there.
+3. What a broken send left there (a `.…part` file of this issue) is removed. The checksum file
+   goes first (written for the name at the bureau, so that `sha256sum -c` reads it there), then
+   the zip; each is written under a temporary name, read back, and renamed into place.
+4. A transfer that breaks off is tried again after a wait, doubled each time, up to the settings'
+   number of attempts; one that will not mend (a refused key, a full disk) stops at once. Either
+   way the bureau is left without a partial file, and sent.json records the outcome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from ..delivery.ownership import delivered
+from ..delivery.package import CHECKSUM
+from ..model import package_name
+from ..util.errors import UsageError, display_path
+from ..util.files import read_file
+from ..util.fingerprints import file_entry
+from ..util.locking import hold_lock
+from .destinations import DeliverySettings, Destination, Dropped, NotSent, Place, Watch
+from .folder import FolderPlace
+from .ledger import last_delivered, read_ledger, revision_name, sent_before, temporary_prefix, write_ledger
+from .sftp import SftpPlace
+
+LOG = logging.getLogger("bulletin")
+MAX_REVISIONS = 999  # a bureau's folder with more revisions of one issue than this is no bureau's
+
+
+@dataclass(frozen=True)
+class Package:
+    """The bureau's package of a delivery: its zip, size and SHA-256, as its checksum file names them."""
+
+    issue: str
+    path: Path
+    size: int
+    sha256: str
+
+
+def find_package(root: Path, issue: str) -> Package:
+    """The delivered package of `issue`; a UsageError when there is none, or it is not the one its checksum names."""
+    folder = delivered(root, issue)
+    path = folder / package_name(issue)
+    if not path.is_file():
+        raise UsageError(
+            f"{display_path(folder)} holds no package for the bureau ({path.name}): build the issue with --package"
+            " first (the scheduled run always makes it)"
+        )
+    entry = file_entry(path)
+    try:
+        recorded = read_file(path.with_name(path.name + CHECKSUM)).decode("utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        recorded = []
+    if recorded != [entry["sha256"], path.name]:
+        raise UsageError(
+            f"{display_path(path)} is not the package its checksum {path.name}{CHECKSUM} names: it was changed or"
+            " damaged since the build; build the issue again with --package"
+        )
+    return Package(issue, path, entry["size"], entry["sha256"])
+
+
+def send_package(
+    root: Path,
+    issue: str,
+    destination: Destination,
+    settings: DeliverySettings,
+    replace: bool = False,
+    watch: Watch | None = None,
+    wait: Callable[[float], None] = time.sleep,
+) -> dict:
+    """Send the delivered package of `issue` to `destination`; return the record of the send (its result "sent",
+    or "already there" when nothing had to be sent). NotSent when it did not reach the bureau."""
+    with hold_lock(root, f"sending {issue} to {destination}", again=True):
+        package = find_package(root, issue)
+        folder = delivered(root, issue)
+        sends = read_ledger(folder)
+        address = str(destination)
+        if not replace and (before := sent_before(sends, address, package.sha256)):
+            LOG.info("%s already reached %s as %s on %s: nothing to send", package.path.name, address,
+                     before["sent_as"], before["time"])  # fmt: skip
+            return before | {"result": "already there"}
+        record = {"destination": address, "file": package.path.name, "size": package.size, "sha256": package.sha256}
+        for attempt in range(1, settings.attempts + 1):
+            try:
+                record |= _send_once(_open(destination, settings), package, sends, address, replace, watch)
+                break
+            except Dropped as err:
+                if attempt == settings.attempts:
+                    _record_failure(folder, issue, sends, record, attempt, f"{err}; tried {attempt} time(s)")
+                    raise NotSent(
+                        f"{err}. Tried {attempt} time(s); nothing partial is left under the package's name, and"
+                        " the next send tries again"
+                    ) from err
+                pause = settings.backoff * 2 ** (attempt - 1)
+                LOG.warning("%s; trying again in %g s (attempt %d of %d)", err, pause, attempt + 1, settings.attempts)
+                wait(pause)
+            except NotSent as err:
+                _record_failure(folder, issue, sends, record, attempt, str(err))
+                raise
+        record |= {"time": _now(), "attempts": attempt}
+        write_ledger(folder, issue, [*sends, record])
+        return record
+
+
+def _open(destination: Destination, settings: DeliverySettings) -> Place:
+    return FolderPlace(destination) if destination.scheme == "file" else SftpPlace(destination, settings)
+
+
+def _send_once(
+    place: Place, package: Package, sends: list[dict], address: str, replace: bool, watch: Watch | None
+) -> dict:
+    """One attempt: clear what a broken send left, choose the name, send the checksum, then the zip."""
+    try:
+        names = place.names()
+        leftover = re.compile(rf"{re.escape(temporary_prefix(package.issue))}.*\.part")
+        for name in names:
+            if leftover.fullmatch(name):
+                LOG.info("%s: removing %s, left by a send that broke off", address, name)
+                place.remove(name)
+        revision, name = _choose_name(package, sends, address, replace)
+        checksum = name + CHECKSUM
+        while name in names:
+            if place.digest(name) == (package.size, package.sha256):
+                LOG.info("%s: %s is already there, the same file", address, name)
+                _put_checksum(place, package, name, checksum)  # a send that broke off between the two renames
+                return {"sent_as": name, "revision": revision, "checksum": checksum, "result": "already there"}
+            if replace:
+                break
+            revision += 1
+            if revision > MAX_REVISIONS:
+                raise NotSent(f"{address}: holds {MAX_REVISIONS} revisions of {package.path.name}; no name is left")
+            name, checksum = revision_name(package.issue, revision), revision_name(package.issue, revision) + CHECKSUM
+        written: list[str] = []
+        try:
+            written.append(_upload(place, _checksum_file(package, name), checksum, None))
+            with package.path.open("rb") as source:
+                written.append(_upload(place, source, name, watch, (package.size, package.sha256)))
+            place.rename(written.pop(), name, replace)  # the package first: the bureau's trigger is its zip
+            place.rename(written.pop(), checksum, True)  # a checksum without its package is no one's but ours
+        except BaseException:
+            for temporary in written:
+                _quietly(place.remove, temporary)
+            raise
+        LOG.info("%s: sent %s as %s (%d bytes, checked there)", address, package.path.name, name, package.size)
+        return {"sent_as": name, "revision": revision, "checksum": checksum, "result": "sent"}
+    finally:
+        place.close()
+
+
+def _choose_name(package: Package, sends: list[dict], address: str, replace: bool) -> tuple[int, str]:
+    """The revision and name to send under: the last one's own when replacing it, else the next."""
+    last = last_delivered(sends, address)
+    if last is None:
+        return 1, revision_name(package.issue, 1)
+    revision = int(last.get("revision", 1))
+    if not replace:
+        revision += 1
+    return revision, revision_name(package.issue, revision)
+
+
+def _checksum_file(package: Package, name: str) -> io.BytesIO:
+    """The checksum file for the package's name at the bureau, as sha256sum writes it."""
+    return io.BytesIO(f"{package.sha256}  {name}\n".encode())
+
+
+def _put_checksum(place: Place, package: Package, name: str, checksum: str) -> None:
+    """Make sure the package's checksum file is there beside it."""
+    content = _checksum_file(package, name).getvalue()
+    if place.digest(checksum) != (len(content), hashlib.sha256(content).hexdigest()):
+        place.rename(_upload(place, io.BytesIO(content), checksum, None), checksum, True)
+
+
+def _upload(
+    place: Place, source: BinaryIO, name: str, watch: Watch | None, expected: tuple[int, str] | None = None
+) -> str:
+    """Write `source` under a temporary name for `name`, and check its size and SHA-256 there; return the
+    temporary name. Removed again when it is not as sent."""
+    temporary = f".{name}.{secrets.token_hex(4)}.part"
+    if expected is None:
+        data = source.read()
+        expected = (len(data), hashlib.sha256(data).hexdigest())
+        source = io.BytesIO(data)
+    try:
+        place.upload(source, temporary, expected[0], watch)
+        found = place.digest(temporary)
+        if found != expected:
+            raise Dropped(
+                f"{name}: what arrived is not what was sent ({found[0] if found else 'no'} bytes of {expected[0]},"
+                " or another SHA-256)"
+            )
+    except BaseException:
+        _quietly(place.remove, temporary)
+        raise
+    return temporary
+
+
+def _quietly(action: Callable[[str], None], name: str) -> None:
+    """Tidy up after a failure: what fails here is said by the failure itself, or mended by the next send."""
+    with contextlib.suppress(Dropped, NotSent):
+        action(name)
+
+
+def _record_failure(folder: Path, issue: str, sends: list[dict], record: dict, attempts: int, error: str) -> None:
+    write_ledger(
+        folder, issue, [*sends, record | {"time": _now(), "attempts": attempts, "result": "failed", "error": error}]
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

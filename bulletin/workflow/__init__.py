@@ -16,6 +16,7 @@ from an issue's YAML files, one call per stage; the other modules are the comman
     preview       a picture of every page and a contact sheet per language
     softproof     a print file's pages as the press prints them, through its output profile
     schedule      the unattended build of the issue that is due
+    dispatch      send: the bureau's package sent, by hand or after a scheduled run, and the editors told
 """
 
 from ..util.exports import lazy_exports

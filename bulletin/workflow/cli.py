@@ -7,13 +7,16 @@
     build.py catalogs [--check]            extract the template strings and update every catalog
     build.py new YYYY-Hn                   start the next issue from the previous one
     build.py watch [ISSUE] --lang LANG     rebuild one edition whenever its files change
-    build.py scheduled [--date YYYY-MM-DD] deliver the issue due on a date, unless already delivered
+    build.py scheduled [--date YYYY-MM-DD] deliver the issue due on a date, unless already delivered; send it
+    build.py send ISSUE [--to URL]         send an issue's package to the printing bureau
 
 Exit status: 0 success; 1 a build failed (including a preflight error), or `status` found
 work left, or `catalogs --check` found catalogs out of date; 2 invalid content (a catalog that
 cannot be read, compiled or formatted included) or bad usage;
 3 (scheduled) the due issue is not ready: missing, invalid or incomplete; 4 another build is
-writing to the same output folder; 130 interrupted (Ctrl-C, or SIGTERM for `scheduled`).
+writing to the same output folder; 5 (send, scheduled) the package did not reach the bureau;
+6 (scheduled) the notice to the editors could not be mailed; 130 interrupted (Ctrl-C, or SIGTERM
+for `scheduled`).
 Progress goes to stderr, results (delivered files, problems, the status) to stdout.
 """
 
@@ -33,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from ..project import DRAFTS, ISSUES, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
 from ..util.errors import BulletinError, ContentError, display_path
-from . import commands
+from . import commands, dispatch
 
 if TYPE_CHECKING:
     from ..delivery.plan import Delivered
@@ -282,6 +285,8 @@ def describe_scheduled(parser: argparse.ArgumentParser) -> None:
 def run_scheduled(arguments: argparse.Namespace) -> int:
     """Deliver the due issue; a stop from systemd (SIGTERM) ends the build as Ctrl-C does, cleanly."""
     from ..printing.settings import load_settings
+    from ..sending.destinations import load_delivery_settings
+    from ..sending.mail import load_mail_settings
     from .schedule import scheduled_run
 
     def interrupt(_signal, _frame):
@@ -296,6 +301,8 @@ def run_scheduled(arguments: argparse.Namespace) -> int:
             load_settings(PYPROJECT),
             arguments.quiet,
             arguments.wait * 60,
+            load_delivery_settings(PYPROJECT),
+            load_mail_settings(PYPROJECT),
         )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -358,6 +365,8 @@ def configure_logging(quiet: bool, verbose: bool) -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR if quiet else weasyprint_level)
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # the watcher says itself what changed
     logging.getLogger("pikepdf").setLevel(logging.WARNING)  # it announces its own start at INFO
+    # paramiko logs a dropped connection with its traceback; sending says what went wrong in plain words.
+    logging.getLogger("paramiko").setLevel(logging.CRITICAL)
 
 
 COMMANDS = {
@@ -365,4 +374,5 @@ COMMANDS = {
     **commands.COMMANDS,
     "watch": (describe_watch, run_watch),
     "scheduled": (describe_scheduled, run_scheduled),
+    "send": (dispatch.describe_send, dispatch.run_send),
 }

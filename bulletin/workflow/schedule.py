@@ -40,59 +40,81 @@ from ..delivery.records import Record, delivered_files, logging_to, write_build_
 from ..model import period_of
 from ..printing.settings import PrintSettings
 from ..project import ISSUES, OUTPUT
+from ..sending.destinations import DeliverySettings
+from ..sending.mail import MailSettings
 from ..util.errors import BuildError, BulletinError, ContentError, display_path
 from ..util.files import kind_of
 from ..util.locking import hold_lock
 from ..util.progress import Progress, make_progress
+from .dispatch import after_run
 
 NOT_READY = 3  # exit status: the due issue is missing, invalid or incomplete; nothing was delivered
 INTERRUPTED = 130  # exit status: stopped by Ctrl-C or SIGTERM (systemd's stop or time-out)
+NOWHERE = DeliverySettings()  # no destination: the package stays in the delivery
 
 LOG = logging.getLogger("bulletin")
 
 
 def scheduled_run(
-    day: date, issues: Path, root: Path, settings: PrintSettings, quiet: bool = False, wait: float = 0
+    day: date,
+    issues: Path,
+    root: Path,
+    settings: PrintSettings,
+    quiet: bool = False,
+    wait: float = 0,
+    delivery: DeliverySettings = NOWHERE,
+    mail: MailSettings | None = None,
 ) -> int:
     """Deliver the issue due on `day` from `issues` into `root`, unless its delivery is current;
-    wait up to `wait` seconds for another build to release the output folder.
+    wait up to `wait` seconds for another build to release the output folder. Then send the package
+    where `delivery` says, and mail the editors a notice with `mail` (`dispatch.after_run`).
 
-    Return the exit status: 0, NOT_READY, INTERRUPTED, or the status of the error that stopped it.
+    Return the exit status: 0, NOT_READY, INTERRUPTED, 5 when the package was not sent, 6 when the
+    notice could not be mailed, or the status of the error that stopped it.
     """
     issue = due_issue(day)
     folder = issues / issue
     check_output(root, folder, issues)  # before the log, the lock or anything else is written there
     with logging_to(root):
         record = Record(issue, day)
-        try:
-            with hold_lock(root, f"scheduled run for {issue}", wait):
-                LOG.info("scheduled run for %s: issue %s (%s) is due", day.isoformat(), issue, issue_period(issue))
-                warn_undelivered(issues, root, issue)
-                if (missing := folder_problem(folder)) is None:
-                    ingredients = read_ingredients(folder, settings, root)
-                    record.inputs = ingredients.inputs
-                    record.reasons = delivery_gaps(root, folder, ingredients, settings)
-                else:
-                    record.reasons = [missing]
-                if not record.reasons:
-                    LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
-                    print(
-                        f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
-                        " nothing to do"
-                    )
-                    return 0
-                for reason in record.reasons:
-                    LOG.info("%s needs building: %s", issue, reason)
-                return build_due_issue(folder, root, settings, record, quiet)
-        except BulletinError as err:  # the lock, or an input that cannot be read: said with its time
-            log_lines(logging.ERROR, f"{err.category}: {err}")
-            return err.exit_status
-        except KeyboardInterrupt:
-            LOG.error("interrupted")
-            raise
-        except Exception:  # a bug: its traceback goes to the log too, where the operator will look
-            LOG.exception("the scheduled run stopped on an unexpected error")
-            raise
+        status = run_due_issue(folder, root, settings, record, quiet, wait)
+        return after_run(root, issue, status, record.outcome, delivery, mail)
+
+
+def run_due_issue(folder: Path, root: Path, settings: PrintSettings, record: Record, quiet: bool, wait: float) -> int:
+    """Build the due issue unless its delivery is current; return the exit status."""
+    issue = record.issue
+    issues = folder.parent
+    try:
+        with hold_lock(root, f"scheduled run for {issue}", wait):
+            LOG.info("scheduled run for %s: issue %s (%s) is due", record.day.isoformat(), issue, issue_period(issue))
+            warn_undelivered(issues, root, issue)
+            if (missing := folder_problem(folder)) is None:
+                ingredients = read_ingredients(folder, settings, root)
+                record.inputs = ingredients.inputs
+                record.reasons = delivery_gaps(root, folder, ingredients, settings)
+            else:
+                record.reasons = [missing]
+            if not record.reasons:
+                LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
+                print(
+                    f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
+                    " nothing to do"
+                )
+                return 0
+            for reason in record.reasons:
+                LOG.info("%s needs building: %s", issue, reason)
+            return build_due_issue(folder, root, settings, record, quiet)
+    except BulletinError as err:  # the lock, or an input that cannot be read: said with its time
+        log_lines(logging.ERROR, f"{err.category}: {err}")
+        record.outcome = record.report("failed", err.exit_status, f"{err.category}: {err}", [])
+        return err.exit_status
+    except KeyboardInterrupt:
+        LOG.error("interrupted")
+        raise
+    except Exception:  # a bug: its traceback goes to the log too, where the operator will look
+        LOG.exception("the scheduled run stopped on an unexpected error")
+        raise
 
 
 def build_due_issue(folder: Path, root: Path, settings: PrintSettings, record: Record, quiet: bool) -> int:
@@ -184,8 +206,9 @@ def finish(
     """Log and print the outcome, then write the build report; return the exit status, whatever becomes of
     the report (a report that cannot be written is logged, and does not change what happened)."""
     log_lines(logging.INFO if status == 0 else logging.ERROR, f"{message} (exit status {status})")
+    record.outcome = record.report(result, status, message, progress.steps, **found)
     try:
-        path = write_build_report(root, record.report(result, status, message, progress.steps, **found))
+        path = write_build_report(root, record.outcome)
     except BuildError as err:
         LOG.error("%s", err)
         print(f"{message}.")
