@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,10 +27,31 @@ def checkout(tmp_path) -> Path:
     shutil.copy(venv / "pyvenv.cfg", top / ".venv" / "pyvenv.cfg")
     (top / ".venv" / "lib").symlink_to(venv / "lib")
     (top / ".venv" / "bin" / "python").symlink_to(Path(sys.executable))
-    stamp = hashlib.sha256((top / "pyproject.toml").read_bytes() + (top / "constraints.txt").read_bytes())
-    (top / ".venv" / ".installed").write_text(stamp.hexdigest() + "\n")  # as ./run writes it
+    (top / ".venv" / ".installed").write_text(venv_stamp(top) + "\n")
     shutil.copytree(PROJECT / ".profiles", top / ".profiles")  # made at this checkout's set-up, in a minute
     return top
+
+
+def venv_stamp(top: Path) -> str:
+    """The stamp ./run writes into .venv/.installed: the digest of pyproject.toml's tables that pip reads, and of
+    constraints.txt."""
+    kept, keep = [], False
+    for line in (top / "pyproject.toml").read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("["):
+            keep = re.match(r"\[(build-system|project|tool\.setuptools)[].]", line) is not None
+        kept.append(line if keep else "")
+    return hashlib.sha256("".join(kept).encode() + (top / "constraints.txt").read_bytes()).hexdigest()
+
+
+def test_a_setting_changed_in_pyproject_does_not_set_the_environment_up_again(checkout):
+    pyproject = checkout / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.bulletin.delivery]\nto = "file:///srv/bureau"\n')
+    assert venv_stamp(checkout) == (checkout / ".venv" / ".installed").read_text().strip()
+    done = subprocess.run(["bash", "-c", "source <(sed -n '/^venv_stamp()/,/^}/p' run); venv_stamp"], cwd=checkout,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert done.stdout.strip() == venv_stamp(checkout)
+    pyproject.write_text(pyproject.read_text().replace('"polib==1.2.0"', '"polib==1.2.1"'))
+    assert venv_stamp(checkout) != (checkout / ".venv" / ".installed").read_text().strip()
 
 
 def fake_command(folder: Path, name: str, script: str) -> None:

@@ -117,5 +117,5 @@ class FolderPlace:
         if err.errno in (errno.ENOSPC, errno.EDQUOT):
             message += " (the bureau's disk is full, or its quota used up)"
         elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            message += " (this user may not write there)"
+            message += " (this user must be allowed to write into the folder, read back what it wrote and rename it)"
         return Dropped(message) if err.errno in PASSING else NotSent(message)

@@ -206,7 +206,10 @@ def _reason(err: BaseException) -> str:
 def _answer(err: BaseException) -> str:
     """The server's answer in plain words: SFTP has a word for a missing file and a refusal, not for a full disk."""
     if isinstance(err, OSError) and err.errno == errno.EACCES:
-        return "permission denied (this user may not write there)"
+        return (
+            "permission denied: this user must be allowed to list the folder, write into it, read back what it"
+            " wrote and rename it"
+        )
     if isinstance(err, OSError) and err.errno == errno.ENOENT:
         return "no such file or folder at the bureau"
     if str(err) == "Failure":
