@@ -12,6 +12,7 @@ its conftest.py; elsewhere, `running_mail_server` starts one for the length of a
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import ssl
 from collections.abc import Iterator
@@ -200,6 +201,8 @@ def running_mail_server(folder: Path, tls: bool = True) -> Iterator[MailServer]:
     }
     if tls:
         options |= {"tls_context": server_context(folder, ca, ca_key), "require_starttls": True}
+    # aiosmtpd logs every connection at INFO, into a command's captured stderr too: only its warnings, then.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(keeper, hostname=HOST, port=server.port, **options)
     controller.start()
     try:
