@@ -4,7 +4,7 @@ The settings are in pyproject.toml under [tool.bulletin.notice]: the server (smt
 (from), the editors (to), the login (user) and, for a server whose certificate comes from a
 private CA, that CA's certificate (ca-file). The password is never there: the settings name the
 environment variable (password-env) or the file (password-file) it is read from, when the
-settings are loaded, so that a mistake shows before anything is built.
+settings are loaded, so that a mistake shows when they are read, not when a notice is due.
 
 A message goes only over a connection that has started TLS (STARTTLS) with a server whose
 certificate and host name were verified: a server that does not offer STARTTLS, or whose
@@ -229,6 +229,10 @@ def mail_notice(settings: MailSettings, subject: str, body: str) -> None:
     message = compose_message(settings, subject, body)
     try:
         context = ssl.create_default_context(cafile=settings.ca_file)
+    except (OSError, ssl.SSLError) as err:  # read when the settings were; gone or changed since
+        reason = getattr(err, "strerror", None) or getattr(err, "reason", None) or str(err)
+        raise NoticeFailed(f"cannot read the CA certificates of ca-file, {settings.ca_file}: {reason}") from err
+    try:
         connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
         try:
             start_tls(connection, context, settings)

@@ -233,3 +233,11 @@ def test_each_mistake_in_the_settings_names_the_file_the_table_and_the_key(tmp_p
         load_mail_settings(write(tmp_path, text), {"NOTICE_PASSWORD": "x", "EMPTY": ""})
     assert str(refused.value).startswith(WHERE)
     assert expected in str(refused.value)
+
+
+def test_a_ca_file_gone_since_the_settings_were_read_is_named(mail_server, tmp_path):
+    gone = tmp_path / "gone.pem"
+    with pytest.raises(NoticeFailed) as failed:
+        mail_notice(mail_server.settings(ca_file=gone), SUBJECT, BODY)
+    assert str(failed.value) == f"cannot read the CA certificates of ca-file, {gone}: No such file or directory"
+    assert mail_server.messages == []
