@@ -97,7 +97,7 @@ RETRY = (
     f"The error is below. The service's next start tries again; the operator can start it now: {RESTART[1]}.",
 )
 WARNINGS = (
-    "Xəbərdarlıqlar: {count}. Onlar çatdırılmanı dayandırmır; siyahısı build-report.json faylındadır.",
+    "Xəbərdarlıqlar: {count}. Onlar çatdırılmanı dayandırmır; onların siyahısı build-report.json faylındadır.",
     "Warnings: {count}. They do not stop the delivery; build-report.json lists them.",
 )
 UNIT_FAILED = (
