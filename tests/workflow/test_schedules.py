@@ -17,6 +17,7 @@ from croniter import croniter_range
 from conftest import PROJECT
 
 SERVICE = PROJECT / "deploy" / "systemd" / "since-the-victory.service"
+NOTIFY = PROJECT / "deploy" / "systemd" / "since-the-victory-notify@.service"  # OnFailure= of the service
 TIMER = PROJECT / "deploy" / "systemd" / "since-the-victory.timer"
 CRON = PROJECT / "deploy" / "cron" / "since-the-victory"
 WORKFLOW = PROJECT / ".github" / "workflows" / "scheduled-build.yml"
@@ -199,9 +200,26 @@ def test_the_service_runs_run_scheduled_once_in_the_checkout_as_its_own_user():
     assert only(service, "TimeoutStartSec") not in ("infinity", "0")
 
 
-def test_the_service_hardening_leaves_the_checkout_writable():
+def test_a_failed_run_starts_the_notify_unit_which_mails_as_the_service_user_in_the_same_checkout():
+    """OnFailure= names the shipped template with the failed unit's name; it runs ./run notify --unit for that
+    unit, where and as whom the service runs, and starts nothing itself when it fails."""
+    service, notify = unit_settings(SERVICE), unit_settings(NOTIFY)
+    template, _, instance = only(service["Unit"], "OnFailure").partition("@")
+    assert f"{template}@.service" == NOTIFY.name
+    assert instance == "%n.service"  # the failed unit's own name (%n), which %i gives notify --unit
+    assert only(notify["Service"], "Type") == "oneshot"
+    for key in ("User", "WorkingDirectory"):
+        assert only(notify["Service"], key) == only(service["Service"], key)
+    command = shlex.split(only(notify["Service"], "ExecStart"))
+    assert command == ["/usr/bin/env", "./run", "notify", "--unit", "%i"]
+    assert "OnFailure" not in notify["Unit"]
+    assert only(notify["Service"], "TimeoutStartSec") not in ("infinity", "0")
+
+
+@pytest.mark.parametrize("unit", [SERVICE, NOTIFY], ids=lambda path: path.name)
+def test_the_service_hardening_leaves_the_checkout_writable(unit):
     """Neither ProtectSystem=, ProtectHome= nor a path setting makes output/ and .venv/ read-only."""
-    service = unit_settings(SERVICE)["Service"]
+    service = unit_settings(unit)["Service"]
     checkout = only(service, "WorkingDirectory")
     writable = [folder for value in service.get("ReadWritePaths", []) for folder in value.split()]
     protect_system = service.get("ProtectSystem", ["no"])[-1]
@@ -223,7 +241,9 @@ def test_the_service_hardening_leaves_the_checkout_writable():
 
 def test_systemd_analyze_verify_finds_nothing_wrong_with_the_units():
     """systemd's own check: no unknown key, no value it cannot parse, an executable it can find."""
-    result = subprocess.run(["systemd-analyze", "verify", str(TIMER), str(SERVICE)], capture_output=True, text=True)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(TIMER), str(SERVICE), str(NOTIFY)], capture_output=True, text=True
+    )
     problems = [line for line in result.stderr.splitlines() if "since-the-victory" in line]
     assert result.returncode == 0 and not problems, result.stderr
 
