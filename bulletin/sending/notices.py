@@ -187,8 +187,7 @@ def sending_paragraphs(sends: Sequence[dict], language: int) -> list[str]:
         return [wrap(NOT_SENT[language])]
     paragraphs = []
     for (destination, result), files in grouped(sends).items():
-        heading = f"{SENDS.get(result, SENDS['failed'])[language]} ({destination}):"
-        lines = [wrap(heading)]
+        lines = [wrap(f"{SENDS.get(result, SENDS['failed'])[language]}:"), f"  {destination}"]
         for send in files:
             lines.append(wrap(f"- {send.get('file', '?')}", indent="  "))
             if send.get("sent_as") and send["sent_as"] != send.get("file"):
@@ -268,5 +267,6 @@ def run_section(report: dict, host: str) -> str:
 
 
 def wrap(text: str, indent: str = "") -> str:
-    """Fill a paragraph (or one line of a list) to WIDTH, the lines after the first indented by `indent`."""
-    return textwrap.fill(text, WIDTH, subsequent_indent=indent, break_on_hyphens=False)
+    """Fill a paragraph (or one line of a list) to WIDTH, the lines after the first indented by `indent`. A word
+    longer than a line (an address, a file name) keeps its line whole, so that it can still be copied."""
+    return textwrap.fill(text, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)

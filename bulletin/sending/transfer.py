@@ -107,11 +107,12 @@ def send_package(
                 break
             except Dropped as err:
                 if attempt == settings.attempts:
-                    _record_failure(folder, issue, sends, record, attempt, f"{err}; tried {attempt} time(s)")
-                    raise NotSent(
+                    message = (
                         f"{err}. Tried {attempt} time(s); nothing partial is left under the package's name, and"
                         " the next send tries again"
-                    ) from err
+                    )
+                    _record_failure(folder, issue, sends, record, attempt, message)
+                    raise NotSent(message) from err
                 pause = settings.backoff * 2 ** (attempt - 1)
                 LOG.warning("%s; trying again in %g s (attempt %d of %d)", err, pause, attempt + 1, settings.attempts)
                 wait(pause)

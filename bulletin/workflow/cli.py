@@ -9,6 +9,7 @@
     build.py watch [ISSUE] --lang LANG     rebuild one edition whenever its files change
     build.py scheduled [--date YYYY-MM-DD] deliver the issue due on a date, unless already delivered; send it
     build.py send ISSUE [--to URL]         send an issue's package to the printing bureau
+    build.py notify --unit UNIT            mail the editors that the scheduled service failed (systemd)
 
 Exit status: 0 success; 1 a build failed (including a preflight error), or `status` found
 work left, or `catalogs --check` found catalogs out of date; 2 invalid content (a catalog that
@@ -375,4 +376,5 @@ COMMANDS = {
     "watch": (describe_watch, run_watch),
     "scheduled": (describe_scheduled, run_scheduled),
     "send": (dispatch.describe_send, dispatch.run_send),
+    "notify": (dispatch.describe_notify, dispatch.run_notify),
 }

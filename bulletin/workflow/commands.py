@@ -1,23 +1,17 @@
 """The editors' and translators' commands that do not render: validate, status, confirm, export,
-import, catalogs and new; and the operator's notify, which systemd runs when the scheduled service
-failed. Each is a pair: one function that declares its arguments, one that runs it and returns the
-exit status. They load nothing of the rendering engine, so that they answer at once.
+import, catalogs and new. Each is a pair: one function that declares its arguments, one that runs it
+and returns the exit status. They load nothing of the rendering engine, so that they answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
-from ..project import ISSUES, OUTPUT, PROJECT, PYPROJECT, issue_folder
+from ..project import ISSUES, PROJECT, issue_folder
 from ..util.errors import BuildError, ContentError, Refused, UsageError, display_path
-from ..util.files import open_file
 
 
 def describe_validate(parser: argparse.ArgumentParser) -> None:
@@ -288,97 +282,6 @@ def run_new(arguments: argparse.Namespace) -> int:
     return 0
 
 
-LOG_LINES = 30  # lines of the log and of the journal a notify mail quotes
-JOURNAL_WAIT = 10.0  # seconds journalctl may take before the mail goes without the journal
-# systemd's words for how a service ended ($MONITOR_SERVICE_RESULT of an OnFailure= unit), in the operator's.
-SERVICE_RESULTS = {
-    "exit-code": "it ended with an exit status that is not 0",
-    "signal": "it was killed by a signal",
-    "timeout": "it ran past its time limit and was stopped",
-    "core-dump": "it crashed",
-    "oom-kill": "it was killed for want of memory",
-    "watchdog": "its watchdog expired",
-    "start-limit-hit": "it was started too often",
-    "resources": "systemd could not start it",
-}
-
-
-def describe_notify(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Mail the editors that the scheduled service failed outside the program (killed, past its time limit, or"
-        " stopped by ./run's set-up), with the last lines of output/scheduled.log and of the unit's journal."
-        " since-the-victory-notify@.service runs it when since-the-victory.service fails (OnFailure=). The mail"
-        " settings are those of [tool.bulletin.notice] in pyproject.toml. Exit status 0 when the mail was sent,"
-        " 2 when there are no mail settings, 6 when the mail could not be sent."
-    )
-    parser.add_argument("--unit", required=True, help="the systemd unit that failed, such as since-the-victory.service")
-    parser.add_argument(
-        "--output", type=Path, default=OUTPUT, help="the output folder whose scheduled.log to quote (default: output/)"
-    )
-
-
-def run_notify(arguments: argparse.Namespace) -> int:
-    from ..delivery.ownership import SCHEDULE_LOG
-    from ..sending.mail import load_mail_settings, mail_notice
-    from ..sending.notices import compose_unit_failure
-
-    settings = load_mail_settings(PYPROJECT)
-    if settings is None:
-        raise UsageError(
-            f"{PYPROJECT.name} has no [tool.bulletin.notice]: there is nobody to mail that {arguments.unit} failed"
-            " (see Notices to the editors in docs/operators.md)"
-        )
-    log = arguments.output / SCHEDULE_LOG
-    tail = [f"{display_path(log)}:", *last_lines(log, LOG_LINES), "", f"journalctl -u {arguments.unit}:"]
-    tail += journal_lines(arguments.unit, LOG_LINES)
-    subject, body = compose_unit_failure(arguments.unit, socket.gethostname(), tail, how_it_ended(os.environ))
-    mail_notice(settings, subject, body)
-    print(f"mailed {', '.join(settings.recipients)} that {arguments.unit} failed", file=sys.stderr)
-    return 0
-
-
-def last_lines(path: Path, count: int) -> list[str]:
-    """The last `count` lines of a log file, read from its end; a line saying why, when it cannot be read."""
-    try:
-        with open_file(path) as file:
-            size = file.seek(0, os.SEEK_END)
-            file.seek(max(0, size - count * 1000))  # a log line takes well under a thousand bytes
-            lines = file.read().decode("utf-8", errors="replace").splitlines()
-    except OSError as err:
-        return [f"(cannot read it: {err.strerror or err})"]
-    return lines[-count:] if lines else ["(empty)"]
-
-
-def journal_lines(unit: str, count: int) -> list[str]:
-    """The last `count` lines of the unit's journal; a line saying why, when the journal cannot be read."""
-    command = ["journalctl", "--unit", unit, "--lines", str(count), "--no-pager", "--output", "short-iso"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=JOURNAL_WAIT)
-    except FileNotFoundError:
-        return ["the journal could not be read: journalctl is not installed"]
-    except subprocess.TimeoutExpired:
-        return [f"the journal could not be read: journalctl did not answer within {JOURNAL_WAIT:g} seconds"]
-    except OSError as err:
-        return [f"the journal could not be read: {err.strerror or err}"]
-    entries = [line for line in done.stdout.splitlines() if line and not line.startswith("-- ")]
-    if done.returncode == 0 and entries:
-        return entries[-count:]
-    said = " ".join(done.stderr.split())[:300]
-    if done.returncode != 0:
-        return [f"the journal could not be read: journalctl ended with status {done.returncode}: {said or '-'}"]
-    hint = " (the user may need the group systemd-journal to read it)" if "not seeing" in said else ""
-    return [f"the journal could not be read: it shows no entry of {unit}{hint}"]
-
-
-def how_it_ended(environ: Mapping[str, str]) -> str:
-    """How systemd says the failed service ended, from what it gives an OnFailure= unit; empty elsewhere."""
-    result = environ.get("MONITOR_SERVICE_RESULT", "")
-    if not result:
-        return ""
-    details = ", ".join(filter(None, (environ.get("MONITOR_EXIT_CODE"), environ.get("MONITOR_EXIT_STATUS"))))
-    return f"{SERVICE_RESULTS.get(result, result)} ({result}{': ' + details if details else ''})"
-
-
 COMMANDS = {
     "validate": (describe_validate, run_validate),
     "status": (describe_status, run_status),
@@ -387,5 +290,4 @@ COMMANDS = {
     "import": (describe_import, run_import),
     "catalogs": (describe_catalogs, run_catalogs),
     "new": (describe_new, run_new),
-    "notify": (describe_notify, run_notify),
 }

@@ -12,25 +12,37 @@ settings name a destination, the package is sent; then, when the run did somethi
 the editors are mailed a notice ([tool.bulletin.notice]). A run that found everything current and
 already sent stays silent. Not sent is exit status 5; a notice that could not be mailed, 6, when
 nothing worse happened.
+
+    build.py notify --unit UNIT [--output DIR]
+
+is what systemd runs (since-the-victory-notify@.service, OnFailure=) when the scheduled service
+failed: it mails the editors the end of output/scheduled.log and of the unit's journal, unless the
+run ended by itself having mailed its own notice.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import socket
+import subprocess
+import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from ..delivery.records import delivered_files
-from ..model import issue_name_problem
+from ..delivery.ownership import SCHEDULE_LOG
+from ..model import issue_name_problem, package_name
 from ..project import OUTPUT, PYPROJECT
 from ..sending.destinations import DeliverySettings, NotSent, load_delivery_settings, read_destination
-from ..sending.mail import MailSettings, NoticeFailed, mail_notice
-from ..sending.notices import compose_notice, needs_notice
+from ..sending.mail import MailSettings, NoticeFailed, load_mail_settings, mail_notice
+from ..sending.notices import compose_notice, compose_unit_failure, needs_notice
 from ..util.errors import BulletinError, UsageError, display_path
+from ..util.files import open_file
 
 LOG = logging.getLogger("bulletin")
+NOTICE_MAILED = "notice mailed to"  # the log's words, which tell `notify` that the run told the editors itself
 
 
 def describe_send(parser: argparse.ArgumentParser) -> None:
@@ -110,15 +122,15 @@ def after_run(
 
     sends: list[dict] = []
     if status == 0 and delivery.to is not None:
-        if report is None:  # the delivery was current: the run built nothing
-            report = current_report(root, issue)
         try:
             sends.append(send_package(root, issue, delivery.to, delivery))
             print(describe_send_record(sends[-1]))
         except BulletinError as err:  # NotSent, and what else keeps the package from the bureau
             LOG.error("%s: %s", err.category, err)
             print(f"{err.category}: {err}")
-            sends.append({"destination": str(delivery.to), "result": "failed", "error": str(err)})
+            sends.append(
+                {"destination": str(delivery.to), "file": package_name(issue), "result": "failed", "error": str(err)}
+            )
             status = NotSent.exit_status
     if mail is None or report is None or not needs_notice(report, sends):
         return status
@@ -129,18 +141,104 @@ def after_run(
         LOG.error("%s: %s", err.category, err)
         print(f"{err.category}: {err}")
         return status or err.exit_status
-    LOG.info("notice mailed to %s: %s", ", ".join(mail.recipients), subject)
+    LOG.info("%s %s: %s", NOTICE_MAILED, ", ".join(mail.recipients), subject)
     return status
 
 
-def current_report(root: Path, issue: str) -> dict:
-    """What a run that found the delivery complete and current reports, for the notice of what it sent."""
-    return {
-        "issue": issue,
-        "result": "current",
-        "exit_status": 0,
-        "message": f"the delivery of {issue} in {display_path(root / issue)} was complete and current",
-        "built": delivered_files(root, issue),
-        "problems": [],
-        "warnings": [],
-    }
+LOG_LINES = 30  # lines of the log and of the journal a notify mail quotes
+JOURNAL_WAIT = 10.0  # seconds journalctl may take before the mail goes without the journal
+# systemd's words for how a service ended ($MONITOR_SERVICE_RESULT of an OnFailure= unit), in the operator's.
+SERVICE_RESULTS = {
+    "exit-code": "it ended with an exit status that is not 0",
+    "signal": "it was killed by a signal",
+    "timeout": "it ran past its time limit and was stopped",
+    "core-dump": "it crashed",
+    "oom-kill": "it was killed for want of memory",
+    "watchdog": "its watchdog expired",
+    "start-limit-hit": "it was started too often",
+    "resources": "systemd could not start it",
+}
+
+
+def describe_notify(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Mail the editors that the scheduled service failed outside the program (killed, past its time limit, or"
+        " stopped by ./run's set-up), with the last lines of output/scheduled.log and of the unit's journal."
+        " since-the-victory-notify@.service runs it when since-the-victory.service fails (OnFailure=). The mail"
+        " settings are those of [tool.bulletin.notice] in pyproject.toml. Exit status 0 when the mail was sent,"
+        " 2 when there are no mail settings, 6 when the mail could not be sent."
+    )
+    parser.add_argument("--unit", required=True, help="the systemd unit that failed, such as since-the-victory.service")
+    parser.add_argument(
+        "--output", type=Path, default=OUTPUT, help="the output folder whose scheduled.log to quote (default: output/)"
+    )
+
+
+def run_notify(arguments: argparse.Namespace) -> int:
+    settings = load_mail_settings(PYPROJECT)
+    log = arguments.output / SCHEDULE_LOG
+    if told_by_the_run(os.environ, last_lines(log, LOG_LINES)):
+        print(f"{arguments.unit} ended with the status of a run that mailed the editors itself; nothing to add")
+        return 0
+    if settings is None:
+        raise UsageError(
+            f"{PYPROJECT.name} has no [tool.bulletin.notice]: there is nobody to mail that {arguments.unit} failed"
+            " (see Notices to the editors in docs/operators.md)"
+        )
+    tail = [f"{display_path(log)}:", *last_lines(log, LOG_LINES), "", f"journalctl -u {arguments.unit}:"]
+    tail += journal_lines(arguments.unit, LOG_LINES)
+    subject, body = compose_unit_failure(arguments.unit, socket.gethostname(), tail, how_it_ended(os.environ))
+    mail_notice(settings, subject, body)
+    print(f"mailed {', '.join(settings.recipients)} that {arguments.unit} failed", file=sys.stderr)
+    return 0
+
+
+def last_lines(path: Path, count: int) -> list[str]:
+    """The last `count` lines of a log file, read from its end; a line saying why, when it cannot be read."""
+    try:
+        with open_file(path) as file:
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - count * 1000))  # a log line takes well under a thousand bytes
+            lines = file.read().decode("utf-8", errors="replace").splitlines()
+    except OSError as err:
+        return [f"(cannot read it: {err.strerror or err})"]
+    return lines[-count:] if lines else ["(empty)"]
+
+
+def journal_lines(unit: str, count: int) -> list[str]:
+    """The last `count` lines of the unit's journal; a line saying why, when the journal cannot be read."""
+    command = ["journalctl", "--unit", unit, "--lines", str(count), "--no-pager", "--output", "short-iso"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=JOURNAL_WAIT)
+    except FileNotFoundError:
+        return ["the journal could not be read: journalctl is not installed"]
+    except subprocess.TimeoutExpired:
+        return [f"the journal could not be read: journalctl did not answer within {JOURNAL_WAIT:g} seconds"]
+    except OSError as err:
+        return [f"the journal could not be read: {err.strerror or err}"]
+    entries = [line for line in done.stdout.splitlines() if line and not line.startswith("-- ")]
+    if done.returncode == 0 and entries:
+        return entries[-count:]
+    said = " ".join(done.stderr.split())[:300]
+    if done.returncode != 0:
+        return [f"the journal could not be read: journalctl ended with status {done.returncode}: {said or '-'}"]
+    hint = " (the user may need the group systemd-journal to read it)" if "not seeing" in said else ""
+    return [f"the journal could not be read: it shows no entry of {unit}{hint}"]
+
+
+def how_it_ended(environ: Mapping[str, str]) -> str:
+    """How systemd says the failed service ended, from what it gives an OnFailure= unit; empty elsewhere."""
+    result = environ.get("MONITOR_SERVICE_RESULT", "")
+    if not result:
+        return ""
+    details = ", ".join(filter(None, (environ.get("MONITOR_EXIT_CODE"), environ.get("MONITOR_EXIT_STATUS"))))
+    return f"{SERVICE_RESULTS.get(result, result)} ({result}{': ' + details if details else ''})"
+
+
+def told_by_the_run(environ: Mapping[str, str], log: list[str]) -> bool:
+    """Whether the failed service was a scheduled run that ended by itself (with an exit status, not killed) and
+    mailed the editors its own notice, as its log says: OnFailure= starts the notify unit for it all the same."""
+    if environ.get("MONITOR_SERVICE_RESULT") != "exit-code":
+        return False
+    runs = [index for index, line in enumerate(log) if "scheduled run for " in line]
+    return bool(runs) and any(NOTICE_MAILED in line for line in log[runs[-1] :])

@@ -78,6 +78,9 @@ def scheduled_run(
     with logging_to(root):
         record = Record(issue, day)
         status = run_due_issue(folder, root, settings, record, quiet, wait)
+        if record.outcome is None and status == 0 and delivery.to is not None:  # current: only sending is left
+            message = f"the delivery of {issue} in {display_path(delivered(root, issue))} was complete and current"
+            record.outcome = record.report("current", 0, message, [], built=delivered_files(root, issue))
         return after_run(root, issue, status, record.outcome, delivery, mail)
 
 
@@ -99,7 +102,7 @@ def run_due_issue(folder: Path, root: Path, settings: PrintSettings, record: Rec
                 LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
                 print(
                     f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
-                    " nothing to do"
+                    " nothing to build"
                 )
                 return 0
             for reason in record.reasons:

@@ -90,8 +90,8 @@ def test_delivered_and_sent_lists_every_file_with_its_size_and_checksum():
 
     assert subject == f"{ISSUE}: hazırlandı və mətbəəyə göndərildi / delivered and sent"
     azerbaijani, english, files, _ = parts(body)
-    assert f"Mətbəəyə göndərildi və orada yoxlanıldı\n({BUREAU}):\n- {PACKAGE}\n- {PACKAGE}.sha256" in azerbaijani
-    assert f"Sent to the bureau and checked there\n({BUREAU}):\n- {PACKAGE}\n- {PACKAGE}.sha256" in english
+    assert f"Mətbəəyə göndərildi və orada yoxlanıldı:\n  {BUREAU}\n- {PACKAGE}\n- {PACKAGE}.sha256" in azerbaijani
+    assert f"Sent to the bureau and checked there:\n  {BUREAU}\n- {PACKAGE}\n- {PACKAGE}.sha256" in english
     lines = files.splitlines()
     assert lines[0] == "Fayllar / Files (bayt / bytes, SHA-256):"
     sizes = {entry["file"]: f"{entry['size']:,}".replace(",", " ") for entry in BUILT}
@@ -164,9 +164,9 @@ def test_a_failed_send_names_the_destination_the_file_and_the_error_and_that_the
 
     assert subject == f"{ISSUE}: hazırlandı, mətbəəyə göndərilmədi / delivered, not sent"
     azerbaijani, english, _, errors, run = parts(body)
-    assert f"Mətbəəyə çatmadı\n({BUREAU}):\n- {PACKAGE}" in azerbaijani
+    assert f"Mətbəəyə çatmadı:\n  {BUREAU}\n- {PACKAGE}" in azerbaijani
     assert "Xidmətin növbəti işə salınması göndərməni" in azerbaijani
-    assert f"Did not reach the bureau\n({BUREAU}):\n- {PACKAGE}" in english
+    assert f"Did not reach the bureau:\n  {BUREAU}\n- {PACKAGE}" in english
     assert "The service's next start tries again" in english
     assert errors == f"Xəta / Error:\n{BUREAU}\n  {PACKAGE}:\n    the server closed the connection"
     assert "Çıxış kodu / Exit status: 5" in run

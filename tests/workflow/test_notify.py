@@ -56,7 +56,7 @@ def flat(text: str) -> str:
 def test_notify_mails_the_end_of_the_log_and_of_the_journal_and_how_systemd_says_it_ended(
     mail_server, output, tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr("bulletin.workflow.commands.PYPROJECT", mail_server.pyproject(tmp_path))
+    monkeypatch.setattr("bulletin.workflow.dispatch.PYPROJECT", mail_server.pyproject(tmp_path))
     # The journal's lines, and the arguments journalctl was given, as it prints them.
     fake = journalctl(tmp_path / "bin", 'echo "2023-01-01T08:00:00+0000 host systemd[1]: args: $*"')
     monkeypatch.setenv("PATH", f"{fake}:/usr/bin:/bin")
@@ -94,8 +94,8 @@ def test_notify_mails_the_end_of_the_log_and_of_the_journal_and_how_systemd_says
 def test_a_journal_that_cannot_be_read_is_said_and_the_mail_still_goes(
     mail_server, output, tmp_path, monkeypatch, script, said
 ):
-    monkeypatch.setattr("bulletin.workflow.commands.PYPROJECT", mail_server.pyproject(tmp_path))
-    monkeypatch.setattr("bulletin.workflow.commands.JOURNAL_WAIT", 0.5)
+    monkeypatch.setattr("bulletin.workflow.dispatch.PYPROJECT", mail_server.pyproject(tmp_path))
+    monkeypatch.setattr("bulletin.workflow.dispatch.JOURNAL_WAIT", 0.5)
     folder = journalctl(tmp_path / "bin", script) if script else tmp_path / "empty"
     folder.mkdir(exist_ok=True)
     monkeypatch.setenv("PATH", str(folder) + ("" if script is None else ":/usr/bin:/bin"))
@@ -110,7 +110,7 @@ def test_a_journal_that_cannot_be_read_is_said_and_the_mail_still_goes(
 
 
 def test_a_missing_log_is_said_in_the_mail(mail_server, tmp_path, monkeypatch):
-    monkeypatch.setattr("bulletin.workflow.commands.PYPROJECT", mail_server.pyproject(tmp_path))
+    monkeypatch.setattr("bulletin.workflow.dispatch.PYPROJECT", mail_server.pyproject(tmp_path))
     monkeypatch.setenv("PATH", str(journalctl(tmp_path / "bin", "echo 'a journal line'")) + ":/usr/bin:/bin")
 
     assert main(["notify", "--unit", UNIT, "--output", str(tmp_path / "nothing-here")]) == 0
@@ -121,7 +121,7 @@ def test_a_missing_log_is_said_in_the_mail(mail_server, tmp_path, monkeypatch):
 
 def test_without_mail_settings_notify_says_so_and_exits_2(tmp_path, monkeypatch, capsys):
     (tmp_path / "pyproject.toml").write_text("[tool.bulletin.print]\ntrim = 'A4'\n", encoding="utf-8")
-    monkeypatch.setattr("bulletin.workflow.commands.PYPROJECT", tmp_path / "pyproject.toml")
+    monkeypatch.setattr("bulletin.workflow.dispatch.PYPROJECT", tmp_path / "pyproject.toml")
 
     assert main(["notify", "--unit", UNIT]) == 2
     assert (
@@ -134,7 +134,7 @@ def test_a_mail_that_cannot_be_sent_exits_6_naming_the_server(mail_server, outpu
     mail_server.password = "not-the-servers-password"
     pyproject = mail_server.pyproject(tmp_path)
     mail_server.password = "the-servers-password"  # the server takes this one; the settings give the other
-    monkeypatch.setattr("bulletin.workflow.commands.PYPROJECT", pyproject)
+    monkeypatch.setattr("bulletin.workflow.dispatch.PYPROJECT", pyproject)
     monkeypatch.setenv("PATH", str(journalctl(tmp_path / "bin", "true")) + ":/usr/bin:/bin")
 
     assert main(["notify", "--unit", UNIT, "--output", str(output)]) == 6
@@ -143,3 +143,31 @@ def test_a_mail_that_cannot_be_sent_exits_6_naming_the_server(mail_server, outpu
     assert said.startswith(f"notice not sent: the mail server 127.0.0.1:{mail_server.port} refused the login")
     assert "not-the-servers-password" not in said
     assert mail_server.messages == []
+
+
+@pytest.mark.parametrize(
+    ("result", "mailed_by_the_run", "mails"),
+    [
+        ("exit-code", True, 0),  # not ready, or not sent: the run told the editors itself
+        ("exit-code", False, 1),  # the notice failed, or ./run's set-up stopped the run before it began
+        ("timeout", True, 1),  # stopped from outside: whatever the log says, the end of the run is not in it
+    ],
+)
+def test_a_run_that_mailed_its_own_notice_is_not_told_twice(
+    mail_server, output, tmp_path, monkeypatch, capsys, result, mailed_by_the_run, mails
+):
+    monkeypatch.setattr("bulletin.workflow.dispatch.PYPROJECT", mail_server.pyproject(tmp_path))
+    monkeypatch.setenv("PATH", f"{journalctl(tmp_path / 'bin', 'true')}:/usr/bin:/bin")
+    monkeypatch.setenv("MONITOR_SERVICE_RESULT", result)
+    run = [
+        "2023-07-01T06:00:00+00:00 INFO scheduled run for 2023-07-01: issue 2023-H1 (January–June 2023) is due",
+        "2023-07-01T06:00:01+00:00 ERROR issue 2023-H1 is not ready: 1 problem(s) (exit status 3)",
+    ]
+    if mailed_by_the_run:
+        run.append("2023-07-01T06:00:02+00:00 INFO notice mailed to editors@example.org: 2023-H1: not ready")
+    earlier = "2023-01-01T06:00:02+00:00 INFO notice mailed to editors@example.org: 2022-H2: delivered"
+    (output / "scheduled.log").write_text("\n".join([*LOG, earlier, *run]) + "\n", encoding="utf-8")
+    assert main(["notify", "--unit", UNIT, "--output", str(output)]) == 0
+    assert len(mail_server.messages) == mails
+    if not mails:
+        assert "mailed the editors itself; nothing to add" in capsys.readouterr().out

@@ -240,7 +240,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
-        f"{folder}: the delivery of 2023-H1 is complete and current; nothing to do",
+        f"{folder}: the delivery of 2023-H1 is complete and current; nothing to build",
         "False",
     ]
     assert snapshot(folder) == before
@@ -298,7 +298,7 @@ def test_deliver_once_catch_up_then_do_nothing_until_an_input_changes(minimal_is
     assert after.pop("build-report.json") != before.pop("build-report.json") and after == before
     en.write_text(complete, encoding="utf-8")  # put back as it was delivered
     assert main(scheduled(issues, output, "2023-12-31")) == 0
-    assert "nothing to do" in capsys.readouterr().out
+    assert "nothing to build" in capsys.readouterr().out
 
     # Other tools, or other print settings, make the delivery out of date too.
     settings = load_settings(PROJECT / "pyproject.toml")
