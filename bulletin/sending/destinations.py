@@ -177,8 +177,9 @@ class Place(Protocol):
         """The names of the files in the folder."""
         ...
 
-    def digest(self, name: str) -> tuple[int, str] | None:
-        """The size and SHA-256 of a file there, read back; None when there is no such file."""
+    def digest(self, name: str) -> tuple[int, str | None] | None:
+        """The size and SHA-256 of a file there, read back; None when there is no such file, and no SHA-256 when
+        the server lets its files be seen but not read (a drop box)."""
         ...
 
     def upload(self, source: BinaryIO, temporary: str, size: int, watch: Watch | None) -> None:

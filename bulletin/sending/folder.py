@@ -45,7 +45,7 @@ class FolderPlace:
         except OSError as err:
             raise self._failure("cannot list the folder", err) from err
 
-    def digest(self, name: str) -> tuple[int, str] | None:
+    def digest(self, name: str) -> tuple[int, str | None] | None:
         path = self.folder / name
         try:
             with path.open("rb") as file:
@@ -56,6 +56,11 @@ class FolderPlace:
                     size += len(chunk)
         except FileNotFoundError:
             return None
+        except PermissionError:  # a drop box: what is written there may not be read back
+            try:
+                return path.stat().st_size, None
+            except OSError as err:
+                raise self._failure(f"cannot see {name}", err) from err
         except OSError as err:
             raise self._failure(f"cannot read {name} back", err) from err
         return size, summary.hexdigest()
@@ -117,5 +122,5 @@ class FolderPlace:
         if err.errno in (errno.ENOSPC, errno.EDQUOT):
             message += " (the bureau's disk is full, or its quota used up)"
         elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            message += " (this user must be allowed to write into the folder, read back what it wrote and rename it)"
+            message += " (this user must be allowed to list the folder, write into it and rename what it wrote)"
         return Dropped(message) if err.errno in PASSING else NotSent(message)

@@ -5,11 +5,12 @@ The server must prove it is the one its key in the known_hosts file says (OpenSS
 key, is refused before anything is sent. The login is by key only: no password, no agent, no
 keys of this machine's user looked for, so that an unattended run uses the one key it was given.
 
-A file is uploaded under a temporary name (`.<name>.<random>.part`, created exclusively), flushed
-to the server's disk where it offers OpenSSH's `fsync@openssh.com`, read back for its size and
-SHA-256, and only then renamed into place: with SFTP's own rename, which OpenSSH makes by a hard
-link and so never over a file of that name, or, when replacing, with `posix-rename@openssh.com`.
-The bureau's hot folder never sees half a file.
+A file is uploaded under a temporary name (`.<name>.<random>.part`, created exclusively), flushed to
+the server's disk where it offers OpenSSH's `fsync@openssh.com`, read back for its size and SHA-256
+(only its size, where the server lets files be seen but not read: the bureau then checks the SHA-256
+with the checksum file), and only then renamed into place: with SFTP's own rename, which OpenSSH
+makes by a hard link and so never over a file of that name, or, when replacing, with `posix-
+rename@openssh.com`. The bureau's hot folder never sees half a file.
 
 A connection that breaks off (the server gone, the network down, a timeout) may mend and is
 tried again; a refused key, an unknown host key, or an error the server answers (a full disk: SFTP
@@ -101,12 +102,14 @@ class SftpPlace:
     def names(self) -> list[str]:
         return sorted(self._call("cannot list the folder", self.sftp.listdir, str(self.folder)))
 
-    def digest(self, name: str) -> tuple[int, str] | None:
-        def read() -> tuple[int, str] | None:
+    def digest(self, name: str) -> tuple[int, str | None] | None:
+        def read() -> tuple[int, str | None] | None:
             try:
                 file = self.sftp.open(self._path(name), "rb")
             except FileNotFoundError:
                 return None
+            except PermissionError:  # a drop box: what is written there may not be read back
+                return self.sftp.stat(self._path(name)).st_size or 0, None
             with file:
                 file.prefetch()
                 summary, size = hashlib.sha256(), 0
@@ -206,10 +209,7 @@ def _reason(err: BaseException) -> str:
 def _answer(err: BaseException) -> str:
     """The server's answer in plain words: SFTP has a word for a missing file and a refusal, not for a full disk."""
     if isinstance(err, OSError) and err.errno == errno.EACCES:
-        return (
-            "permission denied: this user must be allowed to list the folder, write into it, read back what it"
-            " wrote and rename it"
-        )
+        return "permission denied: this user must be allowed to list the folder, write into it and rename what it wrote"
     if isinstance(err, OSError) and err.errno == errno.ENOENT:
         return "no such file or folder at the bureau"
     if str(err) == "Failure":

@@ -77,7 +77,12 @@ def scheduled_run(
     check_output(root, folder, issues)  # before the log, the lock or anything else is written there
     with logging_to(root):
         record = Record(issue, day)
-        status = run_due_issue(folder, root, settings, record, quiet, wait)
+        try:
+            status = run_due_issue(folder, root, settings, record, quiet, wait)
+        except KeyboardInterrupt:  # stopped (systemd's stop or time-out): the editors hear of it, then it stops
+            if record.outcome is not None:
+                after_run(root, issue, INTERRUPTED, record.outcome, delivery, mail)
+            raise
         if record.outcome is None and status == 0 and delivery.to is not None:  # current: only sending is left
             message = f"the delivery of {issue} in {display_path(delivered(root, issue))} was complete and current"
             record.outcome = record.report("current", 0, message, [], built=delivered_files(root, issue))

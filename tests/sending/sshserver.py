@@ -1,10 +1,12 @@
 """A real OpenSSH server on a loopback port for the sending tests: Debian's sshd, with a host key and an
 authorized key made for the test, serving SFTP (internal-sftp), and a folder that stands for the bureau's.
 
-`full_disk` puts a small tmpfs over the bureau's folder, in a mount namespace of the server's own
-(unshare), so that the server's disk is full after a few hundred kilobytes; what it holds is read
-through /proc/<pid>/root. `kill` stops the server and every process it started (the connection's
-own sshd runs in a session of its own), as a crash or a pulled cable would.
+`drop_box` logs in as nobody, with the files it writes made 0200, as a bureau's drop box that does
+not let what is sent be read back; `full_disk` puts a small tmpfs over the bureau's folder, in a
+mount namespace of the server's own (unshare), so that the server's disk is full after a few hundred
+kilobytes; what it holds is read through /proc/<pid>/root. `kill` stops the server and every process
+it started (the connection's own sshd runs in a session of its own), as a crash or a pulled cable
+would.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -40,6 +43,7 @@ class SshServer:
 
     top: Path
     full_disk: bool = False
+    drop_box: bool = False  # the login is nobody's, whose files are written 0200: they cannot be read back
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -47,7 +51,10 @@ class SshServer:
         self.top.mkdir(parents=True, exist_ok=True)
         self.incoming = self.top / "incoming"
         self.incoming.mkdir(exist_ok=True)
-        self.user = getpass.getuser()
+        self.user = "nobody" if self.drop_box else getpass.getuser()
+        if self.drop_box:  # nobody must reach its folder and its authorized_keys (top: outside pytest's 0700 ones)
+            self.top.chmod(0o755)
+            shutil.chown(self.incoming, "nobody")
         self.host_key = make_key(self.top / "host_key")
         self.identity = make_key(self.top / "client_key")
         (self.top / "authorized_keys").write_bytes(self.identity.with_suffix(".pub").read_bytes())
@@ -69,7 +76,7 @@ class SshServer:
                     "PubkeyAuthentication yes",
                     "UsePAM no",
                     "PermitRootLogin prohibit-password",
-                    "Subsystem sftp internal-sftp",
+                    "Subsystem sftp internal-sftp" + (" -u 0577" if self.drop_box else ""),
                     "LogLevel ERROR",
                     "",
                 ]

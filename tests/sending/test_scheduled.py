@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.workflow import cli
+from bulletin.util.errors import BuildError
+from bulletin.workflow import cli, publishing
 from bulletin.workflow.cli import main
 from sending.mailserver import MailServer
 from sending.sshserver import SshServer, make_key
@@ -155,3 +156,31 @@ def test_an_issue_not_ready_sends_nothing_and_the_notice_lists_its_problems(
     subject, text = notice_of(mail_server)
     assert subject.startswith(ISSUE) and "not ready" in subject
     assert "en.yaml:" in text and "first-event" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", ["failed", "interrupted"])
+def test_a_build_that_fails_or_is_stopped_sends_nothing_and_the_notice_says_what_was_left(
+    minimal_issue, delivered_output, bureau, mail_server, tmp_path, monkeypatch, fault
+):
+    configure(tmp_path, monkeypatch, bureau, mail_server)
+
+    def stopped(*_arguments, **_options):
+        if fault == "failed":
+            raise BuildError("the preflight found 1 error in since-the-victory-2023-H1-az-print.pdf")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(publishing, "publish_issue", stopped)
+    if fault == "failed":
+        assert main(scheduled(delivered_output, minimal_issue.parent)) == 1
+    else:
+        assert main(scheduled(delivered_output, minimal_issue.parent)) == 130
+    assert list(bureau.incoming.iterdir()) == [] and not (delivered_output / ISSUE / "sent.json").exists()
+    subject, text = notice_of(mail_server)
+    flat = " ".join(text.split())
+    if fault == "failed":
+        assert subject == f"{ISSUE}: hazırlana bilmədi / build failed"
+        assert "the preflight found 1 error in since-the-victory-2023-H1-az-print.pdf" in flat
+    else:
+        assert subject == f"{ISSUE}: yarımçıq dayandırıldı / interrupted"
+        assert "the previous delivery, if any, is unchanged" in flat

@@ -7,7 +7,9 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import subprocess
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -210,3 +212,23 @@ def test_a_hot_folder_gets_the_package_by_rename_and_an_unmounted_one_nothing(tm
     capsys.readouterr()
     assert main(["send", ISSUE, "--output", str(output), "--to", (tmp_path / "not mounted").as_uri()]) == 5
     assert "no such folder: when it is a share, mount it first" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the drop box's login is another user's, which only root can serve")
+def test_a_drop_box_that_does_not_let_files_be_read_back_gets_them_checked_by_size_and_checksum_file(caplog):
+    top = Path(tempfile.mkdtemp(prefix="bureau-", dir="/tmp"))  # nobody cannot pass pytest's own folders
+    server = SshServer(top, drop_box=True).start()
+    try:
+        output = top / "output"
+        package = make_package(output)
+        with caplog.at_level("INFO", logger="bulletin"):
+            assert send(server, output)["result"] == "sent"
+        assert f"{ZIP}: may not be read back there: its size is checked" in caplog.text
+        assert (server.incoming / ZIP).stat().st_mode & 0o777 == 0o200  # not even its writer may read it
+        assert bureau_files(server.incoming) == {
+            ZIP: package,
+            ZIP + ".sha256": f"{hashlib.sha256(package).hexdigest()}  {ZIP}\n".encode(),
+        }
+    finally:
+        server.kill()
+        shutil.rmtree(top)
