@@ -48,6 +48,7 @@ from .sftp import SftpPlace
 
 LOG = logging.getLogger("bulletin")
 MAX_REVISIONS = 999  # a bureau's folder with more revisions of one issue than this is no bureau's
+LARGE = 8_000_000  # bytes: a file at least this large has its progress logged
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def send_package(
                      before["sent_as"], before["time"])  # fmt: skip
             return before | {"result": "already there"}
         record = {"destination": address, "file": package.path.name, "size": package.size, "sha256": package.sha256}
+        watch = watch or _told_every_quarter(package.path.name, address)
         for attempt in range(1, settings.attempts + 1):
             try:
                 record |= _send_once(_open(destination, settings), package, sends, address, replace, watch)
@@ -219,6 +221,19 @@ def _upload(
         _quietly(place.remove, temporary)
         raise
     return temporary
+
+
+def _told_every_quarter(name: str, address: str) -> Watch:
+    """Log how far a large file has gone, at each quarter: a package crosses a slow line in minutes."""
+    told = [0]
+
+    def watch(done: int, size: int) -> None:
+        quarter = 4 * done // size if size >= LARGE else 0
+        if 0 < quarter < 4 and quarter > told[0]:
+            told[0] = quarter
+            LOG.info("%s: %d%% sent to %s (%.1f of %.1f MB)", name, 25 * quarter, address, done / 1e6, size / 1e6)
+
+    return watch
 
 
 def _quietly(action: Callable[[str], None], name: str) -> None:

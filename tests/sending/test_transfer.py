@@ -232,3 +232,15 @@ def test_a_drop_box_that_does_not_let_files_be_read_back_gets_them_checked_by_si
     finally:
         server.kill()
         shutil.rmtree(top)
+
+
+def test_a_large_package_tells_how_far_it_has_gone(tmp_path, caplog):
+    output = tmp_path / "output"
+    make_package(output, size=9_000_000)
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    with caplog.at_level("INFO", logger="bulletin"):
+        send_package(output, ISSUE, read_destination(hot.as_uri()), DeliverySettings())
+    told = [record.getMessage() for record in caplog.records if "% sent to" in record.getMessage()]
+    assert [message.split(": ")[1].split("%")[0] for message in told] == ["25", "50", "75"]
+    assert told[0].startswith(f"{ZIP}: 25% sent to {hot.as_uri()} (")
