@@ -24,9 +24,8 @@ it (the connection broke off) and `NotSent` when it will not (a refused key, a f
 from __future__ import annotations
 
 import math
-import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Protocol
@@ -67,7 +66,7 @@ class DeliverySettings:
 
     to: Destination | None = None  # None: the scheduled run sends nothing
     identity: Path | None = None  # the private key of the SFTP login
-    passphrase: str | None = None  # the key's passphrase, from the environment
+    passphrase_env: str = ""  # the environment variable holding the key's passphrase, read when the key is
     known_hosts: Path | None = None  # the server's host key, as OpenSSH writes known_hosts
     attempts: int = DEFAULT_ATTEMPTS
     backoff: float = DEFAULT_BACKOFF
@@ -91,19 +90,28 @@ def read_destination(address: str, where: str = "--to") -> Destination:
             " the login is by key (--identity)"
         )
     try:
-        port = parts.port or SFTP_PORT
+        port = SFTP_PORT if parts.port is None else parts.port
     except ValueError:
-        raise UsageError(f"{where}: {address!r}: the port is not a number from 1 to 65535") from None
+        port = 0
+    if not 1 <= port <= 65535:
+        brackets = parts.netloc.count(":") > 1  # an IPv6 address without its brackets
+        hint = "; an IPv6 address is written in brackets: sftp://user@[::1]:22/folder" if brackets else ""
+        raise UsageError(f"{where}: {address!r}: the port is not a number from 1 to 65535{hint}")
     if not parts.username or not parts.hostname:
         raise UsageError(f"{where}: {address!r}: name the user and the server: sftp://user@host:port/folder")
-    path = unquote(parts.path) or "/~"
+    if not parts.path:
+        raise UsageError(
+            f"{where}: {address!r}: name the folder: sftp://user@host:port/incoming for /incoming on the server,"
+            " sftp://user@host:port/~/incoming for incoming in the login's home folder"
+        )
+    path = unquote(parts.path)
     folder = path.removeprefix("/~").lstrip("/") if path == "/~" or path.startswith("/~/") else path
     if parts.query or parts.fragment or ".." in PurePosixPath(folder).parts:
         raise UsageError(f"{where}: {address!r}: the folder is a plain path, without '..', '?' or '#'")
     return Destination("sftp", folder or ".", unquote(parts.username), parts.hostname, port)
 
 
-def load_delivery_settings(pyproject: Path, environ: Mapping[str, str] = os.environ) -> DeliverySettings:
+def load_delivery_settings(pyproject: Path) -> DeliverySettings:
     """Read [tool.bulletin.delivery] from pyproject.toml; the defaults (send nothing) when there is none."""
     try:
         with pyproject.open("rb") as file:
@@ -125,11 +133,7 @@ def load_delivery_settings(pyproject: Path, environ: Mapping[str, str] = os.envi
         backoff=_number(table, "backoff-seconds", place, DEFAULT_BACKOFF, 0, 3600),
         timeout=_number(table, "timeout-seconds", place, DEFAULT_TIMEOUT, 1, 3600),
     )
-    if variable := text["passphrase-env"]:
-        if variable not in environ:
-            raise UsageError(f"{place} passphrase-env: the environment has no {variable}, which should hold it")
-        settings = replace(settings, passphrase=environ[variable])
-    return settings
+    return replace(settings, passphrase_env=text["passphrase-env"])
 
 
 def _text(table: dict, key: str, place: str) -> str:

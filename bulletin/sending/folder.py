@@ -35,8 +35,8 @@ class FolderPlace:
         self.folder = Path(destination.path)
         if not self.folder.is_dir():
             raise NotSent(
-                f"{destination}: no such folder: when it is a share, mount it first; nothing is created there,"
-                " since a package in an unmounted share's empty mount point would reach nobody"
+                f"{destination}: no such folder: when it is on a share, mount the share first; nothing is created"
+                " here, since a package written into an unmounted share's mount point would reach nobody"
             )
 
     def names(self) -> list[str]:
@@ -121,6 +121,8 @@ class FolderPlace:
         message = f"{self.destination}: {what}: {err.strerror or err}"
         if err.errno in (errno.ENOSPC, errno.EDQUOT):
             message += " (the bureau's disk is full, or its quota used up)"
-        elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        elif err.errno == errno.EROFS:
+            message += " (the folder is on a read-only file system, or a share mounted read-only)"
+        elif err.errno in (errno.EACCES, errno.EPERM):
             message += " (this user must be allowed to list the folder, write into it and rename what it wrote)"
         return Dropped(message) if err.errno in PASSING else NotSent(message)

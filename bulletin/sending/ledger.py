@@ -50,7 +50,24 @@ def read_ledger(folder: Path) -> list[dict]:
     sends = data.get("sends") if isinstance(data, dict) else None
     if not isinstance(sends, list) or not all(isinstance(entry, dict) for entry in sends):
         raise LedgerUnreadable(_unreadable(path, "it holds no list of sends"))
+    for number, entry in enumerate(sends, 1):
+        if wrong := _wrong_fields(entry):
+            raise LedgerUnreadable(_unreadable(path, f"send {number} of {len(sends)}: {wrong}"))
     return sends
+
+
+def _wrong_fields(entry: dict) -> str:
+    """Say which field of a record is not what a send writes there; empty when none."""
+    for key in ("destination", "result"):
+        if not isinstance(entry.get(key), str):
+            return f"its {key} is not a text"
+    if entry["result"] in DELIVERED:
+        revision = entry.get("revision")
+        if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+            return f"its revision {revision!r} is not a number from 1"
+        if not isinstance(entry.get("sent_as"), str) or not isinstance(entry.get("sha256"), str):
+            return "it names no file at the bureau, or no SHA-256"
+    return ""
 
 
 def _unreadable(path: Path, why: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import os
 import socket
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO, cast
@@ -100,7 +101,7 @@ class SftpPlace:
         self.folder = PurePosixPath(destination.path)
 
     def names(self) -> list[str]:
-        return sorted(self._call("cannot list the folder", self.sftp.listdir, str(self.folder)))
+        return sorted(self._call(f"cannot list the folder {self.folder}", self.sftp.listdir, str(self.folder)))
 
     def digest(self, name: str) -> tuple[int, str | None] | None:
         def read() -> tuple[int, str | None] | None:
@@ -143,9 +144,8 @@ class SftpPlace:
 
     def rename(self, temporary: str, name: str, replace: bool) -> None:
         move = self.sftp.posix_rename if replace else self.sftp.rename
-        self._call(
-            f"cannot name {name} (is there a file of that name already?)", move, self._path(temporary), self._path(name)
-        )
+        hint = "" if replace else " (is there a file of that name already?)"
+        self._call(f"cannot name {name}", move, self._path(temporary), self._path(name), hint=hint)
 
     def remove(self, name: str) -> None:
         def remove() -> None:
@@ -169,9 +169,9 @@ class SftpPlace:
             if "unsupported" not in str(err).lower():
                 raise
 
-    def _call(self, what, action, *arguments):
+    def _call(self, what, action, *arguments, hint: str = ""):
         """Run an SFTP request; its failure told as one that may pass (the connection) or not (the server's
-        answer)."""
+        answer, with `hint` of what may be wrong there)."""
         try:
             return action(*arguments)
         except (NotSent, Dropped):
@@ -180,30 +180,48 @@ class SftpPlace:
             transport = self.client.get_transport()
             if transport is None or not transport.is_active() or isinstance(err, socket.timeout | EOFError):
                 raise Dropped(f"{self.destination}: the connection broke off: {what}: {_reason(err)}") from err
-            raise NotSent(f"{self.destination}: {what}: {_answer(err)}") from err
+            raise NotSent(f"{self.destination}: {what}: {_answer(err)}{hint}") from err
 
 
 def _load_key(settings: DeliverySettings) -> paramiko.PKey:
     """The private key of the login, from its file; a clear NotSent when it cannot be used."""
-    if settings.identity is None:
+    identity = settings.identity
+    if identity is None:
         raise NotSent("no key to log in with: name its file with --identity, or identity in [tool.bulletin.delivery]")
     try:
-        return paramiko.PKey.from_path(settings.identity, settings.passphrase)
-    except paramiko.PasswordRequiredException as err:
-        raise NotSent(
-            f"{settings.identity}: the key is protected by a passphrase: name the environment variable that holds"
-            " it with passphrase-env in [tool.bulletin.delivery]"
-        ) from err
-    except (OSError, ValueError, paramiko.SSHException) as err:
-        raise NotSent(f"{settings.identity}: not a private key that can be used: {_reason(err)}") from err
+        content = identity.read_bytes()
+    except OSError as err:
+        raise NotSent(f"{identity}: cannot read the key (--identity, identity): {err.strerror or err}") from err
+    if content.startswith((b"ssh-", b"ecdsa-", b"sk-")):
+        raise NotSent(f"{identity}: is a public key (a .pub file): give the private half, the file beside it")
+    passphrase = None
+    if variable := settings.passphrase_env:
+        if variable not in os.environ:
+            raise NotSent(f"{identity}: its passphrase should be in the environment variable {variable}, not set")
+        passphrase = os.environ[variable].encode()
+    try:
+        return paramiko.PKey.from_path(identity, cast(Any, passphrase))  # bytes, whatever paramiko's types say
+    except (TypeError, ValueError, paramiko.SSHException) as err:
+        if passphrase is None and "password" in str(err).lower():
+            raise NotSent(
+                f"{identity}: the key is protected by a passphrase: name the environment variable that holds it with"
+                " passphrase-env in [tool.bulletin.delivery], or make the service a key of its own without one"
+            ) from err
+        if passphrase is not None and content.startswith(b"-----BEGIN"):
+            raise NotSent(f"{identity}: the passphrase in {variable} does not open the key") from err
+        raise NotSent(f"{identity}: not a private key in a form OpenSSH writes (ssh-keygen)") from err
 
 
 def _reason(err: BaseException) -> str:
     if isinstance(err, socket.timeout):
         return "no answer in time"
+    if isinstance(err, EOFError):
+        return "the server closed the connection"
+    if isinstance(err, paramiko.ssh_exception.NoValidConnectionsError):
+        return "connection refused: nothing answers at that address and port (is it right, and the server up?)"
     if isinstance(err, OSError) and err.strerror:
         return err.strerror
-    return str(err) or type(err).__name__
+    return str(err) or "the connection ended"
 
 
 def _answer(err: BaseException) -> str:

@@ -13,7 +13,7 @@ lock (a build does not swap the delivery while it is read):
    (written for the name at the bureau, so that `sha256sum -c` reads it there) and the zip are
    each written under a temporary name and read back (where the server does not let a file be
    read, only its size is checked, and the bureau checks the rest with the checksum file). Then
-   the zip is renamed into place, and the checksum file after it.
+   the checksum file is renamed into place, and the zip after it.
 4. A transfer that breaks off is tried again after a wait, doubled each time, up to the settings'
    number of attempts; one that will not mend (a refused key, a full disk) stops at once. Either
    way the bureau is left without a partial file, and sent.json records the outcome.
@@ -62,7 +62,8 @@ class Package:
 
 
 def find_package(root: Path, issue: str) -> Package:
-    """The delivered package of `issue`; a UsageError when there is none, or it is not the one its checksum names."""
+    """The delivered package of `issue`: a UsageError when there is none, NotSent when it is not the one its checksum
+    names."""
     folder = delivered(root, issue)
     path = folder / package_name(issue)
     if not path.is_file():
@@ -71,12 +72,16 @@ def find_package(root: Path, issue: str) -> Package:
             " first (the scheduled run always makes it)"
         )
     entry = file_entry(path)
+    checksum = path.with_name(path.name + CHECKSUM)
     try:
-        recorded = read_file(path.with_name(path.name + CHECKSUM)).decode("utf-8").split()
-    except (OSError, UnicodeDecodeError):
-        recorded = []
+        recorded = read_file(checksum).decode("utf-8").split()
+    except (OSError, UnicodeDecodeError) as err:
+        raise NotSent(
+            f"{display_path(checksum)}: the package's checksum file cannot be read ({err}); build the issue again"
+            " with --package"
+        ) from err
     if recorded != [entry["sha256"], path.name]:
-        raise UsageError(
+        raise NotSent(
             f"{display_path(path)} is not the package its checksum {path.name}{CHECKSUM} names: it was changed or"
             " damaged since the build; build the issue again with --package"
         )
@@ -94,6 +99,8 @@ def send_package(
 ) -> dict:
     """Send the delivered package of `issue` to `destination`; return the record of the send (its result "sent",
     or "already there" when nothing had to be sent). NotSent when it did not reach the bureau."""
+    if not root.is_dir():
+        raise UsageError(f"{display_path(root)}: no such output folder (--output)")
     with hold_lock(root, f"sending {issue} to {destination}", again=True):
         package = find_package(root, issue)
         folder = delivered(root, issue)
@@ -111,9 +118,10 @@ def send_package(
                 break
             except Dropped as err:
                 if attempt == settings.attempts:
+                    tries = "once" if attempt == 1 else f"{attempt} times"
                     message = (
-                        f"{err}. Tried {attempt} time(s); nothing partial is left under the package's name, and"
-                        " the next send tries again"
+                        f"{err}. Tried {tries}; nothing partial is left under the package's name, and the next"
+                        " send tries again"
                     )
                     _record_failure(folder, issue, sends, record, attempt, message)
                     raise NotSent(message) from err
@@ -161,11 +169,17 @@ def _send_once(
             written.append(_upload(place, _checksum_file(package, name), checksum, None))
             with package.path.open("rb") as source:
                 written.append(_upload(place, source, name, watch, (package.size, package.sha256)))
-            place.rename(written.pop(), name, replace)  # the package first: the bureau's trigger is its zip
-            place.rename(written.pop(), checksum, True)  # a checksum without its package is no one's but ours
+            # The checksum first, so that a hot folder taking the zip as it appears finds its checksum beside it;
+            # one whose zip never came is the next send's (a new name) or is rewritten by it (an old one).
+            checksum_file, package_file = written
+            place.rename(checksum_file, checksum, True)
+            written = [package_file]
+            place.rename(package_file, name, replace)
         except BaseException:
             for temporary in written:
                 _quietly(place.remove, temporary)
+            if len(written) == 1 and not replace:  # the zip did not follow its checksum under a new name
+                _quietly(place.remove, checksum)
             raise
         LOG.info("%s: sent %s as %s (%d bytes, checked there)", address, package.path.name, name, package.size)
         return {"sent_as": name, "revision": revision, "checksum": checksum, "result": "sent"}
@@ -178,7 +192,7 @@ def _choose_name(package: Package, sends: list[dict], address: str, replace: boo
     last = last_delivered(sends, address)
     if last is None:
         return 1, revision_name(package.issue, 1)
-    revision = int(last.get("revision", 1))
+    revision = last["revision"]
     if not replace:
         revision += 1
     return revision, revision_name(package.issue, revision)

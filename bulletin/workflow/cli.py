@@ -31,18 +31,20 @@ import re
 import signal
 import sys
 import textwrap
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..project import DRAFTS, ISSUES, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
-from ..util.errors import BulletinError, ContentError, display_path
+from ..util.errors import BulletinError, ContentError, UsageError, display_path
 from . import commands, dispatch
 
 if TYPE_CHECKING:
     from ..delivery.plan import Delivered
 
 LOG = logging.getLogger("bulletin")
+T = TypeVar("T")
 OUTCOMES = {  # what invalid content means for each command that stops on it
     "status": "the issue's status cannot be told until they are fixed",
     "confirm": "nothing was confirmed",
@@ -264,8 +266,11 @@ def describe_scheduled(parser: argparse.ArgumentParser) -> None:
         " every language in both variants with the printing bureau's package. Exit status 3 when"
         " the issue is not ready (missing, invalid or incomplete): nothing is delivered, and"
         " output/<issue>/build-report.json lists what the editors must fix. Exit status 4 when"
-        " another build holds the output folder. Every step is logged with its time, also to"
-        " output/scheduled.log."
+        " another build holds the output folder. Then, when [tool.bulletin.delivery] in pyproject.toml names"
+        " a destination, sends the package to the bureau as build.py send does (exit status 5 when it did not"
+        " arrive), and when [tool.bulletin.notice] names the editors, mails them what the run did, unless it"
+        " found everything current and sent (exit status 6 when the notice could not be mailed). Every step"
+        " is logged with its time, also to output/scheduled.log."
     )
     parser.add_argument(
         "--date", type=iso_date, default=None, help="the day to deliver for, YYYY-MM-DD (default: today)"
@@ -302,11 +307,20 @@ def run_scheduled(arguments: argparse.Namespace) -> int:
             load_settings(PYPROJECT),
             arguments.quiet,
             arguments.wait * 60,
-            load_delivery_settings(PYPROJECT),
-            load_mail_settings(PYPROJECT),
+            settings_or_mistake(load_delivery_settings),
+            settings_or_mistake(load_mail_settings),
         )
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def settings_or_mistake(load: Callable[[Path], T]) -> T | UsageError:
+    """Sending's or notice's settings, or the mistake in them: the scheduled run builds all the same, and the send
+    or the notice then fails with it."""
+    try:
+        return load(PYPROJECT)
+    except UsageError as err:
+        return err
 
 
 def iso_date(value: str) -> date:

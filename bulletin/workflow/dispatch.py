@@ -35,7 +35,13 @@ from pathlib import Path
 from ..delivery.ownership import SCHEDULE_LOG
 from ..model import issue_name_problem, package_name
 from ..project import OUTPUT, PYPROJECT
-from ..sending.destinations import DeliverySettings, NotSent, load_delivery_settings, read_destination
+from ..sending.destinations import (
+    MAX_ATTEMPTS,
+    DeliverySettings,
+    NotSent,
+    load_delivery_settings,
+    read_destination,
+)
 from ..sending.mail import MailSettings, NoticeFailed, load_mail_settings, mail_notice
 from ..sending.notices import compose_notice, compose_unit_failure, needs_notice
 from ..util.errors import BulletinError, UsageError, display_path
@@ -63,13 +69,24 @@ def describe_send(parser: argparse.ArgumentParser) -> None:
         help="sftp://user@host:port/folder or file:///folder (default: to in [tool.bulletin.delivery])",
     )
     parser.add_argument(
-        "--identity", type=Path, metavar="FILE", help="the private key of the SFTP login (default: identity)"
+        "--identity",
+        type=Path,
+        metavar="FILE",
+        help="the private key of the SFTP login (default: identity in [tool.bulletin.delivery]; a passphrase comes"
+        " from the environment variable that passphrase-env names there)",
     )
     parser.add_argument(
         "--known-hosts",
         type=Path,
         metavar="FILE",
-        help="the server's host key, as in OpenSSH's known_hosts (default: known-hosts)",
+        help="the server's host key, as in OpenSSH's known_hosts (default: known-hosts in [tool.bulletin.delivery])",
+    )
+    parser.add_argument(
+        "--attempts",
+        type=attempts,
+        metavar="N",
+        help="how many times a transfer that breaks off is tried, the wait doubling from backoff-seconds"
+        " (default: attempts in [tool.bulletin.delivery], else 4)",
     )
     parser.add_argument(
         "--replace",
@@ -94,10 +111,18 @@ def run_send(arguments: argparse.Namespace) -> int:
         settings,
         identity=arguments.identity or settings.identity,
         known_hosts=arguments.known_hosts or settings.known_hosts,
+        attempts=arguments.attempts or settings.attempts,
     )
     record = send_package(arguments.output, issue, destination, settings, arguments.replace)
     print(describe_send_record(record))
     return 0
+
+
+def attempts(value: str) -> int:
+    """Read a number of attempts: 1 to MAX_ATTEMPTS."""
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ATTEMPTS:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of attempts (1 to {MAX_ATTEMPTS})")
+    return int(value)
 
 
 def describe_send_record(record: dict) -> str:
@@ -113,25 +138,37 @@ def after_run(
     issue: str,
     status: int,
     report: dict | None,
-    delivery: DeliverySettings,
-    mail: MailSettings | None,
+    delivery: DeliverySettings | UsageError,
+    mail: MailSettings | UsageError | None,
 ) -> int:
     """Send the package of a run that left the delivery complete, then tell the editors what the run did;
-    return the run's exit status, made NotSent's or NoticeFailed's when that went wrong."""
+    return the run's exit status, made NotSent's or NoticeFailed's when that went wrong. Settings that could not
+    be read (a UsageError in place of them) fail the send or the notice, not the run before it."""
     from ..sending.transfer import send_package  # paramiko, loaded only to send
 
     sends: list[dict] = []
-    if status == 0 and delivery.to is not None:
-        try:
-            sends.append(send_package(root, issue, delivery.to, delivery))
-            print(describe_send_record(sends[-1]))
-        except BulletinError as err:  # NotSent, and what else keeps the package from the bureau
-            LOG.error("%s: %s", err.category, err)
-            print(f"{err.category}: {err}")
-            sends.append(
-                {"destination": str(delivery.to), "file": package_name(issue), "result": "failed", "error": str(err)}
-            )
+    if status == 0 and (isinstance(delivery, UsageError) or delivery.to is not None):
+        failure: BaseException | None = delivery if isinstance(delivery, UsageError) else None
+        where = "[tool.bulletin.delivery]" if isinstance(delivery, UsageError) else str(delivery.to)
+        if not isinstance(delivery, UsageError) and delivery.to is not None:
+            try:
+                sends.append(send_package(root, issue, delivery.to, delivery))
+                print(describe_send_record(sends[-1]))
+            except BulletinError as err:  # NotSent, and what else keeps the package from the bureau
+                failure = err
+            except Exception as err:  # a bug: its traceback goes to the log, and the editors are still told
+                LOG.exception("the send stopped on an unexpected error")
+                failure = err
+        if failure is not None:
+            said = f"{getattr(failure, 'category', 'not sent')}: {failure}"
+            LOG.error("%s", said)
+            print(said)
+            sends.append({"destination": where, "file": package_name(issue), "result": "failed", "error": str(failure)})
             status = NotSent.exit_status
+    if isinstance(mail, UsageError):
+        LOG.error("notice not mailed: %s", mail)
+        print(f"notice not mailed: {mail}")
+        return status or NoticeFailed.exit_status
     if mail is None or report is None or not needs_notice(report, sends):
         return status
     subject, body = compose_notice(report | {"exit_status": status}, sends, socket.gethostname())
@@ -146,6 +183,7 @@ def after_run(
 
 
 LOG_LINES = 30  # lines of the log and of the journal a notify mail quotes
+RUN_LINES = 5000  # lines of the log read for the last run's own notice: a build of many editions logs hundreds
 JOURNAL_WAIT = 10.0  # seconds journalctl may take before the mail goes without the journal
 # systemd's words for how a service ended ($MONITOR_SERVICE_RESULT of an OnFailure= unit), in the operator's.
 SERVICE_RESULTS = {
@@ -177,7 +215,7 @@ def describe_notify(parser: argparse.ArgumentParser) -> None:
 def run_notify(arguments: argparse.Namespace) -> int:
     settings = load_mail_settings(PYPROJECT)
     log = arguments.output / SCHEDULE_LOG
-    if told_by_the_run(os.environ, last_lines(log, LOG_LINES)):
+    if told_by_the_run(os.environ, last_lines(log, RUN_LINES)):
         print(f"{arguments.unit} ended with the status of a run that mailed the editors itself; nothing to add")
         return 0
     if settings is None:

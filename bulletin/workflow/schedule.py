@@ -42,7 +42,7 @@ from ..printing.settings import PrintSettings
 from ..project import ISSUES, OUTPUT
 from ..sending.destinations import DeliverySettings
 from ..sending.mail import MailSettings
-from ..util.errors import BuildError, BulletinError, ContentError, display_path
+from ..util.errors import BuildError, BulletinError, ContentError, UsageError, display_path
 from ..util.files import kind_of
 from ..util.locking import hold_lock
 from ..util.progress import Progress, make_progress
@@ -62,8 +62,8 @@ def scheduled_run(
     settings: PrintSettings,
     quiet: bool = False,
     wait: float = 0,
-    delivery: DeliverySettings = NOWHERE,
-    mail: MailSettings | None = None,
+    delivery: DeliverySettings | UsageError = NOWHERE,
+    mail: MailSettings | UsageError | None = None,
 ) -> int:
     """Deliver the issue due on `day` from `issues` into `root`, unless its delivery is current;
     wait up to `wait` seconds for another build to release the output folder. Then send the package
@@ -83,7 +83,8 @@ def scheduled_run(
             if record.outcome is not None:
                 after_run(root, issue, INTERRUPTED, record.outcome, delivery, mail)
             raise
-        if record.outcome is None and status == 0 and delivery.to is not None:  # current: only sending is left
+        sending = isinstance(delivery, UsageError) or delivery.to is not None
+        if record.outcome is None and status == 0 and sending:  # current: only sending is left
             message = f"the delivery of {issue} in {display_path(delivered(root, issue))} was complete and current"
             record.outcome = record.report("current", 0, message, [], built=delivered_files(root, issue))
         return after_run(root, issue, status, record.outcome, delivery, mail)

@@ -30,20 +30,27 @@ def bureau(tmp_path):
     server.kill()
 
 
-def configure(tmp_path: Path, monkeypatch, bureau: SshServer, mail: MailServer, **delivery: str) -> Path:
+def configure(tmp_path: Path, monkeypatch, bureau: SshServer, mail: MailServer, **delivery: object) -> Path:
     """The project's pyproject.toml with the bureau's destination and the editors' mail server, read by the
     commands in place of the project's own."""
     folder = tmp_path / "settings"
     folder.mkdir(parents=True)
     notice = mail.pyproject(folder).read_text(encoding="utf-8")
     table = {
+        "attempts": 2,
+        "backoff-seconds": 0.1,
+        "timeout-seconds": 5,
         "to": bureau.address,
         "identity": str(bureau.identity),
         "known-hosts": str(bureau.known_hosts),
         **delivery,
     }
     lines = ["[tool.bulletin.delivery]", *(f"{key} = {json.dumps(value)}" for key, value in table.items())]
-    lines += ["attempts = 2", "backoff-seconds = 0.1", "timeout-seconds = 5"]
+    lines += [
+        line
+        for line in ("attempts = 2", "backoff-seconds = 0.1", "timeout-seconds = 5")
+        if line.split(" = ")[0] not in table
+    ]
     path = folder / "pyproject.toml"
     project = (PROJECT / "pyproject.toml").read_text(encoding="utf-8")
     path.write_text(project + "\n" + "\n".join(lines) + "\n\n" + notice, encoding="utf-8")
@@ -184,3 +191,17 @@ def test_a_build_that_fails_or_is_stopped_sends_nothing_and_the_notice_says_what
     else:
         assert subject == f"{ISSUE}: yarımçıq dayandırıldı / interrupted"
         assert "the previous delivery, if any, is unchanged" in flat
+
+
+@pytest.mark.slow
+def test_a_mistake_in_the_delivery_settings_fails_the_send_not_the_build(
+    minimal_issue, delivered_output, bureau, mail_server, tmp_path, monkeypatch, capsys
+):
+    configure(tmp_path, monkeypatch, bureau, mail_server, attempts=0)
+    assert main(scheduled(delivered_output, minimal_issue.parent)) == 5
+    assert (delivered_output / ISSUE / ZIP).is_file() and list(bureau.incoming.iterdir()) == []
+    said = "[tool.bulletin.delivery] attempts: 0 is not a whole number from 1 to 20"
+    assert said in capsys.readouterr().out
+    subject, text = notice_of(mail_server)
+    assert subject == f"{ISSUE}: hazırlandı, mətbəəyə göndərilmədi / delivered, not sent"
+    assert said in " ".join(text.split())

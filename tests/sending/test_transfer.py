@@ -17,6 +17,7 @@ import pytest
 
 from bulletin.delivery.package import write_checksum, write_package
 from bulletin.sending.destinations import DeliverySettings, NotSent, read_destination
+from bulletin.sending.folder import FolderPlace
 from bulletin.sending.transfer import send_package
 from bulletin.workflow.cli import main
 from sending.sshserver import SshServer, make_key
@@ -81,6 +82,7 @@ def test_the_package_arrives_whole_checked_and_recorded_and_a_second_send_does_n
     assert len(ledger(output)) == 1
 
 
+@pytest.mark.slow
 def test_a_changed_package_is_the_next_revision_and_replaces_only_when_asked(server, tmp_path):
     output = tmp_path / "output"
     first = make_package(output, seed=1)
@@ -173,7 +175,7 @@ def test_a_server_that_stays_down_ends_the_send_and_the_next_one_clears_what_it_
     with pytest.raises(NotSent) as failure:
         send_package(output, ISSUE, destination, settings, watch=crash, wait=waits.append)
     assert waits == [0.5, 1.0]  # the wait doubles before each next try
-    assert "Tried 3 time(s)" in str(failure.value) and "cannot connect" in str(failure.value)
+    assert "Tried 3 times" in str(failure.value) and "cannot connect: connection refused" in str(failure.value)
     left = os.listdir(server.incoming)
     assert ZIP not in left and all(name.startswith(".") and name.endswith(".part") for name in left)
     assert ledger(output)[-1]["result"] == "failed"
@@ -211,7 +213,7 @@ def test_a_hot_folder_gets_the_package_by_rename_and_an_unmounted_one_nothing(tm
     assert (hot / ZIP).read_bytes() == package and (hot / ZIP.replace(".zip", "-r2.zip")).is_file()
     capsys.readouterr()
     assert main(["send", ISSUE, "--output", str(output), "--to", (tmp_path / "not mounted").as_uri()]) == 5
-    assert "no such folder: when it is a share, mount it first" in capsys.readouterr().err
+    assert "no such folder: when it is on a share, mount the share first" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the drop box's login is another user's, which only root can serve")
@@ -244,3 +246,60 @@ def test_a_large_package_tells_how_far_it_has_gone(tmp_path, caplog):
     told = [record.getMessage() for record in caplog.records if "% sent to" in record.getMessage()]
     assert [message.split(": ")[1].split("%")[0] for message in told] == ["25", "50", "75"]
     assert told[0].startswith(f"{ZIP}: 25% sent to {hot.as_uri()} (")
+
+
+@pytest.mark.parametrize(
+    "ledger_text, said",
+    [
+        ("{not json", "cannot be read (Expecting property name"),
+        ('{"sends": {}}', "cannot be read (it holds no list of sends)"),
+        ('{"sends": [{"destination": "x", "result": "sent", "revision": "x"}]}', "send 1 of 1: its revision 'x'"),
+        ('{"sends": [{"destination": "x", "result": "sent", "revision": null}]}', "send 1 of 1: its revision None"),
+        ('{"sends": [{"destination": 5, "result": "sent"}]}', "send 1 of 1: its destination is not a text"),
+    ],
+)
+def test_a_ledger_that_cannot_be_read_stops_the_send_and_is_kept(tmp_path, capsys, ledger_text, said):
+    output = tmp_path / "output"
+    make_package(output)
+    (output / ISSUE / "sent.json").write_text(ledger_text)
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    assert main(["send", ISSUE, "--output", str(output), "--to", hot.as_uri()]) == 5
+    err = capsys.readouterr().err
+    assert err.startswith(f"not sent: {output / ISSUE / 'sent.json'}: ") and said in err and "Traceback" not in err
+    assert (output / ISSUE / "sent.json").read_text() == ledger_text and list(hot.iterdir()) == []
+
+
+def test_a_package_changed_since_its_checksum_or_without_one_is_not_sent(tmp_path, capsys):
+    output = tmp_path / "output"
+    make_package(output)
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    with (output / ISSUE / ZIP).open("ab") as package:
+        package.write(b"!")
+    assert main(["send", ISSUE, "--output", str(output), "--to", hot.as_uri()]) == 5
+    assert f"is not the package its checksum {ZIP}.sha256 names" in capsys.readouterr().err
+    (output / ISSUE / (ZIP + ".sha256")).unlink()
+    assert main(["send", ISSUE, "--output", str(output), "--to", hot.as_uri()]) == 5
+    assert "the package's checksum file cannot be read" in capsys.readouterr().err
+    missing = tmp_path / "no such output"
+    assert main(["send", ISSUE, "--output", str(missing), "--to", hot.as_uri()]) == 2
+    assert "no such output folder (--output)" in capsys.readouterr().err and not missing.exists()
+    assert list(hot.iterdir()) == []
+
+
+def test_the_checksum_is_in_place_when_the_package_appears(tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    make_package(output)
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    seen: dict[str, list[str]] = {}
+    rename = FolderPlace.rename
+
+    def watched(place, temporary, name, replace):
+        seen[name] = sorted(name for name in os.listdir(hot) if not name.startswith("."))
+        rename(place, temporary, name, replace)
+
+    monkeypatch.setattr(FolderPlace, "rename", watched)
+    send_package(output, ISSUE, read_destination(hot.as_uri()), DeliverySettings())
+    assert seen == {ZIP + ".sha256": [], ZIP: [ZIP + ".sha256"]}

@@ -148,7 +148,7 @@ def test_a_mail_that_cannot_be_sent_exits_6_naming_the_server(mail_server, outpu
 @pytest.mark.parametrize(
     ("result", "mailed_by_the_run", "mails"),
     [
-        ("exit-code", True, 0),  # not ready, or not sent: the run told the editors itself
+        ("exit-code", True, 0),  # built but not sent, say: the run told the editors itself
         ("exit-code", False, 1),  # the notice failed, or ./run's set-up stopped the run before it began
         ("timeout", True, 1),  # stopped from outside: whatever the log says, the end of the run is not in it
     ],
@@ -161,7 +161,8 @@ def test_a_run_that_mailed_its_own_notice_is_not_told_twice(
     monkeypatch.setenv("MONITOR_SERVICE_RESULT", result)
     run = [
         "2023-07-01T06:00:00+00:00 INFO scheduled run for 2023-07-01: issue 2023-H1 (January–June 2023) is due",
-        "2023-07-01T06:00:01+00:00 ERROR issue 2023-H1 is not ready: 1 problem(s) (exit status 3)",
+        *(f"2023-07-01T06:00:01+00:00 INFO az print: {page} pages ..." for page in range(200)),  # a long build
+        "2023-07-01T06:00:01+00:00 ERROR not sent: sftp://prepress@bureau.example.org:22/in: ... (exit status 5)",
     ]
     if mailed_by_the_run:
         run.append("2023-07-01T06:00:02+00:00 INFO notice mailed to editors@example.org: 2023-H1: not ready")
