@@ -105,7 +105,7 @@ def run_due_issue(folder: Path, root: Path, settings: PrintSettings, record: Rec
             else:
                 record.reasons = [missing]
             if not record.reasons:
-                LOG.info("%s: complete and current; nothing to do", display_path(delivered(root, issue)))
+                LOG.info("%s: complete and current; nothing to build", display_path(delivered(root, issue)))
                 print(
                     f"{display_path(delivered(root, issue))}: the delivery of {issue} is complete and current;"
                     " nothing to build"
