@@ -38,7 +38,8 @@ TABLE = "[tool.bulletin.delivery]"
 DEFAULT_ATTEMPTS = 4  # one transfer and three more tries
 DEFAULT_BACKOFF = 15.0  # seconds before the second try: then 30, then 60
 DEFAULT_TIMEOUT = 30.0  # seconds: connecting, and each reply of the server
-MAX_ATTEMPTS = 20
+MAX_ATTEMPTS = 10
+MAX_BACKOFF = 300.0  # seconds before the second try; the waits double, up to transfer.MAX_WAIT
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,12 @@ class DeliverySettings:
 def read_destination(address: str, where: str = "--to") -> Destination:
     """Read an sftp:// or file:// address; a UsageError, naming `where` it was given, when it is none."""
     parts = urlsplit(address.strip())
+    if parts.password is not None:  # said without it: messages go to logs and to the editors
+        shown = address.replace(f":{parts.password}@", ":***@", 1)
+        raise UsageError(
+            f"{where}: {shown!r} holds a password: an address is recorded and shown, so it holds none; the login is"
+            " by key (--identity)"
+        )
     if parts.scheme == "file":
         if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
             raise UsageError(f"{where}: {address!r}: a folder of this machine is written file:///absolute/path")
@@ -83,11 +90,6 @@ def read_destination(address: str, where: str = "--to") -> Destination:
     if parts.scheme != "sftp":
         raise UsageError(
             f"{where}: {address!r}: send to sftp://user@host:port/folder, or to a folder: file:///mnt/bureau/incoming"
-        )
-    if parts.password is not None:
-        raise UsageError(
-            f"{where}: {address!r} holds a password: an address is recorded and shown, so it holds none;"
-            " the login is by key (--identity)"
         )
     try:
         port = SFTP_PORT if parts.port is None else parts.port
@@ -130,7 +132,7 @@ def load_delivery_settings(pyproject: Path) -> DeliverySettings:
         identity=_file(pyproject, text["identity"]),
         known_hosts=_file(pyproject, text["known-hosts"]),
         attempts=int(_number(table, "attempts", place, DEFAULT_ATTEMPTS, 1, MAX_ATTEMPTS, whole=True)),
-        backoff=_number(table, "backoff-seconds", place, DEFAULT_BACKOFF, 0, 3600),
+        backoff=_number(table, "backoff-seconds", place, DEFAULT_BACKOFF, 0, MAX_BACKOFF),
         timeout=_number(table, "timeout-seconds", place, DEFAULT_TIMEOUT, 1, 3600),
     )
     return replace(settings, passphrase_env=text["passphrase-env"])

@@ -85,18 +85,6 @@ def write_ledger(folder: Path, issue: str, sends: list[dict]) -> Path:
     return path
 
 
-def sent_before(sends: list[dict], destination: str, sha256: str) -> dict | None:
-    """The last record of this package reaching this destination, if it did."""
-    for entry in reversed(sends):
-        if (
-            entry.get("destination") == destination
-            and entry.get("sha256") == sha256
-            and entry.get("result") in DELIVERED
-        ):
-            return entry
-    return None
-
-
 def last_delivered(sends: list[dict], destination: str) -> dict | None:
     """The record of the last package that reached this destination, whichever it was."""
     for entry in reversed(sends):

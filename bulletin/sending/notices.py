@@ -41,6 +41,7 @@ OUTCOMES = {
     "not ready": ("hazır deyil", "not ready"),
     "failed": ("hazırlana bilmədi", "build failed"),
     "interrupted": ("yarımçıq dayandırıldı", "interrupted"),
+    "could not run": ("başlaya bilmədi", "could not run"),
 }
 
 # What a run's result means, a paragraph in each language: (Azerbaijani, English).
@@ -71,6 +72,15 @@ RESULTS = {
         "The build failed. The message below gives the error and what was left in place. Once the operator has"
         f" removed its cause, start the service again: {RESTART[1]}.",
     ),
+    "could not run": (
+        "Planlaşdırılmış iş başlaya bilmədi; səbəbi aşağıdakı mesajdadır (ingiliscə), məsələn, başqa bir"
+        " hazırlama çıxış qovluğunu tutmuşdu. Heç nə hazırlanmadı və mətbəəyə heç nə göndərilmədi; əvvəlki"
+        " çatdırılma dəyişməyib. Operator səbəbi aradan qaldırdıqdan sonra xidməti yenidən başlatmalıdır:"
+        f" {RESTART[0]}.",
+        "The scheduled run could not do its work; the message below says why (another build holding the output"
+        " folder, say). Nothing was built and nothing was sent to the bureau; the earlier delivery is unchanged."
+        f" Once the operator has removed the cause, start the service again: {RESTART[1]}.",
+    ),
     "interrupted": (
         "Buraxılışın hazırlanması yarımçıq kəsildi: xidmət əl ilə, vaxt həddi keçdiyi üçün və ya server"
         " söndürülərkən dayandırıldı. Aşağıdakı mesaj nəyin yerində qaldığını bildirir; xidmətin növbəti işə"
@@ -87,6 +97,10 @@ SENDS = {
     "failed": ("Mətbəəyə çatmadı", "Did not reach the bureau"),
 }
 REVISION = ("mətbəədə adı: {name} (yeni versiya)", "at the bureau as {name} (a revision)")
+SIZE_ONLY = (  # a bureau's drop box, where what is sent may not be read back
+    "orada yalnız ölçüsü yoxlanıldı; SHA-256-nı mətbəə yoxlama faylı ilə yoxlayır",
+    "only its size could be checked there; the bureau checks its SHA-256 with the checksum file",
+)
 NOT_SENT = (
     "Mətbəəyə heç nə göndərilmədi: göndərmə ünvanı təyin edilməyib.",
     "Nothing was sent to the bureau: no destination is set.",
@@ -147,7 +161,7 @@ def compose_notice(report: dict, sends: Sequence[dict], host: str) -> tuple[str,
     shared = [
         files_section(report.get("built", []), sends),
         problems_section(problems),
-        message_section(report) if result in ("failed", "interrupted") else "",
+        message_section(report) if result in ("failed", "interrupted", "could not run") else "",
         errors_section(sends),
         run_section(report, host),
     ]
@@ -192,6 +206,8 @@ def sending_paragraphs(sends: Sequence[dict], language: int) -> list[str]:
             lines.append(wrap(f"- {send.get('file', '?')}", indent="  "))
             if send.get("sent_as") and send["sent_as"] != send.get("file"):
                 lines.append(wrap("  " + REVISION[language].format(name=send["sent_as"]), indent="    "))
+            if send.get("checked") == "size":
+                lines.append(wrap("  " + SIZE_ONLY[language], indent="    "))
         paragraphs.append("\n".join(lines))
     if any(send.get("result") == "failed" for send in sends):
         paragraphs.append(wrap(RETRY[language]))

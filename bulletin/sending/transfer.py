@@ -43,11 +43,12 @@ from ..util.fingerprints import file_entry
 from ..util.locking import hold_lock
 from .destinations import DeliverySettings, Destination, Dropped, NotSent, Place, Watch
 from .folder import FolderPlace
-from .ledger import last_delivered, read_ledger, revision_name, sent_before, temporary_prefix, write_ledger
+from .ledger import last_delivered, read_ledger, revision_name, temporary_prefix, write_ledger
 from .sftp import SftpPlace
 
 LOG = logging.getLogger("bulletin")
 MAX_REVISIONS = 999  # a bureau's folder with more revisions of one issue than this is no bureau's
+MAX_WAIT = 300.0  # seconds: the longest wait between two attempts, however many there are
 LARGE = 8_000_000  # bytes: a file at least this large has its progress logged
 
 
@@ -96,42 +97,45 @@ def send_package(
     replace: bool = False,
     watch: Watch | None = None,
     wait: Callable[[float], None] = time.sleep,
+    lock_wait: float = 0,
 ) -> dict:
     """Send the delivered package of `issue` to `destination`; return the record of the send (its result "sent",
-    or "already there" when nothing had to be sent). NotSent when it did not reach the bureau."""
+    or "already there" when nothing had to be sent). NotSent when it did not reach the bureau. `lock_wait`: how
+    long to wait for a build that holds the output folder."""
     if not root.is_dir():
         raise UsageError(f"{display_path(root)}: no such output folder (--output)")
-    with hold_lock(root, f"sending {issue} to {destination}", again=True):
+    with hold_lock(root, f"sending {issue} to {destination}", lock_wait, again=True):
         package = find_package(root, issue)
         folder = delivered(root, issue)
         sends = read_ledger(folder)
         address = str(destination)
-        if not replace and (before := sent_before(sends, address, package.sha256)):
+        last = last_delivered(sends, address)
+        if not replace and last is not None and last["sha256"] == package.sha256:
             LOG.info("%s already reached %s as %s on %s: nothing to send", package.path.name, address,
-                     before["sent_as"], before["time"])  # fmt: skip
-            return before | {"result": "already there"}
+                     last["sent_as"], last["time"])  # fmt: skip
+            return last | {"result": "already there"}
         record = {"destination": address, "file": package.path.name, "size": package.size, "sha256": package.sha256}
         watch = watch or _told_every_quarter(package.path.name, address)
+        chosen: dict = {}  # the name at the bureau, once chosen: for the record, should the send fail
         for attempt in range(1, settings.attempts + 1):
             try:
-                record |= _send_once(_open(destination, settings), package, sends, address, replace, watch)
+                outcome = _send_once(_open(destination, settings), package, sends, address, replace, watch, chosen)
                 break
             except Dropped as err:
                 if attempt == settings.attempts:
                     tries = "once" if attempt == 1 else f"{attempt} times"
-                    message = (
-                        f"{err}. Tried {tries}; nothing partial is left under the package's name, and the next"
-                        " send tries again"
-                    )
-                    _record_failure(folder, issue, sends, record, attempt, message)
+                    message = f"{err}. Tried {tries}; the next send tries again"
+                    _record_failure(folder, issue, sends, record | chosen, attempt, message)
                     raise NotSent(message) from err
-                pause = settings.backoff * 2 ** (attempt - 1)
+                pause = min(settings.backoff * 2 ** (attempt - 1), MAX_WAIT)
                 LOG.warning("%s; trying again in %g s (attempt %d of %d)", err, pause, attempt + 1, settings.attempts)
                 wait(pause)
             except NotSent as err:
-                _record_failure(folder, issue, sends, record, attempt, str(err))
+                _record_failure(folder, issue, sends, record | chosen, attempt, str(err))
                 raise
-        record |= {"time": _now(), "attempts": attempt}
+        if outcome["result"] == "already there" and outcome["sent_as"] == chosen.get("sent_as"):
+            outcome["result"] = "sent"  # by an attempt whose last answer was lost: it arrived all the same
+        record |= outcome | {"time": _now(), "attempts": attempt}
         write_ledger(folder, issue, [*sends, record])
         return record
 
@@ -141,50 +145,74 @@ def _open(destination: Destination, settings: DeliverySettings) -> Place:
 
 
 def _send_once(
-    place: Place, package: Package, sends: list[dict], address: str, replace: bool, watch: Watch | None
+    place: Place, package: Package, sends: list[dict], address: str, replace: bool, watch: Watch, chosen: dict
 ) -> dict:
-    """One attempt: clear what a broken send left, choose the name, send the checksum, then the zip."""
+    """One attempt: clear and mend what a broken send left, choose the name, send the checksum, then the zip.
+    `chosen` is given the name at the bureau as soon as it is chosen."""
     try:
-        names = place.names()
+        names = set(place.names())
         leftover = re.compile(rf"{re.escape(temporary_prefix(package.issue))}.*\.part")
-        for name in names:
-            if leftover.fullmatch(name):
-                LOG.info("%s: removing %s, left by a send that broke off", address, name)
-                place.remove(name)
+        for name in sorted(filter(leftover.fullmatch, names)):
+            LOG.info("%s: removing %s, left by a send that broke off", address, name)
+            place.remove(name)
+        unfinished = _mend_unfinished(place, names, sends, address)
         revision, name = _choose_name(package, sends, address, replace)
-        checksum = name + CHECKSUM
-        while name in names:
-            if place.digest(name) == (package.size, package.sha256):
+        while True:
+            if name in names and _same(place.digest(name), package):
                 LOG.info("%s: %s is already there, the same file", address, name)
-                _put_checksum(place, package, name, checksum)  # a send that broke off between the two renames
-                return {"sent_as": name, "revision": revision, "checksum": checksum, "result": "already there"}
-            if replace:
+                checked = _put_checksum(place, package, name)
+                result = "sent" if name == unfinished else "already there"  # the last send's, whose end went unheard
+                return {"sent_as": name, "revision": revision, "checksum": name + CHECKSUM, "checked": checked,
+                        "result": result}  # fmt: skip
+            taken = name in names or name + CHECKSUM in names  # neither file of the bureau's is replaced unasked
+            if not taken or replace or (name == unfinished and name not in names):  # only its checksum came
                 break
             revision += 1
             if revision > MAX_REVISIONS:
                 raise NotSent(f"{address}: holds {MAX_REVISIONS} revisions of {package.path.name}; no name is left")
-            name, checksum = revision_name(package.issue, revision), revision_name(package.issue, revision) + CHECKSUM
-        written: list[str] = []
+            name = revision_name(package.issue, revision)
+        checksum = name + CHECKSUM
+        chosen |= {"sent_as": name, "revision": revision, "checksum": checksum}
+        unnamed: list[str] = []
         try:
-            written.append(_upload(place, _checksum_file(package, name), checksum, None))
+            unnamed.append(_upload(place, _checksum_file(package, name), checksum, None)[0])
             with package.path.open("rb") as source:
-                written.append(_upload(place, source, name, watch, (package.size, package.sha256)))
-            # The checksum first, so that a hot folder taking the zip as it appears finds its checksum beside it;
-            # one whose zip never came is the next send's (a new name) or is rewritten by it (an old one).
-            checksum_file, package_file = written
-            place.rename(checksum_file, checksum, True)
-            written = [package_file]
-            place.rename(package_file, name, replace)
+                temporary, checked = _upload(place, source, name, watch, (package.size, package.sha256))
+                unnamed.append(temporary)
+            # The checksum first, so that a hot folder taking the zip as it appears finds its checksum beside it.
+            # Should the zip not follow, the next send finds the checksum named in the record of this one, and
+            # completes it with its zip, or mends it to the zip that is there.
+            place.rename(unnamed.pop(0), checksum, True)
+            place.rename(unnamed[0], name, replace)
         except BaseException:
-            for temporary in written:
+            for temporary in unnamed:
                 _quietly(place.remove, temporary)
-            if len(written) == 1 and not replace:  # the zip did not follow its checksum under a new name
-                _quietly(place.remove, checksum)
             raise
-        LOG.info("%s: sent %s as %s (%d bytes, checked there)", address, package.path.name, name, package.size)
-        return {"sent_as": name, "revision": revision, "checksum": checksum, "result": "sent"}
+        LOG.info("%s: sent %s as %s (%d bytes, %s checked there)", address, package.path.name, name, package.size,
+                 checked)  # fmt: skip
+        return {"sent_as": name, "revision": revision, "checksum": checksum, "result": "sent", "checked": checked}
     finally:
         place.close()
+
+
+def _mend_unfinished(place: Place, names: set[str], sends: list[dict], address: str) -> str | None:
+    """When the last send to this destination failed after choosing its name, make the checksum there match the
+    zip there (read back), should the two renames have parted them; return that name, which its next send may
+    complete, or None."""
+    last = next((entry for entry in reversed(sends) if entry.get("destination") == address), None)
+    if last is None or last["result"] != "failed" or not isinstance(name := last.get("sent_as"), str):
+        return None
+    found = place.digest(name) if name in names else None
+    if found is not None and found[1] is not None:
+        content = f"{found[1]}  {name}\n".encode()
+        if place.digest(name + CHECKSUM) != (len(content), hashlib.sha256(content).hexdigest()):
+            LOG.warning("%s: %s did not match %s, after a send that broke off; mended", address, name + CHECKSUM, name)
+            place.rename(_upload(place, io.BytesIO(content), name + CHECKSUM, None)[0], name + CHECKSUM, True)
+    return name
+
+
+def _same(found: tuple[int, str | None] | None, package: Package) -> bool:
+    return found == (package.size, package.sha256)
 
 
 def _choose_name(package: Package, sends: list[dict], address: str, replace: bool) -> tuple[int, str]:
@@ -203,18 +231,20 @@ def _checksum_file(package: Package, name: str) -> io.BytesIO:
     return io.BytesIO(f"{package.sha256}  {name}\n".encode())
 
 
-def _put_checksum(place: Place, package: Package, name: str, checksum: str) -> None:
-    """Make sure the package's checksum file is there beside it."""
+def _put_checksum(place: Place, package: Package, name: str) -> str:
+    """Make sure the package's checksum file is there beside it; say what of the package was checked there."""
     content = _checksum_file(package, name).getvalue()
-    if place.digest(checksum) != (len(content), hashlib.sha256(content).hexdigest()):
-        place.rename(_upload(place, io.BytesIO(content), checksum, None), checksum, True)
+    if place.digest(name + CHECKSUM) != (len(content), hashlib.sha256(content).hexdigest()):
+        place.rename(_upload(place, io.BytesIO(content), name + CHECKSUM, None)[0], name + CHECKSUM, True)
+    return "size and SHA-256"
 
 
 def _upload(
     place: Place, source: BinaryIO, name: str, watch: Watch | None, expected: tuple[int, str] | None = None
-) -> str:
+) -> tuple[str, str]:
     """Write `source` under a temporary name for `name`, and check its size and SHA-256 there; return the
-    temporary name. Removed again when it is not as sent."""
+    temporary name, and what was checked (only the size, where the server does not let it be read back).
+    Removed again when it is not as sent."""
     temporary = f".{name}.{secrets.token_hex(4)}.part"
     if expected is None:
         data = source.read()
@@ -234,7 +264,7 @@ def _upload(
     except BaseException:
         _quietly(place.remove, temporary)
         raise
-    return temporary
+    return temporary, "size and SHA-256" if found[1] else "size"
 
 
 def _told_every_quarter(name: str, address: str) -> Watch:

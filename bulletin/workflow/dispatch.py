@@ -5,7 +5,7 @@
 sends the delivered package of an issue (the zip and its checksum) to the bureau: to the address
 given, or to `to` in [tool.bulletin.delivery] (`sending.destinations`). Sending what already
 reached the same place does nothing and says so. Exit status 0 sent or already there; 2 bad usage
-(no package, no address, a bad setting); 5 not sent.
+(no package, no address, a bad setting); 4 a build holds the output folder; 5 not sent.
 
 After a scheduled run (`after_run`): when the run delivered, or found its delivery current, and the
 settings name a destination, the package is sent; then, when the run did something or could not,
@@ -140,9 +140,11 @@ def after_run(
     report: dict | None,
     delivery: DeliverySettings | UsageError,
     mail: MailSettings | UsageError | None,
+    wait: float = 0,
 ) -> int:
-    """Send the package of a run that left the delivery complete, then tell the editors what the run did;
-    return the run's exit status, made NotSent's or NoticeFailed's when that went wrong. Settings that could not
+    """Send the package of a run that left the delivery complete (waiting up to `wait` seconds for a build that
+    took the output folder meanwhile), then tell the editors what the run did; return the run's exit status,
+    made NotSent's or NoticeFailed's when that went wrong. Settings that could not
     be read (a UsageError in place of them) fail the send or the notice, not the run before it."""
     from ..sending.transfer import send_package  # paramiko, loaded only to send
 
@@ -152,7 +154,7 @@ def after_run(
         where = "[tool.bulletin.delivery]" if isinstance(delivery, UsageError) else str(delivery.to)
         if not isinstance(delivery, UsageError) and delivery.to is not None:
             try:
-                sends.append(send_package(root, issue, delivery.to, delivery))
+                sends.append(send_package(root, issue, delivery.to, delivery, lock_wait=wait))
                 print(describe_send_record(sends[-1]))
             except BulletinError as err:  # NotSent, and what else keeps the package from the bureau
                 failure = err
@@ -178,7 +180,12 @@ def after_run(
         LOG.error("%s: %s", err.category, err)
         print(f"{err.category}: {err}")
         return status or err.exit_status
-    LOG.info("%s %s: %s", NOTICE_MAILED, ", ".join(mail.recipients), subject)
+    # Logged whatever -q says, and with systemd's name of this start of the service: notify, started by OnFailure=,
+    # knows by it that this run told the editors itself.
+    invocation = os.environ.get("INVOCATION_ID")
+    tag = f" (invocation {invocation})" if invocation else ""
+    LOG.log(max(logging.INFO, LOG.getEffectiveLevel()), "%s %s%s: %s", NOTICE_MAILED, ", ".join(mail.recipients),
+            tag, subject)  # fmt: skip
     return status
 
 
@@ -274,9 +281,9 @@ def how_it_ended(environ: Mapping[str, str]) -> str:
 
 
 def told_by_the_run(environ: Mapping[str, str], log: list[str]) -> bool:
-    """Whether the failed service was a scheduled run that ended by itself (with an exit status, not killed) and
-    mailed the editors its own notice, as its log says: OnFailure= starts the notify unit for it all the same."""
-    if environ.get("MONITOR_SERVICE_RESULT") != "exit-code":
+    """Whether the failed start of the service (systemd's $MONITOR_INVOCATION_ID, which OnFailure= gives) mailed
+    the editors its own notice, as its log says; False when it did not, or when not started by OnFailure=."""
+    invocation = environ.get("MONITOR_INVOCATION_ID")
+    if not invocation:
         return False
-    runs = [index for index, line in enumerate(log) if "scheduled run for " in line]
-    return bool(runs) and any(NOTICE_MAILED in line for line in log[runs[-1] :])
+    return any(NOTICE_MAILED in line and f"(invocation {invocation})" in line for line in log)

@@ -80,14 +80,16 @@ def scheduled_run(
         try:
             status = run_due_issue(folder, root, settings, record, quiet, wait)
         except KeyboardInterrupt:  # stopped (systemd's stop or time-out): the editors hear of it, then it stops
-            if record.outcome is not None:
-                after_run(root, issue, INTERRUPTED, record.outcome, delivery, mail)
+            if (stopped := record.outcome) is not None:
+                if stopped["result"] != "interrupted":  # delivered, but stopped before it was sent
+                    stopped |= {"result": "interrupted", "message": f"{stopped['message']}; then the run was stopped"}
+                after_run(root, issue, INTERRUPTED, stopped, delivery, mail)
             raise
         sending = isinstance(delivery, UsageError) or delivery.to is not None
         if record.outcome is None and status == 0 and sending:  # current: only sending is left
             message = f"the delivery of {issue} in {display_path(delivered(root, issue))} was complete and current"
             record.outcome = record.report("current", 0, message, [], built=delivered_files(root, issue))
-        return after_run(root, issue, status, record.outcome, delivery, mail)
+        return after_run(root, issue, status, record.outcome, delivery, mail, wait)
 
 
 def run_due_issue(folder: Path, root: Path, settings: PrintSettings, record: Record, quiet: bool, wait: float) -> int:
@@ -116,7 +118,7 @@ def run_due_issue(folder: Path, root: Path, settings: PrintSettings, record: Rec
             return build_due_issue(folder, root, settings, record, quiet)
     except BulletinError as err:  # the lock, or an input that cannot be read: said with its time
         log_lines(logging.ERROR, f"{err.category}: {err}")
-        record.outcome = record.report("failed", err.exit_status, f"{err.category}: {err}", [])
+        record.outcome = record.report("could not run", err.exit_status, f"{err.category}: {err}", [])
         return err.exit_status
     except KeyboardInterrupt:
         LOG.error("interrupted")

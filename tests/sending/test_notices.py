@@ -12,7 +12,7 @@ from bulletin.sending.notices import SEPARATOR, compose_notice, compose_unit_fai
 HOST = "publishing.example.org"
 ISSUE = "2022-H2"
 BUREAU = "sftp://bulletin@bureau.example.org:2222/incoming/since-the-victory"
-PACKAGE = f"since-the-victory-{ISSUE}.zip"
+PACKAGE = f"since-the-victory-{ISSUE}-print.zip"
 BUILT = [
     {
         "file": f"since-the-victory-{ISSUE}-{language}-{variant}.pdf",
@@ -38,19 +38,17 @@ def report(result: str, status: int = 0, message: str = "", **found: list) -> di
     return Record(ISSUE, date(2023, 1, 1)).report(result, status, message or f"{ISSUE} {result}", [], **found)
 
 
-def send(result: str, file: str = PACKAGE, sent_as: str | None = None, error: str = "") -> dict:
-    """A send record as the ledger keeps it."""
-    entry = next(entry for entry in BUILT if entry["file"] == file)
-    record = {
-        "destination": BUREAU,
-        "file": file,
-        "sent_as": sent_as or file,
-        "size": entry["size"],
-        "sha256": entry["sha256"],
-        "time": "2023-01-01T06:05:00+00:00",
-        "result": result,
-    }
-    return record | ({"error": error} if error else {})
+def send(result: str, sent_as: str = PACKAGE, error: str = "", checked: str = "size and SHA-256") -> dict:
+    """A send record as `send_package` makes it and the ledger keeps it."""
+    entry = next(entry for entry in BUILT if entry["file"] == PACKAGE)
+    record = {"destination": BUREAU, "file": PACKAGE, "size": entry["size"], "sha256": entry["sha256"]}
+    if result == "failed":
+        return record | {"time": "2023-01-01T06:05:00+00:00", "attempts": 4, "result": result, "error": error}
+    revision = int(sent_as.removesuffix(".zip").rpartition("-r")[2]) if "-r" in sent_as else 1
+    return record | {
+        "sent_as": sent_as, "revision": revision, "checksum": sent_as + ".sha256", "result": result, "checked": checked,
+        "time": "2023-01-01T06:05:00+00:00", "attempts": 1,
+    }  # fmt: skip
 
 
 def parts(body: str) -> list[str]:
@@ -58,10 +56,12 @@ def parts(body: str) -> list[str]:
     return body.split(f"\n\n{SEPARATOR}\n\n")
 
 
-SENT = [send("sent"), send("sent", PACKAGE + ".sha256")]
+SENT = [send("sent")]
 OUTCOMES = {
     "delivered and sent": (report("delivered", built=BUILT), SENT),
-    "revision": (report("delivered", built=BUILT), [send("sent", sent_as=f"since-the-victory-{ISSUE}-r2.zip")]),
+    "revision": (report("delivered", built=BUILT), [send("sent", sent_as=f"since-the-victory-{ISSUE}-print-r2.zip")]),
+    "drop box": (report("delivered", built=BUILT), [send("sent", checked="size")]),
+    "could not run": (report("could not run", 4, "busy: another build holds the output folder"), []),
     "delivered, no destination": (report("delivered", built=BUILT, warnings=["w"] * 3), []),
     "not ready": (report("not ready", 3, problems=PROBLEMS), []),
     "failed": (report("failed", 1, f"the build of {ISSUE} failed; the previous delivery, if any, is unchanged"), []),
@@ -90,8 +90,8 @@ def test_delivered_and_sent_lists_every_file_with_its_size_and_checksum():
 
     assert subject == f"{ISSUE}: hazırlandı və mətbəəyə göndərildi / delivered and sent"
     azerbaijani, english, files, _ = parts(body)
-    assert f"Mətbəəyə göndərildi və orada yoxlanıldı:\n  {BUREAU}\n- {PACKAGE}\n- {PACKAGE}.sha256" in azerbaijani
-    assert f"Sent to the bureau and checked there:\n  {BUREAU}\n- {PACKAGE}\n- {PACKAGE}.sha256" in english
+    assert f"Mətbəəyə göndərildi və orada yoxlanıldı:\n  {BUREAU}\n- {PACKAGE}" in azerbaijani
+    assert f"Sent to the bureau and checked there:\n  {BUREAU}\n- {PACKAGE}" in english
     lines = files.splitlines()
     assert lines[0] == "Fayllar / Files (bayt / bytes, SHA-256):"
     sizes = {entry["file"]: f"{entry['size']:,}".replace(",", " ") for entry in BUILT}
@@ -104,8 +104,8 @@ def test_delivered_and_sent_lists_every_file_with_its_size_and_checksum():
 def test_a_revision_names_the_bureaus_file_in_both_languages():
     _, body = compose_notice(*OUTCOMES["revision"], HOST)
     azerbaijani, english, *_ = parts(body)
-    assert f"- {PACKAGE}\n  mətbəədə adı: since-the-victory-{ISSUE}-r2.zip (yeni versiya)" in azerbaijani
-    assert f"- {PACKAGE}\n  at the bureau as since-the-victory-{ISSUE}-r2.zip (a revision)" in english
+    assert f"- {PACKAGE}\n  mətbəədə adı: since-the-victory-{ISSUE}-print-r2.zip (yeni versiya)" in azerbaijani
+    assert f"- {PACKAGE}\n  at the bureau as since-the-victory-{ISSUE}-print-r2.zip (a revision)" in english
 
 
 def test_a_delivery_without_a_destination_says_nothing_was_sent_and_counts_the_warnings():
@@ -201,3 +201,21 @@ def test_a_unit_failure_gives_both_languages_how_it_ended_and_the_logs_wrapped()
     assert logs.startswith("output/scheduled.log:\n2023-01-01T06:00:03+00:00 INFO a long line")
     assert " ".join(logs.split()) == " ".join(" ".join(tail).split())
     assert max(len(line) for line in body.splitlines()) <= 72
+
+
+def test_a_drop_box_send_says_only_its_size_was_checked_there():
+    _, body = compose_notice(*OUTCOMES["drop box"], HOST)
+    azerbaijani, english, *_ = parts(body)
+    assert "orada yalnız ölçüsü yoxlanıldı; SHA-256-nı mətbəə yoxlama faylı ilə yoxlayır" in " ".join(
+        azerbaijani.split()
+    )
+    assert "only its size could be checked there; the bureau checks its SHA-256 with the checksum file" in " ".join(
+        english.split()
+    )
+
+
+def test_a_run_that_could_not_start_its_work_says_why_and_that_nothing_was_built():
+    subject, body = compose_notice(*OUTCOMES["could not run"], HOST)
+    assert subject == f"{ISSUE}: başlaya bilmədi / could not run"
+    assert "Nothing was built and nothing was sent" in " ".join(body.split())
+    assert "busy: another build holds the output folder" in body and "build failed" not in body

@@ -80,8 +80,11 @@ def test_a_scheduled_run_delivers_sends_and_tells_and_the_next_sends_nothing(
     minimal_issue, delivered_output, bureau, mail_server, tmp_path, monkeypatch, capsys
 ):
     configure(tmp_path, monkeypatch, bureau, mail_server)
+    monkeypatch.setenv("INVOCATION_ID", "6f1c0a2d9e8b4c7a")  # as systemd starts the service
     output, issues = delivered_output, minimal_issue.parent
     assert main(scheduled(output, issues)) == 0  # the delivery had no package: it is made, then sent
+    log = (output / "scheduled.log").read_text(encoding="utf-8")  # -q: the line notify looks for is there all the same
+    assert "notice mailed to editors@example.org, chief.editor@example.org (invocation 6f1c0a2d9e8b4c7a):" in log
     package = (output / ISSUE / ZIP).read_bytes()
     digest = hashlib.sha256(package).hexdigest()
     assert {path.name: path.read_bytes() for path in bureau.incoming.iterdir()} == {
@@ -212,7 +215,7 @@ def test_a_mistake_in_the_delivery_settings_fails_the_send_not_the_build(
     configure(tmp_path, monkeypatch, bureau, mail_server, attempts=0)
     assert main(scheduled(delivered_output, minimal_issue.parent)) == 5
     assert (delivered_output / ISSUE / ZIP).is_file() and list(bureau.incoming.iterdir()) == []
-    said = "[tool.bulletin.delivery] attempts: 0 is not a whole number from 1 to 20"
+    said = "[tool.bulletin.delivery] attempts: 0 is not a whole number from 1 to 10"
     assert said in capsys.readouterr().out
     subject, text = notice_of(mail_server)
     assert subject == f"{ISSUE}: hazırlandı, mətbəəyə göndərilmədi / delivered, not sent"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bulletin.delivery.package import write_checksum, write_package
-from bulletin.sending.destinations import DeliverySettings, NotSent, read_destination
+from bulletin.sending.destinations import DeliverySettings, Dropped, NotSent, read_destination
 from bulletin.sending.folder import FolderPlace
 from bulletin.sending.transfer import send_package
 from bulletin.workflow.cli import main
@@ -75,6 +75,7 @@ def test_the_package_arrives_whole_checked_and_recorded_and_a_second_send_does_n
     assert record | {"time": "T"} == {
         "destination": server.address, "file": ZIP, "size": len(package), "sha256": digest, "sent_as": ZIP,
         "revision": 1, "checksum": ZIP + ".sha256", "result": "sent", "time": "T", "attempts": 1,
+        "checked": "size and SHA-256",
     }  # fmt: skip
     server.kill()  # a send of what is already there asks nothing of the server
     assert main(["send", ISSUE, "--to", server.address, *common]) == 0
@@ -303,3 +304,83 @@ def test_the_checksum_is_in_place_when_the_package_appears(tmp_path, monkeypatch
     monkeypatch.setattr(FolderPlace, "rename", watched)
     send_package(output, ISSUE, read_destination(hot.as_uri()), DeliverySettings())
     assert seen == {ZIP + ".sha256": [], ZIP: [ZIP + ".sha256"]}
+
+
+def fail_rename(monkeypatch, name: str, after: bool = False, times: int = 1) -> None:
+    """Make the hot folder's rename to `name` break off: before it is done, or (`after`) once done, its answer lost."""
+    rename = FolderPlace.rename
+    left = [times]
+
+    def breaking(place, temporary, target, replace):
+        if target == name and left[0]:
+            left[0] -= 1
+            if after:
+                rename(place, temporary, target, replace)
+            raise Dropped(f"{place.destination}: the connection broke off: cannot name {target}")
+        rename(place, temporary, target, replace)
+
+    monkeypatch.setattr(FolderPlace, "rename", breaking)
+
+
+def hot_send(output: Path, hot: Path, attempts: int = 1, replace: bool = False) -> dict:
+    return send_package(output, ISSUE, read_destination(hot.as_uri()), DeliverySettings(attempts=attempts,
+                        backoff=0), replace=replace)  # fmt: skip
+
+
+def checks(hot: Path) -> str:
+    return subprocess.run(["sha256sum", "-c", *sorted(n for n in os.listdir(hot) if n.endswith(".sha256"))],
+                          cwd=hot, capture_output=True, text=True).stdout  # fmt: skip
+
+
+def test_a_replacing_send_broken_between_its_renames_is_mended_by_the_next(tmp_path, monkeypatch):
+    output, hot = tmp_path / "output", tmp_path / "hot"
+    hot.mkdir()
+    first = make_package(output, seed=1)
+    hot_send(output, hot)
+    make_package(output, seed=2)
+    fail_rename(monkeypatch, ZIP)  # the new checksum is in place, the zip never replaces the old one
+    with pytest.raises(NotSent):
+        hot_send(output, hot, replace=True)
+    assert (hot / ZIP).read_bytes() == first and "FAILED" in checks(hot)
+    monkeypatch.undo()
+    record = hot_send(output, hot)  # the next (scheduled) send replaces nothing: it mends, then sends a revision
+    assert record["sent_as"] == ZIP.replace(".zip", "-r2.zip")
+    assert (hot / ZIP).read_bytes() == first and checks(hot).count(": OK") == 2 and "FAILED" not in checks(hot)
+
+
+@pytest.mark.parametrize("attempts", [1, 2])
+def test_a_rename_whose_answer_is_lost_is_a_send_all_the_same(tmp_path, monkeypatch, attempts):
+    output, hot = tmp_path / "output", tmp_path / "hot"
+    hot.mkdir()
+    package = make_package(output)
+    fail_rename(monkeypatch, ZIP, after=True)
+    if attempts == 1:
+        with pytest.raises(NotSent):
+            hot_send(output, hot, attempts)
+        assert (hot / ZIP).read_bytes() == package and checks(hot) == f"{ZIP}: OK\n"  # its checksum is kept
+        monkeypatch.undo()
+    record = hot_send(output, hot, attempts)  # the retry, or the next send: it finds the zip there, whole
+    assert record["result"] == "sent" and record["sent_as"] == ZIP and sorted(os.listdir(hot)) == [ZIP, ZIP + ".sha256"]
+
+
+def test_a_package_sent_before_but_not_the_bureaus_newest_goes_as_a_new_revision(tmp_path):
+    output, hot = tmp_path / "output", tmp_path / "hot"
+    hot.mkdir()
+    make_package(output, seed=1)
+    hot_send(output, hot)
+    make_package(output, seed=2)
+    hot_send(output, hot)
+    reverted = make_package(output, seed=1)  # the edit undone: the same bytes as the first package
+    record = hot_send(output, hot)
+    assert record["result"] == "sent" and record["sent_as"] == ZIP.replace(".zip", "-r3.zip")
+    assert (hot / record["sent_as"]).read_bytes() == reverted
+    assert hot_send(output, hot)["result"] == "already there"
+
+
+def test_a_checksum_file_of_the_bureaus_is_never_replaced_unasked(tmp_path):
+    output, hot = tmp_path / "output", tmp_path / "hot"
+    hot.mkdir()
+    (hot / (ZIP + ".sha256")).write_text("the bureau's own\n")
+    record = hot_send(output, hot) if make_package(output) else None
+    assert record["sent_as"] == ZIP.replace(".zip", "-r2.zip")
+    assert (hot / (ZIP + ".sha256")).read_text() == "the bureau's own\n" and not (hot / ZIP).exists()

@@ -146,28 +146,30 @@ def test_a_mail_that_cannot_be_sent_exits_6_naming_the_server(mail_server, outpu
 
 
 @pytest.mark.parametrize(
-    ("result", "mailed_by_the_run", "mails"),
+    ("mailed", "mails"),
     [
-        ("exit-code", True, 0),  # built but not sent, say: the run told the editors itself
-        ("exit-code", False, 1),  # the notice failed, or ./run's set-up stopped the run before it began
-        ("timeout", True, 1),  # stopped from outside: whatever the log says, the end of the run is not in it
+        ("by this run", 0),  # not ready, not sent, interrupted: this start of the service told the editors itself
+        ("by an earlier run", 1),  # this one stopped before it could: ./run's set-up, a lock never released
+        ("by nobody", 1),  # the notice failed (exit 6)
     ],
 )
-def test_a_run_that_mailed_its_own_notice_is_not_told_twice(
-    mail_server, output, tmp_path, monkeypatch, capsys, result, mailed_by_the_run, mails
-):
+def test_a_run_that_mailed_its_own_notice_is_not_told_twice(mail_server, output, tmp_path, monkeypatch, capsys,
+                                                            mailed, mails):  # fmt: skip
     monkeypatch.setattr("bulletin.workflow.dispatch.PYPROJECT", mail_server.pyproject(tmp_path))
     monkeypatch.setenv("PATH", f"{journalctl(tmp_path / 'bin', 'true')}:/usr/bin:/bin")
-    monkeypatch.setenv("MONITOR_SERVICE_RESULT", result)
+    monkeypatch.setenv("MONITOR_SERVICE_RESULT", "exit-code")
+    monkeypatch.setenv("MONITOR_INVOCATION_ID", "6f1c0a2d9e8b4c7a")
+    earlier = "2023-01-01T06:00:02+00:00 INFO notice mailed to editors@example.org (invocation 0b3e): 2022-H2: ..."
     run = [
         "2023-07-01T06:00:00+00:00 INFO scheduled run for 2023-07-01: issue 2023-H1 (January–June 2023) is due",
         *(f"2023-07-01T06:00:01+00:00 INFO az print: {page} pages ..." for page in range(200)),  # a long build
         "2023-07-01T06:00:01+00:00 ERROR not sent: sftp://prepress@bureau.example.org:22/in: ... (exit status 5)",
     ]
-    if mailed_by_the_run:
-        run.append("2023-07-01T06:00:02+00:00 INFO notice mailed to editors@example.org: 2023-H1: not ready")
-    earlier = "2023-01-01T06:00:02+00:00 INFO notice mailed to editors@example.org: 2022-H2: delivered"
-    (output / "scheduled.log").write_text("\n".join([*LOG, earlier, *run]) + "\n", encoding="utf-8")
+    if mailed == "by this run":
+        tag = "(invocation 6f1c0a2d9e8b4c7a)"
+        run.append(f"2023-07-01T06:00:02+00:00 WARNING notice mailed to editors@example.org {tag}: 2023-H1: ...")
+    log = [*LOG, earlier, *run] if mailed != "by an earlier run" else [*LOG, earlier]
+    (output / "scheduled.log").write_text("\n".join(log) + "\n", encoding="utf-8")
     assert main(["notify", "--unit", UNIT, "--output", str(output)]) == 0
     assert len(mail_server.messages) == mails
     if not mails:
