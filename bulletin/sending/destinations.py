@@ -175,6 +175,18 @@ class Dropped(Exception):
 Watch = Callable[[int, int], None]  # told the bytes sent so far and the size, as a file goes
 
 
+def copy_watched(
+    source: BinaryIO, write: Callable[[bytes], object], size: int, watch: Watch | None, chunk: int
+) -> None:
+    """Copy `source` (of `size` bytes) to `write` a chunk at a time, telling `watch` how far it got."""
+    done = 0
+    while data := source.read(chunk):
+        write(data)
+        done += len(data)
+        if watch:
+            watch(done, size)
+
+
 class Place(Protocol):
     """A destination opened for sending: its folder's files, by name. Every method raises Dropped for what
     may mend, NotSent for what will not."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..util.atomic import sync_dir
-from .destinations import Destination, Dropped, NotSent, Watch
+from .destinations import Destination, Dropped, NotSent, Watch, copy_watched
 
 CHUNK = 1 << 20  # bytes copied, and read back, at a time
 # The errors of a share whose server went away, or of a disk failing: a next try may mend them.
@@ -70,12 +70,7 @@ class FolderPlace:
         try:
             handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             with os.fdopen(handle, "wb") as file:
-                done = 0
-                while chunk := source.read(CHUNK):
-                    file.write(chunk)
-                    done += len(chunk)
-                    if watch:
-                        watch(done, size)
+                copy_watched(source, file.write, size, watch, CHUNK)
                 file.flush()
                 os.fsync(file.fileno())
         except OSError as err:

@@ -30,7 +30,7 @@ from typing import Any, BinaryIO, cast
 import paramiko
 from paramiko.sftp import CMD_EXTENDED
 
-from .destinations import DeliverySettings, Destination, Dropped, NotSent, Watch
+from .destinations import DeliverySettings, Destination, Dropped, NotSent, Watch, copy_watched
 
 CHUNK = 1 << 18  # bytes written, and read back, at a time
 FSYNC = "fsync@openssh.com"  # OpenSSH's extension: the file flushed to the server's disk
@@ -125,12 +125,7 @@ class SftpPlace:
         def write() -> None:
             with self.sftp.open(self._path(temporary), "wx") as file:
                 file.set_pipelined(True)
-                done = 0
-                while chunk := source.read(CHUNK):
-                    file.write(chunk)
-                    done += len(chunk)
-                    if watch:
-                        watch(done, size)
+                copy_watched(source, file.write, size, watch, CHUNK)
                 file.flush()
                 # paramiko reads the server's answers to pipelined writes only now and then, and its close drops
                 # them unread: a write the server refused (a full disk) would pass unsaid. Each is read here, as
