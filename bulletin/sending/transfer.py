@@ -158,12 +158,12 @@ def _send_once(
         unfinished = _mend_unfinished(place, names, sends, address)
         revision, name = _choose_name(package, sends, address, replace)
         while True:
-            if name in names and _same(place.digest(name), package):
+            if name in names and place.digest(name) == (package.size, package.sha256):
                 LOG.info("%s: %s is already there, the same file", address, name)
-                checked = _put_checksum(place, package, name)
+                _ensure_checksum(place, name, package.sha256)
                 result = "sent" if name == unfinished else "already there"  # the last send's, whose end went unheard
-                return {"sent_as": name, "revision": revision, "checksum": name + CHECKSUM, "checked": checked,
-                        "result": result}  # fmt: skip
+                return {"sent_as": name, "revision": revision, "checksum": name + CHECKSUM,
+                        "checked": "size and SHA-256", "result": result}  # fmt: skip
             taken = name in names or name + CHECKSUM in names  # neither file of the bureau's is replaced unasked
             if not taken or replace or (name == unfinished and name not in names):  # only its checksum came
                 break
@@ -175,7 +175,7 @@ def _send_once(
         chosen |= {"sent_as": name, "revision": revision, "checksum": checksum}
         unnamed: list[str] = []
         try:
-            unnamed.append(_upload(place, _checksum_file(package, name), checksum, None)[0])
+            unnamed.append(_upload(place, io.BytesIO(_checksum_line(package.sha256, name)), checksum, None)[0])
             with package.path.open("rb") as source:
                 temporary, checked = _upload(place, source, name, watch, (package.size, package.sha256))
                 unnamed.append(temporary)
@@ -203,16 +203,9 @@ def _mend_unfinished(place: Place, names: set[str], sends: list[dict], address: 
     if last is None or last["result"] != "failed" or not isinstance(name := last.get("sent_as"), str):
         return None
     found = place.digest(name) if name in names else None
-    if found is not None and found[1] is not None:
-        content = f"{found[1]}  {name}\n".encode()
-        if place.digest(name + CHECKSUM) != (len(content), hashlib.sha256(content).hexdigest()):
-            LOG.warning("%s: %s did not match %s, after a send that broke off; mended", address, name + CHECKSUM, name)
-            place.rename(_upload(place, io.BytesIO(content), name + CHECKSUM, None)[0], name + CHECKSUM, True)
+    if found is not None and found[1] is not None and _ensure_checksum(place, name, found[1]):
+        LOG.warning("%s: %s did not match %s, after a send that broke off; mended", address, name + CHECKSUM, name)
     return name
-
-
-def _same(found: tuple[int, str | None] | None, package: Package) -> bool:
-    return found == (package.size, package.sha256)
 
 
 def _choose_name(package: Package, sends: list[dict], address: str, replace: bool) -> tuple[int, str]:
@@ -226,17 +219,18 @@ def _choose_name(package: Package, sends: list[dict], address: str, replace: boo
     return revision, revision_name(package.issue, revision)
 
 
-def _checksum_file(package: Package, name: str) -> io.BytesIO:
-    """The checksum file for the package's name at the bureau, as sha256sum writes it."""
-    return io.BytesIO(f"{package.sha256}  {name}\n".encode())
+def _checksum_line(sha256: str, name: str) -> bytes:
+    """The checksum file of a file at the bureau, as sha256sum writes it."""
+    return f"{sha256}  {name}\n".encode()
 
 
-def _put_checksum(place: Place, package: Package, name: str) -> str:
-    """Make sure the package's checksum file is there beside it; say what of the package was checked there."""
-    content = _checksum_file(package, name).getvalue()
-    if place.digest(name + CHECKSUM) != (len(content), hashlib.sha256(content).hexdigest()):
-        place.rename(_upload(place, io.BytesIO(content), name + CHECKSUM, None)[0], name + CHECKSUM, True)
-    return "size and SHA-256"
+def _ensure_checksum(place: Place, name: str, sha256: str) -> bool:
+    """Make the checksum file beside `name` at the bureau say `sha256`; tell whether it had to be written."""
+    content = _checksum_line(sha256, name)
+    if place.digest(name + CHECKSUM) == (len(content), hashlib.sha256(content).hexdigest()):
+        return False
+    place.rename(_upload(place, io.BytesIO(content), name + CHECKSUM, None)[0], name + CHECKSUM, True)
+    return True
 
 
 def _upload(

@@ -144,29 +144,11 @@ def after_run(
 ) -> int:
     """Send the package of a run that left the delivery complete (waiting up to `wait` seconds for a build that
     took the output folder meanwhile), then tell the editors what the run did; return the run's exit status,
-    made NotSent's or NoticeFailed's when that went wrong. Settings that could not
-    be read (a UsageError in place of them) fail the send or the notice, not the run before it."""
-    from ..sending.transfer import send_package  # paramiko, loaded only to send
-
-    sends: list[dict] = []
-    if status == 0 and (isinstance(delivery, UsageError) or delivery.to is not None):
-        failure: BaseException | None = delivery if isinstance(delivery, UsageError) else None
-        where = "[tool.bulletin.delivery]" if isinstance(delivery, UsageError) else str(delivery.to)
-        if not isinstance(delivery, UsageError) and delivery.to is not None:
-            try:
-                sends.append(send_package(root, issue, delivery.to, delivery, lock_wait=wait))
-                print(describe_send_record(sends[-1]))
-            except BulletinError as err:  # NotSent, and what else keeps the package from the bureau
-                failure = err
-            except Exception as err:  # a bug: its traceback goes to the log, and the editors are still told
-                LOG.exception("the send stopped on an unexpected error")
-                failure = err
-        if failure is not None:
-            said = f"{getattr(failure, 'category', 'not sent')}: {failure}"
-            LOG.error("%s", said)
-            print(said)
-            sends.append({"destination": where, "file": package_name(issue), "result": "failed", "error": str(failure)})
-            status = NotSent.exit_status
+    made NotSent's or NoticeFailed's when that went wrong. Settings that could not be read (a UsageError in place
+    of them) fail the send or the notice, not the run before it."""
+    sends = send_after_run(root, issue, delivery, wait) if status == 0 else []
+    if any(send["result"] == "failed" for send in sends):
+        status = NotSent.exit_status
     if isinstance(mail, UsageError):
         LOG.error("notice not mailed: %s", mail)
         print(f"notice not mailed: {mail}")
@@ -187,6 +169,33 @@ def after_run(
     LOG.log(max(logging.INFO, LOG.getEffectiveLevel()), "%s %s%s: %s", NOTICE_MAILED, ", ".join(mail.recipients),
             tag, subject)  # fmt: skip
     return status
+
+
+def send_after_run(root: Path, issue: str, delivery: DeliverySettings | UsageError, wait: float) -> list[dict]:
+    """Send the package where the settings say; return the record of the send (none without a destination),
+    a failed one when it did not reach the bureau or the settings could not be read. Raises nothing it can tell."""
+    from ..sending.transfer import send_package  # paramiko, loaded only to send
+
+    failure: BaseException
+    if isinstance(delivery, UsageError):
+        failure, where = delivery, "[tool.bulletin.delivery]"
+    elif delivery.to is None:
+        return []
+    else:
+        where = str(delivery.to)
+        try:
+            record = send_package(root, issue, delivery.to, delivery, lock_wait=wait)
+            print(describe_send_record(record))
+            return [record]
+        except BulletinError as err:  # NotSent, and what else keeps the package from the bureau
+            failure = err
+        except Exception as err:  # a bug: its traceback goes to the log, and the editors are still told
+            LOG.exception("the send stopped on an unexpected error")
+            failure = err
+    said = f"{getattr(failure, 'category', 'not sent')}: {failure}"
+    LOG.error("%s", said)
+    print(said)
+    return [{"destination": where, "file": package_name(issue), "result": "failed", "error": str(failure)}]
 
 
 LOG_LINES = 30  # lines of the log and of the journal a notify mail quotes
