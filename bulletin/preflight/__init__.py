@@ -7,6 +7,8 @@ beside pikepdf, and knows nothing of how the PDF was made: the printing stage ca
 
     checks       the checks, one function each, and `preflight_pdf`, which runs them
     standards    the marks of PDF/X-4 (print) and PDF/UA-1 (screen)
+    structurescan the screen edition's structure tree to the letter: flags, order, captions, tables, chart
+    accessibility the screen edition judged by outloud (PDF/UA-1, WCAG 2.2), its explained findings
     findings     what a PDF is expected to be; one result per check, counted and written as the report
     colourscan   where a PDF paints in a colour model it must not use
     picturescan  the pictures that came out blank or as their alternative text

@@ -28,6 +28,7 @@ from pathlib import Path
 import pikepdf
 
 from ..util.pdftree import PdfObject
+from .accessibility import check_accessibility
 from .colourscan import find_colour
 from .findings import Expectation, Finding, failed, listed, pages_named, passed, plural
 from .picturescan import blank_images, unshown_figures
@@ -35,6 +36,7 @@ from .resourcescan import check_resources
 from .rip import check_rip
 from .standards import X1A, check_pdfx, check_tagging
 from .streamscan import stream_problems
+from .structurescan import check_structure
 from .typescan import check_type
 
 TIMEOUT = 60  # seconds an external tool may take on one PDF
@@ -337,6 +339,8 @@ CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {
     "boxes": check_boxes,
     "pdfx": check_pdfx,
     "tagging": check_tagging,
+    "structure": check_structure,
+    "outloud": check_accessibility,
     "fonts": check_fonts,
     "pages": check_pages,
     "images": check_images,
@@ -350,6 +354,8 @@ CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {
 ONLY_FOR = {
     "pdfx": "print",
     "tagging": "screen",
+    "structure": "screen",
+    "outloud": "screen",
     "resources": "print",
     "rip": "print",
     "type": "print",

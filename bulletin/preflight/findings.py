@@ -22,6 +22,8 @@ COLUMNS = (
     "boxes",
     "pdfx",
     "tagging",
+    "structure",
+    "outloud",
     "fonts",
     "pages",
     "images",

@@ -108,7 +108,10 @@ def unshown_figures(pdf: pikepdf.Pdf) -> list[tuple[int | None, str]]:
         given = element.get("/K")
         kids: list[PdfObject] = list(given) if isinstance(given, pikepdf.Array) else [given]
         described = f"the picture described as {_short(str(element.get('/Alt', '')))}"
-        if any(isinstance(kid, pikepdf.Dictionary) and "/S" in kid for kid in kids):
+        held = [str(kid.get("/S")) for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+        if "/Table" in held:
+            continue  # a drawn figure (the key figures' chart): its content is the table it holds
+        if any(kind != "/Caption" for kind in held):  # WeasyPrint sets a picture it cannot draw as text
             found.append((page, f"{described} came out as its alternative text"))
             continue
         marks = [int(kid) for kid in kids if isinstance(kid, int)] + [

@@ -14,6 +14,8 @@ Each edition is a job (`jobs`) that a worker process runs.
     makeup     the page-count rule, placed pictures' resolution, sections on their pages
     proofing   a proof reader's marks: loose lines, stranded endings, parted figures, running heads
     finishing  reproducible metadata, link descriptions, boxes and crop marks
+    tagging    the screen edition's structure tree set right: figures, captions, table headers, flags
+    paintorder the screen edition's pages painted in the order their structure tree reads
     prepress   each print page's own resources, transparency where used, black overprinting
     pdfx1a     PDF/X-1a:2001 on request, made from the finished PDF/X-4 by Ghostscript
     colours    the palette in both variants, and pictures' colours made ready for print

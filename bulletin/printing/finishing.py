@@ -36,8 +36,10 @@ from weasyprint.document import Document
 from ..util.pdftree import structure_elements
 from . import engine
 from .engine import ReproducibleMetadata
+from .paintorder import paint_in_reading_order
 from .prepress import prepare_pages
 from .settings import MM_TO_PT, OutputCondition
+from .tagging import tag_to_the_letter
 
 MARK_LENGTH_MM = 5.0  # crop marks start at the edge of the bleed and are this long
 MARGIN_MM = 1.0  # paper left beyond the marks' ends
@@ -102,8 +104,11 @@ def tag_subsets(document: pikepdf.Pdf) -> None:
                 owner[key] = renamed
 
 
-def finish_screen(pdf: bytes | BinaryIO, labels: dict[str, str], output: BinaryIO | None = None) -> bytes:
-    """Describe every link by its text, not by its target's id; make pagination an artifact."""
+def finish_screen(
+    pdf: bytes | BinaryIO, labels: dict[str, str], alts: list[str], output: BinaryIO | None = None
+) -> bytes:
+    """Describe every link by its text, not by its target's id; make pagination an artifact; set the structure
+    tree right (`tagging`) and paint each page in its order (`paintorder`)."""
 
     def change(document: pikepdf.Pdf) -> None:
         tag_subsets(document)
@@ -116,6 +121,8 @@ def finish_screen(pdf: bytes | BinaryIO, labels: dict[str, str], output: BinaryI
                 if target is not None and str(target) in labels:
                     annotation.Contents = pikepdf.String(labels[str(target)])
         _mark_pagination_as_artifacts(document)
+        tag_to_the_letter(document, alts)
+        paint_in_reading_order(document)
 
     return _rewrite(pdf, change, output)
 

@@ -49,6 +49,7 @@ from .pdfx1a import make_x1a
 from .proofing import check_proof
 from .rendering import ISSUE_URL_PATH
 from .settings import VARIANTS, PrintSettings
+from .tagging import figure_alts
 
 
 class ConfinedFetcher(URLFetcher):
@@ -113,6 +114,7 @@ def print_pdf(
             placements = measure_pictures(document, fetcher.local_path) if variant == "print" else []
             shown, unshown = picture_pages(document, fetcher.local_path)
             labels = link_labels(document) if variant == "screen" else {}
+            alts = figure_alts(document) if variant == "screen" else []
             fix_metadata(document, target.stem)
         except BuildError:
             raise
@@ -138,7 +140,7 @@ def print_pdf(
                 elif variant == "print":
                     finish_print(raw, settings.bleed_pt(variant), settings.crop_marks, settings.condition, output)
                 else:
-                    finish_screen(raw, labels, output)
+                    finish_screen(raw, labels, alts, output)
         except OSError as err:
             raise BuildError(f"cannot write {target.name}: {describe_os_error(err)}") from err
         except Exception as err:  # font subsetting, a picture WeasyPrint cannot embed, pikepdf: never a traceback

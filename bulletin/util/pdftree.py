@@ -2,11 +2,14 @@
 
 pikepdf gives the tree as nested dictionaries and arrays, with marked-content and object
 references as leaves and the same element reachable more than once; this walks it without
-recursion, each element once.
+recursion, each element once. It also gives the two orders of a page's tagged content: the
+order the tree reads it in (`reading_order`) and the order the page paints it in
+(`marked_sequences`), which the finishing stage makes agree and the preflight compares.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import pikepdf
@@ -34,3 +37,78 @@ def structure_elements(element: object) -> list[pikepdf.Dictionary]:
                 found.append(item)
                 todo.append(item.get("/K"))
     return found
+
+
+def holds_nothing(element: pikepdf.Dictionary) -> bool:
+    """Whether a structure element holds no content, no element and no alternative: an empty one."""
+    if element.get("/Type") in ("/MCR", "/OBJR") or "/S" not in element:
+        return False
+    kids = element.get("/K")
+    if isinstance(kids, pikepdf.Array) and len(kids) or kids is not None and not isinstance(kids, pikepdf.Array):
+        return False
+    return not any(key in element for key in ("/Alt", "/ActualText", "/E"))
+
+
+@dataclass
+class Marked:
+    """A marked-content sequence of a page, as the span of instructions that may move with it."""
+
+    mcid: int
+    start: int  # the first instruction (an enclosing q, or the BDC)
+    end: int  # the last (the matching Q, or the EMC), included
+
+
+def reading_order(root: PdfObject, page: pikepdf.Page) -> list[int]:
+    """Return the MCIDs of `page` in the order of the structure tree (depth first, kids in order)."""
+    order: list[int] = []
+    seen: set[tuple[int, int]] = set()
+    todo: list[tuple[Any, Any]] = [(root.get("/K"), None)]
+    while todo:
+        item, on_page = todo.pop()
+        if isinstance(item, pikepdf.Array):
+            todo.extend((kid, on_page) for kid in reversed(list(item)))
+        elif isinstance(item, int):
+            if on_page is not None and on_page.objgen == page.obj.objgen:
+                order.append(int(item))
+        elif isinstance(item, pikepdf.Dictionary):
+            if item.get("/Type") == "/MCR":
+                owner = item.get("/Pg", on_page)
+                if owner is not None and owner.objgen == page.obj.objgen and "/Stm" not in item:
+                    order.append(int(item.MCID))
+            elif item.get("/Type") != "/OBJR" and (not item.is_indirect or item.objgen not in seen):
+                if item.is_indirect:
+                    seen.add(item.objgen)
+                todo.append((item.get("/K"), item.get("/Pg", on_page)))
+    return order
+
+
+def marked_sequences(instructions: list) -> list[Marked]:
+    """Return the page's top-level marked-content sequences with an MCID, in the order they are painted."""
+    found, depth, open_at, mcid = [], 0, None, None
+    for index, (operands, operator) in enumerate(instructions):
+        name = str(operator)
+        if name in ("BDC", "BMC"):
+            if depth == 0 and name == "BDC" and (mcid := _mcid(operands)) is not None:
+                open_at = index
+            depth += 1
+        elif name == "EMC" and depth:
+            depth -= 1
+            if depth == 0 and open_at is not None and mcid is not None:
+                start, end = open_at, index
+                while (
+                    start > 0
+                    and end + 1 < len(instructions)
+                    and str(instructions[start - 1][1]) == "q"
+                    and str(instructions[end + 1][1]) == "Q"
+                ):
+                    start, end = start - 1, end + 1
+                found.append(Marked(mcid, start, end))
+                open_at = None
+    return found
+
+
+def _mcid(operands: Any) -> int | None:
+    properties = operands[1] if len(operands) == 2 else None
+    if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+        return int(properties.MCID)
+    return None

@@ -254,7 +254,7 @@ def test_links_are_described_by_their_text():
     ).render()
     labels = link_labels(document)
     assert labels == {"top": "Back to the top", "https://example.org": "the example site"}
-    pdf = finish_screen(document.write_pdf(pdf_variant="pdf/ua-1"), labels)
+    pdf = finish_screen(document.write_pdf(pdf_variant="pdf/ua-1"), labels, [])
     with pikepdf.open(io.BytesIO(pdf)) as result:
         described = {str(annotation.Contents) for annotation in result.pages[0].Annots}
     assert described == {"Back to the top", "the example site"}  # a link set in two styles has two areas
@@ -266,7 +266,7 @@ def test_running_heads_and_page_numbers_become_pagination_artifacts():
         " @bottom-right { content: counter(page) } }</style><h1>Title</h1><p>Text.</p></html>"
     )
     before = HTML(string=html).render().write_pdf(pdf_variant="pdf/ua-1")
-    after = finish_screen(before, {})
+    after = finish_screen(before, {}, [])
 
     def artifacts_and_outsiders(pdf: bytes) -> tuple[int, int]:
         with pikepdf.open(io.BytesIO(pdf)) as document:

@@ -1,0 +1,173 @@
+"""The screen edition's structure tree read to the letter: what the finishing stage sets right
+(`printing.tagging`, `printing.paintorder`), checked on the file as written.
+
+- every annotation carries the Print flag and is neither Hidden nor NoView (ISO 14289-1 7.18.1);
+- no structure element is empty: each holds content, another element or an alternative text;
+- every page paints its tagged content in the order the structure tree reads it;
+- every Caption is inside the Figure, Table or list it captions;
+- every table has header cells, each of which says whether it heads its row or its column (/Scope);
+- a drawn figure that holds a table (the key figures' chart) has an alternative text that gives
+  every number its table shows.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+from outloud.model import Document
+
+from ..util.pdftree import PdfObject, holds_nothing, marked_sequences, reading_order, structure_elements
+from .findings import Expectation, Finding, failed, pages_named, passed, plural
+
+PRINT, HIDDEN, NO_VIEW = 4, 2, 32  # annotation flags (ISO 32000-1, 12.5.3)
+CAPTIONED = ("/Figure", "/Table", "/L")
+SCOPES = ("/Row", "/Column", "/Both")
+NUMBER = re.compile(r"\d+(?:[\s\u00a0\u202f.,]\d+)*")
+
+
+def check_structure(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
+    """Check the structure tree and the annotations as the module says; one error per kind of fault."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return [failed(path, "structure", "no structure tree to check")]
+    numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
+    elements = structure_elements(root)
+    findings = []
+    hidden = [
+        number
+        for number, page in enumerate(pdf.pages, 1)
+        if any(_hidden(annotation) for annotation in page.obj.get("/Annots", pikepdf.Array()))
+    ]
+    if hidden:
+        findings.append(failed(path, "structure", f"annotations without the Print flag on {pages_named(hidden)}"))
+    empty = [element for element in elements if holds_nothing(element)]
+    if empty:
+        kinds = sorted({str(element.get("/S"))[1:] for element in empty})
+        findings.append(
+            failed(path, "structure", f"{plural(len(empty), 'empty structure element')} ({', '.join(kinds)})")
+        )
+    scrambled = [number for number, page in enumerate(pdf.pages, 1) if not _painted_in_reading_order(root, page)]
+    if scrambled:
+        findings.append(
+            failed(path, "structure", f"content painted out of the structure tree's order on {pages_named(scrambled)}")
+        )
+    loose = [
+        element for element in elements if element.get("/S") == "/Caption" and _parent_kind(element) not in CAPTIONED
+    ]
+    if loose:
+        findings.append(
+            failed(path, "structure", f"{plural(len(loose), 'caption')} outside the Figure or Table it captions")
+        )
+    tables = [element for element in elements if element.get("/S") == "/Table"]
+    for problem in _table_problems(tables):
+        findings.append(failed(path, "structure", problem))
+    for page, problem in _chart_problems(path, elements, numbers):
+        findings.append(failed(path, "structure", problem, page))
+    if findings:
+        return findings
+    return [
+        passed(
+            path,
+            "structure",
+            f"{plural(len(elements), 'structure element')}, none empty; {plural(len(tables), 'table')} with scoped "
+            "headers; captions in their figures; every page painted in reading order; annotations printable",
+        )
+    ]
+
+
+def _hidden(annotation: object) -> bool:
+    if not isinstance(annotation, pikepdf.Dictionary):
+        return False
+    flags = int(annotation.get("/F", 0))
+    return not flags & PRINT or bool(flags & (HIDDEN | NO_VIEW))
+
+
+def _parent_kind(element: pikepdf.Dictionary) -> str:
+    parent = element.get("/P")
+    return str(parent.get("/S")) if isinstance(parent, pikepdf.Dictionary) else ""
+
+
+def _painted_in_reading_order(root: PdfObject, page: pikepdf.Page) -> bool:
+    """Whether the page paints its marked content in the order the structure tree reads it."""
+    read = reading_order(root, page)
+    painted = [sequence.mcid for sequence in marked_sequences(list(pikepdf.parse_content_stream(page)))]
+    wanted = set(read)
+    shown = set(painted)
+    return [mcid for mcid in painted if mcid in wanted] == [mcid for mcid in read if mcid in shown]
+
+
+def _table_problems(tables: list[pikepdf.Dictionary]) -> list[str]:
+    headless, unscoped = 0, 0
+    for table in tables:
+        headers = [cell for cell in structure_elements(table.get("/K")) if cell.get("/S") == "/TH"]
+        headless += not headers
+        unscoped += sum(1 for cell in headers if _scope(cell) not in SCOPES)
+    problems = []
+    if headless:
+        problems.append(f"{plural(headless, 'table')} without header cells")
+    if unscoped:
+        problems.append(f"{plural(unscoped, 'header cell')} without /Scope")
+    return problems
+
+
+def _scope(cell: pikepdf.Dictionary) -> str:
+    attributes = cell.get("/A")
+    for owned in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+        if isinstance(owned, pikepdf.Dictionary) and owned.get("/O") == "/Table" and "/Scope" in owned:
+            return str(owned.Scope)
+    return ""
+
+
+def _chart_problems(path: Path, elements: list, numbers: dict) -> list[tuple[int | None, str]]:
+    """Each drawn figure holding a table whose alternative text leaves out a number its cells show."""
+    charts = [
+        element
+        for element in elements
+        if element.get("/S") == "/Figure" and any(kid.get("/S") == "/Table" for kid in _element_kids(element))
+    ]
+    if not charts:
+        return []
+    problems = []
+    document = Document(str(path))
+    try:
+        for chart in charts:
+            page = numbers.get(chart.get("/Pg", pikepdf.Dictionary()).objgen) if "/Pg" in chart else None
+            cells = [cell for cell in structure_elements(chart.get("/K")) if cell.get("/S") == "/TD"]
+            alt = _spaced(str(chart.get("/Alt", "")))
+            shown = [number for text in _cell_texts(document, page, cells) for number in NUMBER.findall(text)]
+            missing = [number for number in shown if _spaced(number) not in alt]
+            if not alt or missing:
+                problems.append(
+                    (page, f"the chart's alternative text does not give {', '.join(missing) or 'its numbers'}")
+                )
+    finally:
+        document.close()
+    return problems
+
+
+def _element_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    return [kid for kid in _content(element) if isinstance(kid, pikepdf.Dictionary)]
+
+
+def _cell_texts(document: Document, page: int | None, cells: list) -> list[str]:
+    """The text each of `cells` paints, read by outloud's content parser (which gives each run its MCID)."""
+    if page is None:
+        return []
+    runs = document.content(page - 1).runs
+    texts = []
+    for cell in cells:
+        kids = [cell, *structure_elements(cell.get("/K"))]
+        mcids = {int(kid) for element in kids for kid in _content(element) if isinstance(kid, int)}
+        texts.append(" ".join(run.text for run in runs if run.mcid in mcids))
+    return texts
+
+
+def _content(element: pikepdf.Dictionary) -> list:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())  # str.split() takes no-break and narrow no-break spaces for spaces

@@ -1,0 +1,136 @@
+"""Finishing of the screen edition's pages: content painted in the order of the structure tree.
+
+A reader that follows the page (reflow, text selection, some screen readers) meets content in
+the order it is painted; the structure tree gives the order it is read in. WeasyPrint paints a
+list's markers after all the text of their page (CSS puts them on a layer of their own), so on a
+page with a list the two orders differ.
+
+Each marked-content sequence painted out of the tree's order is moved to just before the
+sequence that follows it in the tree, when the move cannot change what the page shows: the
+sequence is wrapped in its own q … Q, sets its own colour and font before it paints, uses only
+text and colour operators, and the transformation and clipping in force are the same where it
+was and where it goes. A sequence that cannot be moved so stays where it was, and the preflight
+(`preflight.structurescan`) names its page.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+import pikepdf
+
+from ..util.pdftree import Marked, marked_sequences, reading_order
+
+# What a movable sequence may hold: text, colours and the graphics state's dictionary, nothing that draws
+# with the state it found.
+MOVABLE = frozenset(
+    "q Q BDC BMC EMC gs rg g k cs sc scn RG G K CS SC SCN BT ET Tm Td TD T* Tf TJ Tj ' \" Tc Tw Tz TL Ts Tr".split()
+)
+# What a page's state carries from one sequence to the next, besides its placement.
+SETTINGS = frozenset("gs rg g k cs sc scn RG G K CS SC SCN w J j M d ri i Tf Tc Tw Tz TL Ts Tr".split())
+PATH = frozenset("m l c v y h re".split())
+
+
+def state_before(instructions: list, index: int) -> tuple[bytes, list]:
+    """Return the graphics state in force before instruction `index`: its placement (the transformations and
+    clipping paths, as the instructions that made them) and the other settings (colours, the graphics state's
+    dictionaries, line and text settings), as the last instruction of each kind that set them, in their order."""
+    levels: list[list] = [[]]  # per q level: (kind, instruction) in the order given
+    path: list = []
+    for operands, operator in instructions[:index]:
+        name = str(operator)
+        if name == "q":
+            levels.append([])
+        elif name == "Q" and len(levels) > 1:
+            levels.pop()
+        elif name in PATH:
+            path.append((operands, operator))
+        elif name in ("W", "W*"):
+            levels[-1].append(("clip", [*path, (operands, operator), ([], pikepdf.Operator("n"))]))
+        elif name == "cm" or name in SETTINGS:
+            kind = "cm" if name == "cm" else f"{name} {operands[0]}" if name == "gs" else name
+            levels[-1].append((kind, [(operands, operator)]))
+        if name not in PATH and name not in ("W", "W*"):
+            path = []
+    placed: list = []
+    settings: dict[str, list] = {}
+    for level in levels:
+        for kind, made in level:
+            if kind in ("cm", "clip"):
+                placed += made
+            else:
+                settings.pop(kind, None)
+                settings[kind] = made  # the last of its kind, in the place of its last setting
+    return pikepdf.unparse_content_stream(placed), [made for group in settings.values() for made in group]
+
+
+def movable(instructions: list, sequence: Marked) -> bool:
+    """Whether the sequence keeps its look anywhere its placement and settings are the same (see the module)."""
+    names = [str(operator) for _, operator in instructions[sequence.start : sequence.end + 1]]
+    return names[0] == "q" and all(name in MOVABLE for name in names)
+
+
+def paint_in_reading_order(pdf: pikepdf.Pdf) -> None:
+    """Move each page's sequences painted out of the tree's order where the module says they may go."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    for page in pdf.pages:
+        order = {mcid: rank for rank, mcid in enumerate(reading_order(root, page))}
+        instructions = list(pikepdf.parse_content_stream(page))
+        painted = [sequence for sequence in marked_sequences(instructions) if sequence.mcid in order]
+        if [order[sequence.mcid] for sequence in painted] == sorted(order[sequence.mcid] for sequence in painted):
+            continue
+        kept = _in_order(painted, order, {s.mcid for s in painted if not movable(instructions, s)})
+        fixed = sorted((order[sequence.mcid], sequence) for sequence in kept)
+        ranks = [rank for rank, _ in fixed]
+        moves: dict[int, list] = {}
+        gone: set[int] = set()
+        for sequence in sorted((s for s in painted if s not in kept), key=lambda s: order[s.mcid]):
+            following = bisect_left(ranks, order[sequence.mcid])
+            if following == len(fixed) or not movable(instructions, sequence):
+                continue  # nothing read after it on the page (it may stay last), or it may not move
+            target = fixed[following][1].start
+            (here, settings), there = state_before(instructions, sequence.start), state_before(instructions, target)
+            if here == there[0]:
+                # The settings it found, given again inside its own q, so that it paints as it did.
+                group = instructions[sequence.start : sequence.end + 1]
+                moves.setdefault(target, []).append([group[0], *settings, *group[1:]])
+                gone.update(range(sequence.start, sequence.end + 1))
+        if moves:
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(_moved(instructions, moves, gone)))
+
+
+def _in_order(painted: list[Marked], order: dict[int, int], fixed: set[int]) -> list[Marked]:
+    """The sequences that stay: a run of them, in paint order, whose tree order rises, weighing most those that
+    cannot move (`fixed`, by MCID) and then as many of the others as it can (a Fenwick tree of best runs)."""
+    size = len(order) + 1
+    tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)  # (weight, index in `painted`) of the best run below a rank
+    before: list[int] = []
+    for index, sequence in enumerate(painted):
+        rank, best, position = order[sequence.mcid] + 1, (0, -1), order[sequence.mcid]
+        while position > 0:
+            best, position = max(best, tree[position]), position & (position - 1)
+        before.append(best[1])
+        weight = best[0] + (len(painted) + 1 if sequence.mcid in fixed else 1)
+        while rank <= size:
+            tree[rank], rank = max(tree[rank], (weight, index)), rank + (rank & -rank)
+    best, position = (0, -1), size
+    while position > 0:
+        best, position = max(best, tree[position]), position & (position - 1)
+    chain, index = [], best[1]
+    while index >= 0:
+        chain.append(painted[index])
+        index = before[index]
+    return chain[::-1]
+
+
+def _moved(instructions: list, moves: dict[int, list], gone: set[int]) -> list:
+    """The page's instructions without those at `gone`, and with the moved groups put before their targets."""
+    result = []
+    for index, instruction in enumerate(instructions):
+        for group in moves.get(index, []):
+            result.extend(group)
+        if index not in gone:
+            result.append(instruction)
+    return result

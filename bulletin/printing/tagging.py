@@ -1,0 +1,143 @@
+"""Finishing of the screen edition's structure tree, to the letter of PDF/UA-1 (ISO 14289-1).
+
+WeasyPrint tags what HTML says; what HTML cannot say is set right here, in the tree it wrote:
+
+- every link annotation carries the Print flag (7.18.1: an annotation readers should get is
+  not hidden from any of them), and none is Hidden or NoView;
+- a `<figure>` with one picture and its caption becomes one Figure that holds both: the
+  picture's alternative text and bounding box, then the Caption (WeasyPrint leaves both
+  under a NonStruct);
+- a `<figure>` that holds a table (the key figures' chart) becomes a Figure whose alternative
+  text gives every bar's label and number, from its `data-alt` (`figure_alts`);
+- a header cell says what it heads (/Scope /Row when the rest of its row are data cells,
+  /Column otherwise), which WeasyPrint leaves out;
+- a structure element with no content, no children and no alternative (an empty span that
+  only draws a bar) is taken out of the tree.
+
+The preflight (`preflight.structurescan`) checks each of these on the finished file.
+"""
+
+from __future__ import annotations
+
+import pikepdf
+from weasyprint.document import Document
+
+from ..util.errors import BuildError
+from ..util.pdftree import PdfObject, holds_nothing, structure_elements
+from . import engine
+
+PRINT, HIDDEN, NO_VIEW = 4, 2, 32  # annotation flags (ISO 32000-1, 12.5.3)
+
+
+def figure_alts(document: Document) -> list[str]:
+    """Return the alternative text of each drawn figure (a `<figure data-alt>`), in the order of the document."""
+    alts: dict[int, str] = {}
+    for page in document.pages:
+        for box in engine.page_boxes(page):
+            element = engine.element_of(box)
+            if element is not None and element.tag == "figure" and element.get("data-alt"):
+                alts.setdefault(id(element), " ".join(str(element.get("data-alt")).split()))
+    return list(alts.values())
+
+
+def tag_to_the_letter(pdf: pikepdf.Pdf, alts: list[str]) -> None:
+    """Set the structure tree and the annotations of a screen edition right, as the module says."""
+    for page in pdf.pages:
+        for annotation in page.obj.get(pikepdf.Name.Annots, pikepdf.Array()):
+            flags = int(annotation.get(pikepdf.Name.F, 0))
+            annotation.F = (flags | PRINT) & ~HIDDEN & ~NO_VIEW
+    root = pdf.Root.get(pikepdf.Name.StructTreeRoot)
+    if root is None:
+        return
+    owners = _parent_tree(pdf, root)
+    unused = list(alts)
+    for element in structure_elements(root):
+        kids = _element_kids(element)
+        if element.get(pikepdf.Name.S) != pikepdf.Name.NonStruct:
+            if element.get(pikepdf.Name.S) == pikepdf.Name.TR:
+                _scope_headers(kids)
+            continue
+        kinds = [str(kid.get(pikepdf.Name.S)) for kid in kids]
+        if sorted(kinds) == ["/Caption", "/Figure"] and len(_kids(element)) == 2:
+            _merge_figure(element, kids[kinds.index("/Figure")], kids[kinds.index("/Caption")], owners)
+        elif kinds == ["/Table"] and len(_kids(element)) == 1:
+            if not unused:
+                raise BuildError("a figure that holds a table has no alternative text (data-alt) to give it")
+            element.S, element.Alt = pikepdf.Name.Figure, pikepdf.String(unused.pop(0))
+    if unused:
+        raise BuildError(f"{len(unused)} figure(s) with alternative text (data-alt) not found in the structure tree")
+    _prune_empty(root)
+
+
+def _kids(element: pikepdf.Dictionary) -> list:
+    kids = element.get(pikepdf.Name.K)
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _element_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    """The structure elements among an element's kids (not its marked content or object references)."""
+    return [
+        kid
+        for kid in _kids(element)
+        if isinstance(kid, pikepdf.Dictionary)
+        and kid.get(pikepdf.Name.Type) not in (pikepdf.Name.MCR, pikepdf.Name.OBJR)
+    ]
+
+
+def _parent_tree(pdf: pikepdf.Pdf, root: PdfObject) -> dict[int, PdfObject]:
+    """Return each page's array of marked-content owners (the parent tree), by the page's object number."""
+    numbers: PdfObject = root.get(pikepdf.Name.ParentTree, {}).get(pikepdf.Name.Nums, pikepdf.Array())
+    by_key = {int(numbers[index]): numbers[index + 1] for index in range(0, len(numbers) - 1, 2)}
+    return {
+        page.obj.objgen[0]: by_key[int(page.obj.StructParents)]
+        for page in pdf.pages
+        if pikepdf.Name.StructParents in page.obj and int(page.obj.StructParents) in by_key
+    }
+
+
+def _merge_figure(
+    group: pikepdf.Dictionary, picture: pikepdf.Dictionary, caption: pikepdf.Dictionary, owners: dict
+) -> None:
+    """Make `group` the Figure: the picture's content, alternative text and box, then its caption."""
+    content = _kids(picture)
+    group.S = pikepdf.Name.Figure
+    for key in (pikepdf.Name.Alt, pikepdf.Name.A, pikepdf.Name.Pg):
+        if key in picture:
+            group[key] = picture[key]
+    group.K = pikepdf.Array([*content, caption])
+    page = picture.get(pikepdf.Name.Pg)
+    mcids = owners.get(page.objgen[0]) if page is not None else None
+    for kid in content:
+        if isinstance(kid, int) and mcids is not None and int(kid) < len(mcids):
+            mcids[int(kid)] = group
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get(pikepdf.Name.Type) == pikepdf.Name.MCR:
+            kid_page = kid.get(pikepdf.Name.Pg, page)
+            array = owners.get(kid_page.objgen[0]) if kid_page is not None else None
+            if array is not None:
+                array[int(kid.MCID)] = group
+    caption.P = group
+    picture.K = pikepdf.Array()  # left empty: pruned with the other empty elements
+
+
+def _scope_headers(cells: list[pikepdf.Dictionary]) -> None:
+    """Give each header cell of a row its /Scope: Row when the rest of the row are data cells, else Column."""
+    kinds = [cell.get(pikepdf.Name.S) for cell in cells]
+    row = kinds.count(pikepdf.Name.TH) < len(kinds)
+    for cell, kind in zip(cells, kinds, strict=True):
+        if kind != pikepdf.Name.TH:
+            continue
+        attributes = cell.get(pikepdf.Name.A)
+        if not isinstance(attributes, pikepdf.Dictionary):
+            cell.A = attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+        attributes.Scope = pikepdf.Name.Row if row else pikepdf.Name.Column
+
+
+def _prune_empty(root: PdfObject) -> None:
+    """Take out of the tree every element that holds no content, no element and no alternative, deepest first."""
+    for element in reversed(structure_elements(root)):
+        kids = _kids(element)
+        kept = [kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary) and holds_nothing(kid))]
+        if len(kept) != len(kids):
+            element.K = pikepdf.Array(kept)
