@@ -23,7 +23,7 @@ import pikepdf
 from weasyprint.document import Document
 
 from ..util.errors import BuildError
-from ..util.pdftree import PdfObject, holds_nothing, structure_elements
+from ..util.pdftree import PdfObject, holds_nothing, in_reading_order, structure_elements
 from . import engine
 
 PRINT, HIDDEN, NO_VIEW = 4, 2, 32  # annotation flags (ISO 32000-1, 12.5.3)
@@ -51,15 +51,15 @@ def tag_to_the_letter(pdf: pikepdf.Pdf, alts: list[str]) -> None:
         return
     owners = _parent_tree(pdf, root)
     unused = list(alts)
-    for element in structure_elements(root):
+    for element in in_reading_order(root):
         kids = _element_kids(element)
         if element.get(pikepdf.Name.S) != pikepdf.Name.NonStruct:
             if element.get(pikepdf.Name.S) == pikepdf.Name.TR:
                 _scope_headers(kids)
             continue
         kinds = [str(kid.get(pikepdf.Name.S)) for kid in kids]
-        if sorted(kinds) == ["/Caption", "/Figure"] and len(_kids(element)) == 2:
-            _merge_figure(element, kids[kinds.index("/Figure")], kids[kinds.index("/Caption")], owners)
+        if len(kids) == len(_kids(element)) == 2 and "/Caption" in kinds and (picture := _picture(kids)) is not None:
+            _merge_figure(element, picture, kids[kinds.index("/Caption")], owners)
         elif kinds == ["/Table"] and len(_kids(element)) == 1:
             if not unused:
                 raise BuildError("a figure that holds a table has no alternative text (data-alt) to give it")
@@ -84,6 +84,16 @@ def _element_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
         if isinstance(kid, pikepdf.Dictionary)
         and kid.get(pikepdf.Name.Type) not in (pikepdf.Name.MCR, pikepdf.Name.OBJR)
     ]
+
+
+def _picture(kids: list[pikepdf.Dictionary]) -> pikepdf.Dictionary | None:
+    """The Figure beside a caption, itself or inside wrappers of one kid each (an inline picture's line)."""
+    for kid in kids:
+        while kid.get(pikepdf.Name.S) == pikepdf.Name.NonStruct and len(_kids(kid)) == 1 and _element_kids(kid):
+            kid = _element_kids(kid)[0]
+        if kid.get(pikepdf.Name.S) == pikepdf.Name.Figure:
+            return kid
+    return None
 
 
 def _parent_tree(pdf: pikepdf.Pdf, root: PdfObject) -> dict[int, PdfObject]:
@@ -117,8 +127,9 @@ def _merge_figure(
             array = owners.get(kid_page.objgen[0]) if kid_page is not None else None
             if array is not None:
                 array[int(kid.MCID)] = group
-    caption.P = group
-    picture.K = pikepdf.Array()  # left empty: pruned with the other empty elements
+    for held in (*content, caption):
+        if isinstance(held, pikepdf.Dictionary) and pikepdf.Name.S in held:
+            held.P = group
 
 
 def _scope_headers(cells: list[pikepdf.Dictionary]) -> None:

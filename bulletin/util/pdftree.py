@@ -39,9 +39,27 @@ def structure_elements(element: object) -> list[pikepdf.Dictionary]:
     return found
 
 
+def in_reading_order(root: object) -> list[pikepdf.Dictionary]:
+    """Return every structure element below `root` (a tree's root or an element), each once, in the order the tree
+    reads them: depth first, each element's kids in order."""
+    found, seen, todo = [], set(), [root.get("/K") if isinstance(root, pikepdf.Dictionary) else root]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, pikepdf.Array):
+            todo.extend(reversed(list(item)))
+        elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") not in ("/MCR", "/OBJR"):
+            key = item.objgen if item.is_indirect else id(item)
+            if key not in seen:
+                seen.add(key)
+                found.append(item)
+                todo.append(item.get("/K"))
+    return found
+
+
 def holds_nothing(element: pikepdf.Dictionary) -> bool:
-    """Whether a structure element holds no content, no element and no alternative: an empty one."""
-    if element.get("/Type") in ("/MCR", "/OBJR") or "/S" not in element:
+    """Whether a structure element holds no content, no element and no alternative: an empty one. A table's cell
+    is never empty so: it keeps its place in its row and column."""
+    if element.get("/Type") in ("/MCR", "/OBJR") or element.get("/S") in (None, "/TD", "/TH"):
         return False
     kids = element.get("/K")
     if isinstance(kids, pikepdf.Array) and len(kids) or kids is not None and not isinstance(kids, pikepdf.Array):

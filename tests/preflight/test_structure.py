@@ -1,0 +1,122 @@
+"""The screen edition's structure to the letter: each fault WeasyPrint leaves, found by the preflight's own check
+(`structurescan`) and by outloud, and set right by the finishing (`tagging`, `paintorder`) without changing a pixel."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image, ImageChops
+
+from bulletin.preflight.checks import preflight_pdf
+from bulletin.printing.finishing import finish_screen
+from bulletin.util.pdftree import in_reading_order
+
+from .pdfs import SCREEN, SCREEN_COVER, only
+
+ARTICLE = (
+    SCREEN_COVER
+    + '<p>See <a href="#list">the list</a>.</p><ul id="list">'
+    + "".join(f"<li>Item {number} of the list, long enough to fill a line of its own.</li>" for number in range(6))
+    + "</ul>"
+)
+# WeasyPrint clips a picture (overflow: hidden), which paints it after the text: the bulletin's stylesheet does not.
+FIGURE = '<figure><img src="rgb.png" alt="A blue square on a red field" style="width: 51mm; overflow: visible"><figcaption>A square. <span>Tests</span></figcaption></figure>'
+TABLE = '<table><tr><th scope="row">Title</th><td>Since the Victory</td></tr><tr><th scope="row">Issue</th><td>No. 4</td></tr></table>'
+CHART = (
+    '<figure data-alt="Losses: Libraries 927; Museums 22.">'
+    '<table><tr><th scope="row">Libraries</th><td><span style="display: block; width: 30mm; height: 3mm;'
+    ' background: teal"></span></td><td>927</td></tr><tr><th scope="row">Museums</th><td></td><td>22</td></tr>'
+    "</table></figure>"
+)
+
+
+def _finished(raw: Path, alts: list[str] | None = None) -> Path:
+    target = raw.with_name("finished-" + raw.name)
+    target.write_bytes(finish_screen(raw.read_bytes(), {}, alts or []))
+    return target
+
+
+def _structure(path: Path) -> list[str]:
+    return [finding.message for finding in only(preflight_pdf(path, SCREEN), "structure")]
+
+
+@pytest.fixture(scope="module")
+def article(make) -> Path:
+    return make("article.pdf", ARTICLE + FIGURE + TABLE + CHART, "screen", lang="en")
+
+
+def test_weasyprints_tagging_is_found_wanting_by_the_check_and_by_outloud(article):
+    assert _structure(article) == [
+        "annotations without the Print flag on page 1",
+        "1 empty structure element (Span)",
+        "content painted out of the structure tree's order on page 1",
+        "1 caption outside the Figure or Table it captions",
+        "4 header cells without /Scope",
+    ]
+    said = [finding.message for finding in only(preflight_pdf(article, SCREEN), "outloud")]
+    assert any(message.startswith("LNK-004 warning") for message in said)
+    assert any(message.startswith("TAG-020 warning") for message in said)
+
+
+def test_the_finished_file_passes_both_and_looks_the_same(article, tmp_path):
+    finished = _finished(article, ["Losses: Libraries 927; Museums 22."])
+    findings = preflight_pdf(finished, SCREEN)
+    assert [finding.message for finding in findings if finding.severity != "pass"] == []
+    for name, pdf in (("before", article), ("after", finished)):
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / name)], check=True)
+    before, after = sorted(tmp_path.glob("before*.png")), sorted(tmp_path.glob("after*.png"))
+    assert len(before) == len(after) >= 1
+    for one, other in zip(before, after, strict=True):
+        assert ImageChops.difference(Image.open(one).convert("RGB"), Image.open(other).convert("RGB")).getbbox() is None
+
+
+def test_the_finished_tree_holds_caption_in_figure_scoped_headers_and_the_charts_numbers(article):
+    with pikepdf.open(_finished(article, ["Losses: Libraries 927; Museums 22."])) as pdf:
+        elements = in_reading_order(pdf.Root.StructTreeRoot)
+        picture, chart = [element for element in elements if element.get("/S") == "/Figure"]
+        assert str(picture.Alt) == "A blue square on a red field"
+        assert [kid.S for kid in picture.K if isinstance(kid, pikepdf.Dictionary)] == ["/Caption"]
+        assert isinstance(picture.K[0], int)  # the picture's own content first, then its caption
+        assert str(chart.Alt) == "Losses: Libraries 927; Museums 22." and chart.K[0].S == "/Table"
+        scopes = [str(cell.A.Scope) for cell in elements if cell.get("/S") == "/TH"]
+        assert scopes == ["/Row"] * 4
+        assert all(int(annotation.F) & 4 for page in pdf.pages for annotation in page.Annots)
+
+
+def test_a_picture_painted_out_of_order_is_named_by_its_page_when_finishing_cannot_move_it(make):
+    clipped = make(
+        "clipped.pdf", ARTICLE + FIGURE.replace("overflow: visible", "overflow: hidden"), "screen", lang="en"
+    )
+    assert "content painted out of the structure tree's order on page 1" in _structure(_finished(clipped))
+
+
+def test_a_chart_whose_alternative_text_leaves_out_a_number_is_an_error(article):
+    finished = _finished(article, ["Losses: Libraries 927."])
+    assert _structure(finished) == ["the chart's alternative text does not give 22"]
+
+
+def test_a_figure_with_alternative_text_but_no_figure_in_the_tree_is_a_build_error(article):
+    with pytest.raises(Exception, match="not found in the structure tree"):
+        _finished(article, ["Losses: Libraries 927; Museums 22.", "Another chart."])
+
+
+def test_prose_marked_as_an_artifact_is_an_error_that_no_explanation_excuses(make, tmp_path):
+    body = SCREEN_COVER + "".join(
+        f"<p>Paragraph {number} tells the reader what happened in the liberated towns and villages.</p>"
+        for number in range(3)
+    )
+    pdf = make("artifact.pdf", body, "screen", lang="en")
+    target = tmp_path / "hidden-prose.pdf"
+    with pikepdf.open(pdf) as document:
+        page = document.pages[0]
+        instructions = list(pikepdf.parse_content_stream(page))
+        marks = [index for index, (_, operator) in enumerate(instructions) if str(operator) == "BDC"]
+        operands, operator = instructions[marks[-1]]
+        instructions[marks[-1]] = ([pikepdf.Name.Artifact, pikepdf.Dictionary()], operator)
+        page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
+        document.save(target)
+    said = [finding.message for finding in only(preflight_pdf(target, SCREEN), "outloud")]
+    assert any(message.startswith("TAG-002 error") for message in said)

@@ -1,0 +1,119 @@
+"""The sample's screen editions read as a screen reader and an independent checker read them: outloud's own command
+finds nothing but the explained running heads, and the structure tree says what each page means."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from bulletin.content.examination import validate_issue
+from bulletin.language.typography import plain_text
+from bulletin.preflight.structurescan import _painted_in_reading_order
+from bulletin.util.pdftree import in_reading_order
+
+from conftest import LANGUAGES, SAMPLE, page_texts
+
+pytestmark = pytest.mark.slow  # every test reads the PDFs of the sample's build
+
+OUTLOUD = Path(sys.executable).with_name("outloud")
+
+
+@pytest.fixture(scope="module")
+def issue():
+    return validate_issue(SAMPLE)
+
+
+def outloud(pdf: Path) -> dict:
+    """outloud's JSON report of a PDF, from its own command, warnings included."""
+    result = subprocess.run(
+        [str(OUTLOUD), "--json", "-", "--fail-on", "never", str(pdf)], capture_output=True, text=True, check=True
+    )
+    [report] = json.loads(result.stdout)["results"]
+    return report
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_outloud_finds_nothing_but_running_heads_it_reads_as_prose(sample_build, language):
+    report = outloud(sample_build.pdf(language, "screen"))
+    found = [(finding["rule"], finding["severity"]) for finding in report["findings"] if finding["severity"] != "info"]
+    heads = page_texts(sample_build.pdf(language, "screen"))
+    for finding in report["findings"]:
+        if finding["rule"] == "TAG-002":  # each of its lines is the first line of its page: the running head
+            first = " ".join(heads[finding["page"] - 1].split("\n")[0].split())
+            for box in finding["boxes"]:
+                assert box["page"] == finding["page"]
+            assert " ".join(finding["evidence"].split()).removesuffix("…") in first
+    assert set(found) <= {("TAG-002", "error")}
+    assert not found or language == "es"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_delivered_reports_outloud_and_structure_checks_passed(sample_build, language):
+    report = json.loads((sample_build.folder / "preflight.json").read_text())
+    findings = report["files"][sample_build.pdf(language, "screen").name]["findings"]
+    said = {finding["check"]: finding for finding in findings if finding["check"] in ("outloud", "structure")}
+    assert said["outloud"]["severity"] == said["structure"]["severity"] == "pass"
+    assert said["outloud"]["message"].startswith("outloud 0.2.1: no error, no warning")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_is_painted_in_reading_order_and_every_link_is_printable(sample_build, language):
+    with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
+        root = pdf.Root.StructTreeRoot
+        assert [page for page in pdf.pages if not _painted_in_reading_order(root, page)] == []
+        links = [annotation for page in pdf.pages for annotation in page.obj.get("/Annots", [])]
+        assert len(links) >= 40 and all(int(link.F) == 4 for link in links)
+
+
+def _text_of(pdf: pikepdf.Pdf, element: pikepdf.Dictionary) -> list[int]:
+    """The MCIDs an element holds, itself and below."""
+    return [kid for held in [element, *in_reading_order(element)] for kid in _kids(held) if isinstance(kid, int)]
+
+
+def _kids(element: pikepdf.Dictionary) -> list:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_chronology_is_a_table_whose_dates_head_their_rows(sample_build, issue, language):
+    with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
+        tables = [element for element in in_reading_order(pdf.Root.StructTreeRoot) if element.get("/S") == "/Table"]
+        rows = [
+            [cell for cell in in_reading_order(row) if cell.get("/S") in ("/TH", "/TD")]
+            for row in in_reading_order(tables[-2])
+            if row.get("/S") == "/TR"
+        ]
+    assert len(rows) == len(issue.chronology)
+    for cells in rows:
+        assert [str(cell.S) for cell in cells] == ["/TH", "/TD"]
+        assert str(cells[0].A.Scope) == "/Row" and list(cells[1].A.Headers) == [cells[0].ID]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_caption_is_inside_its_figure_and_the_chart_says_its_numbers(sample_build, issue, language):
+    pdf_path = sample_build.pdf(language, "screen")
+    with pikepdf.open(pdf_path) as pdf:
+        elements = in_reading_order(pdf.Root.StructTreeRoot)
+        captions = [element for element in elements if element.get("/S") == "/Caption"]
+        figures = [element for element in elements if element.get("/S") == "/Figure"]
+        chart = next(
+            figure
+            for figure in figures
+            if any(isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Table" for kid in _kids(figure))
+        )
+        alt = " ".join(str(chart.Alt).split())
+    assert len(captions) == sum(len(article.illustrations) for article in issue.articles)
+    assert all(str(caption.P.S) == "/Figure" for caption in captions)
+    page = " ".join(page_texts(pdf_path)[-2].split())
+    for figure in issue.figures:
+        if figure.chart:
+            label = " ".join(plain_text(figure.label[language], language).split())
+            assert label in alt and label in page
+    numbers = [value for value in alt.split(": ", 1)[1].split("; ")]
+    assert len(numbers) == sum(1 for figure in issue.figures if figure.chart)
