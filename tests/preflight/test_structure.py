@@ -23,8 +23,14 @@ ARTICLE = (
     + "</ul>"
 )
 # WeasyPrint clips a picture (overflow: hidden), which paints it after the text: the bulletin's stylesheet does not.
-FIGURE = '<figure><img src="rgb.png" alt="A blue square on a red field" style="width: 51mm; overflow: visible"><figcaption>A square. <span>Tests</span></figcaption></figure>'
-TABLE = '<table><tr><th scope="row">Title</th><td>Since the Victory</td></tr><tr><th scope="row">Issue</th><td>No. 4</td></tr></table>'
+FIGURE = (
+    '<figure><img src="rgb.png" alt="A blue square on a red field" style="width: 51mm; overflow: visible">'
+    "<figcaption>A square. <span>Tests</span></figcaption></figure>"
+)
+TABLE = (
+    '<table><tr><th scope="row">Title</th><td>Since the Victory</td></tr>'
+    '<tr><th scope="row">Issue</th><td>No. 4</td></tr></table>'
+)
 CHART = (
     '<figure data-alt="Losses: Libraries 927; Museums 22.">'
     '<table><tr><th scope="row">Libraries</th><td><span style="display: block; width: 30mm; height: 3mm;'

@@ -242,7 +242,8 @@ def every_mode(tmp_path_factory):
             ],
         )
         texts = "".join(
-            f'  {Path(name).stem}:\n    caption: "{name}"\n    credit: "Tests"\n    alt: "A test card stored as {Path(name).suffix[1:].upper()} in the mode {Path(name).stem}"\n'
+            f'  {Path(name).stem}:\n    caption: "{name}"\n    credit: "Tests"\n'
+            f'    alt: "A test card stored as {Path(name).suffix[1:].upper()} in the mode {Path(name).stem}"\n'
             for name in MODES
         )
         for language in LANGUAGES:
