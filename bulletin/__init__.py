@@ -18,6 +18,8 @@ They are listed here in the order of their imports: each uses only those above i
                translators' tools, each with its state and, when stale, its previous source text
     preflight  a PDF -> findings, read back as a prepress operator would; it knows nothing of how
                the PDF was made, so that it judges independently
+    signing    a finished screen PDF -> the same file signed in the publisher's name (PAdES, appended so
+               that the unsigned bytes stay its first ones); a signed PDF -> whether it is as signed, by whom
     printing   one edition of the issue -> HTML (Jinja2) -> a PDF laid out by WeasyPrint, with its
                pictures prepared for print, its pages made up and finished, and preflighted
     delivery   the PDFs and their findings -> output/<issue>/, swapped in whole, with its manifest,
@@ -25,7 +27,7 @@ They are listed here in the order of their imports: each uses only those above i
     sending    a delivered package -> the printing bureau (SFTP, or a hot folder), whole or not at
                all, recorded; and the notice of an unattended run, mailed to the editors
     workflow   the commands of editors, translators and the operator: build, validate, status,
-               new, confirm, export, watch, preview, scheduled, send, notify
+               new, confirm, export, watch, preview, scheduled, send, notify; and verify, for readers
 
 tests/test_architecture.py holds the code to this order and to the module lists of the stages.
 """

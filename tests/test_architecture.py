@@ -14,8 +14,8 @@ from conftest import PROJECT
 PACKAGE = PROJECT / "bulletin"
 # The order of bulletin/__init__.py: a module may import only from its own part or from parts before it.
 ORDER = (
-    "util", "model", "project", "language", "content", "exchange", "preflight", "printing", "delivery", "sending",
-    "workflow",
+    "util", "model", "project", "language", "content", "exchange", "preflight", "signing", "printing", "delivery",
+    "sending", "workflow",
 )  # fmt: skip
 # Where an import may wait inside a function: the worker-side calls of the print stage, which keep
 # WeasyPrint out of a build's own process, and the commands, which load a stage only when they run it.
@@ -26,6 +26,7 @@ STAGES = (
     "content/drawings",
     "exchange",
     "preflight",
+    "signing",
     "printing",
     "delivery",
     "workflow",

@@ -15,6 +15,7 @@ again (`incremental`, `plan`) and whether a delivery is complete and current (`c
     outputs       where a build may write: never into the input
     incremental   what each PDF is made from, and which PDFs a build makes again
     completeness  whether a delivery holds what was asked for, complete and current
+    signed        the screen PDFs made signed before the manifest takes their checksums, or kept as signed
     records       the record of scheduled runs: a log, and a build report per issue
 """
 

@@ -9,7 +9,8 @@ and one over them all.
     templates  templates/
     code       bulletin/**/*.py and babel.cfg (pyproject.toml's settings are in `settings`, its pins in `tools`)
     fonts      the font files of the two typefaces
-    settings   what the variant is made with: trim, bleed, the colour profile's digest, resolutions, draft
+    settings   what the variant is made with: trim, bleed, the colour profile's digest, resolutions, draft,
+               and for the screen variant what it is signed with (the key's and certificates' digests)
     tools      the versions of Python, the libraries, qpdf, poppler and the Debian packages
 
 A build makes again only the PDFs whose recipe differs from the one recorded, and says why by
@@ -31,6 +32,7 @@ from ..content.loading import ISSUE_FILE, load_source
 from ..language.fonts import find_typefaces
 from ..printing.settings import MAX_PROFILE, PrintSettings
 from ..project import PROJECT
+from ..signing.settings import signing_digest
 from ..util.errors import BuildError
 from ..util.files import check_project_file
 from ..util.fingerprints import DigestCache, Inputs, combine, read_inputs, tool_versions
@@ -51,6 +53,7 @@ class Ingredients:
     fonts: dict[str, str]  # font file name -> SHA-256
     profile: str | None  # SHA-256 of the colour profile; None when there is none to read
     tools: dict[str, str]  # tool -> version
+    signing: str | None = None  # SHA-256 of what the screen editions are signed with; None: they are not signed
 
 
 def read_ingredients(folder: Path, settings: PrintSettings, root: Path) -> Ingredients:
@@ -65,7 +68,7 @@ def read_ingredients(folder: Path, settings: PrintSettings, root: Path) -> Ingre
         profile = None
     tools = tool_versions(cache)
     cache.save()
-    return Ingredients(inputs, fonts, profile, tools)
+    return Ingredients(inputs, fonts, profile, tools, signing_digest(settings.signing))
 
 
 def recipe(
@@ -98,7 +101,7 @@ def recipe(
             }
         ),
         "fonts": combine(ingredients.fonts),
-        "settings": _digest(made_with(variant, settings, ingredients.profile, draft)),
+        "settings": _digest(made_with(variant, settings, ingredients.profile, draft, ingredients.signing)),
         "tools": _digest(ingredients.tools),
     }
     return {"sha256": combine(groups), "groups": groups}

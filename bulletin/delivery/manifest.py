@@ -85,9 +85,12 @@ def carried_findings(previous: Previous, kept: list[str]) -> list[Finding]:
     return [finding for name in kept for finding in previous.findings.get(name, [])]
 
 
-def made_with(variant: str, settings: PrintSettings, profile_digest: str | None, draft: bool = False) -> dict:
+def made_with(
+    variant: str, settings: PrintSettings, profile_digest: str | None, draft: bool = False, signing: str | None = None
+) -> dict:
     """Return the settings a file of `variant` depends on (a part of its recipe). A draft says so, so that a
-    draft file is never kept by a build that is not one."""
+    draft file is never kept by a build that is not one. A screen file is signed, with what `signing` digests
+    (`signing_digest`), unless it is a draft: a draft is not the publisher's word."""
     if variant == "print":
         found = {
             "trim_mm": list(settings.trim_mm),
@@ -103,6 +106,8 @@ def made_with(variant: str, settings: PrintSettings, profile_digest: str | None,
         }
     else:
         found = {"trim_mm": list(settings.trim_mm), "screen_ppi": settings.screen_ppi}
+        if signing and not draft:
+            found["signing"] = signing
     return found | ({"draft": True} if draft else {})
 
 

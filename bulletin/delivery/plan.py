@@ -139,15 +139,19 @@ def plan_delivery(
 
 
 def describe_delivery(
-    plan: Plan, printed: list[tuple[Edition, Printed]], profile: OutputProfile | None, folder: Path
+    plan: Plan,
+    printed: list[tuple[Edition, Printed]],
+    profile: OutputProfile | None,
+    folder: Path,
+    signatures: dict[str, dict] | None = None,
 ) -> dict:
     """Return the manifest of the delivery being made in `folder` as `plan` says; each PDF built carries its
-    recipe (`incremental`).
+    recipe (`incremental`), and each signed one its signature (`signatures`, by file name).
 
     The inputs are those read before the build began: a file changed while it ran then makes
     the delivery look out of date, never up to date.
     """
-    settings, issue = plan.settings, plan.issue
+    settings, issue, signatures = plan.settings, plan.issue, signatures or {}
     files = [plan.previous.entries[name] for name in plan.kept]
     for edition, result in printed:
         entry = file_entry(result.path)
@@ -160,9 +164,17 @@ def describe_delivery(
             bleed_mm=settings.bleed_mm if result.variant == "print" else 0,
             colour=_colour(result.variant, profile, settings.condition),
             recipe=plan.recipes[result.path.name],
-            made_with=made_with(result.variant, settings, profile.digest if profile else None, plan.asked.draft),
+            made_with=made_with(
+                result.variant,
+                settings,
+                profile.digest if profile else None,
+                plan.asked.draft,
+                plan.ingredients.signing,
+            ),
             **layout_entry(result),
         )
+        if result.path.name in signatures:
+            entry["signature"] = signatures[result.path.name]
         files.append(entry)
     files.append(file_entry(folder / PREFLIGHT) | {"purpose": "preflight report"})
     if (folder / LAYOUT).exists():

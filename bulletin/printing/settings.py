@@ -10,6 +10,9 @@ The printing condition is a registered one (`conditions`: FOGRA39 by default, FO
 006) with the profile made for it at set-up; a bureau's own profile (`icc-profile`) is given with
 the condition it was made for (`output-condition`) and, when that is not one of those, its total
 ink limit (`ink-limit`).
+
+How the screen editions are signed is read beside them, from [tool.bulletin.signing]
+(`signing.settings`): a screen edition's signature is a part of how it is made.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..signing.settings import SigningSettings, read_signing
 from ..util.errors import UsageError
 from .conditions import CONDITIONS, DEFAULT, REGISTRY, find_condition
 
@@ -63,6 +67,7 @@ class PrintSettings:
     pdfx: str = "4"  # the print files' standard: PDF/X-4, or "1a" for PDF/X-1a:2001 made from it by Ghostscript
     crop_marks: bool = False  # draw crop marks outside the bleed (many bureaus add their own)
     workers: int = 0  # PDFs made at once, each in a worker process; 0: one per core (changes no byte of them)
+    signing: SigningSettings | None = None  # how the screen editions are signed ([tool.bulletin.signing]); None: not
 
     @property
     def trim_mm(self) -> tuple[float, float]:
@@ -167,6 +172,7 @@ def load_settings(pyproject: Path, **overrides) -> PrintSettings:
                     raise UsageError(f"{where}: icc-profile must be the path of a file, not {value!r}")
                 value = pyproject.parent / value
             values[KEYS[key]] = value
+        values["signing"] = read_signing(table.get("tool", {}).get("bulletin", {}).get("signing"), pyproject)
     _condition_beside(values, where, "icc-profile", "output-condition")
     settings = check_settings(replace(PrintSettings(), **values), where)
     given = {name: value for name, value in overrides.items() if value is not None}

@@ -17,6 +17,7 @@ from an issue's YAML files, one call per stage; the other modules are the comman
     softproof     a print file's pages as the press prints them, through its output profile
     schedule      the unattended build of the issue that is due
     dispatch      send: the bureau's package sent, by hand or after a scheduled run, and the editors told
+    verification  verify: signed editions checked, for readers and archivists
 """
 
 from ..util.exports import lazy_exports

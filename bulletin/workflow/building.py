@@ -33,6 +33,7 @@ from ..delivery.layout import editions_layout, layout_entry, write_layout_report
 from ..delivery.manifest import PREFLIGHT, carried_findings, failed_report, read_previous, write_failed_report
 from ..delivery.package import write_checksum, write_package
 from ..delivery.plan import Asked, Delivered, Plan, describe_delivery, plan_delivery
+from ..delivery.signed import sign_editions
 from ..delivery.swap import Staging, start_delivery, write_manifest
 from ..language.fonts import Typefaces, find_typefaces
 from ..language.localization import check_catalogs, compile_catalogs
@@ -44,6 +45,7 @@ from ..printing.jobs import Job, Printed
 from ..printing.placing import prepare_pictures
 from ..printing.settings import VARIANTS, PrintSettings
 from ..project import EXTRACTION_CONFIG, MAX_TEMPLATE, STYLESHEET, TEMPLATES, TRANSLATIONS
+from ..signing.keys import SigningKey, load_signing_key
 from ..util.errors import BuildError, UsageError, display_path
 from ..util.files import check_project_file
 from ..util.progress import Progress
@@ -72,6 +74,12 @@ def build_issue(
         variants = select_variants(asked.variants)
         fallback_language = issue.source_language if asked.draft else None
         catalogs = check_catalogs(languages, fallback_language, TRANSLATIONS, EXTRACTION_CONFIG)
+        # Before a page is laid out: a key that does not open or a certificate out of date stops the build now.
+        signing = (
+            load_signing_key(settings.signing)
+            if settings.signing and "screen" in variants and not asked.draft
+            else None
+        )
     with progress.step("localize"):
         translations = compile_catalogs(catalogs, fallback_language)
     with start_delivery(output_root, issue.period.name) as staging:
@@ -110,7 +118,7 @@ def build_issue(
             finding for _job, result in made for finding in result.value.findings
         ]
         with progress.step("deliver"):
-            digests = deliver(plan, staging, printed, findings, profile)
+            digests = deliver(plan, staging, printed, findings, profile, signing)
             files = sorted(path.name for path in staging.path.iterdir())
             delivery = staging.commit()
             remember_delivery(output_root, issue.period.name, digests)
@@ -188,9 +196,10 @@ def deliver(
     printed: list[tuple[Edition, Printed]],
     findings: list[Finding],
     profile: OutputProfile | None,
+    signing: SigningKey | None = None,
 ) -> dict[str, str]:
-    """Write the preflight report, the manifest and (with `package`) the bureau's zip into the staging folder;
-    return the SHA-256 of each PDF delivered, by name."""
+    """Sign the screen PDFs made (with a `signing` key), write the preflight report, the manifest and (with
+    `package`) the bureau's zip into the staging folder; return the SHA-256 of each PDF delivered, by name."""
     issue, table, errors = plan.issue, format_table(findings), count(findings, "error")
     if errors:
         report = write_failed_report(findings, staging.root, issue.period.name)
@@ -209,7 +218,8 @@ def deliver(
         entry["language"] for entry in built
     }
     write_layout_report(staging.path, editions_layout(kept_entries + built), issue.languages, kept_languages)
-    description = describe_delivery(plan, printed, profile, staging.path)
+    signatures = sign_editions(plan, staging, printed, signing)  # before the manifest takes their checksums
+    description = describe_delivery(plan, printed, profile, staging.path, signatures)
     manifest = write_manifest(staging, description)
     if plan.asked.package:
         prints = sorted(staging.path.glob("*-print.pdf"))

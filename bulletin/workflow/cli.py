@@ -10,10 +10,12 @@
     build.py scheduled [--date YYYY-MM-DD] deliver the issue due on a date, unless already delivered; send it
     build.py send ISSUE [--to URL]         send an issue's package to the printing bureau
     build.py notify --unit UNIT            mail the editors that the scheduled service failed (systemd)
+    build.py verify FILE...                check signed editions: signer, unchanged since, trusted
 
-Exit status: 0 success; 1 a build failed (including a preflight error), or `status` found
-work left, or `catalogs --check` found catalogs out of date; 2 invalid content (a catalog that
-cannot be read, compiled or formatted included) or bad usage;
+Exit status: 0 success; 1 a build failed (including a preflight error or a key that cannot sign),
+or `status` found work left, or `catalogs --check` found catalogs out of date, or `verify` found a
+file that did not pass; 2 invalid content (a catalog that cannot be read, compiled or formatted
+included) or bad usage;
 3 (scheduled) the due issue is not ready: missing, invalid or incomplete; 4 another build is
 writing to the same output folder; 5 (send, scheduled) the package did not reach the bureau;
 6 (scheduled) the notice to the editors could not be mailed; 130 interrupted (Ctrl-C, or SIGTERM
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ..project import DRAFTS, ISSUES, OUTPUT, PYPROJECT, TEMPLATES, TRANSLATIONS, issue_folder
 from ..util.errors import BulletinError, ContentError, UsageError, display_path
-from . import commands, dispatch
+from . import commands, dispatch, verification
 
 if TYPE_CHECKING:
     from ..delivery.plan import Delivered
@@ -391,4 +393,5 @@ COMMANDS = {
     "scheduled": (describe_scheduled, run_scheduled),
     "send": (dispatch.describe_send, dispatch.run_send),
     "notify": (dispatch.describe_notify, dispatch.run_notify),
+    "verify": (verification.describe_verify, verification.run_verify),
 }

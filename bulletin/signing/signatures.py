@@ -1,0 +1,108 @@
+"""A PDF signed in the publisher's name: PAdES, appended to the file as an incremental update.
+
+The signature is a CMS signature of the whole file but its own contents (SHA-256, the subfilter
+ETSI.CAdES.detached of PAdES), in an invisible signature field. It is appended after the last
+byte of the file as the build made it, so the unsigned file, which the build makes reproducibly,
+is the signed file's first bytes: anyone can cut them off and compare them with a build of their
+own. Without a time-stamping server the signature is PAdES B-B: its time is the signer's clock;
+with one it is B-T: a timestamp of the signature, from the server, proves when it was made.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from io import BytesIO
+from pathlib import Path
+
+import aiohttp
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import SigningError as PdfSigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from ..util.atomic import describe_os_error, write_atomically
+from ..util.errors import display_path
+from ..util.files import read_file
+from .keys import SigningError, SigningKey
+from .settings import SigningSettings
+
+FIELD = "Publisher"  # the name of the signature field
+TIMEOUT = 30  # seconds to wait for the time-stamping server
+
+
+def sign_pdf(path: Path, signing: SigningKey, settings: SigningSettings) -> dict:
+    """Sign the PDF at `path` in place; return what the manifest records of the signature."""
+    try:
+        unsigned = read_file(path)
+    except OSError as err:
+        raise SigningError(f"cannot read {display_path(path)} to sign it: {describe_os_error(err)}") from err
+    metadata = signers.PdfSignatureMetadata(
+        field_name=FIELD,
+        subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=settings.reason,
+        location=settings.location or None,
+    )
+    stamper = HTTPTimeStamper(settings.timestamp_url, timeout=TIMEOUT) if settings.timestamp_url else None
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(unsigned), strict=False)
+        signed = signers.sign_pdf(writer, metadata, signer=_signer(signing), timestamper=stamper).getvalue()
+    except (TimestampRequestError, aiohttp.ClientError, TimeoutError) as err:
+        raise SigningError(
+            f"{settings.where} timestamp-url: the time-stamping server {settings.timestamp_url} gave no timestamp"
+            f" for {path.name} ({err or type(err).__name__}); nothing was delivered"
+        ) from err
+    except (PdfError, PdfSigningError, ValueError) as err:
+        raise SigningError(f"{path.name} could not be signed: {err}") from err
+    try:
+        write_atomically(path, signed)
+    except OSError as err:
+        raise SigningError(f"cannot write {display_path(path)}: {describe_os_error(err)}") from err
+    claimed, stamped = signing_times(PdfFileReader(BytesIO(signed), strict=False).embedded_signatures[-1])
+    return {
+        "signer": signing.signer,
+        "certificate_sha256": signing.fingerprint,
+        "profile": settings.profile,
+        "signed_at": _iso(claimed),
+        "timestamp": _iso(stamped),
+        "unsigned_size": len(unsigned),  # the unsigned file is the signed one's first bytes
+        "unsigned_sha256": hashlib.sha256(unsigned).hexdigest(),
+    }
+
+
+def _signer(signing: SigningKey) -> signers.SimpleSigner:
+    """pyHanko's signer for the key, with the chain to embed."""
+    der = serialization.Encoding.DER
+    key = signing.key.private_bytes(der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return signers.SimpleSigner(
+        signing_cert=as_asn1(signing.certificate),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key),
+        cert_registry=SimpleCertificateStore.from_certs([as_asn1(certificate) for certificate in signing.chain]),
+    )
+
+
+def as_asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    """The certificate as pyHanko reads certificates."""
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def signing_times(signature: EmbeddedPdfSignature) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """Return when a signature says it was made (the signer's clock), and the time of its timestamp, if any."""
+    stamps = list(extract_tst_data_iter(signature.signer_info, signed=False))
+    stamped = stamps[0]["encap_content_info"]["content"].parsed["gen_time"].native if stamps else None
+    return signature.self_reported_timestamp, stamped
+
+
+def _iso(moment: datetime.datetime | None) -> str | None:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds") if moment else None

@@ -1,0 +1,201 @@
+"""A signed edition checked, as an archivist who must prove its origin would check it, and told in plain words.
+
+A file passes when all of these hold:
+
+- it is a PDF holding a signature (the last, when there are several);
+- the signature is intact: the signed bytes are those the signer signed;
+- it covers the whole file: nothing was appended after it (a later incremental update, even one a
+  viewer would call harmless, means the file is not as it was signed);
+- the signing certificate leads to a trust root the reader names, and was valid and not revoked
+  (by a CRL given) when the signature was made: at its timestamp's time when a trusted timestamp
+  proves it (PAdES B-T), else now, since the signer's own clock proves nothing;
+- its timestamp, if any, is intact and from a time-stamping authority under a trust root given.
+
+Nothing is fetched: revocation is checked against the CRLs given, and said not to be when none
+is. Trust roots are given as PEM files of one or more certificates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESIndeterminate
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from ..util.errors import UsageError, display_path
+from ..util.files import read_file
+from .keys import SigningError, read_certificates
+from .signatures import as_asn1, signing_times
+
+# A publisher's certificate may sign with either usage: many document-signing certificates have only one.
+USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+MAX_PDF = 2_000_000_000  # bytes: larger than any edition
+
+
+@dataclass
+class Verdict:
+    """What the check of one file found."""
+
+    path: Path  # the file checked
+    facts: list[str] = field(default_factory=list)  # what was found, a line each
+    failures: list[str] = field(default_factory=list)  # what failed, a line each: none when the file passes
+
+    @property
+    def passed(self) -> bool:
+        """Tell whether the file is signed, unchanged since, by a certificate of the trust root valid then."""
+        return not self.failures
+
+
+def read_trust_roots(path: Path, where: str) -> list[asn1_x509.Certificate]:
+    """Read the trust roots of a PEM file named `where` (an option or a setting)."""
+    try:
+        return [as_asn1(certificate) for certificate in read_certificates(path, where)]
+    except SigningError as err:
+        raise UsageError(str(err)) from None
+
+
+def read_crls(paths: list[Path]) -> list[bytes]:
+    """Read CRLs (DER or PEM) given with --crl."""
+    crls = []
+    for path in paths:
+        try:
+            crls.append(read_file(path))
+        except OSError as err:
+            raise UsageError(f"--crl {display_path(path)}: cannot be read: {err.strerror or err}") from None
+    return crls
+
+
+def verify_pdf(path: Path, roots: list[asn1_x509.Certificate], crls: list[bytes] | None = None) -> Verdict:
+    """Check the signature of the PDF at `path` against the trust `roots` (and `crls`), and say what was found."""
+    verdict, crls = Verdict(path), crls or []
+    try:
+        data = read_file(path, MAX_PDF)
+        signatures = PdfFileReader(BytesIO(data), strict=False).embedded_signatures
+    except OSError as err:
+        verdict.failures.append(f"cannot be read: {err.strerror or err}")
+        return verdict
+    except (PdfError, ValueError, KeyError, TypeError) as err:
+        verdict.failures.append(f"not a PDF that can be read ({err})")
+        return verdict
+    if not signatures:
+        verdict.failures.append("not signed: it holds no signature")
+        return verdict
+    signature = signatures[-1]
+    try:
+        status = _validate(signature, roots, crls)
+    except (SignatureValidationError, PdfError, ValueError) as err:
+        verdict.failures.append(f"its signature cannot be read: {err}")
+        return verdict
+    _tell(verdict, signature, status, data, bool(crls))
+    return verdict
+
+
+def _context(roots: list, crls: list[bytes], moment: datetime.datetime | None = None) -> ValidationContext:
+    return ValidationContext(
+        trust_roots=roots, crls=list(crls), allow_fetching=False, revocation_mode="soft-fail", moment=moment
+    )
+
+
+def _validate(signature: EmbeddedPdfSignature, roots: list, crls: list[bytes]) -> PdfSignatureStatus:
+    """Validate now; then, when a trusted timestamp proves when the signature was made, the certificate then."""
+    status = validate_pdf_signature(signature, _context(roots, crls), key_usage_settings=USAGE)
+    stamp = status.timestamp_validity
+    if stamp is not None and stamp.valid and stamp.intact and stamp.trusted:
+        status = validate_pdf_signature(
+            signature, _context(roots, crls, stamp.timestamp), _context(roots, crls), key_usage_settings=USAGE
+        )
+    return status
+
+
+def _tell(
+    verdict: Verdict, signature: EmbeddedPdfSignature, status: PdfSignatureStatus, data: bytes, crls: bool
+) -> None:
+    """Put into words what the `status` of the signature says."""
+    certificate = signature.signer_cert
+    claimed, stamped = signing_times(signature)
+    stamp = status.timestamp_validity
+    verdict.facts.append(f"signed by: {_name(certificate)}, certificate {certificate.sha256.hex()[:16]}…")
+    verdict.facts.append(f"signed at: {_when(claimed)} (the signer's own clock)")
+    if stamped:
+        verdict.facts.append(f"timestamp: {_when(stamped)}, from {_name(stamp.signing_cert) if stamp else 'unknown'}")
+    else:
+        verdict.facts.append("timestamp: none (PAdES B-B): nothing but the signer's clock says when it was signed")
+    if not (status.intact and status.valid):
+        verdict.failures.append("changed after it was signed: the signed bytes no longer match the signature")
+    elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        end = int(signature.byte_range[2]) + int(signature.byte_range[3])
+        verdict.failures.append(
+            f"changed after it was signed: {len(data) - end} bytes were added after the signature (an incremental"
+            " update); the signed document is its first bytes only"
+        )
+    else:
+        verdict.facts.append(
+            "unchanged since it was signed: the signature covers every byte; the edition as built is its first"
+            f" {unsigned_size(data, int(signature.byte_range[1]))} bytes"
+        )
+    if stamp is not None and not (stamp.valid and stamp.intact and stamp.trusted):
+        verdict.failures.append(
+            "its timestamp is not valid, or not from a time-stamping authority under the trust root"
+        )
+    moment = stamp.timestamp if stamp is not None and stamp.trusted else None
+    at = f"at its timestamp's time, {_when(moment)}" if moment else "now (no timestamp proves an earlier time)"
+    if status.trusted:
+        anchor = status.validation_path[0] if status.validation_path else None
+        verdict.facts.append(
+            f"certificate: issued under the trust root {_name(anchor) if anchor else '?'}, valid {at}; "
+            + ("not revoked by the CRLs given" if crls else "revocation not checked (no CRL given)")
+        )
+    elif status.intact and status.valid:
+        verdict.failures.append(_untrusted(status, claimed, moment))
+
+
+def _untrusted(status: PdfSignatureStatus, claimed: datetime.datetime | None, moment: datetime.datetime | None) -> str:
+    """Say why the signing certificate was not accepted."""
+    certificate = status.signing_cert
+    expiry = certificate["tbs_certificate"]["validity"]["not_after"].native
+    start = certificate["tbs_certificate"]["validity"]["not_before"].native
+    now = moment or datetime.datetime.now(datetime.UTC)
+    if status.revocation_details is not None:
+        return f"the signing certificate was revoked on {_when(status.revocation_details.revocation_date)}"
+    if now > expiry:
+        if claimed and claimed > expiry:
+            return (
+                f"the signing certificate had expired (on {_when(expiry)}) when the file was signed ({_when(claimed)})"
+            )
+        return f"the signing certificate expired on {_when(expiry)}, and no timestamp proves the file was signed before"
+    if now < start:
+        return f"the signing certificate was not yet valid (from {_when(start)})"
+    if status.trust_problem_indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
+        return f"signed by a certificate the trust root did not issue (its issuer: {_name(certificate, issuer=True)})"
+    return f"the signing certificate was not accepted ({status.trust_problem_indic})"
+
+
+def unsigned_size(data: bytes, contents: int) -> int:
+    """The size of a signed file before its signature was appended: up to the end of the line of the last %%EOF
+    before the signature's contents (at offset `contents`), which begin the update that the signing appended."""
+    end = data.rfind(b"%%EOF", 0, contents) + len(b"%%EOF")
+    return end + len(data[end : end + 2]) - len(data[end : end + 2].lstrip(b"\r\n"))
+
+
+def _name(certificate: asn1_x509.Certificate, issuer: bool = False) -> str:
+    name = certificate.issuer if issuer else certificate.subject
+    values = name.native
+    common, organisation = values.get("common_name"), values.get("organization_name")
+    if not common:
+        return name.human_friendly
+    return f"{common} ({organisation})" if organisation and organisation != common else str(common)
+
+
+def _when(moment: datetime.datetime | None) -> str:
+    return f"{moment.astimezone(datetime.UTC):%Y-%m-%d %H:%M:%S} UTC" if moment else "not said"

@@ -1,0 +1,77 @@
+"""The `verify` command: signed editions checked, for a reader or an archivist, and told in plain words.
+
+    build.py verify FILE... [--trust-root PEM] [--crl CRL]
+
+For each file it says who signed it, when (the signer's clock, and the timestamp's time when
+there is one), whether the file is unchanged since, and whether the certificate comes from the
+trust root and was valid then; then "passed" or what failed. The trust root is --trust-root, or
+`trust-root` in [tool.bulletin.signing]. Exit status 0 when every file passed, 1 when any did not,
+2 for bad usage (no trust root, one that cannot be read). It loads nothing of the pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from ..project import PYPROJECT
+from ..util.errors import UsageError, display_path
+
+
+def describe_verify(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Check the signature of signed editions (the screen PDFs of a delivery): who signed each, when, whether"
+        " it is unchanged since it was signed, and whether the signing certificate comes from the trust root and"
+        " was valid then. Exit status 1 when any file does not pass."
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the PDF files to check")
+    parser.add_argument(
+        "--trust-root",
+        type=Path,
+        metavar="PEM",
+        help="the root certificate(s) the signer's must come from, in a PEM file: the publisher's, and the"
+        " time-stamping authority's when it has another (default: trust-root in [tool.bulletin.signing])",
+    )
+    parser.add_argument(
+        "--crl",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a certificate revocation list of the publisher's CA, to check the certificate was not revoked"
+        " (may be given again; without one, revocation is not checked)",
+    )
+
+
+def run_verify(arguments: argparse.Namespace) -> int:
+    from ..signing.settings import load_signing  # pyHanko is loaded only when a file is checked
+    from ..signing.verifying import read_crls, read_trust_roots, verify_pdf
+
+    # pyHanko logs what it finds wrong with a traceback; the verdict says it in words.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    if arguments.trust_root:
+        roots = read_trust_roots(arguments.trust_root, f"--trust-root {display_path(arguments.trust_root)}")
+    else:
+        settings = load_signing(PYPROJECT)
+        if settings is None or settings.trust_root is None:
+            raise UsageError(
+                "name the trust root the signatures must come from: --trust-root PEM, or trust-root in"
+                f" {PYPROJECT.name} [tool.bulletin.signing]"
+            )
+        roots = read_trust_roots(settings.trust_root, f"{settings.where} trust-root")
+    crls = read_crls(arguments.crl)
+    failed = 0
+    for path in arguments.files:
+        verdict = verify_pdf(path, roots, crls)
+        print(f"{display_path(path)}: {'passed' if verdict.passed else 'FAILED'}")
+        for fact in verdict.facts:
+            print(f"  {fact}")
+        for failure in verdict.failures:
+            print(f"  FAILED: {failure}")
+        failed += not verdict.passed
+    if failed:
+        print(f"{failed} of {len(arguments.files)} file(s) did not pass", file=sys.stderr)
+    return 1 if failed else 0

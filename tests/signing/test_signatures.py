@@ -1,0 +1,151 @@
+"""Signing a PDF and checking it: every way a signed file can fail is told as what it is."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from io import BytesIO
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from bulletin.signing.keys import SigningError, SigningKey, load_signing_key
+from bulletin.signing.signatures import as_asn1, sign_pdf
+from bulletin.signing.verifying import read_trust_roots, verify_pdf
+from signing.certificates import PASSWORD
+from signing.conftest import PASSWORD_ENV, settings_for
+from signing.tsaserver import time_stamping
+
+
+@pytest.fixture(autouse=True)
+def password(monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+
+
+def sign_with(identity, authority, path, **options) -> dict:
+    settings = settings_for(identity, authority, **options)
+    return sign_pdf(path, load_signing_key(settings), settings)
+
+
+def roots(identity):
+    return read_trust_roots(identity.certificate_file, "--trust-root")
+
+
+def test_a_signed_file_passes_and_begins_with_the_unsigned_one(authority, small_pdf):
+    unsigned = small_pdf.read_bytes()
+    record = sign_with(authority.signer, authority, small_pdf, location="Baku")
+    signed = small_pdf.read_bytes()
+    assert signed.startswith(unsigned) and len(signed) > len(unsigned)
+    assert record["unsigned_size"] == len(unsigned)
+    assert record["unsigned_sha256"] == hashlib.sha256(unsigned).hexdigest()
+    assert record["signer"] == "Editorial Office (Since the Victory)" and record["profile"] == "PAdES B-B"
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    assert verdict.passed, verdict.failures
+    told = "\n".join(verdict.facts)
+    assert "signed by: Editorial Office (Since the Victory)" in told
+    assert f"the edition as built is its first {len(unsigned)} bytes" in told
+    assert "issued under the trust root Test Root" in told and "revocation not checked" in told
+    # pyHanko's own judgment agrees, and the signature covers the whole file.
+    status = validate_pdf_signature(
+        PdfFileReader(BytesIO(signed)).embedded_signatures[0],
+        ValidationContext(trust_roots=[as_asn1(authority.root.certificate)], allow_fetching=False),
+    )
+    assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+def test_a_pem_key_signs_as_a_pkcs12_file_does(authority, small_pdf):
+    sign_with(authority.signer, authority, small_pdf, pkcs12=False)
+    assert verify_pdf(small_pdf, roots(authority.root)).passed
+
+
+@pytest.mark.parametrize("where", ["document", "signature"])
+def test_one_changed_byte_fails(authority, small_pdf, where):
+    size = len(small_pdf.read_bytes())
+    sign_with(authority.signer, authority, small_pdf)
+    data = bytearray(small_pdf.read_bytes())
+    # A byte of the page's dictionary, or the last byte of the signature's own update (its trailer).
+    offset = data.index(b"/MediaBox") + 2 if where == "document" else size + (len(data) - size) // 2
+    data[offset] ^= 0x01
+    small_pdf.write_bytes(bytes(data))
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    assert not verdict.passed
+    assert any("changed after it was signed" in failure or "cannot be read" in failure for failure in verdict.failures)
+
+
+def test_an_update_appended_after_signing_fails(authority, small_pdf):
+    sign_with(authority.signer, authority, small_pdf)
+    writer = IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes()))
+    writer.root["/Lang"] = generic.TextStringObject("ru")  # what a viewer's "save" might append
+    writer.update_root()
+    appended = BytesIO()
+    writer.write(appended)
+    small_pdf.write_bytes(appended.getvalue())
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    assert any("changed after it was signed" in failure for failure in verdict.failures), verdict.failures
+
+
+def test_a_wrong_trust_root_fails(authority, small_pdf):
+    sign_with(authority.signer, authority, small_pdf)
+    verdict = verify_pdf(small_pdf, roots(authority.stranger))
+    assert verdict.failures == [
+        "signed by a certificate the trust root did not issue (its issuer: Test Root (Since the Victory))"
+    ]
+
+
+def test_a_file_signed_with_an_expired_certificate_fails(authority, small_pdf):
+    settings = settings_for(authority.expired, authority)
+    with pytest.raises(SigningError, match=r"key: the signing certificate \(Expired Publisher .*\) expired on"):
+        load_signing_key(settings)
+    # Signed all the same, as another tool might: the check of the file says so.
+    opened = load_signing_key(settings, now=authority.expired.certificate.not_valid_before_utc)
+    sign_pdf(small_pdf, SigningKey(opened.key, opened.certificate, opened.chain), settings)
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    assert len(verdict.failures) == 1 and verdict.failures[0].startswith("the signing certificate had expired (on")
+
+
+def test_a_revoked_certificate_fails_against_its_crl(authority, small_pdf):
+    sign_with(authority.revoked, authority, small_pdf)
+    assert verify_pdf(small_pdf, roots(authority.root)).passed  # no CRL given: revocation not checked, and said so
+    verdict = verify_pdf(small_pdf, roots(authority.root), [authority.crl_file.read_bytes()])
+    assert len(verdict.failures) == 1 and verdict.failures[0].startswith("the signing certificate was revoked on")
+
+
+def test_an_unsigned_file_and_a_stranger_file_are_told(authority, small_pdf, tmp_path):
+    assert verify_pdf(small_pdf, roots(authority.root)).failures == ["not signed: it holds no signature"]
+    text = tmp_path / "notes.pdf"
+    text.write_text("not a PDF at all")
+    assert verify_pdf(text, roots(authority.root)).failures[0].startswith("not a PDF that can be read")
+    assert verify_pdf(tmp_path / "missing.pdf", roots(authority.root)).failures[0].startswith("cannot be read")
+
+
+def test_a_timestamp_from_a_real_server_makes_it_b_t(authority, small_pdf):
+    with time_stamping(authority) as (url, answered):
+        record = sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
+    assert answered[0] >= 1 and record["profile"] == "PAdES B-T" and record["timestamp"]
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    assert verdict.passed, verdict.failures
+    told = "\n".join(verdict.facts)
+    assert "timestamp: " in told and "from Test Time Stamps (Since the Victory)" in told
+    assert "valid at its timestamp's time" in told
+
+
+def test_a_silent_time_stamping_server_stops_the_signing(authority, small_pdf):
+    before = small_pdf.read_bytes()
+    with time_stamping(authority) as (url, _answered):
+        pass  # the server is gone: nothing answers at its address
+    with pytest.raises(SigningError, match=r"timestamp-url: the time-stamping server http://127.0.0.1:\d+/tsa gave no"):
+        sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
+    assert small_pdf.read_bytes() == before
+
+
+def test_a_certificate_that_is_not_the_keys_is_refused(authority, monkeypatch):
+    settings = replace(
+        settings_for(authority.signer, authority, pkcs12=False), certificate=authority.revoked.certificate_file
+    )
+    with pytest.raises(SigningError, match=r"certificate: the signing certificate \(Revoked Publisher .*\) is not the"):
+        load_signing_key(settings)

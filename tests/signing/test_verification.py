@@ -1,0 +1,42 @@
+"""The verify command: what it says of each file, and its exit status."""
+
+from __future__ import annotations
+
+from bulletin.signing.keys import load_signing_key
+from bulletin.signing.signatures import sign_pdf
+from signing.certificates import PASSWORD
+from signing.conftest import PASSWORD_ENV, settings_for
+
+from conftest import main
+
+
+def signed_copy(authority, small_pdf, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    settings = settings_for(authority.signer, authority)
+    sign_pdf(small_pdf, load_signing_key(settings), settings)
+    return small_pdf
+
+
+def test_verify_passes_a_signed_file_and_fails_a_changed_one(authority, small_pdf, monkeypatch, capsys):
+    path = signed_copy(authority, small_pdf, monkeypatch)
+    root = str(authority.root.certificate_file)
+    assert main(["verify", str(path), "--trust-root", root]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith(f"{path}: passed\n  signed by: Editorial Office (Since the Victory)")
+    data = bytearray(path.read_bytes())
+    data[data.index(b"/MediaBox") + 2] ^= 0x01
+    changed = path.with_name("changed.pdf")
+    changed.write_bytes(bytes(data))
+    assert main(["verify", str(path), str(changed), "--trust-root", root]) == 1
+    captured = capsys.readouterr()
+    assert f"{changed}: FAILED\n" in captured.out and "FAILED: changed after it was signed" in captured.out
+    assert "1 of 2 file(s) did not pass" in captured.err
+
+
+def test_verify_without_a_trust_root_is_bad_usage(small_pdf, monkeypatch, tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text("")
+    monkeypatch.setattr("bulletin.workflow.verification.PYPROJECT", tmp_path / "pyproject.toml")
+    assert main(["verify", str(small_pdf)]) == 2
+    assert "name the trust root the signatures must come from: --trust-root PEM" in capsys.readouterr().err
+    assert main(["verify", str(small_pdf), "--trust-root", str(tmp_path / "absent.pem")]) == 2
+    assert "absent.pem does not exist" in capsys.readouterr().err
