@@ -2,7 +2,9 @@
 
 A screen PDF is final once the print stage has checked it; it is signed then (`signing`), before
 its SHA-256 goes into the manifest and, with the manifest, into the bureau's package. Print files
-are never signed: the bureau's tools rewrite them.
+are never signed: the bureau's tools rewrite them. The signed file is what readers get, so its
+structure and outloud's checks are run on it again (`preflight.recheck_signed`): the signature's
+field must be tagged as PDF/UA wants (`signing.field`).
 
 A signature holds the time it was made, so signing the same edition twice gives two files. When
 a build makes a screen edition again (`--force`, or because something changed that did not change
@@ -20,6 +22,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from ..model import Edition
+from ..preflight.checks import recheck_signed
 from ..signing.keys import SigningError, SigningKey
 from ..signing.signatures import sign_pdf
 from ..signing.verifying import read_trust_roots, verify_pdf
@@ -58,6 +61,9 @@ def sign_editions(
         else:
             signatures[name] = sign_pdf(result.path, signing, settings)
             LOG.info("%s screen: signed by %s (%s)", edition.language, signing.signer, settings.profile)
+        problems = [f"{finding.check}: {finding.message}" for finding in recheck_signed(result.path)]
+        if problems:
+            raise SigningError(f"{name}, as signed, fails the screen edition's checks: {'; '.join(problems)}")
         verdict = verify_pdf(result.path, roots) if roots is not None else None
         if verdict is not None and not verdict.passed:
             raise SigningError(

@@ -11,6 +11,7 @@ the print files, which the bureau's tools rewrite) and records their signatures 
     settings    [tool.bulletin.signing] read and checked, and the digest of what a signature is made with
     keys        the signing key and its certificate loaded (PKCS#12 or PEM) and checked: matching, valid now
     signatures  a PDF signed: PAdES B-B, or B-T with a time-stamping server, as an incremental update
+    field       the signature's field made first, named and tagged as PDF/UA wants every field
     verifying   a signed PDF checked: intact, unchanged since, its certificate from the trust root, valid then
 """
 

@@ -34,6 +34,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from ..util.atomic import describe_os_error, write_atomically
 from ..util.errors import display_path
 from ..util.files import read_file
+from .field import tagged_signature_field
 from .keys import SigningError, SigningKey
 from .settings import SigningSettings
 
@@ -57,6 +58,7 @@ def sign_pdf(path: Path, signing: SigningKey, settings: SigningSettings) -> dict
     stamper = HTTPTimeStamper(settings.timestamp_url, timeout=TIMEOUT) if settings.timestamp_url else None
     try:
         writer = IncrementalPdfFileWriter(BytesIO(unsigned), strict=False)
+        tagged_signature_field(writer, FIELD, signing.signer)
         signed = signers.sign_pdf(writer, metadata, signer=_signer(signing), timestamper=stamper).getvalue()
     except (TimestampRequestError, aiohttp.ClientError, TimeoutError) as err:
         raise SigningError(

@@ -9,11 +9,14 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -22,6 +25,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from bulletin.delivery.plan import Asked
 from bulletin.model import package_name
+from bulletin.preflight.checks import recheck_signed
 from bulletin.printing.settings import PrintSettings, load_settings
 from bulletin.project import PYPROJECT
 from bulletin.signing.settings import SigningSettings
@@ -94,6 +98,25 @@ def test_the_delivered_screen_editions_verify_with_verify_and_with_pyhanko(signe
         status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root], allow_fetching=False))
         assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         assert status.timestamp_validity is not None and status.timestamp_validity.trusted
+
+
+def test_the_signed_screen_editions_stay_pdf_ua_by_outloud_and_by_the_structure_check(signed):
+    for screen in editions(signed / "output" / ISSUE, "screen"):
+        report = subprocess.run(
+            [str(Path(sys.executable).with_name("outloud")), "--json", "-", "--fail-on", "never", str(screen)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        [result] = json.loads(report.stdout)["results"]
+        # Only the running heads it reads as prose, which the preflight explains (docs/developers/accessibility.md).
+        assert {finding["rule"] for finding in result["findings"] if finding["severity"] != "info"} <= {"TAG-002"}
+        assert recheck_signed(screen) == []
+        with pikepdf.open(screen) as pdf:
+            [field] = pdf.Root.AcroForm.Fields
+            assert str(field.TU) == "Editorial Office (Since the Victory)" and int(field.F) & 4
+            form = pdf.Root.StructTreeRoot.K[0].K[-1] if isinstance(pdf.Root.StructTreeRoot.K, pikepdf.Array) else None
+            assert form is not None and form.S == "/Form" and form.K.Obj.objgen == field.objgen
 
 
 def make_root_certificate(top: Path):
