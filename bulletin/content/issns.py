@@ -43,8 +43,8 @@ def read_issns(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> d
         if isinstance(node.get(language), str):  # one ISSN for every medium, as issue.yaml gave it before 2023
             checker.report(
                 node.value_spots[language],
-                f"issue: 'issn': {language!r} gives one ISSN; give the edition's ISSN of each medium and the"
-                f" ISSN-L, each on a line of its own under {language}: print, online and linking",
+                f"issue: 'issn': {language!r} gives one ISSN; give under {language} the edition's ISSN of each"
+                " medium and the ISSN-L that links them: print, online and linking",
             )
             continue
         entry = checker.mapping_field(node, language, "issue: 'issn'")
@@ -52,26 +52,25 @@ def read_issns(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> d
             continue
         what = f"issue: 'issn' of language {language!r}"
         checker.known_fields(entry, FIELDS, what)
-        found = {key: _read_issn(entry, key, what, checker) for key in FIELDS}
-        for medium in MEDIA:
-            _claim(checker, seen, found[medium], medium, language, entry.value_spots.get(medium))
-        if found["print"] is not None and found["print"] == found["online"]:
+        paper, online, linking = (_read_issn(entry, key, what, checker) for key in FIELDS)
+        for medium, issn in zip(MEDIA, (paper, online)):
+            _claim(checker, seen, issn, medium, language, entry.value_spots.get(medium))
+        if paper is not None and paper == online:
             checker.report(
                 entry.value_spots["online"],
-                f"{what}: 'print' and 'online' are both {found['print']!r}; the print and the online edition"
+                f"{what}: 'print' and 'online' are both {paper!r}; the print and the online edition"
                 " each have an ISSN of their own",
             )
-        elif None in found.values():
+        elif paper is None or online is None or linking is None:
             continue  # what is missing or wrong is reported; how the three relate cannot be told
-        elif found["linking"] not in (found["print"], found["online"]):
+        elif linking not in (paper, online):
             checker.report(
                 entry.value_spots["linking"],
-                f"{what}: 'linking' {found['linking']!r} is neither the print ISSN {found['print']!r} nor the"
-                f" online ISSN {found['online']!r}; the ISSN-L is one of the two (the ISSN centre's record of"
-                " the edition gives it)",
+                f"{what}: 'linking' {linking!r} is neither the print ISSN {paper!r} nor the online ISSN"
+                f" {online!r}; the ISSN-L is one of the two (the ISSN centre's record of the edition gives it)",
             )
         else:
-            issns[language] = Issns(found["print"], found["online"], found["linking"])
+            issns[language] = Issns(paper, online, linking)
     return issns
 
 

@@ -68,7 +68,14 @@ def make_edition(job: Job) -> Made:
     """Render, print and check one edition's PDF in one variant."""
     steps = {}
     started = time.perf_counter()
-    html = render_edition(job.edition, TEMPLATES, job.translations, job.settings.multiple(job.variant) - 1, job.draft)
+    html = render_edition(
+        job.edition,
+        TEMPLATES,
+        job.translations,
+        job.settings.multiple(job.variant) - 1,
+        job.draft,
+        job.variant,
+    )
     steps["render"], started = time.perf_counter() - started, time.perf_counter()
     printed = print_pdf(
         html, TEMPLATES, job.edition.issue.folder, job.typefaces, job.target, job.variant, job.settings, job.pictures
