@@ -40,7 +40,7 @@ def read_issns(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> d
         checker.known_fields(node, languages, "issue: 'issn'")
     issns, seen = {}, dict[str, tuple[str, str, Spot]]()
     for language in languages:
-        if isinstance(node.get(language), str):  # one ISSN for every medium, as issue.yaml gave it before 2023
+        if isinstance(node.get(language), str):  # one ISSN for both media, as issue.yaml once gave it
             checker.report(
                 node.value_spots[language],
                 f"issue: 'issn': {language!r} gives one ISSN; give under {language} the edition's ISSN of each"
