@@ -16,6 +16,7 @@ as real ones. The same call gives the same bytes, in a few seconds.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import random
@@ -138,7 +139,7 @@ def _issue_yaml(facts: dict, period: Period, sections: list[dict], cover: str | 
         "published": publication_date(period, facts["published"]),
         "source_language": facts["source_language"],
         "languages": list(facts["languages"]),
-        "issn": facts["issn"],
+        "issn": {language: dataclasses.asdict(issns) for language, issns in facts["issn"].items()},
         **({"cover_image": cover} if cover else {}),
         "sections": [
             {

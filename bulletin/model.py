@@ -23,6 +23,7 @@ FIRST_YEAR = 2020  # the year of the liberation: the bulletin records what came 
 LAST_YEAR = 2999  # a four-digit year, whose half-years and the day after them a date can hold
 
 FILE_PREFIX = "since-the-victory"  # every delivered file name starts with it
+MEDIA = ("print", "online")  # the media each language edition is published in, each with an ISSN of its own
 
 
 class Untranslated(str):
@@ -106,6 +107,19 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Issns:
+    """The ISSNs of one language edition: one for each medium, and the ISSN-L that links them."""
+
+    print: str  # the print edition's: in the print PDF's imprint, on its back cover and in its XMP
+    online: str  # the online edition's (the eISSN): in the screen PDF's
+    linking: str  # the ISSN-L, the same for both media: one of the two, usually the one assigned first
+
+    def of(self, medium: str) -> str:
+        """Return the ISSN of `medium`, one of MEDIA."""
+        return {"print": self.print, "online": self.online}[medium]
+
+
+@dataclass(frozen=True)
 class Issue:
     """One issue of the bulletin in all its languages."""
 
@@ -115,7 +129,7 @@ class Issue:
     published: date  # publication date, printed in the imprint and in the PDF metadata
     source_language: str  # the language the others are translated from
     languages: tuple[str, ...]  # edition languages, in the order they are built
-    issn: Mapping[str, str]  # ISSN of each language edition
+    issn: Mapping[str, Issns]  # the ISSNs of each language edition, by language code
     cover_image: Path | None  # picture on the front cover
     cover_alt: Localized  # what the cover picture shows, for readers who cannot see it
     publisher: Localized  # publisher's name

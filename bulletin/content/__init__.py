@@ -9,6 +9,7 @@ Nothing here renders or writes a file.
     loading      YAML read into trees that remember where each value was, safely and in bounds
     schema       typed reading of those trees: each getter checks one field
     validation   issue.yaml against its schema, and the `Issue` model assembled
+    issns        each language edition's ISSNs: print, online and the ISSN-L, check digits checked
     texts        each language file against issue.yaml
     sources      which translations are behind their source text
     ids          the ids of an issue's parts, apart from each other and the templates' anchors

@@ -35,6 +35,7 @@ from ..project import TEMPLATES
 from ..util.errors import Mark, Problem
 from ..util.files import not_a_file
 from .ids import Ids
+from .issns import read_issns
 from .loading import ISSUE_FILE, Spot, YamlMap, load_source
 from .pictures import picture_problem
 from .schema import Checker, day, identifier, number, text, unique, whole_number
@@ -129,7 +130,7 @@ def _read_facts(folder: Path, checker: Checker) -> dict | None:
             root.value_spots["source_language"],
             f"issue: 'source_language' {facts['source_language']!r} is not among 'languages'",
         )
-    facts["issn"] = _read_issn(root, facts["languages"], checker)
+    facts["issn"] = read_issns(root, facts["languages"], checker)
     ids = Ids(TEMPLATES)
     facts["sections"] = _read_sections(folder, root, period, checker, ids)
     facts["chronology"] = _read_dated_list(root, "chronology", "event", period, checker, ids)
@@ -167,34 +168,6 @@ def _read_languages(root: YamlMap, checker: Checker) -> tuple[str, ...]:
     if not items:
         checker.report(root.value_spots["languages"], "issue: 'languages' is empty; list the edition languages")
     return tuple(seen)
-
-
-def _read_issn(root: YamlMap, languages: tuple[str, ...], checker: Checker) -> dict[str, str]:
-    node = checker.mapping_field(root, "issn", "issue")
-    if node is None:
-        return {}
-    if languages:  # with no valid language listed, that is the problem to report
-        checker.known_fields(node, languages, "issue: 'issn'")
-    issn = {}
-    for language in languages:
-        value = checker.get(node, language, "issue: 'issn'", text)
-        if value is not None and not _valid_issn(value):
-            checker.report(
-                node.value_spots[language],
-                f"issue: 'issn' of language {language!r}: {value!r} is not a valid ISSN"
-                " (NNNN-NNNC with a correct check digit C)",
-            )
-        elif value is not None:
-            issn[language] = value
-    return issn
-
-
-def _valid_issn(value: str) -> bool:
-    digits = value.replace("-", "")
-    if len(value) != 9 or value[4] != "-" or len(digits) != 8 or not digits[:7].isdigit():
-        return False
-    remainder = (11 - sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1))) % 11) % 11
-    return digits[7] == ("X" if remainder == 10 else str(remainder))
 
 
 def _read_image(

@@ -91,6 +91,8 @@ _DASH = r"(?:--?|—|–)"  # what may have been typed for a dash
 # Left exactly as typed: web and e-mail addresses.
 # An e-mail address starts where its run of name characters does: tried from inside the run, it would be
 # sought again to the run's end from each of its characters, in time growing with the square of its length.
+# The label an ISSN is written after, up to the ISSN itself: "ISSN ", "ISSN-L: ", "ISSN (online) ".
+ISSN_LABEL = re.compile(r"ISSN(?:-L)?(?:\s?\([^()\n]{1,40}\))?:?\s$")
 ADDRESS = re.compile(
     r"((?:https?://|www\.)[^\s<>«»“”\"]*[^\s<>«»“”\".,;:!?)]|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
 )
@@ -139,11 +141,10 @@ def _set_spaces(text: str, conventions: Conventions) -> str:
     """Set ellipses, dashes, minus signs and no-break spaces in one piece of text."""
     text = text.replace("...", "…")
     # 1717-1797, 12-13 May, 3,5-4,5, 1990 - 2000: an en dash; not codes such as 2022-11-08, 978-5-17-1,
-    # J2-8015, 492-92 or an ISSN, which do not read as a rising range of two numbers.
+    # J2-8015, 492-92 or an ISSN after its label (ISSN, ISSN-L, ISSN (online)), which do not read as a rising range.
     text = re.sub(
-        r"(?<![\w/.,])(?<!\d[-–])(?<!ISSN )(\d{1,4}(?:[.,]\d+)?)(?:-|–| [-–] )(\d{1,4}(?:[.,]\d+)?)"
-        r"(?![\d/]|[-–]\d)",
-        _range,
+        r"(?<![\w/.,])(?<!\d[-–])(\d{1,4}(?:[.,]\d+)?)(?:-|–| [-–] )(\d{1,4}(?:[.,]\d+)?)(?![\d/]|[-–]\d)",
+        lambda match: match[0] if ISSN_LABEL.search(match.string, 0, match.start()) else _range(match),
         text,
     )
     if conventions.paired_dash:

@@ -16,6 +16,7 @@ beside pikepdf, and knows nothing of how the PDF was made: the printing stage ca
     resourcescan whether each print page lists only what it paints, transparent only where it must be
     rip          every print page rendered by Ghostscript, and its ink measured against the limit
     typescan     small type in many inks, thin reversed type, black type that knocks out
+    issnscan     the ISSN a PDF gives in its text and its XMP: its own medium's
 """
 
 from ..util.exports import lazy_exports

@@ -2,7 +2,7 @@
 
 Each check looks at one aspect of one PDF (syntax, content streams readers can draw, page
 boxes, PDF/X or PDF/UA conformance, fonts, page count, image resolution, pictures that came out
-blank or as their alternative text, colour, cover text) and returns
+blank or as their alternative text, colour, cover text, the ISSN of the file's medium) and returns
 `Finding`s; a check that finds nothing wrong returns one "pass" finding, so the report
 shows what was checked. The rule for severities: an *error* is what the printing bureau
 or an accessibility audit would reject, so the file must not be delivered; a *warning*
@@ -31,10 +31,11 @@ from ..util.pdftree import PdfObject
 from .accessibility import check_accessibility
 from .colourscan import find_colour
 from .findings import Expectation, Finding, failed, listed, pages_named, passed, plural
+from .issnscan import issn_problems
 from .picturescan import blank_images, unshown_figures
 from .resourcescan import check_resources
 from .rip import check_rip
-from .standards import X1A, check_pdfx, check_tagging
+from .standards import X1A, check_pdfx, check_tagging, xmp_properties
 from .streamscan import stream_problems
 from .structurescan import check_structure
 from .typescan import check_type
@@ -312,6 +313,25 @@ def check_text(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Find
     return [passed(path, "text", "the cover has the title and the period")]
 
 
+def check_issn(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
+    """Check that the text and the XMP give the ISSN of the file's medium, and not the other medium's."""
+    if not expected.issn:
+        return [passed(path, "issn", "no ISSN expected")]
+    text = _run("pdftotext", "-layout", "-enc", "UTF-8", str(path), "-", check=True).stdout
+    xmp = None if expected.standard == X1A else xmp_properties(pdf)  # PDF 1.3 has no XMP
+    problems = issn_problems(text.split("\f"), xmp, expected)
+    if problems:
+        return [failed(path, "issn", message, page) for page, message in problems]
+    return [
+        passed(
+            path,
+            "issn",
+            f"ISSN {expected.issn} in the text"
+            + (f" and as XMP prism:{expected.issn_property}" if xmp is not None else " (PDF/X-1a carries no XMP)"),
+        )
+    ]
+
+
 def _fonts_of(page: pikepdf.Page) -> list[object]:
     resources: PdfObject = page.obj.get("/Resources", {})
     return list(resources.get("/Font", {}).keys())
@@ -362,6 +382,7 @@ CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {
     "pictures": check_pictures,
     "colour": check_colour,
     "text": check_text,
+    "issn": check_issn,
     "resources": check_resources,
     "rip": check_rip,
     "type": check_type,

@@ -30,6 +30,7 @@ COLUMNS = (
     "pictures",
     "colour",
     "text",
+    "issn",
     "resources",
     "rip",
     "ink",
@@ -58,6 +59,9 @@ class Expectation:
     standard: str = "PDF/X-4"  # print: "PDF/X-4", or "PDF/X-1a:2001" when the bureau asks for it
     condition: str = ""  # print: the output intent's OutputConditionIdentifier, e.g. "FOGRA39"
     ink_limit: float = 0.0  # print: total ink at most, in %; 0 = not measured against a limit
+    issn: str = ""  # the ISSN of the file's medium, which its text and its XMP give; "": none is checked
+    issn_property: str = ""  # the PRISM property of the XMP that gives it: "issn" (print) or "eIssn" (online)
+    other_issn: str = ""  # the other medium's ISSN, which the file may give only as its ISSN-L
 
 
 @dataclass(frozen=True)

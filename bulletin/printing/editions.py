@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..language.localization import Formats
 from ..language.typography import typeset_text
+from ..model import MEDIA
 from ..preflight.checks import MAKEUP, PICTURES, RENDER, preflight_pdf
 from ..preflight.findings import Expectation, Finding
 from ..project import TEMPLATES
@@ -32,7 +33,7 @@ from ..util.errors import BuildError, display_path
 from .jobs import Job, Made, Printed
 from .pdf import print_pdf
 from .rendering import render_edition
-from .settings import PrintSettings
+from .settings import VARIANTS, PrintSettings
 
 FAMILIES = ("Bulletin-Serif", "Bulletin-Sans")  # the only fonts a PDF may embed
 # What WeasyPrint says of a stylesheet's rules and declarations it does not apply (`weasyprint/css/`): the
@@ -68,7 +69,14 @@ def make_edition(job: Job) -> Made:
     """Render, print and check one edition's PDF in one variant."""
     steps = {}
     started = time.perf_counter()
-    html = render_edition(job.edition, TEMPLATES, job.translations, job.settings.multiple(job.variant) - 1, job.draft)
+    html = render_edition(
+        job.edition,
+        TEMPLATES,
+        job.translations,
+        job.settings.multiple(job.variant) - 1,
+        job.draft,
+        job.variant,
+    )
     steps["render"], started = time.perf_counter() - started, time.perf_counter()
     printed = print_pdf(
         html, TEMPLATES, job.edition.issue.folder, job.typefaces, job.target, job.variant, job.settings, job.pictures
@@ -89,6 +97,7 @@ def make_edition(job: Job) -> Made:
 def expectation(job: Job) -> Expectation:
     """What the preflight must find in the job's PDF."""
     language, settings, variant = job.edition.language, job.settings, job.variant
+    issns, medium = job.edition.issue.issn[language], VARIANTS[variant].medium
     return Expectation(
         variant=variant,
         language=language,
@@ -104,6 +113,9 @@ def expectation(job: Job) -> Expectation:
         standard=settings.standard(variant),
         condition=settings.condition.identifier if variant == "print" else "",
         ink_limit=settings.condition.ink_limit if variant == "print" else 0.0,
+        issn=issns.of(medium),
+        issn_property=VARIANTS[variant].issn_property,
+        other_issn=next(issns.of(other) for other in MEDIA if other != medium),
     )
 
 

@@ -33,7 +33,10 @@ boxes only as values to hand back to them. Used, and to be checked first on an u
   `weasyprint.draw.draw_stacking_context` paints it;
 - `weasyprint.images.RasterImage`, with `width` and `height` in pixels;
 - `weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata`, overridden so that the
-  XMP DocumentID depends on the document's name and not on chance (`ReproducibleMetadata`).
+  XMP DocumentID depends on the document's name and not on chance, and so that the PRISM
+  properties the HTML head gives (`<meta name="prism.issn">`, which WeasyPrint keeps among its
+  `custom` metadata, lowercased, and writes nowhere) are written into the XMP
+  (`ReproducibleMetadata`).
 
 tests/test_architecture.py holds every other module to WeasyPrint's public names.
 """
@@ -44,7 +47,7 @@ import re
 import uuid
 import weakref
 from collections.abc import Iterator
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
 
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import Box, LineBox, MarginBox, ReplacedBox, TextBox
@@ -54,6 +57,10 @@ from weasyprint.stacking import StackingContext
 from weasyprint.text.line_break import Layout, line_size
 
 DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+PRISM = "http://prismstandard.org/namespaces/basic/3.0/"  # PRISM Basic Metadata 3.0, which defines issn and eIssn
+PRISM_PROPERTIES = ("issn", "eIssn")  # the PRISM properties a document's head may give, as <meta name="prism.issn">
+register_namespace("prism", PRISM)
 NBSP = "\u00a0"  # a no-break space, which justification widens like a space
 _SPACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # font configuration -> font -> width of a space
 
@@ -240,13 +247,23 @@ def link_of(box: Box) -> str | None:
 
 
 class ReproducibleMetadata(DocumentMetadata):
-    """Document metadata whose XMP DocumentID is fixed by the document's name."""
+    """Document metadata whose XMP DocumentID is fixed by the document's name, with the PRISM properties of its
+    head."""
 
     def __init__(self, document_name: str, **attributes):
         super().__init__(**attributes)
         self.document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'since-the-victory:' + document_name)}"
+        given = {f"prism.{name.lower()}": name for name in PRISM_PROPERTIES}  # WeasyPrint lowercases <meta> names
+        self.prism = {given[key]: value for key, value in sorted(self.custom.items()) if key in given}
 
     def generate_rdf_metadata(self, variant, version, conformance):
-        """Return WeasyPrint's RDF metadata with the fixed DocumentID in place of a random one."""
-        rdf = super().generate_rdf_metadata(variant, version, conformance)
-        return DOCUMENT_ID.sub(self.document_id.encode(), rdf)
+        """Return WeasyPrint's RDF metadata with the fixed DocumentID in place of a random one, and a description of
+        the document's PRISM properties."""
+        rdf = DOCUMENT_ID.sub(self.document_id.encode(), super().generate_rdf_metadata(variant, version, conformance))
+        if not self.prism:
+            return rdf
+        tree = fromstring(rdf)
+        description = SubElement(tree, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
+        for name, value in self.prism.items():
+            SubElement(description, f"{{{PRISM}}}{name}").text = value
+        return tostring(tree, encoding="utf-8")

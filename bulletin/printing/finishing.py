@@ -4,7 +4,8 @@ named by their glyphs.
 WeasyPrint's PDF/X-4 metadata carries a random XMP DocumentID; here it is derived from
 the file's name, so that unchanged input gives identical bytes and a new version of an
 edition keeps its document identity. The dates come from the issue (dcterms in the
-HTML head), never from the clock.
+HTML head), never from the clock; so does the ISSN of the file's medium, which the XMP gives
+as PRISM's prism:issn (print) or prism:eIssn (online).
 
 WeasyPrint describes each link of a tagged PDF by its target (an element id such as
 'vagif-mausoleum', the same in every language); the screen edition's links are described

@@ -8,8 +8,10 @@ file beside its target and renamed over it, so no partial PDF is ever left in ou
 
 Each edition is printed in two variants (settings.VARIANTS): `print`, PDF/X-4 with the
 bureau's CMYK output intent, bleed and the page-count rule, and `screen`, tagged
-PDF/UA-1 in sRGB with pictures downsampled. Both come from the same HTML; only the
-stylesheet added here, the pictures' colours and WeasyPrint's options differ.
+PDF/UA-1 in sRGB with pictures downsampled. Both come from the same templates; their HTML
+differs only where the variant's medium shows (the print edition's ISSN or the online
+edition's, `rendering`) and in the spare pages of the page-count rule. The stylesheet added
+here, the pictures' colours and WeasyPrint's options differ.
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ Ghostscript writes no PDF/X marks of its own without a definition file in PostSc
 adds them to what it wrote: the Info dictionary's GTS_PDFXVersion and GTS_PDFXConformance, the
 X-4's title, subject, keywords, author and dates (never the clock's, so that the file depends on
 its input only), /Trapped, and the same output intent, profile included. The boxes and page
-count are Ghostscript's, checked by the preflight like every print file's.
+count are Ghostscript's, checked by the preflight like every print file's. The X-4's XMP is not
+carried over (PDF 1.3 has no metadata stream), nor with it the print ISSN it gives as prism:issn:
+the file gives its ISSN in its text alone, where the preflight reads it.
 """
 
 from __future__ import annotations

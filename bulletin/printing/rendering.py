@@ -12,7 +12,9 @@ block quotes; raw HTML is shown as text and links other than http(s) and mailto 
 markdown-it drops without a word what is nested past its limit (20 levels, a list counting
 twice), so validation (`limits`) refuses quotes and lists nested far less deep, found by
 `nested_blocks`. The rendered document then goes through the typographic pass (`typography`)
-in its language. This stage writes no file.
+in its language. A document is rendered for one variant: the ISSN its imprint, its back cover
+and its head give is that of the variant's medium (`settings.Variant`), the print edition's or
+the online edition's, with the ISSN-L that links them. This stage writes no file.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ..model import Edition, Untranslated
 from ..project import MAX_TEMPLATE, STYLESHEET
 from ..util.errors import BuildError
 from ..util.files import read_project_text
+from .settings import VARIANTS
 
 MAIN_TEMPLATE = "bulletin.html"  # the template of a whole edition
 # Pictures are addressed as file:///issues/<issue>/<path> whatever the issue folder's real place:
@@ -156,10 +159,15 @@ def _as_escaped(translate: Callable[..., object]) -> Callable[..., Markup]:
 
 
 def render_edition(
-    edition: Edition, templates_dir: Path, translations: Translations, spare_pages: int = 0, draft: bool = False
+    edition: Edition,
+    templates_dir: Path,
+    translations: Translations,
+    spare_pages: int = 0,
+    draft: bool = False,
+    variant: str = "print",
 ) -> str:
-    """Render the HTML document of one edition, with `spare_pages` blank pages before the back cover;
-    a `draft` carries a draft mark on every page."""
+    """Render the HTML document of one edition for one `variant` (a key of VARIANTS), with `spare_pages` blank
+    pages before the back cover; a `draft` carries a draft mark on every page."""
     formats = Formats.for_language(edition.language)
     environment = make_environment(templates_dir, translations, formats)
     try:
@@ -172,6 +180,9 @@ def render_edition(
             lang=edition.language,
             spare_pages=spare_pages,
             draft=draft,
+            # The ISSN of the variant's medium, in the imprint, on the back cover and (from the head) in the XMP.
+            medium=VARIANTS[variant].medium,
+            issn_property=VARIANTS[variant].issn_property,
             stylesheet=(templates_dir / STYLESHEET).as_uri(),
         )
     except TemplateError as err:

@@ -43,11 +43,13 @@ class Variant:
     name: str  # "print" or "screen", as in the file name and --variant
     pdf_variant: str  # WeasyPrint's name of the PDF standard it follows
     purpose: str  # who it is for, for --help and the manifest
+    medium: str  # the edition it belongs to, whose ISSN it shows: "print" or "online" (model.MEDIA)
+    issn_property: str  # the PRISM property of its XMP that gives that ISSN
 
 
 VARIANTS = {
-    "print": Variant("print", "pdf/x-4", "PDF/X-4 in CMYK with bleed, for the printing bureau"),
-    "screen": Variant("screen", "pdf/ua-1", "tagged PDF/UA-1 in sRGB, for readers"),
+    "print": Variant("print", "pdf/x-4", "PDF/X-4 in CMYK with bleed, for the printing bureau", "print", "issn"),
+    "screen": Variant("screen", "pdf/ua-1", "tagged PDF/UA-1 in sRGB, for readers", "online", "eIssn"),
 }
 
 

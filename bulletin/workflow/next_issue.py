@@ -16,7 +16,7 @@ import json
 import re
 import shutil
 import tempfile
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
@@ -116,7 +116,8 @@ def _issue_yaml(period: Period, previous: Path, facts: dict) -> str:
     ]
     if facts["issn"]:
         lines.append("issn:")
-        lines += [f"  {language}: {issn}" for language, issn in facts["issn"].items()]
+        for language, issns in facts["issn"].items():
+            lines += [f"  {language}:"] + [f"    {key}: {value}" for key, value in asdict(issns).items()]
     if facts["cover_image"]:
         lines.append(f"cover_image: {facts['cover_image'].relative_to(previous.resolve()).as_posix()}")
     lines += ["", "sections:"]

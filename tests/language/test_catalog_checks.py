@@ -122,7 +122,7 @@ def edit(translations: Path, language: str, old: str, new: str) -> Path:
             "ru",
             'msgstr "почти %(value)s"',
             'msgstr "почти %(value)"',
-            ['201: interface string "nearly %(value)s": %(value) has no conversion; write %(value)s'],
+            ['208: interface string "nearly %(value)s": %(value) has no conversion; write %(value)s'],
             True,
         ),
         (
@@ -180,7 +180,7 @@ def edit(translations: Path, language: str, old: str, new: str) -> Path:
             'msgstr "почти %(value)s"',
             'msgstr "почти %(value).0s"',
             [
-                '201: interface string "nearly %(value)s": %(value).0s has a width, precision or flag that the msgid\'s'
+                '208: interface string "nearly %(value)s": %(value).0s has a width, precision or flag that the msgid\'s'
                 " %(value)s does not, which pads the text with spaces or cuts it; write %(value)s"
             ],
             True,

@@ -81,6 +81,12 @@ def test_each_language_is_set_by_its_conventions(language, typed, expected):
             "ISBN 978-5-17-118366-4, тел. 492-17-00, 2022-11-08, ISSN 2789-1234, 10-15%",
             "ISBN 978-5-17-118366-4, тел. 492-17-00, 2022-11-08, ISSN 2789-1234, 10–15%",
         ),
+        # An ISSN after any of its labels, whatever its qualifier says; a range after it is still a range.
+        (
+            "es",
+            "ISSN-L 1234-5679, eISSN 2049-3630, ISSN (edición impresa): 1050-1247, ISSN\u00a01352-1357, 1990-1995",
+            "ISSN-L 1234-5679, eISSN 2049-3630, ISSN (edición impresa): 1050-1247, ISSN⍽1352-1357, 1990–1995",
+        ),
         (
             "en",
             'see https://www.azertag.az/en/xeber/2022-11-08?a=1 - or "write" to info@mod.gov.az...',

@@ -344,6 +344,7 @@ def test_every_check_has_a_name_in_report_order():
         "pictures",
         "colour",
         "text",
+        "issn",
         "resources",
         "rip",
         "type",

@@ -63,6 +63,10 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
     assert facts["published"].month == 7 and facts["published"].year == 2023
     for key in ("languages", "source_language", "issn"):
         assert facts[key] == old[key]
+    # Each edition's ISSNs by medium, and the ISSN-L, as the previous issue gave them.
+    assert "  ru:\n    print: 2958-101X\n    online: 3006-1059\n    linking: 2958-101X\n" in (
+        folder / "issue.yaml"
+    ).read_text(encoding="utf-8")
     assert [section["id"] for section in facts["sections"]] == [section["id"] for section in old["sections"]]
     assert [figure["value"] for figure in facts["figures"]] == [figure["value"] for figure in old["figures"]]
     assert facts["cover_image"].read_bytes() == old["cover_image"].read_bytes()
@@ -90,7 +94,7 @@ def test_the_new_issue_carries_over_what_stays_and_leaves_the_rest_to_write(issu
     output = capsys.readouterr().out
     assert "2023-H1/az.yaml:23:12: article 'shusha-1': 'title' is empty; expected text" in output
     assert (
-        "2023-H1/issue.yaml:18:14: article 'shusha-1': 'date': expected a date written as YYYY-MM-DD,"
+        "2023-H1/issue.yaml:30:14: article 'shusha-1': 'date': expected a date written as YYYY-MM-DD,"
         " found nothing (an empty value)"
     ) in output
 

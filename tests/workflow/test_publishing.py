@@ -7,17 +7,21 @@ import shutil
 import subprocess
 import sys
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
 from bulletin.content.examination import validate_issue
 from bulletin.language.localization import Formats, load_translations
 from bulletin.language.typography import plain_text
+from bulletin.printing.settings import VARIANTS as PRINT_VARIANTS
 from bulletin.project import EXTRACTION_CONFIG, TRANSLATIONS
 
 from conftest import LANGUAGES, PROJECT, SAMPLE, VARIANTS, page_texts, pdf_fonts
 
 pytestmark = pytest.mark.slow  # every test reads the sample's build, or builds it again
+MEDIUM = {name: variant.medium for name, variant in PRINT_VARIANTS.items()}  # the medium whose ISSN each file gives
+PRISM = "http://prismstandard.org/namespaces/basic/3.0/"  # PRISM Basic Metadata 3.0, which defines issn and eIssn
 
 
 def interface(language: str, msgid: str) -> str:
@@ -50,7 +54,7 @@ def test_each_edition_shows_its_own_title_period_and_dates(sample_build, variant
     assert title != "Since the Victory" or language == "en"
     assert title in pages[0] and printed(formats.period(issue.period), language) in pages[0]
     assert printed(formats.long_date(issue.published), language) in pages[1]  # the imprint
-    assert issue.issn[language] in pages[1]
+    assert issue.issn[language].of(MEDIUM[variant]) in pages[1]
     whole = " ".join(pages)
     for article in issue.articles:
         assert printed(formats.long_date(article.date), language) in whole
@@ -125,7 +129,7 @@ def test_the_back_cover_is_the_last_page(sample_build, variant, issue, language)
     pages = [flat(page) for page in page_texts(sample_build.pdf(language, variant))]
     title = interface(language, "Since the Victory")
     assert len(pages) % 4 == 0 if variant == "print" else True
-    assert pages[-1].startswith(title) and issue.issn[language] in pages[-1]
+    assert pages[-1].startswith(title) and f"ISSN {issue.issn[language].of(MEDIUM[variant])}" in pages[-1]
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -136,6 +140,24 @@ def test_metadata_names_the_language_title_and_publication_date(sample_build, va
     title = interface(language, "Since the Victory")
     assert reader.metadata.title.startswith(title)
     assert reader.metadata["/CreationDate"].startswith("D:" + issue.published.strftime("%Y%m%d"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_print_file_gives_the_print_issn_and_the_screen_file_the_online_issn(sample_build, issue, language):
+    """In the imprint (with the ISSN-L), on the back cover and in the XMP, as PRISM's issn and eIssn."""
+    issns = issue.issn[language]
+    labels = {medium: interface(language, f"ISSN ({medium})") for medium in ("print", "online")}
+    for variant, medium, other, prism in (("print", "print", "online", "issn"), ("screen", "online", "print", "eIssn")):
+        pages = page_texts(sample_build.pdf(language, variant))
+        imprint = [flat(line) for line in pages[1].splitlines() if "ISSN" in line]
+        assert imprint == [f"{labels[medium]} {issns.of(medium)}", f"ISSN-L {issns.linking}"]
+        assert f"ISSN {issns.of(medium)}" in flat(pages[-1]) and issns.of(other) not in pages[-1]
+        # The other medium's ISSN is in the file only as the ISSN-L (the print ISSN, in the sample).
+        assert "".join(pages).count(issns.of(other)) == (1 if issns.linking == issns.of(other) else 0)
+        with pikepdf.open(sample_build.pdf(language, variant)) as pdf:
+            xmp = pdf.open_metadata()
+            given = {name: xmp.get(f"{{{PRISM}}}{name}") for name in ("issn", "eIssn") if f"{{{PRISM}}}{name}" in xmp}
+        assert given == {prism: issns.of(medium)}
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -152,7 +152,7 @@ def test_a_catalog_the_build_cannot_use_is_left_to_do_and_stops_even_a_draft(min
         path.read_text(encoding="utf-8").replace('"№\u00a0%(number)s"', '"№\u00a0%(numbr)s"'), encoding="utf-8"
     )
     problem = (
-        f'{path}:99:1: interface string "No. %(number)s": %(numbr)s is not a placeholder of the msgid;'
+        f'{path}:106:1: interface string "No. %(number)s": %(numbr)s is not a placeholder of the msgid;'
         " did you mean %(number)s?"
     )
     code, report = status_of(minimal_issue, capsys)
@@ -174,7 +174,7 @@ def test_translations_are_not_complete_while_their_source_cannot_be_read(minimal
             assert language["content"]["unchecked"] and language["content"]["stale"] == 0
     assert main(["status", str(minimal_issue)]) == 1
     out = capsys.readouterr().out
-    assert "az (source)      30/30      0             0  unreadable" in out
+    assert "az (source)      31/31      0             0  unreadable" in out
     assert "ru: left to do\n  The translations cannot be checked against the az texts until" in out
     assert main(["validate", str(minimal_issue)]) == 2
     assert "stale" not in capsys.readouterr().out  # the syntax error is the one problem, with no warning cascade
