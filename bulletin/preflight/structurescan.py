@@ -2,9 +2,10 @@
 (`printing.tagging`, `printing.paintorder`), checked on the file as written.
 
 - every annotation carries the Print flag and is neither Hidden nor NoView (ISO 14289-1 7.18.1);
+- no link is inside another (each would be an annotation of its own, a stop of its own);
 - no structure element is empty: each holds content, another element or an alternative text;
 - every page paints its tagged content in the order the structure tree reads it;
-- every Caption is inside the Figure, Table or list it captions;
+- every Caption is inside the Figure, Table or list it captions, or beside its Figure in a Div;
 - every table has header cells, each of which says whether it heads its row or its column (/Scope);
 - a drawn figure that holds a table (the key figures' chart) has an alternative text that gives
   every number its table shows.
@@ -53,13 +54,18 @@ def check_structure(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list
         findings.append(
             failed(path, "structure", f"content painted out of the structure tree's order on {pages_named(scrambled)}")
         )
-    loose = [
-        element for element in elements if element.get("/S") == "/Caption" and _parent_kind(element) not in CAPTIONED
-    ]
+    loose = [element for element in elements if element.get("/S") == "/Caption" and not _captions(element)]
     if loose:
         findings.append(
-            failed(path, "structure", f"{plural(len(loose), 'caption')} outside the Figure or Table it captions")
+            failed(
+                path,
+                "structure",
+                f"{plural(len(loose), 'caption')} neither in nor beside the Figure or Table it captions",
+            )
         )
+    nested = [element for element in elements if element.get("/S") == "/Link" and _parent_is_link(element)]
+    if nested:
+        findings.append(failed(path, "structure", f"{plural(len(nested), 'link')} inside another link"))
     tables = [element for element in elements if element.get("/S") == "/Table"]
     for problem in _table_problems(tables):
         findings.append(failed(path, "structure", problem))
@@ -84,9 +90,25 @@ def _hidden(annotation: object) -> bool:
     return not flags & PRINT or bool(flags & (HIDDEN | NO_VIEW))
 
 
-def _parent_kind(element: pikepdf.Dictionary) -> str:
+def _parent_is_link(element: pikepdf.Dictionary) -> bool:
     parent = element.get("/P")
-    return str(parent.get("/S")) if isinstance(parent, pikepdf.Dictionary) else ""
+    return isinstance(parent, pikepdf.Dictionary) and parent.get("/S") == "/Link"
+
+
+def _captions(caption: pikepdf.Dictionary) -> bool:
+    """Whether a Caption is inside the Figure, Table or list it captions, or beside its one Figure in a Div."""
+    parent = caption.get("/P")
+    if not isinstance(parent, pikepdf.Dictionary):
+        return False
+    if parent.get("/S") in CAPTIONED:
+        return True
+    kids = parent.get("/K")
+    held = [
+        str(kid.get("/S"))
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+        if isinstance(kid, pikepdf.Dictionary)
+    ]
+    return parent.get("/S") == "/Div" and sorted(held) == ["/Caption", "/Figure"]
 
 
 def _painted_in_reading_order(root: PdfObject, page: pikepdf.Page) -> bool:

@@ -29,11 +29,12 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import pikepdf
 from weasyprint.document import Document
 
+from ..util.pdftext import mark_as_artifacts
 from ..util.pdftree import structure_elements
 from . import engine
 from .engine import ReproducibleMetadata
@@ -151,24 +152,9 @@ def _mark_pagination_as_artifacts(document: pikepdf.Pdf) -> None:
             if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
         }
         if outside:
-            _rewrite_marked_content(document, pages[key], outside)
+            mark_as_artifacts(document, pages[key], outside, pikepdf.Dictionary(Type=pikepdf.Name.Pagination))
             for mcid in outside:
                 elements[mcid] = None  # a PDF null: no structure element owns it
-
-
-def _rewrite_marked_content(document: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
-    """Mark the page's marked-content sequences numbered `mcids` as pagination artifacts."""
-    # As (operands, operator), which pikepdf writes back as read (a whole instruction it writes anew, 216 as
-    # 216.); the operands are pikepdf's own list, which its types do not call a collection.
-    instructions: list[tuple[Any, pikepdf.Operator]] = []
-    for instruction in pikepdf.parse_content_stream(page):
-        operands, operator = instruction.operands, instruction.operator
-        properties = operands[1] if str(operator) == "BDC" and len(operands) == 2 else None
-        if isinstance(properties, pikepdf.Dictionary) and int(properties.get(pikepdf.Name.MCID, -1)) in mcids:
-            instructions.append(([pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)], operator))
-        else:
-            instructions.append((operands, operator))
-    page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
 def finish_print(

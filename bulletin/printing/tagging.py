@@ -2,11 +2,15 @@
 
 WeasyPrint tags what HTML says; what HTML cannot say is set right here, in the tree it wrote:
 
+- a link's nested Link elements (its generated leader and page number) join it, with one
+  annotation, and its leader dots become artifacts (`linktags`);
 - every link annotation carries the Print flag (7.18.1: an annotation readers should get is
   not hidden from any of them), and none is Hidden or NoView;
-- a `<figure>` with one picture and its caption becomes one Figure that holds both: the
-  picture's alternative text and bounding box, then the Caption (WeasyPrint leaves both
-  under a NonStruct);
+- a `<figure>` with one picture and its caption becomes a Div that holds the Figure and, beside
+  it, its Caption (WeasyPrint leaves both under a NonStruct, the picture maybe inside the
+  NonStruct of its line). Not the Caption inside the Figure: the Figure's alternative text
+  stands for the element and all it holds (ISO 32000-1 14.9.3), so a screen reader that reads
+  it would never read the caption, its date or its credit;
 - a `<figure>` that holds a table (the key figures' chart) becomes a Figure whose alternative
   text gives every bar's label and number, from its `data-alt` (`figure_alts`);
 - a header cell says what it heads (/Scope /Row when the rest of its row are data cells,
@@ -25,6 +29,7 @@ from weasyprint.document import Document
 from ..util.errors import BuildError
 from ..util.pdftree import PdfObject, holds_nothing, in_reading_order, structure_elements
 from . import engine
+from .linktags import join_nested_links
 
 PRINT, HIDDEN, NO_VIEW = 4, 2, 32  # annotation flags (ISO 32000-1, 12.5.3)
 
@@ -50,6 +55,7 @@ def tag_to_the_letter(pdf: pikepdf.Pdf, alts: list[str]) -> None:
     if root is None:
         return
     owners = _parent_tree(pdf, root)
+    join_nested_links(pdf, root, owners)
     unused = list(alts)
     for element in in_reading_order(root):
         kids = _element_kids(element)
@@ -59,7 +65,7 @@ def tag_to_the_letter(pdf: pikepdf.Pdf, alts: list[str]) -> None:
             continue
         kinds = [str(kid.get(pikepdf.Name.S)) for kid in kids]
         if len(kids) == len(_kids(element)) == 2 and "/Caption" in kinds and (picture := _picture(kids)) is not None:
-            _merge_figure(element, picture, kids[kinds.index("/Caption")], owners)
+            _group_figure(element, picture, kids[kinds.index("/Caption")])
         elif kinds == ["/Table"] and len(_kids(element)) == 1:
             if not unused:
                 raise BuildError("a figure that holds a table has no alternative text (data-alt) to give it")
@@ -107,29 +113,12 @@ def _parent_tree(pdf: pikepdf.Pdf, root: PdfObject) -> dict[int, PdfObject]:
     }
 
 
-def _merge_figure(
-    group: pikepdf.Dictionary, picture: pikepdf.Dictionary, caption: pikepdf.Dictionary, owners: dict
-) -> None:
-    """Make `group` the Figure: the picture's content, alternative text and box, then its caption."""
-    content = _kids(picture)
-    group.S = pikepdf.Name.Figure
-    for key in (pikepdf.Name.Alt, pikepdf.Name.A, pikepdf.Name.Pg):
-        if key in picture:
-            group[key] = picture[key]
-    group.K = pikepdf.Array([*content, caption])
-    page = picture.get(pikepdf.Name.Pg)
-    mcids = owners.get(page.objgen[0]) if page is not None else None
-    for kid in content:
-        if isinstance(kid, int) and mcids is not None and int(kid) < len(mcids):
-            mcids[int(kid)] = group
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get(pikepdf.Name.Type) == pikepdf.Name.MCR:
-            kid_page = kid.get(pikepdf.Name.Pg, page)
-            array = owners.get(kid_page.objgen[0]) if kid_page is not None else None
-            if array is not None:
-                array[int(kid.MCID)] = group
-    for held in (*content, caption):
-        if isinstance(held, pikepdf.Dictionary) and pikepdf.Name.S in held:
-            held.P = group
+def _group_figure(group: pikepdf.Dictionary, picture: pikepdf.Dictionary, caption: pikepdf.Dictionary) -> None:
+    """Make `group` a Div holding the picture's Figure (taken out of the wrappers of its line) and its Caption."""
+    kids = _element_kids(group)
+    group.S = pikepdf.Name.Div
+    group.K = pikepdf.Array([picture, caption] if kids.index(caption) else [caption, picture])
+    picture.P = group
 
 
 def _scope_headers(cells: list[pikepdf.Dictionary]) -> None:

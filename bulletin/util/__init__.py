@@ -9,6 +9,7 @@
     progress      progress bars on a terminal, log lines elsewhere
     workers       worker processes forked from a server that has the engine loaded
     pdftree       a tagged PDF's structure tree, walked
+    pdftext       the text a page's marked content shows, and marked content made artifacts
     pam           a PDF's pages as Ghostscript renders them in CMYK, read one by one from its pipe
     exports       a stage's entry points, imported on first use
     worddiff      what changed between two versions of a text, word by word

@@ -12,6 +12,7 @@ from PIL import Image, ImageChops
 
 from bulletin.preflight.checks import preflight_pdf
 from bulletin.printing.finishing import finish_screen
+from bulletin.util.pdftext import marked_texts
 from bulletin.util.pdftree import in_reading_order
 
 from .pdfs import SCREEN, SCREEN_COVER, only
@@ -59,7 +60,7 @@ def test_weasyprints_tagging_is_found_wanting_by_the_check_and_by_outloud(articl
         "annotations without the Print flag on page 1",
         "1 empty structure element (Span)",
         "content painted out of the structure tree's order on page 1",
-        "1 caption outside the Figure or Table it captions",
+        "1 caption neither in nor beside the Figure or Table it captions",
         "4 header cells without /Scope",
     ]
     said = [finding.message for finding in only(preflight_pdf(article, SCREEN), "outloud")]
@@ -79,13 +80,14 @@ def test_the_finished_file_passes_both_and_looks_the_same(article, tmp_path):
         assert ImageChops.difference(Image.open(one).convert("RGB"), Image.open(other).convert("RGB")).getbbox() is None
 
 
-def test_the_finished_tree_holds_caption_in_figure_scoped_headers_and_the_charts_numbers(article):
+def test_the_finished_tree_holds_caption_beside_figure_scoped_headers_and_the_charts_numbers(article):
     with pikepdf.open(_finished(article, ["Losses: Libraries 927; Museums 22."])) as pdf:
         elements = in_reading_order(pdf.Root.StructTreeRoot)
         picture, chart = [element for element in elements if element.get("/S") == "/Figure"]
         assert str(picture.Alt) == "A blue square on a red field"
-        assert [kid.S for kid in picture.K if isinstance(kid, pikepdf.Dictionary)] == ["/Caption"]
-        assert isinstance(picture.K[0], int)  # the picture's own content first, then its caption
+        # Beside its Figure in a Div, not inside it: the Figure's /Alt stands for all it holds (ISO 32000-1 14.9.3).
+        assert picture.P.S == "/Div" and [kid.S for kid in picture.P.K] == ["/Figure", "/Caption"]
+        assert [kid for kid in picture.K if isinstance(kid, pikepdf.Dictionary)] == []
         assert str(chart.Alt) == "Losses: Libraries 927; Museums 22." and chart.K[0].S == "/Table"
         scopes = [str(cell.A.Scope) for cell in elements if cell.get("/S") == "/TH"]
         assert scopes == ["/Row"] * 4
@@ -97,6 +99,26 @@ def test_a_picture_painted_out_of_order_is_named_by_its_page_when_finishing_cann
         "clipped.pdf", ARTICLE + FIGURE.replace("overflow: visible", "overflow: hidden"), "screen", lang="en"
     )
     assert "content painted out of the structure tree's order on page 1" in _structure(_finished(clipped))
+
+
+def test_a_link_with_generated_content_is_one_link_said_without_its_leader(make):
+    style = "<style>a::after { content: leader(dotted) ' ' target-counter(attr(href url), page) }</style>"
+    pdf = make(
+        "contents.pdf",
+        SCREEN_COVER + style + '<p><a href="#end">The end</a></p><p id="end">End.</p>',
+        "screen",
+        lang="en",
+    )
+    with pikepdf.open(pdf) as before:
+        assert len(before.pages[0].Annots) > 1  # WeasyPrint's: one per nested Link
+    assert "2 links inside another link" in _structure(pdf)
+    with pikepdf.open(_finished(pdf)) as after:
+        [link] = after.pages[0].Annots
+        [element] = [e for e in in_reading_order(after.Root.StructTreeRoot) if e.get("/S") == "/Link"]
+        read = marked_texts(after.pages[0])
+        said = "".join(read[kid] for kid in element.K if isinstance(kid, int))
+        assert said.replace(" ", "") == "Theend1" and element.K[0].Obj.objgen == link.objgen
+    assert _structure(_finished(pdf)) == []
 
 
 def test_a_chart_whose_alternative_text_leaves_out_a_number_is_an_error(article):

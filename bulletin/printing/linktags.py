@@ -1,0 +1,109 @@
+"""Finishing of the screen edition's links: one link per target, said once, without its leader dots.
+
+WeasyPrint tags a link's generated content (the contents line's `::after`: leader dots and page
+number) as Link elements nested in the link, each with an annotation of its own over the same
+line: a screen reader stopped three times on every contents line and, with punctuation read,
+spoke each of its hundred dots. Here a link's nested Link elements join it: their content becomes
+its own, and its one annotation covers all of theirs (the union of their rectangles), the others
+taken off the page. The dots of a leader become layout artifacts, which readers skip: the line
+reads as the title and its page number.
+"""
+
+from __future__ import annotations
+
+import pikepdf
+
+from ..util.pdftext import mark_as_artifacts, marked_texts
+from ..util.pdftree import PdfObject, in_reading_order
+
+LEADER = frozenset(".·…\u00a0 ")  # what a leader is drawn with (and the spaces around it)
+
+
+def join_nested_links(pdf: pikepdf.Pdf, root: PdfObject, owners: dict[int, PdfObject]) -> None:
+    """Make each link with Link elements inside it one link, and its leader dots artifacts."""
+    texts: dict[int, dict[int, str]] = {}
+    leaders: dict[int, set[int]] = {}
+    for element in in_reading_order(root):
+        if element.get("/S") != "/Link" or _kind(element.get("/P")) == "/Link":
+            continue
+        content: list = []  # marked content: MCIDs, and references to it
+        references: list[pikepdf.Dictionary] = []
+        others: list[pikepdf.Dictionary] = []
+        _gather(element, content, references, others)
+        annotations = [
+            reference.Obj for reference in references if isinstance(reference.get("/Obj"), pikepdf.Dictionary)
+        ]
+        if len(references) > 1 and len({_target(annotation) for annotation in annotations}) == 1:
+            _join_annotations(pdf, root, annotations)
+            references = references[:1]
+        shown_on: PdfObject = element.get("/Pg")
+        number = shown_on.objgen[0] if isinstance(shown_on, pikepdf.Dictionary) else None
+        if number is not None and number in owners:
+            shown = texts.setdefault(number, marked_texts(pikepdf.Page(shown_on)))
+            dots = {kid for kid in content if isinstance(kid, int) and _leader(shown.get(kid, ""))}
+            content = [kid for kid in content if kid not in dots]
+            leaders.setdefault(number, set()).update(dots)
+            for kid in content:
+                if isinstance(kid, int) and kid < len(owners[number]):
+                    owners[number][kid] = element
+            for dot in dots:
+                owners[number][dot] = None  # a PDF null: no structure element owns it
+        element.K = pikepdf.Array([*references, *content, *others])
+        for held in others:
+            held.P = element
+    for page in pdf.pages:
+        if leaders.get(page.obj.objgen[0]):
+            mark_as_artifacts(pdf, page, leaders[page.obj.objgen[0]], pikepdf.Dictionary(Type=pikepdf.Name.Layout))
+
+
+def _kind(element: object) -> str:
+    return str(element.get("/S")) if isinstance(element, pikepdf.Dictionary) else ""
+
+
+def _gather(element: pikepdf.Dictionary, content: list, references: list, others: list) -> None:
+    """Sort the kids of a link and of the Links inside it, in reading order: marked content, object references
+    (annotations) and other elements."""
+    kids = element.get("/K")
+    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]:
+        if isinstance(kid, int) or isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            content.append(kid)
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+            references.append(kid)
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Link":
+            _gather(kid, content, references, others)
+        elif isinstance(kid, pikepdf.Dictionary):
+            others.append(kid)
+
+
+def _target(annotation: PdfObject) -> str:
+    action = annotation.get("/A")
+    return str(annotation.get("/Dest") or (action.get("/URI") if isinstance(action, pikepdf.Dictionary) else ""))
+
+
+def _join_annotations(pdf: pikepdf.Pdf, root: PdfObject, annotations: list[PdfObject]) -> None:
+    """Let the first annotation cover all of them; take the others off their pages and out of the parent tree."""
+    kept, dropped = annotations[0], annotations[1:]
+    boxes = [[float(value) for value in annotation.Rect] for annotation in annotations]
+    kept.Rect = pikepdf.Array(
+        [
+            min(min(box[0], box[2]) for box in boxes),
+            min(min(box[1], box[3]) for box in boxes),
+            max(max(box[0], box[2]) for box in boxes),
+            max(max(box[1], box[3]) for box in boxes),
+        ]
+    )
+    gone = {annotation.objgen for annotation in dropped}
+    keys = {int(annotation.StructParent) for annotation in dropped if "/StructParent" in annotation}
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array) and any(annotation.objgen in gone for annotation in annots):
+            page.obj.Annots = pikepdf.Array([annotation for annotation in annots if annotation.objgen not in gone])
+    numbers = root.ParentTree.Nums  # changed in place: the pages' arrays in it are the ones being edited
+    for index in reversed(range(0, len(numbers) - 1, 2)):
+        if int(numbers[index]) in keys:
+            del numbers[index + 1]
+            del numbers[index]
+
+
+def _leader(text: str) -> bool:
+    return bool(text.strip()) and set(text) <= LEADER
