@@ -23,6 +23,7 @@ from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
@@ -35,7 +36,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from ..util.errors import UsageError, display_path
 from ..util.files import read_file
-from .keys import SigningError, read_certificates
+from .keys import SigningError, describe_name, read_certificates
 from .signatures import as_asn1, signing_times
 
 # A publisher's certificate may sign with either usage: many document-signing certificates have only one.
@@ -58,11 +59,22 @@ class Verdict:
 
 
 def read_trust_roots(path: Path, where: str) -> list[asn1_x509.Certificate]:
-    """Read the trust roots of a PEM file named `where` (an option or a setting)."""
+    """Read the trust roots of a PEM file named `where` (an option or a setting): CA certificates only."""
     try:
-        return [as_asn1(certificate) for certificate in read_certificates(path, where)]
+        certificates = read_certificates(path, where)
     except SigningError as err:
         raise UsageError(str(err)) from None
+    for certificate in certificates:
+        try:
+            authority = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            authority = False
+        if not authority:  # a signing certificate given as the root would vouch for itself alone
+            raise UsageError(
+                f"{where}: {describe_name(certificate.subject)} is not a CA certificate (it may not issue"
+                " certificates); name the root certificate of the publisher's CA, not a signing certificate"
+            )
+    return [as_asn1(certificate) for certificate in certificates]
 
 
 def read_crls(paths: list[Path]) -> list[bytes]:

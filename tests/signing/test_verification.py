@@ -40,3 +40,12 @@ def test_verify_without_a_trust_root_is_bad_usage(small_pdf, monkeypatch, tmp_pa
     assert "name the trust root the signatures must come from: --trust-root PEM" in capsys.readouterr().err
     assert main(["verify", str(small_pdf), "--trust-root", str(tmp_path / "absent.pem")]) == 2
     assert "absent.pem does not exist" in capsys.readouterr().err
+
+
+def test_a_signing_certificate_given_as_the_trust_root_is_bad_usage(authority, small_pdf, monkeypatch, capsys):
+    path = signed_copy(authority, small_pdf, monkeypatch)
+    leaf = authority.signer.certificate_file
+    assert main(["verify", str(path), "--trust-root", str(leaf)]) == 2
+    said = capsys.readouterr()
+    assert "Editorial Office (Since the Victory) is not a CA certificate (it may not issue certificates)" in said.err
+    assert "passed" not in said.out
