@@ -6,7 +6,9 @@ A file passes when all of these hold:
 - the signature is intact: the signed bytes are those the signer signed;
 - it covers the whole file: nothing was appended after it (a later incremental update, even one a
   viewer would call harmless, means the file is not as it was signed);
-- the signing certificate leads to a trust root the reader names, and was valid and not revoked
+- the signing certificate is one for signing documents (not, say, a time-stamping authority's
+  under the same root), by its extended key usage and key usage;
+- it leads to a trust root the reader names, and was valid and not revoked
   (by a CRL given) when the signature was made: at its timestamp's time when a trusted timestamp
   proves it (PAdES B-T), else now, since the signer's own clock proves nothing;
 - its timestamp, if any, is intact and from a time-stamping authority under a trust root given.
@@ -36,7 +38,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from ..util.errors import UsageError, display_path
 from ..util.files import read_file
-from .keys import SigningError, describe_name, read_certificates
+from .keys import SigningError, describe_name, read_certificates, signing_problem
 from .signatures import as_asn1, signing_times
 
 # A publisher's certificate may sign with either usage: many document-signing certificates have only one.
@@ -156,6 +158,8 @@ def _tell(
             "unchanged since it was signed: the signature covers every byte; the edition as built is its first"
             f" {unsigned_size(data, int(signature.byte_range[1]))} bytes"
         )
+    if problem := _signing_problem(certificate):
+        verdict.failures.append(f"signed with a certificate that is not for signing documents ({problem})")
     if stamp is not None and not (stamp.valid and stamp.intact and stamp.trusted):
         verdict.failures.append(
             "its timestamp is not valid, or not from a time-stamping authority under the trust root"
@@ -191,6 +195,14 @@ def _untrusted(status: PdfSignatureStatus, claimed: datetime.datetime | None, mo
     if status.trust_problem_indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
         return f"signed by a certificate the trust root did not issue (its issuer: {_name(certificate, issuer=True)})"
     return f"the signing certificate was not accepted ({status.trust_problem_indic})"
+
+
+def _signing_problem(certificate: asn1_x509.Certificate) -> str | None:
+    """Say why the signer's certificate is not one for signing documents; None when it is."""
+    try:
+        return signing_problem(x509.load_der_x509_certificate(certificate.dump()))
+    except ValueError as err:
+        return f"it cannot be read: {err}"
 
 
 def unsigned_size(data: bytes, contents: int) -> int:

@@ -7,6 +7,11 @@ from dataclasses import replace
 from io import BytesIO
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ObjectIdentifier
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -14,10 +19,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from bulletin.signing.keys import SigningError, SigningKey, load_signing_key
+from bulletin.signing.keys import SigningError, SigningKey, load_signing_key, signing_problem
 from bulletin.signing.signatures import as_asn1, sign_pdf
 from bulletin.signing.verifying import read_trust_roots, verify_pdf
-from signing.certificates import PASSWORD
+from signing.certificates import NOW, PASSWORD
 from signing.conftest import PASSWORD_ENV, settings_for
 from signing.tsaserver import time_stamping
 
@@ -149,3 +154,69 @@ def test_a_certificate_that_is_not_the_keys_is_refused(authority, monkeypatch):
     )
     with pytest.raises(SigningError, match=r"certificate: the signing certificate \(Revoked Publisher .*\) is not the"):
         load_signing_key(settings)
+
+
+def test_a_time_stamping_certificate_under_the_root_neither_signs_nor_passes_as_the_publisher(authority, small_pdf):
+    settings = settings_for(authority.tsa, authority)
+    with pytest.raises(
+        SigningError, match=r"\(Test Time Stamps .*\) may not sign documents \(it is for time-stamping\)"
+    ):
+        load_signing_key(settings)
+    # Signed all the same, as another tool might: the check of the file refuses it.
+    key, certificate, chain = pkcs12.load_key_and_certificates(
+        authority.tsa.pkcs12_file.read_bytes(), PASSWORD.encode()
+    )
+    assert key is not None and certificate is not None
+    sign_pdf(small_pdf, SigningKey(key, certificate, tuple(chain)), settings)
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    assert verdict.failures == ["signed with a certificate that is not for signing documents (it is for time-stamping)"]
+
+
+DOCUMENT_SIGNING, TIME_STAMPING, SERVER = "1.3.6.1.5.5.7.3.36", "1.3.6.1.5.5.7.3.8", "1.3.6.1.5.5.7.3.1"
+
+
+@pytest.mark.parametrize(
+    ("purposes", "signatures", "problem"),
+    [
+        (None, True, None),  # no extended key usage: any purpose
+        ([DOCUMENT_SIGNING], True, None),
+        (["1.3.6.1.5.5.7.3.4"], True, None),  # emailProtection
+        (["1.2.840.113583.1.1.5"], True, None),  # Adobe Authentic Documents Trust
+        ([TIME_STAMPING, "2.5.29.37.0"], True, None),  # anyExtendedKeyUsage beside
+        ([TIME_STAMPING], True, "it is for time-stamping"),
+        ([SERVER, TIME_STAMPING], True, "it is for identifying a web server and time-stamping"),
+        (["1.2.3.4"], True, "it is for 1.2.3.4"),
+        ([DOCUMENT_SIGNING], False, "its key usage allows neither signatures nor non-repudiation"),
+    ],
+)
+def test_which_certificates_are_for_signing_documents(authority, purposes, signatures, problem):
+    key = ec.generate_private_key(ec.SECP256R1())
+    usage = dict.fromkeys(
+        (
+            "content_commitment",
+            "data_encipherment",
+            "key_agreement",
+            "key_cert_sign",
+            "crl_sign",
+            "encipher_only",
+            "decipher_only",
+        ),
+        False,
+    )
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(authority.signer.certificate.subject)
+        .issuer_name(authority.root.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW)
+        .not_valid_after(NOW + (NOW - NOW.replace(year=NOW.year - 1)))
+        .add_extension(
+            x509.KeyUsage(digital_signature=signatures, key_encipherment=not signatures, **usage), critical=True
+        )
+    )
+    if purposes is not None:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ObjectIdentifier(purpose) for purpose in purposes]), critical=False
+        )
+    assert signing_problem(builder.sign(authority.root.key, hashes.SHA256())) == problem
