@@ -2,7 +2,8 @@
 
 A file passes when all of these hold:
 
-- it is a PDF holding a signature (the last, when there are several);
+- it is a PDF holding one signature: an edition is signed once, by the publisher, and a second
+  signature could cover changes made before it;
 - the signature is intact: the signed bytes are those the signer signed;
 - it covers the whole file: nothing was appended after it (a later incremental update, even one a
   viewer would call harmless, means the file is not as it was signed);
@@ -95,7 +96,8 @@ def verify_pdf(path: Path, roots: list[asn1_x509.Certificate], crls: list[bytes]
     verdict, crls = Verdict(path), crls or []
     try:
         data = read_file(path, MAX_PDF)
-        signatures = PdfFileReader(BytesIO(data), strict=False).embedded_signatures
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        signatures, stamps = reader.embedded_regular_signatures, reader.embedded_timestamp_signatures
     except OSError as err:
         verdict.failures.append(f"cannot be read: {err.strerror or err}")
         return verdict
@@ -105,7 +107,19 @@ def verify_pdf(path: Path, roots: list[asn1_x509.Certificate], crls: list[bytes]
     if not signatures:
         verdict.failures.append("not signed: it holds no signature")
         return verdict
-    signature = signatures[-1]
+    if len(signatures) > 1:  # a signature may cover another's and what was changed between them
+        verdict.failures.append(
+            f"signed more than once ({len(signatures)} signatures); the editions are signed once, by the publisher"
+        )
+        return verdict
+    if stamps:
+        verdict.failures.append(
+            f"{len(stamps)} document timestamp(s) were added after it was signed, as an archive does to keep a"
+            " signature checkable (PAdES B-LTA); `verify` checks editions as they were delivered: check this copy"
+            " with pyHanko, and the delivered file with `verify`"
+        )
+        return verdict
+    [signature] = signatures
     try:
         status = _validate(signature, roots, crls)
     except (SignatureValidationError, PdfError, ValueError) as err:
@@ -150,8 +164,7 @@ def _tell(
     elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         end = int(signature.byte_range[2]) + int(signature.byte_range[3])
         verdict.failures.append(
-            f"changed after it was signed: {len(data) - end} bytes were added after the signature (an incremental"
-            " update); the signed document is its first bytes only"
+            f"changed after it was signed: {_added(data[end:])}; the signed file is its first {end} bytes"
         )
     else:
         verdict.facts.append(
@@ -195,6 +208,14 @@ def _untrusted(status: PdfSignatureStatus, claimed: datetime.datetime | None, mo
     if status.trust_problem_indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
         return f"signed by a certificate the trust root did not issue (its issuer: {_name(certificate, issuer=True)})"
     return f"the signing certificate was not accepted ({status.trust_problem_indic})"
+
+
+def _added(tail: bytes) -> str:
+    """Say what the bytes after the signature are: an incremental update (a PDF tool's save), or other bytes."""
+    count = f"{len(tail)} byte{' was' if len(tail) == 1 else 's were'} added after the signature"
+    if b"startxref" in tail and b"%%EOF" in tail and (b"xref" in tail.replace(b"startxref", b"") or b"/XRef" in tail):
+        return f"{count} (an incremental update, as a PDF tool's save appends)"
+    return f"{count} (not a PDF update: stray bytes, as a faulty copy or transfer can leave)"
 
 
 def _signing_problem(certificate: asn1_x509.Certificate) -> str | None:

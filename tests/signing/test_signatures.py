@@ -15,6 +15,9 @@ from cryptography.x509.oid import ObjectIdentifier
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -84,14 +87,57 @@ def test_one_changed_byte_fails(authority, small_pdf, where):
 
 def test_an_update_appended_after_signing_fails(authority, small_pdf):
     sign_with(authority.signer, authority, small_pdf)
-    writer = IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes()))
-    writer.root["/Lang"] = generic.TextStringObject("ru")  # what a viewer's "save" might append
+    small_pdf.write_bytes(appended_update(small_pdf.read_bytes()))
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    [failure] = verdict.failures
+    assert (
+        failure.startswith("changed after it was signed: ") and " bytes were added after the signature (an" in failure
+    )
+    assert "(an incremental update, as a PDF tool's save appends)" in failure
+
+
+def test_a_stray_byte_after_the_signature_is_told_as_what_it_is(authority, small_pdf):
+    sign_with(authority.signer, authority, small_pdf)
+    size = len(small_pdf.read_bytes())
+    small_pdf.write_bytes(small_pdf.read_bytes() + b"\n")  # what a careless copy might add
+    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+        "changed after it was signed: 1 byte was added after the signature (not a PDF update: stray bytes, as a"
+        f" faulty copy or transfer can leave); the signed file is its first {size} bytes"
+    ]
+
+
+def appended_update(data: bytes) -> bytes:
+    """`data` with an incremental update appended that changes the document's language, as a viewer's save might."""
+    writer = IncrementalPdfFileWriter(BytesIO(data))
+    writer.root["/Lang"] = generic.TextStringObject("ru")
     writer.update_root()
     appended = BytesIO()
     writer.write(appended)
-    small_pdf.write_bytes(appended.getvalue())
-    verdict = verify_pdf(small_pdf, roots(authority.root))
-    assert any("changed after it was signed" in failure for failure in verdict.failures), verdict.failures
+    return appended.getvalue()
+
+
+@pytest.mark.parametrize("changed_between", [False, True])
+def test_a_file_signed_twice_fails(authority, small_pdf, changed_between):
+    sign_with(authority.signer, authority, small_pdf)
+    data = appended_update(small_pdf.read_bytes()) if changed_between else small_pdf.read_bytes()
+    # A second signature covers the first, and anything changed before it.
+    signer = signers.SimpleSigner.load_pkcs12(authority.signer.pkcs12_file, passphrase=PASSWORD.encode())
+    assert signer is not None
+    metadata = signers.PdfSignatureMetadata(field_name="Second", subfilter=SigSeedSubFilter.PADES)
+    small_pdf.write_bytes(signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(data)), metadata, signer=signer).getvalue())
+    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+        "signed more than once (2 signatures); the editions are signed once, by the publisher"
+    ]
+
+
+def test_a_document_timestamp_added_after_the_signature_is_told(authority, small_pdf):
+    sign_with(authority.signer, authority, small_pdf)
+    with time_stamping(authority) as (url, _answered):
+        stamper = signers.PdfTimeStamper(HTTPTimeStamper(url))
+        stamped = stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes())), "sha256")
+    small_pdf.write_bytes(stamped.getvalue())
+    [failure] = verify_pdf(small_pdf, roots(authority.root)).failures
+    assert failure.startswith("1 document timestamp(s) were added after it was signed, as an archive does")
 
 
 def test_a_wrong_trust_root_fails(authority, small_pdf):
