@@ -12,7 +12,14 @@ A file passes when all of these hold:
 - it leads to a trust root the reader names, and was valid and not revoked
   (by a CRL given) when the signature was made: at its timestamp's time when a trusted timestamp
   proves it (PAdES B-T), else now, since the signer's own clock proves nothing;
-- its timestamp, if any, is intact and from a time-stamping authority under a trust root given.
+- its timestamp, if any, is intact and from a time-stamping authority under a root given (the
+  publisher's, or one given for timestamps only: a root trusted for the signer vouches for every
+  certificate it issued), whose certificate is valid now.
+
+What it does not do is long-term validation (PAdES B-LT, B-LTA): it reads no /DSS and no
+revocation data in the file, and takes no document timestamp. Once the time-stamping authority's
+certificate has expired, a B-T signature's time cannot be proven any more, and the file fails,
+saying so.
 
 Nothing is fetched: revocation is checked against the CRLs given, and said not to be when none
 is. Trust roots are given as PEM files of one or more certificates.
@@ -34,7 +41,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel, TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from ..util.errors import UsageError, display_path
@@ -91,8 +98,15 @@ def read_crls(paths: list[Path]) -> list[bytes]:
     return crls
 
 
-def verify_pdf(path: Path, roots: list[asn1_x509.Certificate], crls: list[bytes] | None = None) -> Verdict:
-    """Check the signature of the PDF at `path` against the trust `roots` (and `crls`), and say what was found."""
+def verify_pdf(
+    path: Path,
+    roots: list[asn1_x509.Certificate],
+    crls: list[bytes] | None = None,
+    timestamp_roots: list[asn1_x509.Certificate] | None = None,
+    now: datetime.datetime | None = None,
+) -> Verdict:
+    """Check the signature of the PDF at `path` against the trust `roots` (and `crls`; its timestamp against the
+    `roots` and the `timestamp_roots`) as of `now` (default: now), and say what was found."""
     verdict, crls = Verdict(path), crls or []
     try:
         data = read_file(path, MAX_PDF)
@@ -121,35 +135,54 @@ def verify_pdf(path: Path, roots: list[asn1_x509.Certificate], crls: list[bytes]
         return verdict
     [signature] = signatures
     try:
-        status = _validate(signature, roots, crls)
+        status = _validate(signature, Trust(roots, roots + (timestamp_roots or []), crls, now))
     except (SignatureValidationError, PdfError, ValueError) as err:
         verdict.failures.append(f"its signature cannot be read: {err}")
         return verdict
-    _tell(verdict, signature, status, data, bool(crls))
+    _tell(verdict, signature, status, data, bool(crls), now or datetime.datetime.now(datetime.UTC))
     return verdict
 
 
-def _context(roots: list, crls: list[bytes], moment: datetime.datetime | None = None) -> ValidationContext:
-    return ValidationContext(
-        trust_roots=roots, crls=list(crls), allow_fetching=False, revocation_mode="soft-fail", moment=moment
-    )
+@dataclass(frozen=True)
+class Trust:
+    """What a signature is checked against."""
+
+    roots: list  # the roots the signer's certificate must lead to
+    stamp_roots: list  # the roots a timestamp's authority may lead to: the signer's, and the timestamp roots
+    crls: list[bytes]  # the revocation lists given
+    now: datetime.datetime | None  # the time of the check; None: now
+
+    def context(self, roots: list, moment: datetime.datetime | None = None) -> ValidationContext:
+        """A validation context of `roots` at `moment` (default: the time of the check)."""
+        return ValidationContext(
+            trust_roots=roots,
+            crls=list(self.crls),
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+            moment=moment or self.now,
+        )
 
 
-def _validate(signature: EmbeddedPdfSignature, roots: list, crls: list[bytes]) -> PdfSignatureStatus:
+def _validate(signature: EmbeddedPdfSignature, trust: Trust) -> PdfSignatureStatus:
     """Validate now; then, when a trusted timestamp proves when the signature was made, the certificate then."""
-    status = validate_pdf_signature(signature, _context(roots, crls), key_usage_settings=USAGE)
+    stamps = trust.context(trust.stamp_roots)
+    status = validate_pdf_signature(signature, trust.context(trust.roots), stamps, key_usage_settings=USAGE)
     stamp = status.timestamp_validity
     if stamp is not None and stamp.valid and stamp.intact and stamp.trusted:
-        status = validate_pdf_signature(
-            signature, _context(roots, crls, stamp.timestamp), _context(roots, crls), key_usage_settings=USAGE
-        )
+        signer = trust.context(trust.roots, stamp.timestamp)
+        status = validate_pdf_signature(signature, signer, stamps, key_usage_settings=USAGE)
     return status
 
 
 def _tell(
-    verdict: Verdict, signature: EmbeddedPdfSignature, status: PdfSignatureStatus, data: bytes, crls: bool
+    verdict: Verdict,
+    signature: EmbeddedPdfSignature,
+    status: PdfSignatureStatus,
+    data: bytes,
+    crls: bool,
+    now: datetime.datetime,
 ) -> None:
-    """Put into words what the `status` of the signature says."""
+    """Put into words what the `status` of the signature says, checked at `now`."""
     certificate = signature.signer_cert
     claimed, stamped = signing_times(signature)
     stamp = status.timestamp_validity
@@ -174,11 +207,12 @@ def _tell(
     if problem := _signing_problem(certificate):
         verdict.failures.append(f"signed with a certificate that is not for signing documents ({problem})")
     if stamp is not None and not (stamp.valid and stamp.intact and stamp.trusted):
-        verdict.failures.append(
-            "its timestamp is not valid, or not from a time-stamping authority under the trust root"
-        )
+        verdict.failures.append(_stamp_problem(stamp, now))
     moment = stamp.timestamp if stamp is not None and stamp.trusted else None
-    at = f"at its timestamp's time, {_when(moment)}" if moment else "now (no timestamp proves an earlier time)"
+    if moment:
+        at = f"at its timestamp's time, {_when(moment)}"
+    else:
+        at = "now (" + ("its timestamp cannot be relied on" if stamp else "no timestamp proves an earlier time") + ")"
     if status.trusted:
         anchor = status.validation_path[0] if status.validation_path else None
         verdict.facts.append(
@@ -186,21 +220,53 @@ def _tell(
             + ("not revoked by the CRLs given" if crls else "revocation not checked (no CRL given)")
         )
     elif status.intact and status.valid:
-        verdict.failures.append(_untrusted(status, claimed, moment))
+        verdict.failures.append(_untrusted(status, claimed, stamped, moment or now))
 
 
-def _untrusted(status: PdfSignatureStatus, claimed: datetime.datetime | None, moment: datetime.datetime | None) -> str:
-    """Say why the signing certificate was not accepted."""
+def _stamp_problem(stamp: TimestampSignatureStatus, now: datetime.datetime) -> str:
+    """Say why the timestamp was not accepted."""
+    if not (stamp.valid and stamp.intact):
+        return "its timestamp is broken: it does not match the signature whose time it should prove"
+    authority = stamp.signing_cert
+    expiry = authority["tbs_certificate"]["validity"]["not_after"].native
+    if stamp.trust_problem_indic == AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
+        return (
+            "its timestamp is from a time-stamping authority under none of the roots given (its issuer:"
+            f" {_name(authority, issuer=True)}); name that authority's root with --timestamp-root"
+        )
+    if now > expiry:
+        return (
+            "its timestamp is intact, but the time-stamping authority's certificate is no longer valid (it expired"
+            f" on {_when(expiry)}), so the time it gives can no longer be proven: this edition is not signed for"
+            " long-term validation (PAdES B-LT or B-LTA), and its archive should have timestamped it again before"
+            " then"
+        )
+    if stamp.trust_problem_indic in (AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE):
+        return "its timestamp is intact, but the time-stamping authority's certificate was revoked"
+    return f"its timestamp was not accepted ({stamp.trust_problem_indic})"
+
+
+def _untrusted(
+    status: PdfSignatureStatus,
+    claimed: datetime.datetime | None,
+    stamped: datetime.datetime | None,
+    now: datetime.datetime,
+) -> str:
+    """Say why the signing certificate was not accepted, judged at `now` (the timestamp's time, when it is proven)."""
     certificate = status.signing_cert
     expiry = certificate["tbs_certificate"]["validity"]["not_after"].native
     start = certificate["tbs_certificate"]["validity"]["not_before"].native
-    now = moment or datetime.datetime.now(datetime.UTC)
     if status.revocation_details is not None:
         return f"the signing certificate was revoked on {_when(status.revocation_details.revocation_date)}"
     if now > expiry:
         if claimed and claimed > expiry:
             return (
                 f"the signing certificate had expired (on {_when(expiry)}) when the file was signed ({_when(claimed)})"
+            )
+        if stamped and stamped < expiry:
+            return (
+                f"the signing certificate expired on {_when(expiry)}; its timestamp says the file was signed before"
+                f" ({_when(stamped)}), but that can no longer be proven (see above)"
             )
         return f"the signing certificate expired on {_when(expiry)}, and no timestamp proves the file was signed before"
     if now < start:

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import replace
 from io import BytesIO
 
+import pikepdf
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -25,7 +26,7 @@ from pyhanko_certvalidator import ValidationContext
 from bulletin.signing.keys import SigningError, SigningKey, load_signing_key, signing_problem
 from bulletin.signing.signatures import as_asn1, sign_pdf
 from bulletin.signing.verifying import read_trust_roots, verify_pdf
-from signing.certificates import NOW, PASSWORD
+from signing.certificates import DAY, NOW, PASSWORD
 from signing.conftest import PASSWORD_ENV, settings_for
 from signing.tsaserver import time_stamping
 
@@ -266,3 +267,42 @@ def test_which_certificates_are_for_signing_documents(authority, purposes, signa
             x509.ExtendedKeyUsage([ObjectIdentifier(purpose) for purpose in purposes]), critical=False
         )
     assert signing_problem(builder.sign(authority.root.key, hashes.SHA256())) == problem
+
+
+def test_a_b_t_file_years_later_says_its_timestamp_can_no_longer_be_proven(authority, small_pdf):
+    with time_stamping(authority) as (url, _answered):
+        sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
+    assert verify_pdf(small_pdf, roots(authority.root)).passed  # today, it does
+    later = authority.tsa.certificate.not_valid_after_utc + 365 * DAY  # both certificates have expired
+    verdict = verify_pdf(small_pdf, roots(authority.root), now=later)
+    tsa_expiry = f"{authority.tsa.certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
+    signer_expiry = f"{authority.signer.certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
+    assert verdict.failures[0] == (
+        "its timestamp is intact, but the time-stamping authority's certificate is no longer valid (it expired on"
+        f" {tsa_expiry}), so the time it gives can no longer be proven: this edition is not signed for long-term"
+        " validation (PAdES B-LT or B-LTA), and its archive should have timestamped it again before then"
+    )
+    assert verdict.failures[1].startswith(f"the signing certificate expired on {signer_expiry}; its timestamp says")
+    assert len(verdict.failures) == 2 and "no timestamp proves" not in "\n".join(verdict.failures + verdict.facts)
+
+
+def test_a_time_stamping_root_is_trusted_for_timestamps_only(authority, small_pdf, tmp_path):
+    foreign = replace(authority, root=authority.stranger, tsa=authority.foreign_tsa)
+    with time_stamping(foreign) as (url, _answered):
+        sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
+    stamp_roots = roots(authority.stranger)
+    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+        "its timestamp is from a time-stamping authority under none of the roots given (its issuer: Stranger Root"
+        " (Since the Victory)); name that authority's root with --timestamp-root"
+    ]
+    verdict = verify_pdf(small_pdf, roots(authority.root), timestamp_roots=stamp_roots)
+    assert verdict.passed and "from Foreign Time Stamps (Since the Victory)" in "\n".join(verdict.facts)
+    # A certificate the time-stamping authority's root issued does not pass as the publisher's.
+    foreign_pdf = tmp_path / "foreign.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(foreign_pdf)
+    sign_with(authority.foreign_signer, authority, foreign_pdf)
+    assert verify_pdf(foreign_pdf, roots(authority.root), timestamp_roots=stamp_roots).failures == [
+        "signed by a certificate the trust root did not issue (its issuer: Stranger Root (Since the Victory))"
+    ]
