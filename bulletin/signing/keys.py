@@ -113,7 +113,7 @@ def check_certificate(signing: SigningKey, settings: SigningSettings, now: datet
         raise SigningError(
             f"{setting}: {named} expired on {signing.certificate.not_valid_after_utc:%Y-%m-%d %H:%M} UTC; nothing"
             " was signed or delivered. Renew it, and name the new certificate here; the editions signed before"
-            " stay valid"
+            " are left as they are"
         )
     if now < signing.certificate.not_valid_before_utc:
         raise SigningError(

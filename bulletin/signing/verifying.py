@@ -189,7 +189,12 @@ def _tell(
     verdict.facts.append(f"signed by: {_name(certificate)}, certificate {certificate.sha256.hex()[:16]}…")
     verdict.facts.append(f"signed at: {_when(claimed)} (the signer's own clock)")
     if stamped:
-        verdict.facts.append(f"timestamp: {_when(stamped)}, from {_name(stamp.signing_cert) if stamp else 'unknown'}")
+        authority = (
+            f"{_name(stamp.signing_cert)} (its certificate valid until {_expiry(stamp.signing_cert)})"
+            if stamp
+            else "unknown"
+        )
+        verdict.facts.append(f"timestamp: {_when(stamped)}, from {authority}")
     else:
         verdict.facts.append("timestamp: none (PAdES B-B): nothing but the signer's clock says when it was signed")
     if not (status.intact and status.valid):
@@ -306,6 +311,10 @@ def _name(certificate: asn1_x509.Certificate, issuer: bool = False) -> str:
     if not common:
         return name.human_friendly
     return f"{common} ({organisation})" if organisation and organisation != common else str(common)
+
+
+def _expiry(certificate: asn1_x509.Certificate) -> str:
+    return _when(certificate["tbs_certificate"]["validity"]["not_after"].native)
 
 
 def _when(moment: datetime.datetime | None) -> str:

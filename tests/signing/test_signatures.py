@@ -184,6 +184,8 @@ def test_a_timestamp_from_a_real_server_makes_it_b_t(authority, small_pdf):
     told = "\n".join(verdict.facts)
     assert "timestamp: " in told and "from Test Time Stamps (Since the Victory)" in told
     assert "valid at its timestamp's time" in told
+    expiry = f"{authority.tsa.certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
+    assert f"from Test Time Stamps (Since the Victory) (its certificate valid until {expiry})" in told
 
 
 def test_a_silent_time_stamping_server_stops_the_signing(authority, small_pdf):
