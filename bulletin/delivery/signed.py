@@ -47,6 +47,9 @@ def sign_editions(
     if signing is None or settings is None or plan.asked.draft:
         return {}
     roots = read_trust_roots(settings.trust_root, f"{settings.where} trust-root") if settings.trust_root else None
+    stamp_roots = (
+        read_trust_roots(settings.timestamp_root, f"{settings.where} timestamp-root") if settings.timestamp_root else []
+    )
     signatures = {}
     for edition, result in printed:
         if result.variant != "screen":
@@ -64,7 +67,7 @@ def sign_editions(
         problems = [f"{finding.check}: {finding.message}" for finding in recheck_signed(result.path)]
         if problems:
             raise SigningError(f"{name}, as signed, fails the screen edition's checks: {'; '.join(problems)}")
-        verdict = verify_pdf(result.path, roots) if roots is not None else None
+        verdict = verify_pdf(result.path, roots, timestamp_roots=stamp_roots) if roots is not None else None
         if verdict is not None and not verdict.passed:
             raise SigningError(
                 f"{name}, as signed, does not verify against {settings.where} trust-root:"

@@ -26,6 +26,23 @@ from ..util.errors import BuildError, display_path
 from ..util.files import read_file
 from .settings import MAX_FILE, SigningSettings
 
+# The extended key usages (OIDs) of a certificate that may sign documents: any one will do.
+DOCUMENT_SIGNING = {
+    "1.3.6.1.5.5.7.3.36",  # documentSigning (RFC 9336)
+    "1.3.6.1.5.5.7.3.4",  # emailProtection, which many document-signing certificates carry
+    "2.5.29.37.0",  # anyExtendedKeyUsage
+    "1.2.840.113583.1.1.5",  # Adobe Authentic Documents Trust
+    "1.3.6.1.4.1.311.10.3.12",  # Microsoft Document Signing
+}
+# What other extended key usages are for, in words.
+PURPOSES = {
+    "1.3.6.1.5.5.7.3.1": "identifying a web server",
+    "1.3.6.1.5.5.7.3.2": "identifying a client to a server",
+    "1.3.6.1.5.5.7.3.3": "signing programs",
+    "1.3.6.1.5.5.7.3.8": "time-stamping",
+    "1.3.6.1.5.5.7.3.9": "signing revocation answers (OCSP)",
+}
+
 
 class SigningError(BuildError):
     """The screen editions cannot be signed as the settings say: nothing is delivered."""
@@ -96,22 +113,39 @@ def check_certificate(signing: SigningKey, settings: SigningSettings, now: datet
         raise SigningError(
             f"{setting}: {named} expired on {signing.certificate.not_valid_after_utc:%Y-%m-%d %H:%M} UTC; nothing"
             " was signed or delivered. Renew it, and name the new certificate here; the editions signed before"
-            " stay valid"
+            " are left as they are"
         )
     if now < signing.certificate.not_valid_before_utc:
         raise SigningError(
             f"{setting}: {named} is valid only from {signing.certificate.not_valid_before_utc:%Y-%m-%d %H:%M} UTC;"
             " nothing was signed or delivered"
         )
-    try:
-        usage = signing.certificate.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        return
-    if not (usage.digital_signature or usage.content_commitment):
+    if problem := signing_problem(signing.certificate):
         raise SigningError(
-            f"{setting}: {named} may not sign documents (its key usage allows neither signatures"
-            " nor non-repudiation); ask the CA for a document-signing certificate"
+            f"{setting}: {named} may not sign documents ({problem}); ask the CA for a document-signing certificate"
         )
+
+
+def signing_problem(certificate: x509.Certificate) -> str | None:
+    """Say why `certificate` is not one for signing documents, in words; None when it is.
+
+    Its extended key usage, when it has one, must name a document-signing purpose (a time-stamping
+    authority's certificate, under the same root as the publisher's, must never pass as the
+    publisher); its key usage, when it has one, must allow signatures or non-repudiation."""
+    try:
+        purposes = list(certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+    except x509.ExtensionNotFound:
+        purposes = None
+    if purposes is not None and not any(purpose.dotted_string in DOCUMENT_SIGNING for purpose in purposes):
+        named = [PURPOSES.get(purpose.dotted_string, purpose.dotted_string) for purpose in purposes]
+        return f"it is for {' and '.join(named) or 'no purpose at all'}"
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return None
+    if not (usage.digital_signature or usage.content_commitment):
+        return "its key usage allows neither signatures nor non-repudiation"
+    return None
 
 
 def _password(settings: SigningSettings, environ: Mapping[str, str]) -> bytes | None:

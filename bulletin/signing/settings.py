@@ -9,6 +9,8 @@
                    without it they are B-B, whose time is the signer's own clock
     trust-root     the root certificate(s), PEM, that `verify` checks against when --trust-root is not given,
                    and each signature is checked against as it is made
+    timestamp-root the root certificate(s), PEM, of the time-stamping authority when its chain leads to
+                   another root than the publisher's: trusted for timestamps only, never for the signer
     reason, location  what a viewer shows beside the signature
 
 Without the table, nothing is signed. Files are named relative to the folder of pyproject.toml.
@@ -29,7 +31,17 @@ from ..util.errors import UsageError
 from ..util.files import read_file
 
 TABLE = "[tool.bulletin.signing]"
-KEYS = ("key", "certificate", "chain", "password-env", "timestamp-url", "trust-root", "reason", "location")
+KEYS = (
+    "key",
+    "certificate",
+    "chain",
+    "password-env",
+    "timestamp-url",
+    "trust-root",
+    "timestamp-root",
+    "reason",
+    "location",
+)
 PKCS12 = (".p12", ".pfx")  # the suffixes of a key file read as PKCS#12; any other is PEM
 DEFAULT_REASON = "Published by the editorial office of the bulletin"
 MAX_FILE = 1_000_000  # bytes: a key or certificate file takes a few kilobytes
@@ -48,6 +60,7 @@ class SigningSettings:
     trust_root: Path | None = None  # the root certificate(s) the signatures are checked against
     reason: str = DEFAULT_REASON  # shown by viewers beside the signature
     location: str = ""  # likewise: where it was signed, such as the office's city
+    timestamp_root: Path | None = None  # the time-stamping authority's root(s), trusted for timestamps only
 
     @property
     def pkcs12(self) -> bool:
@@ -112,6 +125,7 @@ def read_signing(table: object, pyproject: Path) -> SigningSettings | None:
         _file(pyproject, text["trust-root"]) if text["trust-root"] else None,
         text["reason"] or DEFAULT_REASON,
         text["location"],
+        _file(pyproject, text["timestamp-root"]) if text["timestamp-root"] else None,
     )
 
 

@@ -1,11 +1,12 @@
 """The `verify` command: signed editions checked, for a reader or an archivist, and told in plain words.
 
-    build.py verify FILE... [--trust-root PEM] [--crl CRL]
+    build.py verify FILE... [--trust-root PEM] [--timestamp-root PEM] [--crl CRL]
 
 For each file it says who signed it, when (the signer's clock, and the timestamp's time when
 there is one), whether the file is unchanged since, and whether the certificate comes from the
 trust root and was valid then; then "passed" or what failed. The trust root is --trust-root, or
-`trust-root` in [tool.bulletin.signing]. Exit status 0 when every file passed, 1 when any did not,
+`trust-root` in [tool.bulletin.signing]; a time-stamping authority under another root is trusted, for
+timestamps only, by --timestamp-root (or `timestamp-root`). Exit status 0 when every file passed, 1 when any did not,
 2 for bad usage (no trust root, one that cannot be read). It loads nothing of the pipeline.
 """
 
@@ -31,8 +32,16 @@ def describe_verify(parser: argparse.ArgumentParser) -> None:
         "--trust-root",
         type=Path,
         metavar="PEM",
-        help="the root certificate(s) the signer's must come from, in a PEM file: the publisher's, and the"
-        " time-stamping authority's when it has another (default: trust-root in [tool.bulletin.signing])",
+        help="the root certificate(s) the signer's must come from, in a PEM file: the publisher's CA only"
+        " (default: trust-root in [tool.bulletin.signing])",
+    )
+    parser.add_argument(
+        "--timestamp-root",
+        type=Path,
+        metavar="PEM",
+        help="the root certificate(s) of the time-stamping authority, when it is not under the trust root:"
+        " trusted for timestamps only, never for the signer (default: timestamp-root in [tool.bulletin.signing],"
+        " when --trust-root is not given)",
     )
     parser.add_argument(
         "--crl",
@@ -52,8 +61,10 @@ def run_verify(arguments: argparse.Namespace) -> int:
     # pyHanko logs what it finds wrong with a traceback; the verdict says it in words.
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    stamp_root = arguments.timestamp_root
     if arguments.trust_root:
         roots = read_trust_roots(arguments.trust_root, f"--trust-root {display_path(arguments.trust_root)}")
+        stamp_roots = read_trust_roots(stamp_root, f"--timestamp-root {display_path(stamp_root)}") if stamp_root else []
     else:
         settings = load_signing(PYPROJECT)
         if settings is None or settings.trust_root is None:
@@ -62,10 +73,16 @@ def run_verify(arguments: argparse.Namespace) -> int:
                 f" {PYPROJECT.name} [tool.bulletin.signing]"
             )
         roots = read_trust_roots(settings.trust_root, f"{settings.where} trust-root")
+        if stamp_root:
+            stamp_roots = read_trust_roots(stamp_root, f"--timestamp-root {display_path(stamp_root)}")
+        elif settings.timestamp_root:
+            stamp_roots = read_trust_roots(settings.timestamp_root, f"{settings.where} timestamp-root")
+        else:
+            stamp_roots = []
     crls = read_crls(arguments.crl)
     failed = 0
     for path in arguments.files:
-        verdict = verify_pdf(path, roots, crls)
+        verdict = verify_pdf(path, roots, crls, stamp_roots)
         print(f"{display_path(path)}: {'passed' if verdict.passed else 'FAILED'}")
         for fact in verdict.facts:
             print(f"  {fact}")

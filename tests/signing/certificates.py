@@ -1,5 +1,6 @@
 """A certificate authority made at test time: a root, the publisher's signing certificates (good, expired, revoked),
-a time-stamping authority's, and a stranger root that issued none of them. Nothing of it is committed."""
+a time-stamping authority's, and a stranger root that issued none of them but another time-stamping authority's
+and a stranger's signing certificate. Nothing of it is committed."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ class Authority:
     revoked: Identity  # the publisher's, revoked yesterday (in crl_file)
     tsa: Identity  # a time-stamping authority's
     stranger: Identity  # a root that issued none of the above
+    foreign_tsa: Identity  # a time-stamping authority's, under the stranger root
+    foreign_signer: Identity  # a document-signing certificate under the stranger root: not the publisher's
     crl_file: Path  # the root's CRL (DER), listing `revoked`
 
 
@@ -132,6 +135,7 @@ def make_authority(folder: Path) -> Authority:
     )
     crl_file = folder / "root.crl"
     crl_file.write_bytes(crl.public_bytes(serialization.Encoding.DER))
+    stranger = _issue(folder, "Stranger Root", None, authority=True)
     return Authority(
         folder,
         root,
@@ -139,6 +143,8 @@ def make_authority(folder: Path) -> Authority:
         expired=_issue(folder, "Expired Publisher", root, start=NOW - 30 * DAY, end=NOW - DAY),
         revoked=revoked,
         tsa=_issue(folder, "Test Time Stamps", root, time_stamping=True),
-        stranger=_issue(folder, "Stranger Root", None, authority=True),
+        stranger=stranger,
+        foreign_tsa=_issue(folder, "Foreign Time Stamps", stranger, time_stamping=True),
+        foreign_signer=_issue(folder, "Foreign Signer", stranger),
         crl_file=crl_file,
     )

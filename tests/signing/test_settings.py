@@ -26,10 +26,15 @@ def test_without_the_table_nothing_is_signed(tmp_path):
 
 def test_the_settings_are_read_relative_to_pyproject(tmp_path):
     settings = load_signing(
-        write_settings(tmp_path, 'key = "keys/office.p12"\npassword-env = "KEY_PASSWORD"\ntrust-root = "keys/root.pem"')
+        write_settings(
+            tmp_path,
+            'key = "keys/office.p12"\npassword-env = "KEY_PASSWORD"\ntrust-root = "keys/root.pem"\n'
+            'timestamp-root = "keys/tsa-root.pem"',
+        )
     )
     assert settings is not None and settings.key == tmp_path / "keys" / "office.p12" and settings.pkcs12
     assert settings.trust_root == tmp_path / "keys" / "root.pem" and settings.profile == "PAdES B-B"
+    assert settings.timestamp_root == tmp_path / "keys" / "tsa-root.pem"
 
 
 @pytest.mark.parametrize(

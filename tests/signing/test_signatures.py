@@ -6,18 +6,27 @@ import hashlib
 from dataclasses import replace
 from io import BytesIO
 
+import pikepdf
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ObjectIdentifier
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from bulletin.signing.keys import SigningError, SigningKey, load_signing_key
+from bulletin.signing.keys import SigningError, SigningKey, load_signing_key, signing_problem
 from bulletin.signing.signatures import as_asn1, sign_pdf
 from bulletin.signing.verifying import read_trust_roots, verify_pdf
-from signing.certificates import PASSWORD
+from signing.certificates import DAY, NOW, PASSWORD
 from signing.conftest import PASSWORD_ENV, settings_for
 from signing.tsaserver import time_stamping
 
@@ -79,14 +88,57 @@ def test_one_changed_byte_fails(authority, small_pdf, where):
 
 def test_an_update_appended_after_signing_fails(authority, small_pdf):
     sign_with(authority.signer, authority, small_pdf)
-    writer = IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes()))
-    writer.root["/Lang"] = generic.TextStringObject("ru")  # what a viewer's "save" might append
+    small_pdf.write_bytes(appended_update(small_pdf.read_bytes()))
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    [failure] = verdict.failures
+    assert (
+        failure.startswith("changed after it was signed: ") and " bytes were added after the signature (an" in failure
+    )
+    assert "(an incremental update, as a PDF tool's save appends)" in failure
+
+
+def test_a_stray_byte_after_the_signature_is_told_as_what_it_is(authority, small_pdf):
+    sign_with(authority.signer, authority, small_pdf)
+    size = len(small_pdf.read_bytes())
+    small_pdf.write_bytes(small_pdf.read_bytes() + b"\n")  # what a careless copy might add
+    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+        "changed after it was signed: 1 byte was added after the signature (not a PDF update: stray bytes, as a"
+        f" faulty copy or transfer can leave); the signed file is its first {size} bytes"
+    ]
+
+
+def appended_update(data: bytes) -> bytes:
+    """`data` with an incremental update appended that changes the document's language, as a viewer's save might."""
+    writer = IncrementalPdfFileWriter(BytesIO(data))
+    writer.root["/Lang"] = generic.TextStringObject("ru")
     writer.update_root()
     appended = BytesIO()
     writer.write(appended)
-    small_pdf.write_bytes(appended.getvalue())
-    verdict = verify_pdf(small_pdf, roots(authority.root))
-    assert any("changed after it was signed" in failure for failure in verdict.failures), verdict.failures
+    return appended.getvalue()
+
+
+@pytest.mark.parametrize("changed_between", [False, True])
+def test_a_file_signed_twice_fails(authority, small_pdf, changed_between):
+    sign_with(authority.signer, authority, small_pdf)
+    data = appended_update(small_pdf.read_bytes()) if changed_between else small_pdf.read_bytes()
+    # A second signature covers the first, and anything changed before it.
+    signer = signers.SimpleSigner.load_pkcs12(authority.signer.pkcs12_file, passphrase=PASSWORD.encode())
+    assert signer is not None
+    metadata = signers.PdfSignatureMetadata(field_name="Second", subfilter=SigSeedSubFilter.PADES)
+    small_pdf.write_bytes(signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(data)), metadata, signer=signer).getvalue())
+    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+        "signed more than once (2 signatures); the editions are signed once, by the publisher"
+    ]
+
+
+def test_a_document_timestamp_added_after_the_signature_is_told(authority, small_pdf):
+    sign_with(authority.signer, authority, small_pdf)
+    with time_stamping(authority) as (url, _answered):
+        stamper = signers.PdfTimeStamper(HTTPTimeStamper(url))
+        stamped = stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes())), "sha256")
+    small_pdf.write_bytes(stamped.getvalue())
+    [failure] = verify_pdf(small_pdf, roots(authority.root)).failures
+    assert failure.startswith("1 document timestamp(s) were added after it was signed, as an archive does")
 
 
 def test_a_wrong_trust_root_fails(authority, small_pdf):
@@ -132,6 +184,8 @@ def test_a_timestamp_from_a_real_server_makes_it_b_t(authority, small_pdf):
     told = "\n".join(verdict.facts)
     assert "timestamp: " in told and "from Test Time Stamps (Since the Victory)" in told
     assert "valid at its timestamp's time" in told
+    expiry = f"{authority.tsa.certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
+    assert f"from Test Time Stamps (Since the Victory) (its certificate valid until {expiry})" in told
 
 
 def test_a_silent_time_stamping_server_stops_the_signing(authority, small_pdf):
@@ -149,3 +203,108 @@ def test_a_certificate_that_is_not_the_keys_is_refused(authority, monkeypatch):
     )
     with pytest.raises(SigningError, match=r"certificate: the signing certificate \(Revoked Publisher .*\) is not the"):
         load_signing_key(settings)
+
+
+def test_a_time_stamping_certificate_under_the_root_neither_signs_nor_passes_as_the_publisher(authority, small_pdf):
+    settings = settings_for(authority.tsa, authority)
+    with pytest.raises(
+        SigningError, match=r"\(Test Time Stamps .*\) may not sign documents \(it is for time-stamping\)"
+    ):
+        load_signing_key(settings)
+    # Signed all the same, as another tool might: the check of the file refuses it.
+    key, certificate, chain = pkcs12.load_key_and_certificates(
+        authority.tsa.pkcs12_file.read_bytes(), PASSWORD.encode()
+    )
+    assert key is not None and certificate is not None
+    sign_pdf(small_pdf, SigningKey(key, certificate, tuple(chain)), settings)
+    verdict = verify_pdf(small_pdf, roots(authority.root))
+    assert verdict.failures == ["signed with a certificate that is not for signing documents (it is for time-stamping)"]
+
+
+DOCUMENT_SIGNING, TIME_STAMPING, SERVER = "1.3.6.1.5.5.7.3.36", "1.3.6.1.5.5.7.3.8", "1.3.6.1.5.5.7.3.1"
+
+
+@pytest.mark.parametrize(
+    ("purposes", "signatures", "problem"),
+    [
+        (None, True, None),  # no extended key usage: any purpose
+        ([DOCUMENT_SIGNING], True, None),
+        (["1.3.6.1.5.5.7.3.4"], True, None),  # emailProtection
+        (["1.2.840.113583.1.1.5"], True, None),  # Adobe Authentic Documents Trust
+        ([TIME_STAMPING, "2.5.29.37.0"], True, None),  # anyExtendedKeyUsage beside
+        ([TIME_STAMPING], True, "it is for time-stamping"),
+        ([SERVER, TIME_STAMPING], True, "it is for identifying a web server and time-stamping"),
+        (["1.2.3.4"], True, "it is for 1.2.3.4"),
+        ([DOCUMENT_SIGNING], False, "its key usage allows neither signatures nor non-repudiation"),
+    ],
+)
+def test_which_certificates_are_for_signing_documents(authority, purposes, signatures, problem):
+    key = ec.generate_private_key(ec.SECP256R1())
+    usage = dict.fromkeys(
+        (
+            "content_commitment",
+            "data_encipherment",
+            "key_agreement",
+            "key_cert_sign",
+            "crl_sign",
+            "encipher_only",
+            "decipher_only",
+        ),
+        False,
+    )
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(authority.signer.certificate.subject)
+        .issuer_name(authority.root.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW)
+        .not_valid_after(NOW + (NOW - NOW.replace(year=NOW.year - 1)))
+        .add_extension(
+            x509.KeyUsage(digital_signature=signatures, key_encipherment=not signatures, **usage), critical=True
+        )
+    )
+    if purposes is not None:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ObjectIdentifier(purpose) for purpose in purposes]), critical=False
+        )
+    assert signing_problem(builder.sign(authority.root.key, hashes.SHA256())) == problem
+
+
+def test_a_b_t_file_years_later_says_its_timestamp_can_no_longer_be_proven(authority, small_pdf):
+    with time_stamping(authority) as (url, _answered):
+        sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
+    assert verify_pdf(small_pdf, roots(authority.root)).passed  # today, it does
+    later = authority.tsa.certificate.not_valid_after_utc + 365 * DAY  # both certificates have expired
+    verdict = verify_pdf(small_pdf, roots(authority.root), now=later)
+    tsa_expiry = f"{authority.tsa.certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
+    signer_expiry = f"{authority.signer.certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
+    assert verdict.failures[0] == (
+        "its timestamp is intact, but the time-stamping authority's certificate is no longer valid (it expired on"
+        f" {tsa_expiry}), so the time it gives can no longer be proven: this edition is not signed for long-term"
+        " validation (PAdES B-LT or B-LTA), and its archive should have timestamped it again before then"
+    )
+    assert verdict.failures[1].startswith(f"the signing certificate expired on {signer_expiry}; its timestamp says")
+    assert len(verdict.failures) == 2 and "no timestamp proves" not in "\n".join(verdict.failures + verdict.facts)
+
+
+def test_a_time_stamping_root_is_trusted_for_timestamps_only(authority, small_pdf, tmp_path):
+    foreign = replace(authority, root=authority.stranger, tsa=authority.foreign_tsa)
+    with time_stamping(foreign) as (url, _answered):
+        sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
+    stamp_roots = roots(authority.stranger)
+    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+        "its timestamp is from a time-stamping authority under none of the roots given (its issuer: Stranger Root"
+        " (Since the Victory)); name that authority's root with --timestamp-root"
+    ]
+    verdict = verify_pdf(small_pdf, roots(authority.root), timestamp_roots=stamp_roots)
+    assert verdict.passed and "from Foreign Time Stamps (Since the Victory)" in "\n".join(verdict.facts)
+    # A certificate the time-stamping authority's root issued does not pass as the publisher's.
+    foreign_pdf = tmp_path / "foreign.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(foreign_pdf)
+    sign_with(authority.foreign_signer, authority, foreign_pdf)
+    assert verify_pdf(foreign_pdf, roots(authority.root), timestamp_roots=stamp_roots).failures == [
+        "signed by a certificate the trust root did not issue (its issuer: Stranger Root (Since the Victory))"
+    ]

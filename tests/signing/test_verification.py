@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bulletin.signing.keys import load_signing_key
 from bulletin.signing.signatures import sign_pdf
 from signing.certificates import PASSWORD
 from signing.conftest import PASSWORD_ENV, settings_for
+from signing.tsaserver import time_stamping
 
 from conftest import main
 
@@ -40,3 +43,26 @@ def test_verify_without_a_trust_root_is_bad_usage(small_pdf, monkeypatch, tmp_pa
     assert "name the trust root the signatures must come from: --trust-root PEM" in capsys.readouterr().err
     assert main(["verify", str(small_pdf), "--trust-root", str(tmp_path / "absent.pem")]) == 2
     assert "absent.pem does not exist" in capsys.readouterr().err
+
+
+def test_a_signing_certificate_given_as_the_trust_root_is_bad_usage(authority, small_pdf, monkeypatch, capsys):
+    path = signed_copy(authority, small_pdf, monkeypatch)
+    leaf = authority.signer.certificate_file
+    assert main(["verify", str(path), "--trust-root", str(leaf)]) == 2
+    said = capsys.readouterr()
+    assert "Editorial Office (Since the Victory) is not a CA certificate (it may not issue certificates)" in said.err
+    assert "passed" not in said.out
+
+
+def test_a_time_stamping_authority_under_another_root_is_named_with_timestamp_root(
+    authority, small_pdf, monkeypatch, capsys
+):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    with time_stamping(replace(authority, root=authority.stranger, tsa=authority.foreign_tsa)) as (url, _answered):
+        settings = settings_for(authority.signer, authority, timestamp_url=url)
+        sign_pdf(small_pdf, load_signing_key(settings), settings)
+    root, stamps = str(authority.root.certificate_file), str(authority.stranger.certificate_file)
+    assert main(["verify", str(small_pdf), "--trust-root", root]) == 1
+    assert "name that authority's root with --timestamp-root" in capsys.readouterr().out
+    assert main(["verify", str(small_pdf), "--trust-root", root, "--timestamp-root", stamps]) == 0
+    assert "from Foreign Time Stamps (Since the Victory)" in capsys.readouterr().out
