@@ -24,25 +24,9 @@ PdfObject: TypeAlias = Any
 
 
 def structure_elements(element: object) -> list[pikepdf.Dictionary]:
-    """Return every structure element below `element` in a structure tree, each once."""
+    """Return every structure element from `element` down (itself, when it is one), each once, in the order the
+    tree reads them: depth first, each element's kids in order."""
     found, seen, todo = [], set(), [element]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, pikepdf.Array):
-            todo.extend(item)
-        elif isinstance(item, pikepdf.Dictionary) and item.get("/Type") not in ("/MCR", "/OBJR"):
-            key = item.objgen if item.is_indirect else id(item)
-            if key not in seen:
-                seen.add(key)
-                found.append(item)
-                todo.append(item.get("/K"))
-    return found
-
-
-def in_reading_order(root: object) -> list[pikepdf.Dictionary]:
-    """Return every structure element below `root` (a tree's root or an element), each once, in the order the tree
-    reads them: depth first, each element's kids in order."""
-    found, seen, todo = [], set(), [root.get("/K") if isinstance(root, pikepdf.Dictionary) else root]
     while todo:
         item = todo.pop()
         if isinstance(item, pikepdf.Array):
@@ -54,6 +38,11 @@ def in_reading_order(root: object) -> list[pikepdf.Dictionary]:
                 found.append(item)
                 todo.append(item.get("/K"))
     return found
+
+
+def in_reading_order(root: object) -> list[pikepdf.Dictionary]:
+    """Return every structure element below `root` (a tree's root or an element, not itself), in reading order."""
+    return structure_elements(root.get("/K") if isinstance(root, pikepdf.Dictionary) else root)
 
 
 def holds_nothing(element: pikepdf.Dictionary) -> bool:
