@@ -115,6 +115,7 @@ def test_the_samples_x1a_keeps_live_text_on_every_page_the_x4_paints_opaque(samp
     assert all(fonts_on(made, number) == 0 for number in transparent)
 
 
+@pytest.mark.slow  # a whole build of the minimal issue, its screen editions checked by outloud too
 def test_the_build_makes_x1a_print_files_when_asked(minimal_issue, tmp_path):
     assert main([str(minimal_issue), "--variant", "print", "--pdfx", "1a", "--output", str(tmp_path / "output")]) == 0
     made = next((tmp_path / "output" / minimal_issue.name).glob("*-print.pdf"))

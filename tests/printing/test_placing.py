@@ -297,6 +297,7 @@ def test_a_photograph_in_every_mode_prints_as_it_looks(every_mode, variant):
         assert difference < 24, (name, variant, difference)
 
 
+@pytest.mark.slow  # builds an issue of every picture mode, in every language and variant
 def test_no_metadata_of_a_photograph_reaches_a_pdf(every_mode):
     _issue, build = every_mode
     for pdf_path in build.pdfs().values():
