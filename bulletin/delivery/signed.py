@@ -3,7 +3,8 @@
 A screen PDF is final once the print stage has checked it; it is signed then (`signing`), before
 its SHA-256 goes into the manifest and, with the manifest, into the bureau's package. Print files
 are never signed: the bureau's tools rewrite them. The signed file is what readers get, so its
-structure and outloud's checks are run on it again (`preflight.recheck_signed`): the signature's
+structure and outloud's checks are run on it again (`preflight.checks.recheck_signed`, given by the
+caller, which loads the PDF libraries only when there is something to sign): the signature's
 field must be tagged as PDF/UA wants (`signing.field`).
 
 A signature holds the time it was made, so signing the same edition twice gives two files. When
@@ -19,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Edition
-from ..preflight.checks import recheck_signed
+from ..preflight.findings import Finding
 from ..signing.keys import SigningError, SigningKey
 from ..signing.signatures import sign_pdf
 from ..signing.verifying import read_trust_roots, verify_pdf
@@ -39,7 +42,11 @@ LOG = logging.getLogger("bulletin")
 
 
 def sign_editions(
-    plan: Plan, staging: Staging, printed: list[tuple[Edition, Printed]], signing: SigningKey | None
+    plan: Plan,
+    staging: Staging,
+    printed: list[tuple[Edition, Printed]],
+    signing: SigningKey | None,
+    recheck: Callable[[Path], list[Finding]],
 ) -> dict[str, dict]:
     """Sign each screen PDF this build made in the staging folder, or put back its signed file from the delivery;
     return the signature of each, by file name, as the manifest records it."""
@@ -64,7 +71,7 @@ def sign_editions(
         else:
             signatures[name] = sign_pdf(result.path, signing, settings)
             LOG.info("%s screen: signed by %s (%s)", edition.language, signing.signer, settings.profile)
-        problems = [f"{finding.check}: {finding.message}" for finding in recheck_signed(result.path)]
+        problems = [f"{finding.check}: {finding.message}" for finding in recheck(result.path)]
         if problems:
             raise SigningError(f"{name}, as signed, fails the screen edition's checks: {'; '.join(problems)}")
         verdict = verify_pdf(result.path, roots, timestamp_roots=stamp_roots) if roots is not None else None

@@ -2,6 +2,7 @@
 (`printing.tagging`, `printing.paintorder`), checked on the file as written.
 
 - every annotation carries the Print flag and is neither Hidden nor NoView (ISO 14289-1 7.18.1);
+- every list item has a body (LBody);
 - no link is inside another (each would be an annotation of its own, a stop of its own);
 - no structure element is empty: each holds content, another element or an alternative text;
 - every page paints its tagged content in the order the structure tree reads it;
@@ -63,6 +64,9 @@ def check_structure(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list
                 f"{plural(len(loose), 'caption')} neither in nor beside the Figure or Table it captions",
             )
         )
+    bodiless = [element for element in elements if element.get("/S") == "/LI" and not _has_body(element)]
+    if bodiless:
+        findings.append(failed(path, "structure", f"{plural(len(bodiless), 'list item')} without a body (LBody)"))
     nested = [element for element in elements if element.get("/S") == "/Link" and _parent_is_link(element)]
     if nested:
         findings.append(failed(path, "structure", f"{plural(len(nested), 'link')} inside another link"))
@@ -88,6 +92,14 @@ def _hidden(annotation: object) -> bool:
         return False
     flags = int(annotation.get("/F", 0))
     return not flags & PRINT or bool(flags & (HIDDEN | NO_VIEW))
+
+
+def _has_body(item: pikepdf.Dictionary) -> bool:
+    kids = item.get("/K")
+    return any(
+        isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/LBody"
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+    )
 
 
 def _parent_is_link(element: pikepdf.Dictionary) -> bool:

@@ -26,10 +26,9 @@ def join_nested_links(pdf: pikepdf.Pdf, root: PdfObject, owners: dict[int, PdfOb
     for element in in_reading_order(root):
         if element.get("/S") != "/Link" or _kind(element.get("/P")) == "/Link":
             continue
-        content: list = []  # marked content: MCIDs, and references to it
+        content: list = []  # marked content (MCIDs, references to it) and elements, in reading order
         references: list[pikepdf.Dictionary] = []
-        others: list[pikepdf.Dictionary] = []
-        _gather(element, content, references, others)
+        _gather(element, content, references)
         annotations = [
             reference.Obj for reference in references if isinstance(reference.get("/Obj"), pikepdf.Dictionary)
         ]
@@ -41,16 +40,17 @@ def join_nested_links(pdf: pikepdf.Pdf, root: PdfObject, owners: dict[int, PdfOb
         if number is not None and number in owners:
             shown = texts.setdefault(number, marked_texts(pikepdf.Page(shown_on)))
             dots = {kid for kid in content if isinstance(kid, int) and _leader(shown.get(kid, ""))}
-            content = [kid for kid in content if kid not in dots]
+            content = [kid for kid in content if not (isinstance(kid, int) and kid in dots)]
             leaders.setdefault(number, set()).update(dots)
             for kid in content:
                 if isinstance(kid, int) and kid < len(owners[number]):
                     owners[number][kid] = element
             for dot in dots:
                 owners[number][dot] = None  # a PDF null: no structure element owns it
-        element.K = pikepdf.Array([*references, *content, *others])
-        for held in others:
-            held.P = element
+        element.K = pikepdf.Array([*references, *content])
+        for held in content:
+            if isinstance(held, pikepdf.Dictionary) and "/S" in held:
+                held.P = element
     for page in pdf.pages:
         if leaders.get(page.obj.objgen[0]):
             mark_as_artifacts(pdf, page, leaders[page.obj.objgen[0]], pikepdf.Dictionary(Type=pikepdf.Name.Layout))
@@ -60,19 +60,35 @@ def _kind(element: object) -> str:
     return str(element.get("/S")) if isinstance(element, pikepdf.Dictionary) else ""
 
 
-def _gather(element: pikepdf.Dictionary, content: list, references: list, others: list) -> None:
-    """Sort the kids of a link and of the Links inside it, in reading order: marked content, object references
-    (annotations) and other elements."""
-    kids = element.get("/K")
-    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]:
-        if isinstance(kid, int) or isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            content.append(kid)
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+def _gather(element: pikepdf.Dictionary, content: list, references: list) -> None:
+    """Gather the kids of a link and of the Links inside it, in reading order: the object references (annotations)
+    found anywhere in it apart, all else (marked content, other elements) in `content`."""
+    for kid in _kids(element):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
             references.append(kid)
         elif isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Link":
-            _gather(kid, content, references, others)
-        elif isinstance(kid, pikepdf.Dictionary):
-            others.append(kid)
+            _gather(kid, content, references)
+        else:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                _take_references(kid, references)  # a span inside a link has an annotation of its own too
+            content.append(kid)
+
+
+def _take_references(element: pikepdf.Dictionary, references: list) -> None:
+    """Move the object references of an element and of those below it to `references`."""
+    kids = _kids(element)
+    kept = [kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR")]
+    references += [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"]
+    if len(kept) != len(kids):
+        element.K = pikepdf.Array(kept)
+    for kid in kept:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            _take_references(kid, references)
+
+
+def _kids(element: pikepdf.Dictionary) -> list:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
 
 
 def _target(annotation: PdfObject) -> str:

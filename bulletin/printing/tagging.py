@@ -13,6 +13,8 @@ WeasyPrint tags what HTML says; what HTML cannot say is set right here, in the t
   it would never read the caption, its date or its credit;
 - a `<figure>` that holds a table (the key figures' chart) becomes a Figure whose alternative
   text gives every bar's label and number, from its `data-alt` (`figure_alts`);
+- a list item that holds a quotation or a list and no text of its own gets the LBody that
+  WeasyPrint left out;
 - a header cell says what it heads (/Scope /Row when the rest of its row are data cells,
   /Column otherwise), which WeasyPrint leaves out;
 - a structure element with no content, no children and no alternative (an empty span that
@@ -62,6 +64,8 @@ def tag_to_the_letter(pdf: pikepdf.Pdf, alts: list[str]) -> None:
         if element.get(pikepdf.Name.S) != pikepdf.Name.NonStruct:
             if element.get(pikepdf.Name.S) == pikepdf.Name.TR:
                 _scope_headers(kids)
+            elif element.get(pikepdf.Name.S) == pikepdf.Name.LI:
+                _give_body(pdf, element, owners)
             continue
         kinds = [str(kid.get(pikepdf.Name.S)) for kid in kids]
         if len(kids) == len(_kids(element)) == 2 and "/Caption" in kinds and (picture := _picture(kids)) is not None:
@@ -119,6 +123,27 @@ def _group_figure(group: pikepdf.Dictionary, picture: pikepdf.Dictionary, captio
     group.S = pikepdf.Name.Div
     group.K = pikepdf.Array([picture, caption] if kids.index(caption) else [caption, picture])
     picture.P = group
+
+
+def _give_body(pdf: pikepdf.Pdf, item: pikepdf.Dictionary, owners: dict) -> None:
+    """Put what a list item holds besides its label into an LBody, when WeasyPrint gave it none (an item that
+    holds a quotation or a list, and no text of its own)."""
+    kids = _kids(item)
+    labels = [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get(pikepdf.Name.S) == "/Lbl"]
+    rest = [kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary) and kid.get(pikepdf.Name.S) == "/Lbl")]
+    if not rest or any(isinstance(kid, pikepdf.Dictionary) and kid.get(pikepdf.Name.S) == "/LBody" for kid in kids):
+        return
+    body = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item, K=pikepdf.Array(rest))
+    )
+    if pikepdf.Name.Pg in item:
+        body.Pg = item.Pg
+    for kid in rest:
+        if isinstance(kid, pikepdf.Dictionary) and pikepdf.Name.S in kid:
+            kid.P = body
+        elif isinstance(kid, int) and pikepdf.Name.Pg in item and item.Pg.objgen[0] in owners:
+            owners[item.Pg.objgen[0]][kid] = body
+    item.K = pikepdf.Array([*labels, body])
 
 
 def _scope_headers(cells: list[pikepdf.Dictionary]) -> None:

@@ -218,7 +218,8 @@ def deliver(
         entry["language"] for entry in built
     }
     write_layout_report(staging.path, editions_layout(kept_entries + built), issue.languages, kept_languages)
-    signatures = sign_editions(plan, staging, printed, signing)  # before the manifest takes their checksums
+    # Before the manifest takes their checksums.
+    signatures = sign_editions(plan, staging, printed, signing, recheck_signed_edition)
     description = describe_delivery(plan, printed, profile, staging.path, signatures)
     manifest = write_manifest(staging, description)
     if plan.asked.package:
@@ -250,3 +251,11 @@ def select_variants(wanted: tuple[str, ...] | None) -> tuple[str, ...]:
     if unknown:
         raise UsageError(f"--variant {','.join(unknown)}: unknown; choose from {', '.join(VARIANTS)}")
     return tuple(variant for variant in VARIANTS if variant in wanted)
+
+
+def recheck_signed_edition(path: Path) -> list[Finding]:
+    """The screen edition's checks run again on its signed file (loaded here: only a build that signs needs the
+    PDF libraries in its own process, which otherwise leaves them to its workers)."""
+    from ..preflight.checks import recheck_signed
+
+    return recheck_signed(path)

@@ -89,10 +89,21 @@ def test_the_delivery_holds_the_layout_report_and_each_pdf_its_parts(sample_buil
 
 @pytest.mark.slow
 def test_an_edition_that_runs_longer_is_reported_by_the_build(minimal_issue, tmp_path, capsys):
-    paragraph = "This paragraph makes the English edition of the first article run longer than the others. " * 6
+    # Paragraphs that differ, as prose does: a line printed on page after page reads as a running head to outloud.
+    things = "roads schools bridges museums villages parks wells houses farms clinics gardens libraries".split()
+    paragraphs = [
+        " ".join(f"The {things[(number + step) % 12]} of district {things[step % 12]} came back." for step in range(14))
+        for number in range(30)
+    ]
     apply_edits(
         minimal_issue,
-        [{"file": "en.yaml", "replace": "      First paragraph.", "with": "\n\n".join(["      " + paragraph] * 30)}],
+        [
+            {
+                "file": "en.yaml",
+                "replace": "      First paragraph.",
+                "with": "\n\n".join("      " + text for text in paragraphs),
+            }
+        ],
     )
     output = tmp_path / "output"
     assert main([str(minimal_issue), "--output", str(output), "--lang", "az,en", "--variant", "screen"]) == 0

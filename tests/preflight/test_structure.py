@@ -121,6 +121,28 @@ def test_a_link_with_generated_content_is_one_link_said_without_its_leader(make)
     assert _structure(_finished(pdf)) == []
 
 
+def test_a_link_holding_a_span_and_an_item_holding_a_quotation_are_set_right(make):
+    style = "<style>a::after { content: leader(dotted) ' ' target-counter(attr(href url), page) }</style>"
+    body = (
+        SCREEN_COVER
+        + style
+        + '<p><a href="#end"><span lang="az">İlk</span> article</a></p>'
+        + "<ul><li><blockquote><p>A quotation as a whole item.</p></blockquote></li></ul>"
+        + '<p id="end">End.</p>'
+    )
+    pdf = make("span-link.pdf", body, "screen", lang="en")
+    assert "1 list item without a body (LBody)" in _structure(pdf)
+    finished = _finished(pdf)
+    assert _structure(finished) == []
+    with pikepdf.open(finished) as after:
+        [link] = after.pages[0].Annots
+        links = [e for e in in_reading_order(after.Root.StructTreeRoot) if e.get("/S") == "/Link"]
+        held = [kid for element in in_reading_order(links[0]) for kid in element.get("/K", [])]
+        assert len(links) == 1 and not any(isinstance(kid, pikepdf.Dictionary) and kid.get("/Obj") for kid in held)
+    said = [finding.message for finding in only(preflight_pdf(finished, SCREEN), "outloud", "pass")]
+    assert said == ["outloud 0.2.1: no error, no warning"]
+
+
 def test_a_chart_whose_alternative_text_leaves_out_a_number_is_an_error(article):
     finished = _finished(article, ["Losses: Libraries 927."])
     assert _structure(finished) == ["the chart's alternative text does not give 22"]
