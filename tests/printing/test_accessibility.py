@@ -90,6 +90,25 @@ def _kids(element: pikepdf.Dictionary) -> list:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_imprint_is_a_table_whose_labels_head_their_rows(sample_build, language):
+    with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
+        imprint = next(
+            element
+            for element in in_reading_order(pdf.Root.StructTreeRoot)
+            if element.get("/S") == "/Table" and element.get("/Pg") == pdf.pages[1].obj
+        )
+        rows = [
+            [cell for cell in in_reading_order(row) if cell.get("/S") in ("/TH", "/TD")]
+            for row in in_reading_order(imprint)
+            if row.get("/S") == "/TR"
+        ]
+    assert len(rows) >= 9  # title, issue, publisher, date, frequency, languages, this edition, ISSN, ISSN-L
+    for cells in rows:
+        assert [str(cell.S) for cell in cells] == ["/TH", "/TD"]
+        assert str(cells[0].A.Scope) == "/Row" and list(cells[1].A.Headers) == [cells[0].ID]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_chronology_is_a_table_whose_dates_head_their_rows(sample_build, issue, language):
     with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
         tables = [element for element in in_reading_order(pdf.Root.StructTreeRoot) if element.get("/S") == "/Table"]
