@@ -11,6 +11,7 @@ stage's.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..model import MEDIA, Issns
 from .loading import Spot, YamlMap
@@ -78,12 +79,32 @@ def _read_issn(entry: YamlMap, key: str, what: str, checker: Checker) -> str | N
     """Read one ISSN of a language's entry, its check digit checked; None when it is missing or wrong."""
     value = checker.get(entry, key, what, text)
     if value is not None and not valid_issn(value):
-        checker.report(
-            entry.value_spots[key],
-            f"{what}: {key!r} {value!r} is not a valid ISSN (NNNN-NNNC with a correct check digit C)",
-        )
+        checker.report(entry.value_spots[key], f"{what}: {key!r} {value!r} is not a valid ISSN: {why_not(value)}")
         return None
     return value
+
+
+def why_not(value: str) -> str:
+    """Say what keeps `value` from being an ISSN, as the one who copied it can mend it."""
+    written = value.strip()
+    if written.upper().startswith("ISSN"):
+        return "write only the number, without 'ISSN' before it"
+    parts = re.fullmatch(r"([0-9]{4})(.?)([0-9]{3}[0-9Xx])", written)
+    if parts is None:
+        return "an ISSN is four digits, a hyphen and four more, the last of which may be X (such as 2958-101X)"
+    first, between, last = parts.groups()
+    if not between:
+        return f"its hyphen is missing: write {first}-{last.upper()}"
+    if between != "-":
+        named = f"the character {unicodedata.name(between, 'unnamed').lower()} (U+{ord(between):04X})"
+        return f"between {first} and {last} is {named}, not a hyphen: write {first}-{last.upper()}"
+    if last.endswith("x"):
+        return f"write the check digit X as a capital: {first}-{last.upper()}"
+    expected = check_digit(first + last[:3])
+    return (
+        f"its check digit is {last[3]}, but its first seven digits give {expected}: a digit was copied wrong;"
+        " copy the number again from the ISSN centre's record"
+    )
 
 
 def _claim(
