@@ -1,10 +1,11 @@
 """The screen edition judged by an independent checker: outloud, for PDF/UA-1 and WCAG 2.2.
 
 outloud (pinned in pyproject.toml) did not write the file and knows nothing of how it was made.
-Every error it reports is an error of the build, and so is every warning, unless it is one of
-the findings listed in EXPLAINED: a finding that does not apply to this bulletin, with the clause
-of ISO 14289-1 that says why. Each is excused only where its reason holds, on the lines it names,
-and the documentation for developers (docs/developers/accessibility.md) lists them.
+Every error and every warning it reports is an error of the build, unless it is one of the
+findings listed in EXPLAINED: a finding that does not apply to this bulletin, with the clause of
+ISO 14289-1 that says why. Each is excused only where its reason holds, on the lines it names
+(each read again and compared with what the page marks as pagination), and the documentation for
+developers (docs/developers/accessibility.md) lists them.
 
 Its info-level findings (a hint, such as an alternative text that repeats its caption) are not
 counted.
@@ -21,6 +22,7 @@ import pikepdf
 from outloud.findings import Finding as Found
 from outloud.model import Document
 
+from ..util.pdftext import pagination_text
 from .findings import Expectation, Finding, failed, passed, plural
 
 
@@ -34,31 +36,29 @@ class Explained:
 
 
 def _running_head(path: Path, found: Found) -> bool:
-    """Whether each line of a "prose marked as artifact" finding is the page's running head: painted above
-    everything its page reads out, in pagination artifacts."""
+    """Whether a line of a "prose marked as artifact" finding is not its page's running head: each line it names
+    must show text that the page shows in its pagination artifacts (/Artifact /Pagination), and nothing else."""
     if found.page is None or not found.boxes:
         return True
     document = Document(str(path))
     try:
-        runs = document.content(found.page - 1).runs
-        read = [run.bbox for run in runs if run.mcid is not None and not run.artifact and run.text.strip()]
-        pagination = _pagination_marked(document.pdf.pages[found.page - 1]) if read else False
+        lines = document.content(found.page - 1).lines
+        named = [line for line in lines if any(_same_place(line.bbox, box) for box in found.boxes)]
+        pagination = _squeezed(pagination_text(document.pdf.pages[found.page - 1]))
     finally:
         document.close()
-    if not read or not pagination:
-        return True
-    first_line = max(top for _, _, _, top in read)  # PDF space: y grows upwards
-    return not all(box["y0"] >= first_line for box in found.boxes)
+    if len(named) < len(found.boxes):
+        return True  # a line the finding names and this reading does not find: not excused
+    return not all(_squeezed(line.text) and _squeezed(line.text) in pagination for line in named)
 
 
-def _pagination_marked(page: pikepdf.Page) -> bool:
-    """Whether the page marks its pagination (running head, folio) as /Artifact /Pagination."""
-    return any(
-        instruction.operands[0] == "/Artifact"
-        and isinstance(instruction.operands[1], pikepdf.Dictionary)
-        and instruction.operands[1].get("/Type") == "/Pagination"
-        for instruction in pikepdf.parse_content_stream(page, "BDC")
-    )
+def _same_place(bbox: tuple, box: dict) -> bool:
+    """Whether outloud's line box and a finding's box (rounded to a tenth of a point) are the same."""
+    return all(abs(float(value) - box[key]) <= 0.11 for value, key in zip(bbox, ("x0", "y0", "x1", "y1")))
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
 
 
 EXPLAINED = (

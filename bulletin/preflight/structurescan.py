@@ -9,18 +9,27 @@
 - every Caption is inside the Figure, Table or list it captions, or beside its Figure in a Div;
 - every table has header cells, each of which says whether it heads its row or its column (/Scope);
 - a drawn figure that holds a table (the key figures' chart) has an alternative text that gives
-  every number its table shows.
+  every label and every number its table shows.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pikepdf
 from outloud.model import Document
 
-from ..util.pdftree import PdfObject, holds_nothing, marked_sequences, reading_order, structure_elements
+from ..util.pdftree import (
+    PdfObject,
+    element_kids,
+    holds_nothing,
+    kids_of,
+    marked_sequences,
+    reading_order,
+    structure_elements,
+)
 from .findings import Expectation, Finding, failed, pages_named, passed, plural
 
 PRINT, HIDDEN, NO_VIEW = 4, 2, 32  # annotation flags (ISO 32000-1, 12.5.3)
@@ -159,7 +168,7 @@ def _chart_problems(path: Path, elements: list, numbers: dict) -> list[tuple[int
     charts = [
         element
         for element in elements
-        if element.get("/S") == "/Figure" and any(kid.get("/S") == "/Table" for kid in _element_kids(element))
+        if element.get("/S") == "/Figure" and any(kid.get("/S") == "/Table" for kid in element_kids(element))
     ]
     if not charts:
         return []
@@ -168,10 +177,17 @@ def _chart_problems(path: Path, elements: list, numbers: dict) -> list[tuple[int
     try:
         for chart in charts:
             page = numbers.get(chart.get("/Pg", pikepdf.Dictionary()).objgen) if "/Pg" in chart else None
-            cells = [cell for cell in structure_elements(chart.get("/K")) if cell.get("/S") == "/TD"]
+            cells = [cell for cell in structure_elements(chart.get("/K")) if cell.get("/S") in ("/TH", "/TD")]
             alt = _spaced(str(chart.get("/Alt", "")))
-            shown = [number for text in _cell_texts(document, page, cells) for number in NUMBER.findall(text)]
-            missing = [number for number in shown if _spaced(number) not in alt]
+            texts = _cell_texts(document, page, cells)
+            # Every number the cells show, as often as they show it; every label (a header cell) word for word.
+            given = Counter(_spaced(number) for number in NUMBER.findall(alt))
+            shown = Counter(_spaced(number) for text in texts for number in NUMBER.findall(text))
+            missing = list((shown - given).elements()) + [
+                _spaced(text)
+                for cell, text in zip(cells, texts, strict=True)
+                if cell.get("/S") == "/TH" and _spaced(text) not in alt
+            ]
             if not alt or missing:
                 problems.append(
                     (page, f"the chart's alternative text does not give {', '.join(missing) or 'its numbers'}")
@@ -179,10 +195,6 @@ def _chart_problems(path: Path, elements: list, numbers: dict) -> list[tuple[int
     finally:
         document.close()
     return problems
-
-
-def _element_kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
-    return [kid for kid in _content(element) if isinstance(kid, pikepdf.Dictionary)]
 
 
 def _cell_texts(document: Document, page: int | None, cells: list) -> list[str]:
@@ -193,14 +205,9 @@ def _cell_texts(document: Document, page: int | None, cells: list) -> list[str]:
     texts = []
     for cell in cells:
         kids = [cell, *structure_elements(cell.get("/K"))]
-        mcids = {int(kid) for element in kids for kid in _content(element) if isinstance(kid, int)}
+        mcids = {int(kid) for element in kids for kid in kids_of(element) if isinstance(kid, int)}
         texts.append(" ".join(run.text for run in runs if run.mcid in mcids))
     return texts
-
-
-def _content(element: pikepdf.Dictionary) -> list:
-    kids = element.get("/K")
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
 def _spaced(text: str) -> str:

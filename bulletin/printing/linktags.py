@@ -1,4 +1,4 @@
-"""Finishing of the screen edition's links: one link per target, said once, without its leader dots.
+"""Finishing of the screen edition's links: each link one element, said once, without its leader dots.
 
 WeasyPrint tags a link's generated content (the contents line's `::after`: leader dots and page
 number) as Link elements nested in the link, each with an annotation of its own over the same
@@ -6,7 +6,9 @@ line: a screen reader stopped three times on every contents line and, with punct
 spoke each of its hundred dots. Here a link's nested Link elements join it: their content becomes
 its own, and its one annotation covers all of theirs (the union of their rectangles), the others
 taken off the page. The dots of a leader become layout artifacts, which readers skip: the line
-reads as the title and its page number.
+reads as the title and its page number. A link broken over two lines keeps an annotation on each
+line (one link element still holds both), as PDF/UA allows: a rectangle over both lines would
+cover text that is not the link.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import pikepdf
 
 from ..util.pdftext import mark_as_artifacts, marked_texts
-from ..util.pdftree import PdfObject, in_reading_order
+from ..util.pdftree import PdfObject, in_reading_order, kids_of
 
 LEADER = frozenset(".·…\u00a0 ")  # what a leader is drawn with (and the spaces around it)
 
@@ -63,7 +65,7 @@ def _kind(element: object) -> str:
 def _gather(element: pikepdf.Dictionary, content: list, references: list) -> None:
     """Gather the kids of a link and of the Links inside it, in reading order: the object references (annotations)
     found anywhere in it apart, all else (marked content, other elements) in `content`."""
-    for kid in _kids(element):
+    for kid in kids_of(element):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
             references.append(kid)
         elif isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Link":
@@ -76,7 +78,7 @@ def _gather(element: pikepdf.Dictionary, content: list, references: list) -> Non
 
 def _take_references(element: pikepdf.Dictionary, references: list) -> None:
     """Move the object references of an element and of those below it to `references`."""
-    kids = _kids(element)
+    kids = kids_of(element)
     kept = [kid for kid in kids if not (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR")]
     references += [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"]
     if len(kept) != len(kids):
@@ -84,11 +86,6 @@ def _take_references(element: pikepdf.Dictionary, references: list) -> None:
     for kid in kept:
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             _take_references(kid, references)
-
-
-def _kids(element: pikepdf.Dictionary) -> list:
-    kids = element.get("/K")
-    return list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
 
 
 def _target(annotation: PdfObject) -> str:

@@ -6,11 +6,19 @@ list's markers after all the text of their page (CSS puts them on a layer of the
 page with a list the two orders differ.
 
 Each marked-content sequence painted out of the tree's order is moved to just before the
-sequence that follows it in the tree, when the move cannot change what the page shows: the
-sequence is wrapped in its own q … Q, sets its own colour and font before it paints, uses only
-text and colour operators, and the transformation and clipping in force are the same where it
-was and where it goes. A sequence that cannot be moved so stays where it was, and the preflight
-(`preflight.structurescan`) names its page.
+sequence that follows it in the tree, when the move cannot change what the page shows:
+
+- the sequence is wrapped in its own q … Q and uses only text and colour operators;
+- the transformation and clipping in force are the same where it was and where it goes;
+- every setting in force where it goes (a colour, a graphics state, a font, a text spacing) is
+  one it sets itself or one in force where it was, which is given again inside its q: nothing
+  of its new place leaks into it;
+- nothing but text is painted between the two places, so that it covers or is covered by
+  nothing new (text does not overlap text on these pages).
+
+A sequence that cannot be moved so stays where it was, and the preflight
+(`preflight.structurescan`) names its page. The tests render pages before and after and find
+no pixel changed.
 """
 
 from __future__ import annotations
@@ -29,9 +37,11 @@ MOVABLE = frozenset(
 # What a page's state carries from one sequence to the next, besides its placement.
 SETTINGS = frozenset("gs rg g k cs sc scn RG G K CS SC SCN w J j M d ri i Tf Tc Tw Tz TL Ts Tr".split())
 PATH = frozenset("m l c v y h re".split())
+SHOWS = frozenset("TJ Tj ' \"".split())
+PAINTS = frozenset("f F f* B B* b b* S s Do sh BI EI".split())  # what paints other than text
 
 
-def state_before(instructions: list, index: int) -> tuple[bytes, list]:
+def state_before(instructions: list, index: int) -> tuple[bytes, dict[str, list]]:
     """Return the graphics state in force before instruction `index`: its placement (the transformations and
     clipping paths, as the instructions that made them) and the other settings (colours, the graphics state's
     dictionaries, line and text settings), as the last instruction of each kind that set them, in their order."""
@@ -48,7 +58,7 @@ def state_before(instructions: list, index: int) -> tuple[bytes, list]:
         elif name in ("W", "W*"):
             levels[-1].append(("clip", [*path, (operands, operator), ([], pikepdf.Operator("n"))]))
         elif name == "cm" or name in SETTINGS:
-            kind = "cm" if name == "cm" else f"{name} {operands[0]}" if name == "gs" else name
+            kind = "cm" if name == "cm" else _kind(operands, operator)
             levels[-1].append((kind, [(operands, operator)]))
         if name not in PATH and name not in ("W", "W*"):
             path = []
@@ -61,7 +71,28 @@ def state_before(instructions: list, index: int) -> tuple[bytes, list]:
             else:
                 settings.pop(kind, None)
                 settings[kind] = made  # the last of its kind, in the place of its last setting
-    return pikepdf.unparse_content_stream(placed), [made for group in settings.values() for made in group]
+    return pikepdf.unparse_content_stream(placed), settings
+
+
+def _kind(operands: list, operator: object) -> str:
+    """What a setting sets: its operator, and for a graphics state's dictionary, which one."""
+    return f"gs {operands[0]}" if str(operator) == "gs" else str(operator)
+
+
+def _own_settings(instructions: list, sequence: Marked) -> set[str]:
+    """The settings a sequence makes before it first shows text: no setting of its place reaches what it paints."""
+    own = set()
+    for operands, operator in instructions[sequence.start : sequence.end + 1]:
+        if str(operator) in SHOWS:
+            break
+        if str(operator) in SETTINGS:
+            own.add(_kind(operands, operator))
+    return own
+
+
+def _paints(instructions: list, first: int, last: int) -> bool:
+    """Whether anything but text is painted from instruction `first` to `last` (excluded)."""
+    return any(str(operator) in PAINTS for _, operator in instructions[first:last])
 
 
 def movable(instructions: list, sequence: Marked) -> bool:
@@ -91,11 +122,20 @@ def paint_in_reading_order(pdf: pikepdf.Pdf) -> None:
             if following == len(fixed) or not movable(instructions, sequence):
                 continue  # nothing read after it on the page (it may stay last), or it may not move
             target = fixed[following][1].start
-            (here, settings), there = state_before(instructions, sequence.start), state_before(instructions, target)
-            if here == there[0]:
+            (here, settings), (there, found) = (
+                state_before(instructions, sequence.start),
+                state_before(instructions, target),
+            )
+            between = (target, sequence.start) if target < sequence.start else (sequence.end + 1, target)
+            if (
+                here == there
+                and set(found) <= set(settings) | _own_settings(instructions, sequence)
+                and not _paints(instructions, *between)
+            ):
                 # The settings it found, given again inside its own q, so that it paints as it did.
                 group = instructions[sequence.start : sequence.end + 1]
-                moves.setdefault(target, []).append([group[0], *settings, *group[1:]])
+                given = [made for group_made in settings.values() for made in group_made]
+                moves.setdefault(target, []).append([group[0], *given, *group[1:]])
                 gone.update(range(sequence.start, sequence.end + 1))
         if moves:
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(_moved(instructions, moves, gone)))

@@ -14,6 +14,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
+from .keys import SigningError
+
 
 def tagged_signature_field(writer: IncrementalPdfFileWriter, name: str, readable: str) -> None:
     """Add the empty signature field `name` to the last page, said as `readable`, and tag its widget."""
@@ -26,9 +28,18 @@ def tagged_signature_field(writer: IncrementalPdfFileWriter, name: str, readable
         return  # an untagged PDF: its field has its name, and no tree to take it
     tree = root["/StructTreeRoot"]
     document_ref = _document(tree)
-    parents = tree["/ParentTree"]
-    numbers = parents["/Nums"]
-    key = int(tree.get("/ParentTreeNextKey", 1 + max(int(numbers[index]) for index in range(0, len(numbers), 2))))
+    try:  # pyHanko's dictionaries give what a reference refers to only when read by index
+        parents = tree["/ParentTree"]
+        numbers = parents["/Nums"]
+    except (KeyError, TypeError):
+        numbers = None
+    if not isinstance(numbers, generic.ArrayObject):
+        raise SigningError(
+            "the screen PDF's structure tree has no parent tree in one list (/ParentTree /Nums), as the build"
+            " writes it; the signature's field cannot be tagged, and nothing was signed"
+        )
+    keys = [int(numbers[index]) for index in range(0, len(numbers), 2)]
+    key = int(tree["/ParentTreeNextKey"]) if "/ParentTreeNextKey" in tree else 1 + max(keys, default=-1)
     form = generic.DictionaryObject(
         {
             generic.pdf_name("/Type"): generic.pdf_name("/StructElem"),

@@ -65,8 +65,12 @@ def sign_pdf(path: Path, signing: SigningKey, settings: SigningSettings) -> dict
             f"{settings.where} timestamp-url: the time-stamping server {settings.timestamp_url} gave no timestamp"
             f" for {path.name} ({err or type(err).__name__}); nothing was delivered"
         ) from err
+    except SigningError:
+        raise
     except (PdfError, PdfSigningError, ValueError) as err:
         raise SigningError(f"{path.name} could not be signed: {err}") from err
+    except Exception as err:  # whatever else pyHanko raises is told, never a traceback
+        raise SigningError(f"{path.name} could not be signed: {type(err).__name__}: {err}") from err
     try:
         write_atomically(path, signed)
     except OSError as err:

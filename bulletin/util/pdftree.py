@@ -45,6 +45,21 @@ def in_reading_order(root: object) -> list[pikepdf.Dictionary]:
     return structure_elements(root.get("/K") if isinstance(root, pikepdf.Dictionary) else root)
 
 
+def kids_of(element: object) -> list:
+    """Return an element's kids as a list (its /K holds one kid, an array of them, or nothing)."""
+    kids = element.get("/K") if isinstance(element, pikepdf.Dictionary) else None
+    return [] if kids is None else list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def element_kids(element: object) -> list[pikepdf.Dictionary]:
+    """Return the structure elements among an element's kids (not its marked content or object references)."""
+    return [
+        kid
+        for kid in kids_of(element)
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR")
+    ]
+
+
 def holds_nothing(element: pikepdf.Dictionary) -> bool:
     """Whether a structure element holds no content, no element and no alternative: an empty one. A table's cell
     is never empty so: it keeps its place in its row and column."""

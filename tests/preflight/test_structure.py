@@ -12,8 +12,9 @@ from PIL import Image, ImageChops
 
 from bulletin.preflight.checks import preflight_pdf
 from bulletin.printing.finishing import finish_screen
+from bulletin.printing.paintorder import paint_in_reading_order
 from bulletin.util.pdftext import marked_texts
-from bulletin.util.pdftree import in_reading_order
+from bulletin.util.pdftree import in_reading_order, marked_sequences
 
 from .pdfs import SCREEN, SCREEN_COVER, only
 
@@ -52,7 +53,8 @@ def _structure(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def article(make) -> Path:
-    return make("article.pdf", ARTICLE + FIGURE + TABLE + CHART, "screen", lang="en")
+    # The picture before the list, as an article places it: nothing but text is painted between a marker and its item.
+    return make("article.pdf", FIGURE + ARTICLE + TABLE + CHART, "screen", lang="en")
 
 
 def test_weasyprints_tagging_is_found_wanting_by_the_check_and_by_outloud(article):
@@ -96,7 +98,7 @@ def test_the_finished_tree_holds_caption_beside_figure_scoped_headers_and_the_ch
 
 def test_a_picture_painted_out_of_order_is_named_by_its_page_when_finishing_cannot_move_it(make):
     clipped = make(
-        "clipped.pdf", ARTICLE + FIGURE.replace("overflow: visible", "overflow: hidden"), "screen", lang="en"
+        "clipped.pdf", FIGURE.replace("overflow: visible", "overflow: hidden") + ARTICLE, "screen", lang="en"
     )
     assert "content painted out of the structure tree's order on page 1" in _structure(_finished(clipped))
 
@@ -145,7 +147,7 @@ def test_a_link_holding_a_span_and_an_item_holding_a_quotation_are_set_right(mak
 
 def test_a_chart_whose_alternative_text_leaves_out_a_number_is_an_error(article):
     finished = _finished(article, ["Losses: Libraries 927."])
-    assert _structure(finished) == ["the chart's alternative text does not give 22"]
+    assert _structure(finished) == ["the chart's alternative text does not give 22, Museums"]
 
 
 def test_a_figure_with_alternative_text_but_no_figure_in_the_tree_is_a_build_error(article):
@@ -170,3 +172,68 @@ def test_prose_marked_as_an_artifact_is_an_error_that_no_explanation_excuses(mak
         document.save(target)
     said = [finding.message for finding in only(preflight_pdf(target, SCREEN), "outloud")]
     assert any(message.startswith("TAG-002 error") for message in said)
+
+
+def _two_paragraphs(content: bytes) -> pikepdf.Pdf:
+    """A page painting MCID 0 (read second) before MCID 1 (read first), with `content` as its stream."""
+    pdf = pikepdf.new()
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    page = pdf.add_blank_page(page_size=(300, 200))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(content)
+    page.obj.StructParents = 0
+    document = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document))
+    first, second = (
+        pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.P, P=document, Pg=page.obj, K=mcid)
+        )
+        for mcid in (1, 0)
+    )
+    document.K = pikepdf.Array([first, second])
+    pdf.Root.StructTreeRoot = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructTreeRoot,
+            K=document,
+            ParentTree=pikepdf.Dictionary(Nums=pikepdf.Array([0, pikepdf.Array([second, first])])),
+        )
+    )
+    return pdf
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # Its new place is inside a q that fills in red; where it was, it painted in black.
+        b"q 1 0 0 rg /P <</MCID 0>> BDC BT /F1 20 Tf 20 60 Td (second) Tj ET EMC Q\n"
+        b"q /P <</MCID 1>> BDC BT /F1 20 Tf 20 120 Td (first, black) Tj ET EMC Q\n",
+        # A white box is painted between: moved before it, it would be under the box.
+        b"/P <</MCID 0>> BDC BT /F1 20 Tf 20 60 Td (second) Tj ET EMC\n"
+        b"/Artifact BMC q 1 1 1 rg 0 100 300 60 re f Q EMC\n"
+        b"q /P <</MCID 1>> BDC BT /F1 20 Tf 20 120 Td (first, on the box) Tj ET EMC Q\n",
+    ],
+)
+def test_a_sequence_whose_new_place_would_change_the_page_stays(content):
+    pdf = _two_paragraphs(content)
+    paint_in_reading_order(pdf)
+    assert pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pdf.pages[0])) == (
+        pikepdf.unparse_content_stream(pikepdf.parse_content_stream(pikepdf.Stream(pdf, content)))
+    )
+
+
+def test_a_sequence_that_brings_its_own_state_moves_before_the_one_read_after_it():
+    pdf = _two_paragraphs(
+        b"/P <</MCID 0>> BDC BT /F1 20 Tf 20 60 Td (second) Tj ET EMC\n"
+        b"q /P <</MCID 1>> BDC 0 g BT /F1 20 Tf 20 120 Td (first) Tj ET EMC Q\n"
+    )
+    paint_in_reading_order(pdf)
+    assert [sequence.mcid for sequence in marked_sequences(list(pikepdf.parse_content_stream(pdf.pages[0])))] == [1, 0]
+
+
+def test_header_cells_keep_the_scope_their_html_gave(make):
+    table = (
+        "<table><tr><td></td><th scope='col'>2021</th><th scope='col'>2022</th></tr>"
+        "<tr><th scope='row'>Schools</th><td>4</td><td>9</td></tr></table>"
+    )
+    with pikepdf.open(_finished(make("scopes.pdf", SCREEN_COVER + table, "screen", lang="en"))) as pdf:
+        headers = [cell for cell in in_reading_order(pdf.Root.StructTreeRoot) if cell.get("/S") == "/TH"]
+        assert [str(cell.A.Scope) for cell in headers] == ["/Column", "/Column", "/Row"]

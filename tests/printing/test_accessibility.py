@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from outloud.model import Document
 
 from bulletin.content.examination import validate_issue
 from bulletin.language.typography import plain_text
+from bulletin.preflight.accessibility import check_accessibility
 from bulletin.preflight.structurescan import _painted_in_reading_order
-from bulletin.util.pdftext import marked_texts
+from bulletin.util.pdftext import mark_as_artifacts, marked_texts
 from bulletin.util.pdftree import in_reading_order
 
 from conftest import LANGUAGES, SAMPLE, page_texts
@@ -148,3 +150,19 @@ def test_each_caption_is_beside_its_figure_and_the_chart_says_its_numbers(sample
             assert label in alt and label in page
     numbers = alt.split("; ")
     assert len(numbers) == sum(1 for figure in issue.figures if figure.chart)
+
+
+def test_article_lines_hidden_as_artifacts_at_the_head_of_a_page_are_not_excused_as_a_running_head(
+    sample_build, tmp_path
+):
+    source, target = sample_build.pdf("en", "screen"), tmp_path / "hidden.pdf"
+    document = Document(str(source))
+    lines = document.content(5).lines[1:4]  # page 6: the first three lines under its running head
+    mcids = {run.mcid for line in lines for run in line.runs if run.mcid is not None}
+    document.close()
+    with pikepdf.open(source) as pdf:
+        mark_as_artifacts(pdf, pdf.pages[5], mcids, pikepdf.Dictionary(Type=pikepdf.Name.Pagination))
+        pdf.save(target)
+    with pikepdf.open(target) as pdf:
+        [error] = check_accessibility(target, pdf, None)
+    assert error.severity == "error" and error.message.startswith("TAG-002 error") and error.page == 6
