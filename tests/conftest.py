@@ -323,10 +323,14 @@ def load_case(name: str) -> dict:
     return yaml.safe_load((CASES / name / "case.yaml").read_text(encoding="utf-8"))
 
 
-def page_texts(pdf: Path) -> list[str]:
-    """Return the text of each page of a PDF, as pdftotext extracts it."""
+def page_texts(pdf: Path, layout: bool = True) -> list[str]:
+    """Return the text of each page of a PDF, as pdftotext extracts it: laid out as the page shows it, or (not
+    `layout`) in reading order, a column's lines one after the other."""
     text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return text.split("\f")[:-1]
 

@@ -41,6 +41,9 @@ from .quotes import QUOTES, pair_quotes, set_quotes
 
 NBSP = "\u00a0"  # no-break space
 WORD_JOINER = "\u2060"  # forbids a line break between its neighbours, invisible
+# The hyphen the layout adds to a word it divides at a line's end (the stylesheet's hyphenate-character): no
+# hyphen of the text ends a line as this one, which the screen edition gives readers as a soft hyphen.
+ADDED_HYPHEN = "\u2011"
 
 
 @dataclass(frozen=True)

@@ -338,12 +338,15 @@ def _fonts_of(page: pikepdf.Page) -> list[object]:
 
 
 def _normal(text: str, dehyphenate: bool = False) -> str:
-    """Return text in NFC without soft hyphens, every run of spaces (no-break, thin too) as one space."""
-    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    """Return text in NFC without soft hyphens, every run of spaces (no-break, thin too) as one space; with
+    `dehyphenate`, a line that ends with a hyphen (hard, soft, or the layout's U+2011) joined to the next."""
+    text = unicodedata.normalize("NFC", text)
     if dehyphenate:
         lines = [line.strip() for line in text.split("\n")]
-        text = "".join(line[:-1] if line.endswith(("-", "\u2010")) else line + " " for line in lines)
-    return " ".join(text.split())  # str.split() takes U+00A0, U+2009 and U+202F for spaces
+        text = "".join(
+            line[:-1] if line.endswith(("-", "\u2010", "\u2011", "\u00ad")) else line + " " for line in lines
+        )
+    return " ".join(text.replace("\u00ad", "").split())  # str.split() takes U+00A0, U+2009 and U+202F for spaces
 
 
 def _run(*command: str, check: bool = False) -> subprocess.CompletedProcess[str]:

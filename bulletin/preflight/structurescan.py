@@ -9,7 +9,9 @@
 - every Caption is inside the Figure, Table or list it captions, or beside its Figure in a Div;
 - every table has header cells, each of which says whether it heads its row or its column (/Scope);
 - a drawn figure that holds a table (the key figures' chart) has an alternative text that gives
-  every label and every number its table shows.
+  every label and every number its table shows;
+- no line ends with the hyphen the layout adds to a word it divides (U+2011, `printing.hyphens`) as MuPDF
+  reads the text: each is read as the soft hyphen it is, so that the word is read whole.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from collections import Counter
 from pathlib import Path
 
 import pikepdf
+import pymupdf
 from outloud.model import Document
 
+from ..language.typography import ADDED_HYPHEN
 from ..util.pdftree import (
     PdfObject,
     element_kids,
@@ -84,6 +88,16 @@ def check_structure(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list
         findings.append(failed(path, "structure", problem))
     for page, problem in _chart_problems(path, elements, numbers):
         findings.append(failed(path, "structure", problem, page))
+    divided = _hard_divisions(path)
+    if divided:
+        findings.append(
+            failed(
+                path,
+                "structure",
+                f"{plural(sum(divided.values()), 'word')} divided at a line's end read with a hard hyphen, not a soft"
+                f" one, on {pages_named(sorted(divided))}",
+            )
+        )
     if findings:
         return findings
     return [
@@ -91,9 +105,23 @@ def check_structure(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list
             path,
             "structure",
             f"{plural(len(elements), 'structure element')}, none empty; {plural(len(tables), 'table')} with scoped "
-            "headers; captions in their figures; every page painted in reading order; annotations printable",
+            "headers; captions in their figures; every page painted in reading order; annotations printable; divided"
+            " words read whole",
         )
     ]
+
+
+def _hard_divisions(path: Path) -> dict[int, int]:
+    """By page, how many of its lines end with the hyphen the layout adds, after a letter, in the text MuPDF reads
+    (which takes each /ActualText for what it replaces)."""
+    divided = {}
+    with pymupdf.open(path) as document:
+        for number, page in enumerate(document, 1):
+            lines = [line.rstrip() for line in page.get_text().splitlines()]
+            count = sum(1 for line in lines if line.endswith(ADDED_HYPHEN) and line[-2:-1].isalpha())
+            if count:
+                divided[number] = count
+    return divided
 
 
 def _hidden(annotation: object) -> bool:

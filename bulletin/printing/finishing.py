@@ -38,6 +38,7 @@ from ..util.pdftext import mark_as_artifacts
 from ..util.pdftree import structure_elements
 from . import engine
 from .engine import ReproducibleMetadata
+from .hyphens import soften_added_hyphens
 from .paintorder import paint_in_reading_order
 from .prepress import prepare_pages
 from .settings import MM_TO_PT, OutputCondition
@@ -110,7 +111,8 @@ def finish_screen(
     pdf: bytes | BinaryIO, labels: dict[str, str], alts: list[str], output: BinaryIO | None = None
 ) -> bytes:
     """Describe every link by its text, not by its target's id; make pagination an artifact; set the structure
-    tree right (`tagging`) and paint each page in its order (`paintorder`)."""
+    tree right (`tagging`), paint each page in its order (`paintorder`) and give the hyphens the layout added at
+    lines' ends as soft hyphens (`hyphens`)."""
 
     def change(document: pikepdf.Pdf) -> None:
         tag_subsets(document)
@@ -125,6 +127,7 @@ def finish_screen(
         _mark_pagination_as_artifacts(document)
         tag_to_the_letter(document, alts)
         paint_in_reading_order(document)
+        soften_added_hyphens(document)
 
     return _rewrite(pdf, change, output)
 

@@ -77,13 +77,14 @@ def shown_texts(page: pikepdf.Page) -> list[tuple[str, Any, str]]:
             font = maps[key]
         elif name in SHOWS and depth and sequences:
             strings = operands[0] if name == "TJ" else operands[-1:]
-            shown = "".join(_decoded(bytes(item), font) for item in strings if isinstance(item, pikepdf.String))
+            shown = "".join(decoded(bytes(item), font) for item in strings if isinstance(item, pikepdf.String))
             tag, properties, text = sequences[-1]
             sequences[-1] = (tag, properties, text + shown)
     return sequences
 
 
-def _decoded(raw: bytes, font: dict[int, str]) -> str:
+def decoded(raw: bytes, font: dict[int, str]) -> str:
+    """The text two-byte codes show, read through a font's /ToUnicode map (`unicode_map`)."""
     return "".join(font.get(int.from_bytes(raw[index : index + 2], "big"), "\ufffd") for index in range(0, len(raw), 2))
 
 

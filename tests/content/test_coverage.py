@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.recordingPen import RecordingPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont
 
 from bulletin.content.coverage import INVISIBLE, TYPOGRAPHY, check_coverage, covered_characters, describe_character
 from bulletin.language.fonts import find_typefaces
+from bulletin.language.typography import ADDED_HYPHEN
 from bulletin.project import TRANSLATIONS
 from bulletin.util.errors import Mark, Problem
 
@@ -201,8 +204,22 @@ def test_characters_are_named_so_that_an_editor_can_find_them():
 
 
 def test_the_fonts_show_what_the_typographic_pass_inserts(fonts):
-    # '-' and U+2010 are the hyphens drawn where a line breaks at a soft hyphen.
-    assert set(TYPOGRAPHY + "-\u2010") - covered_characters(fonts) == set()
+    # '-', U+2010 (WeasyPrint's) and U+2011 (the stylesheet's) are the hyphens drawn where a line breaks in a word.
+    assert set(TYPOGRAPHY + "-\u2010" + ADDED_HYPHEN) - covered_characters(fonts) == set()
+
+
+def test_the_hyphen_the_layout_adds_looks_and_sets_as_the_hyphen_in_every_face(fonts):
+    """The stylesheet's U+2011 in place of WeasyPrint's U+2010 changes nothing on the page: the same outline, the
+    same width, in each of the bulletin's faces."""
+    for path in fonts:
+        font = TTFont(path)
+        glyphs, mapping = font.getGlyphSet(), font.getBestCmap()
+        drawn = []
+        for character in ("\u2010", ADDED_HYPHEN):
+            pen = RecordingPen()
+            glyphs[mapping[ord(character)]].draw(pen)
+            drawn.append((pen.value, font["hmtx"][mapping[ord(character)]][0]))
+        assert drawn[0] == drawn[1], path.name
 
 
 def test_the_sample_issue_passes(fonts):

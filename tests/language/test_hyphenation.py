@@ -124,7 +124,7 @@ PARAGRAPH = (
     " doğma yurdlarına köçürülməsi davam etdirilir; Şuşa, Xankəndi və Hadrut şəhərlərində kənd təsərrüfatı"
     " müəssisələri yenidən fəaliyyətə başlayır."
 )
-HYPHENS = "-\u2010"  # how a line-end hyphen comes out of pdftotext: WeasyPrint sets U+2010
+HYPHENS = "-\u2010\u2011\u00ad"  # a line-end hyphen from pdftotext: WeasyPrint's U+2010, the bulletin's U+2011, soft
 PUNCTUATION = ".,;:"
 
 

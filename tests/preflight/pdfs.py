@@ -4,10 +4,11 @@ must be; the findings of one check."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageChops
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -103,3 +104,14 @@ def pdf_maker(folder: Path) -> Callable[..., Path]:
 def only(findings: list[Finding], check: str, severity: str = "error") -> list[Finding]:
     """Return the findings of one check and severity."""
     return [finding for finding in findings if finding.check == check and finding.severity == severity]
+
+
+def looks_the_same(first: Path, second: Path, folder: Path) -> bool:
+    """Whether two PDFs have as many pages and poppler renders every page of both alike, to the pixel."""
+    for name, pdf in (("first", first), ("second", second)):
+        subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(folder / name)], check=True)
+    ones, others = sorted(folder.glob("first*.png")), sorted(folder.glob("second*.png"))
+    return len(ones) == len(others) >= 1 and all(
+        ImageChops.difference(Image.open(one).convert("RGB"), Image.open(other).convert("RGB")).getbbox() is None
+        for one, other in zip(ones, others, strict=True)
+    )

@@ -9,14 +9,16 @@ import sys
 from pathlib import Path
 
 import pikepdf
+import polib
 import pytest
 from outloud.model import Document
 
 from bulletin.content.examination import validate_issue
-from bulletin.language.typography import plain_text
+from bulletin.language.typography import ADDED_HYPHEN, plain_text
 from bulletin.preflight.accessibility import check_accessibility
 from bulletin.preflight.structurescan import _painted_in_reading_order
-from bulletin.util.pdftext import mark_as_artifacts, marked_texts
+from bulletin.project import TRANSLATIONS
+from bulletin.util.pdftext import mark_as_artifacts, marked_texts, pagination_text
 from bulletin.util.pdftree import in_reading_order
 
 from conftest import LANGUAGES, SAMPLE, page_texts
@@ -166,3 +168,49 @@ def test_article_lines_hidden_as_artifacts_at_the_head_of_a_page_are_not_excused
     with pikepdf.open(target) as pdf:
         [error] = check_accessibility(target, pdf, None)
     assert error.severity == "error" and error.message.startswith("TAG-002 error") and error.page == 6
+
+
+def _source_text(issue, language: str) -> str:
+    """Every text of the issue in `language` that an edition sets as running text, and the interface's texts in it
+    (the cover's subtitle, the back cover), run together."""
+    catalog = polib.pofile(str(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"))
+    texts = (
+        [entry.msgstr or entry.msgid for entry in catalog]
+        + [issue.about[language]]
+        + [event.text[language] for event in issue.chronology]
+    )
+    texts += [figure.label[language] for figure in issue.figures]
+    for article in issue.articles:
+        texts += [article.lead[language], article.body[language]]
+        texts += [text[language] for picture in article.illustrations for text in (picture.caption, picture.credit)]
+    return " ".join(" ".join(texts).replace("\u00ad", "").split())
+
+
+def _read_lines(pdf: Path) -> list[str]:
+    """The lines pdftotext reads in reading order, page after page, without the running heads and page numbers."""
+    lines = []
+    with pikepdf.open(pdf) as document:
+        for page, text in zip(document.pages, page_texts(pdf, layout=False), strict=True):
+            pagination = "".join(pagination_text(page).split())
+            lines += [line.strip() for line in text.splitlines() if "".join(line.split()) not in pagination]
+    return lines
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_word_divided_at_a_lines_end_is_read_whole(sample_build, issue, language):
+    """pdftotext, in reading order, reads each hyphen the layout added as a soft hyphen; the word's two parts are a
+    word of the issue's text, and the print file divides as many words, with the hyphen it shows."""
+    lines = _read_lines(sample_build.pdf(language, "screen"))
+    divided = [
+        (line.split()[-1].removesuffix("\u00ad").lstrip("(«“„"), following.split()[0].rstrip(".,;:)»”"))
+        for line, following in zip(lines, lines[1:])
+        if line.endswith("\u00ad")
+    ]
+    assert not [line for line in lines if line.endswith(ADDED_HYPHEN)]
+    source = _source_text(issue, language)
+    assert [before + after for before, after in divided if before + after not in source] == []
+    printed = page_texts(sample_build.pdf(language, "print"), layout=False)
+    assert sum(1 for page in printed for line in page.splitlines() if line.rstrip().endswith(ADDED_HYPHEN)) == len(
+        divided
+    )
+    assert len(divided) >= (0 if language == "en" else 50)

@@ -12,6 +12,7 @@ from bulletin.content.examination import validate_issue
 from bulletin.language.fonts import find_typefaces
 from bulletin.language.hyphenation import register_hyphenation
 from bulletin.language.localization import load_catalogs
+from bulletin.language.typography import ADDED_HYPHEN
 from bulletin.model import Edition
 from bulletin.printing import engine, pdf
 from bulletin.printing.makeup import check_makeup, keep_pages, measure_pictures, section_pages
@@ -480,6 +481,6 @@ def test_the_sample_s_article_text_is_set_flush_left_and_hyphenated():
             assert not any(text.justification_spacing for text in line.descendants() if isinstance(text, TextBox))
             lines += 1
             hyphenated += "".join(text.text for text in line.descendants() if isinstance(text, TextBox)).endswith(
-                "\u2010"
+                ADDED_HYPHEN
             )
     assert lines > 300 and hyphenated > 10, (lines, hyphenated)

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from bulletin.content.examination import validate_issue
 from bulletin.language.localization import Formats, load_translations
-from bulletin.language.typography import plain_text
+from bulletin.language.typography import ADDED_HYPHEN, plain_text
 from bulletin.printing.settings import VARIANTS as PRINT_VARIANTS
 from bulletin.project import EXTRACTION_CONFIG, TRANSLATIONS
 
@@ -239,7 +239,7 @@ def test_article_pages_carry_the_section_as_running_head_and_a_page_label(sample
 
 def squeezed(text: str) -> str:
     """Drop every space and automatic hyphen, so that text compares however lines were broken."""
-    return "".join(text.split()).replace("\u2010", "")
+    return "".join(text.split()).replace("\u2010", "").replace(ADDED_HYPHEN, "").replace("\u00ad", "")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
