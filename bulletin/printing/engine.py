@@ -15,7 +15,9 @@ not say where each box ended up, and five jobs of the print stage need exactly t
   space and the width of the font's own space, which only Pango knows; where lines, columns and
   running heads end up and how far their boxes reach; and the order in which WeasyPrint paints a
   page's boxes, which only its stacking contexts tell;
-- the descriptions of links (`finishing.link_labels`): the element and target of a link box.
+- the descriptions of links (`finishing.link_labels`): the element and target of a link box;
+- the fragments of one element that pages and columns split (`fragments`): which HTML element
+  each structure element WeasyPrint writes was made for.
 
 So the box tree is read here and nowhere else, through the functions below; the others see
 boxes only as values to hand back to them. Used, and to be checked first on an upgrade:
@@ -32,6 +34,9 @@ boxes only as values to hand back to them. Used, and to be checked first on an u
 - `weasyprint.stacking.StackingContext`, the paint order of a page's boxes, read the way
   `weasyprint.draw.draw_stacking_context` paints it;
 - `weasyprint.images.RasterImage`, with `width` and `height` in pixels;
+- `weasyprint.pdf.tags._build_box_tree(box, …)`, the generator that makes the structure elements
+  of a box and its children (calling itself by that name) and yields those it links to its parent,
+  each a `pydyf.Dictionary`; and `AbsolutePlaceholder._box`, the box a placeholder stands for;
 - `weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata`, overridden so that the
   XMP DocumentID depends on the document's name and not on chance, and so that the PRISM
   properties the HTML head gives (`<meta name="prism.issn">`, which WeasyPrint keeps among its
@@ -47,11 +52,14 @@ import re
 import uuid
 import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
 from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
 
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import Box, LineBox, MarginBox, ReplacedBox, TextBox
 from weasyprint.images import RasterImage
+from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.pdf import tags
 from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.stacking import StackingContext
 from weasyprint.text.line_break import Layout, line_size
@@ -62,6 +70,7 @@ PRISM = "http://prismstandard.org/namespaces/basic/3.0/"  # PRISM Basic Metadata
 PRISM_PROPERTIES = ("issn", "eIssn")  # the PRISM properties a document's head may give, as <meta name="prism.issn">
 register_namespace("prism", PRISM)
 NBSP = "\u00a0"  # a no-break space, which justification widens like a space
+SOURCE_KEY = "BulletinSource"  # the number of an element's HTML element, while the structure tree is written
 _SPACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # font configuration -> font -> width of a space
 
 
@@ -244,6 +253,32 @@ def link_of(box: Box) -> str | None:
         return None
     _kind, (_scope, target) = link  # ('url', ('internal' or 'external', anchor or URL))
     return target
+
+
+@contextmanager
+def sources_numbered() -> Iterator[None]:
+    """While the block writes a tagged PDF, give each structure element WeasyPrint makes for a box the number of the
+    HTML element the box was laid out from (`SOURCE_KEY`): the same number for every fragment of it that a page or a
+    column split off, one number for each element. The finishing stage joins the fragments by it (`fragments`)."""
+    build = tags._build_box_tree
+    numbers: dict[int, int] = {}
+    held: list = []  # the HTML elements numbered, held so that no other takes the identity of one
+
+    def numbered(box, *rest):
+        source = (box._box if isinstance(box, AbsolutePlaceholder) else box).element
+        for element in build(box, *rest):  # what it yields it made for this box, or for a child, numbered then
+            if SOURCE_KEY not in element and source is not None:
+                if id(source) not in numbers:
+                    numbers[id(source)] = len(numbers)
+                    held.append(source)
+                element[SOURCE_KEY] = numbers[id(source)]
+            yield element
+
+    tags._build_box_tree = numbered
+    try:
+        yield
+    finally:
+        tags._build_box_tree = build
 
 
 class ReproducibleMetadata(DocumentMetadata):

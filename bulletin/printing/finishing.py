@@ -38,6 +38,7 @@ from ..util.pdftext import mark_as_artifacts
 from ..util.pdftree import structure_elements
 from . import engine
 from .engine import ReproducibleMetadata
+from .fragments import join_fragments
 from .hyphens import soften_added_hyphens
 from .paintorder import paint_in_reading_order
 from .prepress import prepare_pages
@@ -110,9 +111,9 @@ def tag_subsets(document: pikepdf.Pdf) -> None:
 def finish_screen(
     pdf: bytes | BinaryIO, labels: dict[str, str], alts: list[str], output: BinaryIO | None = None
 ) -> bytes:
-    """Describe every link by its text, not by its target's id; make pagination an artifact; set the structure
-    tree right (`tagging`), paint each page in its order (`paintorder`) and give the hyphens the layout added at
-    lines' ends as soft hyphens (`hyphens`)."""
+    """Describe every link by its text, not by its target's id; make pagination an artifact; join the parts of an
+    element that pages and columns split (`fragments`); set the structure tree right (`tagging`); paint each page
+    in its order (`paintorder`); give the hyphens the layout added at lines' ends as soft hyphens (`hyphens`)."""
 
     def change(document: pikepdf.Pdf) -> None:
         tag_subsets(document)
@@ -125,6 +126,7 @@ def finish_screen(
                 if target is not None and str(target) in labels:
                     annotation.Contents = pikepdf.String(labels[str(target)])
         _mark_pagination_as_artifacts(document)
+        join_fragments(document)
         tag_to_the_letter(document, alts)
         paint_in_reading_order(document)
         soften_added_hyphens(document)

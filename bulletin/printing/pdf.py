@@ -128,7 +128,10 @@ def print_pdf(
         # of megabytes, and copies of it in memory would weigh on every worker.
         try:
             with tempfile.TemporaryFile(dir=target.parent) as raw, atomic_file(target) as output:
-                document.write_pdf(raw, pdf_variant=VARIANTS[variant].pdf_variant, pdf_identifier=target.stem.encode())
+                with engine.sources_numbered():
+                    document.write_pdf(
+                        raw, pdf_variant=VARIANTS[variant].pdf_variant, pdf_identifier=target.stem.encode()
+                    )
                 raw.seek(0)
                 if variant == "print" and settings.pdfx == "1a":
                     # Ghostscript reads the finished PDF/X-4 from a file, and writes the PDF/X-1a made from it.

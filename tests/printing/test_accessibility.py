@@ -14,6 +14,7 @@ import pytest
 from outloud.model import Document
 
 from bulletin.content.examination import validate_issue
+from bulletin.language.markdown import markdown_to_html
 from bulletin.language.typography import ADDED_HYPHEN, plain_text
 from bulletin.preflight.accessibility import check_accessibility
 from bulletin.preflight.structurescan import _painted_in_reading_order
@@ -214,3 +215,16 @@ def test_every_word_divided_at_a_lines_end_is_read_whole(sample_build, issue, la
         divided
     )
     assert len(divided) >= (0 if language == "en" else 50)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_article_is_one_element_and_each_paragraph_one_across_columns_and_pages(sample_build, issue, language):
+    """An article laid out over two pages is one Art; a paragraph continued in the next column or on the next page is
+    one P: an article holds its date, its lead and the paragraphs of its body, each once."""
+    with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
+        elements = in_reading_order(pdf.Root.StructTreeRoot)
+        articles = [element for element in elements if element.get("/S") == "/Art"]
+        assert len(articles) == len(issue.articles)
+        for article, element in zip(issue.articles, articles, strict=True):
+            paragraphs = [held for held in in_reading_order(element) if held.get("/S") == "/P"]
+            assert len(paragraphs) == 2 + str(markdown_to_html(article.body[language])).count("<p>"), article.id
