@@ -17,6 +17,8 @@ beside pikepdf, and knows nothing of how the PDF was made: the printing stage ca
     rip          every print page rendered by Ghostscript, and its ink measured against the limit
     typescan     small type in many inks, thin reversed type, black type that knocks out
     issnscan     the ISSN a PDF gives in its text and its XMP: its own medium's
+    textscan     the text read back: the cover's title and period, the ISSN of the file's medium
+    tools        qpdf's and poppler's commands, run with a time limit, their words fit for the report
 """
 
 from ..util.exports import lazy_exports

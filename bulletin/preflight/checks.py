@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
@@ -27,20 +26,19 @@ from pathlib import Path
 
 import pikepdf
 
-from ..util.pdftree import PdfObject
 from .accessibility import check_accessibility
 from .colourscan import find_colour
 from .findings import Expectation, Finding, failed, listed, pages_named, passed, plural
-from .issnscan import issn_problems
 from .picturescan import blank_images, unshown_figures
 from .resourcescan import check_resources
 from .rip import check_rip
-from .standards import X1A, check_pdfx, check_tagging, xmp_properties
+from .standards import check_pdfx, check_tagging
 from .streamscan import stream_problems
 from .structurescan import check_structure
+from .textscan import check_issn, check_text
+from .tools import run_tool, scrub
 from .typescan import check_type
 
-TIMEOUT = 60  # seconds an external tool may take on one PDF
 # What a signed screen PDF is checked against again: the checks run then (`recheck_signed`) read none of it.
 SIGNED = Expectation("screen", "", "", "", (), (0.0, 0.0), 0.0, 1, 0.0, 0.0, None)
 TOLERANCE = 0.05  # points by which a page box may differ from its expected place
@@ -53,7 +51,7 @@ def preflight_pdf(path: Path, expected: Expectation) -> list[Finding]:
     except Exception as err:  # noqa: BLE001 - whatever makes the file unreadable is a finding
         return [
             *_guarded("qpdf", path, partial(_qpdf, path)),
-            Finding(path.name, "open", "error", f"cannot be opened as a PDF: {_scrub(str(err), path)}"),
+            Finding(path.name, "open", "error", f"cannot be opened as a PDF: {scrub(str(err), path)}"),
         ]
     with pdf:
         findings: list[Finding] = []
@@ -87,9 +85,9 @@ def _guarded(name: str, path: Path, run: Callable[[], list[Finding]]) -> list[Fi
     try:
         return run()
     except subprocess.TimeoutExpired as err:
-        return [Finding(path.name, name, "error", f"{err.cmd[0]} took longer than {TIMEOUT} s")]
+        return [Finding(path.name, name, "error", f"{err.cmd[0]} took longer than {err.timeout:g} s")]
     except Exception as err:  # noqa: BLE001 - a damaged file gives a finding, it does not stop the build
-        return [Finding(path.name, name, "error", f"the check could not run: {_scrub(str(err), path) or repr(err)}")]
+        return [Finding(path.name, name, "error", f"the check could not run: {scrub(str(err), path) or repr(err)}")]
 
 
 def check_qpdf(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
@@ -104,8 +102,8 @@ def _qpdf(path: Path) -> list[Finding]:
     # most of the preflight's time and told nothing the render does not (a damaged JPEG it only warns about,
     # exit status 0). The content streams, which --check then parses, the content check parses with qpdf's
     # own tokenizer.
-    result = _run("qpdf", "--decode-level=generalized", "--stream-data=uncompress", str(path), os.devnull)
-    lines = [_scrub(line, path) for line in (result.stdout + result.stderr).splitlines()]
+    result = run_tool("qpdf", "--decode-level=generalized", "--stream-data=uncompress", str(path), os.devnull)
+    lines = [scrub(line, path) for line in (result.stdout + result.stderr).splitlines()]
     if result.returncode == 0:
         return [passed(path, "qpdf", "qpdf read every object and decoded every stream but the photographs'")]
     if result.returncode == 3:
@@ -121,7 +119,7 @@ def check_content(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[F
     # pdftotext reads every operator of every page, and tells on stderr what it could not read.
     errors = Counter(
         re.sub(r"^(Syntax \w+) \(\d+\)", r"\1", line)
-        for line in _run("pdftotext", "-enc", "UTF-8", str(path), "-").stderr.splitlines()
+        for line in run_tool("pdftotext", "-enc", "UTF-8", str(path), "-").stderr.splitlines()
         if "Error" in line
     )
     if errors:
@@ -190,7 +188,9 @@ def _box(value: object) -> tuple[float, float, float, float] | None:
 def check_fonts(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check with pdffonts that every font is embedded and of an allowed family."""
     # A row is: name, type (one or more words), encoding, emb, sub, uni, object number, generation.
-    rows = [line.split() for line in _run("pdffonts", str(path), check=True).stdout.splitlines()[2:] if line.strip()]
+    rows = [
+        line.split() for line in run_tool("pdffonts", str(path), check=True).stdout.splitlines()[2:] if line.strip()
+    ]
     allowed = tuple(_squeeze(family) for family in expected.families)
     problems = []
     for row in rows:
@@ -219,7 +219,7 @@ def check_pages(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fin
 
 def check_images(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
     """Check the effective resolution of every placed image, as pdfimages reports it."""
-    lines = _run("pdfimages", "-list", str(path), check=True).stdout.splitlines()
+    lines = run_tool("pdfimages", "-list", str(path), check=True).stdout.splitlines()
     header, images, findings = (lines[0].split() if lines else []), [], []
     for line in lines[2:]:
         cells = dict(zip(header, line.split()))
@@ -287,88 +287,6 @@ def check_colour(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Fi
         )
         for problem, pages in problems.items()
     ] or [passed(path, "colour", "no CMYK colour")]
-
-
-def check_text(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
-    """Check that the cover's text has the bulletin's title and the issue's period."""
-    if expected.standard == X1A and not _fonts_of(pdf.pages[0]):
-        return [
-            Finding(
-                path.name,
-                "text",
-                "warning",
-                "the cover was flattened into a picture (PDF/X-1a): its title and period cannot be read back",
-                1,
-            )
-        ]
-    cover = _run("pdftotext", "-f", "1", "-l", "1", "-layout", "-enc", "UTF-8", str(path), "-", check=True).stdout
-    # A word hyphenated at a line end ("Zəfər-" / "dən") is also tried joined again.
-    texts = (_normal(cover), _normal(cover, dehyphenate=True))
-    missing = [
-        what for what in ("title", "period") if not any(_normal(getattr(expected, what)) in text for text in texts)
-    ]
-    if missing:
-        wanted = " and the ".join(f"{what} {_normal(getattr(expected, what))!r}" for what in missing)
-        return [failed(path, "text", f"the cover (page 1) lacks the {wanted}; its text begins {texts[0][:80]!r}", 1)]
-    return [passed(path, "text", "the cover has the title and the period")]
-
-
-def check_issn(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list[Finding]:
-    """Check that the text and the XMP give the ISSN of the file's medium, and not the other medium's."""
-    if not expected.issn:
-        return [passed(path, "issn", "no ISSN expected")]
-    text = _run("pdftotext", "-layout", "-enc", "UTF-8", str(path), "-", check=True).stdout
-    xmp = None if expected.standard == X1A else xmp_properties(pdf)  # PDF 1.3 has no XMP
-    problems = issn_problems(text.split("\f"), xmp, expected)
-    if problems:
-        return [failed(path, "issn", message, page) for page, message in problems]
-    return [
-        passed(
-            path,
-            "issn",
-            f"ISSN {expected.issn} in the text"
-            + (f" and as XMP prism:{expected.issn_property}" if xmp is not None else " (PDF/X-1a carries no XMP)"),
-        )
-    ]
-
-
-def _fonts_of(page: pikepdf.Page) -> list[object]:
-    resources: PdfObject = page.obj.get("/Resources", {})
-    return list(resources.get("/Font", {}).keys())
-
-
-def _normal(text: str, dehyphenate: bool = False) -> str:
-    """Return text in NFC without soft hyphens, every run of spaces (no-break, thin too) as one space; with
-    `dehyphenate`, a line that ends with a hyphen (hard, soft, or the layout's U+2011) joined to the next."""
-    text = unicodedata.normalize("NFC", text)
-    if dehyphenate:
-        lines = [line.strip() for line in text.split("\n")]
-        text = "".join(
-            line[:-1] if line.endswith(("-", "\u2010", "\u2011", "\u00ad")) else line + " " for line in lines
-        )
-    return " ".join(text.replace("\u00ad", "").split())  # str.split() takes U+00A0, U+2009 and U+202F for spaces
-
-
-def _run(*command: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run a tool with a time limit; a missing tool or (with `check`) a failure raises a readable error."""
-    try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=TIMEOUT, check=False
-        )
-    except FileNotFoundError as err:
-        package = "qpdf" if command[0] == "qpdf" else "poppler-utils"
-        raise RuntimeError(f"{command[0]} is not installed (Debian package {package})") from err
-    if check and result.returncode != 0:
-        reason = result.stderr.strip().splitlines()[-1:] or [f"exit status {result.returncode}"]
-        raise RuntimeError(f"{command[0]} failed: {reason[0]}")
-    return result
-
-
-def _scrub(text: str, path: Path) -> str:
-    """Replace the PDF's path by its name, so that no folder of this machine reaches the report, and a number of
-    hundreds of digits by its first ones and its length."""
-    text = text.replace(str(path.resolve()), path.name).replace(str(path), path.name).strip()
-    return re.sub(r"\d{21,}", lambda match: f"{match[0][:6]}…({len(match[0])} digits)", text)
 
 
 CHECKS: dict[str, Callable[[Path, pikepdf.Pdf, Expectation], list[Finding]]] = {

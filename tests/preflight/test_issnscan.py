@@ -10,8 +10,8 @@ import pikepdf
 import pytest
 
 from bulletin.content.examination import validate_issue
-from bulletin.preflight.checks import check_issn
 from bulletin.preflight.issnscan import PRISM, issn_problems
+from bulletin.preflight.textscan import check_issn
 
 from .pdfs import PRINT, SCREEN
 from conftest import LANGUAGES, SAMPLE
