@@ -20,7 +20,7 @@ from bulletin.preflight.accessibility import check_accessibility
 from bulletin.preflight.structurescan import _painted_in_reading_order
 from bulletin.project import TRANSLATIONS
 from bulletin.util.pdftext import mark_as_artifacts, marked_texts, pagination_text
-from bulletin.util.pdftree import in_reading_order
+from bulletin.util.pdftree import in_reading_order, kids_of
 
 from conftest import LANGUAGES, SAMPLE, page_texts
 
@@ -228,3 +228,21 @@ def test_each_article_is_one_element_and_each_paragraph_one_across_columns_and_p
         for article, element in zip(issue.articles, articles, strict=True):
             paragraphs = [held for held in in_reading_order(element) if held.get("/S") == "/P"]
             assert len(paragraphs) == 2 + str(markdown_to_html(article.body[language])).count("<p>"), article.id
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_first_heading_is_the_bulletins_title_on_the_cover_and_no_bookmark(sample_build, language):
+    """A screen reader moving by heading meets the title first; the bookmarks still start with the imprint."""
+    with pikepdf.open(sample_build.pdf(language, "screen")) as pdf:
+        heading = next(e for e in in_reading_order(pdf.Root.StructTreeRoot) if str(e.get("/S")).startswith("/H"))
+        shown = marked_texts(pdf.pages[0])
+        text = "".join(
+            shown.get(int(kid), "")
+            for held in [heading, *in_reading_order(heading)]
+            for kid in kids_of(held)
+            if isinstance(kid, int)
+        )
+        assert heading.S == "/H1" and heading.Pg == pdf.pages[0].obj
+        assert text and str(pdf.docinfo.Title).startswith(text + " · ")
+        with pdf.open_outline() as outline:
+            assert len(outline.root) >= 8 and text not in [item.title for item in outline.root]
