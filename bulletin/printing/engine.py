@@ -29,7 +29,7 @@ boxes only as values to hand back to them. Used, and to be checked first on an u
   `is_column`, `position_x`, `position_y`, `margin_width()`, `content_box_x()`,
   `content_box_y()`, `width`, `height`, `text`, `link`, `replacement`, `background` (None when
   nothing is painted), `justification_spacing` (the width layout added to each space of a
-  justified line's text) and `style` (`object_fit`, `text_align_all`, `word_spacing`);
+  justified line's text) and `style` (`object_fit`, `text_align_all`, `word_spacing`, `position`);
 - `weasyprint.text.line_break.Layout` and `line_size`, to measure a space in a text's font;
 - `weasyprint.stacking.StackingContext`, the paint order of a page's boxes, read the way
   `weasyprint.draw.draw_stacking_context` paints it;
@@ -49,6 +49,7 @@ tests/test_architecture.py holds every other module to WeasyPrint's public names
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 import weakref
 from collections.abc import Iterator
@@ -71,6 +72,8 @@ PRISM_PROPERTIES = ("issn", "eIssn")  # the PRISM properties a document's head m
 register_namespace("prism", PRISM)
 NBSP = "\u00a0"  # a no-break space, which justification widens like a space
 SOURCE_KEY = "BulletinSource"  # the number of an element's HTML element, while the structure tree is written
+OUT_OF_FLOW = -1  # the number of an element made for a box positioned out of the flow
+_NUMBERING = threading.Lock()
 _SPACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # font configuration -> font -> width of a space
 
 
@@ -259,26 +262,31 @@ def link_of(box: Box) -> str | None:
 def sources_numbered() -> Iterator[None]:
     """While the block writes a tagged PDF, give each structure element WeasyPrint makes for a box the number of the
     HTML element the box was laid out from (`SOURCE_KEY`): the same number for every fragment of it that a page or a
-    column split off, one number for each element. The finishing stage joins the fragments by it (`fragments`)."""
-    build = tags._build_box_tree
-    numbers: dict[int, int] = {}
-    held: list = []  # the HTML elements numbered, held so that no other takes the identity of one
+    column split off, one number for each element; `OUT_OF_FLOW` for a box positioned out of the flow (absolute,
+    fixed: a draft mark on every page), which splits nothing. The finishing stage joins the fragments by it
+    (`fragments`). One block at a time in a process: WeasyPrint's function is replaced for all of it."""
+    with _NUMBERING:
+        build = tags._build_box_tree
+        numbers: dict[int, int] = {}
+        held: list[Element] = []  # the HTML elements numbered, held so that no other takes the identity of one
 
-    def numbered(box, *rest):
-        source = (box._box if isinstance(box, AbsolutePlaceholder) else box).element
-        for element in build(box, *rest):  # what it yields it made for this box, or for a child, numbered then
-            if SOURCE_KEY not in element and source is not None:
-                if id(source) not in numbers:
-                    numbers[id(source)] = len(numbers)
-                    held.append(source)
-                element[SOURCE_KEY] = numbers[id(source)]
-            yield element
+        def numbered(box: Box, *rest: object) -> Iterator[dict]:
+            laid = box._box if isinstance(box, AbsolutePlaceholder) else box
+            placed = laid.style["position"] in ("absolute", "fixed")  # a fixed box is laid again on each page
+            source = laid.element
+            for element in build(box, *rest):  # what it yields it made for this box, or for a child, numbered then
+                if SOURCE_KEY not in element and source is not None:
+                    if id(source) not in numbers:
+                        numbers[id(source)] = len(numbers)
+                        held.append(source)
+                    element[SOURCE_KEY] = OUT_OF_FLOW if placed else numbers[id(source)]
+                yield element
 
-    tags._build_box_tree = numbered
-    try:
-        yield
-    finally:
-        tags._build_box_tree = build
+        tags._build_box_tree = numbered
+        try:
+            yield
+        finally:
+            tags._build_box_tree = build
 
 
 class ReproducibleMetadata(DocumentMetadata):

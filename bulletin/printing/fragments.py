@@ -6,24 +6,25 @@ page two P elements. A screen reader that moves by article or by paragraph count
 second part starts in the middle of a sentence.
 
 While WeasyPrint writes the tree, `engine.sources_numbered` gives each element the number of the HTML element
-it was made for. Here, in reading order, an element is joined into the first one that has the same place: the
-same numbers and types on the way down from the root (so an anonymous box inside its element's own box, which
-has that element's number too, keeps a place of its own). The first takes the other's kids after its own, and
-the other leaves its parent. The kids keep their order; marked content from another page is referred to with its
-page (an /MCR), and the parent tree and the annotations say who owns it now. The numbers are then removed.
+it was made for. Here, in reading order, an element is joined into the one just before it among its parent's
+elements when both have the same place: the same numbers and types on the way down from the root (so an
+anonymous box inside its element's own box, which has that element's number too, keeps a place of its own). The
+first takes the other's kids after its own, and the other leaves its parent. Elements positioned out of the flow
+(a draft mark, on every page) are passed over when looking back, and never joined. The numbers are then removed.
 
 Left as they are, with all they hold: tables and their parts (a table's header row is repeated on each page it
-spans, and would be read twice), figures, links (each part of a link has its own annotation, and
-`linktags` would take two lines' annotations for one), and the NonStruct wrappers a figure group or a chart is
-found by (`tagging`).
+spans, and would be read twice), figures, links (each part of a link has its own annotation, and `linktags` would
+take two lines' annotations for one), the NonStruct wrappers a figure group or a chart is found by (`tagging`),
+and any element that holds marked content or an annotation itself rather than in elements of its own (its
+content would need the parent tree changed; WeasyPrint gives text a Span of its own).
 """
 
 from __future__ import annotations
 
 import pikepdf
 
-from ..util.pdftree import PdfObject, kids_of, structure_elements
-from .engine import SOURCE_KEY
+from ..util.pdftree import element_kids, kids_of, structure_elements
+from .engine import OUT_OF_FLOW, SOURCE_KEY
 
 KEPT_APART = frozenset(("/Table", "/THead", "/TBody", "/TFoot", "/TR", "/TH", "/TD", "/Figure", "/Link", "/NonStruct"))
 NUMBER = pikepdf.Name("/" + SOURCE_KEY)
@@ -35,85 +36,55 @@ def join_fragments(pdf: pikepdf.Pdf) -> int:
     root = pdf.Root.get("/StructTreeRoot")
     joined = 0
     if root is not None:
-        owners = _owners(pdf, root)
-        places: dict[tuple, tuple] = {}  # an element's place, by its object
-        first: dict[tuple, pikepdf.Dictionary] = {}
+        places: dict[tuple, tuple] = {}  # each element's place, by its object
         for element in structure_elements(root.get("/K")):
             parent = element.get("/P")
             above = places.get(parent.objgen, ()) if isinstance(parent, pikepdf.Dictionary) else ()
-            number, kind = element.get(NUMBER), str(element.get("/S"))
-            mark = ("apart", element.objgen) if number is None or kind in KEPT_APART else (int(number), kind)
-            places[element.objgen] = place = (*above, mark)
-            if place in first and element.is_indirect:
-                _join(first[place], element, owners)
+            places[element.objgen] = place = (*above, _mark(element))
+            before = _before(element)
+            if before is not None and places.get(before.objgen) == place and _joinable(element):
+                _join(before, element)
                 joined += 1
-            else:
-                first[place] = element
     for owner in pdf.objects:
         if isinstance(owner, pikepdf.Dictionary) and NUMBER in owner:
             del owner[NUMBER]
     return joined
 
 
-def _join(target: pikepdf.Dictionary, part: pikepdf.Dictionary, owners: dict) -> None:
-    """Give `target` the kids of `part`, after its own, and take `part` out of its parent."""
-    shown_on: PdfObject = part.get("/Pg")
-    kids = kids_of(target)
-    for kid in kids_of(part):
-        if isinstance(kid, int):
-            owners.get(shown_on.objgen if shown_on is not None else None, {})[int(kid)] = target
-            same_page = shown_on is not None and shown_on.objgen == target.get("/Pg", pikepdf.Dictionary()).objgen
-            kid = kid if same_page else pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=shown_on, MCID=int(kid))
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
-            page = kid.get("/Pg", shown_on)
-            kid.Pg = page
-            owners.get(page.objgen, {})[int(kid.MCID)] = target
-        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
-            annotation = kid.get("/Obj")
-            if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
-                owners.get("annotations", {})[int(annotation.StructParent)] = target
-        elif isinstance(kid, pikepdf.Dictionary):
-            kid.P = target
-        kids.append(kid)
-    target.K = pikepdf.Array(kids)
-    parent = part.get("/P")
-    if isinstance(parent, pikepdf.Dictionary):
-        parent.K = pikepdf.Array(
-            [kid for kid in kids_of(parent) if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == part.objgen)]
-        )
+def _mark(element: pikepdf.Dictionary) -> tuple:
+    """An element's step on the way down from the root: its HTML element's number and its type, or itself alone."""
+    number, kind = element.get(NUMBER), str(element.get("/S"))
+    if number is None or int(number) == OUT_OF_FLOW or kind in KEPT_APART or not element.is_indirect:
+        return ("apart", id(element) if not element.is_indirect else element.objgen)
+    return (int(number), kind)
 
 
-def _owners(pdf: pikepdf.Pdf, root: PdfObject) -> dict:
-    """The parent tree as owners to set: each page's array of marked-content owners by the page's object, and
-    under "annotations" a setter of the owner of an annotation by its /StructParent."""
-    numbers: PdfObject = root.get("/ParentTree", pikepdf.Dictionary()).get("/Nums", pikepdf.Array())
-    by_key = {int(numbers[index]): index + 1 for index in range(0, len(numbers) - 1, 2)}
-    owners: dict = {
-        page.obj.objgen: _Owned(numbers[by_key[int(page.obj.StructParents)]])
-        for page in pdf.pages
-        if "/StructParents" in page.obj and int(page.obj.StructParents) in by_key
-    }
-    owners["annotations"] = _Annotations(numbers, by_key)
-    return owners
+def _joinable(element: pikepdf.Dictionary) -> bool:
+    """Whether all an element holds is elements (no marked content, no annotation of its own)."""
+    kids = kids_of(element)
+    return len(element_kids(element)) == len(kids) and all(isinstance(kid, pikepdf.Dictionary) for kid in kids)
 
 
-class _Owned:
-    """A page's array of marked-content owners, set by MCID."""
+def _before(element: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
+    """The element just before `element` among its parent's, passing over those positioned out of the flow."""
+    parent = element.get("/P")
+    if not isinstance(parent, pikepdf.Dictionary):
+        return None
+    siblings = element_kids(parent)
+    at = next((index for index, kid in enumerate(siblings) if kid.objgen == element.objgen), 0)
+    for sibling in reversed(siblings[:at]):
+        if sibling.get(NUMBER) != OUT_OF_FLOW:
+            return sibling
+    return None
 
-    def __init__(self, array: PdfObject):
-        self.array = array
 
-    def __setitem__(self, mcid: int, owner: pikepdf.Dictionary) -> None:
-        if isinstance(self.array, pikepdf.Array) and 0 <= mcid < len(self.array):
-            self.array[mcid] = owner
-
-
-class _Annotations:
-    """The owners of annotations in the parent tree, set by their /StructParent."""
-
-    def __init__(self, numbers: PdfObject, by_key: dict[int, int]):
-        self.numbers, self.by_key = numbers, by_key
-
-    def __setitem__(self, key: int, owner: pikepdf.Dictionary) -> None:
-        if key in self.by_key:
-            self.numbers[self.by_key[key]] = owner
+def _join(target: pikepdf.Dictionary, part: pikepdf.Dictionary) -> None:
+    """Give `target` the kids of `part` (elements all), after its own, and take `part` out of its parent."""
+    kids = element_kids(part)
+    for kid in kids:
+        kid.P = target
+    target.K = pikepdf.Array([*kids_of(target), *kids])
+    parent = part.P
+    parent.K = pikepdf.Array(
+        [kid for kid in kids_of(parent) if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == part.objgen)]
+    )

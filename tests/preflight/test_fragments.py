@@ -4,6 +4,7 @@ tree says so; tables and links stay as they were."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pikepdf
@@ -32,12 +33,17 @@ ROWS = "".join(
 HEAD = '<thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col">Note</th></tr></thead>'
 TABLE = f'<table style="break-before: page">{HEAD}{ROWS}</table>'
 LINK = '<p style="width: 40mm">See <a href="https://example.org">the site of the editorial office for more</a>.</p>'
+# A mark on every page, positioned out of the flow, as a draft's is (`templates/bulletin.html`); and a Div whose
+# text stands around a paragraph, which WeasyPrint gives two anonymous boxes of the Div's own: two parts of one
+# element, not one split.
+MARK = '<div style="position: fixed; top: -15mm; left: 0">Proof</div>'
+AROUND = "<div>Text before.<p>The paragraph between.</p>Text after.</div>"
 
 
 @pytest.fixture(scope="module")
 def split(make) -> Path:
     with engine.sources_numbered():
-        return make("split.pdf", SCREEN_COVER + LINK + ARTICLE + TABLE, "screen", lang="en")
+        return make("split.pdf", SCREEN_COVER + LINK + AROUND + ARTICLE + TABLE, "screen", lang="en")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +73,7 @@ def texts(pdf: pikepdf.Pdf, kind: str) -> list[str]:
 def test_weasyprint_writes_an_element_for_each_part_of_a_split_one(split):
     with pikepdf.open(split) as pdf:
         assert len(pdf.pages) >= 4
-        assert len([text for text in texts(pdf, "/Art")]) >= 2
+        assert len(texts(pdf, "/Art")) >= 2
         assert len(texts(pdf, "/P")) > len(PARAGRAPHS) + 2  # the cover's, the link's and the article's, parted
 
 
@@ -80,6 +86,21 @@ def test_once_finished_each_element_is_whole_in_its_order(joined):
         assert not any("/BulletinSource" in owner for owner in pdf.objects if isinstance(owner, pikepdf.Dictionary))
     findings = preflight_pdf(joined, SCREEN)
     assert only(findings, "structure") == [] and only(findings, "outloud") == []
+
+
+def test_text_around_a_paragraph_keeps_its_order(joined):
+    with pikepdf.open(joined) as pdf:
+        around = next(text for text in texts(pdf, "/Div") if text.startswith("Text before."))  # the outer Div
+    assert around == "Text before. The paragraph between. Text after."
+
+
+def test_a_mark_on_every_page_stays_on_each_and_parts_nothing(make):
+    with engine.sources_numbered():
+        marked = make("marked.pdf", SCREEN_COVER + MARK + ARTICLE, "screen", lang="en")
+    with pikepdf.open(io.BytesIO(finish_screen(marked.read_bytes(), {}, []))) as pdf:
+        assert len(pdf.pages) >= 3
+        assert len([text for text in texts(pdf, "/Div") if text == "Proof"]) == len(pdf.pages)  # one on each page
+        assert texts(pdf, "/Art") == [" ".join(["Roads", *PARAGRAPHS])]  # its parts joined all the same
 
 
 def test_the_parent_tree_names_the_element_that_holds_each_marked_content(joined):
