@@ -120,6 +120,7 @@ def _typeset_run(pieces: list[str], language: str) -> list[str]:
     Spaces and dashes are set within a piece; quotation marks and Spanish rayas are paired
     over the whole block, because a quotation often starts outside an emphasis and ends in it.
     """
+    pieces = _free_suspended_hyphens(pieces)
     conventions = CONVENTIONS.get(language.split("-")[0])
     if conventions is None:
         return pieces
@@ -138,6 +139,22 @@ def _typeset_run(pieces: list[str], language: str) -> list[str]:
         result.append(joined[start : start + len(piece)])
         start += len(piece)
     return result
+
+
+def _free_suspended_hyphens(pieces: list[str]) -> list[str]:
+    """Set each non-breaking hyphen (U+2011) typed at a word's end, a suspended hyphen ("северо‑ и юго‑запад",
+    before a space or at the block's end), as a hyphen (U+2010) a word joiner holds to its word. A line may break
+    at the space after it, and would then end with it; so set, the only U+2011 a line ends with is the one the
+    layout adds to a word it divides (`ADDED_HYPHEN`), which the screen edition gives as a soft hyphen. The two
+    glyphs are the same in the bulletin's fonts."""
+    freed = []
+    for index, piece in enumerate(pieces):
+        following = "".join(pieces[index + 1 :])
+        piece = re.sub(r"\u2011(?=\s)", WORD_JOINER + "\u2010", piece)
+        if piece.endswith(ADDED_HYPHEN) and not following[:1].strip():
+            piece = piece[:-1] + WORD_JOINER + "\u2010"
+        freed.append(piece)
+    return freed
 
 
 def _set_spaces(text: str, conventions: Conventions) -> str:

@@ -10,7 +10,7 @@
 - every table has header cells, each of which says whether it heads its row or its column (/Scope);
 - a drawn figure that holds a table (the key figures' chart) has an alternative text that gives
   every label and every number its table shows;
-- no line ends with the hyphen the layout adds to a word it divides (U+2011, `printing.hyphens`) as MuPDF
+- no line ends with the hyphen the layout adds to a word it divides (U+2011, `printing.lineends`) as MuPDF
   reads the text: each is read as the soft hyphen it is, so that the word is read whole.
 """
 

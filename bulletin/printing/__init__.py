@@ -17,7 +17,7 @@ Each edition is a job (`jobs`) that a worker process runs.
     tagging    the screen edition's structure tree set right: figures, captions, table headers, flags
     paintorder the screen edition's pages painted in the order their structure tree reads
     linktags   the screen edition's links: one link per target, said without its leader dots
-    hyphens    the screen edition's divided words: the hyphen the layout adds read as a soft hyphen
+    lineends   where lines end: the hyphen the layout adds read as a soft hyphen, a space between words
     fragments  the screen edition's structure: the parts of an element pages and columns split, joined
     prepress   each print page's own resources, transparency where used, black overprinting
     pdfx1a     PDF/X-1a:2001 on request, made from the finished PDF/X-4 by Ghostscript

@@ -39,7 +39,7 @@ from ..util.pdftree import structure_elements
 from . import engine
 from .engine import ReproducibleMetadata
 from .fragments import join_fragments
-from .hyphens import soften_added_hyphens
+from .lineends import mark_line_ends
 from .paintorder import paint_in_reading_order
 from .prepress import prepare_pages
 from .settings import MM_TO_PT, OutputCondition
@@ -113,7 +113,7 @@ def finish_screen(
 ) -> bytes:
     """Describe every link by its text, not by its target's id; make pagination an artifact; join the parts of an
     element that pages and columns split (`fragments`); set the structure tree right (`tagging`); paint each page
-    in its order (`paintorder`); give the hyphens the layout added at lines' ends as soft hyphens (`hyphens`)."""
+    in its order (`paintorder`); give lines' ends their reading: a soft hyphen, or a space (`lineends`)."""
 
     def change(document: pikepdf.Pdf) -> None:
         tag_subsets(document)
@@ -129,7 +129,7 @@ def finish_screen(
         join_fragments(document)
         tag_to_the_letter(document, alts)
         paint_in_reading_order(document)
-        soften_added_hyphens(document)
+        mark_line_ends(document)
 
     return _rewrite(pdf, change, output)
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bulletin.language.typography import NBSP, WORD_JOINER, doubtful_marks, typeset_html, typeset_text
+from bulletin.language.typography import ADDED_HYPHEN, NBSP, WORD_JOINER, doubtful_marks, typeset_html, typeset_text
 from bulletin.workflow.cli import main
 
 from conftest import LANGUAGES, apply_edits, page_texts, within
@@ -148,6 +148,21 @@ def test_rayas_pair_over_a_whole_paragraph_across_emphasis():
 def test_a_number_s_suffix_stays_on_its_line_and_reads_as_typed():
     html = typeset_html('<html lang="az"><body><p>2021-ci ildə, mayın 12-13-də</p></body></html>', "az")
     assert f"<p>2021-{WORD_JOINER}ci ildə, mayın\u00a012–13-{WORD_JOINER}də</p>" in html
+
+
+def test_a_suspended_non_breaking_hyphen_becomes_a_hyphen_held_to_its_word_and_others_stay():
+    """A line may break after "северо‑ " (at the space): it is set as U+2010 held by a word joiner, so that the only
+    U+2011 a line ends with is the one the layout adds. Inside a word U+2011 stays, and no line breaks there."""
+    html = typeset_html(
+        '<html lang="ru"><body><p>С северо\u2011 и юго\u2011запада, анти\u2011<em>военный</em> и про\u2011<em> и</em>'
+        " контр\u2011</p></body></html>",
+        "ru",
+    )
+    held = WORD_JOINER + "\u2010"
+    assert (
+        f"<p>С\u00a0северо{held} и\u00a0юго\u2011запада, анти\u2011<em>военный</em> и\u00a0про{held}<em> и</em>" in html
+    )
+    assert f" контр{held}</p>" in html and ADDED_HYPHEN == "\u2011"
 
 
 def test_a_mark_typed_in_another_language_s_style_is_set_in_this_one():

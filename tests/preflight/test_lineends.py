@@ -1,6 +1,6 @@
-"""A word divided at a line's end is read whole: the hyphen the layout adds is given as a soft hyphen
-(`printing.hyphens`), as poppler and MuPDF read the file, found wanting by the preflight's own check where it is
-not, and a hyphen of the text stays hard."""
+"""Where a line ends (`printing.lineends`), as poppler and MuPDF read the file: a word divided there is read whole,
+the hyphen the layout adds given as a soft hyphen (and found wanting by the preflight's own check where it is not);
+a hyphen of the text stays hard; the words on either side of any other line's end are two words."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pikepdf
 import pymupdf
 import pytest
 
+from bulletin.language.typography import typeset_html
 from bulletin.preflight.checks import preflight_pdf
 from bulletin.printing.finishing import finish_screen
-from bulletin.printing.hyphens import soften_added_hyphens
+from bulletin.printing.lineends import mark_line_ends
 
 from .pdfs import SCREEN, SCREEN_COVER, looks_the_same, only
 
@@ -22,17 +23,20 @@ PROSE = (
     " возвращаются первые жители, открываются музеи и библиотеки, восстанавливаются памятники архитектуры."
 )
 # A hyphen of the text that is U+2011 before an emphasis, on the same line: not at a line's end. One that is
-# U+2010, at the end of a narrow line with no word hyphenated: a hard hyphen that ends a line.
+# U+2010, at the end of a narrow line with no word hyphenated: a hard hyphen that ends a line. A suspended U+2011,
+# which the typographic pass sets as U+2010, where a narrow line breaks after it.
 AUTHORED = (
     '<p style="width: 150mm">Ветер северо\u2011<em>западный</em>, и\u00a0погода ясная.</p>'
     '<p style="width: 24mm; hyphens: manual">Шуша\u2010Лачинская дорога</p>'
+    '<p style="width: 30mm; hyphens: manual">Ветер с\u00a0северо\u2011 и\u00a0юго\u2011запада</p>'
 )
 STYLE = '<style>p { hyphens: auto; hyphenate-character: "\\2011" } .narrow { width: 45mm }</style>'
 
 
 @pytest.fixture(scope="module")
 def divided(make) -> Path:
-    return make("divided.pdf", SCREEN_COVER + STYLE + f'<p class="narrow">{PROSE}</p>' + AUTHORED, "screen", lang="ru")
+    body = typeset_html(STYLE + f'<p class="narrow">{PROSE}</p>' + AUTHORED, "ru")
+    return make("divided.pdf", SCREEN_COVER + body, "screen", lang="ru")
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +46,18 @@ def finished(divided) -> Path:
     return target
 
 
-def poppler_lines(pdf: Path) -> list[str]:
+def poppler_lines(pdf: Path, strip: bool = True) -> list[str]:
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True)
-    return [line.strip() for line in text.stdout.splitlines() if line.strip()]
+    lines = [line.replace("\u00a0", " ") for line in text.stdout.splitlines() if line.strip()]
+    return [line.strip() if strip else line for line in lines]
 
 
-def mupdf_lines(pdf: Path) -> list[str]:
+def mupdf_lines(pdf: Path, strip: bool = True) -> list[str]:
     with pymupdf.open(pdf) as document:
-        return [line.strip() for page in document for line in page.get_text().splitlines() if line.strip()]
+        lines = [
+            line.replace("\u00a0", " ") for page in document for line in page.get_text().splitlines() if line.strip()
+        ]
+    return [line.strip() if strip else line for line in lines]
 
 
 def joined(lines: list[str], hyphen: str) -> str:
@@ -80,6 +88,9 @@ def test_a_hyphen_of_the_text_stays_hard(finished):
     lines = poppler_lines(finished)
     assert "Ветер северо\u2011западный, и погода ясная." in lines  # U+2011 before the emphasis: not a line's end
     assert "Шуша\u2010" in lines  # a line ends with it: a hyphen the text holds, which a reader must hear
+    # Suspended, then inside a word. Whether a hyphen of the text at a line's end is followed by a space (here) or by
+    # the rest of its word ("muzey-" and "məqbərə") the text does not say: such a line's end is left as it was.
+    assert "с северо\u2010" in lines and "и юго\u2011запада" in lines
 
 
 def test_the_finished_file_passes_the_check_and_looks_the_same(divided, finished, tmp_path):
@@ -87,9 +98,20 @@ def test_the_finished_file_passes_the_check_and_looks_the_same(divided, finished
     assert looks_the_same(divided, finished, tmp_path)
 
 
-def test_each_soft_hyphen_is_its_own_replacement_text_inside_the_lines_marked_content(finished):
+@pytest.mark.parametrize("read", [poppler_lines, mupdf_lines], ids=["poppler", "mupdf"])
+def test_the_words_on_either_side_of_a_lines_end_are_two_words(divided, finished, read):
+    """The lines run together with nothing put between them read as the text: each ends with its space or its soft
+    hyphen, or a hyphen of the text, which is left as it was."""
+    before, after = read(divided, strip=False), read(finished, strip=False)
+    assert PROSE not in "".join(before)  # WeasyPrint's lines: "продолжается:" then "строятся", run together
+    assert PROSE in "".join(after).replace("\u00ad", "")
+    assert all(line.endswith((" ", "\u00ad", "\u2010")) for line in after)
+    assert not any(line.endswith("  ") for line in after)
+
+
+def test_each_line_end_is_read_through_replacement_text_inside_the_lines_marked_content(finished):
     with pikepdf.open(finished) as pdf:
-        assert soften_added_hyphens(pdf) == 0  # done once: nothing is left to do
+        assert mark_line_ends(pdf) == (0, 0)  # done once: nothing is left to do
         depth, spans = 0, []
         for instruction in pikepdf.parse_content_stream(pdf.pages[0]):
             operator = str(instruction.operator)
@@ -100,4 +122,6 @@ def test_each_soft_hyphen_is_its_own_replacement_text_inside_the_lines_marked_co
                 depth += 1
             elif operator == "EMC":
                 depth -= 1
-    assert spans and set(spans) == {(1, "\u00ad")}  # nested in the line's own sequence, which the tree reads
+    readings = {reading for _, reading in spans}
+    assert {depth for depth, _ in spans} == {1}  # nested in the line's own sequence, which the tree reads
+    assert "\u00ad" in readings and all(reading == "\u00ad" or reading[1:] == " " for reading in readings)
