@@ -10,9 +10,10 @@ the print files, which the bureau's tools rewrite) and records their signatures 
 
     settings    [tool.bulletin.signing] read and checked, and the digest of what a signature is made with
     keys        the signing key and its certificate loaded (PKCS#12 or PEM) and checked: matching, valid now
-    signatures  a PDF signed: PAdES B-B, or B-T with a time-stamping server, as an incremental update
+    signatures  a PDF signed: PAdES B-B, B-T with a time-stamping server, or B-LTA, as incremental updates
     field       the signature's field made first, named and tagged as PDF/UA wants every field
     verifying   a signed PDF checked: intact, unchanged since, its certificate from the trust root, valid then
+    longterm    a long-term signature (B-LTA) judged by pyHanko's AdES validation, from what the file holds
 """
 
 from ..util.exports import lazy_exports

@@ -11,6 +11,14 @@
                    and each signature is checked against as it is made
     timestamp-root the root certificate(s), PEM, of the time-stamping authority when its chain leads to
                    another root than the publisher's: trusted for timestamps only, never for the signer
+    long-term      true: PAdES B-LTA, for archives. The certificates and revocation data that prove the
+                   signature and its timestamp valid are put in the file (/DSS), and a document timestamp
+                   seals them: a reader can check the signature after the certificates have expired, and
+                   an archive keeps it checkable by timestamping the file again. Needs timestamp-url and
+                   trust-root
+    crl            the CRL files (DER or PEM) of the CAs above the signer and the time-stamping authority,
+                   put in the file with long-term; without them the build fetches them from the addresses
+                   the certificates name
     reason, location  what a viewer shows beside the signature
 
 Without the table, nothing is signed. Files are named relative to the folder of pyproject.toml.
@@ -41,7 +49,10 @@ KEYS = (
     "timestamp-root",
     "reason",
     "location",
+    "long-term",
+    "crl",
 )
+LISTS = ("chain", "crl")  # the settings that name a list of files; "long-term" is true or false
 PKCS12 = (".p12", ".pfx")  # the suffixes of a key file read as PKCS#12; any other is PEM
 DEFAULT_REASON = "Published by the editorial office of the bulletin"
 MAX_FILE = 1_000_000  # bytes: a key or certificate file takes a few kilobytes
@@ -61,6 +72,8 @@ class SigningSettings:
     reason: str = DEFAULT_REASON  # shown by viewers beside the signature
     location: str = ""  # likewise: where it was signed, such as the office's city
     timestamp_root: Path | None = None  # the time-stamping authority's root(s), trusted for timestamps only
+    long_term: bool = False  # PAdES B-LTA: validation data in the file, sealed by a document timestamp
+    crls: tuple[Path, ...] = ()  # the CRLs put in the file with long_term; none: fetched from the certificates
 
     @property
     def pkcs12(self) -> bool:
@@ -69,8 +82,8 @@ class SigningSettings:
 
     @property
     def profile(self) -> str:
-        """The PAdES level of the signatures made: B-T with a timestamp, else B-B."""
-        return "PAdES B-T" if self.timestamp_url else "PAdES B-B"
+        """The PAdES level of the signatures made: B-LTA for long-term, B-T with a timestamp, else B-B."""
+        return "PAdES B-LTA" if self.long_term else "PAdES B-T" if self.timestamp_url else "PAdES B-B"
 
 
 def load_signing(pyproject: Path) -> SigningSettings | None:
@@ -93,7 +106,7 @@ def read_signing(table: object, pyproject: Path) -> SigningSettings | None:
         raise UsageError(f"{where}: expected a table of settings, found {table!r}")
     if unknown := sorted(set(table) - set(KEYS)):
         raise UsageError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(KEYS)}")
-    text = {key: _text(table, key, where) for key in KEYS if key != "chain"}
+    text = {key: _text(table, key, where) for key in KEYS if key not in (*LISTS, "long-term")}
     if not text["key"]:
         raise UsageError(f'{where} key: name the signing key\'s file, such as key = "keys/publisher.p12"')
     key = _file(pyproject, text["key"])
@@ -104,14 +117,20 @@ def read_signing(table: object, pyproject: Path) -> SigningSettings | None:
             f"{where} certificate: a PEM key ({text['key']}) needs its certificate's file beside it; or name a"
             f" PKCS#12 file ({', '.join(PKCS12)}) as the key"
         )
-    chain = table.get("chain", [])
-    if isinstance(chain, str):
-        chain = [chain]
-    if not isinstance(chain, list) or not all(isinstance(name, str) and name for name in chain):
-        raise UsageError(f"{where} chain: {chain!r} is not a list of certificate files")
+    chain, crls = (_names(table, key, where) for key in LISTS)
     url = text["timestamp-url"]
     if url and not url.startswith(("http://", "https://")):
         raise UsageError(f"{where} timestamp-url: {url!r} is not an http:// or https:// address of an RFC 3161 server")
+    long_term = table.get("long-term", False)
+    if not isinstance(long_term, bool):
+        raise UsageError(f"{where} long-term: {long_term!r} is not true or false")
+    if long_term and not (url and text["trust-root"]):
+        raise UsageError(
+            f"{where} long-term: a long-term signature needs timestamp-url (its document timestamp seals the"
+            " validation data) and trust-root (the data is gathered for the certificates' paths to it)"
+        )
+    if crls and not long_term:
+        raise UsageError(f"{where} crl: the CRLs are put in the file only with long-term = true")
     variable = text["password-env"]
     if variable and not variable.replace("_", "").isalnum():
         raise UsageError(f"{where} password-env: {variable!r} is not the name of an environment variable")
@@ -126,7 +145,19 @@ def read_signing(table: object, pyproject: Path) -> SigningSettings | None:
         text["reason"] or DEFAULT_REASON,
         text["location"],
         _file(pyproject, text["timestamp-root"]) if text["timestamp-root"] else None,
+        long_term,
+        tuple(_file(pyproject, name) for name in crls),
     )
+
+
+def _names(table: dict, key: str, where: str) -> list[str]:
+    """The files a list setting names (one name alone stands for a list of one)."""
+    names = table.get(key, [])
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(name, str) and name for name in names):
+        raise UsageError(f"{where} {key}: {names!r} is not a list of files")
+    return names
 
 
 def _text(table: dict, key: str, where: str) -> str:
@@ -154,6 +185,8 @@ def signing_digest(settings: SigningSettings | None) -> str | None:
         "reason": settings.reason,
         "location": settings.location,
     }
+    if settings.long_term:  # so that a recipe without it is the same as before it was known
+        described["long_term"] = [_file_digest(path) for path in settings.crls]
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
 

@@ -6,17 +6,28 @@ byte of the file as the build made it, so the unsigned file, which the build mak
 is the signed file's first bytes: anyone can cut them off and compare them with a build of their
 own. Without a time-stamping server the signature is PAdES B-B: its time is the signer's clock;
 with one it is B-T: a timestamp of the signature, from the server, proves when it was made.
+
+With `long-term`, it is B-LTA: two more updates are appended after the signature. The first is a
+document security store (/DSS) holding the certificates and the revocation data (the CRLs named
+in the settings, or fetched from the addresses the certificates name) that prove the signer's and
+the time-stamping authority's certificates valid; the second a document timestamp over the whole
+file. Long after the certificates have expired, a reader can still check the signature from what
+the file holds, as long as the last document timestamp can be; an archive keeps it so by adding
+a document timestamp of its own before the last one's authority expires.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+from contextlib import nullcontext
 from io import BytesIO
 from pathlib import Path
 
 import aiohttp
+from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
+from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -29,16 +40,19 @@ from pyhanko.sign.general import SigningError as PdfSigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from ..util.atomic import describe_os_error, write_atomically
 from ..util.errors import display_path
 from ..util.files import read_file
 from .field import tagged_signature_field
-from .keys import SigningError, SigningKey
+from .keys import SigningError, SigningKey, read_certificates
+from .longterm import quiet_pyhanko
 from .settings import SigningSettings
 
 FIELD = "Publisher"  # the name of the signature field
+SEAL = "Seal"  # the name of a long-term signature's document timestamp's field
 TIMEOUT = 30  # seconds to wait for the time-stamping server
 
 
@@ -54,12 +68,20 @@ def sign_pdf(path: Path, signing: SigningKey, settings: SigningSettings) -> dict
         md_algorithm="sha256",
         reason=settings.reason,
         location=settings.location or None,
+        embed_validation_info=settings.long_term,
+        use_pades_lta=settings.long_term,
+        validation_context=_gathering(signing, settings) if settings.long_term else None,
+        timestamp_field_name=SEAL if settings.long_term else None,
     )
     stamper = HTTPTimeStamper(settings.timestamp_url, timeout=TIMEOUT) if settings.timestamp_url else None
     try:
         writer = IncrementalPdfFileWriter(BytesIO(unsigned), strict=False)
         tagged_signature_field(writer, FIELD, signing.signer)
-        signed = signers.sign_pdf(writer, metadata, signer=_signer(signing), timestamper=stamper).getvalue()
+        if settings.long_term:  # made and tagged now: pyHanko would add it untagged, after the signature
+            tagged_signature_field(writer, SEAL, "Document timestamp")
+        # Not fetching is what CRLs named in the settings are for: pyHanko's warning that it will not says nothing.
+        with quiet_pyhanko() if settings.crls else nullcontext():
+            signed = signers.sign_pdf(writer, metadata, signer=_signer(signing), timestamper=stamper).getvalue()
     except (TimestampRequestError, aiohttp.ClientError, TimeoutError) as err:
         raise SigningError(
             f"{settings.where} timestamp-url: the time-stamping server {settings.timestamp_url} gave no timestamp"
@@ -68,23 +90,74 @@ def sign_pdf(path: Path, signing: SigningKey, settings: SigningSettings) -> dict
     except SigningError:
         raise
     except (PdfError, PdfSigningError, ValueError) as err:
-        raise SigningError(f"{path.name} could not be signed: {err}") from err
+        raise SigningError(f"{path.name} could not be signed: {err}{_gathered_hint(settings)}") from err
     except Exception as err:  # whatever else pyHanko raises is told, never a traceback
-        raise SigningError(f"{path.name} could not be signed: {type(err).__name__}: {err}") from err
+        raise SigningError(
+            f"{path.name} could not be signed: {type(err).__name__}: {err}{_gathered_hint(settings)}"
+        ) from err
     try:
         write_atomically(path, signed)
     except OSError as err:
         raise SigningError(f"cannot write {display_path(path)}: {describe_os_error(err)}") from err
-    claimed, stamped = signing_times(PdfFileReader(BytesIO(signed), strict=False).embedded_signatures[-1])
+    reader = PdfFileReader(BytesIO(signed), strict=False)
+    claimed, stamped = signing_times(reader.embedded_regular_signatures[0])
+    sealed = [sealed_time(stamp) for stamp in reader.embedded_timestamp_signatures]
     return {
         "signer": signing.signer,
         "certificate_sha256": signing.fingerprint,
         "profile": settings.profile,
         "signed_at": _iso(claimed),
         "timestamp": _iso(stamped),
+        **({"document_timestamp": _iso(sealed[-1])} if sealed else {}),
         "unsigned_size": len(unsigned),  # the unsigned file is the signed one's first bytes
         "unsigned_sha256": hashlib.sha256(unsigned).hexdigest(),
     }
+
+
+def _gathering(signing: SigningKey, settings: SigningSettings) -> ValidationContext:
+    """Where the validation data put in a long-term signature comes from: the paths of the signer's and the
+    time-stamping authority's certificates to the trust roots, and the CRLs named, or those fetched from the
+    addresses the certificates name when none is."""
+    roots = [
+        as_asn1(certificate)
+        for path, setting in ((settings.trust_root, "trust-root"), (settings.timestamp_root, "timestamp-root"))
+        if path is not None
+        for certificate in read_certificates(path, f"{settings.where} {setting}")
+    ]
+    return ValidationContext(
+        trust_roots=roots,
+        other_certs=[as_asn1(certificate) for certificate in signing.chain],
+        crls=[_crl(path, settings) for path in settings.crls],
+        allow_fetching=not settings.crls,
+        revocation_mode="hard-fail",
+    )
+
+
+def _crl(path: Path, settings: SigningSettings) -> asn1_crl.CertificateList:
+    """A CRL file named in the settings, DER or PEM."""
+    try:
+        data = read_file(path)
+    except OSError as err:
+        raise SigningError(
+            f"{settings.where} crl: {display_path(path)} cannot be read: {describe_os_error(err)}"
+        ) from err
+    try:
+        return asn1_crl.CertificateList.load(pem.unarmor(data)[2] if pem.detect(data) else data)
+    except ValueError as err:
+        raise SigningError(f"{settings.where} crl: {display_path(path)} is not a CRL (DER or PEM): {err}") from err
+
+
+def _gathered_hint(settings: SigningSettings) -> str:
+    """What to do when a long-term signature's validation data could not be gathered."""
+    if not settings.long_term:
+        return ""
+    source = (
+        "the CRLs named in crl are current and cover every CA of both paths"
+        if settings.crls
+        else "the addresses the certificates name for their revocation data can be reached, or name the CAs'"
+        " current CRLs in crl"
+    )
+    return f". A long-term signature puts the revocation data of its certificates in the file: check that {source}"
 
 
 def _signer(signing: SigningKey) -> signers.SimpleSigner:
@@ -108,6 +181,11 @@ def signing_times(signature: EmbeddedPdfSignature) -> tuple[datetime.datetime | 
     stamps = list(extract_tst_data_iter(signature.signer_info, signed=False))
     stamped = stamps[0]["encap_content_info"]["content"].parsed["gen_time"].native if stamps else None
     return signature.self_reported_timestamp, stamped
+
+
+def sealed_time(stamp: EmbeddedPdfSignature) -> datetime.datetime:
+    """The time a document timestamp gives: its token's."""
+    return stamp.signed_data["encap_content_info"]["content"].parsed["gen_time"].native
 
 
 def _iso(moment: datetime.datetime | None) -> str | None:

@@ -2,8 +2,8 @@
 
 A file passes when all of these hold:
 
-- it is a PDF holding one signature: an edition is signed once, by the publisher, and a second
-  signature could cover changes made before it;
+- it is a PDF holding one signature (and any document timestamps): an edition is signed once, by
+  the publisher, and a second signature could cover changes made before it;
 - the signature is intact: the signed bytes are those the signer signed;
 - it covers the whole file: nothing was appended after it (a later incremental update, even one a
   viewer would call harmless, means the file is not as it was signed);
@@ -16,10 +16,11 @@ A file passes when all of these hold:
   publisher's, or one given for timestamps only: a root trusted for the signer vouches for every
   certificate it issued), whose certificate is valid now.
 
-What it does not do is long-term validation (PAdES B-LT, B-LTA): it reads no /DSS and no
-revocation data in the file, and takes no document timestamp. Once the time-stamping authority's
-certificate has expired, a B-T signature's time cannot be proven any more, and the file fails,
-saying so.
+A long-term edition (PAdES B-LTA: validation data and document timestamps after the signature)
+passes when what follows its signature is validation data and document timestamps only, and the
+long-term validation of `longterm` passes: the signature judged at its timestamp's time with the
+revocation data the file holds, the last document timestamp now. A B-T edition without them
+fails once the time-stamping authority's certificate has expired, saying so.
 
 Nothing is fetched: revocation is checked against the CRLs given, and said not to be when none
 is. Trust roots are given as PEM files of one or more certificates.
@@ -37,17 +38,23 @@ from cryptography import x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel, TimestampSignatureStatus
+from pyhanko.sign.validation.status import (
+    ModificationLevel,
+    PdfSignatureStatus,
+    SignatureCoverageLevel,
+    TimestampSignatureStatus,
+)
 from pyhanko_certvalidator import ValidationContext
 
 from ..util.errors import UsageError, display_path
 from ..util.files import read_file
 from .keys import SigningError, describe_name, read_certificates, signing_problem
-from .signatures import as_asn1, signing_times
+from .longterm import validate_long_term
+from .signatures import as_asn1, sealed_time, signing_times
 
 # A publisher's certificate may sign with either usage: many document-signing certificates have only one.
 USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
@@ -126,16 +133,13 @@ def verify_pdf(
             f"signed more than once ({len(signatures)} signatures); the editions are signed once, by the publisher"
         )
         return verdict
-    if stamps:
-        verdict.failures.append(
-            f"{len(stamps)} document timestamp(s) were added after it was signed, as an archive does to keep a"
-            " signature checkable (PAdES B-LTA); `verify` checks editions as they were delivered: check this copy"
-            " with pyHanko, and the delivered file with `verify`"
-        )
-        return verdict
     [signature] = signatures
+    trust = Trust(roots, roots + (timestamp_roots or []), crls, now)
     try:
-        status = _validate(signature, Trust(roots, roots + (timestamp_roots or []), crls, now))
+        status = _validate(signature, trust)
+        if stamps:
+            _tell_long_term(verdict, signature, status, stamps, data, trust)
+            return verdict
     except (SignatureValidationError, PdfError, ValueError) as err:
         verdict.failures.append(f"its signature cannot be read: {err}")
         return verdict
@@ -226,6 +230,73 @@ def _tell(
         )
     elif status.intact and status.valid:
         verdict.failures.append(_untrusted(status, claimed, stamped, moment or now))
+
+
+def _tell_long_term(
+    verdict: Verdict,
+    signature: EmbeddedPdfSignature,
+    status: PdfSignatureStatus,
+    stamps: list[EmbeddedPdfSignature],
+    data: bytes,
+    trust: Trust,
+) -> None:
+    """Put into words what the long-term validation of a B-LTA edition found (`longterm`)."""
+    claimed, stamped = signing_times(signature)
+    verdict.facts.append(
+        f"signed by: {_name(signature.signer_cert)}, certificate {signature.signer_cert.sha256.hex()[:16]}…"
+    )
+    verdict.facts.append(f"signed at: {_when(claimed)} (the signer's own clock)")
+    verdict.facts.append(f"timestamp: {_when(stamped)}" if stamped else "timestamp: none")
+    last = stamps[-1]
+    verdict.facts.append(
+        f"long-term (PAdES B-LTA): the file holds the validation data of its certificates, sealed by"
+        f" {len(stamps)} document timestamp(s), the last at {_when(sealed_time(last))} from"
+        f" {_name(last.signer_cert)} (its certificate valid until {_expiry(last.signer_cert)})"
+    )
+    # After the last document timestamp, only the validation data of its own certificate may follow.
+    sealed = validate_pdf_timestamp(last, validation_context=trust.context(trust.stamp_roots))
+    after = sealed.modification_level
+    if not (status.intact and status.valid):
+        verdict.failures.append("changed after it was signed: the signed bytes no longer match the signature")
+    elif not (sealed.intact and sealed.valid):
+        verdict.failures.append("its last document timestamp is broken: it does not match the bytes it seals")
+    elif after is None or after > ModificationLevel.LTA_UPDATES or not data.rstrip().endswith(b"%%EOF"):
+        end = int(last.byte_range[2]) + int(last.byte_range[3])
+        verdict.failures.append(f"changed after its last document timestamp: {_added(data[end:])}")
+    elif status.modification_level is None or status.modification_level > ModificationLevel.LTA_UPDATES:
+        verdict.failures.append(
+            "changed after it was signed: an update after the signature holds more than validation data and"
+            " document timestamps"
+        )
+    else:
+        verdict.facts.append(
+            "unchanged since it was signed: what was added after the signature is validation data and document"
+            f" timestamps only; the edition as built is its first {unsigned_size(data, int(signature.byte_range[1]))}"
+            " bytes"
+        )
+    if problem := _signing_problem(signature.signer_cert):
+        verdict.failures.append(f"signed with a certificate that is not for signing documents ({problem})")
+    result = validate_long_term(signature, trust.roots, trust.stamp_roots, trust.crls, trust.now, USAGE)
+    if result.passed:
+        anchor = status.validation_path[0] if status.validation_path else None
+        verdict.facts.append(
+            f"certificate: issued under the trust root {_name(anchor) if anchor else 'given'}; valid, and not revoked,"
+            " when its timestamp says it was signed: proven by the validation data in the file and its document"
+            " timestamps (ETSI EN 319 102-1 long-term validation)"
+        )
+        return
+    verdict.failures.append(f"its long-term validation did not pass: {result.reason}")
+    expiry = last.signer_cert["tbs_certificate"]["validity"]["not_after"].native
+    if (trust.now or datetime.datetime.now(datetime.UTC)) > expiry:
+        verdict.failures.append(
+            f"the last document timestamp's authority certificate expired on {_when(expiry)}: an archive keeps a"
+            " long-term signature checkable by timestamping the file again before then"
+        )
+    elif result.unproven:
+        verdict.failures.append(
+            "the revocation data in the file may be missing or out of date (the last document timestamp's authority"
+            " is checked as of now, the others as of when they were sealed): give its CA's current CRL with --crl"
+        )
 
 
 def _stamp_problem(stamp: TimestampSignatureStatus, now: datetime.datetime) -> str:

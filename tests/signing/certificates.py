@@ -41,6 +41,7 @@ class Authority:
     expired: Identity  # the publisher's, expired yesterday
     revoked: Identity  # the publisher's, revoked yesterday (in crl_file)
     tsa: Identity  # a time-stamping authority's
+    lasting_tsa: Identity  # a time-stamping authority's valid three years: it outlives the signer's certificate
     stranger: Identity  # a root that issued none of the above
     foreign_tsa: Identity  # a time-stamping authority's, under the stranger root
     foreign_signer: Identity  # a document-signing certificate under the stranger root: not the publisher's
@@ -113,16 +114,13 @@ def _issue(
     return Identity(key, certificate, key_file, certificate_file, pkcs12_file)
 
 
-def make_authority(folder: Path) -> Authority:
-    """Make the test CA and its certificates in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    root = _issue(folder, "Test Root", None, end=NOW + 3650 * DAY, authority=True)
-    revoked = _issue(folder, "Revoked Publisher", root)
-    crl = (
+def revocation_list(root: Identity, revoked: Identity, issued: datetime.datetime, number: int) -> bytes:
+    """The root's CRL (DER) as issued at `issued`, valid 30 days, listing `revoked` (revoked half a day before NOW)."""
+    return (
         x509.CertificateRevocationListBuilder()
         .issuer_name(root.certificate.subject)
-        .last_update(NOW - DAY)
-        .next_update(NOW + 30 * DAY)
+        .last_update(issued - DAY)
+        .next_update(issued + 30 * DAY)
         .add_revoked_certificate(
             x509.RevokedCertificateBuilder()
             .serial_number(revoked.certificate.serial_number)
@@ -130,11 +128,20 @@ def make_authority(folder: Path) -> Authority:
             .build()
         )
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False)
-        .add_extension(x509.CRLNumber(1), critical=False)
+        .add_extension(x509.CRLNumber(number), critical=False)
         .sign(root.key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
     )
+
+
+def make_authority(folder: Path) -> Authority:
+    """Make the test CA and its certificates in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    root = _issue(folder, "Test Root", None, end=NOW + 3650 * DAY, authority=True)
+    revoked = _issue(folder, "Revoked Publisher", root)
+    crl = revocation_list(root, revoked, NOW, 1)
     crl_file = folder / "root.crl"
-    crl_file.write_bytes(crl.public_bytes(serialization.Encoding.DER))
+    crl_file.write_bytes(crl)
     stranger = _issue(folder, "Stranger Root", None, authority=True)
     return Authority(
         folder,
@@ -143,6 +150,7 @@ def make_authority(folder: Path) -> Authority:
         expired=_issue(folder, "Expired Publisher", root, start=NOW - 30 * DAY, end=NOW - DAY),
         revoked=revoked,
         tsa=_issue(folder, "Test Time Stamps", root, time_stamping=True),
+        lasting_tsa=_issue(folder, "Lasting Time Stamps", root, end=NOW + 3 * 365 * DAY, time_stamping=True),
         stranger=stranger,
         foreign_tsa=_issue(folder, "Foreign Time Stamps", stranger, time_stamping=True),
         foreign_signer=_issue(folder, "Foreign Signer", stranger),

@@ -131,14 +131,31 @@ def test_a_file_signed_twice_fails(authority, small_pdf, changed_between):
     ]
 
 
-def test_a_document_timestamp_added_after_the_signature_is_told(authority, small_pdf):
-    sign_with(authority.signer, authority, small_pdf)
+def test_a_document_timestamp_added_after_the_signature_is_checked_as_a_long_term_signature(authority, small_pdf):
+    """An archive's document timestamp, with no validation data in the file: the CA's CRL must be given."""
+    with time_stamping(authority) as (url, _answered):
+        sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
+        stamper = signers.PdfTimeStamper(HTTPTimeStamper(url))
+        stamped = stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes())), "sha256")
+    small_pdf.write_bytes(stamped.getvalue())
+    failures = verify_pdf(small_pdf, roots(authority.root)).failures
+    assert failures[0].startswith("its long-term validation did not pass: ")
+    assert failures[-1].endswith("give its CA's current CRL with --crl")
+    given = verify_pdf(small_pdf, roots(authority.root), crls=[authority.crl_file.read_bytes()])
+    assert given.passed, given.failures
+
+
+def test_a_document_timestamp_after_a_signature_without_its_own_timestamp_is_not_long_term(authority, small_pdf):
+    sign_with(authority.signer, authority, small_pdf)  # PAdES B-B: the signer's clock only
     with time_stamping(authority) as (url, _answered):
         stamper = signers.PdfTimeStamper(HTTPTimeStamper(url))
         stamped = stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes())), "sha256")
     small_pdf.write_bytes(stamped.getvalue())
-    [failure] = verify_pdf(small_pdf, roots(authority.root)).failures
-    assert failure.startswith("1 document timestamp(s) were added after it was signed, as an archive does")
+    failures = verify_pdf(small_pdf, roots(authority.root), crls=[authority.crl_file.read_bytes()]).failures
+    assert failures == [
+        "its long-term validation did not pass: the signature has no timestamp of its own, which a long-term"
+        " signature needs (SIG_CONSTRAINTS_FAILURE)"
+    ]
 
 
 def test_a_wrong_trust_root_fails(authority, small_pdf):
