@@ -18,6 +18,7 @@ package for a signature's time alone.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable
@@ -74,7 +75,11 @@ def sign_editions(
         problems = [f"{finding.check}: {finding.message}" for finding in recheck(result.path)]
         if problems:
             raise SigningError(f"{name}, as signed, fails the screen edition's checks: {'; '.join(problems)}")
-        verdict = verify_pdf(result.path, roots, timestamp_roots=stamp_roots) if roots is not None else None
+        # A long-term edition is checked as of its seal, with the revocation data it holds: checked as of now, its
+        # seal would need the authority's CRL of now, and a build kept from an earlier delivery would fail.
+        sealed = signatures[name].get("document_timestamp")
+        at = datetime.datetime.fromisoformat(sealed) if isinstance(sealed, str) else None
+        verdict = verify_pdf(result.path, roots, timestamp_roots=stamp_roots, now=at) if roots is not None else None
         if verdict is not None and not verdict.passed:
             raise SigningError(
                 f"{name}, as signed, does not verify against {settings.where} trust-root:"

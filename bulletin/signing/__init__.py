@@ -14,6 +14,7 @@ the print files, which the bureau's tools rewrite) and records their signatures 
     field       the signature's field made first, named and tagged as PDF/UA wants every field
     verifying   a signed PDF checked: intact, unchanged since, its certificate from the trust root, valid then
     longterm    a long-term signature (B-LTA) judged by pyHanko's AdES validation, from what the file holds
+    verdicts    what a check found and is checked against, and how names, times and refusals are said
 """
 
 from ..util.exports import lazy_exports

@@ -17,8 +17,11 @@ from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 from .keys import SigningError
 
 
-def tagged_signature_field(writer: IncrementalPdfFileWriter, name: str, readable: str) -> None:
-    """Add the empty signature field `name` to the last page, said as `readable`, and tag its widget."""
+def tagged_signature_field(
+    writer: IncrementalPdfFileWriter, name: str, readable: str, language: str | None = None
+) -> None:
+    """Add the empty signature field `name` to the last page, said as `readable` (in `language`, when it is not
+    the edition's), and tag its widget."""
     append_signature_field(writer, SigFieldSpec(name, on_page=-1, readable_field_name=readable))
     root = writer.root
     field_ref = next(ref for ref in root["/AcroForm"]["/Fields"] if str(ref.get_object().get("/T")) == name)
@@ -55,6 +58,8 @@ def tagged_signature_field(writer: IncrementalPdfFileWriter, name: str, readable
             ),
         }
     )
+    if language:
+        form[generic.pdf_name("/Lang")] = generic.TextStringObject(language)
     form_ref = writer.add_object(form)
     document = document_ref.get_object()
     document["/K"].append(form_ref)

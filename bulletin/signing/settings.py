@@ -179,14 +179,14 @@ def signing_digest(settings: SigningSettings | None) -> str | None:
     if settings is None:
         return None
     files = [settings.key, *([settings.certificate] if settings.certificate else []), *settings.chain]
-    described = {
+    described: dict[str, object] = {
         "files": [_file_digest(path) for path in files],
         "timestamp_url": settings.timestamp_url,
         "reason": settings.reason,
         "location": settings.location,
     }
-    if settings.long_term:  # so that a recipe without it is the same as before it was known
-        described["long_term"] = [_file_digest(path) for path in settings.crls]
+    if settings.long_term:  # so that a recipe without it is the same as before it was known; not the CRLs, which
+        described["long_term"] = True  # are renewed every few days: a kept edition holds the CRLs it was signed with
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
 

@@ -48,8 +48,8 @@ from ..util.errors import display_path
 from ..util.files import read_file
 from .field import tagged_signature_field
 from .keys import SigningError, SigningKey, read_certificates
-from .longterm import quiet_pyhanko
 from .settings import SigningSettings
+from .verdicts import quiet_pyhanko
 
 FIELD = "Publisher"  # the name of the signature field
 SEAL = "Seal"  # the name of a long-term signature's document timestamp's field
@@ -78,7 +78,7 @@ def sign_pdf(path: Path, signing: SigningKey, settings: SigningSettings) -> dict
         writer = IncrementalPdfFileWriter(BytesIO(unsigned), strict=False)
         tagged_signature_field(writer, FIELD, signing.signer)
         if settings.long_term:  # made and tagged now: pyHanko would add it untagged, after the signature
-            tagged_signature_field(writer, SEAL, "Document timestamp")
+            tagged_signature_field(writer, SEAL, "Document timestamp", language="en")
         # Not fetching is what CRLs named in the settings are for: pyHanko's warning that it will not says nothing.
         with quiet_pyhanko() if settings.crls else nullcontext():
             signed = signers.sign_pdf(writer, metadata, signer=_signer(signing), timestamper=stamper).getvalue()
@@ -101,14 +101,14 @@ def sign_pdf(path: Path, signing: SigningKey, settings: SigningSettings) -> dict
         raise SigningError(f"cannot write {display_path(path)}: {describe_os_error(err)}") from err
     reader = PdfFileReader(BytesIO(signed), strict=False)
     claimed, stamped = signing_times(reader.embedded_regular_signatures[0])
-    sealed = [sealed_time(stamp) for stamp in reader.embedded_timestamp_signatures]
+    seals = reader.embedded_timestamp_signatures
     return {
         "signer": signing.signer,
         "certificate_sha256": signing.fingerprint,
         "profile": settings.profile,
         "signed_at": _iso(claimed),
         "timestamp": _iso(stamped),
-        **({"document_timestamp": _iso(sealed[-1])} if sealed else {}),
+        **(_sealed(seals[-1]) if seals else {}),
         "unsigned_size": len(unsigned),  # the unsigned file is the signed one's first bytes
         "unsigned_sha256": hashlib.sha256(unsigned).hexdigest(),
     }
@@ -181,6 +181,17 @@ def signing_times(signature: EmbeddedPdfSignature) -> tuple[datetime.datetime | 
     stamps = list(extract_tst_data_iter(signature.signer_info, signed=False))
     stamped = stamps[0]["encap_content_info"]["content"].parsed["gen_time"].native if stamps else None
     return signature.self_reported_timestamp, stamped
+
+
+def _sealed(stamp: EmbeddedPdfSignature) -> dict:
+    """What the manifest records of a long-term signature's document timestamp: its time, its authority, and the
+    date before which the file must be timestamped again (the authority's certificate's end)."""
+    authority = stamp.signer_cert
+    return {
+        "document_timestamp": _iso(sealed_time(stamp)),
+        "document_timestamp_authority": authority.subject.human_friendly,
+        "renew_before": _iso(authority["tbs_certificate"]["validity"]["not_after"].native),
+    }
 
 
 def sealed_time(stamp: EmbeddedPdfSignature) -> datetime.datetime:

@@ -49,8 +49,10 @@ def describe_verify(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help="a certificate revocation list of the publisher's CA, to check the certificate was not revoked"
-        " (may be given again; without one, revocation is not checked)",
+        help="a certificate revocation list (DER or PEM) of the publisher's or the time-stamping authority's CA, to"
+        " check a certificate was not revoked (may be given again). Without one, a signature's revocation is not"
+        " checked; a long-term (B-LTA) edition's is, with the data it holds, but its last document timestamp needs"
+        " its authority's CA's current CRL once the one in the file is out of date",
     )
 
 

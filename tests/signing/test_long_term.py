@@ -5,7 +5,9 @@ AdES validation and by poppler's pdfsig, and every way such a file can fail told
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -17,7 +19,13 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.timestamps import HTTPTimeStamper
 
+from bulletin.delivery import signed as signed_module
+from bulletin.delivery.plan import Asked
+from bulletin.printing.settings import load_settings
+from bulletin.project import PYPROJECT
 from bulletin.signing.keys import load_signing_key
 from bulletin.signing.settings import read_signing
 from bulletin.signing.signatures import sign_pdf
@@ -26,9 +34,12 @@ from bulletin.util.errors import UsageError
 from bulletin.util.pdftree import in_reading_order
 from bulletin.workflow.building import recheck_signed_edition
 from bulletin.workflow.cli import main
+from bulletin.workflow.publishing import publish_issue
 from signing.certificates import DAY, NOW, PASSWORD, revocation_list
 from signing.conftest import PASSWORD_ENV, settings_for
 from signing.tsaserver import time_stamping
+
+from conftest import MINIMAL
 
 pytestmark = pytest.mark.slow  # RSA keys made, signatures and timestamps validated along every path
 
@@ -79,6 +90,8 @@ def test_the_settings_ask_for_a_timestamp_and_a_root_with_long_term(tmp_path):
 def test_the_file_holds_the_validation_data_and_a_document_timestamp_after_the_signature(sealed, lasting):
     path, recorded = sealed
     assert recorded["profile"] == "PAdES B-LTA" and recorded["document_timestamp"] >= recorded["timestamp"]
+    assert "Lasting Time Stamps" in recorded["document_timestamp_authority"]
+    assert recorded["renew_before"] == lasting.tsa.certificate.not_valid_after_utc.isoformat(timespec="seconds")
     data = path.read_bytes()
     assert hashlib.sha256(data[: recorded["unsigned_size"]]).hexdigest() == recorded["unsigned_sha256"]
     reader = PdfFileReader(BytesIO(data))
@@ -144,10 +157,21 @@ def test_a_changed_byte_an_update_after_it_and_a_wrong_root_each_fail(sealed, la
         and told[0].startswith("changed after its last document timestamp: ")
         and "an incremental update" in told[0]
     )
-    appended = tmp_path / "appended.pdf"
-    appended.write_bytes(data + b"garbage after the end\n")
-    told = verify_pdf(appended, roots(lasting.root)).failures
-    assert told and told[0].startswith("changed after its last document timestamp: ")
+    for stray in (b"garbage after the end\n", b"\0" * 10 + b"%%EOF\n"):
+        appended = tmp_path / "appended.pdf"
+        appended.write_bytes(data + stray)
+        told = verify_pdf(appended, roots(lasting.root)).failures
+        assert told and told[0].startswith("changed after its last document timestamp: "), stray
+    # An update pyHanko's rules would let pass as one for the long term: the title and author a reader sees.
+    writer = IncrementalPdfFileWriter(BytesIO(data))
+    writer.set_info(generic.DictionaryObject({generic.pdf_name("/Title"): generic.TextStringObject("Retracted")}))
+    retitled = tmp_path / "retitled.pdf"
+    with retitled.open("wb") as output:
+        writer.write(output)
+    assert verify_pdf(retitled, roots(lasting.root)).failures == [
+        "changed after it was signed: its document information (title, author, subject…) was changed after the"
+        " signature"
+    ]
     stranger = verify_pdf(path, roots(lasting.stranger)).failures
     assert any(re.search(r"does not lead to a trust root given", failure) for failure in stranger), stranger
 
@@ -173,3 +197,67 @@ def test_a_signed_screen_edition_stays_pdf_ua_with_both_fields_tagged(sample_bui
         assert set(fields) == {"Publisher", "Seal"} and str(fields["Seal"].TU) == "Document timestamp"
         forms = [element for element in in_reading_order(pdf.Root.StructTreeRoot) if element.get("/S") == "/Form"]
         assert sorted(str(form.K.Obj.T) for form in forms) == ["Publisher", "Seal"]
+        assert [str(form.get("/Lang", "")) for form in forms if str(form.K.Obj.T) == "Seal"] == ["en"]
+
+
+def test_a_document_timestamp_from_an_authority_under_no_root_given_is_named(sealed, authority, tmp_path):
+    """An archive's copy sealed again by an authority under another root: its root is to be given."""
+    path, _ = sealed
+    foreign = dataclasses.replace(authority, tsa=authority.foreign_tsa)
+    with time_stamping(foreign) as (url, _answered):
+        stamper = signers.PdfTimeStamper(HTTPTimeStamper(url))
+        copy = stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(path.read_bytes())), "sha256")
+    extended = tmp_path / "extended.pdf"
+    extended.write_bytes(copy.getvalue())
+    failures = verify_pdf(extended, roots(authority.root)).failures
+    assert failures[-1].startswith("a document timestamp is from a time-stamping authority under none of the roots")
+    assert failures[-1].endswith("name that authority's root with --timestamp-root")
+
+
+def test_a_copy_sealed_with_no_validation_data_of_its_own_says_where_the_proof_came_from(authority, tmp_path):
+    path = tmp_path / "edition.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(path, deterministic_id=True)
+    with time_stamping(authority) as (url, _answered):
+        settings = settings_for(authority.signer, authority, timestamp_url=url)  # PAdES B-T
+        sign_pdf(path, load_signing_key(settings), settings)
+        stamper = signers.PdfTimeStamper(HTTPTimeStamper(url))
+        path.write_bytes(
+            stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(path.read_bytes())), "sha256").getvalue()
+        )
+    verdict = verify_pdf(path, roots(authority.root), crls=[authority.crl_file.read_bytes()])
+    assert verdict.passed, verdict.failures
+    assert any("the file holds no validation data of its own, only what is given" in fact for fact in verdict.facts)
+    assert any("proven by the validation data in the file and the CRLs given" in fact for fact in verdict.facts)
+
+
+def test_a_build_checks_a_long_term_edition_as_of_its_seal(lasting, tmp_path, monkeypatch):
+    """The build checks each signed screen edition with `verify`; a long-term one as of its document timestamp,
+    with the revocation data it holds, so that a build made again weeks later, when that data is out of date,
+    still delivers the edition it keeps."""
+    issue = tmp_path / "issues" / MINIMAL.name
+    shutil.copytree(MINIMAL, issue)
+    checked = []
+
+    def spy(path, *arguments, **options):
+        checked.append(options.get("now"))
+        return verify_pdf(path, *arguments, **options)
+
+    monkeypatch.setattr(signed_module, "verify_pdf", spy)
+    with time_stamping(lasting) as (url, _answered):
+        signing = settings_for(lasting.signer, lasting, timestamp_url=url, long_term=True, crls=(lasting.crl_file,))
+        settings = dataclasses.replace(load_settings(PYPROJECT), signing=signing)
+        publish_issue(issue, Asked(languages=("en",), variants=("screen",)), settings, tmp_path / "output")
+    [entry] = [
+        entry
+        for entry in json.loads((tmp_path / "output" / MINIMAL.name / "manifest.json").read_text())["files"]
+        if "signature" in entry
+    ]
+    assert entry["signature"]["profile"] == "PAdES B-LTA"
+    assert checked == [datetime.datetime.fromisoformat(entry["signature"]["document_timestamp"])]
+    # As of then, the file proves itself; forty days on, the CRL it holds is out of date, and only a current one
+    # given with --crl would do.
+    pdf = tmp_path / "output" / MINIMAL.name / entry["file"]
+    assert verify_pdf(pdf, roots(lasting.root), now=checked[0]).passed
+    assert not verify_pdf(pdf, roots(lasting.root), now=checked[0] + 40 * DAY).passed
