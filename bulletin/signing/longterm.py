@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
+from lxml import etree
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate, AdESPassed
 from pyhanko.sign.validation import ades, validate_pdf_timestamp
@@ -75,6 +76,7 @@ REASONS = {
     "NO_SIGNING_CERTIFICATE_FOUND": "the signing certificate is not in the file",
     "GENERIC": "it could not be checked",
 }
+REWRITTEN = frozenset(("ModifyDate", "MetadataDate", "Producer"))  # what pyHanko writes in the XMP of each update
 END = re.compile(rb"startxref\s+\d+\s+%%EOF\s*\Z")  # a file that ends where its last update does
 # The reasons that revocation data, missing from the file or out of date there, can be.
 UNPROVEN = ("NO_POE", "TRY_LATER", "REVOCATION_OUT_OF_BOUNDS_NO_POE", "CERTIFICATE_CHAIN_GENERAL_FAILURE")
@@ -239,5 +241,20 @@ def _information(resolver: object) -> dict:
 
 
 def _xmp(resolver: object) -> bytes:
+    """The document's XMP metadata without what pyHanko rewrites in each update it appends (its modification and
+    metadata dates, its producer), in a canonical form."""
     stream = resolver.root.get("/Metadata")  # type: ignore[attr-defined]
-    return stream.get_object().data if stream is not None else b""
+    if stream is None:
+        return b""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+    try:
+        tree = etree.fromstring(stream.get_object().data, parser)
+    except etree.XMLSyntaxError:
+        return stream.get_object().data
+    for element in list(tree.iter()):
+        for name in [name for name in element.attrib if etree.QName(name).localname in REWRITTEN]:
+            del element.attrib[name]
+        parent = element.getparent()
+        if parent is not None and isinstance(element.tag, str) and etree.QName(element).localname in REWRITTEN:
+            parent.remove(element)
+    return etree.tostring(tree, method="c14n")

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -26,6 +27,7 @@ from bulletin.delivery import signed as signed_module
 from bulletin.delivery.plan import Asked
 from bulletin.printing.settings import load_settings
 from bulletin.project import PYPROJECT
+from bulletin.signing import longterm
 from bulletin.signing.keys import load_signing_key
 from bulletin.signing.settings import read_signing
 from bulletin.signing.signatures import sign_pdf
@@ -261,3 +263,25 @@ def test_a_build_checks_a_long_term_edition_as_of_its_seal(lasting, tmp_path, mo
     pdf = tmp_path / "output" / MINIMAL.name / entry["file"]
     assert verify_pdf(pdf, roots(lasting.root), now=checked[0]).passed
     assert not verify_pdf(pdf, roots(lasting.root), now=checked[0] + 40 * DAY).passed
+
+
+XMP = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    '<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmp:ModifyDate="{date}" pdf:Producer="pyHanko">'
+    '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+    "</rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+
+
+def test_the_xmp_is_compared_without_the_dates_pyhanko_writes_in_each_update():
+    """pyHanko dates the XMP again in each update it appends (the validation data after the seal, a second later):
+    that is no change; a title is."""
+
+    def resolver(date: str, title: str):
+        stream = generic.StreamObject(stream_data=XMP.format(date=date, title=title).encode())
+        return SimpleNamespace(root={"/Metadata": stream})
+
+    signed = longterm._xmp(resolver("2026-12-05T15:48:39+00:00", "Since the Victory"))
+    assert longterm._xmp(resolver("2026-12-05T15:48:40+00:00", "Since the Victory")) == signed
+    assert longterm._xmp(resolver("2026-12-05T15:48:40+00:00", "Retracted")) != signed
