@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from asn1crypto import crl as asn1_crl
+from asn1crypto import pem
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
@@ -26,6 +28,7 @@ from ..util.errors import BuildError, display_path
 from ..util.files import read_file
 from .settings import MAX_FILE, SigningSettings
 
+MAX_CRL = 100_000_000  # bytes: a large CA's revocation list runs to megabytes
 # The extended key usages (OIDs) of a certificate that may sign documents: any one will do.
 DOCUMENT_SIGNING = {
     "1.3.6.1.5.5.7.3.36",  # documentSigning (RFC 9336)
@@ -57,6 +60,9 @@ class SigningKey:
     key: PrivateKeyTypes  # the private key, opened
     certificate: x509.Certificate  # the signing certificate
     chain: tuple[x509.Certificate, ...]  # further certificates, embedded in each signature
+    # For a long-term signature: the roots its validation data leads to, and the CRLs the settings name.
+    roots: tuple[x509.Certificate, ...] = ()
+    crls: tuple[asn1_crl.CertificateList, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -95,7 +101,13 @@ def load_signing_key(
     chain = tuple(extra) + tuple(
         certificate for path in settings.chain for certificate in read_certificates(path, f"{where} chain")
     )
-    signing = SigningKey(key, certificate, chain)
+    roots: tuple[x509.Certificate, ...] = ()
+    crls: tuple[asn1_crl.CertificateList, ...] = ()
+    if settings.long_term:  # read now, so that a file missing or wrong stops the build before it lays out a page
+        named = (("trust-root", settings.trust_root), ("timestamp-root", settings.timestamp_root))
+        roots = tuple(each for setting, path in named if path for each in read_certificates(path, f"{where} {setting}"))
+        crls = tuple(read_crl(path, f"{where} crl") for path in settings.crls)
+    signing = SigningKey(key, certificate, chain, roots, crls)
     check_certificate(signing, settings, now or datetime.datetime.now(datetime.UTC))
     return signing
 
@@ -214,3 +226,25 @@ def read_certificates(path: Path, setting: str) -> list[x509.Certificate]:
         return [x509.load_der_x509_certificate(data)]
     except ValueError:
         raise SigningError(f"{setting}: {display_path(path)} holds no certificate (PEM or DER)") from None
+
+
+def parse_crl(data: bytes) -> asn1_crl.CertificateList:
+    """A certificate revocation list, DER or PEM, parsed whole (a ValueError when it is not one)."""
+    try:
+        crl = asn1_crl.CertificateList.load(pem.unarmor(data)[2] if pem.detect(data) else data)
+        _ = crl.native  # asn1crypto parses lazily: what is wrong is found now, not at the list's first use
+    except (ValueError, TypeError, KeyError) as err:
+        raise ValueError("not a certificate revocation list (DER or PEM)") from err
+    return crl
+
+
+def read_crl(path: Path, setting: str) -> asn1_crl.CertificateList:
+    """Read a certificate revocation list named in the settings as `setting`."""
+    try:
+        return parse_crl(read_file(path, MAX_CRL))
+    except FileNotFoundError:
+        raise SigningError(f"{setting}: {display_path(path)} does not exist") from None
+    except OSError as err:
+        raise SigningError(f"{setting}: {display_path(path)} cannot be read: {err.strerror or err}") from None
+    except ValueError as err:
+        raise SigningError(f"{setting}: {display_path(path)} is {err}") from None

@@ -14,8 +14,6 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from asn1crypto import crl as asn1_crl
-from asn1crypto import pem
 from lxml import etree
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate, AdESPassed
@@ -35,6 +33,7 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec, SimpleTrustM
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
 
+from .keys import parse_crl
 from .signatures import sealed_time, signing_times
 from .verdicts import (
     USAGE,
@@ -108,9 +107,7 @@ def validate_long_term(
         trust_manager=SimpleTrustManager.build(trust_roots=stamp_roots),
         revinfo_policy=CertRevTrustPolicy(REQUIRE_REVINFO),
     )
-    known = [
-        CRLContainer(asn1_crl.CertificateList.load(pem.unarmor(data)[2] if pem.detect(data) else data)) for data in crls
-    ]
+    known = [CRLContainer(parse_crl(data)) for data in crls]
     spec = PdfSignatureValidationSpec(
         SignatureValidationSpec(
             cert_validation_policy=policy,

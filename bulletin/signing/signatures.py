@@ -25,9 +25,7 @@ from io import BytesIO
 from pathlib import Path
 
 import aiohttp
-from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -47,7 +45,7 @@ from ..util.atomic import describe_os_error, write_atomically
 from ..util.errors import display_path
 from ..util.files import read_file
 from .field import tagged_signature_field
-from .keys import SigningError, SigningKey, read_certificates
+from .keys import SigningError, SigningKey
 from .settings import SigningSettings
 from .verdicts import quiet_pyhanko
 
@@ -118,33 +116,13 @@ def _gathering(signing: SigningKey, settings: SigningSettings) -> ValidationCont
     """Where the validation data put in a long-term signature comes from: the paths of the signer's and the
     time-stamping authority's certificates to the trust roots, and the CRLs named, or those fetched from the
     addresses the certificates name when none is."""
-    roots = [
-        as_asn1(certificate)
-        for path, setting in ((settings.trust_root, "trust-root"), (settings.timestamp_root, "timestamp-root"))
-        if path is not None
-        for certificate in read_certificates(path, f"{settings.where} {setting}")
-    ]
     return ValidationContext(
-        trust_roots=roots,
+        trust_roots=[as_asn1(certificate) for certificate in signing.roots],
         other_certs=[as_asn1(certificate) for certificate in signing.chain],
-        crls=[_crl(path, settings) for path in settings.crls],
+        crls=list(signing.crls),
         allow_fetching=not settings.crls,
         revocation_mode="hard-fail",
     )
-
-
-def _crl(path: Path, settings: SigningSettings) -> asn1_crl.CertificateList:
-    """A CRL file named in the settings, DER or PEM."""
-    try:
-        data = read_file(path)
-    except OSError as err:
-        raise SigningError(
-            f"{settings.where} crl: {display_path(path)} cannot be read: {describe_os_error(err)}"
-        ) from err
-    try:
-        return asn1_crl.CertificateList.load(pem.unarmor(data)[2] if pem.detect(data) else data)
-    except ValueError as err:
-        raise SigningError(f"{settings.where} crl: {display_path(path)} is not a CRL (DER or PEM): {err}") from err
 
 
 def _gathered_hint(settings: SigningSettings) -> str:

@@ -47,7 +47,7 @@ from pyhanko.sign.validation.status import (
 
 from ..util.errors import UsageError, display_path
 from ..util.files import read_file
-from .keys import SigningError, describe_name, read_certificates
+from .keys import MAX_CRL, SigningError, describe_name, parse_crl, read_certificates
 from .longterm import tell_long_term
 from .signatures import as_asn1, signing_times
 from .verdicts import (
@@ -90,9 +90,12 @@ def read_crls(paths: list[Path]) -> list[bytes]:
     crls = []
     for path in paths:
         try:
-            crls.append(read_file(path))
+            crls.append(read_file(path, MAX_CRL))
+            parse_crl(crls[-1])
         except OSError as err:
             raise UsageError(f"--crl {display_path(path)}: cannot be read: {err.strerror or err}") from None
+        except ValueError as err:
+            raise UsageError(f"--crl {display_path(path)}: {err}") from None
     return crls
 
 

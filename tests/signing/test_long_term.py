@@ -28,7 +28,7 @@ from bulletin.delivery.plan import Asked
 from bulletin.printing.settings import load_settings
 from bulletin.project import PYPROJECT
 from bulletin.signing import longterm
-from bulletin.signing.keys import load_signing_key
+from bulletin.signing.keys import SigningError, load_signing_key
 from bulletin.signing.settings import read_signing
 from bulletin.signing.signatures import sign_pdf
 from bulletin.signing.verifying import read_trust_roots, verify_pdf
@@ -285,3 +285,29 @@ def test_the_xmp_is_compared_without_the_dates_pyhanko_writes_in_each_update():
     signed = longterm._xmp(resolver("2026-12-05T15:48:39+00:00", "Since the Victory"))
     assert longterm._xmp(resolver("2026-12-05T15:48:40+00:00", "Since the Victory")) == signed
     assert longterm._xmp(resolver("2026-12-05T15:48:40+00:00", "Retracted")) != signed
+
+
+def test_a_crl_or_root_that_is_missing_or_wrong_stops_the_build_before_it_lays_out_a_page(lasting, tmp_path):
+    garbage = tmp_path / "root.crl"
+    garbage.write_text("a web page saved where the CRL should be\n")
+    settings = settings_for(lasting.signer, lasting, timestamp_url="http://tsa.test/", long_term=True)
+    where = "pyproject.toml [tool.bulletin.signing]"
+    for crls, told in (
+        ((tmp_path / "gone.crl",), f"{where} crl: {tmp_path / 'gone.crl'} does not exist"),
+        ((garbage,), f"{where} crl: {garbage} is not a certificate revocation list (DER or PEM)"),
+    ):
+        with pytest.raises(SigningError) as raised:
+            load_signing_key(dataclasses.replace(settings, crls=crls))
+        assert str(raised.value) == told
+    with pytest.raises(SigningError, match=r"trust-root: .*gone\.pem does not exist"):
+        load_signing_key(dataclasses.replace(settings, trust_root=tmp_path / "gone.pem"))
+    loaded = load_signing_key(dataclasses.replace(settings, crls=(lasting.crl_file,)))
+    assert len(loaded.crls) == 1 and loaded.roots  # read once, before any page is laid out
+
+
+def test_verify_refuses_a_crl_that_is_not_one(sealed, lasting, tmp_path, capsys):
+    path, _ = sealed
+    garbage = tmp_path / "root.crl"
+    garbage.write_bytes(b"\x30\x82\x01\x00 truncated")
+    assert main(["verify", str(path), "--trust-root", str(lasting.root.certificate_file), "--crl", str(garbage)]) == 2
+    assert capsys.readouterr().err == (f"usage: --crl {garbage}: not a certificate revocation list (DER or PEM)\n")
