@@ -14,6 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from asn1crypto import crl as asn1_crl
 from lxml import etree
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate, AdESPassed
@@ -33,7 +34,6 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec, SimpleTrustM
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
 
-from .keys import parse_crl
 from .signatures import sealed_time, signing_times
 from .verdicts import (
     USAGE,
@@ -94,7 +94,7 @@ def validate_long_term(
     signature: EmbeddedPdfSignature,
     roots: list,
     stamp_roots: list,
-    crls: list[bytes],
+    crls: list[asn1_crl.CertificateList],
     now: datetime.datetime | None = None,
     usage: KeyUsageConstraints | None = None,
 ) -> LongTerm:
@@ -107,7 +107,7 @@ def validate_long_term(
         trust_manager=SimpleTrustManager.build(trust_roots=stamp_roots),
         revinfo_policy=CertRevTrustPolicy(REQUIRE_REVINFO),
     )
-    known = [CRLContainer(parse_crl(data)) for data in crls]
+    known = [CRLContainer(crl) for crl in crls]
     spec = PdfSignatureValidationSpec(
         SignatureValidationSpec(
             cert_validation_policy=policy,

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko.sign.ades.report import AdESIndeterminate
@@ -43,7 +44,7 @@ class Trust:
 
     roots: list  # the roots the signer's certificate must lead to
     stamp_roots: list  # the roots a timestamp's authority may lead to: the signer's, and the timestamp roots
-    crls: list[bytes]  # the revocation lists given
+    crls: list[asn1_crl.CertificateList]  # the revocation lists given
     now: datetime.datetime | None  # the time of the check; None: now
 
     def context(self, roots: list, moment: datetime.datetime | None = None) -> ValidationContext:

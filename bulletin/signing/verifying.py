@@ -32,6 +32,7 @@ import datetime
 from io import BytesIO
 from pathlib import Path
 
+from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from pyhanko.pdf_utils.misc import PdfError
@@ -85,13 +86,12 @@ def read_trust_roots(path: Path, where: str) -> list[asn1_x509.Certificate]:
     return [as_asn1(certificate) for certificate in certificates]
 
 
-def read_crls(paths: list[Path]) -> list[bytes]:
+def read_crls(paths: list[Path]) -> list[asn1_crl.CertificateList]:
     """Read CRLs (DER or PEM) given with --crl."""
     crls = []
     for path in paths:
         try:
-            crls.append(read_file(path, MAX_CRL))
-            parse_crl(crls[-1])
+            crls.append(parse_crl(read_file(path, MAX_CRL)))
         except OSError as err:
             raise UsageError(f"--crl {display_path(path)}: cannot be read: {err.strerror or err}") from None
         except ValueError as err:
@@ -102,13 +102,14 @@ def read_crls(paths: list[Path]) -> list[bytes]:
 def verify_pdf(
     path: Path,
     roots: list[asn1_x509.Certificate],
-    crls: list[bytes] | None = None,
+    crls: list[asn1_crl.CertificateList | bytes] | None = None,
     timestamp_roots: list[asn1_x509.Certificate] | None = None,
     now: datetime.datetime | None = None,
 ) -> Verdict:
     """Check the signature of the PDF at `path` against the trust `roots` (and `crls`; its timestamp against the
     `roots` and the `timestamp_roots`) as of `now` (default: now), and say what was found."""
-    verdict, crls = Verdict(path), crls or []
+    verdict = Verdict(path)
+    lists = [crl if isinstance(crl, asn1_crl.CertificateList) else parse_crl(crl) for crl in crls or []]
     try:
         data = read_file(path, MAX_PDF)
         reader = PdfFileReader(BytesIO(data), strict=False)
@@ -128,7 +129,7 @@ def verify_pdf(
         )
         return verdict
     [signature] = signatures
-    trust = Trust(roots, roots + (timestamp_roots or []), crls, now)
+    trust = Trust(roots, roots + (timestamp_roots or []), lists, now)
     try:
         status = _validate(signature, trust)
         if stamps:
@@ -137,7 +138,7 @@ def verify_pdf(
     except (SignatureValidationError, PdfError, ValueError) as err:
         verdict.failures.append(f"its signature cannot be read: {err}")
         return verdict
-    _tell(verdict, signature, status, data, bool(crls), now or datetime.datetime.now(datetime.UTC))
+    _tell(verdict, signature, status, data, bool(lists), now or datetime.datetime.now(datetime.UTC))
     return verdict
 
 

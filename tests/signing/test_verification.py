@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from asn1crypto import pem
+
 from bulletin.signing.keys import load_signing_key
 from bulletin.signing.signatures import sign_pdf
 from signing.certificates import PASSWORD
@@ -66,3 +68,13 @@ def test_a_time_stamping_authority_under_another_root_is_named_with_timestamp_ro
     assert "name that authority's root with --timestamp-root" in capsys.readouterr().out
     assert main(["verify", str(small_pdf), "--trust-root", root, "--timestamp-root", stamps]) == 0
     assert "from Foreign Time Stamps (Since the Victory)" in capsys.readouterr().out
+
+
+def test_a_crl_in_pem_is_read_as_one_in_der(authority, small_pdf, monkeypatch, tmp_path, capsys):
+    path = signed_copy(authority, small_pdf, monkeypatch)
+    armoured = tmp_path / "root.pem.crl"
+    armoured.write_bytes(pem.armor("X509 CRL", authority.crl_file.read_bytes()))
+    root = str(authority.root.certificate_file)
+    for given in (authority.crl_file, armoured):
+        assert main(["verify", str(path), "--trust-root", root, "--crl", str(given)]) == 0, capsys.readouterr()
+        assert "not revoked by the CRLs given" in capsys.readouterr().out
