@@ -31,7 +31,7 @@ from ..util.pdftree import (
     holds_nothing,
     kids_of,
     marked_sequences,
-    reading_order,
+    reading_orders,
     structure_elements,
 )
 from .findings import Expectation, Finding, failed, pages_named, passed, plural
@@ -63,7 +63,10 @@ def check_structure(path: Path, pdf: pikepdf.Pdf, expected: Expectation) -> list
         findings.append(
             failed(path, "structure", f"{plural(len(empty), 'empty structure element')} ({', '.join(kinds)})")
         )
-    scrambled = [number for number, page in enumerate(pdf.pages, 1) if not _painted_in_reading_order(root, page)]
+    orders = reading_orders(root)
+    scrambled = [
+        number for number, page in enumerate(pdf.pages, 1) if not _painted_in_reading_order(root, page, orders)
+    ]
     if scrambled:
         findings.append(
             failed(path, "structure", f"content painted out of the structure tree's order on {pages_named(scrambled)}")
@@ -132,11 +135,7 @@ def _hidden(annotation: object) -> bool:
 
 
 def _has_body(item: pikepdf.Dictionary) -> bool:
-    kids = item.get("/K")
-    return any(
-        isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/LBody"
-        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
-    )
+    return any(kid.get("/S") == "/LBody" for kid in element_kids(item))
 
 
 def _parent_is_link(element: pikepdf.Dictionary) -> bool:
@@ -151,18 +150,14 @@ def _captions(caption: pikepdf.Dictionary) -> bool:
         return False
     if parent.get("/S") in CAPTIONED:
         return True
-    kids = parent.get("/K")
-    held = [
-        str(kid.get("/S"))
-        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
-        if isinstance(kid, pikepdf.Dictionary)
-    ]
+    held = [str(kid.get("/S")) for kid in element_kids(parent)]
     return parent.get("/S") == "/Div" and sorted(held) == ["/Caption", "/Figure"]
 
 
-def _painted_in_reading_order(root: PdfObject, page: pikepdf.Page) -> bool:
-    """Whether the page paints its marked content in the order the structure tree reads it."""
-    read = reading_order(root, page)
+def _painted_in_reading_order(root: PdfObject, page: pikepdf.Page, orders: dict | None = None) -> bool:
+    """Whether the page paints its marked content in the order the structure tree reads it (`orders`: every page's
+    reading order, read once for all pages)."""
+    read = (orders if orders is not None else reading_orders(root)).get(page.obj.objgen, [])
     painted = [sequence.mcid for sequence in marked_sequences(list(pikepdf.parse_content_stream(page)))]
     wanted = set(read)
     shown = set(painted)

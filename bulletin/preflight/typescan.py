@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pikepdf
 
+from ..util.matrices import IDENTITY, Matrix, matrix, times
 from ..util.pdftree import PdfObject
 from .findings import Expectation, Finding, passed, plural
 
@@ -37,8 +38,6 @@ VANISHING = "white type set to overprint, which leaves it out on press"  # an er
 SIZE_TOLERANCE = 0.05  # pt: sizes set in fractions of the page (vw) come out a hundredth of a point short
 SHOWS = frozenset({"Tj", "TJ", "'", '"'})
 BOLD = ("bold", "black", "heavy", "semibold", "demi")  # words of a bold face's PostScript name
-Matrix = tuple[float, float, float, float, float, float]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 MM_PER_PT = 25.4 / 72
 
 
@@ -90,19 +89,19 @@ def _runs(number: int, owner: pikepdf.Object, given: PdfObject, state: _State, s
         elif operator == "Q" and stack:
             state = stack.pop()
         elif operator == "cm" and len(operands) == 6:
-            state = replace(state, matrix=_times(_matrix(operands), state.matrix))
+            state = replace(state, matrix=times(matrix(operands), state.matrix))
         elif operator == "BT":
             text = line = IDENTITY
         elif operator == "Tm" and len(operands) == 6:
-            text = line = _matrix(operands)
+            text = line = matrix(operands)
         elif operator in ("Td", "TD") and len(operands) == 2:
             x, y = _numbers(operands)
             leading = -y if operator == "TD" else leading
-            text = line = _times((1, 0, 0, 1, x, y), line)
+            text = line = times((1, 0, 0, 1, x, y), line)
         elif operator == "TL" and operands:
             leading = float(operands[0])
         elif operator in ("T*", "'", '"'):
-            text = line = _times((1, 0, 0, 1, 0, -leading), line)
+            text = line = times((1, 0, 0, 1, 0, -leading), line)
         elif operator == "Tf" and len(operands) == 2:
             font = resources.get("/Font", {}).get(str(operands[0]))
             state = replace(state, font=str(operands[0]), size=float(operands[1]), bold=_bold(font))
@@ -115,11 +114,11 @@ def _runs(number: int, owner: pikepdf.Object, given: PdfObject, state: _State, s
         elif operator == "Do" and operands:
             form = resources.get("/XObject", {}).get(str(operands[0]))
             if isinstance(form, pikepdf.Stream) and form.get("/Subtype") == "/Form" and form.objgen not in seen:
-                inner = _matrix(form.get("/Matrix", list(IDENTITY)))
-                drawn = replace(state, matrix=_times(inner, state.matrix))
+                inner = matrix(form.get("/Matrix", list(IDENTITY)))
+                drawn = replace(state, matrix=times(inner, state.matrix))
                 yield from _runs(number, form, form.get("/Resources", resources), drawn, seen | {form.objgen})
         if operator in SHOWS and not state.invisible and state.inks is not None and state.size:
-            placed = _times(text, state.matrix)
+            placed = times(text, state.matrix)
             size = abs(state.size) * math.hypot(placed[2], placed[3])
             yield Run(number, size, state.inks, state.bold, state.overprint and state.mode == 1, placed[4:6])
 
@@ -171,18 +170,6 @@ def _bold(font: object) -> bool:
 
 def _numbers(operands: PdfObject) -> tuple[float, ...]:
     return tuple(float(value) for value in operands)
-
-
-def _matrix(operands: PdfObject) -> Matrix:
-    a, b, c, d, e, f = _numbers(operands)
-    return (a, b, c, d, e, f)
-
-
-def _times(first: Matrix, second: Matrix) -> Matrix:
-    """Return the product of two PDF matrices: `first` applied, then `second`."""
-    a, b, c, d, e, f = first
-    p, q, r, s, t, u = second
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)
 
 
 def type_queries(runs: Iterator[Run]) -> dict[tuple[int, str], list[Run]]:

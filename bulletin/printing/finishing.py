@@ -35,7 +35,7 @@ import pikepdf
 from weasyprint.document import Document
 
 from ..util.pdftext import mark_as_artifacts
-from ..util.pdftree import structure_elements
+from ..util.pdftree import page_owners, structure_elements
 from . import engine
 from .engine import ReproducibleMetadata
 from .fragments import join_fragments
@@ -142,14 +142,13 @@ def _mark_pagination_as_artifacts(document: pikepdf.Pdf) -> None:
     content is found through the parent tree and marked /Artifact /Pagination instead.
     """
     root = document.Root.get(pikepdf.Name.StructTreeRoot)
-    if root is None or pikepdf.Name.ParentTree not in root:
+    owners = page_owners(document, root) if root is not None else None
+    if owners is None:
         return
     reachable = {element.objgen for element in structure_elements(root) if element.is_indirect}
-    numbers = root.ParentTree.get(pikepdf.Name.Nums, pikepdf.Array())
-    pages = {int(page.obj.get(pikepdf.Name.StructParents, -1)): page for page in document.pages}
-    for index in range(0, len(numbers) - 1, 2):
-        key, elements = int(numbers[index]), numbers[index + 1]
-        if key not in pages or not isinstance(elements, pikepdf.Array):
+    for page in document.pages:
+        elements = owners.get(page.obj.objgen[0])
+        if not isinstance(elements, pikepdf.Array):
             continue
         outside = {
             mcid
@@ -157,7 +156,7 @@ def _mark_pagination_as_artifacts(document: pikepdf.Pdf) -> None:
             if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
         }
         if outside:
-            mark_as_artifacts(document, pages[key], outside, pikepdf.Dictionary(Type=pikepdf.Name.Pagination))
+            mark_as_artifacts(document, page, outside, pikepdf.Dictionary(Type=pikepdf.Name.Pagination))
             for mcid in outside:
                 elements[mcid] = None  # a PDF null: no structure element owns it
 

@@ -29,17 +29,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import pikepdf
 
 from ..language.typography import ADDED_HYPHEN
-from ..util.pdftext import SHOWS, decoded, unicode_map
+from ..util.matrices import IDENTITY, Matrix, matrix, times
+from ..util.pdftext import SHOWS, decoded, font_maps, shown_codes
 
 SOFT = "\u00ad"
 HYPHENS = ("-", "\u2010", SOFT, ADDED_HYPHEN)  # a line's end after one of them is inside a word
-Matrix = tuple[float, float, float, float, float, float]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 Instruction = tuple[list, pikepdf.Operator]
 
 
@@ -91,9 +89,7 @@ def _readable(text: str) -> bool:
 
 def _shows(page: pikepdf.Page, instructions: list[Instruction]) -> list[Shown]:
     """Each text-showing instruction of the page, in the order painted (`Shown`)."""
-    resources: Any = page.obj.get("/Resources", {})  # read as it comes
-    fonts: Any = resources.get("/Font", {})
-    maps: dict[str, dict[int, str]] = {}
+    font_map = font_maps(page)
     font: dict[int, str] = {}
     stack: list[Matrix] = []
     marked: list[bool] = []  # for each open marked-content sequence, whether readers skip or replace what it shows
@@ -106,7 +102,7 @@ def _shows(page: pikepdf.Page, instructions: list[Instruction]) -> list[Shown]:
         elif name == "Q" and stack:
             ctm = stack.pop()
         elif name == "cm":
-            ctm = _times(_matrix(operands), ctm)
+            ctm = times(matrix(operands), ctm)
         elif name in ("BDC", "BMC"):
             properties = operands[1] if name == "BDC" and len(operands) == 2 else None
             replaced = isinstance(properties, pikepdf.Dictionary) and "/ActualText" in properties
@@ -116,20 +112,16 @@ def _shows(page: pikepdf.Page, instructions: list[Instruction]) -> list[Shown]:
         elif name == "BT":
             text_matrix = IDENTITY
         elif name == "Tm":
-            text_matrix = _matrix(operands)
+            text_matrix = matrix(operands)
         elif name in ("Td", "TD"):
-            text_matrix = _times((1.0, 0.0, 0.0, 1.0, float(operands[0]), float(operands[1])), text_matrix)
+            text_matrix = times((1.0, 0.0, 0.0, 1.0, float(operands[0]), float(operands[1])), text_matrix)
         elif name == "Tf":
-            key = str(operands[0])
-            font = maps.setdefault(key, unicode_map(fonts.get(key)))
+            font = font_map(str(operands[0]))
         elif name in SHOWS:
-            strings = [
-                item for item in (operands[0] if name == "TJ" else operands[-1:]) if isinstance(item, pikepdf.String)
-            ]
-            glyphs = b"".join(bytes(item) for item in strings)
+            glyphs = shown_codes(operands, operator)
             last = decoded(glyphs[-2:], font) if len(glyphs) >= 2 else ""
             text = decoded(glyphs, font)
-            shown.append(Shown(index, _line(_times(text_matrix, ctm)), text, last, any(marked)))
+            shown.append(Shown(index, _line(times(text_matrix, ctm)), text, last, any(marked)))
     return shown
 
 
@@ -160,15 +152,3 @@ def _split(operands: list, operator: pikepdf.Operator, reading: str) -> list[Ins
         ([pikepdf.Array(glyph)], show),
         ([], pikepdf.Operator("EMC")),
     ]
-
-
-def _matrix(operands: list) -> Matrix:
-    a, b, c, d, e, f = (float(value) for value in operands)
-    return (a, b, c, d, e, f)
-
-
-def _times(first: Matrix, second: Matrix) -> Matrix:
-    """The matrix product first × second, as PDF composes transformations (first applied first)."""
-    a, b, c, d, e, f = first
-    p, q, r, s, t, u = second
-    return (a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s, e * p + f * r + t, e * q + f * s + u)

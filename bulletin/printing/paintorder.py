@@ -27,7 +27,8 @@ from bisect import bisect_left
 
 import pikepdf
 
-from ..util.pdftree import Marked, marked_sequences, reading_order
+from ..util.pdftext import SHOWS
+from ..util.pdftree import Marked, marked_sequences, reading_orders
 
 # What a movable sequence may hold: text, colours and the graphics state's dictionary, nothing that draws
 # with the state it found.
@@ -37,7 +38,6 @@ MOVABLE = frozenset(
 # What a page's state carries from one sequence to the next, besides its placement.
 SETTINGS = frozenset("gs rg g k cs sc scn RG G K CS SC SCN w J j M d ri i Tf Tc Tw Tz TL Ts Tr".split())
 PATH = frozenset("m l c v y h re".split())
-SHOWS = frozenset("TJ Tj ' \"".split())
 PAINTS = frozenset("f F f* B B* b b* S s Do sh BI EI".split())  # what paints other than text
 
 
@@ -106,8 +106,9 @@ def paint_in_reading_order(pdf: pikepdf.Pdf) -> None:
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
         return
+    orders = reading_orders(root)
     for page in pdf.pages:
-        order = {mcid: rank for rank, mcid in enumerate(reading_order(root, page))}
+        order = {mcid: rank for rank, mcid in enumerate(orders.get(page.obj.objgen, []))}
         instructions = list(pikepdf.parse_content_stream(page))
         painted = [sequence for sequence in marked_sequences(instructions) if sequence.mcid in order]
         if [order[sequence.mcid] for sequence in painted] == sorted(order[sequence.mcid] for sequence in painted):

@@ -29,7 +29,15 @@ import pikepdf
 from weasyprint.document import Document
 
 from ..util.errors import BuildError
-from ..util.pdftree import PdfObject, element_kids, holds_nothing, in_reading_order, kids_of, structure_elements
+from ..util.pdftree import (
+    PdfObject,
+    element_kids,
+    holds_nothing,
+    in_reading_order,
+    kids_of,
+    page_owners,
+    structure_elements,
+)
 from . import engine
 from .linktags import join_nested_links
 
@@ -98,19 +106,13 @@ def _picture(kids: list[pikepdf.Dictionary]) -> pikepdf.Dictionary | None:
 
 def _parent_tree(pdf: pikepdf.Pdf, root: PdfObject) -> dict[int, PdfObject]:
     """Return each page's array of marked-content owners (the parent tree), by the page's object number."""
-    parents = root.get(pikepdf.Name.ParentTree)
-    if not isinstance(parents, pikepdf.Dictionary) or not isinstance(parents.get(pikepdf.Name.Nums), pikepdf.Array):
+    owners = page_owners(pdf, root)
+    if owners is None:
         raise BuildError(
             "the screen PDF's structure tree has no parent tree in one list (/ParentTree /Nums), as WeasyPrint"
             " writes it; its tags cannot be finished"
         )
-    numbers: PdfObject = parents.Nums
-    by_key = {int(numbers[index]): numbers[index + 1] for index in range(0, len(numbers) - 1, 2)}
-    return {
-        page.obj.objgen[0]: by_key[int(page.obj.StructParents)]
-        for page in pdf.pages
-        if pikepdf.Name.StructParents in page.obj and int(page.obj.StructParents) in by_key
-    }
+    return owners
 
 
 def _group_figure(group: pikepdf.Dictionary, picture: pikepdf.Dictionary, caption: pikepdf.Dictionary) -> None:

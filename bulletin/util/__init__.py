@@ -10,6 +10,7 @@
     workers       worker processes forked from a server that has the engine loaded
     pdftree       a tagged PDF's structure tree, walked
     pdftext       the text a page's marked content shows, and marked content made artifacts
+    matrices      PDF's transformation matrices, read and composed
     pam           a PDF's pages as Ghostscript renders them in CMYK, read one by one from its pipe
     exports       a stage's entry points, imported on first use
     worddiff      what changed between two versions of a text, word by word

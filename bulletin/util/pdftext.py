@@ -11,6 +11,7 @@ does not know reads as U+FFFD.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pikepdf
@@ -54,9 +55,7 @@ def _utf16(hexadecimal: bytes) -> str:
 def shown_texts(page: pikepdf.Page) -> list[tuple[str, Any, str]]:
     """Return each top-level marked-content sequence of `page`: its tag, its properties (a dictionary, or None) and
     the text it shows, in the order they are painted."""
-    resources: Any = page.obj.get("/Resources", {})  # read as it comes
-    fonts: Any = resources.get("/Font", {})
-    maps: dict[str, dict[int, str]] = {}
+    font_map = font_maps(page)
     sequences: list[tuple[str, Any, str]] = []
     font: dict[int, str] = {}
     depth = 0
@@ -71,16 +70,32 @@ def shown_texts(page: pikepdf.Page) -> list[tuple[str, Any, str]]:
         elif name == "EMC" and depth:
             depth -= 1
         elif name == "Tf":
-            key = str(operands[0])
-            if key not in maps:
-                maps[key] = unicode_map(fonts.get(key))
-            font = maps[key]
+            font = font_map(str(operands[0]))
         elif name in SHOWS and depth and sequences:
-            strings = operands[0] if name == "TJ" else operands[-1:]
-            shown = "".join(decoded(bytes(item), font) for item in strings if isinstance(item, pikepdf.String))
+            shown = decoded(shown_codes(operands, operator), font)
             tag, properties, text = sequences[-1]
             sequences[-1] = (tag, properties, text + shown)
     return sequences
+
+
+def font_maps(page: pikepdf.Page) -> Callable[[str], dict[int, str]]:
+    """A reader of the /ToUnicode maps of the page's fonts, by their names in its resources, each read once."""
+    resources: Any = page.obj.get("/Resources", {})  # read as it comes
+    fonts: Any = resources.get("/Font", {})
+    maps: dict[str, dict[int, str]] = {}
+
+    def font_map(key: str) -> dict[int, str]:
+        if key not in maps:
+            maps[key] = unicode_map(fonts.get(key))
+        return maps[key]
+
+    return font_map
+
+
+def shown_codes(operands: Any, operator: object) -> bytes:
+    """The codes of the glyphs a text-showing instruction (`SHOWS`) paints, run together."""
+    strings = operands[0] if str(operator) == "TJ" else operands[-1:]
+    return b"".join(bytes(item) for item in strings if isinstance(item, pikepdf.String))
 
 
 def decoded(raw: bytes, font: dict[int, str]) -> str:

@@ -3,7 +3,7 @@
 pikepdf gives the tree as nested dictionaries and arrays, with marked-content and object
 references as leaves and the same element reachable more than once; this walks it without
 recursion, each element once. It also gives the two orders of a page's tagged content: the
-order the tree reads it in (`reading_order`) and the order the page paints it in
+order the tree reads it in (`reading_orders`) and the order the page paints it in
 (`marked_sequences`), which the finishing stage makes agree and the preflight compares.
 """
 
@@ -60,6 +60,22 @@ def element_kids(element: object) -> list[pikepdf.Dictionary]:
     ]
 
 
+def page_owners(pdf: pikepdf.Pdf, root: PdfObject) -> dict[int, PdfObject] | None:
+    """Return each page's array of marked-content owners in the parent tree (the structure element of each MCID),
+    by the page's object number; None when the parent tree is not one list (/ParentTree /Nums), as WeasyPrint
+    writes it."""
+    parents = root.get("/ParentTree")
+    if not isinstance(parents, pikepdf.Dictionary) or not isinstance(parents.get("/Nums"), pikepdf.Array):
+        return None
+    numbers: PdfObject = parents.Nums
+    by_key = {int(numbers[index]): numbers[index + 1] for index in range(0, len(numbers) - 1, 2)}
+    return {
+        page.obj.objgen[0]: by_key[int(page.obj.StructParents)]
+        for page in pdf.pages
+        if "/StructParents" in page.obj and int(page.obj.StructParents) in by_key
+    }
+
+
 def holds_nothing(element: pikepdf.Dictionary) -> bool:
     """Whether a structure element holds no content, no element and no alternative: an empty one. A table's cell
     is never empty so: it keeps its place in its row and column."""
@@ -80,9 +96,10 @@ class Marked:
     end: int  # the last (the matching Q, or the EMC), included
 
 
-def reading_order(root: PdfObject, page: pikepdf.Page) -> list[int]:
-    """Return the MCIDs of `page` in the order of the structure tree (depth first, kids in order)."""
-    order: list[int] = []
+def reading_orders(root: PdfObject) -> dict[tuple[int, int], list[int]]:
+    """Return the MCIDs of every page in the order of the structure tree (depth first, kids in order), by the
+    page's object, in one walk of the tree."""
+    orders: dict[tuple[int, int], list[int]] = {}
     seen: set[tuple[int, int]] = set()
     todo: list[tuple[Any, Any]] = [(root.get("/K"), None)]
     while todo:
@@ -90,18 +107,18 @@ def reading_order(root: PdfObject, page: pikepdf.Page) -> list[int]:
         if isinstance(item, pikepdf.Array):
             todo.extend((kid, on_page) for kid in reversed(list(item)))
         elif isinstance(item, int):
-            if on_page is not None and on_page.objgen == page.obj.objgen:
-                order.append(int(item))
+            if on_page is not None:
+                orders.setdefault(on_page.objgen, []).append(int(item))
         elif isinstance(item, pikepdf.Dictionary):
             if item.get("/Type") == "/MCR":
                 owner = item.get("/Pg", on_page)
-                if owner is not None and owner.objgen == page.obj.objgen and "/Stm" not in item:
-                    order.append(int(item.MCID))
+                if owner is not None and "/Stm" not in item:
+                    orders.setdefault(owner.objgen, []).append(int(item.MCID))
             elif item.get("/Type") != "/OBJR" and (not item.is_indirect or item.objgen not in seen):
                 if item.is_indirect:
                     seen.add(item.objgen)
                 todo.append((item.get("/K"), item.get("/Pg", on_page)))
-    return order
+    return orders
 
 
 def marked_sequences(instructions: list) -> list[Marked]:
