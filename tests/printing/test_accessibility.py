@@ -81,18 +81,8 @@ def test_every_page_is_painted_in_reading_order_and_every_link_is_printable(samp
         shown = marked_texts(pdf.pages[3])
         for element in in_reading_order(root):
             if element.get("/S") == "/Link":
-                said = "".join(shown.get(kid, "") for kid in _kids(element) if isinstance(kid, int))
+                said = "".join(shown.get(kid, "") for kid in kids_of(element) if isinstance(kid, int))
                 assert ".." not in said.replace(" ", "") and said.split()[-1].isdigit()
-
-
-def _text_of(pdf: pikepdf.Pdf, element: pikepdf.Dictionary) -> list[int]:
-    """The MCIDs an element holds, itself and below."""
-    return [kid for held in [element, *in_reading_order(element)] for kid in _kids(held) if isinstance(kid, int)]
-
-
-def _kids(element: pikepdf.Dictionary) -> list:
-    kids = element.get("/K")
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -139,7 +129,7 @@ def test_each_caption_is_beside_its_figure_and_the_chart_says_its_numbers(sample
         chart = next(
             figure
             for figure in figures
-            if any(isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Table" for kid in _kids(figure))
+            if any(isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Table" for kid in kids_of(figure))
         )
         alt = " ".join(str(chart.Alt).split())
     assert len(captions) == sum(len(article.illustrations) for article in issue.articles)

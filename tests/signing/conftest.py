@@ -8,7 +8,8 @@ import pikepdf
 import pytest
 
 from bulletin.signing.settings import SigningSettings
-from signing.certificates import Authority, Identity, make_authority
+from bulletin.signing.verifying import read_trust_roots
+from signing.certificates import PASSWORD, Authority, Identity, make_authority
 
 PASSWORD_ENV = "BULLETIN_TEST_SIGNING_PASSWORD"
 
@@ -17,6 +18,17 @@ PASSWORD_ENV = "BULLETIN_TEST_SIGNING_PASSWORD"
 def authority(tmp_path_factory) -> Authority:
     """A test CA and its certificates, made once per session (the tests only read them)."""
     return make_authority(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture
+def password(monkeypatch):
+    """The signing key's password in the environment, as the settings name it (password-env)."""
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+
+
+def trust_roots(identity: Identity) -> list:
+    """A certificate read as a trust root, as --trust-root reads it."""
+    return read_trust_roots(identity.certificate_file, "--trust-root")
 
 
 def settings_for(identity: Identity, authority: Authority, pkcs12: bool = True, **options) -> SigningSettings:

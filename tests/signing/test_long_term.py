@@ -31,24 +31,22 @@ from bulletin.signing import longterm
 from bulletin.signing.keys import SigningError, load_signing_key
 from bulletin.signing.settings import read_signing
 from bulletin.signing.signatures import sign_pdf
-from bulletin.signing.verifying import read_trust_roots, verify_pdf
+from bulletin.signing.verifying import verify_pdf
 from bulletin.util.errors import UsageError
 from bulletin.util.pdftree import in_reading_order
 from bulletin.workflow.building import recheck_signed_edition
 from bulletin.workflow.cli import main
 from bulletin.workflow.publishing import publish_issue
 from signing.certificates import DAY, NOW, PASSWORD, revocation_list
-from signing.conftest import PASSWORD_ENV, settings_for
+from signing.conftest import PASSWORD_ENV, settings_for, trust_roots
 from signing.tsaserver import time_stamping
 
 from conftest import MINIMAL
 
-pytestmark = pytest.mark.slow  # RSA keys made, signatures and timestamps validated along every path
-
-
-@pytest.fixture(autouse=True)
-def password(monkeypatch):
-    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.usefixtures("password"),
+]  # RSA keys made, signatures and timestamps validated along every path
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +67,6 @@ def sealed(lasting, tmp_path_factory) -> tuple[Path, dict]:
         settings = settings_for(lasting.signer, lasting, timestamp_url=url, long_term=True, crls=(lasting.crl_file,))
         recorded = sign_pdf(path, load_signing_key(settings), settings)
     return path, recorded
-
-
-def roots(identity) -> list:
-    return read_trust_roots(identity.certificate_file, "--trust-root")
 
 
 def test_the_settings_ask_for_a_timestamp_and_a_root_with_long_term(tmp_path):
@@ -114,7 +108,7 @@ def test_the_file_holds_the_validation_data_and_a_document_timestamp_after_the_s
 
 def test_verify_passes_it_now_and_after_the_signers_certificate_has_expired(sealed, lasting):
     path, _ = sealed
-    now = verify_pdf(path, roots(lasting.root))
+    now = verify_pdf(path, trust_roots(lasting.root))
     assert now.passed, now.failures
     assert any(fact.startswith("long-term (PAdES B-LTA): the file holds the validation data") for fact in now.facts)
     later = NOW + 500 * DAY  # the signer's certificate expired at NOW + 365 days; the authority's is valid
@@ -122,16 +116,16 @@ def test_verify_passes_it_now_and_after_the_signers_certificate_has_expired(seal
     # The last document timestamp's authority is checked as of then, with the CA's CRL of then; all else with
     # what the file holds.
     current = revocation_list(lasting.root, lasting.revoked, later, 2)
-    then = verify_pdf(path, roots(lasting.root), crls=[current], now=later)
+    then = verify_pdf(path, trust_roots(lasting.root), crls=[current], now=later)
     assert then.passed, then.failures
     assert any("proven by the validation data in the file" in fact for fact in then.facts)
-    stale = verify_pdf(path, roots(lasting.root), now=later)  # the CRL in the file is long out of date
+    stale = verify_pdf(path, trust_roots(lasting.root), now=later)  # the CRL in the file is long out of date
     assert not stale.passed and stale.failures[-1].endswith("give its CA's current CRL with --crl")
 
 
 def test_once_the_last_document_timestamp_has_expired_it_asks_for_a_new_one(sealed, lasting):
     path, _ = sealed
-    verdict = verify_pdf(path, roots(lasting.root), now=NOW + 4 * 365 * DAY)
+    verdict = verify_pdf(path, trust_roots(lasting.root), now=NOW + 4 * 365 * DAY)
     assert not verdict.passed
     assert verdict.failures[-1].startswith("the last document timestamp's authority certificate expired on ")
     assert verdict.failures[-1].endswith("timestamping the file again before then")
@@ -143,7 +137,7 @@ def test_a_changed_byte_an_update_after_it_and_a_wrong_root_each_fail(sealed, la
     changed = tmp_path / "changed.pdf"
     at = data.index(b"/MediaBox [ 0 0 595 842 ]") + len(b"/MediaBox [ 0 0 5")
     changed.write_bytes(data[:at] + b"8" + data[at + 1 :])
-    assert verify_pdf(changed, roots(lasting.root)).failures[0] == (
+    assert verify_pdf(changed, trust_roots(lasting.root)).failures[0] == (
         "changed after it was signed: the signed bytes no longer match the signature"
     )
     # An update as a PDF tool appends, after the document timestamp: the catalog's language changed.
@@ -153,7 +147,7 @@ def test_a_changed_byte_an_update_after_it_and_a_wrong_root_each_fail(sealed, la
     updated = tmp_path / "updated.pdf"
     with updated.open("wb") as output:
         writer.write(output)
-    told = verify_pdf(updated, roots(lasting.root)).failures
+    told = verify_pdf(updated, trust_roots(lasting.root)).failures
     assert (
         told
         and told[0].startswith("changed after its last document timestamp: ")
@@ -162,7 +156,7 @@ def test_a_changed_byte_an_update_after_it_and_a_wrong_root_each_fail(sealed, la
     for stray in (b"garbage after the end\n", b"\0" * 10 + b"%%EOF\n"):
         appended = tmp_path / "appended.pdf"
         appended.write_bytes(data + stray)
-        told = verify_pdf(appended, roots(lasting.root)).failures
+        told = verify_pdf(appended, trust_roots(lasting.root)).failures
         assert told and told[0].startswith("changed after its last document timestamp: "), stray
     # An update pyHanko's rules would let pass as one for the long term: the title and author a reader sees.
     writer = IncrementalPdfFileWriter(BytesIO(data))
@@ -170,11 +164,11 @@ def test_a_changed_byte_an_update_after_it_and_a_wrong_root_each_fail(sealed, la
     retitled = tmp_path / "retitled.pdf"
     with retitled.open("wb") as output:
         writer.write(output)
-    assert verify_pdf(retitled, roots(lasting.root)).failures == [
+    assert verify_pdf(retitled, trust_roots(lasting.root)).failures == [
         "changed after it was signed: its document information (title, author, subject…) was changed after the"
         " signature"
     ]
-    stranger = verify_pdf(path, roots(lasting.stranger)).failures
+    stranger = verify_pdf(path, trust_roots(lasting.stranger)).failures
     assert any(re.search(r"does not lead to a trust root given", failure) for failure in stranger), stranger
 
 
@@ -211,7 +205,7 @@ def test_a_document_timestamp_from_an_authority_under_no_root_given_is_named(sea
         copy = stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(path.read_bytes())), "sha256")
     extended = tmp_path / "extended.pdf"
     extended.write_bytes(copy.getvalue())
-    failures = verify_pdf(extended, roots(authority.root)).failures
+    failures = verify_pdf(extended, trust_roots(authority.root)).failures
     assert failures[-1].startswith("a document timestamp is from a time-stamping authority under none of the roots")
     assert failures[-1].endswith("name that authority's root with --timestamp-root")
 
@@ -228,7 +222,7 @@ def test_a_copy_sealed_with_no_validation_data_of_its_own_says_where_the_proof_c
         path.write_bytes(
             stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(path.read_bytes())), "sha256").getvalue()
         )
-    verdict = verify_pdf(path, roots(authority.root), crls=[authority.crl_file.read_bytes()])
+    verdict = verify_pdf(path, trust_roots(authority.root), crls=[authority.crl_file.read_bytes()])
     assert verdict.passed, verdict.failures
     assert any("the file holds no validation data of its own, only what is given" in fact for fact in verdict.facts)
     assert any("proven by the validation data in the file and the CRLs given" in fact for fact in verdict.facts)
@@ -261,8 +255,8 @@ def test_a_build_checks_a_long_term_edition_as_of_its_seal(lasting, tmp_path, mo
     # As of then, the file proves itself; forty days on, the CRL it holds is out of date, and only a current one
     # given with --crl would do.
     pdf = tmp_path / "output" / MINIMAL.name / entry["file"]
-    assert verify_pdf(pdf, roots(lasting.root), now=checked[0]).passed
-    assert not verify_pdf(pdf, roots(lasting.root), now=checked[0] + 40 * DAY).passed
+    assert verify_pdf(pdf, trust_roots(lasting.root), now=checked[0]).passed
+    assert not verify_pdf(pdf, trust_roots(lasting.root), now=checked[0] + 40 * DAY).passed
 
 
 XMP = (

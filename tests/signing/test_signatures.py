@@ -25,24 +25,17 @@ from pyhanko_certvalidator import ValidationContext
 
 from bulletin.signing.keys import SigningError, SigningKey, load_signing_key, signing_problem
 from bulletin.signing.signatures import as_asn1, sign_pdf
-from bulletin.signing.verifying import read_trust_roots, verify_pdf
+from bulletin.signing.verifying import verify_pdf
 from signing.certificates import DAY, NOW, PASSWORD
-from signing.conftest import PASSWORD_ENV, settings_for
+from signing.conftest import settings_for, trust_roots
 from signing.tsaserver import time_stamping
 
-
-@pytest.fixture(autouse=True)
-def password(monkeypatch):
-    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+pytestmark = pytest.mark.usefixtures("password")
 
 
 def sign_with(identity, authority, path, **options) -> dict:
     settings = settings_for(identity, authority, **options)
     return sign_pdf(path, load_signing_key(settings), settings)
-
-
-def roots(identity):
-    return read_trust_roots(identity.certificate_file, "--trust-root")
 
 
 def test_a_signed_file_passes_and_begins_with_the_unsigned_one(authority, small_pdf):
@@ -53,7 +46,7 @@ def test_a_signed_file_passes_and_begins_with_the_unsigned_one(authority, small_
     assert record["unsigned_size"] == len(unsigned)
     assert record["unsigned_sha256"] == hashlib.sha256(unsigned).hexdigest()
     assert record["signer"] == "Editorial Office (Since the Victory)" and record["profile"] == "PAdES B-B"
-    verdict = verify_pdf(small_pdf, roots(authority.root))
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root))
     assert verdict.passed, verdict.failures
     told = "\n".join(verdict.facts)
     assert "signed by: Editorial Office (Since the Victory)" in told
@@ -69,7 +62,7 @@ def test_a_signed_file_passes_and_begins_with_the_unsigned_one(authority, small_
 
 def test_a_pem_key_signs_as_a_pkcs12_file_does(authority, small_pdf):
     sign_with(authority.signer, authority, small_pdf, pkcs12=False)
-    assert verify_pdf(small_pdf, roots(authority.root)).passed
+    assert verify_pdf(small_pdf, trust_roots(authority.root)).passed
 
 
 @pytest.mark.parametrize("where", ["document", "signature"])
@@ -81,7 +74,7 @@ def test_one_changed_byte_fails(authority, small_pdf, where):
     offset = data.index(b"/MediaBox") + 2 if where == "document" else size + (len(data) - size) // 2
     data[offset] ^= 0x01
     small_pdf.write_bytes(bytes(data))
-    verdict = verify_pdf(small_pdf, roots(authority.root))
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root))
     assert not verdict.passed
     assert any("changed after it was signed" in failure or "cannot be read" in failure for failure in verdict.failures)
 
@@ -89,7 +82,7 @@ def test_one_changed_byte_fails(authority, small_pdf, where):
 def test_an_update_appended_after_signing_fails(authority, small_pdf):
     sign_with(authority.signer, authority, small_pdf)
     small_pdf.write_bytes(appended_update(small_pdf.read_bytes()))
-    verdict = verify_pdf(small_pdf, roots(authority.root))
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root))
     [failure] = verdict.failures
     assert (
         failure.startswith("changed after it was signed: ") and " bytes were added after the signature (an" in failure
@@ -101,7 +94,7 @@ def test_a_stray_byte_after_the_signature_is_told_as_what_it_is(authority, small
     sign_with(authority.signer, authority, small_pdf)
     size = len(small_pdf.read_bytes())
     small_pdf.write_bytes(small_pdf.read_bytes() + b"\n")  # what a careless copy might add
-    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+    assert verify_pdf(small_pdf, trust_roots(authority.root)).failures == [
         "changed after it was signed: 1 byte was added after the signature (not a PDF update: stray bytes, as a"
         f" faulty copy or transfer can leave); the signed file is its first {size} bytes"
     ]
@@ -126,7 +119,7 @@ def test_a_file_signed_twice_fails(authority, small_pdf, changed_between):
     assert signer is not None
     metadata = signers.PdfSignatureMetadata(field_name="Second", subfilter=SigSeedSubFilter.PADES)
     small_pdf.write_bytes(signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(data)), metadata, signer=signer).getvalue())
-    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+    assert verify_pdf(small_pdf, trust_roots(authority.root)).failures == [
         "signed more than once (2 signatures); the editions are signed once, by the publisher"
     ]
 
@@ -138,10 +131,10 @@ def test_a_document_timestamp_added_after_the_signature_is_checked_as_a_long_ter
         stamper = signers.PdfTimeStamper(HTTPTimeStamper(url))
         stamped = stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes())), "sha256")
     small_pdf.write_bytes(stamped.getvalue())
-    failures = verify_pdf(small_pdf, roots(authority.root)).failures
+    failures = verify_pdf(small_pdf, trust_roots(authority.root)).failures
     assert failures[0].startswith("its long-term validation did not pass: ")
     assert failures[-1].endswith("give its CA's current CRL with --crl")
-    given = verify_pdf(small_pdf, roots(authority.root), crls=[authority.crl_file.read_bytes()])
+    given = verify_pdf(small_pdf, trust_roots(authority.root), crls=[authority.crl_file.read_bytes()])
     assert given.passed, given.failures
 
 
@@ -151,7 +144,7 @@ def test_a_document_timestamp_after_a_signature_without_its_own_timestamp_is_not
         stamper = signers.PdfTimeStamper(HTTPTimeStamper(url))
         stamped = stamper.timestamp_pdf(IncrementalPdfFileWriter(BytesIO(small_pdf.read_bytes())), "sha256")
     small_pdf.write_bytes(stamped.getvalue())
-    failures = verify_pdf(small_pdf, roots(authority.root), crls=[authority.crl_file.read_bytes()]).failures
+    failures = verify_pdf(small_pdf, trust_roots(authority.root), crls=[authority.crl_file.read_bytes()]).failures
     assert failures == [
         "its long-term validation did not pass: the signature has no timestamp of its own, which a long-term"
         " signature needs (SIG_CONSTRAINTS_FAILURE)"
@@ -160,7 +153,7 @@ def test_a_document_timestamp_after_a_signature_without_its_own_timestamp_is_not
 
 def test_a_wrong_trust_root_fails(authority, small_pdf):
     sign_with(authority.signer, authority, small_pdf)
-    verdict = verify_pdf(small_pdf, roots(authority.stranger))
+    verdict = verify_pdf(small_pdf, trust_roots(authority.stranger))
     assert verdict.failures == [
         "signed by a certificate the trust root did not issue (its issuer: Test Root (Since the Victory))"
     ]
@@ -173,30 +166,32 @@ def test_a_file_signed_with_an_expired_certificate_fails(authority, small_pdf):
     # Signed all the same, as another tool might: the check of the file says so.
     opened = load_signing_key(settings, now=authority.expired.certificate.not_valid_before_utc)
     sign_pdf(small_pdf, SigningKey(opened.key, opened.certificate, opened.chain), settings)
-    verdict = verify_pdf(small_pdf, roots(authority.root))
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root))
     assert len(verdict.failures) == 1 and verdict.failures[0].startswith("the signing certificate had expired (on")
 
 
 def test_a_revoked_certificate_fails_against_its_crl(authority, small_pdf):
     sign_with(authority.revoked, authority, small_pdf)
-    assert verify_pdf(small_pdf, roots(authority.root)).passed  # no CRL given: revocation not checked, and said so
-    verdict = verify_pdf(small_pdf, roots(authority.root), [authority.crl_file.read_bytes()])
+    assert verify_pdf(
+        small_pdf, trust_roots(authority.root)
+    ).passed  # no CRL given: revocation not checked, and said so
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root), [authority.crl_file.read_bytes()])
     assert len(verdict.failures) == 1 and verdict.failures[0].startswith("the signing certificate was revoked on")
 
 
 def test_an_unsigned_file_and_a_stranger_file_are_told(authority, small_pdf, tmp_path):
-    assert verify_pdf(small_pdf, roots(authority.root)).failures == ["not signed: it holds no signature"]
+    assert verify_pdf(small_pdf, trust_roots(authority.root)).failures == ["not signed: it holds no signature"]
     text = tmp_path / "notes.pdf"
     text.write_text("not a PDF at all")
-    assert verify_pdf(text, roots(authority.root)).failures[0].startswith("not a PDF that can be read")
-    assert verify_pdf(tmp_path / "missing.pdf", roots(authority.root)).failures[0].startswith("cannot be read")
+    assert verify_pdf(text, trust_roots(authority.root)).failures[0].startswith("not a PDF that can be read")
+    assert verify_pdf(tmp_path / "missing.pdf", trust_roots(authority.root)).failures[0].startswith("cannot be read")
 
 
 def test_a_timestamp_from_a_real_server_makes_it_b_t(authority, small_pdf):
     with time_stamping(authority) as (url, answered):
         record = sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
     assert answered[0] >= 1 and record["profile"] == "PAdES B-T" and record["timestamp"]
-    verdict = verify_pdf(small_pdf, roots(authority.root))
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root))
     assert verdict.passed, verdict.failures
     told = "\n".join(verdict.facts)
     assert "timestamp: " in told and "from Test Time Stamps (Since the Victory)" in told
@@ -234,7 +229,7 @@ def test_a_time_stamping_certificate_under_the_root_neither_signs_nor_passes_as_
     )
     assert key is not None and certificate is not None
     sign_pdf(small_pdf, SigningKey(key, certificate, tuple(chain)), settings)
-    verdict = verify_pdf(small_pdf, roots(authority.root))
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root))
     assert verdict.failures == ["signed with a certificate that is not for signing documents (it is for time-stamping)"]
 
 
@@ -291,9 +286,9 @@ def test_which_certificates_are_for_signing_documents(authority, purposes, signa
 def test_a_b_t_file_years_later_says_its_timestamp_can_no_longer_be_proven(authority, small_pdf):
     with time_stamping(authority) as (url, _answered):
         sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
-    assert verify_pdf(small_pdf, roots(authority.root)).passed  # today, it does
+    assert verify_pdf(small_pdf, trust_roots(authority.root)).passed  # today, it does
     later = authority.tsa.certificate.not_valid_after_utc + 365 * DAY  # both certificates have expired
-    verdict = verify_pdf(small_pdf, roots(authority.root), now=later)
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root), now=later)
     tsa_expiry = f"{authority.tsa.certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
     signer_expiry = f"{authority.signer.certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC"
     assert verdict.failures[0] == (
@@ -309,12 +304,12 @@ def test_a_time_stamping_root_is_trusted_for_timestamps_only(authority, small_pd
     foreign = replace(authority, root=authority.stranger, tsa=authority.foreign_tsa)
     with time_stamping(foreign) as (url, _answered):
         sign_with(authority.signer, authority, small_pdf, timestamp_url=url)
-    stamp_roots = roots(authority.stranger)
-    assert verify_pdf(small_pdf, roots(authority.root)).failures == [
+    stamp_roots = trust_roots(authority.stranger)
+    assert verify_pdf(small_pdf, trust_roots(authority.root)).failures == [
         "its timestamp is from a time-stamping authority under none of the roots given (its issuer: Stranger Root"
         " (Since the Victory)); name that authority's root with --timestamp-root"
     ]
-    verdict = verify_pdf(small_pdf, roots(authority.root), timestamp_roots=stamp_roots)
+    verdict = verify_pdf(small_pdf, trust_roots(authority.root), timestamp_roots=stamp_roots)
     assert verdict.passed and "from Foreign Time Stamps (Since the Victory)" in "\n".join(verdict.facts)
     # A certificate the time-stamping authority's root issued does not pass as the publisher's.
     foreign_pdf = tmp_path / "foreign.pdf"
@@ -322,6 +317,6 @@ def test_a_time_stamping_root_is_trusted_for_timestamps_only(authority, small_pd
         pdf.add_blank_page(page_size=(595, 842))
         pdf.save(foreign_pdf)
     sign_with(authority.foreign_signer, authority, foreign_pdf)
-    assert verify_pdf(foreign_pdf, roots(authority.root), timestamp_roots=stamp_roots).failures == [
+    assert verify_pdf(foreign_pdf, trust_roots(authority.root), timestamp_roots=stamp_roots).failures == [
         "signed by a certificate the trust root did not issue (its issuer: Stranger Root (Since the Victory))"
     ]

@@ -38,7 +38,7 @@ from signing.tsaserver import time_stamping
 from conftest import MINIMAL, main, wrote_nothing
 from shared_build import made_once
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("password")]
 ISSUE = MINIMAL.name
 
 
@@ -74,11 +74,6 @@ def signed(tmp_path_factory) -> Path:
         assert answered[0] >= 1
 
     return made_once(tmp_path_factory, "signed-delivery", build)
-
-
-@pytest.fixture(autouse=True)
-def password(monkeypatch):
-    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
 
 
 def editions(folder: Path, variant: str) -> list[Path]:
